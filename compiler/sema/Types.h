@@ -1,0 +1,250 @@
+//===- Types.h - GL types and named entities (objects) ---------------------===//
+//
+// The type checker's vocabulary, shared with irgen.
+//
+// Invariants:
+//  - Types are interned by TypeContext: two types are identical (Go spec
+//    "Type identity") iff their Type pointers are equal. Named types are
+//    unique per declaration; composite types (slice, array, func, chan,
+//    pointer, map, tuple) are uniqued structurally.
+//  - A Named type's `underlying` is never a Named type once sema has
+//    resolved it (nullptr only while its declaration is being checked).
+//  - Untyped kinds (UntypedInt, ...) only appear on constant expressions and
+//    on `nil`; sema converts every operand to a typed type at its use, so
+//    irgen never sees an untyped type except for `nil` operands it can
+//    treat as a zero value of the target type.
+//===----------------------------------------------------------------------===//
+#ifndef GLC_SEMA_TYPES_H
+#define GLC_SEMA_TYPES_H
+
+#include "parse/AST.h"
+#include "sema/Constant.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/Support/Casting.h"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace glc {
+
+enum class TypeKind {
+  // Basic types (Go spec "Numeric types", "String types", "Boolean types")
+  Bool,
+  Int, Int8, Int16, Int32, Int64,
+  Uint, Uint8, Uint16, Uint32, Uint64, Uintptr,
+  Float32, Float64,
+  Complex64, Complex128,
+  String,
+  UnsafePointer,
+  // Untyped constant kinds
+  UntypedBool, UntypedInt, UntypedRune, UntypedFloat, UntypedString, UntypedNil,
+  // Composite
+  Array, Slice, Func, Chan, Pointer, Map, Struct, Interface, Tuple,
+  Named,
+};
+
+struct Type {
+  const TypeKind kind;
+  explicit Type(TypeKind k) : kind(k) {}
+  virtual ~Type() = default;
+
+  /// The underlying type (Go spec): itself, except for Named.
+  Type *underlying();
+  bool isNamed() const { return kind == TypeKind::Named; }
+  // Predicates look through Named to the underlying type.
+  bool isBasic();     // Bool..UnsafePointer or untyped
+  bool isInteger();   // typed or untyped integer (incl. rune)
+  bool isUnsigned();  // Uint..Uintptr
+  bool isFloat();     // Float32/64 or UntypedFloat
+  bool isComplex();
+  bool isNumeric();
+  bool isString();    // String or UntypedString
+  bool isBoolean();
+  bool isUntyped();   // Untyped*
+  bool isOrdered();   // integers, floats, strings
+  /// Size and alignment in bytes as irgen lays values out (int = 8).
+  uint64_t size();
+  uint64_t align();
+};
+
+/// Bool..UnsafePointer and the untyped kinds. `name` is Go's ("int",
+/// "untyped int", "byte" is an alias of uint8 and prints as "uint8" like gc).
+struct BasicType : Type {
+  std::string name;
+  BasicType(TypeKind k, std::string n) : Type(k), name(std::move(n)) {}
+  static bool classof(const Type *t) { return t->kind <= TypeKind::UntypedNil; }
+};
+
+struct ArrayType : Type {
+  Type *elem;
+  int64_t len;
+  ArrayType(Type *e, int64_t n) : Type(TypeKind::Array), elem(e), len(n) {}
+  static bool classof(const Type *t) { return t->kind == TypeKind::Array; }
+};
+
+struct SliceType : Type {
+  Type *elem;
+  explicit SliceType(Type *e) : Type(TypeKind::Slice), elem(e) {}
+  static bool classof(const Type *t) { return t->kind == TypeKind::Slice; }
+};
+
+struct PointerType : Type {
+  Type *elem;
+  explicit PointerType(Type *e) : Type(TypeKind::Pointer), elem(e) {}
+  static bool classof(const Type *t) { return t->kind == TypeKind::Pointer; }
+};
+
+struct ChanType : Type {
+  Type *elem;
+  ChanDir dir;
+  ChanType(Type *e, ChanDir d) : Type(TypeKind::Chan), elem(e), dir(d) {}
+  static bool classof(const Type *t) { return t->kind == TypeKind::Chan; }
+};
+
+struct MapType : Type {
+  Type *key, *value;
+  MapType(Type *k, Type *v) : Type(TypeKind::Map), key(k), value(v) {}
+  static bool classof(const Type *t) { return t->kind == TypeKind::Map; }
+};
+
+/// The result list of a multi-value call; also a func's params/results.
+struct TupleType : Type {
+  std::vector<Type *> elems;
+  explicit TupleType(std::vector<Type *> e) : Type(TypeKind::Tuple), elems(std::move(e)) {}
+  static bool classof(const Type *t) { return t->kind == TypeKind::Tuple; }
+};
+
+struct FuncType : Type {
+  std::vector<Type *> params;  // the last is a SliceType if variadic
+  std::vector<Type *> results;
+  bool variadic = false;
+  FuncType(std::vector<Type *> p, std::vector<Type *> r, bool v)
+      : Type(TypeKind::Func), params(std::move(p)), results(std::move(r)), variadic(v) {}
+  static bool classof(const Type *t) { return t->kind == TypeKind::Func; }
+};
+
+struct StructField {
+  std::string name;
+  Type *type;
+  bool embedded = false;
+};
+
+struct StructType : Type {
+  std::vector<StructField> fields;
+  explicit StructType(std::vector<StructField> f) : Type(TypeKind::Struct), fields(std::move(f)) {}
+  static bool classof(const Type *t) { return t->kind == TypeKind::Struct; }
+};
+
+struct InterfaceMethod {
+  std::string name;
+  FuncType *sig;
+};
+
+struct InterfaceType : Type {
+  std::vector<InterfaceMethod> methods; // sorted by name
+  explicit InterfaceType(std::vector<InterfaceMethod> m)
+      : Type(TypeKind::Interface), methods(std::move(m)) {}
+  static bool classof(const Type *t) { return t->kind == TypeKind::Interface; }
+};
+
+struct Object;
+struct NamedType : Type {
+  Object *obj;                  // the TypeName object
+  Type *under = nullptr;        // resolved underlying type
+  NamedType(Object *o) : Type(TypeKind::Named), obj(o) {}
+  static bool classof(const Type *t) { return t->kind == TypeKind::Named; }
+};
+
+/// Go's spelling of a type as gc prints it in diagnostics: "int",
+/// "[]string", "func(int) (int, bool)", "chan<- int", "untyped int",
+/// named types as "T" (package-qualified names omitted for main).
+std::string typeString(Type *t);
+
+//===----------------------------------------------------------------------===//
+// Objects: what an identifier denotes (go/types Object).
+//===----------------------------------------------------------------------===//
+
+enum class ObjKind { Var, Const, TypeName, Func, Builtin, Package, Nil, Label };
+
+enum class BuiltinId {
+  None,
+  // Universe builtins
+  Append, Cap, Close, Complex, Copy, Delete, Imag, Len, Make, New, Panic,
+  Print, Println, Real, Recover,
+  // Package functions implemented by the runtime/compiler
+  OsExit,             // os.Exit(code int)
+  RuntimeGosched,     // runtime.Gosched()
+  RuntimeGOMAXPROCS,  // runtime.GOMAXPROCS(n int) int
+  RuntimeNumCPU,      // runtime.NumCPU() int
+  RuntimeNumGoroutine,// runtime.NumGoroutine() int
+  RuntimeGC,          // runtime.GC()
+};
+
+struct Object {
+  ObjKind kind;
+  std::string name;
+  llvm::SMLoc pos;       // declaration position (invalid for universe/package objects)
+  Type *type = nullptr;  // Var/Const/Func: its type; TypeName: the type it names
+  /// Const: the value (typed or untyped per `type`).
+  std::shared_ptr<ConstValue> constVal;
+  BuiltinId builtin = BuiltinId::None; // Builtin (and package funcs like os.Exit)
+  bool isGlobal = false;   // package-level var/func/const/type
+  bool isParam = false;    // parameter or named result
+  /// Var: referenced from a function literal other than its owner; the
+  /// owner must allocate it on the heap (closures capture by reference).
+  bool captured = false;
+  bool used = false;       // Var: read somewhere (for "declared and not used")
+  FuncDecl *funcDecl = nullptr; // Func: its declaration
+  FuncInfo *owner = nullptr;    // Var (local): the function that declares it
+  ValueSpec *spec = nullptr;    // package-level Var/Const: its declaring spec
+  std::string pkgPath;          // Package: import path ("os"); members: their package
+};
+
+//===----------------------------------------------------------------------===//
+// TypeContext: interns types, owns types and objects, holds the universe.
+//===----------------------------------------------------------------------===//
+
+class TypeContext {
+public:
+  TypeContext();
+
+  BasicType *basic(TypeKind k); // Bool..UntypedNil
+  Type *boolType() { return basic(TypeKind::Bool); }
+  Type *intType() { return basic(TypeKind::Int); }
+  Type *stringType() { return basic(TypeKind::String); }
+
+  ArrayType *arrayOf(Type *elem, int64_t len);
+  SliceType *sliceOf(Type *elem);
+  PointerType *pointerTo(Type *elem);
+  ChanType *chanOf(Type *elem, ChanDir dir);
+  MapType *mapOf(Type *key, Type *value);
+  TupleType *tupleOf(const std::vector<Type *> &elems);
+  FuncType *funcOf(const std::vector<Type *> &params, const std::vector<Type *> &results,
+                   bool variadic);
+  StructType *structOf(const std::vector<StructField> &fields);
+  InterfaceType *interfaceOf(const std::vector<InterfaceMethod> &methods);
+  NamedType *newNamed(Object *typeName);
+
+  Object *newObject(ObjKind k, std::string name, llvm::SMLoc pos, Type *type = nullptr);
+
+  /// The universe scope's objects (int, true, nil, len, ...), by name.
+  Object *lookupUniverse(llvm::StringRef name) const;
+  /// Members of an importable package ("os": Exit; "runtime": Gosched...).
+  /// Returns nullptr if the package or member does not exist.
+  Object *lookupPackageMember(llvm::StringRef pkgPath, llvm::StringRef name);
+  static bool isKnownPackage(llvm::StringRef pkgPath);
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+public:
+  ~TypeContext();
+};
+
+} // namespace glc
+
+#endif // GLC_SEMA_TYPES_H
