@@ -1,16 +1,17 @@
 //===- Diagnostics.h - file:line:col diagnostics with a caret --------------===//
 //
 // Every phase reports problems through one DiagEngine. Output format, as gc
-// prints it plus the source line and a caret (llvm::SourceMgr renders them):
+// (go1.19) prints it plus the source line and a caret (llvm::SourceMgr
+// renders them):
 //
 //   x.gl:3:2: undefined: y
 //     y = 1
 //     ^
 //
-// After 10 errors the engine prints "x.gl:L:C: too many errors" (gc's
-// wording) and sets tooMany(); phases should stop early once it is set.
-// Errors are printed in the order they are reported; gc sorts by position,
-// so phases report in source order where they can.
+// Like gc, the engine collects errors and prints them sorted by position
+// (flush()), dropping exact duplicates; after 10 it prints
+// "x.gl:L:C: too many errors" and stops. Phases may stop early once
+// tooMany() is set. The driver calls flush() after each phase.
 //===----------------------------------------------------------------------===//
 #ifndef GLC_BASIC_DIAGNOSTICS_H
 #define GLC_BASIC_DIAGNOSTICS_H
@@ -20,19 +21,27 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <string>
+#include <vector>
+
 namespace glc {
 
 class DiagEngine {
 public:
   explicit DiagEngine(llvm::SourceMgr &sm, llvm::raw_ostream &os = llvm::errs())
       : sm_(sm), os_(os) {}
+  ~DiagEngine() { flush(); }
 
-  /// Report an error at `loc`. Ignored once tooMany() is set.
+  /// Record an error at `loc` (printed by flush()).
   void error(llvm::SMLoc loc, const llvm::Twine &msg);
+
+  /// Print the recorded errors sorted by position; clears the buffer.
+  void flush();
 
   unsigned errorCount() const { return errors_; }
   bool hasErrors() const { return errors_ != 0; }
-  bool tooMany() const { return tooMany_; }
+  /// More errors than gc would print: later errors would be dropped anyway.
+  bool tooMany() const { return errors_ > kMaxErrors; }
   llvm::SourceMgr &sourceMgr() { return sm_; }
 
   /// 1-based line and column of `loc` (column counts bytes, like gc).
@@ -41,10 +50,16 @@ public:
   static constexpr unsigned kMaxErrors = 10;
 
 private:
+  struct Pending {
+    llvm::SMLoc loc;
+    std::string msg;
+  };
   llvm::SourceMgr &sm_;
   llvm::raw_ostream &os_;
-  unsigned errors_ = 0;
-  bool tooMany_ = false;
+  std::vector<Pending> pending_;
+  unsigned errors_ = 0;  // recorded so far (all phases)
+  unsigned printed_ = 0; // printed so far (all flushes)
+  bool printedTooMany_ = false;
 };
 
 } // namespace glc
