@@ -1,0 +1,67 @@
+# glc + glrt: the two commands a newcomer needs.
+#
+#   make demo    install missing Debian packages, build, run examples/showcase.gl
+#   make test    install, build, run every test suite; last line "N passed, N failed"
+#
+# Other targets:
+#   make deps    install missing Debian packages only (apt-get; sudo when not root)
+#   make build   deps, then configure and build into build/
+#   make bench   build, then the glc vs go1.19 vs gccgo benchmark table
+#   make clean   remove build/
+#
+# Variables: BUILD (build dir, default build), JOBS (parallel build jobs,
+# default 2: the reference machine has 2 cores), PYTHON.
+
+BUILD  ?= build
+JOBS   ?= 2
+PYTHON ?= python3
+
+# Everything the build, the tests and the benchmarks need (ARCHITECTURE.md §2).
+# python3-psutil lets lit enforce a per-test timeout.
+DEPS := llvm-19-dev llvm-19-tools clang-19 libgtest-dev cmake ninja-build \
+        golang-go golang-1.19-src gccgo python3 python3-psutil
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+CONFIGURE := cmake -S . -B $(BUILD) -G Ninja -DGLRT_SANITIZE=ON
+
+.PHONY: all deps build demo test bench clean
+
+all: build
+
+# Install only what is missing; run apt-get update first (a fresh machine
+# has empty package lists).
+deps:
+	@missing=""; \
+	for p in $(DEPS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' \
+	    || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "deps: installing$$missing"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	else \
+	  echo "deps: all installed"; \
+	fi
+
+build: deps
+	$(CONFIGURE)
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	$(BUILD)/bin/glc run examples/showcase.gl
+
+# Build with ninja -k 0 (keep going) so that one broken target does not stop
+# the others; a build failure is reported by the test driver as a failed
+# suite, and the suites that could be built still run.
+test: deps
+	@rc=0; \
+	{ $(CONFIGURE) && cmake --build $(BUILD) -j $(JOBS) -- -k 0; } || rc=$$?; \
+	$(PYTHON) scripts/run-tests.py --build-dir $(BUILD) --build-status $$rc
+
+bench: build
+	$(PYTHON) bench/run.py --glc $(BUILD)/bin/glc
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""Run every test suite of glc + glrt and sum the results (what `make test` runs).
+
+Suites, in order; each runs even when an earlier one failed:
+  build               the cmake build that make ran just before (--build-status)
+  compiler-unittests  GoogleTest, build/bin/compiler-unittests
+  runtime-unittests   GoogleTest, build/bin/runtime-unittests
+  runtime-unittests-asan  the same tests against the ASan+UBSan runtime (if built)
+  lit                 test/lit (lit + FileCheck), exec root under the build dir
+  difftest            every lit run test also run by go1.19; outputs must match
+  conformance         Go's own test files from /usr/share/go-1.19/test
+
+Counting: a suite contributes its own test counts. A suite that cannot run
+(binary missing, crashed before reporting, timed out) counts as one failure,
+so the summary never looks green when something did not run. The last line
+printed is exactly "N passed, N failed"; the exit status is 0 iff N failed is 0.
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LIT = "/usr/lib/llvm-19/build/utils/lit/lit.py"
+SUITE_TIMEOUT = 20 * 60  # seconds; a hung suite must not hang CI
+COUNT_LINE = re.compile(r"^(\d+) passed, (\d+) failed\s*$")
+
+
+class Result:
+    def __init__(self, name, passed=0, failed=0, note=""):
+        self.name, self.passed, self.failed, self.note = name, passed, failed, note
+
+
+def banner(name):
+    print(f"\n===== {name} =====", flush=True)
+
+
+def run_streaming(cmd, env=None, cwd=None):
+    """Run cmd, echoing its output as it comes; return (rc, output) or (None, output) on timeout."""
+    out = []
+    try:
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             env=env, cwd=cwd, text=True, errors="replace")
+    except OSError as e:
+        return None, f"cannot start {cmd[0]}: {e}"
+    deadline = time.monotonic() + SUITE_TIMEOUT
+    for line in p.stdout:
+        sys.stdout.write(line)
+        sys.stdout.flush()
+        out.append(line)
+        if time.monotonic() > deadline:
+            p.kill()
+            p.wait()
+            return None, "".join(out) + "\n(suite timed out)\n"
+    p.wait()
+    return p.returncode, "".join(out)
+
+
+def gtest_suite(name, exe, optional=False):
+    banner(name)
+    if not os.path.exists(exe):
+        if optional:
+            print(f"{name}: not built, skipped")
+            return None
+        print(f"{name}: {exe} does not exist (not built)")
+        return Result(name, 0, 1, "not built")
+    with tempfile.TemporaryDirectory() as tmp:
+        js = os.path.join(tmp, "out.json")
+        rc, _ = run_streaming([exe, "--gtest_brief=1", f"--gtest_output=json:{js}"])
+        try:
+            with open(js) as f:
+                data = json.load(f)
+        except (OSError, ValueError):
+            print(f"{name}: exited {rc} without a result file")
+            return Result(name, 0, 1, f"crashed (exit {rc})")
+    total = data.get("tests", 0) - data.get("disabled", 0)
+    failed = data.get("failures", 0) + data.get("errors", 0)
+    res = Result(name, total - failed, failed)
+    if rc != 0 and failed == 0:  # e.g. a leak checker or crash after the tests
+        res.failed, res.note = 1, f"exit {rc}"
+    return res
+
+
+def have_psutil():
+    return subprocess.run([sys.executable, "-c", "import psutil"],
+                          capture_output=True).returncode == 0
+
+
+def lit_suite(build):
+    banner("lit")
+    if not os.path.exists(LIT):
+        print(f"lit: {LIT} missing (install llvm-19-tools)")
+        return Result("lit", 0, 1, "lit missing")
+    env = dict(os.environ, GLC_BUILD_DIR=build)
+    with tempfile.TemporaryDirectory() as tmp:
+        js = os.path.join(tmp, "lit.json")
+        cmd = [sys.executable, LIT, "-sv", "-j", "2", "-o", js]
+        if have_psutil():
+            cmd += ["--timeout", "120"]
+        cmd.append(os.path.join(REPO, "test", "lit"))
+        rc, _ = run_streaming(cmd, env=env)
+        try:
+            with open(js) as f:
+                data = json.load(f)
+        except (OSError, ValueError):
+            return Result("lit", 0, 1, f"no results (exit {rc})")
+    good = {"PASS", "XFAIL", "FLAKYPASS"}
+    neutral = {"UNSUPPORTED", "EXCLUDED", "SKIPPED"}
+    passed = failed = 0
+    for t in data.get("tests", []):
+        if t["code"] in good:
+            passed += 1
+        elif t["code"] not in neutral:
+            failed += 1
+    res = Result("lit", passed, failed)
+    if rc not in (0, 1):  # 1 = some tests failed; anything else = lit itself broke
+        res.failed += 1
+        res.note = f"lit exit {rc}"
+    return res
+
+
+def counting_script(name, cmd):
+    """A suite whose script ends with "N passed, N failed" and exits non-zero on failure."""
+    banner(name)
+    rc, out = run_streaming(cmd)
+    counts = None
+    for line in out.splitlines():
+        m = COUNT_LINE.match(line)
+        if m:
+            counts = (int(m.group(1)), int(m.group(2)))
+    if rc is None:
+        return Result(name, counts[0] if counts else 0, (counts[1] if counts else 0) + 1, "timed out")
+    if counts is None:
+        return Result(name, 0, 1, f"no count line (exit {rc})")
+    res = Result(name, *counts)
+    if rc != 0 and res.failed == 0:
+        res.failed, res.note = 1, f"exit {rc}"
+    return res
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--build-dir", default="build")
+    ap.add_argument("--build-status", type=int, default=0,
+                    help="exit status of the build step that ran before")
+    args = ap.parse_args()
+    build = os.path.abspath(os.path.join(REPO, args.build_dir)) \
+        if not os.path.isabs(args.build_dir) else args.build_dir
+    bindir = os.path.join(build, "bin")
+    glc = os.path.join(bindir, "glc")
+    py = sys.executable
+
+    results = []
+    results.append(Result("build", 0, 0, "ok") if args.build_status == 0
+                   else Result("build", 0, 1, f"build exited {args.build_status}"))
+    for name, optional in (("compiler-unittests", False), ("runtime-unittests", False),
+                           ("runtime-unittests-asan", True)):
+        r = gtest_suite(name, os.path.join(bindir, name), optional)
+        if r:
+            results.append(r)
+    results.append(lit_suite(build))
+    results.append(counting_script("difftest", [py, os.path.join(REPO, "test/difftest/difftest.py"),
+                                                "--glc", glc, "--work", os.path.join(build, "difftest")]))
+    results.append(counting_script("conformance", [py, os.path.join(REPO, "test/conformance/run.py"),
+                                                   "--glc", glc]))
+
+    banner("summary")
+    for r in results:
+        print(f"  {r.name:24} {r.passed:5} passed {r.failed:5} failed  {r.note}")
+    passed = sum(r.passed for r in results)
+    failed = sum(r.failed for r in results)
+    print(f"{passed} passed, {failed} failed", flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+# -*- Python -*-
+# lit configuration for glc's tests (modelled on mlir/examples/standalone).
+#
+# Run:  /usr/lib/llvm-19/build/utils/lit/lit.py -sv test/lit
+# Tests are .gl files whose "// RUN:" lines use these substitutions:
+#   %glc        the compiler: $GLC_BUILD_DIR/bin/glc, else <repo>/build/bin/glc
+#   FileCheck   /usr/lib/llvm-19/bin/FileCheck
+#   not         /usr/lib/llvm-19/bin/not (inverts the exit status)
+# Outputs (%t) go under <build dir>/test/lit, never into the source tree.
+import os
+import lit.formats
+
+config.name = "glc"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".gl"]
+config.excludes = ["tools", "Inputs"]
+
+config.test_source_root = os.path.dirname(os.path.abspath(__file__))
+repo = os.path.dirname(os.path.dirname(config.test_source_root))
+build_dir = os.environ.get("GLC_BUILD_DIR") or os.path.join(repo, "build")
+build_dir = os.path.abspath(build_dir)
+config.test_exec_root = os.path.join(build_dir, "test", "lit")
+
+llvm_bin = "/usr/lib/llvm-19/bin"
+glc = os.path.join(build_dir, "bin", "glc")
+
+# Whole-word substitutions, so "not" inside a word or a path is left alone.
+config.substitutions.append(("%glc", glc))
+for tool in ("FileCheck", "not"):
+    config.substitutions.append(
+        (r"(?<![\w/.%-])" + tool + r"(?![\w/.-])", os.path.join(llvm_bin, tool)))
+
+# Tests see a small, predictable environment; pass through what programs
+# under test need (GOMAXPROCS for scheduler tests, GLC_CC to override the
+# link driver).
+config.environment["PATH"] = os.pathsep.join([llvm_bin, os.environ.get("PATH", "")])
+for var in ("GOMAXPROCS", "GLC_CC", "HOME", "TMPDIR"):
+    if var in os.environ:
+        config.environment[var] = os.environ[var]
+
+lit_config.note(f"using glc: {glc}")
+if not os.path.exists(glc):
+    lit_config.warning(f"{glc} does not exist yet; tests that use %glc will fail")
