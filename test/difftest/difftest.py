@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""Differential test: every lit run test must behave the same under go1.19 and glc.
+
+Go is the reference (a .gl file is a valid Go program). For each
+test/lit/**/*.gl whose RUN lines run the program (`%glc run`, or
+`%glc build ... -o %t` followed by running `%t`), this script:
+  1. copies the file to <work>/<n>/x.go and x.gl,
+  2. builds x.go with `go build` (GO111MODULE=off, GOCACHE under <work>) and
+     runs the binary (same as `go run` minus its "exit status N" line, and with
+     the program's real exit code rather than go run's 1),
+  3. runs `glc run x.gl`,
+  4. compares exit code, stdout, and stderr. Stderr is compared exactly up to
+     and including the first line starting with "goroutine " (a traceback's
+     file paths and PC offsets legitimately differ); after it, only the
+     sequence of main.* function names in the traceback is compared.
+Files containing a line `// NODIFF: reason` are skipped and listed.
+
+Prints one line per file (PASS name / FAIL name + short diff), then
+"N passed, N failed". Exit status 1 iff something failed. Without `go` on
+PATH it says so, prints "0 passed, 0 failed" and exits 0 (CI installs go).
+"""
+import argparse
+import concurrent.futures
+import difflib
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TIMEOUT = 60  # seconds per program run
+
+RUN_LINE = re.compile(r"//\s*RUN:(.*)$")
+NODIFF = re.compile(r"^\s*//\s*NODIFF:\s*(.*)$", re.M)
+GLC_RUN = re.compile(r"%glc\s+run\b")
+GLC_BUILD = re.compile(r"%glc\s+build\b.*-o\s+%t\b")
+EXEC_T = re.compile(r"(^|&&|;|\||\bnot)\s*%t(\s|$)")
+
+
+def is_run_test(src):
+    """True if the RUN lines run the program (not just compile or check IR)."""
+    runs = [m.group(1) for m in map(RUN_LINE.search, src.splitlines()) if m]
+    if any(GLC_RUN.search(r) for r in runs):
+        return True
+    builds = any(GLC_BUILD.search(r) and not re.search(r"\bnot\s+%glc\s+build", r) for r in runs)
+    return builds and any(EXEC_T.search(r) for r in runs)
+
+
+def find_tests(root):
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in ("Inputs", "tools", "Output"))
+        for fn in sorted(filenames):
+            if fn.endswith(".gl"):
+                yield os.path.join(dirpath, fn)
+
+
+def frame_names(lines):
+    """main.* function names of traceback frame lines (not the tab-indented file:line lines)."""
+    names = []
+    for ln in lines:
+        if ln.startswith("\t") or not ln.endswith(")") or "(" not in ln:
+            continue
+        name = ln[:ln.rfind("(")]
+        if name.startswith("created by "):
+            name = name[len("created by "):]
+        if name.startswith("main."):
+            names.append(name)
+    return names
+
+
+def normalise_stderr(text):
+    """Stderr up to and including the first 'goroutine ' line, plus main.* frame names after it."""
+    lines = text.splitlines()
+    for i, ln in enumerate(lines):
+        if ln.startswith("goroutine "):
+            head = lines[:i + 1]
+            return "\n".join(head + ["[frames] " + " <- ".join(frame_names(lines[i + 1:]))])
+    return "\n".join(lines)
+
+
+def run(cmd, cwd, env):
+    try:
+        p = subprocess.run(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                           capture_output=True, timeout=TIMEOUT)
+        return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+    except subprocess.TimeoutExpired:
+        return "timeout", "", ""
+    except OSError as e:
+        return "cannot run", "", str(e)
+
+
+def short_diff(what, want, got, limit=12):
+    d = list(difflib.unified_diff(want.splitlines(), got.splitlines(),
+                                  f"go {what}", f"glc {what}", lineterm="", n=1))
+    if len(d) > limit:
+        d = d[:limit] + [f"... ({len(d) - limit} more diff lines)"]
+    return ["    " + x for x in d]
+
+
+def check(path, idx, args, env):
+    name = os.path.relpath(path, os.path.join(REPO, "test", "lit"))
+    work = os.path.join(args.work, str(idx))
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    shutil.copyfile(path, os.path.join(work, "x.go"))
+    shutil.copyfile(path, os.path.join(work, "x.gl"))
+
+    rc, out, err = run(["go", "build", "-o", "x.go.exe", "x.go"], work, env)
+    if rc != 0:
+        return False, [f"FAIL {name}: go build failed (not valid Go? add // NODIFF: reason)"] + \
+            ["    " + x for x in err.splitlines()[:8]]
+    go = run([os.path.join(work, "x.go.exe")], work, env)
+    gl = run([args.glc, "run", "x.gl"], work, env)
+
+    problems = []
+    if go[0] != gl[0]:
+        problems.append(f"    exit code: go {go[0]}, glc {gl[0]}")
+    if go[1] != gl[1]:
+        problems += short_diff("stdout", go[1], gl[1])
+    e_go, e_gl = normalise_stderr(go[2]), normalise_stderr(gl[2])
+    if e_go != e_gl:
+        problems += short_diff("stderr", e_go, e_gl)
+    if problems:
+        return False, [f"FAIL {name}"] + problems
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return True, [f"PASS {name}"]
+
+
+def main():
+    ap = argparse.ArgumentParser(description="glc vs go1.19 differential test over test/lit run tests")
+    ap.add_argument("--glc", default=os.path.join(REPO, "build", "bin", "glc"))
+    ap.add_argument("--work", default=os.path.join(REPO, "build", "difftest"),
+                    help="scratch directory (default build/difftest)")
+    ap.add_argument("--keep", action="store_true", help="keep scratch dirs of passing tests")
+    ap.add_argument("-j", "--jobs", type=int, default=2)
+    ap.add_argument("files", nargs="*", help="only these .gl files (default: all of test/lit)")
+    args = ap.parse_args()
+    args.glc = os.path.abspath(args.glc)
+    args.work = os.path.abspath(args.work)
+
+    if shutil.which("go") is None:
+        print("difftest: `go` is not installed; skipping (install golang-go)")
+        print("0 passed, 0 failed")
+        return 0
+
+    files = [os.path.abspath(f) for f in args.files] or list(find_tests(os.path.join(REPO, "test", "lit")))
+    todo, skipped = [], []
+    for f in files:
+        with open(f, encoding="utf-8", errors="replace") as fh:
+            src = fh.read()
+        m = NODIFF.search(src)
+        if m:
+            skipped.append((f, m.group(1).strip()))
+        elif is_run_test(src):
+            todo.append(f)
+
+    os.makedirs(args.work, exist_ok=True)
+    env = dict(os.environ, GO111MODULE="off", GOCACHE=os.path.join(args.work, "gocache"),
+               GOFLAGS="")
+    passed = failed = 0
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        futures = [pool.submit(check, f, i, args, env) for i, f in enumerate(todo)]
+        for fut in futures:  # in file order, so the log is stable
+            ok, lines = fut.result()
+            print("\n".join(lines), flush=True)
+            passed += ok
+            failed += not ok
+    for f, why in skipped:
+        print(f"SKIP {os.path.relpath(f, os.path.join(REPO, 'test', 'lit'))}: NODIFF: {why}")
+    print(f"difftest: {len(todo)} run tests compared, {len(skipped)} skipped (NODIFF)")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
