@@ -1,0 +1,92 @@
+//===- abi.h - C prototypes for every entry point in abi.def ---------------===//
+//
+// Turns each row of abi.def into an `extern "C"` prototype so that every
+// runtime definition is checked against the one table the compiler also
+// reads: a definition whose signature drifts from abi.def fails to compile
+// ("conflicting types"). Every file that defines a glrt_* entry point
+// includes this header.
+//
+// Type vocabulary of abi.def -> C type:
+//   Void void, I8 uint8_t, I32 int32_t, I64 int64_t, F64 double,
+//   Ptr void*, Pair struct glrt_pair (returned in rax:rdx).
+//
+// Rows that the compiler calls become `glrt_<name>`; GLRT_NORETURN rows are
+// additionally [[noreturn]]; GLRT_GENERATED rows (defined by generated code)
+// are declared under their own symbol name.
+//
+// Also declared here: the data glc emits for tracebacks (__glc_functab) and
+// the linker-provided bounds of the generated-code section. Those are weak,
+// so the runtime (and its unit tests) link with no generated code at all.
+//===----------------------------------------------------------------------===//
+#ifndef GLRT_ABI_H
+#define GLRT_ABI_H
+
+#include <stdint.h>
+
+extern "C" {
+
+// A two-word value: a string {data, len}, growslice's {newData, newCap},
+// decoderune's {rune, next index}.
+struct glrt_pair {
+  void *p;
+  int64_t n;
+};
+
+// Function table for tracebacks (see the end of abi.def).
+struct glc_funcinfo {
+  void *entry;
+  const char *name;
+};
+
+} // extern "C"
+
+#define GLRT_T_Void void
+#define GLRT_T_I8 uint8_t
+#define GLRT_T_I32 int32_t
+#define GLRT_T_I64 int64_t
+#define GLRT_T_F64 double
+#define GLRT_T_Ptr void *
+#define GLRT_T_Pair struct glrt_pair
+
+// Map a list of up to 6 abi.def type names to C types.
+#define GLRT_MAP0()
+#define GLRT_MAP1(a) GLRT_T_##a
+#define GLRT_MAP2(a, b) GLRT_T_##a, GLRT_T_##b
+#define GLRT_MAP3(a, b, c) GLRT_T_##a, GLRT_T_##b, GLRT_T_##c
+#define GLRT_MAP4(a, b, c, d) GLRT_T_##a, GLRT_T_##b, GLRT_T_##c, GLRT_T_##d
+#define GLRT_MAP5(a, b, c, d, e)                                               \
+  GLRT_T_##a, GLRT_T_##b, GLRT_T_##c, GLRT_T_##d, GLRT_T_##e
+#define GLRT_MAP6(a, b, c, d, e, f)                                            \
+  GLRT_T_##a, GLRT_T_##b, GLRT_T_##c, GLRT_T_##d, GLRT_T_##e, GLRT_T_##f
+#define GLRT_NARG_(_1, _2, _3, _4, _5, _6, N, ...) N
+#define GLRT_NARG(...) GLRT_NARG_(__VA_ARGS__ __VA_OPT__(, ) 6, 5, 4, 3, 2, 1, 0)
+#define GLRT_CAT_(a, b) a##b
+#define GLRT_CAT(a, b) GLRT_CAT_(a, b)
+#define GLRT_PARAMS(...) GLRT_CAT(GLRT_MAP, GLRT_NARG(__VA_ARGS__))(__VA_ARGS__)
+
+#define GLRT_FUNC(name, ret, ...)                                              \
+  extern "C" GLRT_T_##ret glrt_##name(GLRT_PARAMS(__VA_ARGS__));
+#define GLRT_NORETURN(name, ...)                                               \
+  extern "C" [[noreturn]] void glrt_##name(GLRT_PARAMS(__VA_ARGS__));
+#define GLRT_GENERATED(symbol, ret, ...)                                       \
+  extern "C" GLRT_T_##ret symbol(GLRT_PARAMS(__VA_ARGS__));
+#include "abi.def" // #undefs the three row macros at its end
+
+extern "C" {
+// Emitted by glc once per program; absent (null) when no generated code is
+// linked in, e.g. in the runtime's unit tests.
+extern const struct glc_funcinfo __glc_functab[] __attribute__((weak));
+extern const int64_t __glc_functab_len __attribute__((weak));
+// Bounds of the "gl_text" section, provided by the linker when the section
+// exists; both null otherwise.
+extern char __start_gl_text[] __attribute__((weak));
+extern char __stop_gl_text[] __attribute__((weak));
+
+// ---- Proposed additions to abi.def (not yet in the table; see the report).
+// Size-class rounding that Go applies to the capacity of []byte(s) and
+// []rune(s) results that escape: returns the capacity in elements for a
+// fresh slice of n elements of elemSize bytes, as go1.19 would give it.
+int64_t glrt_roundupcap(int64_t n, int64_t elemSize);
+}
+
+#endif // GLRT_ABI_H

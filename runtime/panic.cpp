@@ -1,0 +1,373 @@
+//===- panic.cpp - panic(v), runtime errors, fatal errors, fault signals ---===//
+//
+// What a dying Go program prints (go1.19, runtime/panic.go, error.go):
+//
+//     panic: <value>                      printpanics: the value as print()
+//     [signal SIGSEGV: ... pc=0x...]      only when a fault signal caused it
+//     <blank line>
+//     goroutine 1 [running]:
+//     main.f(...)                         traceback.cpp
+//             ?:0 +0x45
+//     main.main(...)
+//             ?:0 +0x1e
+//
+// then exit status 2. The value's text: predeclared types print as print()
+// would (strings raw, floats as +1.500000e+000, panic(nil) as "nil"); named
+// types as main.T(5), main.S("x"), main.F(+2.000000e+000); runtime errors
+// as "runtime error: <text>". Fatal errors (Go's throw) print
+// "fatal error: <msg>" instead of "panic: ...".
+//
+// There is no defer/recover yet, so every panic is fatal at once: no
+// "[recovered]", no unwinding. When recover arrives, gopanic* become real
+// panics and the printing below becomes Go's fatalpanic.
+//
+// Faults. initsig() installs handlers for SIGSEGV, SIGBUS and SIGFPE on a
+// per-thread alternate stack (minitsignalstack), as Go does:
+//  - fault at a PC inside generated code (gl_text) -> Go's sigpanic
+//    choices: address < 0x1000 -> nil dereference panic; SIGFPE -> integer
+//    divide by zero / overflow; any other address -> "unexpected fault
+//    address" + "fatal error: fault";
+//  - anywhere else -> "fatal error: unexpected signal during runtime
+//    execution".
+// Both add Go's "[signal SIG...: <name> code=0x.. addr=0x.. pc=0x..]" line.
+// The handler does not return; it prints and exits on the signal stack.
+// Go's sigpanic instead injects a call so that recover can work; that comes
+// with defer.
+//
+// Invariants:
+//  - Only one thread prints a death: `dying` holds the tid of the first;
+//    another thread that panics or faults meanwhile blocks forever, and a
+//    nested fault in the dying thread itself (e.g. a corrupt frame chain in
+//    the traceback) exits at once.
+//  - Pending print output of the dying thread is flushed before the panic
+//    text, and all of it reaches fd 2 before exit.
+//===----------------------------------------------------------------------===//
+#include "panic.h"
+
+#include "abi.h"
+#include "malloc.h"
+#include "print.h"
+#include "traceback.h"
+
+#include <atomic>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+namespace glrt {
+namespace {
+
+std::atomic<long> dying{0}; // tid of the thread printing its death, or 0
+
+// Claim the right to print this death. Returns normally for the first
+// dying thread; never returns for the others.
+void startdying() {
+  long self = syscall(SYS_gettid);
+  long expect = 0;
+  if (dying.compare_exchange_strong(expect, self, std::memory_order_acq_rel))
+    return;
+  if (expect == self) {
+    // Fault while printing our own death: give up quietly but with Go's
+    // status.
+    printflush();
+    _exit(2);
+  }
+  for (;;)
+    pause();
+}
+
+struct SigCtx {
+  int sig;
+  uint64_t code;
+  uint64_t addr;
+  uint64_t pc;
+};
+
+const char *signame(int sig) {
+  switch (sig) {
+  case SIGSEGV:
+    return "SIGSEGV: segmentation violation";
+  case SIGBUS:
+    return "SIGBUS: bus error";
+  case SIGFPE:
+    return "SIGFPE: floating-point exception";
+  default:
+    return nullptr;
+  }
+}
+
+void printsigline(const SigCtx &s) {
+  const char *name = signame(s.sig);
+  gwrites("[signal ");
+  if (name)
+    gwrites(name);
+  else
+    printhex(static_cast<uint64_t>(s.sig));
+  gwrites(" code=");
+  printhex(s.code);
+  gwrites(" addr=");
+  printhex(s.addr);
+  gwrites(" pc=");
+  printhex(s.pc);
+  gwrites("]\n");
+}
+
+// The common tail: optional signal line, goroutine header, traceback, exit.
+[[noreturn]] void finish(const SigCtx *sig, uintptr_t pc, uintptr_t fp,
+                         bool exactpc) {
+  if (sig)
+    printsigline(*sig);
+  gwrites("\ngoroutine ");
+  printint(curgoid ? curgoid() : 1);
+  gwrites(" [running]:\n");
+  traceback(pc, fp, exactpc);
+  printflush();
+  _exit(2);
+}
+
+// Start of every death: one thread only, earlier print output first.
+void begin(const char *prefix) {
+  startdying();
+  printflush();
+  gwrites(prefix);
+}
+
+// The PC/frame pointer pair for "trace from the caller of the entry point
+// whose frame is fp": the return address and the caller's rbp.
+inline uintptr_t retpc(uintptr_t fp) {
+  return reinterpret_cast<const uintptr_t *>(fp)[1];
+}
+inline uintptr_t callerfp(uintptr_t fp) {
+  return reinterpret_cast<const uintptr_t *>(fp)[0];
+}
+
+// panic(v) of a basic type: "panic: " + (typeName "(" v ")" | v).
+// quote: string values of named types print as main.S("x").
+template <typename PrintValue>
+[[noreturn]] void gopanicvalue(uintptr_t fp, const void *typeName,
+                               int64_t typeLen, bool quote, PrintValue pv) {
+  begin("panic: ");
+  bool named = typeLen > 0;
+  if (named) {
+    gwrite(static_cast<const char *>(typeName), static_cast<size_t>(typeLen));
+    gwrites(quote ? "(\"" : "(");
+  }
+  pv();
+  if (named)
+    gwrites(quote ? "\")" : ")");
+  gwrite("\n", 1);
+  finish(nullptr, retpc(fp), callerfp(fp), false);
+}
+
+[[noreturn]] void panicsig(const char *msg, const SigCtx &sig, uintptr_t pc,
+                           uintptr_t fp, bool exactpc = true) {
+  begin("panic: runtime error: ");
+  gwrites(msg);
+  gwrite("\n", 1);
+  finish(&sig, pc, fp, exactpc);
+}
+
+void sighandler(int sig, siginfo_t *info, void *uctxp) {
+  auto *uc = static_cast<ucontext_t *>(uctxp);
+  SigCtx s;
+  s.sig = sig;
+  s.code = static_cast<uint64_t>(static_cast<int64_t>(info->si_code));
+  s.addr = reinterpret_cast<uint64_t>(info->si_addr);
+  s.pc = static_cast<uint64_t>(uc->uc_mcontext.gregs[REG_RIP]);
+  uintptr_t fp = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RBP]);
+
+  if (!ingeneratedcode(s.pc)) {
+    begin("fatal error: unexpected signal during runtime execution\n");
+    finish(&s, s.pc, fp, true);
+  }
+  switch (sig) {
+  case SIGSEGV:
+  case SIGBUS: {
+    bool nilish = sig == SIGSEGV
+                      ? (s.code == 0 || s.code == SEGV_MAPERR ||
+                         s.code == SEGV_ACCERR)
+                      : s.code == BUS_ADRERR;
+    if (nilish && s.addr < 0x1000)
+      panicsig("invalid memory address or nil pointer dereference", s, s.pc,
+               fp);
+    begin("unexpected fault address ");
+    printhex(s.addr);
+    gwrites("\nfatal error: fault\n");
+    finish(&s, s.pc, fp, true);
+  }
+  case SIGFPE:
+    if (s.code == FPE_INTDIV)
+      panicsig("integer divide by zero", s, s.pc, fp);
+    if (s.code == FPE_INTOVF)
+      panicsig("integer overflow", s, s.pc, fp);
+    panicsig("floating point error", s, s.pc, fp);
+  default:
+    begin("fatal error: unexpected signal\n");
+    finish(&s, s.pc, fp, true);
+  }
+}
+
+size_t append(char *buf, size_t n, const char *s) {
+  size_t k = strlen(s);
+  memcpy(buf + n, s, k);
+  return n + k;
+}
+
+} // namespace
+
+[[noreturn]] void fatal(const char *msg) {
+  uintptr_t fp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  begin("fatal error: ");
+  gwrites(msg);
+  gwrite("\n", 1);
+  finish(nullptr, retpc(fp), callerfp(fp), false);
+}
+
+[[noreturn]] void panicruntimeerror(const char *msg, uintptr_t fp) {
+  begin("panic: runtime error: ");
+  gwrites(msg);
+  gwrite("\n", 1);
+  finish(nullptr, retpc(fp), callerfp(fp), false);
+}
+
+size_t fmtboundserror(char *buf, int64_t x, int64_t y, int code,
+                      bool xsigned) {
+  // Go's boundsErrorFmts / boundsNegErrorFmts, indexed by boundsErrorCode;
+  // %x is x, %y is y. The negative forms apply when x is signed and < 0.
+  static const char *const fmts[] = {
+      "index out of range [%x] with length %y",
+      "slice bounds out of range [:%x] with length %y",
+      "slice bounds out of range [:%x] with capacity %y",
+      "slice bounds out of range [%x:%y]",
+      "slice bounds out of range [::%x] with length %y",
+      "slice bounds out of range [::%x] with capacity %y",
+      "slice bounds out of range [:%x:%y]",
+      "slice bounds out of range [%x:%y:]",
+      "cannot convert slice with length %y to pointer to array with length %x",
+  };
+  static const char *const negfmts[] = {
+      "index out of range [%x]",        "slice bounds out of range [:%x]",
+      "slice bounds out of range [:%x]", "slice bounds out of range [%x:]",
+      "slice bounds out of range [::%x]", "slice bounds out of range [::%x]",
+      "slice bounds out of range [:%x:]", "slice bounds out of range [%x::]",
+      "cannot convert slice with length %y to pointer to array with length %x",
+  };
+  constexpr int kCodes = sizeof fmts / sizeof fmts[0];
+  if (code < 0 || code >= kCodes)
+    code = 0;
+  const char *f = (xsigned && x < 0) ? negfmts[code] : fmts[code];
+  size_t n = append(buf, 0, "runtime error: ");
+  for (; *f; f++) {
+    if (*f != '%') {
+      buf[n++] = *f;
+      continue;
+    }
+    f++;
+    if (*f == 'x')
+      n += xsigned ? fmtint(buf + n, x) : fmtuint(buf + n, uint64_t(x));
+    else
+      n += fmtint(buf + n, y);
+  }
+  return n;
+}
+
+void minitsignalstack() {
+  constexpr size_t kSigStackSize = 64 << 10;
+  void *p = mmap(nullptr, kSigStackSize, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED)
+    fatal("runtime: cannot allocate signal stack");
+  stack_t st;
+  memset(&st, 0, sizeof st);
+  st.ss_sp = p;
+  st.ss_size = kSigStackSize;
+  if (sigaltstack(&st, nullptr) != 0)
+    fatal("runtime: sigaltstack failed");
+}
+
+void initsig() {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = sighandler;
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+  sigfillset(&sa.sa_mask); // nothing else interrupts a dying thread
+  sigaction(SIGSEGV, &sa, nullptr);
+  sigaction(SIGBUS, &sa, nullptr);
+  sigaction(SIGFPE, &sa, nullptr);
+}
+
+} // namespace glrt
+
+// ---- the compiler's entry points (abi.def) ----
+// Each traces from its caller: the frame at __builtin_frame_address(0) is
+// the entry point's own, [fp+8] returns into generated code.
+#define GLRT_ENTRY_FP() reinterpret_cast<uintptr_t>(__builtin_frame_address(0))
+
+void glrt_gopanicstring(void *s, int64_t n, void *typeName, int64_t typeLen) {
+  glrt::gopanicvalue(GLRT_ENTRY_FP(), typeName, typeLen, true, [&] {
+    glrt::gwrite(static_cast<const char *>(s), n > 0 ? size_t(n) : 0);
+  });
+}
+
+void glrt_gopanicint(int64_t v, void *typeName, int64_t typeLen) {
+  glrt::gopanicvalue(GLRT_ENTRY_FP(), typeName, typeLen, false,
+                     [&] { glrt::printint(v); });
+}
+
+void glrt_gopanicuint(int64_t v, void *typeName, int64_t typeLen) {
+  glrt::gopanicvalue(GLRT_ENTRY_FP(), typeName, typeLen, false,
+                     [&] { glrt::printuint(uint64_t(v)); });
+}
+
+void glrt_gopanicfloat(double v, void *typeName, int64_t typeLen) {
+  glrt::gopanicvalue(GLRT_ENTRY_FP(), typeName, typeLen, false,
+                     [&] { glrt::printfloat(v); });
+}
+
+void glrt_gopanicbool(uint8_t v, void *typeName, int64_t typeLen) {
+  glrt::gopanicvalue(GLRT_ENTRY_FP(), typeName, typeLen, false,
+                     [&] { glrt::printbool(v != 0); });
+}
+
+void glrt_gopanicnil() {
+  glrt::gopanicvalue(GLRT_ENTRY_FP(), nullptr, 0, false,
+                     [&] { glrt::gwrites("nil"); });
+}
+
+void glrt_panicBounds(int64_t x, int64_t y, int32_t code, uint8_t xSigned) {
+  uintptr_t fp = GLRT_ENTRY_FP();
+  char buf[160];
+  size_t n = glrt::fmtboundserror(buf, x, y, code, xSigned != 0);
+  buf[n] = 0;
+  // fmtboundserror includes the "runtime error: " prefix.
+  glrt::panicruntimeerror(buf + sizeof("runtime error: ") - 1, fp);
+}
+
+void glrt_panicdivide() {
+  glrt::panicruntimeerror("integer divide by zero", GLRT_ENTRY_FP());
+}
+
+void glrt_panicshift() {
+  glrt::panicruntimeerror("negative shift amount", GLRT_ENTRY_FP());
+}
+
+// An explicit nil check in generated code stands for the fault Go would
+// have taken, so print Go's signal line too (pc = the check's return
+// address, addr 0, code SEGV_MAPERR).
+void glrt_panicmem() {
+  uintptr_t fp = GLRT_ENTRY_FP();
+  glrt::SigCtx s{SIGSEGV, SEGV_MAPERR, 0, glrt::retpc(fp)};
+  glrt::panicsig("invalid memory address or nil pointer dereference", s,
+                 glrt::retpc(fp), glrt::callerfp(fp), false);
+}
+
+void glrt_panicmakeslicelen() {
+  glrt::panicruntimeerror("makeslice: len out of range", GLRT_ENTRY_FP());
+}
+
+void glrt_panicmakeslicecap() {
+  glrt::panicruntimeerror("makeslice: cap out of range", GLRT_ENTRY_FP());
+}

@@ -1,0 +1,38 @@
+//===- panic.h - panics, runtime errors, fatal errors, fault signals -------===//
+#ifndef GLRT_PANIC_H
+#define GLRT_PANIC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace glrt {
+
+// Go's throw: "fatal error: <msg>", a blank line, the goroutine header and
+// traceback, exit 2. For broken runtime invariants, never for user errors.
+[[noreturn]] void fatal(const char *msg);
+
+// A Go runtime error panic ("panic: runtime error: <msg>"), traced from the
+// caller of the glrt entry point whose frame pointer is fp.
+[[noreturn]] void panicruntimeerror(const char *msg, uintptr_t fp);
+
+// Formats Go's boundsError text ("runtime error: index out of range [5]
+// with length 3") into buf (>= 128 bytes); returns its length. code is Go's
+// boundsErrorCode (abi.def); out-of-range codes format as "index".
+size_t fmtboundserror(char *buf, int64_t x, int64_t y, int code, bool xsigned);
+
+// Install the SIGSEGV/SIGBUS/SIGFPE handlers (on the alternate signal
+// stack) that turn faults into Go's panic/fatal text. Once per process.
+void initsig();
+
+// Give the calling thread an alternate signal stack. Every M must call it
+// when it starts (the scheduler's mstart); rt0 does it for the main thread.
+void minitsignalstack();
+
+// Implemented by the scheduler (strong definition in proc.cpp when it
+// exists): the id of the running goroutine, for "goroutine N [running]:".
+// Referenced weakly; when absent, glrt prints goroutine 1.
+int64_t curgoid() __attribute__((weak));
+
+} // namespace glrt
+
+#endif // GLRT_PANIC_H

@@ -1,0 +1,175 @@
+//===- traceback.cpp - print the goroutine's stack of generated frames -----===//
+//
+// Go prints, after a panic, one entry per frame:
+//     main.f(0x5?)
+//         /path/x.go:12 +0x45
+// glc records no argument values, file names or line tables yet, so a frame
+// prints as
+//     main.f(...)
+//         ?:0 +0x45
+// where +0x45 is, as in Go, the PC's offset from the function's entry.
+// Differential tests therefore compare only the function-name lines.
+//
+// How frames are found. Every generated function keeps a frame pointer
+// (abi.def: "frame-pointer"="all"), so [rbp] is the caller's rbp and
+// [rbp+8] the return address into the caller. glrt itself is built with
+// -fno-omit-frame-pointer, so runtime frames between generated frames (a
+// panic entry point, __morestack at a segment boundary) keep the chain
+// intact; they are walked through and not printed. Whether a PC belongs to
+// generated code is decided by the gl_text section bounds alone
+// (__start_gl_text/__stop_gl_text); its name comes from __glc_functab, of
+// which tracebackinit() keeps a copy sorted by entry address for binary
+// search.
+//
+// The walk stops after main.main (Go hides runtime.main and everything
+// above it), at a null frame pointer (the scheduler must start each
+// goroutine's first frame with rbp = 0), at a misaligned one, or after 100
+// printed frames. With no generated code linked in (unit tests) nothing is
+// walked at all, because the frames above are libc's and may not keep rbp.
+//
+// Async-signal-safe once tracebackinit() has run: no locks, no malloc, only
+// the print sink.
+//===----------------------------------------------------------------------===//
+#include "traceback.h"
+
+#include "abi.h"
+#include "malloc.h"
+#include "print.h"
+
+#include <atomic>
+#include <string.h>
+
+namespace glrt {
+namespace {
+
+const glc_funcinfo *sorted;    // copy of __glc_functab, by entry address
+int64_t nsorted;               // its length
+std::atomic<int> initstate{0}; // 0 none, 1 in progress, 2 done
+
+bool less(const glc_funcinfo &a, const glc_funcinfo &b) {
+  return reinterpret_cast<uintptr_t>(a.entry) <
+         reinterpret_cast<uintptr_t>(b.entry);
+}
+
+// Heapsort: in place, no recursion, no allocation (qsort may malloc).
+void siftdown(glc_funcinfo *a, int64_t root, int64_t n) {
+  for (;;) {
+    int64_t child = 2 * root + 1;
+    if (child >= n)
+      return;
+    if (child + 1 < n && less(a[child], a[child + 1]))
+      child++;
+    if (!less(a[root], a[child]))
+      return;
+    glc_funcinfo t = a[root];
+    a[root] = a[child];
+    a[child] = t;
+    root = child;
+  }
+}
+
+void heapsort(glc_funcinfo *a, int64_t n) {
+  for (int64_t i = n / 2 - 1; i >= 0; i--)
+    siftdown(a, i, n);
+  for (int64_t end = n - 1; end > 0; end--) {
+    glc_funcinfo t = a[0];
+    a[0] = a[end];
+    a[end] = t;
+    siftdown(a, 0, end);
+  }
+}
+
+} // namespace
+
+void tracebackinit() {
+  int expect = 0;
+  if (!initstate.compare_exchange_strong(expect, 1, std::memory_order_acquire)) {
+    while (initstate.load(std::memory_order_acquire) != 2) {
+    }
+    return;
+  }
+  int64_t n = (&__glc_functab_len != nullptr && __glc_functab != nullptr)
+                  ? __glc_functab_len
+                  : 0;
+  if (n > 0) {
+    auto *copy = static_cast<glc_funcinfo *>(
+        persistentalloc(static_cast<size_t>(n) * sizeof(glc_funcinfo)));
+    memcpy(copy, __glc_functab, static_cast<size_t>(n) * sizeof(glc_funcinfo));
+    heapsort(copy, n);
+    sorted = copy;
+    nsorted = n;
+  }
+  initstate.store(2, std::memory_order_release); // pairs with the loads above
+}
+
+bool ingeneratedcode(uintptr_t pc) {
+  uintptr_t lo = reinterpret_cast<uintptr_t>(__start_gl_text);
+  uintptr_t hi = reinterpret_cast<uintptr_t>(__stop_gl_text);
+  return lo != 0 && pc >= lo && pc < hi;
+}
+
+const char *funcname(uintptr_t pc, uintptr_t *entry) {
+  if (initstate.load(std::memory_order_acquire) != 2)
+    tracebackinit();
+  // Largest entry <= pc.
+  int64_t lo = 0, hi = nsorted;
+  while (lo < hi) {
+    int64_t mid = lo + (hi - lo) / 2;
+    if (reinterpret_cast<uintptr_t>(sorted[mid].entry) <= pc)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo == 0)
+    return nullptr;
+  *entry = reinterpret_cast<uintptr_t>(sorted[lo - 1].entry);
+  return sorted[lo - 1].name;
+}
+
+namespace {
+
+// Prints one frame if pc is in generated code. Returns 1 if printed and
+// sets *ismain when the frame is main.main.
+int printframe(uintptr_t pc, bool exactpc, bool *ismain) {
+  uintptr_t lookup = exactpc ? pc : pc - 1;
+  if (!ingeneratedcode(lookup))
+    return 0;
+  uintptr_t entry = 0;
+  const char *name = funcname(lookup, &entry);
+  if (name == nullptr) {
+    name = "?";
+    entry = pc;
+  }
+  gwrites(name);
+  gwrites("(...)\n\t?:0 +");
+  printhex(pc - entry);
+  gwrite("\n", 1);
+  *ismain = strcmp(name, "main.main") == 0;
+  return 1;
+}
+
+} // namespace
+
+int traceback(uintptr_t pc, uintptr_t fp, bool exactpc) {
+  constexpr int kMaxFrames = 100; // Go's _TracebackMaxFrames
+  if (__start_gl_text == nullptr)
+    return 0; // no generated code: the chain above us is not ours to walk
+  int printed = 0;
+  bool ismain = false;
+  printed += printframe(pc, exactpc, &ismain);
+  while (!ismain && fp != 0 && (fp & 7) == 0) {
+    const uintptr_t *frame = reinterpret_cast<const uintptr_t *>(fp);
+    pc = frame[1];
+    fp = frame[0];
+    if (pc == 0)
+      break;
+    if (printed == kMaxFrames && ingeneratedcode(pc - 1)) {
+      gwrites("...additional frames elided...\n");
+      break;
+    }
+    printed += printframe(pc, false, &ismain);
+  }
+  return printed;
+}
+
+} // namespace glrt

@@ -1,0 +1,36 @@
+//===- traceback.h - stack traces of generated code --------------------------===//
+#ifndef GLRT_TRACEBACK_H
+#define GLRT_TRACEBACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace glrt {
+
+// Sort a private copy of __glc_functab by entry address. Called once at
+// start-up (rt0); traceback() calls it lazily if needed. Idempotent.
+void tracebackinit();
+
+// True if pc lies inside the "gl_text" section of generated code.
+bool ingeneratedcode(uintptr_t pc);
+
+// The generated function containing pc, or nullptr. *entry gets its entry
+// address when found.
+const char *funcname(uintptr_t pc, uintptr_t *entry);
+
+// Print Go-style frames ("main.f(...)\n\t?:0 +0xOFF\n") for the generated
+// functions on the frame-pointer chain, innermost first, stopping after
+// main.main, at a null frame pointer, or after 100 frames (then Go's
+// "...additional frames elided..." line).
+//   pc: a PC inside the frame whose frame pointer is fp. If exactpc, pc is
+//       the faulting instruction itself (signal case); otherwise it is a
+//       return address (the lookup then uses pc-1, as Go does).
+//   fp: that frame's rbp; the caller's rbp is at [fp], its return address
+//       at [fp+8].
+// Frames outside generated code (runtime C++, __morestack) are walked
+// through but not printed. Returns the number of frames printed.
+int traceback(uintptr_t pc, uintptr_t fp, bool exactpc);
+
+} // namespace glrt
+
+#endif // GLRT_TRACEBACK_H
