@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""Side-by-side benchmark harness: glc against go1.19 and gccgo.
+
+For each bench/programs/*.gl:
+  * build it with `glc build -O2`, with `go build` (a copy named .go; go1.19's
+    default optimisation) and, when installed, with `gccgo -O2`;
+  * check that every build prints the same output and exit status (a
+    benchmark that disagrees with Go is reported, not timed silently);
+  * run all binaries round-robin (program by program, compiler by compiler,
+    --rounds times) in this one invocation, so drift in machine load hits all
+    compilers alike, and take the median wall time of each.
+Then it times `glc build -O2` on each examples/*.gl (median of 3).
+
+The table goes to stdout and to bench/out/latest.md. Exit status 1 if glc
+could not build a program or its output differed from go's.
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+TIMEOUT = 300
+
+
+def build(cmd, env=None, cwd=None):
+    try:
+        p = subprocess.run(cmd, capture_output=True, env=env, cwd=cwd, timeout=TIMEOUT)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return False, str(e)
+    return p.returncode == 0, (p.stdout + p.stderr).decode(errors="replace")
+
+
+def run_once(exe):
+    """(wall seconds, exit status, stdout+stderr)."""
+    t0 = time.perf_counter()
+    p = subprocess.run([exe], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       stdin=subprocess.DEVNULL, timeout=TIMEOUT)
+    return time.perf_counter() - t0, p.returncode, p.stdout
+
+
+def fmt_time(ts):
+    return f"{statistics.median(ts):.3f}" if ts else "n/a"
+
+
+def ratio(a, b):
+    if not a or not b:
+        return "n/a"
+    return f"{statistics.median(a) / statistics.median(b):.2f}"
+
+
+def main():
+    ap = argparse.ArgumentParser(description="glc vs go1.19 vs gccgo benchmarks")
+    ap.add_argument("--glc", default=os.path.join(REPO, "build", "bin", "glc"))
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--out", default=os.path.join(HERE, "out"))
+    ap.add_argument("programs", nargs="*", help="program names (default: all in bench/programs)")
+    args = ap.parse_args()
+    glc = os.path.abspath(args.glc)
+    bindir = os.path.join(args.out, "bin")
+    os.makedirs(bindir, exist_ok=True)
+
+    progs = sorted(f[:-3] for f in os.listdir(os.path.join(HERE, "programs")) if f.endswith(".gl"))
+    if args.programs:
+        progs = [p for p in progs if p in args.programs]
+
+    compilers = ["glc"]
+    if shutil.which("go"):
+        compilers.append("go")
+    else:
+        print("bench: go is not installed; no go column")
+    if shutil.which("gccgo"):
+        compilers.append("gccgo")
+    else:
+        print("bench: gccgo is not installed; no gccgo column")
+
+    goenv = dict(os.environ, GO111MODULE="off", GOCACHE=os.path.join(args.out, "gocache"), GOFLAGS="")
+    exes, notes, bad = {}, [], False
+    for p in progs:
+        src = os.path.join(HERE, "programs", p + ".gl")
+        gosrc = os.path.join(bindir, p + ".go")
+        shutil.copyfile(src, gosrc)
+        for c in compilers:
+            exe = os.path.join(bindir, f"{p}.{c}.exe")
+            if c == "glc":
+                ok, log = build([glc, "build", "-O2", src, "-o", exe])
+            elif c == "go":
+                ok, log = build(["go", "build", "-o", exe, gosrc], env=goenv, cwd=bindir)
+            else:
+                ok, log = build(["gccgo", "-O2", "-o", exe, gosrc])
+            if ok:
+                exes[p, c] = exe
+            else:
+                notes.append(f"{p}: {c} build failed: {log.strip().splitlines()[:1]}")
+                bad |= c == "glc"
+
+    # Same output everywhere (go is the reference when present).
+    outputs = {}
+    for (p, c), exe in list(exes.items()):
+        try:
+            _, rc, out = run_once(exe)
+        except subprocess.TimeoutExpired:
+            rc, out = "timeout", b""
+        outputs[p, c] = (rc, out)
+    for p in progs:
+        ref = outputs.get((p, "go")) or outputs.get((p, "gccgo"))
+        for c in compilers:
+            if (p, c) in outputs and ref and outputs[p, c] != ref:
+                notes.append(f"{p}: {c} output differs from the reference: "
+                             f"{outputs[p, c][1][:80]!r} (exit {outputs[p, c][0]})")
+                del exes[p, c]
+                bad |= c == "glc"
+
+    times = {k: [] for k in exes}
+    for r in range(args.rounds):
+        for p in progs:
+            for c in compilers:
+                if (p, c) in exes:
+                    times[p, c].append(run_once(exes[p, c])[0])
+        print(f"bench: round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
+
+    lines = [f"Median wall time in seconds over {args.rounds} round-robin rounds "
+             f"({os.cpu_count()} CPUs; glc -O2, go1.19 go build, gccgo -O2).", "",
+             "| program | glc | go | gccgo | glc/go | glc/gccgo |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for p in progs:
+        t = [times.get((p, c), []) for c in ("glc", "go", "gccgo")]
+        lines.append(f"| {p} | {fmt_time(t[0])} | {fmt_time(t[1])} | {fmt_time(t[2])} "
+                     f"| {ratio(t[0], t[1])} | {ratio(t[0], t[2])} |")
+
+    lines += ["", "glc compile time (glc build -O2, median of 3):", "",
+              "| example | seconds |", "|---|---:|"]
+    exdir = os.path.join(REPO, "examples")
+    for ex in sorted(f for f in os.listdir(exdir) if f.endswith(".gl")):
+        ts = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            ok, log = build([glc, "build", "-O2", os.path.join(exdir, ex), "-o",
+                             os.path.join(bindir, "example.glc.exe")])
+            if not ok:
+                break
+            ts.append(time.perf_counter() - t0)
+        lines.append(f"| {ex} | {fmt_time(ts) if len(ts) == 3 else 'build failed'} |")
+    if notes:
+        lines += ["", "Notes:"] + [f"- {n}" for n in notes]
+
+    text = "\n".join(lines) + "\n"
+    print(text)
+    with open(os.path.join(args.out, "latest.md"), "w") as f:
+        f.write(text)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
