@@ -1,0 +1,366 @@
+//===- main.cpp - the glc driver -------------------------------------------===//
+//
+// The pipeline reads top-down:
+//   read the source (SourceMgr) -> parseFile -> checkFile -> generateIR
+//   -> verify (debug builds, --verify-ir) -> optimise (new pass manager)
+//   -> emit (.ll / .s / object through TargetMachine) -> link with clang-19
+//   against libglrt.a -> for `run`, execute the program and remove it.
+//
+// Command lines:
+//   glc build file.gl [-o out]        (default out: the file's stem, in .)
+//   glc run file.gl [args...]         (exit status = the program's; a signal
+//                                      N gives 128+N)
+//   glc -S file.gl [-o out.s]         glc -emit-llvm file.gl [-o out.ll]
+//   -O0 / -O2 (default), --verify-ir, -o - writes .s/.ll to stdout.
+// Everything after the source file of `glc run` belongs to the program and
+// is never parsed as a glc option.
+//
+// Exit status of glc itself: 0 ok, 1 the program was rejected (diagnostics
+// printed) or a file could not be read/written, 3 internal compiler error
+// (invalid IR, a crash, an LLVM fatal error: never a raw crash).
+//
+// Environment: GLC_CC overrides the link driver (default: the clang-19
+// found by CMake, GLC_LINKER); GLC_RUNTIME overrides the runtime library
+// (default <dir of glc>/../lib/libglrt.a).
+//===----------------------------------------------------------------------===//
+#include "basic/Diagnostics.h"
+#include "irgen/IRGen.h"
+#include "parse/Parser.h"
+#include "sema/Checker.h"
+
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Verifier.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/ErrorHandling.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/Signals.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/Target/TargetOptions.h"
+#include "llvm/TargetParser/Triple.h"
+
+#include <cstdlib>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef GLC_LINKER
+#define GLC_LINKER "clang-19"
+#endif
+
+using namespace llvm;
+
+namespace {
+
+cl::OptionCategory glcCat("glc options");
+cl::list<std::string> positionals(cl::Positional, cl::desc("build|run <file.gl> [args...]"),
+                                  cl::cat(glcCat));
+cl::opt<std::string> outputFile("o", cl::desc("Output file (- for stdout with -S/-emit-llvm)"),
+                                cl::value_desc("file"), cl::cat(glcCat));
+cl::opt<bool> emitAsm("S", cl::desc("Emit assembly"), cl::cat(glcCat));
+cl::opt<bool> emitLLVM("emit-llvm", cl::desc("Emit LLVM IR"), cl::cat(glcCat));
+cl::opt<unsigned> optLevel("O", cl::Prefix, cl::desc("Optimisation level (0 or 2)"), cl::init(2),
+                           cl::cat(glcCat));
+#ifndef NDEBUG
+constexpr bool kVerifyDefault = true;
+#else
+constexpr bool kVerifyDefault = false;
+#endif
+cl::opt<bool> verifyIR("verify-ir", cl::desc("Run the IR verifier"), cl::init(kVerifyDefault),
+                       cl::cat(glcCat));
+cl::opt<bool> splitStack("split-stack", cl::desc("Mark functions split-stack"), cl::init(false),
+                         cl::cat(glcCat));
+
+[[noreturn]] void internalError(const Twine &msg) {
+  errs() << "glc: internal compiler error: " << msg << "\n";
+  errs().flush();
+  _exit(3);
+}
+
+void crashHandler(void *) {
+  static const char msg[] = "glc: internal compiler error\n";
+  ssize_t r = write(2, msg, sizeof msg - 1);
+  (void)r;
+  _exit(3);
+}
+
+void fatalHandler(void *, const char *reason, bool) { internalError(reason); }
+
+bool isSourceFile(StringRef s) { return s.ends_with(".gl") || s.ends_with(".go"); }
+
+std::string errnoText(std::error_code ec) {
+  if (ec == std::errc::no_such_file_or_directory)
+    return "no such file or directory";
+  if (ec == std::errc::permission_denied)
+    return "permission denied";
+  if (ec == std::errc::is_a_directory)
+    return "is a directory";
+  std::string m = ec.message();
+  if (!m.empty())
+    m[0] = (char)tolower((unsigned char)m[0]);
+  return m;
+}
+
+std::string mainExecutable() {
+  static int anchor;
+  return sys::fs::getMainExecutable("glc", (void *)&anchor);
+}
+
+std::string runtimeLibrary() {
+  if (const char *e = getenv("GLC_RUNTIME"); e && *e)
+    return e;
+  SmallString<256> p(sys::path::parent_path(mainExecutable()));
+  sys::path::append(p, "..", "lib", "libglrt.a");
+  SmallString<256> real;
+  if (!sys::fs::real_path(p, real))
+    return std::string(real);
+  return std::string(p);
+}
+
+std::string linker() {
+  if (const char *e = getenv("GLC_CC"); e && *e)
+    return e;
+  return GLC_LINKER;
+}
+
+std::unique_ptr<TargetMachine> makeTargetMachine(const Triple &triple) {
+  std::string err;
+  const Target *target = TargetRegistry::lookupTarget(triple.str(), err);
+  if (!target)
+    internalError("no target for " + triple.str() + ": " + err);
+  TargetOptions to;
+  auto level = optLevel == 0 ? CodeGenOptLevel::None : CodeGenOptLevel::Default;
+  return std::unique_ptr<TargetMachine>(target->createTargetMachine(
+      triple.str(), "x86-64", "", to, Reloc::PIC_, std::nullopt, level));
+}
+
+void optimise(Module &m, TargetMachine &tm) {
+  LoopAnalysisManager lam;
+  FunctionAnalysisManager fam;
+  CGSCCAnalysisManager cgam;
+  ModuleAnalysisManager mam;
+  PassBuilder pb(&tm);
+  pb.registerModuleAnalyses(mam);
+  pb.registerCGSCCAnalyses(cgam);
+  pb.registerFunctionAnalyses(fam);
+  pb.registerLoopAnalyses(lam);
+  pb.crossRegisterProxies(lam, fam, cgam, mam);
+  ModulePassManager mpm = optLevel == 0
+                              ? pb.buildO0DefaultPipeline(OptimizationLevel::O0)
+                              : pb.buildPerModuleDefaultPipeline(OptimizationLevel::O2);
+  mpm.run(m, mam);
+}
+
+/// Write .ll, .s or .o. Returns false after printing an error.
+bool emit(Module &m, TargetMachine &tm, StringRef path, bool asLL, CodeGenFileType kind) {
+  std::error_code ec;
+  auto out = std::make_unique<ToolOutputFile>(path, ec, sys::fs::OF_None);
+  if (ec) {
+    errs() << "glc: open " << path << ": " << errnoText(ec) << "\n";
+    return false;
+  }
+  if (asLL) {
+    m.print(out->os(), nullptr);
+  } else {
+    legacy::PassManager pm;
+    if (tm.addPassesToEmitFile(pm, out->os(), nullptr, kind))
+      internalError("the target cannot emit this file type");
+    pm.run(m);
+  }
+  out->keep();
+  return true;
+}
+
+int link(StringRef obj, StringRef exe) {
+  std::string cc = linker();
+  std::string rt = runtimeLibrary();
+  auto prog = sys::findProgramByName(cc);
+  if (!prog) {
+    errs() << "glc: link driver " << cc << " not found\n";
+    return 1;
+  }
+  std::vector<StringRef> args{*prog, obj, rt, "-o", exe, "-lpthread"};
+  std::string err;
+  int rc = sys::ExecuteAndWait(*prog, args, std::nullopt, {}, 0, 0, &err);
+  if (rc != 0) {
+    errs() << "glc: link failed" << (err.empty() ? "" : ": " + err) << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+/// Run `exe` with `args`; return its exit status, or 128+signal.
+int runProgram(const std::string &exe, const std::vector<std::string> &args,
+               const std::string &argv0) {
+  std::vector<char *> argv;
+  argv.push_back(const_cast<char *>(argv0.c_str()));
+  for (auto &a : args)
+    argv.push_back(const_cast<char *>(a.c_str()));
+  argv.push_back(nullptr);
+  outs().flush();
+  errs().flush();
+  pid_t pid = fork();
+  if (pid < 0) {
+    errs() << "glc: fork failed\n";
+    return 1;
+  }
+  if (pid == 0) {
+    execv(exe.c_str(), argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR)
+      return 1;
+  }
+  if (WIFEXITED(status))
+    return WEXITSTATUS(status);
+  if (WIFSIGNALED(status))
+    return 128 + WTERMSIG(status);
+  return 1;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  InitLLVM initLLVM(argc, argv);
+  sys::AddSignalHandler(crashHandler, nullptr);
+  install_fatal_error_handler(fatalHandler, nullptr);
+
+  // `glc run file.gl args...`: everything after the source file belongs to
+  // the program, so only the part before it goes to llvm::cl.
+  std::vector<const char *> glcArgs;
+  std::vector<std::string> programArgs;
+  bool seenSource = false;
+  bool isRun = argc > 1 && StringRef(argv[1]) == "run";
+  for (int i = 0; i < argc; ++i) {
+    if (seenSource && isRun) {
+      programArgs.push_back(argv[i]);
+      continue;
+    }
+    glcArgs.push_back(argv[i]);
+    if (i > 0 && argv[i][0] != '-' && isSourceFile(argv[i]) &&
+        !(i > 1 && StringRef(argv[i - 1]) == "-o"))
+      seenSource = true;
+  }
+  cl::HideUnrelatedOptions(glcCat);
+  if (!cl::ParseCommandLineOptions((int)glcArgs.size(), glcArgs.data(),
+                                   "glc: the GL compiler\n\n"
+                                   "  glc build file.gl [-o out]\n"
+                                   "  glc run file.gl [args...]\n"
+                                   "  glc -S|-emit-llvm file.gl [-o out]\n"))
+    return 1;
+
+  enum { Build, Run, Asm, LL } action = Build;
+  std::vector<std::string> pos(positionals.begin(), positionals.end());
+  if (!pos.empty() && (pos[0] == "build" || pos[0] == "run")) {
+    action = pos[0] == "run" ? Run : Build;
+    pos.erase(pos.begin());
+  }
+  if (emitLLVM)
+    action = LL;
+  else if (emitAsm)
+    action = Asm;
+  if (pos.size() != 1) {
+    errs() << "usage: glc build|run file.gl [-o out] | glc -S|-emit-llvm file.gl [-o out]\n";
+    return 1;
+  }
+  if (optLevel != 0 && optLevel != 1 && optLevel != 2 && optLevel != 3) {
+    errs() << "glc: unknown optimisation level -O" << optLevel << "\n";
+    return 1;
+  }
+  std::string srcPath = pos[0];
+
+  // ---- read
+  auto buf = MemoryBuffer::getFile(srcPath, /*IsText=*/false, /*RequiresNullTerminator=*/true);
+  if (!buf) {
+    errs() << "glc: open " << srcPath << ": " << errnoText(buf.getError()) << "\n";
+    return 1;
+  }
+  SourceMgr sm;
+  unsigned bufID = sm.AddNewSourceBuffer(std::move(*buf), SMLoc());
+  glc::DiagEngine diags(sm);
+
+  // ---- parse, check
+  glc::ASTContext astCtx;
+  glc::File *file = glc::parseFile(sm, bufID, astCtx, diags);
+  if (!file || diags.hasErrors()) {
+    diags.flush();
+    return 1;
+  }
+  glc::TypeContext types;
+  bool ok = glc::checkFile(file, types, diags);
+  if (!ok || diags.hasErrors()) {
+    diags.flush();
+    return 1;
+  }
+
+  // ---- irgen
+  LLVMInitializeX86TargetInfo();
+  LLVMInitializeX86Target();
+  LLVMInitializeX86TargetMC();
+  LLVMInitializeX86AsmPrinter();
+  LLVMInitializeX86AsmParser();
+  Triple triple("x86_64-pc-linux-gnu");
+  auto tm = makeTargetMachine(triple);
+  LLVMContext llctx;
+  glc::IRGenOptions irOpts;
+  irOpts.splitStack = splitStack;
+  auto mod = glc::generateIR(file, types, diags, llctx, tm->createDataLayout(), triple.str(),
+                             irOpts);
+  if (!mod || diags.hasErrors()) {
+    diags.flush();
+    return 1;
+  }
+  if (verifyIR) {
+    std::string msg;
+    raw_string_ostream os(msg);
+    if (verifyModule(*mod, &os)) {
+      errs() << "glc: internal compiler error: invalid IR\n" << os.str();
+      return 3;
+    }
+  }
+
+  // ---- optimise, emit
+  optimise(*mod, *tm);
+  StringRef stem = sys::path::stem(srcPath);
+  if (action == LL || action == Asm) {
+    std::string out = outputFile.empty() ? (stem + (action == LL ? ".ll" : ".s")).str()
+                                         : std::string(outputFile);
+    return emit(*mod, *tm, out, action == LL, CodeGenFileType::AssemblyFile) ? 0 : 1;
+  }
+
+  SmallString<128> obj;
+  if (auto ec = sys::fs::createTemporaryFile("glc", "o", obj)) {
+    errs() << "glc: cannot create a temporary file: " << ec.message() << "\n";
+    return 1;
+  }
+  FileRemover objRemover(obj);
+  if (!emit(*mod, *tm, obj, false, CodeGenFileType::ObjectFile))
+    return 1;
+
+  if (action == Build) {
+    std::string exe = outputFile.empty() ? stem.str() : std::string(outputFile);
+    return link(obj, exe);
+  }
+
+  // ---- run
+  SmallString<128> exe;
+  if (auto ec = sys::fs::createTemporaryFile("glc-run", "", exe)) {
+    errs() << "glc: cannot create a temporary file: " << ec.message() << "\n";
+    return 1;
+  }
+  FileRemover exeRemover(exe);
+  if (int rc = link(obj, exe))
+    return rc;
+  objRemover.releaseFile();
+  sys::fs::remove(obj);
+  return runProgram(std::string(exe), programArgs, std::string(exe));
+}

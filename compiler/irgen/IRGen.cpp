@@ -1,0 +1,339 @@
+//===- IRGen.cpp - module-level lowering -----------------------------------===//
+//
+// Drives irgen over a File: declares the runtime (runtime/abi.def through
+// X-macros), the package-level variables (zero-initialised globals) and
+// every top-level function, then lowers the bodies, then emits __glc_main
+// (package initialisers in File::initOrder, init functions, main.main) and
+// the traceback table __glc_functab.
+//
+// What it does not do: optimisation, object emission, linking (driver/).
+//===----------------------------------------------------------------------===//
+#include "irgen/IRGenImpl.h"
+
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/Verifier.h"
+
+using namespace llvm;
+
+namespace glc {
+
+IRGen::IRGen(File *f, TypeContext &t, DiagEngine &d, LLVMContext &c, const DataLayout &dl,
+             StringRef triple, const IRGenOptions &o)
+    : file(f), types(t), diags(d), C(c), mod(std::make_unique<Module>("main", c)), DL(dl),
+      opts(o), b(c) {
+  mod->setDataLayout(dl);
+  mod->setTargetTriple(triple);
+  if (f && !f->filename.empty())
+    mod->setSourceFileName(f->filename);
+  i1 = llvm::Type::getInt1Ty(C);
+  i8 = llvm::Type::getInt8Ty(C);
+  i32 = llvm::Type::getInt32Ty(C);
+  i64 = llvm::Type::getInt64Ty(C);
+  f32 = llvm::Type::getFloatTy(C);
+  f64 = llvm::Type::getDoubleTy(C);
+  ptrTy = llvm::PointerType::getUnqual(C);
+  voidTy = llvm::Type::getVoidTy(C);
+  strTy = llvm::StructType::get(C, {ptrTy, i64});
+  sliceTy = llvm::StructType::get(C, {ptrTy, i64, i64});
+  pairTy = llvm::StructType::get(C, {ptrTy, i64});
+}
+
+void IRGen::unsupported(SMLoc pos, const Twine &what) {
+  diags.error(pos, what + " not supported by glc yet");
+  failed = true;
+}
+
+void IRGen::declareRuntime() {
+  auto ty = [&](const char *n) -> llvm::Type * {
+    StringRef s(n);
+    if (s == "Void") return voidTy;
+    if (s == "I8") return i8;
+    if (s == "I32") return i32;
+    if (s == "I64") return i64;
+    if (s == "F64") return f64;
+    if (s == "Ptr") return ptrTy;
+    return pairTy; // Pair
+  };
+  // The parameter list arrives as one string ("Ptr, I64"): split it.
+  auto declare = [&](RT id, const char *name, const char *ret, StringRef params,
+                     bool noreturn) {
+    std::vector<llvm::Type *> ps;
+    SmallVector<StringRef, 8> parts;
+    params.split(parts, ',', -1, /*KeepEmpty=*/false);
+    for (StringRef p : parts)
+      ps.push_back(ty(p.trim().str().c_str()));
+    auto *ft = FunctionType::get(ty(ret), ps, false);
+    auto *fn = Function::Create(ft, Function::ExternalLinkage, std::string("glrt_") + name,
+                                mod.get());
+    if (noreturn) {
+      fn->addFnAttr(Attribute::NoReturn);
+      fn->addFnAttr(Attribute::Cold);
+    }
+    fn->addFnAttr(Attribute::NoUnwind);
+    rt[(int)id] = fn;
+    rtNoReturn[(int)id] = noreturn;
+  };
+#define GLRT_FUNC(name, ret, ...) declare(RT::name, #name, #ret, "" #__VA_ARGS__, false);
+#define GLRT_NORETURN(name, ...) declare(RT::name, #name, "Void", "" #__VA_ARGS__, true);
+#include "runtime/abi.def"
+}
+
+FunctionType *IRGen::funcLLType(FuncType *sig) {
+  std::vector<llvm::Type *> ps{ptrTy};
+  for (Type *p : sig->params)
+    ps.push_back(llType(p));
+  llvm::Type *ret = voidTy;
+  if (sig->results.size() == 1) {
+    ret = llType(sig->results[0]);
+  } else if (sig->results.size() > 1) {
+    std::vector<llvm::Type *> rs;
+    for (Type *r : sig->results)
+      rs.push_back(llType(r));
+    ret = llvm::StructType::get(C, rs);
+  }
+  return FunctionType::get(ret, ps, false);
+}
+
+void IRGen::setFuncAttrs(Function *fn, const std::string &goName) {
+  fn->setSection("gl_text");
+  fn->addFnAttr("frame-pointer", "all");
+  fn->addFnAttr(Attribute::NoUnwind);
+  if (opts.splitStack)
+    fn->addFnAttr("split-stack");
+  functab.push_back({fn, goName});
+}
+
+Function *IRGen::declareFunc(const std::string &name, FuncType *sig) {
+  auto *fn = Function::Create(funcLLType(sig), Function::InternalLinkage, name, mod.get());
+  fn->getArg(0)->setName("ctx");
+  setFuncAttrs(fn, name);
+  return fn;
+}
+
+Constant *IRGen::funcValue(Object *obj) {
+  auto it = funcVals.find(obj);
+  if (it != funcVals.end())
+    return it->second;
+  Function *fn = funcs.lookup(obj);
+  if (!fn)
+    return ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy));
+  auto *init = ConstantStruct::getAnon(C, {fn});
+  auto *gv = new GlobalVariable(*mod, init->getType(), /*isConstant=*/true,
+                                GlobalValue::InternalLinkage, init, fn->getName() + "·f");
+  gv->setAlignment(Align(8));
+  funcVals[obj] = gv;
+  return gv;
+}
+
+Constant *IRGen::constString(StringRef s) {
+  auto it = strConsts.find(s);
+  if (it != strConsts.end())
+    return it->second;
+  Constant *data;
+  if (s.empty()) {
+    data = ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy));
+  } else {
+    auto *arr = ConstantDataArray::getString(C, s, /*AddNull=*/false);
+    auto *gv = new GlobalVariable(*mod, arr->getType(), true, GlobalValue::PrivateLinkage, arr,
+                                  ".str");
+    gv->setUnnamedAddr(GlobalValue::UnnamedAddr::Global);
+    gv->setAlignment(Align(1));
+    data = gv;
+  }
+  auto *c = ConstantStruct::get(strTy, {data, ConstantInt::get(i64, s.size())});
+  strConsts[s] = c;
+  return c;
+}
+
+//===----------------------------------------------------------------------===//
+// Function bodies
+//===----------------------------------------------------------------------===//
+
+void IRGen::genFuncBody(Function *fn, FuncInfo *info, FuncType *sig, BlockStmt *body) {
+  FuncState state;
+  FuncState *saved = fs;
+  fs = &state;
+  IRBuilderBase::InsertPointGuard guard(b);
+
+  state.fn = fn;
+  state.info = info;
+  state.sig = sig;
+  state.ctx = fn->getArg(0);
+  state.allocaBB = BasicBlock::Create(C, "entry", fn);
+  auto *start = BasicBlock::Create(C, "start", fn);
+  b.SetInsertPoint(start);
+
+  // Captured variables of enclosing functions: box pointers in the record.
+  for (size_t i = 0; i < info->captures.size(); ++i) {
+    if (info->captures[i]->isGlobal)
+      continue;
+    Value *slot = b.CreateConstGEP1_64(ptrTy, state.ctx, i + 1);
+    state.vars[info->captures[i]] = b.CreateLoad(ptrTy, slot, info->captures[i]->name + ".box");
+  }
+  // Parameters.
+  for (size_t i = 0; i < info->params.size() && i + 1 < fn->arg_size(); ++i) {
+    Object *p = info->params[i];
+    Argument *arg = fn->getArg(i + 1);
+    if (!p || p->name.empty() || p->name == "_")
+      continue;
+    arg->setName(p->name);
+    Value *addr = allocVar(p, p->name);
+    b.CreateStore(arg, addr);
+  }
+  // Named results start at zero.
+  for (Object *r : info->results) {
+    if (!r || r->name.empty() || r->name == "_")
+      continue;
+    allocVar(r, r->name);
+  }
+
+  genBlock(body);
+
+  if (blockOpen()) {
+    if (fn->getReturnType()->isVoidTy())
+      b.CreateRetVoid();
+    else
+      b.CreateUnreachable();
+  }
+  b.SetInsertPoint(state.allocaBB);
+  b.CreateBr(start);
+  for (BasicBlock &bb : *fn)
+    if (!bb.getTerminator()) {
+      b.SetInsertPoint(&bb);
+      b.CreateUnreachable();
+    }
+  fs = saved;
+}
+
+void IRGen::genGlcMain() {
+  auto *fn = Function::Create(FunctionType::get(voidTy, false), Function::ExternalLinkage,
+                              "__glc_main", mod.get());
+  setFuncAttrs(fn, "runtime.main");
+  FuncInfo info;
+  info.name = "__glc_main";
+  FuncState state;
+  fs = &state;
+  state.fn = fn;
+  state.info = &info;
+  state.allocaBB = BasicBlock::Create(C, "entry", fn);
+  auto *start = BasicBlock::Create(C, "start", fn);
+  b.SetInsertPoint(start);
+
+  // Package-level variables, in dependency order.
+  llvm::DenseSet<ValueSpec *> done;
+  for (ValueSpec *spec : file->initOrder) {
+    if (!spec || !done.insert(spec).second || spec->values.empty())
+      continue;
+    std::vector<Type *> dsts;
+    for (Ident *n : spec->names)
+      dsts.push_back(n->obj ? n->obj->type : nullptr);
+    std::vector<Value *> vals = genRHS(spec->values, spec->names.size(), dsts);
+    for (size_t i = 0; i < spec->names.size() && i < vals.size(); ++i) {
+      Ident *n = spec->names[i];
+      if (!n->obj || n->name == "_")
+        continue;
+      if (GlobalVariable *gv = globals.lookup(n->obj))
+        b.CreateStore(vals[i], gv);
+    }
+  }
+  // init functions, then main.main.
+  for (FuncDecl *d : file->inits)
+    if (Function *f = declFuncs.lookup(d))
+      b.CreateCall(f->getFunctionType(), f, {ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy))});
+  if (Function *m = mod->getFunction("main.main"))
+    b.CreateCall(m->getFunctionType(), m, {ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy))});
+  if (blockOpen())
+    b.CreateRetVoid();
+  b.SetInsertPoint(state.allocaBB);
+  b.CreateBr(start);
+  for (BasicBlock &bb : *fn)
+    if (!bb.getTerminator()) {
+      b.SetInsertPoint(&bb);
+      b.CreateUnreachable();
+    }
+  fs = nullptr;
+}
+
+void IRGen::genFunctab() {
+  auto *entryTy = llvm::StructType::get(C, {ptrTy, ptrTy});
+  std::vector<Constant *> entries;
+  for (auto &[fn, name] : functab) {
+    auto *str = ConstantDataArray::getString(C, name, /*AddNull=*/true);
+    auto *gv = new GlobalVariable(*mod, str->getType(), true, GlobalValue::PrivateLinkage, str,
+                                  ".fname");
+    gv->setUnnamedAddr(GlobalValue::UnnamedAddr::Global);
+    entries.push_back(ConstantStruct::get(entryTy, {fn, gv}));
+  }
+  auto *arrTy = llvm::ArrayType::get(entryTy, entries.size());
+  new GlobalVariable(*mod, arrTy, true, GlobalValue::ExternalLinkage,
+                     ConstantArray::get(arrTy, entries), "__glc_functab");
+  new GlobalVariable(*mod, i64, true, GlobalValue::ExternalLinkage,
+                     ConstantInt::get(i64, entries.size()), "__glc_functab_len");
+}
+
+bool IRGen::run() {
+  declareRuntime();
+
+  // Package-level variables and function declarations.
+  struct Body { FuncDecl *decl; Function *fn; FuncType *sig; };
+  std::vector<Body> bodies;
+  unsigned initIndex = 0;
+  for (Decl *d : file->decls) {
+    if (auto *g = dyn_cast<GenDecl>(d)) {
+      if (g->tok != TokKind::Var)
+        continue;
+      for (Spec *s : g->specs) {
+        auto *vs = dyn_cast<ValueSpec>(s);
+        if (!vs)
+          continue;
+        for (Ident *n : vs->names) {
+          if (!n->obj || n->name == "_")
+            continue;
+          auto *ty = llType(n->obj->type);
+          auto *gv = new GlobalVariable(*mod, ty, false, GlobalValue::InternalLinkage,
+                                        Constant::getNullValue(ty), "main." + n->name);
+          globals[n->obj] = gv;
+        }
+      }
+    } else if (auto *f = dyn_cast<FuncDecl>(d)) {
+      if (f->recv) {
+        unsupported(f->pos, "methods are");
+        continue;
+      }
+      if (!f->body) {
+        unsupported(f->pos, "function declarations without a body are");
+        continue;
+      }
+      Object *obj = f->name->obj;
+      auto *sig = obj ? dyn_cast_or_null<FuncType>(obj->type) : nullptr;
+      if (!sig) {
+        sig = types.funcOf({}, {}, false);
+      }
+      std::string name = "main." + f->name->name;
+      if (f->name->name == "init")
+        name = "main.init." + std::to_string(initIndex++);
+      Function *fn = declareFunc(name, sig);
+      if (obj)
+        funcs[obj] = fn;
+      declFuncs[f] = fn;
+      bodies.push_back({f, fn, sig});
+    }
+  }
+  for (Body &bd : bodies)
+    genFuncBody(bd.fn, &bd.decl->info, bd.sig, bd.decl->body);
+  genGlcMain();
+  genFunctab();
+  return !failed;
+}
+
+std::unique_ptr<Module> generateIR(File *file, TypeContext &types, DiagEngine &diags,
+                                   LLVMContext &llctx, const DataLayout &dataLayout,
+                                   StringRef targetTriple, const IRGenOptions &opts) {
+  IRGen gen(file, types, diags, llctx, dataLayout, targetTriple, opts);
+  if (!gen.run())
+    return nullptr;
+  return std::move(gen.mod);
+}
+
+} // namespace glc

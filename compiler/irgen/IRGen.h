@@ -1,0 +1,82 @@
+//===- IRGen.h - lower the type-checked GL AST to LLVM IR ------------------===//
+//
+// irgen turns one type-checked File (every "sema:" annotation filled) into
+// an LLVM module. It does not optimise, emit objects or link: the driver
+// does that. It reports constructs it cannot lower yet ("not supported by
+// glc yet") through the DiagEngine and returns null instead of crashing.
+//
+// Conventions of the generated code (the runtime and later phases rely on
+// them; runtime/abi.def documents the runtime side):
+//
+//  Layout (named types lower to their underlying type):
+//    intN/uintN -> iN (int, uint, uintptr = i64); bool -> i1 in SSA and in
+//    memory (i8 only at the runtime boundary: abi.def's I8);
+//    float64/float32 -> double/float; string -> {ptr, i64};
+//    slice -> {ptr, i64, i64}; array [N]T -> [N x T];
+//    func value -> ptr to a closure record whose first word is the code
+//    pointer (null = nil func). Multiple results -> an LLVM literal struct.
+//
+//  Functions: every Go function gets a hidden first parameter `ptr %ctx`
+//    (the closure record; top-level functions ignore it), so any function
+//    can be called through a func value the same way: load the code
+//    pointer from the record, call it with ctx = the record. A top-level
+//    function used as a value is the constant global record `main.f·f`
+//    = {ptr @main.f}. Calling a nil func value calls glrt_panicmem.
+//    Results: void, the single value, or a literal struct of the results.
+//
+//  Closures: a func literal evaluates to a heap record (glrt_newobject)
+//    {code ptr, box1, box2, ...}, one box pointer per FuncInfo::captures
+//    entry, in that order. Every variable with Object::captured lives in a
+//    heap box allocated when its declaration executes (so a variable
+//    declared in a loop body gets a fresh box per iteration; the variables
+//    of a for clause are per loop, as in Go 1.19). Other locals are
+//    entry-block allocas that mem2reg/SROA promote.
+//
+//  Names: Go's symbols: main.main, main.f, main.main.func1 (FuncInfo::name),
+//    init functions main.init.0, main.init.1, ...; package-level variables
+//    are zero-initialised globals main.x. `__glc_main` runs the package
+//    initialisers (File::initOrder), the init functions, then main.main.
+//
+//  Every generated function lives in section "gl_text" with
+//    "frame-pointer"="all"; the module defines __glc_functab and
+//    __glc_functab_len (the traceback table described in abi.def).
+//
+// Invariants of the emitted IR: it passes llvm::verifyModule (every block
+// terminated; code after return/panic/break goes into a fresh block that
+// has no predecessors), allocas live in the entry block, integer arithmetic
+// never carries nsw/nuw (Go integers wrap), and nothing can trap in the
+// machine sense except through the runtime's panic entry points (signed
+// division by -1 and by zero are guarded explicitly).
+//===----------------------------------------------------------------------===//
+#ifndef GLC_IRGEN_IRGEN_H
+#define GLC_IRGEN_IRGEN_H
+
+#include "basic/Diagnostics.h"
+#include "parse/AST.h"
+#include "sema/Types.h"
+
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+
+#include <memory>
+
+namespace glc {
+
+struct IRGenOptions {
+  /// Mark generated functions "split-stack" (needs glrt's __morestack).
+  bool splitStack = false;
+};
+
+/// Lower a type-checked file to a new module. Returns null (after reporting
+/// through `diags`) if the file uses something irgen cannot lower yet.
+/// The module has no target triple/data layout; the caller sets them
+/// before calling this (pass `dataLayout`), since sizes depend on them.
+std::unique_ptr<llvm::Module> generateIR(File *file, TypeContext &types, DiagEngine &diags,
+                                         llvm::LLVMContext &llctx,
+                                         const llvm::DataLayout &dataLayout,
+                                         llvm::StringRef targetTriple,
+                                         const IRGenOptions &opts = {});
+
+} // namespace glc
+
+#endif // GLC_IRGEN_IRGEN_H

@@ -1,0 +1,984 @@
+//===- IRGenExpr.cpp - expressions -----------------------------------------===//
+//
+// Lowers expressions to SSA values (genExpr) or, for addressable ones, to
+// the address of their storage (genAddr). Everything Go checks at run time
+// is checked here, with the runtime's panic entry points:
+//   - index and slice bounds (glrt_panicBounds with Go's boundsError code,
+//     the offending value and the length/capacity, as ssagen does),
+//   - integer division by zero (glrt_panicdivide); MinInt / -1 is guarded
+//     so x86's idiv never traps (Go defines it as MinInt, and % -1 as 0),
+//   - negative shift counts (glrt_panicshift); counts >= width give 0 or
+//     the sign (never LLVM poison),
+//   - calls of nil func values (glrt_panicmem).
+// Float -> integer conversions use the x86 truncating conversions the way
+// Go's amd64 backend does, so out-of-range values give Go's results rather
+// than LLVM poison.
+//
+// Evaluation order: operands and call arguments left to right; a call's
+// function value before its arguments; print/println evaluate all their
+// operands before printing anything.
+//===----------------------------------------------------------------------===//
+#include "irgen/IRGenImpl.h"
+
+#include "llvm/IR/Intrinsics.h"
+#include "llvm/IR/IntrinsicsX86.h"
+
+using namespace llvm;
+
+namespace glc {
+
+//===----------------------------------------------------------------------===//
+// Small helpers
+//===----------------------------------------------------------------------===//
+
+Value *IRGen::callRT(RT id, ArrayRef<Value *> args) {
+  Function *fn = rt[(int)id];
+  CallInst *call = b.CreateCall(fn->getFunctionType(), fn, args);
+  if (rtNoReturn[(int)id]) {
+    call->setDoesNotReturn();
+    b.CreateUnreachable();
+    startDeadBlock();
+  }
+  return call;
+}
+
+BasicBlock *IRGen::newBlock(const Twine &name) { return BasicBlock::Create(C, name, fs->fn); }
+
+void IRGen::setBlock(BasicBlock *bb) {
+  if (blockOpen())
+    b.CreateBr(bb);
+  b.SetInsertPoint(bb);
+}
+
+void IRGen::startDeadBlock() { b.SetInsertPoint(newBlock("dead")); }
+
+AllocaInst *IRGen::entryAlloca(llvm::Type *t, const Twine &name) {
+  IRBuilder<> tmp(fs->allocaBB);
+  return tmp.CreateAlloca(t, nullptr, name);
+}
+
+Value *IRGen::allocVar(Object *obj, const Twine &name) {
+  llvm::Type *t = llType(obj->type);
+  Value *addr;
+  if (obj->captured) {
+    uint64_t size = std::max<uint64_t>(DL.getTypeAllocSize(t), 1);
+    addr = callRT(RT::newobject, {i64c(size)});
+    addr->setName(name + ".box");
+  } else {
+    addr = entryAlloca(t, name);
+    b.CreateStore(Constant::getNullValue(t), addr);
+  }
+  fs->vars[obj] = addr;
+  return addr;
+}
+
+Value *IRGen::toI64(Value *v, Type *t) {
+  if (v->getType() == i64)
+    return v;
+  if (v->getType()->isIntegerTy())
+    return isUnsignedInt(t) || v->getType() == i1 ? b.CreateZExt(v, i64) : b.CreateSExt(v, i64);
+  return v;
+}
+
+Value *IRGen::makeString(Value *p, Value *n) {
+  Value *s = b.CreateInsertValue(PoisonValue::get(strTy), p, 0);
+  return b.CreateInsertValue(s, n, 1);
+}
+
+Value *IRGen::makeSlice(Value *p, Value *n, Value *c) {
+  Value *s = b.CreateInsertValue(PoisonValue::get(sliceTy), p, 0);
+  s = b.CreateInsertValue(s, n, 1);
+  return b.CreateInsertValue(s, c, 2);
+}
+
+Value *IRGen::pairToString(Value *pair) {
+  return makeString(b.CreateExtractValue(pair, 0), b.CreateExtractValue(pair, 1));
+}
+
+static Expr *unparen(Expr *e) {
+  while (auto *p = dyn_cast_or_null<ParenExpr>(e))
+    e = p->x;
+  return e;
+}
+
+static bool isNilExpr(Expr *e) {
+  e = unparen(e);
+  if (e->type && e->type->kind == TypeKind::UntypedNil)
+    return true;
+  if (auto *id = dyn_cast<Ident>(e))
+    return id->obj && id->obj->kind == ObjKind::Nil;
+  return false;
+}
+
+//===----------------------------------------------------------------------===//
+// Constants and values
+//===----------------------------------------------------------------------===//
+
+Value *IRGen::genConst(Expr *e, Type *t) { return genConstValue(*e->constVal, t, e->pos); }
+
+Value *IRGen::genConstValue(const ConstValue &cv, Type *t, SMLoc pos) {
+  llvm::Type *lt = llType(t);
+  if (isBoolT(t))
+    return ConstantInt::get(i1, cv.kind == ConstValue::Bool ? cv.b : !cv.i.isZero());
+  if (isIntegerT(t) || (lt->isIntegerTy() && !isBoolT(t))) {
+    unsigned bits = lt->getIntegerBitWidth();
+    if (cv.kind == ConstValue::Float) {
+      APSInt r(bits, isUnsignedInt(t));
+      bool exact;
+      cv.f.convertToInteger(r, APFloat::rmTowardZero, &exact);
+      return ConstantInt::get(lt, r);
+    }
+    return ConstantInt::get(lt, cv.i.trunc(bits));
+  }
+  if (isFloatT(t)) {
+    const fltSemantics &sem = lt->isFloatTy() ? APFloat::IEEEsingle() : APFloat::IEEEdouble();
+    APFloat f(sem);
+    if (cv.kind == ConstValue::Float) {
+      f = cv.f;
+      bool lost;
+      f.convert(sem, APFloat::rmNearestTiesToEven, &lost);
+    } else {
+      f.convertFromAPInt(cv.i, /*isSigned=*/true, APFloat::rmNearestTiesToEven);
+    }
+    return ConstantFP::get(C, f);
+  }
+  if (isStringT(t))
+    return constString(cv.s);
+  unsupported(pos, "this constant type is");
+  return PoisonValue::get(lt);
+}
+
+Value *IRGen::genValue(Expr *e, Type *target) {
+  if (target && isNilExpr(e))
+    return zeroValue(target);
+  if (target && e->mode == ExprMode::Constant && e->constVal && under(target)->isBasic())
+    return genConst(e, target);
+  return genExpr(e);
+}
+
+Value *IRGen::varAddr(Object *obj, SMLoc pos) {
+  if (fs) {
+    auto it = fs->vars.find(obj);
+    if (it != fs->vars.end())
+      return it->second;
+  }
+  if (GlobalVariable *gv = globals.lookup(obj))
+    return gv;
+  unsupported(pos, "this variable reference is");
+  return PoisonValue::get(ptrTy);
+}
+
+Value *IRGen::genExpr(Expr *e) {
+  if (e->mode == ExprMode::Constant && e->constVal)
+    return genConst(e, e->type);
+  switch (e->kind) {
+  case ExprKind::Ident: {
+    auto *id = cast<Ident>(e);
+    Object *obj = id->obj;
+    if (!obj)
+      break;
+    switch (obj->kind) {
+    case ObjKind::Var:
+      return b.CreateLoad(llType(obj->type), varAddr(obj, e->pos), id->name);
+    case ObjKind::Func:
+      return funcValue(obj);
+    case ObjKind::Nil:
+      return ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy));
+    case ObjKind::Const:
+      if (obj->constVal)
+        return genConstValue(*obj->constVal, e->type ? e->type : obj->type, e->pos);
+      break;
+    default:
+      break;
+    }
+    break;
+  }
+  case ExprKind::Paren:
+    return genExpr(cast<ParenExpr>(e)->x);
+  case ExprKind::FuncLit:
+    return genFuncLit(cast<FuncLit>(e));
+  case ExprKind::CompositeLit:
+    return genCompositeLit(cast<CompositeLit>(e));
+  case ExprKind::Index:
+    return genIndex(cast<IndexExpr>(e));
+  case ExprKind::Slice:
+    return genSliceExpr(cast<SliceExpr>(e));
+  case ExprKind::Call:
+    return genCall(cast<CallExpr>(e));
+  case ExprKind::Unary:
+    return genUnary(cast<UnaryExpr>(e));
+  case ExprKind::Binary:
+    return genBinary(cast<BinaryExpr>(e));
+  default:
+    break;
+  }
+  unsupported(e->pos, "this expression is");
+  return PoisonValue::get(llType(e->type));
+}
+
+bool IRGen::isAddressable(Expr *e) {
+  e = unparen(e);
+  if (auto *id = dyn_cast<Ident>(e))
+    return id->obj && id->obj->kind == ObjKind::Var;
+  if (auto *ix = dyn_cast<IndexExpr>(e)) {
+    TypeKind k = ukind(ix->x->type);
+    if (k == TypeKind::Slice)
+      return true;
+    if (k == TypeKind::Array)
+      return isAddressable(ix->x);
+  }
+  return false;
+}
+
+Value *IRGen::genAddr(Expr *e) {
+  e = unparen(e);
+  if (auto *id = dyn_cast<Ident>(e)) {
+    if (id->obj && id->obj->kind == ObjKind::Var)
+      return varAddr(id->obj, e->pos);
+  }
+  if (auto *ix = dyn_cast<IndexExpr>(e)) {
+    Type *xt = under(ix->x->type);
+    if (auto *st = dyn_cast<SliceType>(xt)) {
+      Value *s = genExpr(ix->x);
+      Value *i = genValue(ix->index, nullptr);
+      Value *i64v = boundsCheck(i, ix->index->type, b.CreateExtractValue(s, 1), 0, false);
+      return b.CreateGEP(llType(st->elem), b.CreateExtractValue(s, 0), i64v);
+    }
+    if (auto *at = dyn_cast<glc::ArrayType>(xt)) {
+      Value *base;
+      if (isAddressable(ix->x)) {
+        base = genAddr(ix->x);
+      } else {
+        Value *v = genExpr(ix->x);
+        base = entryAlloca(v->getType(), "arr.tmp");
+        b.CreateStore(v, base);
+      }
+      Value *i = genValue(ix->index, nullptr);
+      Value *i64v = boundsCheck(i, ix->index->type, i64c(at->len), 0, false);
+      return b.CreateGEP(llType(at), base, {i64c(0), i64v});
+    }
+  }
+  // Not addressable: materialise the value in a temporary.
+  Value *v = genExpr(e);
+  Value *tmp = entryAlloca(v->getType(), "tmp");
+  b.CreateStore(v, tmp);
+  return tmp;
+}
+
+//===----------------------------------------------------------------------===//
+// Bounds checks, index and slice expressions
+//===----------------------------------------------------------------------===//
+
+Value *IRGen::boundsCheck(Value *x, Type *xt, Value *y, int code, bool inclusive) {
+  Value *x64 = toI64(x, xt);
+  Value *ok = inclusive ? b.CreateICmpULE(x64, y) : b.CreateICmpULT(x64, y);
+  if (auto *c = dyn_cast<ConstantInt>(ok); c && c->isOne())
+    return x64;
+  BasicBlock *fail = newBlock("bounds.fail"), *cont = newBlock("bounds.ok");
+  b.CreateCondBr(ok, cont, fail);
+  b.SetInsertPoint(fail);
+  callRT(RT::panicBounds, {x64, y, ConstantInt::get(i32, code),
+                           ConstantInt::get(i8, isSigned(xt) ? 1 : 0)});
+  b.SetInsertPoint(cont);
+  return x64;
+}
+
+Value *IRGen::genIndex(IndexExpr *e) {
+  Type *xt = under(e->x->type);
+  if (isStringT(xt)) {
+    Value *s = genExpr(e->x);
+    Value *i = genValue(e->index, nullptr);
+    Value *i64v = boundsCheck(i, e->index->type, strLen(s), 0, false);
+    return b.CreateLoad(i8, b.CreateGEP(i8, strData(s), i64v));
+  }
+  if (isa<SliceType>(xt) || (isa<glc::ArrayType>(xt) && isAddressable(e->x)))
+    return b.CreateLoad(llType(e->type), genAddr(e));
+  if (auto *at = dyn_cast<glc::ArrayType>(xt)) {
+    Value *v = genExpr(e->x);
+    if (e->index->mode == ExprMode::Constant && e->index->constVal) {
+      int64_t i = e->index->constVal->asInt64();
+      if (i >= 0 && i < at->len)
+        return b.CreateExtractValue(v, (unsigned)i);
+    }
+    Value *tmp = entryAlloca(v->getType(), "arr.tmp");
+    b.CreateStore(v, tmp);
+    Value *i = genValue(e->index, nullptr);
+    Value *i64v = boundsCheck(i, e->index->type, i64c(at->len), 0, false);
+    return b.CreateLoad(llType(at->elem), b.CreateGEP(llType(at), tmp, {i64c(0), i64v}));
+  }
+  unsupported(e->pos, "indexing this type is");
+  return PoisonValue::get(llType(e->type));
+}
+
+// Go's ssagen (state.slice) order of checks: for s[i:j:k]: k <= cap,
+// j <= k, i <= j; for s[i:j]: j <= cap (len for strings/arrays), i <= j.
+Value *IRGen::genSliceExpr(SliceExpr *e) {
+  Type *xt = under(e->x->type);
+  Value *base, *len, *cap;
+  llvm::Type *elemTy = i8;
+  bool isStr = isStringT(xt), isSlice = false;
+  if (isStr) {
+    Value *s = genExpr(e->x);
+    base = strData(s);
+    len = cap = strLen(s);
+  } else if (auto *st = dyn_cast<SliceType>(xt)) {
+    Value *s = genExpr(e->x);
+    base = b.CreateExtractValue(s, 0);
+    len = b.CreateExtractValue(s, 1);
+    cap = b.CreateExtractValue(s, 2);
+    elemTy = llType(st->elem);
+    isSlice = true;
+  } else if (auto *at = dyn_cast<glc::ArrayType>(xt)) {
+    base = genAddr(e->x);
+    len = cap = i64c(at->len);
+    elemTy = llType(at->elem);
+  } else {
+    unsupported(e->pos, "slicing this type is");
+    return PoisonValue::get(llType(e->type));
+  }
+  Value *i = e->lo ? genValue(e->lo, nullptr) : nullptr;
+  Value *j = e->hi ? genValue(e->hi, nullptr) : nullptr;
+  Value *k = e->max ? genValue(e->max, nullptr) : nullptr;
+  if (e->slice3) {
+    if (k)
+      k = boundsCheck(k, e->max->type, cap, isSlice ? 5 : 4, true);
+    else
+      k = cap;
+    if (j)
+      j = boundsCheck(j, e->hi->type, k, 6, true);
+    else
+      j = len;
+    if (i)
+      i = boundsCheck(i, e->lo->type, j, 7, true);
+  } else {
+    k = cap;
+    if (j)
+      j = boundsCheck(j, e->hi->type, cap, isSlice ? 2 : 1, true);
+    else
+      j = len;
+    if (i)
+      i = boundsCheck(i, e->lo->type, j, 3, true);
+  }
+  if (!i)
+    i = i64c(0);
+  Value *rlen = b.CreateSub(j, i);
+  Value *rcap = isStr ? rlen : b.CreateSub(k, i);
+  // Never point past the end: an empty result keeps the base pointer.
+  Value *delta = b.CreateMul(i, i64c(DL.getTypeAllocSize(elemTy)));
+  delta = b.CreateSelect(b.CreateICmpEQ(rcap, i64c(0)), i64c(0), delta);
+  Value *p = b.CreateGEP(i8, base, delta);
+  if (isStr)
+    return makeString(p, rlen);
+  return makeSlice(p, rlen, rcap);
+}
+
+//===----------------------------------------------------------------------===//
+// Operators
+//===----------------------------------------------------------------------===//
+
+Value *IRGen::genUnary(UnaryExpr *e) {
+  switch (e->op) {
+  case TokKind::Add:
+    return genValue(e->x, e->type);
+  case TokKind::Sub: {
+    Value *x = genValue(e->x, e->type);
+    if (x->getType()->isFloatingPointTy())
+      return b.CreateFNeg(x);
+    return b.CreateSub(Constant::getNullValue(x->getType()), x);
+  }
+  case TokKind::Xor: {
+    Value *x = genValue(e->x, e->type);
+    return b.CreateXor(x, Constant::getAllOnesValue(x->getType()));
+  }
+  case TokKind::Not:
+    return b.CreateNot(genValue(e->x, e->type));
+  default:
+    unsupported(e->pos, "this unary operator is");
+    return PoisonValue::get(llType(e->type));
+  }
+}
+
+Value *IRGen::genBinary(BinaryExpr *e) {
+  if (e->op == TokKind::LAnd || e->op == TokKind::LOr) {
+    Value *x = genValue(e->x, e->type);
+    BasicBlock *from = b.GetInsertBlock();
+    BasicBlock *rhs = newBlock(e->op == TokKind::LAnd ? "and.rhs" : "or.rhs");
+    BasicBlock *end = newBlock(e->op == TokKind::LAnd ? "and.end" : "or.end");
+    if (e->op == TokKind::LAnd)
+      b.CreateCondBr(x, rhs, end);
+    else
+      b.CreateCondBr(x, end, rhs);
+    b.SetInsertPoint(rhs);
+    Value *y = genValue(e->y, e->type);
+    BasicBlock *rhsEnd = b.GetInsertBlock();
+    b.CreateBr(end);
+    b.SetInsertPoint(end);
+    PHINode *phi = b.CreatePHI(i1, 2);
+    phi->addIncoming(ConstantInt::get(i1, e->op == TokKind::LOr), from);
+    phi->addIncoming(y, rhsEnd);
+    return phi;
+  }
+  Type *xt = e->x->type, *yt = e->y->type;
+  bool cmp = e->op == TokKind::Eql || e->op == TokKind::Neq || e->op == TokKind::Lss ||
+             e->op == TokKind::Leq || e->op == TokKind::Gtr || e->op == TokKind::Geq;
+  if (cmp) {
+    // Operands of a comparison have the same type, except nil.
+    Type *t = isNilExpr(e->x) ? yt : xt;
+    if (t && t->isUntyped() && yt && !yt->isUntyped())
+      t = yt;
+    Value *x = genValue(e->x, t);
+    Value *y = genValue(e->y, t);
+    return genCompare(e->op, x, y, t);
+  }
+  if (e->op == TokKind::Shl || e->op == TokKind::Shr) {
+    Value *x = genValue(e->x, e->type);
+    Value *y = genValue(e->y, nullptr);
+    return genShift(e->op, x, y, e->type, yt);
+  }
+  Value *x = genValue(e->x, e->type);
+  Value *y = genValue(e->y, e->type);
+  return genBinOp(e->op, x, y, e->type, e->type, e->pos);
+}
+
+Value *IRGen::genBinOp(TokKind op, Value *x, Value *y, Type *xt, Type *yt, SMLoc pos) {
+  switch (op) {
+  case TokKind::Shl: case TokKind::Shr:
+    return genShift(op, x, y, xt, yt);
+  case TokKind::Eql: case TokKind::Neq: case TokKind::Lss: case TokKind::Leq:
+  case TokKind::Gtr: case TokKind::Geq:
+    return genCompare(op, x, y, xt);
+  default:
+    break;
+  }
+  if (isStringT(xt)) {
+    if (op == TokKind::Add)
+      return pairToString(
+          callRT(RT::concatstrings, {strData(x), strLen(x), strData(y), strLen(y)}));
+  } else if (isFloatT(xt)) {
+    switch (op) {
+    case TokKind::Add: return b.CreateFAdd(x, y);
+    case TokKind::Sub: return b.CreateFSub(x, y);
+    case TokKind::Mul: return b.CreateFMul(x, y);
+    case TokKind::Quo: return b.CreateFDiv(x, y);
+    default: break;
+    }
+  } else if (isIntegerT(xt)) {
+    switch (op) {
+    case TokKind::Add: return b.CreateAdd(x, y);
+    case TokKind::Sub: return b.CreateSub(x, y);
+    case TokKind::Mul: return b.CreateMul(x, y);
+    case TokKind::And: return b.CreateAnd(x, y);
+    case TokKind::Or: return b.CreateOr(x, y);
+    case TokKind::Xor: return b.CreateXor(x, y);
+    case TokKind::AndNot: return b.CreateAnd(x, b.CreateNot(y));
+    case TokKind::Quo: case TokKind::Rem: return genDivRem(op, x, y, xt);
+    default: break;
+    }
+  }
+  unsupported(pos, "this binary operator is");
+  return PoisonValue::get(x->getType());
+}
+
+Value *IRGen::genDivRem(TokKind op, Value *x, Value *y, Type *t) {
+  bool quo = op == TokKind::Quo;
+  auto *cy = dyn_cast<ConstantInt>(y);
+  if (!cy || cy->isZero()) {
+    BasicBlock *fail = newBlock("div.zero"), *cont = newBlock("div.ok");
+    b.CreateCondBr(b.CreateICmpEQ(y, Constant::getNullValue(y->getType())), fail, cont);
+    b.SetInsertPoint(fail);
+    callRT(RT::panicdivide, {});
+    b.SetInsertPoint(cont);
+  }
+  if (!isSigned(t))
+    return quo ? b.CreateUDiv(x, y) : b.CreateURem(x, y);
+  if (cy && !cy->isMinusOne())
+    return quo ? b.CreateSDiv(x, y) : b.CreateSRem(x, y);
+  // y == -1: x / -1 == -x (MinInt stays MinInt), x % -1 == 0. Divide by a
+  // safe divisor so idiv never sees MinInt / -1.
+  Value *m1 = b.CreateICmpEQ(y, Constant::getAllOnesValue(y->getType()));
+  Value *safe = b.CreateSelect(m1, ConstantInt::get(y->getType(), 1), y);
+  if (quo)
+    return b.CreateSelect(m1, b.CreateSub(Constant::getNullValue(x->getType()), x),
+                          b.CreateSDiv(x, safe));
+  return b.CreateSelect(m1, Constant::getNullValue(x->getType()), b.CreateSRem(x, safe));
+}
+
+Value *IRGen::genShift(TokKind op, Value *x, Value *y, Type *xt, Type *yt) {
+  if (isSigned(yt) && !(isa<ConstantInt>(y) && !cast<ConstantInt>(y)->isNegative())) {
+    BasicBlock *fail = newBlock("shift.neg"), *cont = newBlock("shift.ok");
+    b.CreateCondBr(b.CreateICmpSLT(y, Constant::getNullValue(y->getType())), fail, cont);
+    b.SetInsertPoint(fail);
+    callRT(RT::panicshift, {});
+    b.SetInsertPoint(cont);
+  }
+  Value *y64 = isSigned(yt) ? b.CreateSExtOrTrunc(y, i64) : b.CreateZExtOrTrunc(y, i64);
+  unsigned width = x->getType()->getIntegerBitWidth();
+  Value *big = b.CreateICmpUGE(y64, i64c(width));
+  llvm::Type *xty = x->getType();
+  if (op == TokKind::Shr && isSigned(xt)) {
+    Value *amt = b.CreateSelect(big, i64c(width - 1), y64);
+    return b.CreateAShr(x, b.CreateTrunc(amt, xty));
+  }
+  Value *amt = b.CreateTrunc(b.CreateSelect(big, i64c(0), y64), xty);
+  Value *r = op == TokKind::Shl ? b.CreateShl(x, amt) : b.CreateLShr(x, amt);
+  return b.CreateSelect(big, Constant::getNullValue(xty), r);
+}
+
+Value *IRGen::genCompare(TokKind op, Value *x, Value *y, Type *t) {
+  Type *u = under(t);
+  if (isStringT(u)) {
+    if (op == TokKind::Eql || op == TokKind::Neq) {
+      Value *eq = callRT(RT::eqstring, {strData(x), strLen(x), strData(y), strLen(y)});
+      Value *r = b.CreateICmpNE(eq, ConstantInt::get(i8, 0));
+      return op == TokKind::Eql ? r : b.CreateNot(r);
+    }
+    Value *c = callRT(RT::cmpstring, {strData(x), strLen(x), strData(y), strLen(y)});
+    Value *zero = i64c(0);
+    switch (op) {
+    case TokKind::Lss: return b.CreateICmpSLT(c, zero);
+    case TokKind::Leq: return b.CreateICmpSLE(c, zero);
+    case TokKind::Gtr: return b.CreateICmpSGT(c, zero);
+    default: return b.CreateICmpSGE(c, zero);
+    }
+  }
+  if (x->getType()->isFloatingPointTy()) {
+    switch (op) {
+    case TokKind::Eql: return b.CreateFCmpOEQ(x, y);
+    case TokKind::Neq: return b.CreateFCmpUNE(x, y);
+    case TokKind::Lss: return b.CreateFCmpOLT(x, y);
+    case TokKind::Leq: return b.CreateFCmpOLE(x, y);
+    case TokKind::Gtr: return b.CreateFCmpOGT(x, y);
+    default: return b.CreateFCmpOGE(x, y);
+    }
+  }
+  if (auto *at = dyn_cast_or_null<glc::ArrayType>(u)) {
+    Value *all = ConstantInt::getTrue(C);
+    for (int64_t i = 0; i < at->len; ++i) {
+      Value *ex = b.CreateExtractValue(x, (unsigned)i), *ey = b.CreateExtractValue(y, (unsigned)i);
+      all = b.CreateAnd(all, genCompare(TokKind::Eql, ex, ey, at->elem));
+    }
+    return op == TokKind::Eql ? all : b.CreateNot(all);
+  }
+  if (x->getType()->isIntegerTy() || x->getType()->isPointerTy()) {
+    bool s = isSigned(t);
+    switch (op) {
+    case TokKind::Eql: return b.CreateICmpEQ(x, y);
+    case TokKind::Neq: return b.CreateICmpNE(x, y);
+    case TokKind::Lss: return s ? b.CreateICmpSLT(x, y) : b.CreateICmpULT(x, y);
+    case TokKind::Leq: return s ? b.CreateICmpSLE(x, y) : b.CreateICmpULE(x, y);
+    case TokKind::Gtr: return s ? b.CreateICmpSGT(x, y) : b.CreateICmpUGT(x, y);
+    default: return s ? b.CreateICmpSGE(x, y) : b.CreateICmpUGE(x, y);
+    }
+  }
+  unsupported(SMLoc(), "comparing values of type " + typeString(t) + " is");
+  return ConstantInt::getFalse(C);
+}
+
+//===----------------------------------------------------------------------===//
+// Conversions
+//===----------------------------------------------------------------------===//
+
+// Go's amd64 backend: float -> int64 with CVTTSD2SQ (overflow and NaN give
+// MinInt64), float -> int32/int16/int8/uint16/uint8 through CVTTSD2SL, float
+// -> uint32 through the 64-bit conversion, float -> uint64 by subtracting
+// 2^63 when x >= 2^63 (and for NaN).
+Value *IRGen::floatToInt(Value *v, Type *from, Type *to) {
+  bool isF32 = v->getType()->isFloatTy();
+  llvm::Type *vecTy = FixedVectorType::get(v->getType(), isF32 ? 4 : 2);
+  auto cvt = [&](Value *x, bool to64) -> Value * {
+    Intrinsic::ID id = isF32 ? (to64 ? Intrinsic::x86_sse_cvttss2si64 : Intrinsic::x86_sse_cvttss2si)
+                             : (to64 ? Intrinsic::x86_sse2_cvttsd2si64 : Intrinsic::x86_sse2_cvttsd2si);
+    Value *vec = b.CreateInsertElement(PoisonValue::get(vecTy), x, (uint64_t)0);
+    return b.CreateIntrinsic(to64 ? i64 : i32, id, {vec});
+  };
+  llvm::Type *dst = llType(to);
+  unsigned bits = dst->getIntegerBitWidth();
+  TypeKind k = ukind(to);
+  if (k == TypeKind::Uint64 || k == TypeKind::Uint || k == TypeKind::Uintptr) {
+    Value *two63 = ConstantFP::get(v->getType(), 9223372036854775808.0);
+    Value *small = b.CreateFCmpOLT(v, two63);
+    Value *lo = cvt(v, true);
+    Value *hi = b.CreateOr(cvt(b.CreateFSub(v, two63), true), i64c(INT64_MIN));
+    return b.CreateSelect(small, lo, hi);
+  }
+  if (bits == 64 || k == TypeKind::Uint32)
+    return b.CreateTrunc(cvt(v, true), dst);
+  return b.CreateTrunc(cvt(v, false), dst);
+}
+
+Value *IRGen::genConversion(Value *v, Type *from, Type *to) {
+  Type *ft = under(from), *tt = under(to);
+  llvm::Type *dst = llType(to);
+  if (isIntegerT(ft) && isIntegerT(tt)) {
+    if (v->getType() == dst)
+      return v;
+    if (dst->getIntegerBitWidth() < v->getType()->getIntegerBitWidth())
+      return b.CreateTrunc(v, dst);
+    return isSigned(ft) ? b.CreateSExt(v, dst) : b.CreateZExt(v, dst);
+  }
+  if (isIntegerT(ft) && isFloatT(tt))
+    return isSigned(ft) ? b.CreateSIToFP(v, dst) : b.CreateUIToFP(v, dst);
+  if (isFloatT(ft) && isIntegerT(tt))
+    return floatToInt(v, from, to);
+  if (isFloatT(ft) && isFloatT(tt)) {
+    if (v->getType() == dst)
+      return v;
+    return dst->isFloatTy() ? b.CreateFPTrunc(v, dst) : b.CreateFPExt(v, dst);
+  }
+  if (isStringT(tt)) {
+    if (isIntegerT(ft))
+      return pairToString(callRT(RT::intstring, {toI64(v, ft)}));
+    if (auto *st = dyn_cast<SliceType>(ft)) {
+      Value *p = b.CreateExtractValue(v, 0), *n = b.CreateExtractValue(v, 1);
+      RT id = intBits(st->elem) == 8 ? RT::slicebytetostring : RT::slicerunetostring;
+      return pairToString(callRT(id, {p, n}));
+    }
+    return v;
+  }
+  if (isStringT(ft)) {
+    if (auto *st = dyn_cast<SliceType>(tt)) {
+      RT id = intBits(st->elem) == 8 ? RT::stringtoslicebyte : RT::stringtoslicerune;
+      Value *pair = callRT(id, {strData(v), strLen(v)});
+      Value *n = b.CreateExtractValue(pair, 1);
+      return makeSlice(b.CreateExtractValue(pair, 0), n, n);
+    }
+  }
+  return v; // identical underlying types (named <-> unnamed)
+}
+
+//===----------------------------------------------------------------------===//
+// Calls
+//===----------------------------------------------------------------------===//
+
+Value *IRGen::callFuncValue(Value *fv, FuncType *ft, ArrayRef<Value *> args) {
+  BasicBlock *fail = newBlock("call.nil"), *cont = newBlock("call.ok");
+  b.CreateCondBr(b.CreateIsNull(fv), fail, cont);
+  b.SetInsertPoint(fail);
+  callRT(RT::panicmem, {});
+  b.SetInsertPoint(cont);
+  Value *code = b.CreateLoad(ptrTy, fv, "code");
+  std::vector<Value *> all{fv};
+  all.insert(all.end(), args.begin(), args.end());
+  return b.CreateCall(funcLLType(ft), code, all);
+}
+
+std::vector<Value *> IRGen::genArgs(CallExpr *e, FuncType *ft) {
+  size_t np = ft->params.size();
+  size_t nfixed = ft->variadic && !e->hasEllipsis ? np - 1 : np;
+  Type *velem = ft->variadic ? cast<SliceType>(under(ft->params.back()))->elem : nullptr;
+  auto paramType = [&](size_t i) -> Type * {
+    if (i < nfixed)
+      return ft->params[i];
+    return velem;
+  };
+  std::vector<Value *> vals;
+  std::vector<Type *> valTypes;
+  if (e->args.size() == 1 && e->args[0]->type && e->args[0]->type->kind == TypeKind::Tuple) {
+    Value *t = genExpr(e->args[0]);
+    auto *tt = cast<TupleType>(e->args[0]->type);
+    for (size_t i = 0; i < tt->elems.size(); ++i) {
+      vals.push_back(b.CreateExtractValue(t, (unsigned)i));
+      valTypes.push_back(tt->elems[i]);
+    }
+  } else {
+    for (size_t i = 0; i < e->args.size(); ++i) {
+      vals.push_back(genValue(e->args[i], paramType(i)));
+      valTypes.push_back(e->args[i]->type);
+    }
+  }
+  if (nfixed == np)
+    return vals;
+  // Pack the variadic tail into a fresh slice (nil when empty).
+  std::vector<Value *> out(vals.begin(), vals.begin() + std::min(nfixed, vals.size()));
+  size_t n = vals.size() > nfixed ? vals.size() - nfixed : 0;
+  if (n == 0) {
+    out.push_back(Constant::getNullValue(sliceTy));
+    return out;
+  }
+  llvm::Type *et = llType(velem);
+  Value *p = callRT(RT::newobject, {i64c(DL.getTypeAllocSize(et) * n)});
+  for (size_t i = 0; i < n; ++i)
+    b.CreateStore(vals[nfixed + i], b.CreateConstGEP1_64(et, p, i));
+  out.push_back(makeSlice(p, i64c(n), i64c(n)));
+  return out;
+}
+
+Value *IRGen::genCall(CallExpr *e) {
+  Expr *fun = unparen(e->fun);
+  if (e->callKind == CallKind::Conversion) {
+    if (e->args.size() != 1)
+      return zeroValue(e->type);
+    Value *v = genValue(e->args[0], e->type);
+    return genConversion(v, isNilExpr(e->args[0]) ? e->type : e->args[0]->type, e->type);
+  }
+  Object *callee = nullptr;
+  if (auto *id = dyn_cast<Ident>(fun))
+    callee = id->obj;
+  else if (auto *sel = dyn_cast<SelectorExpr>(fun))
+    callee = sel->sel->obj;
+  if (e->callKind == CallKind::Builtin || (callee && callee->kind == ObjKind::Builtin))
+    return genBuiltin(e, callee ? callee->builtin : BuiltinId::None);
+
+  auto *ft = dyn_cast_or_null<FuncType>(under(fun->type));
+  if (!ft) {
+    unsupported(e->pos, "this call is");
+    return PoisonValue::get(llType(e->type));
+  }
+  if (callee && callee->kind == ObjKind::Func && funcs.count(callee)) {
+    Function *fn = funcs[callee];
+    std::vector<Value *> args{ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy))};
+    for (Value *v : genArgs(e, ft))
+      args.push_back(v);
+    return b.CreateCall(fn->getFunctionType(), fn, args);
+  }
+  Value *fv = genExpr(fun);
+  std::vector<Value *> args = genArgs(e, ft);
+  return callFuncValue(fv, ft, args);
+}
+
+Value *IRGen::genFuncLit(FuncLit *e) {
+  auto *ft = dyn_cast_or_null<FuncType>(under(e->type));
+  if (!ft) {
+    unsupported(e->pos, "this function literal is");
+    return ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy));
+  }
+  std::string name = e->info.name.empty() ? fs->fn->getName().str() + ".func" : e->info.name;
+  Function *fn = declareFunc(name, ft);
+  genFuncBody(fn, &e->info, ft, e->body);
+  if (e->info.captures.empty()) {
+    auto *init = ConstantStruct::getAnon(C, {fn});
+    auto *gv = new GlobalVariable(*mod, init->getType(), true, GlobalValue::InternalLinkage, init,
+                                  fn->getName() + "·f");
+    gv->setAlignment(Align(8));
+    return gv;
+  }
+  size_t n = e->info.captures.size();
+  Value *rec = callRT(RT::newobject, {i64c(8 * (n + 1))});
+  rec->setName("closure");
+  b.CreateStore(fn, rec);
+  for (size_t i = 0; i < n; ++i) {
+    Object *v = e->info.captures[i];
+    if (v->isGlobal)
+      continue; // globals are reached directly, not through the record
+    b.CreateStore(varAddr(v, e->pos), b.CreateConstGEP1_64(ptrTy, rec, i + 1));
+  }
+  return rec;
+}
+
+Value *IRGen::genCompositeLit(CompositeLit *e) {
+  Type *t = under(e->type);
+  Type *elem = nullptr;
+  if (auto *st = dyn_cast<SliceType>(t))
+    elem = st->elem;
+  else if (auto *at = dyn_cast<glc::ArrayType>(t))
+    elem = at->elem;
+  if (!elem) {
+    unsupported(e->pos, "composite literals of type " + typeString(e->type) + " are");
+    return PoisonValue::get(llType(e->type));
+  }
+  // Element indices: positional, or constant keys.
+  std::vector<std::pair<int64_t, Value *>> items;
+  int64_t idx = 0, n = 0;
+  for (Expr *elt : e->elts) {
+    Expr *val = elt;
+    if (auto *kv = dyn_cast<KeyValueExpr>(elt)) {
+      if (kv->key->constVal)
+        idx = kv->key->constVal->asInt64();
+      val = kv->value;
+    }
+    items.push_back({idx, genValue(val, elem)});
+    ++idx;
+    n = std::max(n, idx);
+  }
+  llvm::Type *et = llType(elem);
+  if (auto *at = dyn_cast<glc::ArrayType>(t)) {
+    Value *tmp = entryAlloca(llType(at), "lit");
+    b.CreateStore(zeroValue(at), tmp);
+    for (auto &[i, v] : items)
+      b.CreateStore(v, b.CreateGEP(llType(at), tmp, {i64c(0), i64c(i)}));
+    return b.CreateLoad(llType(at), tmp);
+  }
+  Value *p = callRT(RT::newobject, {i64c(DL.getTypeAllocSize(et) * n)});
+  for (auto &[i, v] : items)
+    b.CreateStore(v, b.CreateConstGEP1_64(et, p, i));
+  return makeSlice(p, i64c(n), i64c(n));
+}
+
+//===----------------------------------------------------------------------===//
+// Builtins
+//===----------------------------------------------------------------------===//
+
+Value *IRGen::genBuiltin(CallExpr *e, BuiltinId id) {
+  auto argType = [&](size_t i) { return e->args[i]->type; };
+  switch (id) {
+  case BuiltinId::Len:
+  case BuiltinId::Cap: {
+    Type *t = under(argType(0));
+    if (auto *at = dyn_cast<glc::ArrayType>(t)) {
+      if (isa<CallExpr>(unparen(e->args[0])))
+        genExpr(e->args[0]);
+      return i64c(at->len);
+    }
+    Value *v = genExpr(e->args[0]);
+    if (isStringT(t))
+      return strLen(v);
+    return b.CreateExtractValue(v, id == BuiltinId::Len ? 1 : 2);
+  }
+  case BuiltinId::Make: {
+    auto *st = dyn_cast<SliceType>(under(e->type));
+    if (!st) {
+      unsupported(e->pos, "make of " + typeString(e->type) + " is");
+      return PoisonValue::get(llType(e->type));
+    }
+    Value *n = toI64(genValue(e->args[1], nullptr), argType(1));
+    Value *c = e->args.size() > 2 ? toI64(genValue(e->args[2], nullptr), argType(2)) : n;
+    Value *p = callRT(RT::makeslice, {i64c(sizeOf(st->elem)), n, c});
+    return makeSlice(p, n, c);
+  }
+  case BuiltinId::Append:
+    return genAppend(e);
+  case BuiltinId::Copy:
+    return genCopy(e);
+  case BuiltinId::Print:
+  case BuiltinId::Println:
+    genPrint(e, id == BuiltinId::Println);
+    return nullptr;
+  case BuiltinId::Panic:
+    genPanic(e);
+    return nullptr;
+  case BuiltinId::OsExit:
+    callRT(RT::exit, {toI64(genValue(e->args[0], types.intType()), types.intType())});
+    return nullptr;
+  case BuiltinId::RuntimeGosched:
+  case BuiltinId::RuntimeGC:
+    return nullptr; // one goroutine, no collector: nothing to do yet
+  default:
+    break;
+  }
+  unsupported(e->pos, "this builtin is");
+  return e->type && e->type->kind != TypeKind::Tuple ? (Value *)PoisonValue::get(llType(e->type))
+                                                     : nullptr;
+}
+
+void IRGen::genPrint(CallExpr *e, bool ln) {
+  std::vector<Value *> vals;
+  std::vector<Type *> tys;
+  for (Expr *a : e->args) {
+    Type *t = a->type;
+    if (isNilExpr(a))
+      t = types.basic(TypeKind::UntypedNil);
+    vals.push_back(isNilExpr(a) ? ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy))
+                                : genExpr(a));
+    tys.push_back(t);
+  }
+  callRT(RT::printlock, {});
+  for (size_t i = 0; i < vals.size(); ++i) {
+    if (ln && i > 0)
+      callRT(RT::printsp, {});
+    Value *v = vals[i];
+    Type *t = tys[i];
+    if (isBoolT(t))
+      callRT(RT::printbool, {b.CreateZExt(v, i8)});
+    else if (isSigned(t))
+      callRT(RT::printint, {toI64(v, t)});
+    else if (isUnsignedInt(t))
+      callRT(RT::printuint, {toI64(v, t)});
+    else if (isFloatT(t))
+      callRT(RT::printfloat, {v->getType()->isFloatTy() ? b.CreateFPExt(v, f64) : v});
+    else if (isStringT(t))
+      callRT(RT::printstring, {strData(v), strLen(v)});
+    else if (ukind(t) == TypeKind::Slice)
+      callRT(RT::printslice, {b.CreateExtractValue(v, 0), b.CreateExtractValue(v, 1),
+                              b.CreateExtractValue(v, 2)});
+    else if (v->getType()->isPointerTy())
+      callRT(RT::printpointer, {v});
+    else
+      unsupported(e->args[i]->pos, "printing values of type " + typeString(t) + " is");
+  }
+  if (ln)
+    callRT(RT::printnl, {});
+  callRT(RT::printunlock, {});
+}
+
+void IRGen::genPanic(CallExpr *e) {
+  Expr *a = e->args[0];
+  if (isNilExpr(a)) {
+    callRT(RT::gopanicnil, {});
+    return;
+  }
+  Type *t = a->type;
+  Value *v = genExpr(a);
+  Value *tn = constString(goTypeName(t));
+  Value *tnp = strData(tn), *tnl = strLen(tn);
+  if (isStringT(t))
+    callRT(RT::gopanicstring, {strData(v), strLen(v), tnp, tnl});
+  else if (isSigned(t))
+    callRT(RT::gopanicint, {toI64(v, t), tnp, tnl});
+  else if (isUnsignedInt(t))
+    callRT(RT::gopanicuint, {toI64(v, t), tnp, tnl});
+  else if (isFloatT(t))
+    callRT(RT::gopanicfloat, {v->getType()->isFloatTy() ? b.CreateFPExt(v, f64) : v, tnp, tnl});
+  else if (isBoolT(t))
+    callRT(RT::gopanicbool, {b.CreateZExt(v, i8), tnp, tnl});
+  else
+    unsupported(a->pos, "panic with a value of type " + typeString(t) + " is");
+}
+
+Value *IRGen::genAppend(CallExpr *e) {
+  auto *st = cast<SliceType>(under(e->type));
+  llvm::Type *et = llType(st->elem);
+  uint64_t es = DL.getTypeAllocSize(et);
+  Value *s = genValue(e->args[0], e->type);
+  std::vector<Value *> elems;
+  Value *srcPtr = nullptr, *k;
+  if (e->hasEllipsis) {
+    Value *src = genValue(e->args[1], isStringT(e->args[1]->type) ? nullptr : e->type);
+    srcPtr = b.CreateExtractValue(src, 0);
+    k = b.CreateExtractValue(src, 1);
+  } else {
+    for (size_t i = 1; i < e->args.size(); ++i)
+      elems.push_back(genValue(e->args[i], st->elem));
+    if (elems.empty())
+      return s;
+    k = i64c(elems.size());
+  }
+  Value *data = b.CreateExtractValue(s, 0), *len = b.CreateExtractValue(s, 1),
+        *cap = b.CreateExtractValue(s, 2);
+  Value *newLen = b.CreateAdd(len, k);
+  BasicBlock *from = b.GetInsertBlock();
+  BasicBlock *grow = newBlock("append.grow"), *cont = newBlock("append.cont");
+  b.CreateCondBr(b.CreateICmpUGT(newLen, cap), grow, cont);
+  b.SetInsertPoint(grow);
+  Value *pair = callRT(RT::growslice, {data, len, cap, newLen, i64c(es)});
+  Value *gData = b.CreateExtractValue(pair, 0), *gCap = b.CreateExtractValue(pair, 1);
+  b.CreateBr(cont);
+  b.SetInsertPoint(cont);
+  PHINode *pd = b.CreatePHI(ptrTy, 2, "data");
+  pd->addIncoming(data, from);
+  pd->addIncoming(gData, grow);
+  PHINode *pc = b.CreatePHI(i64, 2, "cap");
+  pc->addIncoming(cap, from);
+  pc->addIncoming(gCap, grow);
+  Value *dst = b.CreateGEP(et, pd, len);
+  if (srcPtr) {
+    b.CreateMemMove(dst, MaybeAlign(1), srcPtr, MaybeAlign(1), b.CreateMul(k, i64c(es)));
+  } else {
+    for (size_t i = 0; i < elems.size(); ++i)
+      b.CreateStore(elems[i], b.CreateConstGEP1_64(et, dst, i));
+  }
+  return makeSlice(pd, newLen, pc);
+}
+
+Value *IRGen::genCopy(CallExpr *e) {
+  auto *st = cast<SliceType>(under(e->args[0]->type));
+  uint64_t es = sizeOf(st->elem);
+  Value *dst = genExpr(e->args[0]);
+  Value *src = genExpr(e->args[1]);
+  Value *dl = b.CreateExtractValue(dst, 1), *sl = b.CreateExtractValue(src, 1);
+  Value *n = b.CreateSelect(b.CreateICmpSLT(dl, sl), dl, sl);
+  b.CreateMemMove(b.CreateExtractValue(dst, 0), MaybeAlign(1), b.CreateExtractValue(src, 0),
+                  MaybeAlign(1), b.CreateMul(n, i64c(es)));
+  return n;
+}
+
+} // namespace glc

@@ -1,0 +1,192 @@
+//===- IRGenImpl.h - irgen's internal state (not a public interface) -------===//
+//
+// The IRGen class holds the module-wide state (runtime declarations, global
+// variables, function declarations, string constants) and, while a function
+// body is being lowered, a FuncState (its variables' storage, the targets of
+// break/continue/fallthrough). The member functions are split by concept:
+//   IRGen.cpp      module: declarations, globals, functions, __glc_main, functab
+//   IRGenTypes.cpp Go type -> LLVM type, sizes, zero values
+//   IRGenExpr.cpp  expressions, calls, builtins, conversions, bounds checks
+//   IRGenStmt.cpp  statements, control flow, assignment
+//
+// Invariant: `b` always has an insertion point inside the current
+// function while a body is being lowered; a block is never left without
+// a terminator once lowering moves on from it (finishFunction adds
+// `unreachable` to blocks that can never be reached).
+//===----------------------------------------------------------------------===//
+#ifndef GLC_IRGEN_IRGENIMPL_H
+#define GLC_IRGEN_IRGENIMPL_H
+
+#include "irgen/IRGen.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/IR/DataLayout.h"
+#include "llvm/IR/IRBuilder.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace glc {
+
+/// Runtime entry points, one enumerator per abi.def row.
+enum class RT {
+#define GLRT_FUNC(name, ret, ...) name,
+#define GLRT_NORETURN(name, ...) name,
+#include "runtime/abi.def"
+  NumRT
+};
+
+/// irgen reports "not supported" and keeps going with a placeholder value;
+/// generateIR returns null when any error was reported.
+struct IRGen {
+  File *file;
+  TypeContext &types;
+  DiagEngine &diags;
+  llvm::LLVMContext &C;
+  std::unique_ptr<llvm::Module> mod;
+  const llvm::DataLayout &DL;
+  IRGenOptions opts;
+  llvm::IRBuilder<> b;
+  bool failed = false;
+
+  // LLVM types used everywhere.
+  llvm::Type *i1, *i8, *i32, *i64, *f32, *f64, *ptrTy, *voidTy;
+  llvm::StructType *strTy, *sliceTy, *pairTy;
+
+  llvm::Function *rt[(int)RT::NumRT] = {};
+  bool rtNoReturn[(int)RT::NumRT] = {};
+
+  llvm::DenseMap<Object *, llvm::GlobalVariable *> globals;
+  llvm::DenseMap<Object *, llvm::Function *> funcs;   // top-level funcs
+  llvm::DenseMap<FuncDecl *, llvm::Function *> declFuncs;
+  llvm::DenseMap<Object *, llvm::Constant *> funcVals; // main.f·f records
+  llvm::StringMap<llvm::Constant *> strConsts;
+  std::vector<std::pair<llvm::Function *, std::string>> functab;
+
+  /// Per-function state.
+  struct Target {
+    Stmt *stmt;
+    llvm::BasicBlock *brk;
+    llvm::BasicBlock *cont; // null for switch
+  };
+  struct FuncState {
+    llvm::Function *fn = nullptr;
+    FuncInfo *info = nullptr;
+    FuncType *sig = nullptr;
+    llvm::Value *ctx = nullptr;
+    /// Storage of each local variable: an alloca, or a heap box pointer.
+    llvm::DenseMap<Object *, llvm::Value *> vars;
+    std::vector<Target> targets; // innermost last
+    /// Body blocks of the switch clause being lowered and the next one.
+    llvm::BasicBlock *fallthroughTo = nullptr;
+    llvm::BasicBlock *allocaBB = nullptr;
+    /// Labelled statements by label name (for break/continue L when sema
+    /// left BranchStmt::target unset).
+    std::map<std::string, Stmt *> labels;
+  };
+  FuncState *fs = nullptr;
+
+  IRGen(File *f, TypeContext &t, DiagEngine &d, llvm::LLVMContext &c, const llvm::DataLayout &dl,
+        llvm::StringRef triple, const IRGenOptions &o);
+
+  // ---- module (IRGen.cpp)
+  bool run();
+  void declareRuntime();
+  llvm::Function *declareFunc(const std::string &name, FuncType *sig);
+  llvm::FunctionType *funcLLType(FuncType *sig);
+  void setFuncAttrs(llvm::Function *fn, const std::string &goName);
+  void genFuncBody(llvm::Function *fn, FuncInfo *info, FuncType *sig, BlockStmt *body);
+  void genGlcMain();
+  void genFunctab();
+  llvm::Constant *funcValue(Object *funcObj);
+  void unsupported(llvm::SMLoc pos, const llvm::Twine &what);
+
+  // ---- types (IRGenTypes.cpp)
+  static Type *under(Type *t);
+  static TypeKind ukind(Type *t) { return under(t)->kind; }
+  static bool isSigned(Type *t);
+  static bool isUnsignedInt(Type *t);
+  static bool isIntegerT(Type *t);
+  static bool isFloatT(Type *t);
+  static bool isStringT(Type *t);
+  static bool isBoolT(Type *t);
+  static unsigned intBits(Type *t);
+  llvm::Type *llType(Type *t);
+  uint64_t sizeOf(Type *t);
+  llvm::Constant *zeroValue(Type *t);
+  std::string goTypeName(Type *t); // "main.T" for named types, "" otherwise
+
+  // ---- helpers
+  llvm::Value *callRT(RT id, llvm::ArrayRef<llvm::Value *> args);
+  llvm::BasicBlock *newBlock(const llvm::Twine &name);
+  void setBlock(llvm::BasicBlock *bb); // branch from the current block if open
+  void startDeadBlock();               // after a terminator
+  bool blockOpen() { return b.GetInsertBlock() && !b.GetInsertBlock()->getTerminator(); }
+  llvm::AllocaInst *entryAlloca(llvm::Type *t, const llvm::Twine &name);
+  llvm::Value *allocVar(Object *obj, const llvm::Twine &name);
+  llvm::Value *toI64(llvm::Value *v, Type *t);
+  llvm::Constant *constString(llvm::StringRef s);
+  llvm::Value *i64c(int64_t v) { return llvm::ConstantInt::get(i64, v, true); }
+
+  // ---- expressions (IRGenExpr.cpp)
+  llvm::Value *genExpr(Expr *e);
+  llvm::Value *genValue(Expr *e, Type *target); // nil -> zero of target
+  llvm::Value *genConst(Expr *e, Type *t);
+  llvm::Value *genConstValue(const ConstValue &cv, Type *t, llvm::SMLoc pos);
+  llvm::Value *genAddr(Expr *e); // address of an addressable expression
+  bool isAddressable(Expr *e);
+  llvm::Value *varAddr(Object *obj, llvm::SMLoc pos);
+  llvm::Value *genBinary(BinaryExpr *e);
+  llvm::Value *genBinOp(TokKind op, llvm::Value *x, llvm::Value *y, Type *xt, Type *yt,
+                        llvm::SMLoc pos);
+  llvm::Value *genCompare(TokKind op, llvm::Value *x, llvm::Value *y, Type *t);
+  llvm::Value *genShift(TokKind op, llvm::Value *x, llvm::Value *y, Type *xt, Type *yt);
+  llvm::Value *genDivRem(TokKind op, llvm::Value *x, llvm::Value *y, Type *t);
+  llvm::Value *genUnary(UnaryExpr *e);
+  llvm::Value *genIndex(IndexExpr *e);
+  llvm::Value *genSliceExpr(SliceExpr *e);
+  llvm::Value *genCall(CallExpr *e);
+  std::vector<llvm::Value *> genArgs(CallExpr *e, FuncType *ft);
+  llvm::Value *genConversion(llvm::Value *v, Type *from, Type *to);
+  llvm::Value *genBuiltin(CallExpr *e, BuiltinId id);
+  void genPrint(CallExpr *e, bool ln);
+  void genPanic(CallExpr *e);
+  llvm::Value *genAppend(CallExpr *e);
+  llvm::Value *genCopy(CallExpr *e);
+  llvm::Value *genFuncLit(FuncLit *e);
+  llvm::Value *genCompositeLit(CompositeLit *e);
+  llvm::Value *floatToInt(llvm::Value *v, Type *from, Type *to);
+  /// Go's bounds check: panics with (x, y, code) unless 0 <= x < y (or
+  /// x <= y when `inclusive`). x has Go type xt.
+  llvm::Value *boundsCheck(llvm::Value *x, Type *xt, llvm::Value *y, int code, bool inclusive);
+  llvm::Value *strData(llvm::Value *s) { return b.CreateExtractValue(s, 0); }
+  llvm::Value *strLen(llvm::Value *s) { return b.CreateExtractValue(s, 1); }
+  llvm::Value *makeString(llvm::Value *p, llvm::Value *n);
+  llvm::Value *makeSlice(llvm::Value *p, llvm::Value *n, llvm::Value *c);
+  llvm::Value *pairToString(llvm::Value *pair);
+  llvm::Value *callFuncValue(llvm::Value *fv, FuncType *ft, llvm::ArrayRef<llvm::Value *> args);
+
+  // ---- statements (IRGenStmt.cpp)
+  void genBlock(BlockStmt *s);
+  void genStmts(const std::vector<Stmt *> &stmts);
+  void genStmt(Stmt *s);
+  void genDeclStmt(DeclStmt *s);
+  void genAssign(AssignStmt *s);
+  void genIncDec(IncDecStmt *s);
+  void genReturn(ReturnStmt *s);
+  void genIf(IfStmt *s);
+  void genFor(ForStmt *s);
+  void genRange(RangeStmt *s);
+  void genSwitch(SwitchStmt *s);
+  void genBranch(BranchStmt *s);
+  /// Values of a right-hand side list for `n` destinations (expands a
+  /// single multi-value call). dstTypes may contain nulls (use own type).
+  std::vector<llvm::Value *> genRHS(const std::vector<Expr *> &rhs, size_t n,
+                                    const std::vector<Type *> &dstTypes);
+};
+
+} // namespace glc
+
+#endif // GLC_IRGEN_IRGENIMPL_H

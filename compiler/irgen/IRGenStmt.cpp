@@ -1,0 +1,464 @@
+//===- IRGenStmt.cpp - statements and control flow -------------------------===//
+//
+// Lowers statements. Control flow keeps one invariant: when a statement
+// ends control (return, break, continue, fallthrough, a panic), lowering
+// continues in a fresh block without predecessors, so every block gets
+// exactly one terminator and dead code still produces valid IR.
+//
+// Loops push a Target (break block, continue block) keyed by the loop
+// statement; switches push one with no continue block. break/continue use
+// BranchStmt::target from sema, or the innermost/labelled target.
+//
+// Assignment follows the spec: for `a, b = x, y` the index operands on the
+// left and all values on the right are evaluated first, then the stores
+// happen left to right. Variables declared by `:=` or `var` get their
+// storage when the declaration executes (a fresh heap box per execution if
+// they are captured by a closure).
+//
+// Not lowered yet (reported as "not supported by glc yet"): go, defer,
+// select, send, goto, type switches, range over maps and channels.
+//===----------------------------------------------------------------------===//
+#include "irgen/IRGenImpl.h"
+
+using namespace llvm;
+
+namespace glc {
+
+static Expr *unparenS(Expr *e) {
+  while (auto *p = dyn_cast_or_null<ParenExpr>(e))
+    e = p->x;
+  return e;
+}
+
+static bool isBlankS(Expr *e) {
+  auto *id = dyn_cast_or_null<Ident>(unparenS(e));
+  return id && id->name == "_";
+}
+
+void IRGen::genBlock(BlockStmt *s) {
+  if (s)
+    genStmts(s->stmts);
+}
+
+void IRGen::genStmts(const std::vector<Stmt *> &stmts) {
+  for (Stmt *s : stmts)
+    genStmt(s);
+}
+
+void IRGen::genStmt(Stmt *s) {
+  if (!s)
+    return;
+  switch (s->kind) {
+  case StmtKind::Empty:
+  case StmtKind::Bad:
+    return;
+  case StmtKind::Block:
+    return genBlock(cast<BlockStmt>(s));
+  case StmtKind::Expr:
+    genExpr(cast<ExprStmt>(s)->x);
+    return;
+  case StmtKind::Decl:
+    return genDeclStmt(cast<DeclStmt>(s));
+  case StmtKind::Assign:
+    return genAssign(cast<AssignStmt>(s));
+  case StmtKind::IncDec:
+    return genIncDec(cast<IncDecStmt>(s));
+  case StmtKind::Return:
+    return genReturn(cast<ReturnStmt>(s));
+  case StmtKind::If:
+    return genIf(cast<IfStmt>(s));
+  case StmtKind::For:
+    return genFor(cast<ForStmt>(s));
+  case StmtKind::Range:
+    return genRange(cast<RangeStmt>(s));
+  case StmtKind::Switch:
+    return genSwitch(cast<SwitchStmt>(s));
+  case StmtKind::Branch:
+    return genBranch(cast<BranchStmt>(s));
+  case StmtKind::Labeled: {
+    auto *l = cast<LabeledStmt>(s);
+    fs->labels[l->label->name] = l->stmt;
+    return genStmt(l->stmt);
+  }
+  case StmtKind::Go:
+    return unsupported(s->pos, "the go statement is");
+  case StmtKind::Defer:
+    return unsupported(s->pos, "the defer statement is");
+  case StmtKind::Select:
+    return unsupported(s->pos, "the select statement is");
+  case StmtKind::Send:
+    return unsupported(s->pos, "channel send is");
+  case StmtKind::TypeSwitch:
+    return unsupported(s->pos, "the type switch is");
+  default:
+    return unsupported(s->pos, "this statement is");
+  }
+}
+
+std::vector<Value *> IRGen::genRHS(const std::vector<Expr *> &rhs, size_t n,
+                                   const std::vector<Type *> &dstTypes) {
+  std::vector<Value *> vals;
+  if (rhs.size() == 1 && n > 1) {
+    Expr *e = rhs[0];
+    if (!e->type || e->type->kind != TypeKind::Tuple) {
+      unsupported(e->pos, "this multi-value expression is");
+      for (size_t i = 0; i < n; ++i)
+        vals.push_back(dstTypes[i] ? (Value *)zeroValue(dstTypes[i]) : PoisonValue::get(i64));
+      return vals;
+    }
+    Value *t = genExpr(e);
+    for (size_t i = 0; i < n; ++i)
+      vals.push_back(b.CreateExtractValue(t, (unsigned)i));
+    return vals;
+  }
+  for (size_t i = 0; i < rhs.size(); ++i)
+    vals.push_back(genValue(rhs[i], i < dstTypes.size() ? dstTypes[i] : nullptr));
+  return vals;
+}
+
+void IRGen::genDeclStmt(DeclStmt *s) {
+  if (!s->decl || s->decl->tok != TokKind::Var)
+    return; // const and type declarations produce no code
+  for (Spec *sp : s->decl->specs) {
+    auto *vs = dyn_cast<ValueSpec>(sp);
+    if (!vs)
+      continue;
+    std::vector<Type *> dsts;
+    for (Ident *n : vs->names)
+      dsts.push_back(n->obj ? n->obj->type : nullptr);
+    std::vector<Value *> vals;
+    if (!vs->values.empty())
+      vals = genRHS(vs->values, vs->names.size(), dsts);
+    for (size_t i = 0; i < vs->names.size(); ++i) {
+      Ident *n = vs->names[i];
+      if (!n->obj || n->name == "_")
+        continue;
+      Value *addr = allocVar(n->obj, n->name);
+      if (i < vals.size())
+        b.CreateStore(vals[i], addr);
+    }
+  }
+}
+
+void IRGen::genAssign(AssignStmt *s) {
+  if (s->tok == TokKind::Define) {
+    std::vector<Type *> dsts;
+    for (Expr *l : s->lhs) {
+      auto *id = dyn_cast<Ident>(l);
+      dsts.push_back(id && id->obj ? id->obj->type : nullptr);
+    }
+    std::vector<Value *> vals = genRHS(s->rhs, s->lhs.size(), dsts);
+    for (size_t i = 0; i < s->lhs.size() && i < vals.size(); ++i) {
+      auto *id = dyn_cast<Ident>(s->lhs[i]);
+      if (!id || !id->obj || id->name == "_")
+        continue;
+      bool isNew = i < s->isNew.size() ? s->isNew[i] : !fs->vars.count(id->obj);
+      Value *addr = isNew ? allocVar(id->obj, id->name) : varAddr(id->obj, id->pos);
+      b.CreateStore(vals[i], addr);
+    }
+    return;
+  }
+  if (s->tok == TokKind::Assign) {
+    if (s->lhs.size() == 1 && s->rhs.size() == 1) {
+      Value *v = genValue(s->rhs[0], isBlankS(s->lhs[0]) ? nullptr : s->lhs[0]->type);
+      if (!isBlankS(s->lhs[0]))
+        b.CreateStore(v, genAddr(s->lhs[0]));
+      return;
+    }
+    std::vector<Value *> addrs;
+    std::vector<Type *> dsts;
+    for (Expr *l : s->lhs) {
+      bool blank = isBlankS(l);
+      addrs.push_back(blank ? nullptr : genAddr(l));
+      dsts.push_back(blank ? nullptr : l->type);
+    }
+    std::vector<Value *> vals = genRHS(s->rhs, s->lhs.size(), dsts);
+    for (size_t i = 0; i < addrs.size() && i < vals.size(); ++i)
+      if (addrs[i])
+        b.CreateStore(vals[i], addrs[i]);
+    return;
+  }
+  // x op= y: the operand x is evaluated once.
+  TokKind op = opAssignToBinary(s->tok);
+  Expr *lhs = s->lhs[0], *rhs = s->rhs[0];
+  Type *lt = lhs->type;
+  Value *addr = genAddr(lhs);
+  bool shift = op == TokKind::Shl || op == TokKind::Shr;
+  Value *y = genValue(rhs, shift ? nullptr : lt);
+  Value *old = b.CreateLoad(llType(lt), addr);
+  Value *r = genBinOp(op, old, y, lt, shift ? rhs->type : lt, s->pos);
+  b.CreateStore(r, addr);
+}
+
+void IRGen::genIncDec(IncDecStmt *s) {
+  Type *t = s->x->type;
+  Value *addr = genAddr(s->x);
+  llvm::Type *lt = llType(t);
+  Value *old = b.CreateLoad(lt, addr);
+  Value *r;
+  if (lt->isFloatingPointTy())
+    r = s->inc ? b.CreateFAdd(old, ConstantFP::get(lt, 1.0)) : b.CreateFSub(old, ConstantFP::get(lt, 1.0));
+  else
+    r = s->inc ? b.CreateAdd(old, ConstantInt::get(lt, 1)) : b.CreateSub(old, ConstantInt::get(lt, 1));
+  b.CreateStore(r, addr);
+}
+
+void IRGen::genReturn(ReturnStmt *s) {
+  Function *fn = fs->fn;
+  llvm::Type *rt = fn->getReturnType();
+  std::vector<Type *> results = fs->sig ? fs->sig->results : std::vector<Type *>{};
+  std::vector<Value *> vals;
+  if (s->results.empty()) {
+    for (size_t i = 0; i < results.size(); ++i) {
+      Object *r = i < fs->info->results.size() ? fs->info->results[i] : nullptr;
+      if (r && fs->vars.count(r))
+        vals.push_back(b.CreateLoad(llType(results[i]), fs->vars[r]));
+      else
+        vals.push_back(zeroValue(results[i]));
+    }
+  } else {
+    vals = genRHS(s->results, results.size(), results);
+  }
+  if (rt->isVoidTy()) {
+    b.CreateRetVoid();
+  } else if (vals.size() == 1) {
+    b.CreateRet(vals[0]);
+  } else {
+    Value *agg = PoisonValue::get(rt);
+    for (size_t i = 0; i < vals.size(); ++i)
+      agg = b.CreateInsertValue(agg, vals[i], (unsigned)i);
+    b.CreateRet(agg);
+  }
+  startDeadBlock();
+}
+
+void IRGen::genIf(IfStmt *s) {
+  genStmt(s->init);
+  Value *cond = genValue(s->cond, types.boolType());
+  BasicBlock *thenBB = newBlock("if.then"), *endBB = newBlock("if.end");
+  BasicBlock *elseBB = s->els ? newBlock("if.else") : endBB;
+  b.CreateCondBr(cond, thenBB, elseBB);
+  b.SetInsertPoint(thenBB);
+  genBlock(s->then);
+  setBlock(s->els ? elseBB : endBB);
+  if (s->els) {
+    genStmt(s->els);
+    setBlock(endBB);
+  }
+}
+
+void IRGen::genFor(ForStmt *s) {
+  genStmt(s->init);
+  BasicBlock *condBB = newBlock("for.cond"), *bodyBB = newBlock("for.body");
+  BasicBlock *postBB = newBlock("for.post"), *endBB = newBlock("for.end");
+  setBlock(condBB);
+  if (s->cond)
+    b.CreateCondBr(genValue(s->cond, types.boolType()), bodyBB, endBB);
+  else
+    b.CreateBr(bodyBB);
+  b.SetInsertPoint(bodyBB);
+  fs->targets.push_back({s, endBB, postBB});
+  genBlock(s->body);
+  fs->targets.pop_back();
+  setBlock(postBB);
+  genStmt(s->post);
+  setBlock(condBB);
+  b.SetInsertPoint(endBB);
+}
+
+void IRGen::genRange(RangeStmt *s) {
+  Type *xt = under(s->x->type);
+  bool define = s->tok == TokKind::Define;
+  Expr *keyE = s->key && !isBlankS(s->key) ? s->key : nullptr;
+  Expr *valE = s->value && !isBlankS(s->value) ? s->value : nullptr;
+
+  // Evaluate the range expression once.
+  Value *data = nullptr, *len = nullptr;
+  llvm::Type *elemTy = nullptr;
+  Type *elemGo = nullptr;
+  bool isStr = false;
+  if (isStringT(xt)) {
+    Value *v = genExpr(s->x);
+    data = strData(v);
+    len = strLen(v);
+    isStr = true;
+  } else if (auto *st = dyn_cast<SliceType>(xt)) {
+    Value *v = genExpr(s->x);
+    data = b.CreateExtractValue(v, 0);
+    len = b.CreateExtractValue(v, 1);
+    elemGo = st->elem;
+    elemTy = llType(st->elem);
+  } else if (auto *at = dyn_cast<glc::ArrayType>(xt)) {
+    len = i64c(at->len);
+    elemGo = at->elem;
+    elemTy = llType(at->elem);
+    if (valE) {
+      // Range over an array ranges over a copy.
+      Value *v = genExpr(s->x);
+      data = entryAlloca(v->getType(), "range.copy");
+      b.CreateStore(v, data);
+    } else if (isa<CallExpr>(unparenS(s->x))) {
+      genExpr(s->x);
+    }
+  } else {
+    return unsupported(s->x->pos, "range over " + typeString(s->x->type) + " is");
+  }
+
+  // Iteration variables of `:=` are per loop (Go 1.19).
+  Value *keyAddr = nullptr, *valAddr = nullptr;
+  if (define) {
+    if (keyE)
+      if (auto *id = dyn_cast<Ident>(keyE); id && id->obj)
+        keyAddr = allocVar(id->obj, id->name);
+    if (valE)
+      if (auto *id = dyn_cast<Ident>(valE); id && id->obj)
+        valAddr = allocVar(id->obj, id->name);
+  }
+
+  Value *idx = entryAlloca(i64, "range.i");
+  Value *next = isStr ? entryAlloca(i64, "range.next") : nullptr;
+  b.CreateStore(i64c(0), idx);
+  BasicBlock *condBB = newBlock("range.cond"), *bodyBB = newBlock("range.body");
+  BasicBlock *postBB = newBlock("range.post"), *endBB = newBlock("range.end");
+  setBlock(condBB);
+  Value *i = b.CreateLoad(i64, idx, "i");
+  b.CreateCondBr(b.CreateICmpSLT(i, len), bodyBB, endBB);
+  b.SetInsertPoint(bodyBB);
+
+  Value *keyV = i, *valV = nullptr;
+  Type *valGo = elemGo;
+  if (isStr) {
+    valGo = types.basic(TypeKind::Int32);
+    Value *c = b.CreateLoad(i8, b.CreateGEP(i8, data, i));
+    BasicBlock *ascii = newBlock("range.ascii"), *multi = newBlock("range.decode");
+    BasicBlock *join = newBlock("range.rune");
+    b.CreateCondBr(b.CreateICmpULT(c, ConstantInt::get(i8, 0x80)), ascii, multi);
+    b.SetInsertPoint(ascii);
+    Value *r1 = b.CreateZExt(c, i32);
+    Value *n1 = b.CreateAdd(i, i64c(1));
+    b.CreateBr(join);
+    b.SetInsertPoint(multi);
+    Value *pair = callRT(RT::decoderune, {data, len, i});
+    Value *r2 = b.CreateTrunc(b.CreatePtrToInt(b.CreateExtractValue(pair, 0), i64), i32);
+    Value *n2 = b.CreateExtractValue(pair, 1);
+    b.CreateBr(join);
+    b.SetInsertPoint(join);
+    PHINode *r = b.CreatePHI(i32, 2, "rune");
+    r->addIncoming(r1, ascii);
+    r->addIncoming(r2, multi);
+    PHINode *n = b.CreatePHI(i64, 2, "next");
+    n->addIncoming(n1, ascii);
+    n->addIncoming(n2, multi);
+    b.CreateStore(n, next);
+    valV = r;
+  } else if (valE) {
+    Value *p = isa<glc::ArrayType>(xt) ? b.CreateGEP(llType(xt), data, {i64c(0), i})
+                                       : b.CreateGEP(elemTy, data, i);
+    valV = b.CreateLoad(elemTy, p);
+  }
+  if (keyE) {
+    Value *kv = b.CreateSExtOrTrunc(keyV, llType(keyE->type ? keyE->type : types.intType()));
+    b.CreateStore(kv, define ? keyAddr : genAddr(keyE));
+  }
+  if (valE && valV) {
+    (void)valGo;
+    b.CreateStore(valV, define ? valAddr : genAddr(valE));
+  }
+
+  fs->targets.push_back({s, endBB, postBB});
+  genBlock(s->body);
+  fs->targets.pop_back();
+  setBlock(postBB);
+  Value *ni = isStr ? (Value *)b.CreateLoad(i64, next) : b.CreateAdd(b.CreateLoad(i64, idx), i64c(1));
+  b.CreateStore(ni, idx);
+  b.CreateBr(condBB);
+  b.SetInsertPoint(endBB);
+}
+
+void IRGen::genSwitch(SwitchStmt *s) {
+  genStmt(s->init);
+  Value *tag = nullptr;
+  Type *tagT = nullptr;
+  if (s->tag) {
+    tagT = s->tag->type;
+    tag = genValue(s->tag, tagT);
+  }
+  BasicBlock *endBB = newBlock("switch.end");
+  std::vector<BasicBlock *> bodies;
+  for (size_t i = 0; i < s->clauses.size(); ++i)
+    bodies.push_back(newBlock("switch.case"));
+  BasicBlock *defaultBB = endBB;
+  // Tests, in source order (case expressions are evaluated left to right,
+  // top to bottom, until one matches).
+  for (size_t i = 0; i < s->clauses.size(); ++i) {
+    CaseClause *cc = s->clauses[i];
+    if (cc->isDefault()) {
+      defaultBB = bodies[i];
+      continue;
+    }
+    for (Expr *e : cc->list) {
+      Value *match;
+      if (tag) {
+        Value *v = genValue(e, tagT);
+        match = genCompare(TokKind::Eql, tag, v, tagT);
+      } else {
+        match = genValue(e, types.boolType());
+      }
+      BasicBlock *nextTest = newBlock("switch.next");
+      b.CreateCondBr(match, bodies[i], nextTest);
+      b.SetInsertPoint(nextTest);
+    }
+  }
+  b.CreateBr(defaultBB);
+  BasicBlock *savedFall = fs->fallthroughTo;
+  for (size_t i = 0; i < s->clauses.size(); ++i) {
+    b.SetInsertPoint(bodies[i]);
+    fs->fallthroughTo = i + 1 < bodies.size() ? bodies[i + 1] : endBB;
+    fs->targets.push_back({s, endBB, nullptr});
+    genStmts(s->clauses[i]->body);
+    fs->targets.pop_back();
+    if (blockOpen())
+      b.CreateBr(endBB);
+  }
+  fs->fallthroughTo = savedFall;
+  b.SetInsertPoint(endBB);
+}
+
+void IRGen::genBranch(BranchStmt *s) {
+  Stmt *target = s->target;
+  if (auto *l = dyn_cast_or_null<LabeledStmt>(target))
+    target = l->stmt;
+  if (!target && s->label) {
+    auto it = fs->labels.find(s->label->name);
+    if (it != fs->labels.end())
+      target = it->second;
+  }
+  BasicBlock *dest = nullptr;
+  switch (s->tok) {
+  case TokKind::Break:
+    for (auto it = fs->targets.rbegin(); it != fs->targets.rend(); ++it)
+      if (!target || it->stmt == target) {
+        dest = it->brk;
+        break;
+      }
+    break;
+  case TokKind::Continue:
+    for (auto it = fs->targets.rbegin(); it != fs->targets.rend(); ++it)
+      if (it->cont && (!target || it->stmt == target)) {
+        dest = it->cont;
+        break;
+      }
+    break;
+  case TokKind::Fallthrough:
+    dest = fs->fallthroughTo;
+    break;
+  default:
+    return unsupported(s->pos, "goto is");
+  }
+  if (!dest)
+    return unsupported(s->pos, "this branch statement is");
+  b.CreateBr(dest);
+  startDeadBlock();
+}
+
+} // namespace glc
