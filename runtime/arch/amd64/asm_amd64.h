@@ -1,0 +1,44 @@
+/*===- asm_amd64.h - struct offsets shared by the assembly and C++ ------===//
+ *
+ * Included by asm_amd64.S / morestack_amd64.S (as the C preprocessor runs on
+ * .S files) and by gmp.h / stack.h, which static_assert every offset against
+ * offsetof(), so a layout change that forgets this file fails to compile.
+ *===--------------------------------------------------------------------===*/
+#ifndef GLRT_ASM_AMD64_H
+#define GLRT_ASM_AMD64_H
+
+/* struct gobuf */
+#define GOBUF_SP 0
+#define GOBUF_PC 8
+#define GOBUF_BP 16
+#define GOBUF_G 24
+#define GOBUF_CTXT 32
+
+/* struct g (gobuf sched is first) */
+#define G_SCHED 0
+#define G_STACKGUARD0 40
+#define G_STACKSEG 48
+#define G_M 56
+#define G_STARTFN 64
+#define G_STARTARG 72
+
+/* struct m */
+#define M_G0 0
+#define M_CURG 8
+
+/* struct stkseg (the header at the top of every stack segment) */
+#define SEG_LO 0
+#define SEG_HI 8
+#define SEG_PREV 16
+#define SEG_NEXT 24
+#define SEG_OLDSP 32
+
+/* Bytes below a segment's limit that are always usable without a check:
+ * LLVM's 256-byte small-frame slack + __morestack's own spills on the old
+ * segment + slack. See stack.h. */
+#define STACK_GUARD 768
+
+/* glibc tcbhead_t.__private_ss: the split-stack limit slot, %fs:0x70. */
+#define TLS_STACKLIMIT 0x70
+
+#endif

@@ -1,0 +1,274 @@
+//===- gmp.h - the scheduler's data: g, m, p, schedt (Go's runtime2.go) ---===//
+//
+//   g   a goroutine: its saved context (gobuf), its segmented stack, status.
+//   m   an OS thread. Runs Go code only while it holds a p. Each m has a g0
+//       whose stack is the thread's own (pthread) stack: the scheduler,
+//       stack growth and anything called through systemstack run there.
+//   p   a processor: the right to run Go code, plus a local run queue
+//       (256-slot lock-free ring + runnext) and a free-G cache. There are
+//       exactly gomaxprocs of them (allp[0..gomaxprocs)).
+//   schedt  the global state (sched): idle m and p lists, global run queue,
+//       global free-G list, spinning count; mostly under sched.lock.
+//
+// Who may touch what is written on each field:
+//   "sched.lock"  read/written with sched.lock held (GUARDED_BY).
+//   "owner"       only by the thread that currently runs on the object (the
+//                 M for its m; the M holding the P for the P; the M running
+//                 the G for the G).
+//   atomics       each names its memory order and its partner.
+//
+// G status machine (atomicstatus; casgstatus is the only writer):
+//   _Gidle      just allocated, not yet initialised. Owner: allocator.
+//   _Grunnable  on a run queue (local ring, runnext or global), not running;
+//               owns its stack, does not own an M.
+//   _Grunning   running user code on an M that holds a P; gp.m != nil.
+//   _Gsyscall   in a system call; owns its stack, no P guaranteed (unused yet).
+//   _Gwaiting   parked (gopark): on no run queue; some wait queue (a channel's
+//               sudog list) knows it and will goready it.
+//   _Gdead      exited, on a free list (gfput) or just allocated; its first
+//               stack segment is kept for reuse.
+//   _Gcopystack / _Gpreempted: reserved (Go numbering kept for schedtrace).
+//
+// P status machine (status):
+//   _Pidle      on sched.pidle (or in transition); no M.
+//   _Prunning   owned by an M (pp.m) which runs user code or the scheduler.
+//   _Psyscall   reserved for syscall hand-off (sysmon, later).
+//   _Pgcstop    held by the M that stopped the world (or parked for it).
+//   _Pdead      beyond gomaxprocs after a resize; kept for reuse.
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <pthread.h>
+
+#include "arch/amd64/asm_amd64.h"
+#include "lock.h"
+
+namespace glrt {
+
+struct g;
+struct m;
+struct p;
+struct stkseg;
+
+enum : uint32_t {
+  _Gidle = 0,
+  _Grunnable = 1,
+  _Grunning = 2,
+  _Gsyscall = 3,
+  _Gwaiting = 4,
+  _Gdead = 6,
+  _Gcopystack = 8,
+  _Gpreempted = 9,
+};
+
+enum : uint32_t {
+  _Pidle = 0,
+  _Prunning = 1,
+  _Psyscall = 2,
+  _Pgcstop = 3,
+  _Pdead = 4,
+};
+
+// Why a G is parked (Go's waitReason; strings in waitReasonStrings()).
+enum waitReason : uint8_t {
+  waitReasonZero = 0,
+  waitReasonChanReceiveNilChan,
+  waitReasonChanSendNilChan,
+  waitReasonSelect,
+  waitReasonSelectNoCases,
+  waitReasonChanReceive,
+  waitReasonChanSend,
+  waitReasonSleep,
+  waitReasonSyncMutexLock,
+  waitReasonSemacquire,
+  waitReasonPreempted,
+  waitReasonTest,
+};
+const char *waitReasonString(waitReason r);
+
+// Saved context of a G that is not running. Only the stack pointer, the
+// resume PC and the frame pointer: callee-saved registers (rbx, r12-r15)
+// are pushed on the G's own stack by mcall before it saves sp (see
+// arch/amd64/asm_amd64.S). Owner: the M that switches the G in or out.
+struct gobuf {
+  uintptr_t sp;
+  uintptr_t pc;
+  uintptr_t bp;
+  g *gp;       // the G this context belongs to ("g" in Go)
+  void *ctxt;  // passed in rdx on resume (closure context); may be null
+};
+static_assert(offsetof(gobuf, sp) == GOBUF_SP);
+static_assert(offsetof(gobuf, pc) == GOBUF_PC);
+static_assert(offsetof(gobuf, bp) == GOBUF_BP);
+static_assert(offsetof(gobuf, gp) == GOBUF_G);
+static_assert(offsetof(gobuf, ctxt) == GOBUF_CTXT);
+
+// Intrusive singly-linked lists of Gs through g.schedlink.
+struct gList {
+  g *head = nullptr;
+  bool empty() const { return head == nullptr; }
+  void push(g *gp);
+  g *pop();
+};
+struct gQueue {
+  g *head = nullptr;
+  g *tail = nullptr;
+  bool empty() const { return head == nullptr; }
+  void pushBack(g *gp);
+  void pushBackAll(gQueue q);
+  g *pop();
+};
+
+struct g {
+  gobuf sched; // owner (the M switching it); read by gogo/mcall.
+  // The value this G wants in %fs:0x70 while it runs: its current
+  // segment's lo + STACK_GUARD. The truth; never read back from TLS.
+  // Written by the owner M (and by __morestack on segment changes).
+  uintptr_t stackguard0;
+  stkseg *stackseg;  // current segment; owner; __morestack moves it.
+  m *mp;             // Go's g.m: the M running it, or null. Owner M.
+  void (*startfn)(void *); // entry: gostart calls startfn(startarg)
+  void *startarg;
+  stkseg *stackbase; // first segment of the chain (kept while _Gdead)
+  // Status; CAS with acq_rel in casgstatus, loads acquire. Partner: every
+  // other casgstatus/readgstatus (goready checks _Gwaiting).
+  std::atomic<uint32_t> atomicstatus;
+  waitReason waitreason; // valid in _Gwaiting; owner.
+  bool preempt;          // preemption request (sysmon, later)
+  int64_t goid;
+  g *schedlink;          // run queue / free list link; guarded by the list's owner
+  uintptr_t stacksize;   // bytes in segments from stackbase through stackseg
+  int64_t nsegalloc;     // segments ever allocated by this G (stats/tests)
+  void *allocas;         // __morestack_allocate_stack_space blocks (heap)
+  void *param;           // goready/gopark hand-off (channels)
+  void *_panic;          // owned by panic.cpp
+  void *_defer;          // owned by the defer code
+  g *alllink;            // allgs list; sched.allglock
+};
+static_assert(offsetof(g, sched) == G_SCHED);
+static_assert(offsetof(g, stackguard0) == G_STACKGUARD0);
+static_assert(offsetof(g, stackseg) == G_STACKSEG);
+static_assert(offsetof(g, mp) == G_M);
+static_assert(offsetof(g, startfn) == G_STARTFN);
+static_assert(offsetof(g, startarg) == G_STARTARG);
+
+struct m {
+  g *g0;   // scheduling stack (the thread's stack). Immutable after allocm.
+  g *curg; // user G running on this M, or null. Owner.
+  g *gsignal;      // signal-handling G (sigaltstack); later
+  p *pp;           // attached P (Go's m.p); owner.
+  p *nextp;        // P to acquire when woken (set by startm before notewakeup)
+  p *oldp;         // P before a syscall; later
+  int64_t id;      // immutable
+  bool spinning;   // looking for work; counted in sched.nmspinning. Owner.
+  bool blocked;    // sleeping on park note
+  int32_t locks;
+  int32_t mallocing;
+  int32_t throwing;
+  const char *preemptoff;
+  note park;       // stopm sleeps here; startm/notewakeup wakes it
+  m *alllink;      // allm list; written once under sched.lock, then read racily
+  m *schedlink;    // sched.midle link; sched.lock
+  uint64_t fastrand; // owner: xorshift state
+  pthread_t thread;
+  // Hand-off for gopark: the unlock callback run on g0 after the switch.
+  bool (*waitunlockf)(g *, void *);
+  void *waitlock;
+  uintptr_t g0lo, g0hi; // g0 stack bounds (pthread stack)
+};
+static_assert(offsetof(m, g0) == M_G0);
+static_assert(offsetof(m, curg) == M_CURG);
+
+// The per-P run queue ring: a single-producer (the owner P), multi-consumer
+// ring of N slots, plus runnext. Algorithms in runq.h. N is a template
+// parameter so tests can build a tiny ring to reach the overflow paths.
+template <uint32_t N> struct runqring {
+  static_assert((N & (N - 1)) == 0, "ring size must be a power of two");
+  static constexpr uint32_t size = N;
+  // head: consumers CAS it forward (acq_rel); partner: owner's load-acquire
+  // in runqput/runqputslow. tail: only the owner stores (release); partner:
+  // stealers' load-acquire in runqgrab.
+  std::atomic<uint32_t> head{0};
+  std::atomic<uint32_t> tail{0};
+  // Slots are written by the owner before the releasing tail store and read
+  // by consumers before their CAS on head; relaxed atomics (a slot may be
+  // read by a stealer that then loses the CAS, racing with an overwrite).
+  std::atomic<g *> ring[N];
+  // runnext: owner stores/CASes; stealers CAS it away (acq_rel); partner:
+  // each other.
+  std::atomic<g *> runnext{nullptr};
+};
+
+constexpr uint32_t runqSize = 256;
+
+struct p {
+  int32_t id;        // immutable
+  uint32_t status;   // _P*; sched.lock or owner M
+  p *link;           // sched.pidle link; sched.lock
+  m *mp;             // Go's p.m: owning M; null when idle
+  uint32_t schedtick;   // incremented on every scheduler call; owner
+  uint32_t syscalltick; // every syscall; owner
+  runqring<runqSize> runq;
+  // Free Gs (status _Gdead) with their first stack segment; owner.
+  gList gFree;
+  int32_t gFreeN;
+  // goid cache: goids [goidcache, goidcacheend) are reserved for this P.
+  uint64_t goidcache, goidcacheend;
+};
+
+// Global scheduler state (Go's schedt).
+struct schedt {
+  mutex lock;
+  // Idle Ms, parked in stopm.
+  m *midle GUARDED_BY(lock) = nullptr;
+  int32_t nmidle GUARDED_BY(lock) = 0;
+  int32_t nmidlelocked GUARDED_BY(lock) = 0;
+  int64_t mnext GUARDED_BY(lock) = 0;   // next M id; also the M count
+  int32_t maxmcount GUARDED_BY(lock) = 10000;
+  int32_t nmsys GUARDED_BY(lock) = 0;   // Ms not counted (schedtrace thread)
+  int64_t nmfreed GUARDED_BY(lock) = 0;
+  // Idle Ps.
+  p *pidle GUARDED_BY(lock) = nullptr;
+  // npidle/nmspinning: written under sched.lock or by CAS, read racily.
+  // seq_cst: the spinning->non-spinning transition needs StoreLoad against
+  // runqput+wakep (see findRunnable and wakep).
+  std::atomic<int32_t> npidle{0};
+  std::atomic<int32_t> nmspinning{0};
+  // Global run queue.
+  gQueue runq GUARDED_BY(lock);
+  // Read racily as a hint (relaxed); written under lock.
+  std::atomic<int32_t> runqsize{0};
+  // Global free G cache.
+  mutex gFreeLock;
+  gList gFree GUARDED_BY(gFreeLock);
+  int32_t gFreeN GUARDED_BY(gFreeLock) = 0;
+  // goid generator: fetch_add(16) relaxed (only uniqueness matters).
+  std::atomic<uint64_t> goidgen{0};
+  // Stop-the-world (procresize at run time).
+  std::atomic<uint32_t> gcwaiting{0}; // seq_cst; read in findRunnable
+  int32_t stopwait GUARDED_BY(lock) = 0;
+  note stopnote;
+  int32_t sysmonwait = 0;
+  // Number of live goroutines (not _Gdead), for NumGoroutine; relaxed.
+  std::atomic<int64_t> ngoroutines{0};
+};
+
+extern schedt sched;
+extern p **allp;               // allp[0..gomaxprocs); resized under STW
+extern std::atomic<int32_t> gomaxprocs;
+extern int32_t ncpu;
+extern std::atomic<m *> allm;  // prepend with release; readers acquire
+extern m m0;
+extern g g0_0;                 // m0's g0
+
+// The current G of this thread (g0 when in the scheduler). Also read and
+// written by the assembly (initial-exec TLS).
+} // namespace glrt
+extern "C" __thread glrt::g *glrt_curg __attribute__((tls_model("initial-exec")));
+namespace glrt {
+inline g *getg() { return glrt_curg; }
+
+} // namespace glrt

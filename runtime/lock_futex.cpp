@@ -1,0 +1,143 @@
+//===- lock_futex.cpp - mutex and note on Linux futexes -------------------===//
+//
+// Implements lock.h. The design is Go's lock_futex.go, written anew:
+//
+//   lock: exchange key with 1 (locked). If it was 0 we own it. Otherwise we
+//   remember "wait" = what we displaced (1 or 2), spin 4 x 30 pause
+//   instructions (multi-CPU only), yield once, then exchange key with 2
+//   ("someone sleeps") and futex-wait while it stays 2. When we finally
+//   acquire after sleeping we keep the key at 2, so the unlocker wakes the
+//   next sleeper: no wakeup is ever lost, some are spurious.
+//   unlock: exchange key with 0; if the old value was 2, wake one sleeper.
+//
+//   notes: key 0 -> 1 exactly once; sleepers futex-wait on key == 0.
+//
+// Invariants: a mutex is never held across a G switch; the runtime never
+// takes a mutex inside a signal handler.
+//===----------------------------------------------------------------------===//
+#include "lock.h"
+
+#include <linux/futex.h>
+#include <sched.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+namespace glrt {
+
+void futexsleep(std::atomic<uint32_t> *addr, uint32_t val, int64_t ns) {
+  struct timespec ts, *tsp = nullptr;
+  if (ns >= 0) {
+    ts.tv_sec = ns / 1000000000;
+    ts.tv_nsec = ns % 1000000000;
+    tsp = &ts;
+  }
+  // Spurious returns (EINTR, EAGAIN, timeout) are fine: callers loop.
+  syscall(SYS_futex, reinterpret_cast<uint32_t *>(addr), FUTEX_WAIT_PRIVATE, val,
+          tsp, nullptr, 0);
+}
+
+void futexwakeup(std::atomic<uint32_t> *addr, uint32_t cnt) {
+  syscall(SYS_futex, reinterpret_cast<uint32_t *>(addr), FUTEX_WAKE_PRIVATE, cnt,
+          nullptr, nullptr, 0);
+}
+
+int64_t nanotime() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+void osyield() { sched_yield(); }
+void usleep(uint32_t usec) { ::usleep(usec); }
+
+static int ncpuForSpin() {
+  static std::atomic<int> n{0};
+  int v = n.load(std::memory_order_relaxed);
+  if (v == 0) {
+    v = int(sysconf(_SC_NPROCESSORS_ONLN));
+    if (v < 1)
+      v = 1;
+    n.store(v, std::memory_order_relaxed);
+  }
+  return v;
+}
+
+enum : uint32_t { mutex_unlocked = 0, mutex_locked = 1, mutex_sleeping = 2 };
+
+void lock(mutex *l) NO_THREAD_SAFETY_ANALYSIS {
+  // acquire; pairs with the release exchange in unlock.
+  uint32_t v = l->key.exchange(mutex_locked, std::memory_order_acquire);
+  if (v == mutex_unlocked)
+    return;
+  uint32_t wait = v; // keep "sleeping" if we displaced it
+  int spin = ncpuForSpin() > 1 ? 4 : 0;
+  for (;;) {
+    for (int i = 0; i < spin; i++) {
+      while (l->key.load(std::memory_order_relaxed) == mutex_unlocked) {
+        uint32_t exp = mutex_unlocked;
+        if (l->key.compare_exchange_weak(exp, wait, std::memory_order_acquire))
+          return;
+      }
+      for (int k = 0; k < 30; k++)
+        __builtin_ia32_pause();
+    }
+    // One passive spin.
+    while (l->key.load(std::memory_order_relaxed) == mutex_unlocked) {
+      uint32_t exp = mutex_unlocked;
+      if (l->key.compare_exchange_weak(exp, wait, std::memory_order_acquire))
+        return;
+    }
+    osyield();
+    // Sleep.
+    v = l->key.exchange(mutex_sleeping, std::memory_order_acquire);
+    if (v == mutex_unlocked)
+      return;
+    wait = mutex_sleeping;
+    futexsleep(&l->key, mutex_sleeping, -1);
+  }
+}
+
+void unlock(mutex *l) NO_THREAD_SAFETY_ANALYSIS {
+  // release; pairs with the acquire exchange/CAS in lock.
+  uint32_t v = l->key.exchange(mutex_unlocked, std::memory_order_release);
+  if (v == mutex_sleeping)
+    futexwakeup(&l->key, 1);
+}
+
+void noteclear(note *n) { n->key.store(0, std::memory_order_relaxed); }
+
+void notewakeup(note *n) {
+  // seq_cst exchange (release half pairs with the acquire load in
+  // notesleep). Double wakeup is a runtime bug.
+  uint32_t old = n->key.exchange(1, std::memory_order_seq_cst);
+  if (old != 0) {
+    static const char msg[] = "fatal error: notewakeup - double wakeup\n";
+    (void)!write(2, msg, sizeof msg - 1);
+    _exit(2);
+  }
+  futexwakeup(&n->key, 1);
+}
+
+void notesleep(note *n) {
+  // acquire; pairs with notewakeup.
+  while (n->key.load(std::memory_order_acquire) == 0)
+    futexsleep(&n->key, 0, -1);
+}
+
+bool notetsleep(note *n, int64_t ns) {
+  if (ns < 0) {
+    notesleep(n);
+    return true;
+  }
+  int64_t deadline = nanotime() + ns;
+  while (n->key.load(std::memory_order_acquire) == 0) {
+    int64_t now = nanotime();
+    if (now >= deadline)
+      return false;
+    futexsleep(&n->key, 0, deadline - now);
+  }
+  return true;
+}
+
+} // namespace glrt
