@@ -1,0 +1,146 @@
+/*===- morestack_amd64.S - __morestack for LLVM split-stack prologues ---===//
+ *
+ * Contract (LLVM X86FrameLowering::adjustForSegmentedStacks; stacks.md 1.3):
+ *   entry:  r10 = frame size the function needs, r11 = bytes of its incoming
+ *           stack arguments, rax = static chain (nest functions), all
+ *           argument registers (rdi rsi rdx rcx r8 r9 rax, xmm0-7) live;
+ *           0(%rsp) = address of the 1-byte `ret` after the call in the
+ *           prologue, 8(%rsp) = the function's own return address,
+ *           16(%rsp).. = its stack arguments. rsp is 16-byte aligned.
+ *   action: run the body (at 0(%rsp)+1) on a segment with room, with the
+ *           r11 argument bytes copied to the new top, as a normal call;
+ *           when it returns (results in rax, rdx, xmm0, xmm1), switch back
+ *           to the old segment and `ret` to the 1-byte `ret`, which returns
+ *           to the function's caller.
+ *
+ * Fast path (assembly, no call): take the G's cached next segment
+ * (g->stackseg->next) if it holds r10 + r11 + STACK_GUARD + 64 bytes.
+ * Slow path: spill the remaining argument registers (rdx r8 r9, xmm0-7)
+ * and call glrt_morestack_grow(need) on g0 through glrt_systemstack, which
+ * installs a suitable next segment (or dies with Go's stack overflow
+ * message), then retry the fast path. No signal masking: no handler
+ * touches the segment chain.
+ *
+ * Stack used on the old segment: fast path 48 bytes, slow path 256 bytes
+ * (this is part of the STACK_GUARD budget in stack.h).
+ *
+ * TODO (preemption issue): check g->preempt here and yield; re-check the
+ * limit after yielding (stacks.md 6.1).
+ *===--------------------------------------------------------------------===*/
+#include "asm_amd64.h"
+
+	.text
+	.globl __morestack
+	.type __morestack,@function
+__morestack:
+	.cfi_startproc
+	pushq %rbp
+	.cfi_def_cfa_offset 16
+	.cfi_offset %rbp, -16
+	movq %rsp, %rbp
+	.cfi_def_cfa_register %rbp
+	pushq %rax                            /* -8(%rbp)  */
+	pushq %rdi                            /* -16(%rbp) */
+	pushq %rsi                            /* -24(%rbp) */
+	pushq %rcx                            /* -32(%rbp) */
+.Lretry:
+	movq glrt_curg@gottpoff(%rip), %rax
+	movq %fs:(%rax), %rax                 /* rax = g */
+	movq G_STACKSEG(%rax), %rdi           /* rdi = current segment */
+	testq %rdi, %rdi
+	jz .Lslow                             /* g0 or no segment: slow path throws */
+	movq SEG_NEXT(%rdi), %rsi             /* rsi = cached next segment */
+	leaq STACK_GUARD+64(%r10,%r11), %rcx  /* rcx = bytes needed */
+	testq %rsi, %rsi
+	jz .Lslow
+	movq SEG_HI(%rsi), %rdi
+	subq SEG_LO(%rsi), %rdi
+	cmpq %rcx, %rdi
+	jb .Lslow
+	/* Switch the G to the next segment. */
+	movq %rsi, G_STACKSEG(%rax)
+	movq %rbp, SEG_OLDSP(%rsi)
+	movq SEG_LO(%rsi), %rcx
+	addq $STACK_GUARD, %rcx
+	movq %rcx, G_STACKGUARD0(%rax)
+	movq %rcx, %fs:TLS_STACKLIMIT
+	/* New sp: below the copied arguments, 16-byte aligned. */
+	movq SEG_HI(%rsi), %r10
+	subq %r11, %r10
+	andq $-16, %r10
+	leaq 24(%rbp), %rsi
+	movq %r10, %rdi
+	movq %r11, %rcx
+	shrq $3, %rcx
+	cld
+	rep movsq
+	movq -8(%rbp), %rax
+	movq -16(%rbp), %rdi
+	movq -24(%rbp), %rsi
+	movq -32(%rbp), %rcx
+	movq %r10, %rsp
+	movq 8(%rbp), %r11
+	incq %r11
+	callq *%r11
+	/* Back from the body (rax, rdx, xmm0, xmm1 live). This may be another
+	 * thread than before the call: reload g from TLS. */
+	movq glrt_curg@gottpoff(%rip), %r11
+	movq %fs:(%r11), %r11                 /* r11 = g */
+	movq G_STACKSEG(%r11), %r10           /* r10 = segment we are leaving */
+	movq SEG_OLDSP(%r10), %rsp            /* back on the old segment */
+	movq SEG_PREV(%r10), %r10
+	movq %r10, G_STACKSEG(%r11)
+	movq SEG_LO(%r10), %r10
+	addq $STACK_GUARD, %r10
+	movq %r10, G_STACKGUARD0(%r11)
+	movq %r10, %fs:TLS_STACKLIMIT
+	popq %rbp
+	.cfi_def_cfa %rsp, 8
+	ret                                   /* to the 1-byte ret in the prologue */
+
+.Lslow:
+	.cfi_def_cfa %rbp, 16
+	pushq %rdx
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	subq $128, %rsp                       /* xmm0-7; rsp is 16-aligned here */
+	movdqu %xmm0, 0(%rsp)
+	movdqu %xmm1, 16(%rsp)
+	movdqu %xmm2, 32(%rsp)
+	movdqu %xmm3, 48(%rsp)
+	movdqu %xmm4, 64(%rsp)
+	movdqu %xmm5, 80(%rsp)
+	movdqu %xmm6, 96(%rsp)
+	movdqu %xmm7, 112(%rsp)
+	leaq glrt_morestack_grow(%rip), %rdi
+	leaq STACK_GUARD+64(%r10,%r11), %rsi
+	callq glrt_systemstack
+	movdqu 0(%rsp), %xmm0
+	movdqu 16(%rsp), %xmm1
+	movdqu 32(%rsp), %xmm2
+	movdqu 48(%rsp), %xmm3
+	movdqu 64(%rsp), %xmm4
+	movdqu 80(%rsp), %xmm5
+	movdqu 96(%rsp), %xmm6
+	movdqu 112(%rsp), %xmm7
+	addq $128, %rsp
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rdx
+	jmp .Lretry
+	.cfi_endproc
+	.size __morestack, .-__morestack
+
+/* Large code model prologues call *__morestack_addr(%rip). */
+	.section .data.rel.ro,"aw",@progbits
+	.globl __morestack_addr
+	.p2align 3
+__morestack_addr:
+	.quad __morestack
+
+	.section .note.GNU-stack,"",@progbits
+	.section .note.GNU-split-stack,"",@progbits

@@ -1,0 +1,1088 @@
+//===- proc.cpp - the G/M/P scheduler (Go's proc.go) ----------------------===//
+//
+// Goroutines (g) are multiplexed onto OS threads (m) by processors (p): an
+// M runs Go code only while it holds a P, and there are exactly gomaxprocs
+// Ps. Each P has a local run queue (runq.h); there is also a global queue.
+//
+// The scheduling loop (every M, on its g0 stack):
+//     schedule() -> findRunnable() -> execute(gp) -> gogo(&gp->sched)
+// and a G comes back to g0 through mcall: gopark (park_m), Gosched
+// (gosched_m), goexit (goexit0), each of which ends in schedule() again.
+// g0's stack is reset on every mcall, so schedule() never returns.
+//
+// findRunnable's order is Go's (go1.19, minus GC/timers/netpoll, which do
+// not exist yet):
+//   0. stop for a stop-the-world if one is pending (gcwaiting)
+//   1. every 61st schedtick, one G from the global queue (fairness: two Gs
+//      respawning each other cannot monopolise the local queue)
+//   2. the local queue: runnext first (inherits the time slice), then ring
+//   3. the global queue (a fair share: size/gomaxprocs + 1)
+//   4. if spinning is allowed (this M already spins, or fewer than half the
+//      busy Ps have spinning Ms), spin: 4 passes over all Ps from a random
+//      start with a random coprime stride, stealing half of a victim's
+//      ring; runnext only on the last pass
+//   5. the global queue again, under sched.lock; else release the P to the
+//      idle list; a spinning M then stops spinning (StoreLoad) and rechecks
+//      every P's queue so a concurrent runqput+wakep cannot be lost
+//   6. stopm: sleep on m.park (a futex) until startm hands this M a P.
+//
+// Worker parking/unparking (Go's rule): wakep() starts one spinning M only
+// if there is an idle P and no M is spinning already. A spinning M that
+// finds work calls resetspinning(), which calls wakep() again, so wake-ups
+// chain instead of every ready() waking a thread.
+//
+// Rejected designs (as in Go): a central queue only (contention); waking an
+// M on every ready (thread thrash); handing a G directly to a woken M.
+//
+// Not yet: sysmon, preemption (a G that never calls into the scheduler
+// keeps its P; a stop-the-world waits for it), syscalls hand-off, locked
+// threads, deadlock detection (checkdead).
+//
+// Invariants:
+//   - mp->pp != null <=> pp->mp == mp and pp->status == _Prunning.
+//   - a P is on sched.pidle <=> status _Pidle and no M (npidle counts them).
+//   - nmspinning == number of Ms with m.spinning set.
+//   - a G is _Grunnable iff it is on exactly one run queue (or in transit
+//     between one and execute()).
+//===----------------------------------------------------------------------===//
+#include "proc.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "panic.h"
+#include "runq.h"
+#include "stack.h"
+
+// Runtime objects may be called from split-stack code under the rule in
+// stack.h: tell gold/lld not to rewrite such callers.
+asm(".pushsection .note.GNU-split-stack,\"\",@progbits\n.popsection");
+
+extern "C" __thread glrt::g *glrt_curg __attribute__((tls_model("initial-exec"))) = nullptr;
+
+// os.Exit in print/os code (runtime engineer); used if linked in.
+extern "C" [[gnu::weak]] void glrt_exit(int64_t code);
+
+namespace glrt {
+
+schedt sched;
+p **allp = nullptr;
+static int32_t allplen = 0;
+std::atomic<int32_t> gomaxprocs{0};
+int32_t ncpu = 1;
+std::atomic<m *> allm{nullptr};
+m m0;
+g g0_0;
+
+static mutex allglock;
+static g *allgs GUARDED_BY(allglock) = nullptr;
+static std::atomic<bool> mainStarted{false};
+static bool schedinited = false;
+
+// ---------------------------------------------------------------------------
+// Small helpers
+
+void throwfatal(const char *runtimeMsg, const char *msg) {
+  auto put = [](const char *s) { (void)!write(2, s, strlen(s)); };
+  if (runtimeMsg) {
+    put(runtimeMsg);
+    put("\n");
+  }
+  // panic.cpp's Go-style throw: "fatal error: msg", traceback, exit 2.
+  fatal(msg);
+}
+
+// For panic.cpp's "goroutine N [running]:" header.
+int64_t curgoid() {
+  g *gp = getg();
+  if (gp && gp->mp && gp->mp->curg)
+    return gp->mp->curg->goid;
+  return 1;
+}
+
+// Never-freed, zeroed memory for m, p, g structs and the allp array.
+static mutex persistentLock;
+static char *persistentChunk GUARDED_BY(persistentLock) = nullptr;
+static uintptr_t persistentLeft GUARDED_BY(persistentLock) = 0;
+
+static void *persistentalloc(uintptr_t size) {
+  size = (size + 63) & ~uintptr_t(63);
+  lock(&persistentLock);
+  if (size > persistentLeft) {
+    uintptr_t chunk = size > (256 << 10) ? size : (256 << 10);
+    void *v = mmap(nullptr, chunk, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (v == MAP_FAILED)
+      throwfatal("runtime: cannot allocate memory", "out of memory");
+    persistentChunk = static_cast<char *>(v);
+    persistentLeft = chunk;
+  }
+  void *r = persistentChunk;
+  persistentChunk += size;
+  persistentLeft -= size;
+  unlock(&persistentLock);
+  return r;
+}
+
+static uint32_t fastrand(m *mp) {
+  uint64_t x = mp->fastrand;
+  x ^= x << 13;
+  x ^= x >> 7;
+  x ^= x << 17;
+  mp->fastrand = x;
+  return uint32_t(x >> 32);
+}
+
+static inline void setstacklimit(uintptr_t v) {
+  asm volatile("xchgq %0, %%fs:0x70" : "+r"(v)::"memory");
+}
+
+uint32_t readgstatus(g *gp) { return gp->atomicstatus.load(std::memory_order_acquire); }
+
+static void casgstatus(g *gp, uint32_t oldval, uint32_t newval) {
+  uint32_t o = oldval;
+  // acq_rel; pairs with other casgstatus and readgstatus.
+  if (!gp->atomicstatus.compare_exchange_strong(o, newval, std::memory_order_acq_rel))
+    throwfatal("runtime: casgstatus: bad incoming value", "casgstatus");
+}
+
+const char *waitReasonString(waitReason r) {
+  switch (r) {
+  case waitReasonZero: return "";
+  case waitReasonChanReceiveNilChan: return "chan receive (nil chan)";
+  case waitReasonChanSendNilChan: return "chan send (nil chan)";
+  case waitReasonSelect: return "select";
+  case waitReasonSelectNoCases: return "select (no cases)";
+  case waitReasonChanReceive: return "chan receive";
+  case waitReasonChanSend: return "chan send";
+  case waitReasonSleep: return "sleep";
+  case waitReasonSyncMutexLock: return "sync.Mutex.Lock";
+  case waitReasonSemacquire: return "semacquire";
+  case waitReasonPreempted: return "preempted";
+  case waitReasonTest: return "test";
+  }
+  return "";
+}
+
+// ---------------------------------------------------------------------------
+// Ms
+
+static void mcommoninit(m *mp, int64_t id) {
+  mp->id = id;
+  mp->fastrand = uint64_t(id + 1) * 0x9E3779B97F4A7C15ull ^ uint64_t(nanotime());
+  if (mp->fastrand == 0)
+    mp->fastrand = 1;
+  // release; pairs with the acquire load of readers walking allm.
+  m *head = allm.load(std::memory_order_relaxed);
+  do {
+    mp->alllink = head;
+  } while (!allm.compare_exchange_weak(head, mp, std::memory_order_release));
+}
+
+int32_t mcount() {
+  lock(&sched.lock);
+  int32_t n = int32_t(sched.mnext - sched.nmfreed) - sched.nmsys;
+  unlock(&sched.lock);
+  return n;
+}
+
+static void checkmcount() REQUIRES(sched.lock) {
+  int64_t count = sched.mnext - sched.nmfreed - sched.nmsys;
+  if (count > sched.maxmcount)
+    throwfatal("runtime: program exceeds 10000-thread limit", "thread exhaustion");
+}
+
+static int64_t mReserveID() REQUIRES(sched.lock) {
+  int64_t id = sched.mnext;
+  sched.mnext++;
+  checkmcount();
+  return id;
+}
+
+static void mput(m *mp) REQUIRES(sched.lock) {
+  mp->schedlink = sched.midle;
+  sched.midle = mp;
+  sched.nmidle++;
+}
+
+static m *mget() REQUIRES(sched.lock) {
+  m *mp = sched.midle;
+  if (mp) {
+    sched.midle = mp->schedlink;
+    sched.nmidle--;
+  }
+  return mp;
+}
+
+// ---------------------------------------------------------------------------
+// Ps
+
+static void pidleput(p *pp) REQUIRES(sched.lock) {
+  pp->status = _Pidle;
+  pp->link = sched.pidle;
+  sched.pidle = pp;
+  sched.npidle.fetch_add(1, std::memory_order_seq_cst);
+}
+
+static p *pidleget() REQUIRES(sched.lock) {
+  p *pp = sched.pidle;
+  if (pp) {
+    sched.pidle = pp->link;
+    sched.npidle.fetch_sub(1, std::memory_order_seq_cst);
+  }
+  return pp;
+}
+
+static void acquirep(p *pp) {
+  m *mp = getg()->mp;
+  if (mp->pp != nullptr || pp->mp != nullptr)
+    throwfatal("runtime: acquirep: invalid p state", "acquirep: invalid p state");
+  mp->pp = pp;
+  pp->mp = mp;
+  pp->status = _Prunning;
+}
+
+static p *releasep() {
+  m *mp = getg()->mp;
+  p *pp = mp->pp;
+  if (pp == nullptr || pp->mp != mp)
+    throwfatal("runtime: releasep: invalid p state", "releasep: invalid arg");
+  pp->mp = nullptr;
+  mp->pp = nullptr;
+  pp->status = _Pidle;
+  return pp;
+}
+
+// ---------------------------------------------------------------------------
+// Thread start
+
+static void schedule();
+static void newm(p *pp, bool spinning, int64_t id);
+
+static void mstart1() {
+  m *mp = getg()->mp;
+  if (mp != &m0) {
+    p *pp = mp->nextp;
+    mp->nextp = nullptr;
+    acquirep(pp);
+  }
+  schedule();
+}
+
+static void setg0bounds(m *mp) {
+  pthread_attr_t attr;
+  void *addr = nullptr;
+  size_t size = 0;
+  if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+    pthread_attr_getstack(&attr, &addr, &size);
+    pthread_attr_destroy(&attr);
+  }
+  mp->g0lo = uintptr_t(addr);
+  mp->g0hi = uintptr_t(addr) + size;
+  // No split-stack code runs on g0. If some does, its limit sits 32 KiB
+  // above the bottom of the thread stack and __morestack throws
+  // "morestack on g0" instead of overrunning.
+  mp->g0->stackguard0 = mp->g0lo + (32 << 10);
+  mp->g0->stackseg = nullptr;
+}
+
+static void *mstart_thread(void *arg) {
+  m *mp = static_cast<m *>(arg);
+  glrt_curg = mp->g0;
+  setg0bounds(mp);
+  // glibc reuses TCBs: the slot may hold a stale value. Write ours.
+  setstacklimit(mp->g0->stackguard0);
+  minitsignalstack(); // panic.cpp: every M gets an alternate signal stack
+  glrt_mstart_on_g0(mp->g0, mstart1);
+}
+
+static void newm(p *pp, bool spinning, int64_t id) {
+  m *mp = static_cast<m *>(persistentalloc(sizeof(m)));
+  g *g0 = static_cast<g *>(persistentalloc(sizeof(g)));
+  g0->mp = mp;
+  g0->goid = -1;
+  g0->atomicstatus.store(_Grunning, std::memory_order_relaxed);
+  mp->g0 = g0;
+  mp->nextp = pp;
+  mp->spinning = spinning;
+  mcommoninit(mp, id);
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+#if GLRT_SANITIZE
+  pthread_attr_setstacksize(&attr, 8 << 20);
+#else
+  pthread_attr_setstacksize(&attr, 512 << 10);
+#endif
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  int err = pthread_create(&mp->thread, &attr, mstart_thread, mp);
+  pthread_attr_destroy(&attr);
+  if (err != 0)
+    throwfatal("runtime: failed to create new OS thread", "newosproc");
+}
+
+// ---------------------------------------------------------------------------
+// Parking and waking Ms
+
+// Stops the current M until startm gives it a P (in m.nextp).
+static void stopm() {
+  m *mp = getg()->mp;
+  if (mp->pp)
+    throwfatal("runtime: stopm holding p", "stopm holding p");
+  if (mp->spinning)
+    throwfatal("runtime: stopm spinning", "stopm spinning");
+  lock(&sched.lock);
+  mput(mp);
+  unlock(&sched.lock);
+  mp->blocked = true;
+  notesleep(&mp->park);
+  mp->blocked = false;
+  noteclear(&mp->park);
+  p *pp = mp->nextp;
+  mp->nextp = nullptr;
+  acquirep(pp);
+}
+
+// Schedules some M to run pp (or an idle P if pp is null). If spinning, the
+// caller has already counted the M in nmspinning; undo that if no P is idle.
+static void startm(p *pp, bool spinning) {
+  lock(&sched.lock);
+  if (pp == nullptr) {
+    pp = pidleget();
+    if (pp == nullptr) {
+      unlock(&sched.lock);
+      if (spinning)
+        sched.nmspinning.fetch_sub(1, std::memory_order_seq_cst);
+      return;
+    }
+  }
+  m *nmp = mget();
+  if (nmp == nullptr) {
+    int64_t id = mReserveID();
+    unlock(&sched.lock);
+    newm(pp, spinning, id);
+    return;
+  }
+  unlock(&sched.lock);
+  nmp->spinning = spinning;
+  nmp->nextp = pp;
+  notewakeup(&nmp->park);
+}
+
+// Tries to add one more spinning M if there are idle Ps and none spins.
+static void wakep() {
+  if (sched.npidle.load(std::memory_order_seq_cst) == 0)
+    return;
+  int32_t zero = 0;
+  if (sched.nmspinning.load(std::memory_order_seq_cst) != 0 ||
+      !sched.nmspinning.compare_exchange_strong(zero, 1, std::memory_order_seq_cst))
+    return;
+  startm(nullptr, true);
+}
+
+// Hands off P from an M that can no longer run Go code (syscalls, later;
+// also used when the world stops).
+[[maybe_unused]] static void handoffp(p *pp) {
+  if (!runqempty(pp) || sched.runqsize.load(std::memory_order_relaxed) != 0) {
+    startm(pp, false);
+    return;
+  }
+  int32_t zero = 0;
+  if (sched.nmspinning.load() + sched.npidle.load() == 0 &&
+      sched.nmspinning.compare_exchange_strong(zero, 1)) {
+    startm(pp, true);
+    return;
+  }
+  lock(&sched.lock);
+  if (sched.gcwaiting.load()) {
+    pp->status = _Pgcstop;
+    sched.stopwait--;
+    if (sched.stopwait == 0)
+      notewakeup(&sched.stopnote);
+    unlock(&sched.lock);
+    return;
+  }
+  if (sched.runqsize.load(std::memory_order_relaxed) != 0) {
+    unlock(&sched.lock);
+    startm(pp, false);
+    return;
+  }
+  pidleput(pp);
+  unlock(&sched.lock);
+}
+
+static void resetspinning() {
+  m *mp = getg()->mp;
+  mp->spinning = false;
+  int32_t n = sched.nmspinning.fetch_sub(1, std::memory_order_seq_cst) - 1;
+  if (n < 0)
+    throwfatal("runtime: findRunnable: negative nmspinning", "findRunnable: negative nmspinning");
+  // The last spinning M found work: start another one to look for more.
+  wakep();
+}
+
+// Stops the current M for a stop-the-world, then waits to be restarted.
+static void gcstopm() {
+  m *mp = getg()->mp;
+  if (mp->spinning) {
+    mp->spinning = false;
+    sched.nmspinning.fetch_sub(1, std::memory_order_seq_cst);
+  }
+  p *pp = releasep();
+  lock(&sched.lock);
+  pp->status = _Pgcstop;
+  sched.stopwait--;
+  if (sched.stopwait == 0)
+    notewakeup(&sched.stopnote);
+  unlock(&sched.lock);
+  stopm();
+}
+
+// ---------------------------------------------------------------------------
+// Finding work
+
+static g *stealWork(p *pp) {
+  m *mp = getg()->mp;
+  const int stealTries = 4;
+  for (int i = 0; i < stealTries; i++) {
+    bool stealRunNextG = i == stealTries - 1;
+    int32_t n = gomaxprocs.load(std::memory_order_relaxed);
+    p **ps = allp;
+    uint32_t start = fastrand(mp) % uint32_t(n);
+    // A random stride coprime with n visits every P once.
+    uint32_t stride = 1;
+    if (n > 2) {
+      stride = 1 + fastrand(mp) % uint32_t(n - 1);
+      auto gcd = [](uint32_t a, uint32_t b) {
+        while (b) {
+          uint32_t t = a % b;
+          a = b;
+          b = t;
+        }
+        return a;
+      };
+      while (gcd(stride, uint32_t(n)) != 1)
+        stride = stride % uint32_t(n - 1) + 1;
+    }
+    for (int32_t k = 0; k < n; k++) {
+      if (sched.gcwaiting.load(std::memory_order_relaxed))
+        return nullptr;
+      p *victim = ps[(start + uint32_t(k) * stride) % uint32_t(n)];
+      if (victim == pp || victim->status == _Pidle)
+        continue;
+      if (g *gp = runqsteal(pp, victim, stealRunNextG))
+        return gp;
+    }
+  }
+  return nullptr;
+}
+
+static g *findRunnable(bool *inheritTime) {
+  m *mp = getg()->mp;
+top:
+  p *pp = mp->pp;
+  if (sched.gcwaiting.load(std::memory_order_seq_cst)) {
+    gcstopm();
+    goto top;
+  }
+  // 1. Fairness: the global queue once every 61 ticks.
+  if (pp->schedtick % 61 == 0 && sched.runqsize.load(std::memory_order_relaxed) > 0) {
+    lock(&sched.lock);
+    g *gp = globrunqget(pp, 1);
+    unlock(&sched.lock);
+    if (gp) {
+      *inheritTime = false;
+      return gp;
+    }
+  }
+  // 2. Local queue.
+  if (g *gp = runqget(pp, inheritTime))
+    return gp;
+  // 3. Global queue.
+  if (sched.runqsize.load(std::memory_order_relaxed) != 0) {
+    lock(&sched.lock);
+    g *gp = globrunqget(pp, 0);
+    unlock(&sched.lock);
+    if (gp) {
+      *inheritTime = false;
+      return gp;
+    }
+  }
+  // 4. Spin and steal, if at most half the busy Ps have spinning Ms.
+  int32_t procs = gomaxprocs.load(std::memory_order_relaxed);
+  if (mp->spinning ||
+      2 * sched.nmspinning.load(std::memory_order_seq_cst) < procs - sched.npidle.load(std::memory_order_seq_cst)) {
+    if (!mp->spinning) {
+      mp->spinning = true;
+      sched.nmspinning.fetch_add(1, std::memory_order_seq_cst);
+    }
+    if (g *gp = stealWork(pp)) {
+      *inheritTime = false;
+      return gp;
+    }
+  }
+  // 5. Give up the P.
+  lock(&sched.lock);
+  if (sched.gcwaiting.load(std::memory_order_seq_cst)) {
+    unlock(&sched.lock);
+    goto top;
+  }
+  if (sched.runqsize.load(std::memory_order_relaxed) != 0) {
+    g *gp = globrunqget(pp, 0);
+    unlock(&sched.lock);
+    *inheritTime = false;
+    return gp;
+  }
+  releasep();
+  pidleput(pp);
+  unlock(&sched.lock);
+
+  bool wasSpinning = mp->spinning;
+  if (mp->spinning) {
+    mp->spinning = false;
+    // seq_cst: StoreLoad against runqput+wakep on another M. Either we see
+    // its G below, or it sees nmspinning == 0 and wakes an M.
+    sched.nmspinning.fetch_sub(1, std::memory_order_seq_cst);
+    int32_t n = gomaxprocs.load(std::memory_order_seq_cst);
+    for (int32_t i = 0; i < n; i++) {
+      p *p2 = allp[i];
+      if (!runqempty(p2)) {
+        lock(&sched.lock);
+        p *np = pidleget();
+        unlock(&sched.lock);
+        if (np) {
+          acquirep(np);
+          if (wasSpinning) {
+            mp->spinning = true;
+            sched.nmspinning.fetch_add(1, std::memory_order_seq_cst);
+          }
+          goto top;
+        }
+        break;
+      }
+    }
+  }
+  // 6. Sleep until startm hands us a P.
+  stopm();
+  goto top;
+}
+
+// Runs gp on the current M. Never returns.
+[[noreturn]] static void execute(g *gp, bool inheritTime) {
+  m *mp = getg()->mp;
+  mp->curg = gp;
+  gp->mp = mp;
+  casgstatus(gp, _Grunnable, _Grunning);
+  if (!inheritTime)
+    mp->pp->schedtick++;
+  glrt_gogo(&gp->sched);
+}
+
+// One round of scheduler: find a runnable G and run it. Never returns.
+[[noreturn]] static void scheduleImpl() {
+  m *mp = getg()->mp;
+  if (mp->curg != nullptr || getg() != mp->g0)
+    throwfatal("runtime: schedule: in user G", "schedule: holding locks");
+  bool inheritTime = false;
+  g *gp = findRunnable(&inheritTime);
+  if (mp->spinning)
+    resetspinning();
+  execute(gp, inheritTime);
+}
+
+static void schedule() { scheduleImpl(); }
+
+// Detaches the current G from its M.
+static void dropg() {
+  m *mp = getg()->mp;
+  mp->curg->mp = nullptr;
+  mp->curg = nullptr;
+}
+
+// ---------------------------------------------------------------------------
+// G creation and exit
+
+static void allgadd(g *gp) {
+  lock(&allglock);
+  gp->alllink = allgs;
+  allgs = gp;
+  unlock(&allglock);
+}
+
+void forEachG(void (*fn)(g *, void *), void *arg) {
+  lock(&allglock);
+  for (g *gp = allgs; gp; gp = gp->alllink)
+    fn(gp, arg);
+  unlock(&allglock);
+}
+
+static g *malg() {
+  g *gp = static_cast<g *>(persistentalloc(sizeof(g)));
+  gp->atomicstatus.store(_Gidle, std::memory_order_relaxed);
+  return gp;
+}
+
+// Puts a dead G on pp's free list; moves a batch to the global list if
+// the local one grows past 64.
+static void gfput(p *pp, g *gp) {
+  pp->gFree.push(gp);
+  pp->gFreeN++;
+  if (pp->gFreeN >= 64) {
+    lock(&sched.gFreeLock);
+    while (pp->gFreeN >= 32) {
+      g *x = pp->gFree.pop();
+      pp->gFreeN--;
+      sched.gFree.push(x);
+      sched.gFreeN++;
+    }
+    unlock(&sched.gFreeLock);
+  }
+}
+
+// Gets a dead G from pp's free list, refilling up to 32 from the global
+// list first if empty. pp may be null (thread without a P).
+static g *gfget(p *pp) {
+  if (pp == nullptr) {
+    lock(&sched.gFreeLock);
+    g *gp = sched.gFree.pop();
+    if (gp)
+      sched.gFreeN--;
+    unlock(&sched.gFreeLock);
+    return gp;
+  }
+  if (pp->gFree.empty()) {
+    lock(&sched.gFreeLock);
+    while (pp->gFreeN < 32 && !sched.gFree.empty()) {
+      g *x = sched.gFree.pop();
+      sched.gFreeN--;
+      pp->gFree.push(x);
+      pp->gFreeN++;
+    }
+    unlock(&sched.gFreeLock);
+  }
+  g *gp = pp->gFree.pop();
+  if (gp)
+    pp->gFreeN--;
+  return gp;
+}
+
+// goids are handed out in batches of 16 per P (Go's _GoidCacheBatch).
+static int64_t newgoid(p *pp) {
+  if (pp == nullptr)
+    return int64_t(sched.goidgen.fetch_add(1, std::memory_order_relaxed) + 1);
+  if (pp->goidcache == pp->goidcacheend) {
+    uint64_t base = sched.goidgen.fetch_add(16, std::memory_order_relaxed);
+    pp->goidcache = base + 1;
+    pp->goidcacheend = base + 17;
+  }
+  return int64_t(pp->goidcache++);
+}
+
+int64_t newproc1(void (*fn)(void *), void *arg, uintptr_t stacksize) {
+  g *self = getg();
+  m *mp = self ? self->mp : nullptr;
+  p *pp = mp ? mp->pp : nullptr;
+  g *gp = gfget(pp);
+  if (gp == nullptr) {
+    gp = malg();
+    casgstatus(gp, _Gidle, _Gdead);
+    allgadd(gp);
+  }
+  stackinit(gp, stacksize ? stacksize : firstSegmentSize);
+  gp->sched.sp = gp->stackbase->hi & ~uintptr_t(15);
+  gp->sched.pc = uintptr_t(&glrt_gostart);
+  gp->sched.bp = 0;
+  gp->sched.gp = gp;
+  gp->sched.ctxt = nullptr;
+  gp->startfn = fn;
+  gp->startarg = arg;
+  gp->waitreason = waitReasonZero;
+  gp->preempt = false;
+  gp->param = nullptr;
+  gp->goid = newgoid(pp);
+  int64_t id = gp->goid;
+  sched.ngoroutines.fetch_add(1, std::memory_order_relaxed);
+  casgstatus(gp, _Gdead, _Grunnable);
+  if (pp) {
+    runqput(pp, gp, true);
+    if (mainStarted.load(std::memory_order_relaxed))
+      wakep();
+  } else {
+    lock(&sched.lock);
+    globrunqput(gp);
+    unlock(&sched.lock);
+    wakep();
+  }
+  return id;
+}
+
+// goexit continuation on g0.
+static void goexit0(g *gp) {
+  m *mp = getg()->mp;
+  casgstatus(gp, _Grunning, _Gdead);
+  sched.ngoroutines.fetch_sub(1, std::memory_order_relaxed);
+  dropg();
+  gp->waitreason = waitReasonZero;
+  gp->_panic = gp->_defer = nullptr;
+  // Every frame has returned, so the G is back on its first segment; the
+  // cache after it is trimmed (a dead G keeps only its first segment).
+  gp->stackseg = gp->stackbase;
+  stacktrimcache(gp);
+  freeallocas(gp);
+  gfput(mp->pp, gp);
+  schedule();
+}
+
+// Park continuation on g0.
+static void park_m(g *gp) {
+  m *mp = getg()->mp;
+  casgstatus(gp, _Grunning, _Gwaiting);
+  dropg();
+  if (auto fn = mp->waitunlockf) {
+    bool ok = fn(gp, mp->waitlock);
+    mp->waitunlockf = nullptr;
+    mp->waitlock = nullptr;
+    if (!ok) {
+      casgstatus(gp, _Gwaiting, _Grunnable);
+      execute(gp, true);
+    }
+  }
+  schedule();
+}
+
+static void gosched_m(g *gp) {
+  casgstatus(gp, _Grunning, _Grunnable);
+  dropg();
+  lock(&sched.lock);
+  globrunqput(gp);
+  unlock(&sched.lock);
+  schedule();
+}
+
+void gopark(bool (*unlockf)(g *, void *), void *lk, waitReason reason) {
+  m *mp = getg()->mp;
+  g *gp = mp->curg;
+  if (gp == nullptr || gp != getg())
+    throwfatal("runtime: gopark on g0", "gopark: bad g status");
+  mp->waitunlockf = unlockf;
+  mp->waitlock = lk;
+  gp->waitreason = reason;
+  glrt_mcall(park_m);
+}
+
+static void ready(g *gp) {
+  if (readgstatus(gp) != _Gwaiting)
+    throwfatal("runtime: goready: bad g status", "bad g->status in ready");
+  casgstatus(gp, _Gwaiting, _Grunnable);
+  m *mp = getg()->mp;
+  runqput(mp->pp, gp, true);
+  wakep();
+}
+
+void goready(g *gp) {
+  systemstack([gp] { ready(gp); });
+}
+
+void Gosched() {
+  g *gp = getg();
+  if (gp == nullptr || gp->mp == nullptr || gp == gp->mp->g0)
+    return; // not on a goroutine: nothing to yield
+  glrt_mcall(gosched_m);
+}
+
+// ---------------------------------------------------------------------------
+// Stop the world and resize
+
+// Resizes to nprocs Ps. Caller holds sched.lock and the world is stopped
+// (or this is schedinit). Returns the Ps with local work (not idle), linked
+// through p.link; the caller must start Ms for them.
+static p *procresize(int32_t nprocs) REQUIRES(sched.lock) {
+  int32_t old = gomaxprocs.load(std::memory_order_relaxed);
+  if (nprocs > allplen) {
+    p **na = static_cast<p **>(persistentalloc(sizeof(p *) * size_t(nprocs)));
+    for (int32_t i = 0; i < allplen; i++)
+      na[i] = allp[i];
+    allp = na; // old arrays stay valid for racy readers
+    allplen = nprocs;
+  }
+  for (int32_t i = 0; i < nprocs; i++) {
+    if (allp[i] == nullptr) {
+      p *pp = static_cast<p *>(persistentalloc(sizeof(p)));
+      pp->id = i;
+      pp->status = _Pgcstop;
+      allp[i] = pp;
+    } else if (allp[i]->status == _Pdead) {
+      allp[i]->status = _Pgcstop;
+    }
+  }
+  // Destroy Ps beyond nprocs: their Gs go to the global queue.
+  for (int32_t i = nprocs; i < old; i++) {
+    p *pp = allp[i];
+    bool inherit;
+    gQueue q;
+    while (g *gp = runqget(pp, &inherit))
+      q.pushBack(gp);
+    int32_t n = 0;
+    for (g *x = q.head; x; x = x->schedlink)
+      n++;
+    // Keep them ahead of newer global work, in order.
+    q.pushBackAll(sched.runq);
+    sched.runq = q;
+    sched.runqsize.store(sched.runqsize.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+    lock(&sched.gFreeLock);
+    while (g *gp = pp->gFree.pop()) {
+      pp->gFreeN--;
+      sched.gFree.push(gp);
+      sched.gFreeN++;
+    }
+    unlock(&sched.gFreeLock);
+    pp->status = _Pdead;
+  }
+  m *mp = getg()->mp;
+  if (mp->pp && mp->pp->id < nprocs) {
+    mp->pp->status = _Prunning;
+  } else {
+    if (mp->pp) {
+      mp->pp->mp = nullptr;
+      mp->pp = nullptr;
+    }
+    p *pp = allp[0];
+    pp->mp = nullptr;
+    pp->status = _Pidle;
+    acquirep(pp);
+  }
+  gomaxprocs.store(nprocs, std::memory_order_seq_cst);
+  // Rebuild the idle list.
+  sched.pidle = nullptr;
+  sched.npidle.store(0, std::memory_order_seq_cst);
+  p *runnable = nullptr;
+  for (int32_t i = nprocs - 1; i >= 0; i--) {
+    p *pp = allp[i];
+    if (mp->pp == pp)
+      continue;
+    pp->mp = nullptr;
+    if (runqempty(pp)) {
+      pidleput(pp);
+    } else {
+      pp->status = _Pidle; // startm will acquire it
+      pp->link = runnable;
+      runnable = pp;
+    }
+  }
+  return runnable;
+}
+
+struct stwArgs {
+  int32_t newprocs;
+};
+
+static void stopTheWorldOnG0(void *) {
+  m *mp = getg()->mp;
+  lock(&sched.lock);
+  sched.stopwait = gomaxprocs.load();
+  sched.gcwaiting.store(1, std::memory_order_seq_cst);
+  mp->pp->status = _Pgcstop;
+  sched.stopwait--;
+  while (p *pp = pidleget()) {
+    pp->status = _Pgcstop;
+    sched.stopwait--;
+  }
+  bool wait = sched.stopwait > 0;
+  unlock(&sched.lock);
+  if (wait) {
+    // Running Ps stop at their next schedule() (no preemption yet).
+    notesleep(&sched.stopnote);
+    noteclear(&sched.stopnote);
+  }
+}
+
+void stopTheWorld() { glrt_systemstack(stopTheWorldOnG0, nullptr); }
+
+static void startTheWorldOnG0(void *arg) {
+  int32_t n = static_cast<stwArgs *>(arg)->newprocs;
+  lock(&sched.lock);
+  p *runnable = procresize(n > 0 ? n : gomaxprocs.load());
+  sched.gcwaiting.store(0, std::memory_order_seq_cst);
+  unlock(&sched.lock);
+  while (runnable) {
+    p *pp = runnable;
+    runnable = pp->link;
+    startm(pp, false);
+  }
+  wakep();
+}
+
+void startTheWorld(int32_t newprocs) {
+  stwArgs a{newprocs};
+  glrt_systemstack(startTheWorldOnG0, &a);
+}
+
+// ---------------------------------------------------------------------------
+// Initialisation and process entry
+
+static int32_t getproccount() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) != 0)
+    return 1;
+  int n = CPU_COUNT(&set);
+  return n > 0 ? n : 1;
+}
+
+// Go's runtime atoi32: optional '-', decimal digits only, no overflow.
+static bool atoi32(const char *s, int32_t *out) {
+  if (!s || !*s)
+    return false;
+  bool neg = false;
+  if (*s == '-') {
+    neg = true;
+    s++;
+    if (!*s)
+      return false;
+  }
+  int64_t v = 0;
+  for (; *s; s++) {
+    if (*s < '0' || *s > '9')
+      return false;
+    v = v * 10 + (*s - '0');
+    if (v > INT32_MAX)
+      return false;
+  }
+  *out = int32_t(neg ? -v : v);
+  return true;
+}
+
+// GODEBUG=name=val,... -> value of name, or -1.
+static int32_t godebug(const char *name) {
+  const char *s = getenv("GODEBUG");
+  if (!s)
+    return -1;
+  size_t nl = strlen(name);
+  int32_t result = -1;
+  while (*s) {
+    const char *end = strchr(s, ',');
+    size_t len = end ? size_t(end - s) : strlen(s);
+    if (len > nl && strncmp(s, name, nl) == 0 && s[nl] == '=') {
+      char buf[32];
+      size_t vl = len - nl - 1;
+      if (vl < sizeof buf) {
+        memcpy(buf, s + nl + 1, vl);
+        buf[vl] = 0;
+        int32_t v;
+        if (atoi32(buf, &v))
+          result = v; // the last setting wins
+      }
+    }
+    s += len;
+    if (*s == ',')
+      s++;
+  }
+  return result;
+}
+
+void releasem0ForTest() {
+  lock(&sched.lock);
+  p *pp = releasep();
+  pidleput(pp);
+  unlock(&sched.lock);
+}
+
+} // namespace glrt
+
+using namespace glrt;
+
+extern "C" void glrt_schedinit(int argc, char **argv) {
+  if (schedinited)
+    return;
+  schedinited = true;
+  g0_0.mp = &m0;
+  g0_0.goid = -1;
+  g0_0.atomicstatus.store(_Grunning, std::memory_order_relaxed);
+  m0.g0 = &g0_0;
+  glrt_curg = &g0_0;
+  lock(&sched.lock);
+  int64_t id = mReserveID();
+  unlock(&sched.lock);
+  mcommoninit(&m0, id);
+  setg0bounds(&m0);
+  setstacklimit(g0_0.stackguard0);
+
+  ncpu = getproccount();
+  int32_t procs = ncpu;
+  int32_t n;
+  if (atoi32(getenv("GOMAXPROCS"), &n) && n > 0)
+    procs = n;
+  lock(&sched.lock);
+  p *runnable = procresize(procs);
+  unlock(&sched.lock);
+  (void)runnable; // all Ps are empty at start
+  int32_t st = godebug("schedtrace");
+  if (st > 0)
+    startSchedtraceThread(st, godebug("scheddetail") > 0);
+}
+
+static void mainTrampoline(void *fn) {
+  reinterpret_cast<void (*)(void)>(fn)();
+  // main returned: exit at once, whatever other goroutines are doing.
+  glrt_systemstack(
+      [](void *) {
+        if (&glrt_exit != nullptr)
+          glrt_exit(0);
+        _exit(0);
+      },
+      nullptr);
+}
+
+extern "C" void glrt_rt0_go(void (*mainfn)(void)) {
+  if (!schedinited)
+    glrt_schedinit(0, nullptr);
+  newproc1(mainTrampoline, reinterpret_cast<void *>(mainfn), 0);
+  mainStarted.store(true, std::memory_order_relaxed);
+  glrt_mstart_on_g0(&g0_0, mstart1);
+}
+
+extern "C" void glrt_goexit1(void) {
+  glrt_mcall(goexit0);
+  __builtin_unreachable();
+}
+
+struct newprocArgs {
+  void (*fn)(void *);
+  void *arg;
+};
+
+extern "C" void glrt_newproc(void (*fn)(void *), void *arg) {
+  newprocArgs a{fn, arg};
+  auto body = [](void *p) {
+    auto *a = static_cast<newprocArgs *>(p);
+    newproc1(a->fn, a->arg, 0);
+  };
+  if (getg() == nullptr)
+    body(&a);
+  else
+    glrt_systemstack(body, &a);
+}
+
+extern "C" void glrt_Gosched(void) { Gosched(); }
+
+extern "C" int64_t glrt_GOMAXPROCS(int64_t n) {
+  int32_t ret = gomaxprocs.load();
+  if (n <= 0 || n == ret)
+    return ret;
+  g *gp = getg();
+  if (gp == nullptr || gp->mp == nullptr || gp == gp->mp->g0 || gp->mp->pp == nullptr)
+    return ret; // only a goroutine can stop the world
+  if (n > INT32_MAX)
+    n = INT32_MAX;
+  stopTheWorld();
+  startTheWorld(int32_t(n));
+  return ret;
+}
+
+extern "C" int64_t glrt_NumCPU(void) { return ncpu; }
+
+extern "C" int64_t glrt_NumGoroutine(void) {
+  return sched.ngoroutines.load(std::memory_order_relaxed);
+}

@@ -1,0 +1,80 @@
+//===- proc.h - the scheduler's entry points (Go's proc.go) ---------------===//
+//
+// extern "C" glrt_* functions are the boundary used by rt0 and by the code
+// glc generates (to be listed in runtime/abi.def by the lead). The glrt::
+// functions are the runtime-internal API (channels use gopark/goready).
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <cstdint>
+
+#include "gmp.h"
+
+extern "C" {
+// ---- integration entry points ----
+// Reads GOMAXPROCS and GODEBUG, sets up m0/g0 and the Ps. m0 (the calling
+// thread) holds allp[0] afterwards.
+void glrt_schedinit(int argc, char **argv);
+// Creates goroutine 1 running mainfn and schedules on the calling thread
+// (m0). When mainfn returns the process exits with status 0 at once.
+[[noreturn]] void glrt_rt0_go(void (*mainfn)(void));
+// `go` statement: a new G runs fn(arg). fn is a generated trampoline that
+// unpacks arg (a heap block with the func value and the arguments).
+void glrt_newproc(void (*fn)(void *), void *arg);
+void glrt_Gosched(void);
+int64_t glrt_GOMAXPROCS(int64_t n);
+int64_t glrt_NumCPU(void);
+int64_t glrt_NumGoroutine(void);
+
+// ---- assembly (arch/amd64/asm_amd64.S) ----
+[[noreturn]] void glrt_gogo(glrt::gobuf *buf);
+void glrt_mcall(void (*fn)(glrt::g *));
+void glrt_systemstack(void (*fn)(void *), void *arg);
+void glrt_gostart(void);
+[[noreturn]] void glrt_mstart_on_g0(glrt::g *g0, void (*fn)(void));
+// Called by glrt_gostart when a G's function returns.
+[[noreturn]] void glrt_goexit1(void);
+}
+
+namespace glrt {
+
+// Prints "<runtimeMsg>\nfatal error: <fatal>\n" (runtimeMsg may be null) to
+// stderr and exits with status 2. Async-signal-safe, allocation-free.
+[[noreturn]] void throwfatal(const char *runtimeMsg, const char *fatal);
+
+// Runs f() on the system stack (g0). f must not park.
+template <class F> void systemstack(F &&f) {
+  glrt_systemstack([](void *a) { (*static_cast<F *>(a))(); }, &f);
+}
+
+// Parks the current G: unlockf(gp, lock) runs on g0 after the switch; if it
+// returns false the G resumes at once. reason is shown by schedtrace.
+void gopark(bool (*unlockf)(g *, void *), void *lock, waitReason reason);
+// Makes a parked G runnable (into the current P's runnext) and wakes a P.
+void goready(g *gp);
+void Gosched();
+
+// Creates a G with a first segment of stacksize bytes (0: the default).
+// From a thread without a P (tests, embedding) the G goes to the global
+// queue. Returns the new G's goid.
+int64_t newproc1(void (*fn)(void *), void *arg, uintptr_t stacksize);
+
+// For tests: after glrt_schedinit, make m0 drop its P so other threads
+// do all the scheduling, and the calling thread may stay outside glrt.
+void releasem0ForTest();
+// Number of Ms created so far (threads=, in schedtrace).
+int32_t mcount();
+
+// Stop-the-world (used for GOMAXPROCS); must be called on a G with a P.
+void stopTheWorld();
+void startTheWorld(int32_t newprocs);
+
+void freeallocas(g *gp);
+// Calls fn for every G ever created (under allglock).
+void forEachG(void (*fn)(g *, void *), void *arg);
+uint32_t readgstatus(g *gp);
+
+void schedtrace(bool detailed);
+void startSchedtraceThread(int32_t periodMs, bool detailed);
+
+} // namespace glrt

@@ -1,0 +1,202 @@
+//===- stack.cpp - stack segments: pools, growth (slow path), limits -------===//
+//
+// Design (see stack.h for the layout and the calling rule):
+//   - Segments <= 32 KiB come from power-of-two size classes (2, 4, ... 32
+//     KiB) carved out of 256 KiB mmap chunks, kept on per-class free lists
+//     under stackpoolLock. Bigger segments are mmap'ed and munmap'ed
+//     directly. (Go's per-P stackcache is a later optimisation.)
+//   - __morestack's assembly fast path (morestack_amd64.S) switches to the
+//     cached next segment if it is big enough. Otherwise it calls
+//     glrt_morestack_grow on g0, which replaces a too-small cache with a new
+//     segment of max(2 x current, need) bytes and checks the 1 GB limit,
+//     then the fast path runs again.
+//   - Nothing here runs in a signal handler, so the chain needs no signal
+//     masking (libgcc's sigprocmask pair is 97% of its split cost).
+//
+// Invariants:
+//   - gp->stackseg is on gp's chain; gp->stackguard0 == seglimit(stackseg)
+//     whenever the G is not inside __morestack.
+//   - segments after stackseg (the cache) hold no live frames.
+//===----------------------------------------------------------------------===//
+#include "stack.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "proc.h"
+
+namespace glrt {
+
+uintptr_t firstSegmentSize = minSegmentSize;
+stackstats stackStats;
+
+namespace {
+
+constexpr int nclasses = 5; // 2K 4K 8K 16K 32K
+constexpr uintptr_t chunkSize = 256 << 10;
+
+struct freeblock {
+  freeblock *next;
+};
+
+mutex stackpoolLock;
+freeblock *stackpool[nclasses] GUARDED_BY(stackpoolLock);
+
+int sizeclass(uintptr_t size) {
+  uintptr_t s = minSegmentSize;
+  for (int c = 0; c < nclasses; c++, s <<= 1)
+    if (size <= s)
+      return c;
+  return -1;
+}
+
+void *sysmap(uintptr_t size) {
+  void *v = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (v == MAP_FAILED)
+    throwfatal("runtime: cannot allocate stack memory", "out of memory");
+  stackStats.mmapbytes.fetch_add(int64_t(size), std::memory_order_relaxed);
+  return v;
+}
+
+} // namespace
+
+stkseg *stackalloc(uintptr_t size) {
+  int c = sizeclass(size);
+  void *base;
+  uintptr_t total;
+  if (c >= 0) {
+    total = minSegmentSize << c;
+    lock(&stackpoolLock);
+    if (stackpool[c] == nullptr) {
+      char *chunk = static_cast<char *>(sysmap(chunkSize));
+      for (uintptr_t off = 0; off < chunkSize; off += total) {
+        freeblock *b = reinterpret_cast<freeblock *>(chunk + off);
+        b->next = stackpool[c];
+        stackpool[c] = b;
+      }
+    }
+    freeblock *b = stackpool[c];
+    stackpool[c] = b->next;
+    unlock(&stackpoolLock);
+    base = b;
+  } else {
+    total = (size + 4095) & ~uintptr_t(4095);
+    base = sysmap(total);
+  }
+  uintptr_t top = uintptr_t(base) + total;
+  stkseg *s = reinterpret_cast<stkseg *>(top - sizeof(stkseg));
+  s->lo = uintptr_t(base);
+  s->hi = uintptr_t(s);
+  s->prev = s->next = nullptr;
+  s->oldsp = 0;
+  s->size = total;
+  return s;
+}
+
+void stackfree(stkseg *s) {
+  int c = sizeclass(s->size);
+  void *base = reinterpret_cast<void *>(s->lo);
+  if (c >= 0) {
+    freeblock *b = static_cast<freeblock *>(base);
+    lock(&stackpoolLock);
+    b->next = stackpool[c];
+    stackpool[c] = b;
+    unlock(&stackpoolLock);
+  } else {
+    stackStats.mmapbytes.fetch_sub(int64_t(s->size), std::memory_order_relaxed);
+    munmap(base, s->size);
+  }
+}
+
+void stacktrimcache(g *gp) {
+  stkseg *s = gp->stackseg->next;
+  gp->stackseg->next = nullptr;
+  while (s) {
+    stkseg *n = s->next;
+    stackfree(s);
+    s = n;
+  }
+}
+
+void stackinit(g *gp, uintptr_t size) {
+  if (gp->stackbase && gp->stackbase->size < size) {
+    stackfree(gp->stackbase);
+    gp->stackbase = nullptr;
+  }
+  if (gp->stackbase == nullptr)
+    gp->stackbase = stackalloc(size);
+  gp->stackseg = gp->stackbase;
+  gp->stackguard0 = seglimit(gp->stackbase);
+}
+
+} // namespace glrt
+
+using namespace glrt;
+
+extern "C" void glrt_morestack_grow(void *needp) {
+  uintptr_t need = uintptr_t(needp);
+  g *gp = getg()->mp->curg;
+  if (gp == nullptr || gp == getg())
+    throwfatal("runtime: morestack on g0", "morestack on g0");
+  stkseg *cur = gp->stackseg;
+  stacktrimcache(gp); // the cached next segment, if any, was too small
+  uintptr_t size = 2 * cur->size;
+  if (size > maxSegmentSize)
+    size = maxSegmentSize;
+  uintptr_t want = need + sizeof(stkseg) + StackGuard + 256;
+  if (size < want)
+    size = want;
+  uintptr_t total = 0;
+  for (stkseg *s = cur; s; s = s->prev)
+    total += s->size;
+  if (total + size > maxstacksize)
+    throwfatal("runtime: goroutine stack exceeds 1000000000-byte limit", "stack overflow");
+  stkseg *s = stackalloc(size);
+  s->prev = cur;
+  cur->next = s;
+  gp->nsegalloc++;
+  stackStats.segalloc.fetch_add(1, std::memory_order_relaxed);
+}
+
+namespace {
+struct allocaReq {
+  uintptr_t size;
+  void *result;
+};
+struct allocaBlock {
+  allocaBlock *next;
+  uintptr_t size;
+};
+void allocaOnG0(void *arg) {
+  allocaReq *r = static_cast<allocaReq *>(arg);
+  g *gp = getg()->mp->curg;
+  uintptr_t total = (r->size + sizeof(allocaBlock) + 4095) & ~uintptr_t(4095);
+  void *v = mmap(nullptr, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (v == MAP_FAILED)
+    throwfatal("runtime: cannot allocate stack memory", "out of memory");
+  allocaBlock *b = static_cast<allocaBlock *>(v);
+  b->size = total;
+  b->next = static_cast<allocaBlock *>(gp->allocas);
+  gp->allocas = b;
+  r->result = reinterpret_cast<char *>(v) + 16;
+}
+} // namespace
+
+namespace glrt {
+// Frees the G's dynamic-alloca blocks (goexit).
+void freeallocas(g *gp) {
+  allocaBlock *b = static_cast<allocaBlock *>(gp->allocas);
+  gp->allocas = nullptr;
+  while (b) {
+    allocaBlock *n = b->next;
+    munmap(b, b->size);
+    b = n;
+  }
+}
+} // namespace glrt
+
+extern "C" void *__morestack_allocate_stack_space(uintptr_t size) {
+  allocaReq r{size, nullptr};
+  glrt_systemstack(allocaOnG0, &r);
+  return r.result;
+}

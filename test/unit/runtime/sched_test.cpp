@@ -1,0 +1,335 @@
+// Scheduler tests under real concurrency. The gtest thread initialises
+// the scheduler (it becomes m0) and then gives up its P: all goroutines run
+// on Ms the scheduler starts on demand. A test body that must run "inside
+// Go" (GOMAXPROCS, Gosched, gopark) runs as a goroutine with a large first
+// segment, and the gtest thread waits for it on a note.
+#include "proc.h"
+#include "runq.h"
+#include "stack.h"
+
+#include <gtest/gtest.h>
+
+#include <sys/resource.h>
+#include <time.h>
+
+#include <algorithm>
+#include <functional>
+#include <vector>
+#include <memory>
+
+using namespace glrt;
+
+namespace {
+
+void ensureSched() {
+  static bool done = false;
+  if (done)
+    return;
+  done = true;
+  glrt_schedinit(0, nullptr);
+  releasem0ForTest();
+}
+
+// Runs body() as a goroutine (256 KiB first segment) and waits for it.
+void runInGoroutine(std::function<void()> body) {
+  ensureSched();
+  struct ctx {
+    std::function<void()> *body;
+    note done;
+  } c{&body, {}};
+  newproc1(
+      [](void *a) {
+        ctx *c = static_cast<ctx *>(a);
+        (*c->body)();
+        notewakeup(&c->done);
+      },
+      &c, 256 << 10);
+  notesleep(&c.done);
+}
+
+// Yields until cond() holds (inside a goroutine).
+template <class F> void goWaitUntil(F cond) {
+  while (!cond())
+    glrt_Gosched();
+}
+
+constexpr int kSpawners = 4;
+std::atomic<int64_t> finished{0};
+std::unique_ptr<std::atomic<uint8_t>[]> seen;
+
+void worker(void *arg) {
+  seen[uintptr_t(arg)].fetch_add(1, std::memory_order_relaxed);
+  finished.fetch_add(1, std::memory_order_relaxed);
+}
+
+struct spawnArgs {
+  int64_t from, to;
+  std::atomic<int> *spawnersDone;
+};
+
+void spawner(void *a) {
+  spawnArgs *s = static_cast<spawnArgs *>(a);
+  for (int64_t i = s->from; i < s->to; i++)
+    glrt_newproc(worker, reinterpret_cast<void *>(i)); // default 2 KiB segment
+  s->spawnersDone->fetch_add(1);
+}
+
+void runManyGoroutines(int procs, int64_t total) {
+  finished.store(0);
+  seen.reset(new std::atomic<uint8_t>[total]);
+  for (int64_t i = 0; i < total; i++)
+    seen[i].store(0);
+  int64_t base = -1, after = -1, maxprocsSeen = -1;
+  runInGoroutine([&] {
+    glrt_GOMAXPROCS(procs);
+    maxprocsSeen = glrt_GOMAXPROCS(0);
+    base = glrt_NumGoroutine();
+    std::atomic<int> spawnersDone{0};
+    spawnArgs args[kSpawners];
+    for (int s = 0; s < kSpawners; s++) {
+      args[s] = {total * s / kSpawners, total * (s + 1) / kSpawners, &spawnersDone};
+      newproc1(spawner, &args[s], 64 << 10);
+    }
+    goWaitUntil([&] { return spawnersDone.load() == kSpawners && finished.load() == total; });
+    // Exited Gs leave NumGoroutine once goexit0 has run.
+    goWaitUntil([&] { return glrt_NumGoroutine() == base; });
+    after = glrt_NumGoroutine();
+  });
+  EXPECT_EQ(maxprocsSeen, procs);
+  EXPECT_EQ(finished.load(), total);
+  int64_t bad = 0;
+  for (int64_t i = 0; i < total; i++)
+    bad += seen[i].load() != 1;
+  EXPECT_EQ(bad, 0) << "goroutines lost or run twice";
+  EXPECT_EQ(after, base);
+}
+
+} // namespace
+
+TEST(SchedTest, HundredThousandGoroutinesGOMAXPROCS1) { runManyGoroutines(1, 100000); }
+TEST(SchedTest, HundredThousandGoroutinesGOMAXPROCS2) { runManyGoroutines(2, 100000); }
+TEST(SchedTest, HundredThousandGoroutinesGOMAXPROCS4) { runManyGoroutines(4, 100000); }
+
+TEST(SchedTest, NumCPUMatchesAffinity) {
+  ensureSched();
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  ASSERT_EQ(sched_getaffinity(0, sizeof set, &set), 0);
+  EXPECT_EQ(glrt_NumCPU(), CPU_COUNT(&set));
+}
+
+// Two goroutines hand a token back and forth with Gosched only: with
+// GOMAXPROCS=1 this only terminates if Gosched really yields.
+TEST(SchedTest, GoschedPingPong) {
+  for (int procs : {1, 2}) {
+    std::atomic<int> turn{0};
+    std::atomic<int> rounds[2] = {0, 0};
+    constexpr int N = 20000;
+    std::atomic<int> exited{0};
+    struct player {
+      int me;
+      std::atomic<int> *turn, *rounds, *exited;
+    };
+    runInGoroutine([&] {
+      glrt_GOMAXPROCS(procs);
+      player pl[2] = {{0, &turn, &rounds[0], &exited}, {1, &turn, &rounds[1], &exited}};
+      for (auto &x : pl)
+        newproc1(
+            [](void *a) {
+              player *pl = static_cast<player *>(a);
+              for (int i = 0; i < N; i++) {
+                while (pl->turn->load() != pl->me)
+                  glrt_Gosched();
+                pl->rounds->fetch_add(1);
+                pl->turn->store(1 - pl->me);
+              }
+              pl->exited->fetch_add(1);
+            },
+            &x, 64 << 10);
+      goWaitUntil([&] { return exited.load() == 2; });
+    });
+    EXPECT_EQ(rounds[0].load(), N);
+    EXPECT_EQ(rounds[1].load(), N);
+  }
+}
+
+namespace {
+struct parkSlot {
+  std::atomic<g *> parked{nullptr};
+  std::atomic<int> wakeups{0};
+};
+// unlockf: runs on g0 after the G is _Gwaiting; publishing the G here is
+// what makes the handshake race-free (the waker cannot goready it early).
+bool publishParked(g *gp, void *slot) {
+  static_cast<parkSlot *>(slot)->parked.store(gp, std::memory_order_release);
+  return true;
+}
+} // namespace
+
+TEST(SchedTest, GoparkGoreadyHandshake) {
+  for (int procs : {1, 2, 4}) {
+    constexpr int N = 20000;
+    parkSlot slot;
+    std::atomic<int> exited{0};
+    struct args {
+      parkSlot *slot;
+      std::atomic<int> *exited;
+    } a{&slot, &exited};
+    runInGoroutine([&] {
+      glrt_GOMAXPROCS(procs);
+      // Sleeper: parks N times.
+      newproc1(
+          [](void *p) {
+            args *a = static_cast<args *>(p);
+            for (int i = 0; i < N; i++) {
+              gopark(publishParked, a->slot, waitReasonTest);
+              a->slot->wakeups.fetch_add(1);
+            }
+            a->exited->fetch_add(1);
+          },
+          &a, 64 << 10);
+      // Waker: readies it N times.
+      newproc1(
+          [](void *p) {
+            args *a = static_cast<args *>(p);
+            for (int i = 0; i < N; i++) {
+              g *gp;
+              while ((gp = a->slot->parked.exchange(nullptr, std::memory_order_acquire)) == nullptr)
+                glrt_Gosched();
+              EXPECT_EQ(readgstatus(gp), uint32_t(_Gwaiting));
+              goready(gp);
+            }
+            a->exited->fetch_add(1);
+          },
+          &a, 64 << 10);
+      goWaitUntil([&] { return exited.load() == 2; });
+    });
+    EXPECT_EQ(slot.wakeups.load(), N);
+  }
+}
+
+TEST(SchedTest, GoparkUnlockfFalseResumesAtOnce) {
+  int resumed = 0;
+  runInGoroutine([&] {
+    for (int i = 0; i < 100; i++) {
+      gopark([](g *, void *) { return false; }, nullptr, waitReasonTest);
+      resumed++;
+    }
+  });
+  EXPECT_EQ(resumed, 100);
+}
+
+// GOMAXPROCS changes (stop the world, procresize) while goroutines run.
+TEST(SchedTest, GOMAXPROCSChangesUnderLoad) {
+  constexpr int64_t total = 20000;
+  finished.store(0);
+  seen.reset(new std::atomic<uint8_t>[total]);
+  for (int64_t i = 0; i < total; i++)
+    seen[i].store(0);
+  std::vector<int64_t> olds;
+  runInGoroutine([&] {
+    glrt_GOMAXPROCS(2);
+    std::atomic<int> spawnersDone{0};
+    spawnArgs args[kSpawners];
+    for (int s = 0; s < kSpawners; s++) {
+      args[s] = {total * s / kSpawners, total * (s + 1) / kSpawners, &spawnersDone};
+      newproc1(spawner, &args[s], 64 << 10);
+    }
+    int sizes[] = {3, 1, 4, 2};
+    for (int k = 0; k < 20; k++)
+      olds.push_back(glrt_GOMAXPROCS(sizes[k % 4]));
+    goWaitUntil([&] { return spawnersDone.load() == kSpawners && finished.load() == total; });
+    olds.push_back(glrt_GOMAXPROCS(0));
+  });
+  ASSERT_EQ(olds.size(), 21u);
+  EXPECT_EQ(olds[0], 2);
+  const int64_t sizes[] = {3, 1, 4, 2};
+  for (size_t k = 1; k < 20; k++)
+    EXPECT_EQ(olds[k], sizes[(k - 1) % 4]);
+  EXPECT_EQ(olds[20], 2);
+  EXPECT_EQ(finished.load(), total);
+  int64_t bad = 0;
+  for (int64_t i = 0; i < total; i++)
+    bad += seen[i].load() != 1;
+  EXPECT_EQ(bad, 0);
+}
+
+// Idle Ms sleep on futexes: once the work is done every M but m0 ends up
+// parked in stopm, nobody spins, and the process burns (almost) no CPU.
+TEST(SchedTest, IdleMsParkOnFutex) {
+  runInGoroutine([] { glrt_GOMAXPROCS(4); });
+  runManyGoroutines(4, 10000);
+  // Wait (bounded) for the Ms to settle.
+  bool settled = false;
+  for (int i = 0; i < 5000 && !settled; i++) {
+    lock(&sched.lock);
+    int32_t idle = sched.nmidle;
+    int32_t total = int32_t(sched.mnext - sched.nmfreed) - sched.nmsys;
+    unlock(&sched.lock);
+    settled = idle == total - 1 && sched.nmspinning.load() == 0 && sched.npidle.load() == gomaxprocs.load();
+    if (!settled)
+      ::usleep(1000);
+  }
+  ASSERT_TRUE(settled) << "Ms did not park";
+  struct rusage r0, r1;
+  getrusage(RUSAGE_SELF, &r0);
+  ::usleep(200 * 1000);
+  getrusage(RUSAGE_SELF, &r1);
+  auto us = [](const rusage &r) {
+    return (r.ru_utime.tv_sec + r.ru_stime.tv_sec) * 1000000LL + r.ru_utime.tv_usec + r.ru_stime.tv_usec;
+  };
+  // Busy-waiting Ms would burn ~200 ms each here.
+  EXPECT_LT(us(r1) - us(r0), 50000) << "idle Ms are burning CPU";
+}
+
+// Every G gets a distinct goid (per-P batches of 16 from sched.goidgen).
+TEST(SchedTest, GoidsAreUnique) {
+  constexpr int N = 2000;
+  static std::atomic<int64_t> ids[N];
+  static std::atomic<int> done{0};
+  done.store(0);
+  runInGoroutine([] {
+    glrt_GOMAXPROCS(2);
+    for (int i = 0; i < N; i++)
+      glrt_newproc(
+          [](void *a) {
+            ids[uintptr_t(a)].store(getg()->goid);
+            done.fetch_add(1);
+          },
+          reinterpret_cast<void *>(uintptr_t(i)));
+    goWaitUntil([] { return done.load() == N; });
+  });
+  std::vector<int64_t> v;
+  for (auto &x : ids)
+    v.push_back(x.load());
+  std::sort(v.begin(), v.end());
+  EXPECT_GT(v[0], 0);
+  EXPECT_EQ(std::adjacent_find(v.begin(), v.end()), v.end());
+}
+
+// Ms are created on demand up to sched.maxmcount, then Go's fatal error.
+// (Runs in a re-executed child; lowers the limit to reach it quickly.)
+TEST(SchedDeathTest, ThreadExhaustion) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        ensureSched();
+        lock(&sched.lock);
+        sched.maxmcount = 3;
+        unlock(&sched.lock);
+        runInGoroutine([] {
+          glrt_GOMAXPROCS(8);
+          // Goroutines that never yield pin their Ms: more Ms are needed.
+          for (int i = 0; i < 8; i++)
+            newproc1(
+                [](void *) {
+                  for (;;)
+                    __builtin_ia32_pause();
+                },
+                nullptr, 64 << 10);
+          for (;;)
+            __builtin_ia32_pause();
+        });
+      },
+      ::testing::ExitedWithCode(2), "runtime: program exceeds 10000-thread limit\nfatal error: thread exhaustion");
+}
