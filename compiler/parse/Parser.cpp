@@ -373,7 +373,7 @@ Spec *Parser::importSpec() {
     return s;
   }
   if (lit->litKind != TokKind::String) {
-    syntaxErrorAt(lit->pos, "import path must be a string");
+    syntaxError("import path must be a string");
     return s;
   }
   unquoteString(lit->text, s->path);
@@ -439,9 +439,10 @@ TypeSpec *Parser::typeSpec() {
 FuncDecl *Parser::funcDeclOrNil(SMLoc funcPos) {
   FuncDecl *f = make<FuncDecl>(funcPos);
   if (is(TokKind::LParen)) {
-    SMLoc rp = pos();
     next();
     std::vector<Field *> rcvr = paramList(TokKind::RParen);
+    SMLoc rp = pos(); // gc reports receiver errors after the ')'
+
     size_t n = 0;
     for (Field *fl : rcvr)
       n += fl->names.empty() ? 1 : fl->names.size();
@@ -517,6 +518,7 @@ Expr *Parser::unaryExpr() {
   case TokKind::Sub:
   case TokKind::Not:
   case TokKind::Xor:
+  case TokKind::Tilde: // accepted here like gc; sema rejects it outside constraints
   case TokKind::And: {
     UnaryExpr *u = make<UnaryExpr>(pos());
     u->op = tok_.kind;
