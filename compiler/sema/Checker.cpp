@@ -1,0 +1,561 @@
+//===- Checker.cpp - package level of the type checker ----------------------===//
+//
+// Checking a file runs in phases, like go/types:
+//   1. collect(): every import, package-level const/var/type/func gets an
+//      Object in the package scope ("x redeclared in this block"); func
+//      bodies are queued.
+//   2. objDecl() on every package object in source order. It is lazy and
+//      re-entrant: an identifier that refers to a package object not yet
+//      checked checks it on the spot (saving and restoring the current
+//      function/scope), so declaration order does not matter.
+//   3. the queued function bodies, in source order.
+//   4. initialisation order (InitOrder.cpp), unused imports, func main.
+//
+// While a package-level initialiser or function body is checked, curDecl
+// collects the package-level vars and funcs it refers to; InitOrder uses
+// these edges.
+//
+// Function literals are checked where they occur; each gets Go's symbol
+// name (main.main.func1, nested main.main.func1.1, in package initialisers
+// main.glob..func1) and its captures (see recordUse()).
+//===----------------------------------------------------------------------===//
+#include "sema/Checker.h"
+#include "sema/CheckerImpl.h"
+
+using namespace glc;
+
+bool glc::checkFile(File *file, TypeContext &types, DiagEngine &diags) {
+  unsigned before = diags.errorCount();
+  Checker c(types, diags, file);
+  c.run();
+  return diags.errorCount() == before;
+}
+
+std::string Checker::posString(llvm::SMLoc loc) {
+  auto [line, col] = diags.lineCol(loc);
+  unsigned buf = diags.sourceMgr().FindBufferContainingLoc(loc);
+  std::string name = buf ? diags.sourceMgr().getMemoryBuffer(buf)->getBufferIdentifier().str()
+                         : file->filename;
+  return name + ":" + std::to_string(line) + ":" + std::to_string(col);
+}
+
+Scope *Checker::openScope() {
+  scopeStore.push_back(std::make_unique<Scope>());
+  Scope *s = scopeStore.back().get();
+  s->parent = scope;
+  scope = s;
+  return s;
+}
+
+Object *Checker::lookup(llvm::StringRef name) {
+  for (Scope *s = scope; s; s = s->parent) {
+    if (s == pkgScope) {
+      // The file scope (imports) sits between function blocks and the
+      // package block.
+      auto it = imports.find(name);
+      if (it != imports.end())
+        return it->second;
+    }
+    if (Object *o = s->lookupLocal(name))
+      return o;
+  }
+  return tc.lookupUniverse(name);
+}
+
+void Checker::declare(Scope *s, Object *obj, Ident *id) {
+  if (id)
+    id->obj = obj;
+  if (obj->name == "_" || obj->name.empty())
+    return;
+  if (Object *other = s->lookupLocal(obj->name)) {
+    std::string msg = obj->name + " redeclared in this block";
+    if (other->pos.isValid())
+      msg += "\n\t" + posString(other->pos) + ": other declaration of " + obj->name;
+    error(obj->pos, msg);
+    return;
+  }
+  s->names[obj->name] = obj;
+}
+
+Object *Checker::newVar(Ident *id, Type *t) {
+  Object *o = tc.newObject(ObjKind::Var, id->name, id->pos, t);
+  o->owner = fn ? fn->info : nullptr;
+  id->obj = o;
+  return o;
+}
+
+// Called for every identifier use that resolves to `obj` (not for
+// declarations and not for plain assignment targets).
+void Checker::recordUse(Object *obj) {
+  if (obj->kind == ObjKind::Var) {
+    obj->used = true;
+    // Captured variable: declared in an enclosing function.
+    if (obj->owner && fn && fn->info && obj->owner != fn->info) {
+      obj->captured = true;
+      for (FuncCtx *f = fn; f && f->info && f->info != obj->owner; f = f->outer) {
+        auto &caps = f->info->captures;
+        if (std::find(caps.begin(), caps.end(), obj) == caps.end())
+          caps.push_back(obj);
+      }
+    }
+  }
+  if (curDecl && obj->isGlobal && (obj->kind == ObjKind::Var || obj->kind == ObjKind::Func) &&
+      decls.count(obj))
+    curDecl->deps.insert(obj);
+}
+
+bool Checker::run() {
+  scope = nullptr;
+  pkgScope = openScope();
+  globFn.name = "main.glob.";
+  globFn.topLevel = true;
+  collect();
+
+  for (Decl *d : file->decls) {
+    if (auto *g = llvm::dyn_cast<GenDecl>(d)) {
+      for (Spec *sp : g->specs) {
+        if (auto *v = llvm::dyn_cast<ValueSpec>(sp)) {
+          for (Ident *id : v->names)
+            if (id->obj && decls.count(id->obj))
+              objDecl(id->obj);
+        } else if (auto *t = llvm::dyn_cast<TypeSpec>(sp)) {
+          if (t->name->obj && decls.count(t->name->obj))
+            objDecl(t->name->obj);
+        }
+      }
+    } else if (auto *f = llvm::dyn_cast<FuncDecl>(d)) {
+      if (f->name->obj && decls.count(f->name->obj))
+        objDecl(f->name->obj);
+    }
+  }
+
+  for (auto &[fd, info] : bodies) {
+    if (!fd->body)
+      continue;
+    FuncCtx ctx;
+    ctx.info = &fd->info;
+    ctx.topLevel = true;
+    ctx.name = fd->info.name;
+    FuncType *sig = fd->name->obj ? llvm::dyn_cast_or_null<FuncType>(fd->name->obj->type)
+                                  : nullptr;
+    if (!sig)
+      sig = funcType(fd->sig);
+    if (!sig)
+      continue;
+    DeclInfo *saved = curDecl;
+    curDecl = info;
+    scope = pkgScope;
+    funcBody(ctx, fd->sig, sig, fd->body);
+    curDecl = saved;
+  }
+
+  computeInitOrder();
+
+  for (auto &[obj, spec] : importSpecs)
+    if (!importUsed[obj])
+      error(spec->pathPos, "imported and not used: \"" + spec->path + "\"");
+
+  checkMain();
+  return !diags.hasErrors();
+}
+
+void Checker::checkMain() {
+  Object *m = pkgScope->lookupLocal("main");
+  if (!m || m->kind != ObjKind::Func) {
+    if (file->packageName && file->packageName->name == "main")
+      error(file->packageName ? file->packageName->pos : llvm::SMLoc(),
+            "function main is undeclared in the main package");
+    return;
+  }
+  if (m->funcDecl && m->funcDecl->sig &&
+      (!m->funcDecl->sig->params.empty() || !m->funcDecl->sig->results.empty()))
+    error(m->funcDecl->name->pos, "func main must have no arguments and no return values");
+}
+
+void Checker::collect() {
+  if (file->packageName && file->packageName->name != "main")
+    error(file->packageName->pos,
+          "package " + file->packageName->name + " is not a main package (glc builds commands only)");
+  for (Decl *d : file->decls) {
+    if (auto *g = llvm::dyn_cast<GenDecl>(d)) {
+      for (Spec *sp : g->specs) {
+        if (auto *imp = llvm::dyn_cast<ImportSpec>(sp)) {
+          if (!TypeContext::isKnownPackage(imp->path)) {
+            error(imp->pathPos, "package \"" + imp->path +
+                                    "\" is not supported by glc (only \"os\" and \"runtime\")");
+            continue;
+          }
+          std::string name = imp->path;
+          if (imp->name) {
+            if (imp->name->name == "_")
+              continue;
+            if (imp->name->name == ".") {
+              unsupported(imp->name->pos, "dot imports");
+              continue;
+            }
+            name = imp->name->name;
+          }
+          Object *pkg = tc.newObject(ObjKind::Package, name, imp->pos);
+          pkg->pkgPath = imp->path;
+          if (imp->name)
+            imp->name->obj = pkg;
+          if (imports.count(name)) {
+            error(imp->pathPos, name + " redeclared in this block");
+            continue;
+          }
+          imports[name] = pkg;
+          importSpecs[pkg] = imp;
+          importUsed[pkg] = false;
+        } else if (auto *v = llvm::dyn_cast<ValueSpec>(sp)) {
+          bool isConst = g->tok == TokKind::Const;
+          for (size_t i = 0; i < v->names.size(); ++i) {
+            Ident *id = v->names[i];
+            Object *o = tc.newObject(isConst ? ObjKind::Const : ObjKind::Var, id->name, id->pos);
+            o->isGlobal = true;
+            o->spec = v;
+            DeclInfo &di = decls[o];
+            di.vspec = v;
+            di.index = (int)i;
+            declare(pkgScope, o, id);
+            id->obj = o;
+            if (!isConst)
+              pkgVars.push_back(o);
+          }
+        } else if (auto *t = llvm::dyn_cast<TypeSpec>(sp)) {
+          Object *o = tc.newObject(ObjKind::TypeName, t->name->name, t->name->pos);
+          o->isGlobal = true;
+          if (!t->alias)
+            o->type = tc.newNamed(o);
+          decls[o].tspec = t;
+          declare(pkgScope, o, t->name);
+          t->name->obj = o;
+        }
+      }
+    } else if (auto *f = llvm::dyn_cast<FuncDecl>(d)) {
+      if (f->recv) {
+        unsupported(f->pos, "methods");
+        continue;
+      }
+      f->info.name = "main." + f->name->name;
+      if (!f->body)
+        error(f->name->pos, "missing function body");
+      if (f->name->name == "init") {
+        // init functions are not declared; they cannot be referred to.
+        f->info.name = "main.init." + std::to_string(file->inits.size());
+        file->inits.push_back(f);
+        if (!f->sig->params.empty() || !f->sig->results.empty())
+          error(f->name->pos, "func init must have no arguments and no return values");
+        bodies.push_back({f, nullptr});
+        continue;
+      }
+      Object *o = tc.newObject(ObjKind::Func, f->name->name, f->name->pos);
+      o->isGlobal = true;
+      o->funcDecl = f;
+      DeclInfo &di = decls[o];
+      di.fdecl = f;
+      declare(pkgScope, o, f->name);
+      f->name->obj = o;
+      bodies.push_back({f, nullptr});
+    }
+  }
+  // Point the queued bodies at their DeclInfo (stable now: no more inserts).
+  for (auto &[fd, info] : bodies)
+    if (fd->name->obj && decls.count(fd->name->obj))
+      info = &decls[fd->name->obj];
+}
+
+void Checker::objDecl(Object *obj) {
+  auto it = decls.find(obj);
+  if (it == decls.end())
+    return;
+  DeclInfo &d = it->second;
+  if (d.state == DeclInfo::Done)
+    return;
+  if (d.state == DeclInfo::InProgress) {
+    if (obj->kind == ObjKind::Const && !obj->type) {
+      error(obj->pos, "initialization cycle or invalid recursive constant " + obj->name);
+    }
+    // Vars: the initialisation loop is reported by computeInitOrder.
+    // Types: a reference to a type being declared is fine (type T []T).
+    return;
+  }
+  d.state = DeclInfo::InProgress;
+
+  // Package-level context.
+  Scope *savedScope = scope;
+  FuncCtx *savedFn = fn;
+  int64_t savedIota = iota;
+  DeclInfo *savedDecl = curDecl;
+  auto savedTargets = std::move(targets);
+  targets.clear();
+  scope = pkgScope;
+  fn = &globFn;
+  iota = -1;
+  curDecl = &d;
+
+  switch (obj->kind) {
+  case ObjKind::Const:
+    constDecl(obj, d.vspec, d.index);
+    break;
+  case ObjKind::Var:
+    varDecl(obj, d);
+    break;
+  case ObjKind::TypeName:
+    typeDecl(obj, d.tspec);
+    break;
+  case ObjKind::Func:
+    funcDecl(obj, d.fdecl);
+    break;
+  default:
+    break;
+  }
+
+  scope = savedScope;
+  fn = savedFn;
+  iota = savedIota;
+  curDecl = savedDecl;
+  targets = std::move(savedTargets);
+  decls[obj].state = DeclInfo::Done;
+}
+
+void Checker::constDecl(Object *obj, ValueSpec *spec, int index) {
+  int64_t savedIota = iota;
+  iota = spec->iota;
+  Type *t = nullptr;
+  if (spec->typeExpr) {
+    t = typeExpr(spec->typeExpr);
+    if (t && !t->isBasic()) {
+      error(spec->typeExpr->pos, "invalid constant type " + typeStr(t));
+      t = nullptr;
+    }
+  }
+  if ((size_t)index >= spec->values.size()) {
+    if (index == (int)spec->values.size())
+      error(obj->pos, spec->values.empty() ? "missing init expr for const declaration"
+                                           : "missing init expr for const declaration");
+    obj->type = nullptr;
+    iota = savedIota;
+    return;
+  }
+  if (index == (int)spec->names.size() - 1 && spec->values.size() > spec->names.size())
+    error(spec->values[spec->names.size()]->pos, "extra init expr");
+  Expr *e = spec->values[index];
+  expr(e);
+  if (e->mode != ExprMode::Invalid && e->mode != ExprMode::Constant) {
+    error(e->pos, desc(e) + " is not constant");
+    e->mode = ExprMode::Invalid;
+  }
+  if (e->mode == ExprMode::Invalid) {
+    iota = savedIota;
+    return;
+  }
+  if (t && !assignment(e, t, "constant declaration")) {
+    iota = savedIota;
+    return;
+  }
+  obj->type = e->type;
+  obj->constVal = e->constVal;
+  iota = savedIota;
+}
+
+void Checker::varDecl(Object *obj, DeclInfo &d) {
+  ValueSpec *spec = d.vspec;
+  // The whole spec is checked at once.
+  std::vector<Object *> lhs;
+  for (Ident *id : spec->names) {
+    lhs.push_back(id->obj);
+    if (id->obj && id->obj != obj && decls.count(id->obj))
+      decls[id->obj].state = DeclInfo::InProgress;
+  }
+  Type *t = spec->typeExpr ? typeExpr(spec->typeExpr) : nullptr;
+  if (spec->typeExpr && !t) {
+    // Invalid type: mark all used (no follow-on errors).
+    for (Object *o : lhs)
+      if (o)
+        o->used = true;
+  }
+  for (Object *o : lhs)
+    if (o)
+      o->type = t;
+
+  if (spec->values.empty()) {
+    if (!spec->typeExpr)
+      error(obj->pos, "missing type or init expr");
+  } else if (spec->values.size() == lhs.size()) {
+    for (size_t i = 0; i < lhs.size(); ++i) {
+      Object *o = lhs[i];
+      if (!o)
+        continue;
+      curDecl = &decls[o];
+      std::vector<Object *> one{o};
+      std::vector<Expr *> rhs{spec->values[i]};
+      initVars(one, rhs, spec->pos, "variable declaration", false);
+    }
+  } else {
+    curDecl = &decls[lhs[0]];
+    initVars(lhs, spec->values, spec->pos, "assignment", false);
+    for (size_t i = 1; i < lhs.size(); ++i)
+      if (lhs[i])
+        decls[lhs[i]].deps = decls[lhs[0]].deps;
+  }
+  for (Object *o : lhs)
+    if (o && o != obj && decls.count(o))
+      decls[o].state = DeclInfo::Done;
+}
+
+void Checker::typeDecl(Object *obj, TypeSpec *spec) {
+  if (spec->alias) {
+    obj->type = typeExpr(spec->typeExpr);
+    return;
+  }
+  auto *named = llvm::cast<NamedType>(obj->type);
+  Type *t = typeExpr(spec->typeExpr);
+  if (!t) {
+    named->under = tc.basic(TypeKind::Int); // keep going; the error is reported
+    return;
+  }
+  Type *u = t->underlying();
+  if (u->isNamed()) {
+    error(obj->pos, "invalid recursive type " + obj->name);
+    u = tc.basic(TypeKind::Int);
+  }
+  named->under = u;
+}
+
+void Checker::funcDecl(Object *obj, FuncDecl *fd) {
+  obj->type = funcType(fd->sig);
+  if (!obj->type)
+    obj->type = tc.funcOf({}, {}, false);
+}
+
+void Checker::declareParams(FuncCtx &ctx, FuncTypeExpr *sigExpr, FuncType *sig) {
+  size_t pi = 0;
+  for (Field *f : sigExpr->params) {
+    size_t n = f->names.empty() ? 1 : f->names.size();
+    for (size_t k = 0; k < n; ++k, ++pi) {
+      Type *t = pi < sig->params.size() ? sig->params[pi] : nullptr;
+      Object *o;
+      if (f->names.empty()) {
+        o = tc.newObject(ObjKind::Var, "", f->pos, t);
+      } else {
+        o = tc.newObject(ObjKind::Var, f->names[k]->name, f->names[k]->pos, t);
+        declare(scope, o, f->names[k]);
+      }
+      o->isParam = true;
+      o->owner = ctx.info;
+      o->used = true;
+      ctx.info->params.push_back(o);
+    }
+  }
+  size_t ri = 0;
+  for (Field *f : sigExpr->results) {
+    size_t n = f->names.empty() ? 1 : f->names.size();
+    for (size_t k = 0; k < n; ++k, ++ri) {
+      Type *t = ri < sig->results.size() ? sig->results[ri] : nullptr;
+      Object *o;
+      if (f->names.empty()) {
+        o = tc.newObject(ObjKind::Var, "", f->pos, t);
+      } else {
+        o = tc.newObject(ObjKind::Var, f->names[k]->name, f->names[k]->pos, t);
+        declare(scope, o, f->names[k]);
+      }
+      o->isParam = true;
+      o->owner = ctx.info;
+      o->used = true;
+      ctx.info->results.push_back(o);
+    }
+  }
+}
+
+void Checker::collectLabels(FuncCtx &ctx, Stmt *s) {
+  if (!s)
+    return;
+  switch (s->kind) {
+  case StmtKind::Labeled: {
+    auto *l = llvm::cast<LabeledStmt>(s);
+    if (l->label->name != "_") {
+      auto it = ctx.labels.find(l->label->name);
+      if (it != ctx.labels.end()) {
+        error(l->label->pos, "label " + l->label->name + " already defined at " +
+                                 posString(it->second->label->pos));
+      } else {
+        ctx.labels[l->label->name] = l;
+        ctx.labelUsed[l] = false;
+        Object *o = tc.newObject(ObjKind::Label, l->label->name, l->label->pos);
+        l->obj = o;
+        l->label->obj = o;
+      }
+    }
+    collectLabels(ctx, l->stmt);
+    return;
+  }
+  case StmtKind::Block:
+    for (Stmt *c : llvm::cast<BlockStmt>(s)->stmts)
+      collectLabels(ctx, c);
+    return;
+  case StmtKind::If: {
+    auto *i = llvm::cast<IfStmt>(s);
+    collectLabels(ctx, i->then);
+    collectLabels(ctx, i->els);
+    return;
+  }
+  case StmtKind::For:
+    collectLabels(ctx, llvm::cast<ForStmt>(s)->body);
+    return;
+  case StmtKind::Range:
+    collectLabels(ctx, llvm::cast<RangeStmt>(s)->body);
+    return;
+  case StmtKind::Switch:
+    for (CaseClause *c : llvm::cast<SwitchStmt>(s)->clauses)
+      for (Stmt *b : c->body)
+        collectLabels(ctx, b);
+    return;
+  case StmtKind::TypeSwitch:
+    for (CaseClause *c : llvm::cast<TypeSwitchStmt>(s)->clauses)
+      for (Stmt *b : c->body)
+        collectLabels(ctx, b);
+    return;
+  case StmtKind::Select:
+    for (CommClause *c : llvm::cast<SelectStmt>(s)->clauses)
+      for (Stmt *b : c->body)
+        collectLabels(ctx, b);
+    return;
+  default:
+    return;
+  }
+}
+
+void Checker::funcBody(FuncCtx &ctx, FuncTypeExpr *sigExpr, FuncType *sig, BlockStmt *body) {
+  FuncCtx *savedFn = fn;
+  Scope *savedScope = scope;
+  auto savedTargets = std::move(targets);
+  targets.clear();
+  int64_t savedIota = iota;
+  iota = -1;
+  ctx.sig = sig;
+  ctx.outer = savedFn;
+  if (ctx.info && !ctx.topLevel)
+    ctx.info->outer = savedFn ? savedFn->info : nullptr;
+  fn = &ctx;
+  openScope();
+  declareParams(ctx, sigExpr, sig);
+  collectLabels(ctx, body);
+  stmtList(body->stmts);
+  if (!sig->results.empty() && !isTerminating(body, ""))
+    error(body->rbrace, "missing return");
+  for (auto &kv : ctx.labels)
+    if (!ctx.labelUsed[kv.second])
+      error(kv.second->label->pos, "label " + kv.second->label->name + " defined and not used");
+  reportUnused(ctx);
+  closeScope();
+  fn = savedFn;
+  scope = savedScope;
+  targets = std::move(savedTargets);
+  iota = savedIota;
+}
+
+void Checker::reportUnused(FuncCtx &ctx) {
+  for (Object *o : ctx.locals)
+    if (!o->used && o->name != "_" && !o->name.empty())
+      error(o->pos, o->name + " declared but not used");
+}

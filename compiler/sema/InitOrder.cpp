@@ -1,0 +1,158 @@
+//===- InitOrder.cpp - package variable initialisation order ----------------===//
+//
+// Go spec "Package initialization": repeatedly pick the earliest variable in
+// declaration order that has no dependency on an uninitialised variable.
+// A variable depends on the package-level variables its initialiser refers
+// to, directly or through the bodies of functions it refers to (DeclInfo::
+// deps, recorded while checking).
+//
+// The unit of ordering is a ValueSpec with initialisers (all its names are
+// initialised together; irgen runs the spec once). Specs without
+// initialisers (zero values) are not listed in File::initOrder.
+//
+// A variable that depends on itself is an "initialization loop", reported
+// as gc does:
+//   x.gl:2:5: initialization loop for a
+//   	x.gl:2:5: a refers to
+//   	x.gl:3:6: f refers to
+//   	x.gl:2:5: a
+//===----------------------------------------------------------------------===//
+#include "sema/CheckerImpl.h"
+
+#include "llvm/ADT/DenseSet.h"
+
+using namespace glc;
+
+namespace {
+struct InitOrder {
+  Checker &c;
+
+  // Variables reached from `obj`'s dependencies, looking through functions
+  // but not through variables.
+  void varDeps(Object *obj, llvm::DenseSet<Object *> &seenFuncs,
+               llvm::SetVector<Object *> &out) {
+    auto it = c.decls.find(obj);
+    if (it == c.decls.end())
+      return;
+    for (Object *d : it->second.deps) {
+      if (d->kind == ObjKind::Var) {
+        out.insert(d);
+      } else if (d->kind == ObjKind::Func && seenFuncs.insert(d).second) {
+        varDeps(d, seenFuncs, out);
+      }
+    }
+  }
+
+  // A path from `from` back to `target` through the dependency graph.
+  bool findPath(Object *from, Object *target, llvm::DenseSet<Object *> &seen,
+                std::vector<Object *> &path) {
+    auto it = c.decls.find(from);
+    if (it == c.decls.end())
+      return false;
+    for (Object *d : it->second.deps) {
+      if (d == target) {
+        path.push_back(d);
+        return true;
+      }
+      if (!seen.insert(d).second)
+        continue;
+      path.push_back(d);
+      if (findPath(d, target, seen, path))
+        return true;
+      path.pop_back();
+    }
+    return false;
+  }
+
+  void reportLoop(Object *v) {
+    std::vector<Object *> path{v};
+    llvm::DenseSet<Object *> seen;
+    if (!findPath(v, v, seen, path))
+      return;
+    std::string msg = "initialization loop for " + v->name;
+    for (size_t i = 0; i < path.size(); ++i) {
+      msg += "\n\t" + c.posString(path[i]->pos) + ": " + path[i]->name;
+      if (i + 1 < path.size())
+        msg += " refers to";
+    }
+    c.error(v->pos, msg);
+  }
+
+  void run() {
+    // Units: specs with initialisers, in declaration order.
+    std::vector<ValueSpec *> specs;
+    llvm::DenseMap<ValueSpec *, llvm::SetVector<Object *>> deps;
+    for (Object *v : c.pkgVars) {
+      ValueSpec *s = v->spec;
+      if (!s || s->values.empty())
+        continue;
+      if (!deps.count(s))
+        specs.push_back(s);
+      llvm::DenseSet<Object *> seenFuncs;
+      varDeps(v, seenFuncs, deps[s]);
+    }
+
+    // Self-dependencies (through any chain) are loops.
+    bool reported = false;
+    for (Object *v : c.pkgVars) {
+      if (!v->spec || v->spec->values.empty())
+        continue;
+      std::vector<Object *> path{v};
+      llvm::DenseSet<Object *> seen;
+      if (findPath(v, v, seen, path)) {
+        reportLoop(v);
+        reported = true;
+        break;
+      }
+    }
+
+    llvm::DenseSet<Object *> done;
+    // Variables without initialisers are ready from the start.
+    for (Object *v : c.pkgVars)
+      if (!v->spec || v->spec->values.empty())
+        done.insert(v);
+    std::vector<bool> emitted(specs.size(), false);
+    size_t remaining = specs.size();
+    while (remaining) {
+      bool progress = false;
+      for (size_t i = 0; i < specs.size(); ++i) {
+        if (emitted[i])
+          continue;
+        bool ready = true;
+        for (Object *d : deps[specs[i]]) {
+          if (d->spec == specs[i])
+            continue; // a self-reference (reported above)
+          if (!done.count(d)) {
+            ready = false;
+            break;
+          }
+        }
+        if (!ready)
+          continue;
+        emitted[i] = true;
+        --remaining;
+        c.file->initOrder.push_back(specs[i]);
+        for (Ident *id : specs[i]->names)
+          if (id->obj)
+            done.insert(id->obj);
+        progress = true;
+        break; // restart: the earliest ready spec first
+      }
+      if (!progress) {
+        // A loop (reported above unless the graph is inconsistent): emit the
+        // rest in declaration order so irgen still sees every spec.
+        (void)reported;
+        for (size_t i = 0; i < specs.size(); ++i)
+          if (!emitted[i])
+            c.file->initOrder.push_back(specs[i]);
+        break;
+      }
+    }
+  }
+};
+} // namespace
+
+void Checker::computeInitOrder() {
+  InitOrder io{*this};
+  io.run();
+}

@@ -1,0 +1,210 @@
+//===- TypeExpr.cpp - type expressions --------------------------------------===//
+//
+// Turns type syntax ([]T, [N]T, func(...) ..., chan T, named types) into
+// interned Types. Struct, map, pointer and interface types are valid Go that
+// glc does not support yet: they get a "not supported" error and a null type
+// (callers treat null as "already reported").
+//===----------------------------------------------------------------------===//
+#include "sema/CheckerImpl.h"
+#include "sema/ExprString.h"
+
+using namespace glc;
+
+Type *Checker::typeExpr(Expr *e) {
+  Type *t = nullptr;
+  switch (e->kind) {
+  case ExprKind::Ident: {
+    auto *id = llvm::cast<Ident>(e);
+    if (id->name == "_") {
+      error(id->pos, "cannot use _ as value or type");
+      return nullptr;
+    }
+    Object *o = lookup(id->name);
+    if (!o) {
+      error(id->pos, "undefined: " + id->name);
+      return nullptr;
+    }
+    id->obj = o;
+    if (o->kind == ObjKind::Package)
+      importUsed[o] = true;
+    if (o->kind != ObjKind::TypeName) {
+      objDecl(o);
+      if (o->kind == ObjKind::Package)
+        error(id->pos, "use of package " + o->name + " without selector");
+      else
+        error(id->pos, id->name + " is not a type");
+      return nullptr;
+    }
+    objDecl(o);
+    t = o->type;
+    if (!t)
+      return nullptr;
+    if (t->kind == TypeKind::Interface) {
+      unsupported(id->pos, "interface types");
+      return nullptr;
+    }
+    break;
+  }
+  case ExprKind::Paren:
+    t = typeExpr(llvm::cast<ParenExpr>(e)->x);
+    break;
+  case ExprKind::Selector: {
+    auto *s = llvm::cast<SelectorExpr>(e);
+    if (auto *id = llvm::dyn_cast<Ident>(s->x)) {
+      Object *o = lookup(id->name);
+      if (o && o->kind == ObjKind::Package) {
+        importUsed[o] = true;
+        id->obj = o;
+        error(s->sel->pos, "undefined: " + id->name + "." + s->sel->name);
+        return nullptr;
+      }
+    }
+    error(e->pos, exprString(e) + " is not a type");
+    return nullptr;
+  }
+  case ExprKind::ArrayType: {
+    auto *a = llvm::cast<ArrayTypeExpr>(e);
+    if (a->dots) {
+      error(a->pos, "invalid use of [...] array (outside a composite literal)");
+      typeExpr(a->elem);
+      return nullptr;
+    }
+    int64_t n = -1;
+    if (a->len)
+      n = arrayLength(a->len);
+    Type *elem = typeExpr(a->elem);
+    if (!elem)
+      return nullptr;
+    if (a->isSlice()) {
+      t = tc.sliceOf(elem);
+    } else {
+      if (n < 0)
+        return nullptr;
+      if (auto *nt = llvm::dyn_cast<NamedType>(elem)) {
+        if (!nt->under) {
+          error(nt->obj->pos, "invalid recursive type " + nt->obj->name);
+          return nullptr;
+        }
+      }
+      t = tc.arrayOf(elem, n);
+    }
+    break;
+  }
+  case ExprKind::FuncType:
+    t = funcType(llvm::cast<FuncTypeExpr>(e));
+    break;
+  case ExprKind::ChanType: {
+    auto *c = llvm::cast<ChanTypeExpr>(e);
+    Type *elem = typeExpr(c->elem);
+    if (!elem)
+      return nullptr;
+    t = tc.chanOf(elem, c->dir);
+    break;
+  }
+  case ExprKind::MapType:
+    unsupported(e->pos, "map types");
+    return nullptr;
+  case ExprKind::StructType:
+    unsupported(e->pos, "struct types");
+    return nullptr;
+  case ExprKind::InterfaceType:
+    unsupported(e->pos, "interface types");
+    return nullptr;
+  case ExprKind::Star:
+    unsupported(e->pos, "pointer types");
+    return nullptr;
+  case ExprKind::Ellipsis:
+    error(e->pos, "invalid use of ...");
+    return nullptr;
+  case ExprKind::Bad:
+    return nullptr;
+  default:
+    rawExpr(e, nullptr);
+    if (e->mode != ExprMode::Invalid)
+      error(e->pos, exprString(e) + " is not a type");
+    return nullptr;
+  }
+  if (t) {
+    e->mode = ExprMode::TypeExpr;
+    e->type = t;
+  }
+  return t;
+}
+
+int64_t Checker::arrayLength(Expr *e) {
+  expr(e);
+  if (e->mode == ExprMode::Invalid)
+    return -1;
+  if (e->mode != ExprMode::Constant) {
+    error(e->pos, "array length " + exprString(e) + " (" +
+                      (e->mode == ExprMode::Variable ? "variable" : "value") + " of type " +
+                      typeStr(e->type) + ") must be constant");
+    return -1;
+  }
+  if (e->type->isUntyped() || e->type->isInteger()) {
+    ConstValue v;
+    if (constfold::representable(*e->constVal, tc.intType(), v) == constfold::Status::Ok) {
+      if (v.i.isNegative()) {
+        error(e->pos, "invalid array length " + exprString(e));
+        return -1;
+      }
+      if (e->type->isUntyped())
+        finalize(e, tc.intType());
+      return v.asInt64();
+    }
+  }
+  if (e->type->isInteger() || (e->type->isUntyped() && e->constVal->kind == ConstValue::Int))
+    error(e->pos, "invalid array length " + exprString(e));
+  else
+    error(e->pos, "array length " + desc(e) + " must be integer");
+  return -1;
+}
+
+FuncType *Checker::funcType(FuncTypeExpr *f) {
+  std::vector<Type *> params, results;
+  bool variadic = false, ok = true;
+  for (size_t i = 0; i < f->params.size(); ++i) {
+    Field *fld = f->params[i];
+    Type *t = nullptr;
+    if (auto *el = llvm::dyn_cast<EllipsisExpr>(fld->typeExpr)) {
+      if (i + 1 != f->params.size() || fld->names.size() > 1) {
+        error(el->pos, "can only use ... with final parameter in list");
+        ok = false;
+        continue;
+      }
+      Type *elem = typeExpr(el->elem);
+      if (!elem) {
+        ok = false;
+        continue;
+      }
+      t = tc.sliceOf(elem);
+      variadic = true;
+    } else {
+      t = typeExpr(fld->typeExpr);
+    }
+    if (!t)
+      ok = false;
+    size_t n = fld->names.empty() ? 1 : fld->names.size();
+    for (size_t k = 0; k < n; ++k)
+      params.push_back(t);
+  }
+  for (Field *fld : f->results) {
+    Type *t = nullptr;
+    if (llvm::isa<EllipsisExpr>(fld->typeExpr)) {
+      error(fld->typeExpr->pos, "can only use ... with final parameter in list");
+    } else {
+      t = typeExpr(fld->typeExpr);
+    }
+    if (!t)
+      ok = false;
+    size_t n = fld->names.empty() ? 1 : fld->names.size();
+    for (size_t k = 0; k < n; ++k)
+      results.push_back(t);
+  }
+  if (!ok)
+    return nullptr;
+  FuncType *ft = tc.funcOf(params, results, variadic);
+  f->mode = ExprMode::TypeExpr;
+  f->type = ft;
+  return ft;
+}
