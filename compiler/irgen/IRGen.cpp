@@ -12,6 +12,7 @@
 
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/IR/Constants.h"
+#include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Verifier.h"
 
 using namespace llvm;
@@ -272,6 +273,27 @@ void IRGen::genFunctab() {
                      ConstantInt::get(i64, entries.size()), "__glc_functab_len");
 }
 
+// A panic's traceback lists the Go functions on the stack, as Go's does.
+// A function can be on the stack when a panic starts only if it calls
+// something (the runtime's panic entry points included). Such functions
+// keep their own frame: they are never inlined and never tail-call. Leaf
+// functions without calls (x+y helpers) may be inlined freely: they can
+// never appear in a traceback.
+void IRGen::keepTracebackFrames() {
+  for (auto &[fn, name] : functab) {
+    bool calls = fn->getName() == "main.main";
+    for (BasicBlock &bb : *fn)
+      for (Instruction &inst : bb)
+        if (auto *call = dyn_cast<CallBase>(&inst))
+          if (!isa<IntrinsicInst>(call))
+            calls = true;
+    if (calls) {
+      fn->addFnAttr(Attribute::NoInline);
+      fn->addFnAttr("disable-tail-calls", "true");
+    }
+  }
+}
+
 bool IRGen::run() {
   declareRuntime();
 
@@ -323,6 +345,7 @@ bool IRGen::run() {
   for (Body &bd : bodies)
     genFuncBody(bd.fn, &bd.decl->info, bd.sig, bd.decl->body);
   genGlcMain();
+  keepTracebackFrames();
   genFunctab();
   return !failed;
 }

@@ -863,7 +863,16 @@ Value *IRGen::genBuiltin(CallExpr *e, BuiltinId id) {
 void IRGen::genPrint(CallExpr *e, bool ln) {
   std::vector<Value *> vals;
   std::vector<Type *> tys;
-  for (Expr *a : e->args) {
+  if (e->args.size() == 1 && e->args[0]->type && e->args[0]->type->kind == TypeKind::Tuple) {
+    // println(f()) with a multi-value f.
+    Value *t = genExpr(e->args[0]);
+    auto *tt = cast<TupleType>(e->args[0]->type);
+    for (size_t i = 0; i < tt->elems.size(); ++i) {
+      vals.push_back(b.CreateExtractValue(t, (unsigned)i));
+      tys.push_back(tt->elems[i]);
+    }
+  }
+  for (Expr *a : vals.empty() ? e->args : std::vector<Expr *>{}) {
     Type *t = a->type;
     if (isNilExpr(a))
       t = types.basic(TypeKind::UntypedNil);
@@ -893,7 +902,7 @@ void IRGen::genPrint(CallExpr *e, bool ln) {
     else if (v->getType()->isPointerTy())
       callRT(RT::printpointer, {v});
     else
-      unsupported(e->args[i]->pos, "printing values of type " + typeString(t) + " is");
+      unsupported(e->pos, "printing values of type " + typeString(t) + " is");
   }
   if (ln)
     callRT(RT::printnl, {});

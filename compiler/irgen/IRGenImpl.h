@@ -100,6 +100,7 @@ struct IRGen {
   void genFuncBody(llvm::Function *fn, FuncInfo *info, FuncType *sig, BlockStmt *body);
   void genGlcMain();
   void genFunctab();
+  void keepTracebackFrames();
   llvm::Constant *funcValue(Object *funcObj);
   void unsupported(llvm::SMLoc pos, const llvm::Twine &what);
 
