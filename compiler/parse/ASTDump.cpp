@@ -681,7 +681,7 @@ void printExpr(const Expr *e, raw_ostream &os) {
     if (c->dir == ChanDir::Send)
       os << "<-";
     os << " ";
-    bool paren = c->dir != ChanDir::Send && llvm::isa<ChanTypeExpr>(c->elem) &&
+    bool paren = c->dir == ChanDir::Both && llvm::isa<ChanTypeExpr>(c->elem) &&
                  llvm::cast<ChanTypeExpr>(c->elem)->dir == ChanDir::Recv;
     if (paren)
       os << "(";

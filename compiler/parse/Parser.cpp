@@ -303,8 +303,6 @@ File *Parser::file() {
       FuncDecl *prev = f->decls.empty() ? nullptr : llvm::dyn_cast<FuncDecl>(f->decls.back());
       if (is(TokKind::LBrace) && prev && !prev->body)
         syntaxError("unexpected semicolon or newline before {");
-      else if (is(TokKind::Import))
-        syntaxError("imports must appear before other declarations");
       else
         syntaxError("non-declaration statement outside function body");
       advance({TokKind::Const, TokKind::Type, TokKind::Var, TokKind::Func});
@@ -514,11 +512,17 @@ Expr *Parser::unaryExpr() {
     s->x = unaryExpr();
     return s;
   }
+  case TokKind::Tilde: {
+    // gc parses ~x and lets the type checker reject it; GL has no type
+    // constraints, so reject it here (with types2's wording) and drop the ~.
+    errorAt(pos(), "cannot use ~ outside of interface or type constraint");
+    next();
+    return unaryExpr();
+  }
   case TokKind::Add:
   case TokKind::Sub:
   case TokKind::Not:
   case TokKind::Xor:
-  case TokKind::Tilde: // accepted here like gc; sema rejects it outside constraints
   case TokKind::And: {
     UnaryExpr *u = make<UnaryExpr>(pos());
     u->op = tok_.kind;
