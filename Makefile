@@ -17,8 +17,11 @@ JOBS   ?= 2
 PYTHON ?= python3
 
 # Everything the build, the tests and the benchmarks need (ARCHITECTURE.md §2).
+# zlib1g-dev and libzstd-dev: LLVM's CMake package links LLVMSupport against
+# ZLIB::ZLIB and zstd but llvm-19-dev does not depend on them.
 # python3-psutil lets lit enforce a per-test timeout.
 DEPS := llvm-19-dev llvm-19-tools clang-19 libgtest-dev cmake ninja-build \
+        zlib1g-dev libzstd-dev \
         golang-go golang-1.19-src gccgo python3 python3-psutil
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
