@@ -199,8 +199,12 @@ void sighandler(int sig, siginfo_t *info, void *uctxp) {
     finish(&s, s.pc, fp, true);
   }
   case SIGFPE:
-    if (s.code == FPE_INTDIV)
-      panicsig("integer divide by zero", s, s.pc, fp);
+    // Go checks divisors explicitly, so its output for a zero divisor has
+    // no signal line; a trap here stands for that check, so print none.
+    if (s.code == FPE_INTDIV) {
+      begin("panic: runtime error: integer divide by zero\n");
+      finish(nullptr, s.pc, fp, true);
+    }
     if (s.code == FPE_INTOVF)
       panicsig("integer overflow", s, s.pc, fp);
     panicsig("floating point error", s, s.pc, fp);

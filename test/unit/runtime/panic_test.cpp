@@ -1,0 +1,147 @@
+// Tests for runtime/panic.cpp: go1.19's panic and runtime-error texts and
+// exit status 2. Message texts are checked through fmtboundserror (no
+// exit); whole panics run as death tests. Expected texts come from go1.19.
+#include "abi.h"
+#include "panic.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace {
+
+std::string bounds(int64_t x, int64_t y, int code, bool xsigned) {
+  char buf[160];
+  return std::string(buf, glrt::fmtboundserror(buf, x, y, code, xsigned));
+}
+
+TEST(PanicTest, BoundsErrorTextsMatchGo119) {
+  // Each expected string is what go1.19 printed for the matching Go
+  // expression (see the comment), via recover().(error).Error().
+  EXPECT_EQ(bounds(5, 3, 0, true),
+            "runtime error: index out of range [5] with length 3"); // a[5]
+  EXPECT_EQ(bounds(-1, 3, 0, true),
+            "runtime error: index out of range [-1]"); // a[-1]
+  EXPECT_EQ(bounds(INT64_MIN, 3, 0, false),
+            "runtime error: index out of range [9223372036854775808] with "
+            "length 3"); // a[uint(1<<63)]
+  EXPECT_EQ(bounds(5, 3, 1, true),
+            "runtime error: slice bounds out of range [:5] with length 3");
+  EXPECT_EQ(bounds(6, 5, 2, true),
+            "runtime error: slice bounds out of range [:6] with capacity 5");
+  EXPECT_EQ(bounds(-1, 5, 2, true),
+            "runtime error: slice bounds out of range [:-1]");
+  EXPECT_EQ(bounds(5, 2, 3, true),
+            "runtime error: slice bounds out of range [5:2]");
+  EXPECT_EQ(bounds(-1, 3, 3, true),
+            "runtime error: slice bounds out of range [-1:]");
+  EXPECT_EQ(bounds(INT64_MIN, 3, 3, false),
+            "runtime error: slice bounds out of range [9223372036854775808:3]");
+  EXPECT_EQ(bounds(6, 3, 4, true),
+            "runtime error: slice bounds out of range [::6] with length 3");
+  EXPECT_EQ(bounds(6, 5, 5, true),
+            "runtime error: slice bounds out of range [::6] with capacity 5");
+  EXPECT_EQ(bounds(-1, 5, 5, true),
+            "runtime error: slice bounds out of range [::-1]");
+  EXPECT_EQ(bounds(5, 2, 6, true),
+            "runtime error: slice bounds out of range [:5:2]");
+  EXPECT_EQ(bounds(-1, 2, 6, true),
+            "runtime error: slice bounds out of range [:-1:]");
+  EXPECT_EQ(bounds(2, 1, 7, true),
+            "runtime error: slice bounds out of range [2:1:]");
+  EXPECT_EQ(bounds(-1, 1, 7, true),
+            "runtime error: slice bounds out of range [-1::]");
+  EXPECT_EQ(bounds(4, 3, 8, true),
+            "runtime error: cannot convert slice with length 3 to pointer to "
+            "array with length 4");
+}
+
+// The whole report of a panic on stderr: the value line, a blank line and
+// the goroutine header (no generated code here, so no frames follow).
+const char *report(const char *line) {
+  static std::string s;
+  s = std::string("^") + line + "\n\ngoroutine 1 \\[running\\]:\n$";
+  return s.c_str();
+}
+
+TEST(PanicDeathTest, PanicInt) {
+  EXPECT_EXIT(glrt_gopanicint(5, nullptr, 0), ::testing::ExitedWithCode(2),
+              report("panic: 5"));
+}
+
+TEST(PanicDeathTest, PanicNamedInt) {
+  EXPECT_EXIT(glrt_gopanicint(-5, const_cast<char *>("main.T"), 6),
+              ::testing::ExitedWithCode(2), report("panic: main.T\\(-5\\)"));
+}
+
+TEST(PanicDeathTest, PanicUintAndNamedUint) {
+  EXPECT_EXIT(glrt_gopanicuint(-1, nullptr, 0), ::testing::ExitedWithCode(2),
+              report("panic: 18446744073709551615"));
+  EXPECT_EXIT(glrt_gopanicuint(200, const_cast<char *>("main.U8"), 7),
+              ::testing::ExitedWithCode(2), report("panic: main.U8\\(200\\)"));
+}
+
+TEST(PanicDeathTest, PanicStringsRawAndNamed) {
+  EXPECT_EXIT(glrt_gopanicstring(const_cast<char *>("boom\nline2"), 10,
+                                 nullptr, 0),
+              ::testing::ExitedWithCode(2), report("panic: boom\nline2"));
+  EXPECT_EXIT(glrt_gopanicstring(const_cast<char *>("x"), 1,
+                                 const_cast<char *>("main.S"), 6),
+              ::testing::ExitedWithCode(2), report("panic: main.S\\(\"x\"\\)"));
+}
+
+TEST(PanicDeathTest, PanicFloatBoolNil) {
+  EXPECT_EXIT(glrt_gopanicfloat(1.5, nullptr, 0), ::testing::ExitedWithCode(2),
+              report("panic: \\+1.500000e\\+000"));
+  EXPECT_EXIT(glrt_gopanicfloat(2, const_cast<char *>("main.F"), 6),
+              ::testing::ExitedWithCode(2),
+              report("panic: main.F\\(\\+2.000000e\\+000\\)"));
+  EXPECT_EXIT(glrt_gopanicbool(1, nullptr, 0), ::testing::ExitedWithCode(2),
+              report("panic: true"));
+  EXPECT_EXIT(glrt_gopanicbool(1, const_cast<char *>("main.B"), 6),
+              ::testing::ExitedWithCode(2), report("panic: main.B\\(true\\)"));
+  EXPECT_EXIT(glrt_gopanicnil(), ::testing::ExitedWithCode(2),
+              report("panic: nil"));
+}
+
+TEST(PanicDeathTest, RuntimeErrors) {
+  EXPECT_EXIT(glrt_panicBounds(5, 3, 0, 1), ::testing::ExitedWithCode(2),
+              report("panic: runtime error: index out of range \\[5\\] with "
+                     "length 3"));
+  EXPECT_EXIT(glrt_panicdivide(), ::testing::ExitedWithCode(2),
+              report("panic: runtime error: integer divide by zero"));
+  EXPECT_EXIT(glrt_panicshift(), ::testing::ExitedWithCode(2),
+              report("panic: runtime error: negative shift amount"));
+  EXPECT_EXIT(glrt_panicmakeslicelen(), ::testing::ExitedWithCode(2),
+              report("panic: runtime error: makeslice: len out of range"));
+  EXPECT_EXIT(glrt_panicmakeslicecap(), ::testing::ExitedWithCode(2),
+              report("panic: runtime error: makeslice: cap out of range"));
+}
+
+TEST(PanicDeathTest, NilDereferenceAddsGoSignalLine) {
+  EXPECT_EXIT(glrt_panicmem(), ::testing::ExitedWithCode(2),
+              "^panic: runtime error: invalid memory address or nil pointer "
+              "dereference\n\\[signal SIGSEGV: segmentation violation "
+              "code=0x1 addr=0x0 pc=0x[0-9a-f]+\\]\n\ngoroutine 1 "
+              "\\[running\\]:\n$");
+}
+
+TEST(PanicDeathTest, FaultOutsideGeneratedCodeIsFatal) {
+  EXPECT_EXIT(
+      {
+        glrt::minitsignalstack();
+        glrt::initsig();
+        volatile int *p = nullptr;
+        *p = 1;
+      },
+      ::testing::ExitedWithCode(2),
+      "^fatal error: unexpected signal during runtime execution\n\\[signal "
+      "SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x[0-9a-f]+\\]\n");
+}
+
+TEST(PanicDeathTest, FatalError) {
+  EXPECT_EXIT(glrt::fatal("runtime: broken"), ::testing::ExitedWithCode(2),
+              "^fatal error: runtime: broken\n\ngoroutine 1 \\[running\\]:\n$");
+}
+
+} // namespace

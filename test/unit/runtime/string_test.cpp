@@ -1,0 +1,133 @@
+// Tests for runtime/string.cpp: comparisons, concatenation and Go's UTF-8
+// rules (invalid input decodes as U+FFFD one byte at a time; invalid runes
+// encode as U+FFFD).
+#include "abi.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace {
+
+void *P(const std::string &s) { return const_cast<char *>(s.data()); }
+std::string S(glrt_pair p) {
+  return std::string(static_cast<const char *>(p.p), size_t(p.n));
+}
+
+TEST(StringTest, Compare) {
+  std::string a = "abc", b = "abd", c = "ab", e;
+  EXPECT_EQ(glrt_cmpstring(P(a), 3, P(b), 3), -1);
+  EXPECT_EQ(glrt_cmpstring(P(b), 3, P(a), 3), 1);
+  EXPECT_EQ(glrt_cmpstring(P(a), 3, P(a), 3), 0);
+  EXPECT_EQ(glrt_cmpstring(P(c), 2, P(a), 3), -1);
+  EXPECT_EQ(glrt_cmpstring(P(a), 3, P(c), 2), 1);
+  EXPECT_EQ(glrt_cmpstring(nullptr, 0, P(a), 3), -1);
+  std::string hi = "\xff", lo = "\x01";
+  EXPECT_EQ(glrt_cmpstring(P(hi), 1, P(lo), 1), 1) << "bytes are unsigned";
+  EXPECT_EQ(glrt_eqstring(P(a), 3, P(a), 3), 1);
+  std::string a2 = "abc";
+  EXPECT_EQ(glrt_eqstring(P(a), 3, P(a2), 3), 1);
+  EXPECT_EQ(glrt_eqstring(P(a), 3, P(b), 3), 0);
+  EXPECT_EQ(glrt_eqstring(P(a), 3, P(c), 2), 0);
+  EXPECT_EQ(glrt_eqstring(nullptr, 0, P(e), 0), 1);
+}
+
+TEST(StringTest, Concat) {
+  std::string a = "foo", b = "bar";
+  EXPECT_EQ(S(glrt_concatstrings(P(a), 3, P(b), 3)), "foobar");
+  EXPECT_EQ(S(glrt_concatstrings(P(a), 3, nullptr, 0)), "foo");
+  EXPECT_EQ(S(glrt_concatstrings(nullptr, 0, P(b), 3)), "bar");
+  EXPECT_EQ(glrt_concatstrings(nullptr, 0, nullptr, 0).n, 0);
+}
+
+TEST(StringTest, BytesConversionsCopy) {
+  std::string a = "hello";
+  glrt_pair b = glrt_stringtoslicebyte(P(a), 5);
+  ASSERT_EQ(b.n, 5);
+  EXPECT_NE(b.p, P(a));
+  static_cast<char *>(b.p)[0] = 'j';
+  EXPECT_EQ(a, "hello");
+  glrt_pair s = glrt_slicebytetostring(b.p, 5);
+  static_cast<char *>(b.p)[1] = 'x';
+  EXPECT_EQ(S(s), "jello");
+  EXPECT_EQ(glrt_slicebytetostring(nullptr, 0).n, 0);
+  glrt_pair empty = glrt_stringtoslicebyte(nullptr, 0);
+  EXPECT_EQ(empty.n, 0);
+  EXPECT_NE(empty.p, nullptr) << "[]byte(\"\") is not nil in Go";
+}
+
+struct Decoded {
+  int32_t r;
+  int64_t next;
+};
+Decoded decode(const std::string &s, int64_t k) {
+  glrt_pair p = glrt_decoderune(P(s), int64_t(s.size()), k);
+  return {int32_t(reinterpret_cast<uintptr_t>(p.p)), p.n};
+}
+
+TEST(StringTest, DecodeRuneGoRules) {
+  struct {
+    const char *s;
+    int32_t r;
+    int64_t next;
+  } cases[] = {
+      {"a", 'a', 1},
+      {"\xc3\xa9", 0xE9, 2},          // é
+      {"\xe2\x82\xac", 0x20AC, 3},    // €
+      {"\xf0\x9f\x98\x80", 0x1F600, 4},
+      {"\xf4\x8f\xbf\xbf", 0x10FFFF, 4},
+      {"\x80", 0xFFFD, 1},            // lone continuation byte
+      {"\xc0\x80", 0xFFFD, 1},        // overlong NUL
+      {"\xc1\xbf", 0xFFFD, 1},        // overlong
+      {"\xe0\x80\x80", 0xFFFD, 1},    // overlong 3-byte
+      {"\xed\xa0\x80", 0xFFFD, 1},    // surrogate U+D800
+      {"\xf0\x80\x80\x80", 0xFFFD, 1},// overlong 4-byte
+      {"\xf4\x90\x80\x80", 0xFFFD, 1},// > U+10FFFF
+      {"\xf5\x80\x80\x80", 0xFFFD, 1},
+      {"\xff", 0xFFFD, 1},
+      {"\xe2\x82", 0xFFFD, 1},        // truncated
+      {"\xc3", 0xFFFD, 1},
+      {"\xc3(", 0xFFFD, 1},           // bad continuation
+  };
+  for (auto &c : cases) {
+    Decoded d = decode(c.s, 0);
+    EXPECT_EQ(d.r, c.r) << c.s;
+    EXPECT_EQ(d.next, c.next) << c.s;
+  }
+  Decoded mid = decode("x\xe2\x82\xacy", 1);
+  EXPECT_EQ(mid.r, 0x20AC);
+  EXPECT_EQ(mid.next, 4);
+}
+
+TEST(StringTest, StringToRunesAndBack) {
+  std::string s = "a\xc3\xa9\xff\xe2\x82\xac";
+  glrt_pair r = glrt_stringtoslicerune(P(s), int64_t(s.size()));
+  ASSERT_EQ(r.n, 4);
+  auto *runes = static_cast<int32_t *>(r.p);
+  EXPECT_EQ(runes[0], 'a');
+  EXPECT_EQ(runes[1], 0xE9);
+  EXPECT_EQ(runes[2], 0xFFFD);
+  EXPECT_EQ(runes[3], 0x20AC);
+  EXPECT_EQ(S(glrt_slicerunetostring(r.p, r.n)),
+            "a\xc3\xa9\xef\xbf\xbd\xe2\x82\xac");
+  int32_t bad[] = {-1, 0xD800, 0x110000, 0x10FFFF, 0x7F, 0x80};
+  EXPECT_EQ(S(glrt_slicerunetostring(bad, 6)),
+            "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xf4\x8f\xbf\xbf\x7f\xc2\x80");
+  EXPECT_EQ(glrt_stringtoslicerune(nullptr, 0).n, 0);
+  EXPECT_EQ(glrt_slicerunetostring(nullptr, 0).n, 0);
+}
+
+TEST(StringTest, IntString) {
+  EXPECT_EQ(S(glrt_intstring('A')), "A");
+  EXPECT_EQ(S(glrt_intstring(0x4E16)), "\xe4\xb8\x96");
+  EXPECT_EQ(S(glrt_intstring(0x1F600)), "\xf0\x9f\x98\x80");
+  EXPECT_EQ(S(glrt_intstring(-1)), "\xef\xbf\xbd");
+  EXPECT_EQ(S(glrt_intstring(0xDFFF)), "\xef\xbf\xbd");
+  EXPECT_EQ(S(glrt_intstring(0x110000)), "\xef\xbf\xbd");
+  // Does not fit in a rune: Go does not truncate to 'A'.
+  EXPECT_EQ(S(glrt_intstring((int64_t(1) << 32) + 'A')), "\xef\xbf\xbd");
+  EXPECT_EQ(S(glrt_intstring(0)), std::string(1, '\0'));
+}
+
+} // namespace
