@@ -28,7 +28,10 @@
 //    divide by zero / overflow; any other address -> "unexpected fault
 //    address" + "fatal error: fault";
 //  - anywhere else -> "fatal error: unexpected signal during runtime
-//    execution".
+//    execution";
+//  - a SIGSEGV just below the stack pointer (the guard page) anywhere ->
+//    Go's "fatal error: stack overflow" (without Go's "runtime: sp=..."
+//    line, which needs stack bounds the runtime does not track yet).
 // Both add Go's "[signal SIG...: <name> code=0x.. addr=0x.. pc=0x..]" line.
 // The handler does not return; it prints and exits on the signal stack.
 // Go's sigpanic instead injects a call so that recover can work; that comes
@@ -170,6 +173,10 @@ template <typename PrintValue>
   finish(&sig, pc, fp, exactpc);
 }
 
+// How far below the stack pointer a faulting access still counts as a stack
+// overflow (the largest frame that probes its stack only at its bottom).
+constexpr uint64_t kOverflowSlack = 64 << 10;
+
 void sighandler(int sig, siginfo_t *info, void *uctxp) {
   auto *uc = static_cast<ucontext_t *>(uctxp);
   SigCtx s;
@@ -179,6 +186,15 @@ void sighandler(int sig, siginfo_t *info, void *uctxp) {
   s.pc = static_cast<uint64_t>(uc->uc_mcontext.gregs[REG_RIP]);
   uintptr_t fp = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RBP]);
 
+  // A fault just below the stack pointer is the thread's stack guard page:
+  // report Go's stack overflow (until segmented stacks make the limit
+  // explicit, this is how unbounded recursion shows up).
+  uintptr_t sp = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RSP]);
+  if (sig == SIGSEGV && s.addr + kOverflowSlack >= sp && s.addr < sp + 4096) {
+    begin("runtime: goroutine stack exceeds 1000000000-byte limit\n"
+          "fatal error: stack overflow\n");
+    finish(nullptr, s.pc, fp, true);
+  }
   if (!ingeneratedcode(s.pc)) {
     begin("fatal error: unexpected signal during runtime execution\n");
     finish(&s, s.pc, fp, true);

@@ -7,7 +7,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <fcntl.h>
+#include <pthread.h>
 #include <string>
+#include <unistd.h>
 
 namespace {
 
@@ -136,6 +140,69 @@ TEST_F(PrintTest, LongStatementIsNotTruncated) {
   glrt_printnl();
   glrt_printunlock();
   EXPECT_EQ(captured, big + "\n");
+}
+
+// Threads printing at once through the real fd 2 (redirected to a file):
+// every line must arrive whole, because each statement is one write(2).
+void *printer(void *arg) {
+  int64_t id = reinterpret_cast<intptr_t>(arg);
+  std::string pad(100, char('a' + id));
+  for (int i = 0; i < 2000; i++) {
+    glrt_printlock();
+    glrt_printstring(const_cast<char *>("line"), 4);
+    glrt_printsp();
+    glrt_printint(id);
+    glrt_printsp();
+    glrt_printint(i);
+    glrt_printsp();
+    glrt_printstring(pad.data(), int64_t(pad.size()));
+    glrt_printnl();
+    glrt_printunlock();
+  }
+  return nullptr;
+}
+
+TEST(PrintConcurrencyTest, LinesOfConcurrentStatementsNeverInterleave) {
+  char path[] = "/tmp/glrt_print_testXXXXXX";
+  int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  unlink(path);
+  int saved = dup(2);
+  ASSERT_EQ(dup2(fd, 2), 2);
+  constexpr int kThreads = 8;
+  pthread_t th[kThreads];
+  for (intptr_t t = 0; t < kThreads; t++)
+    pthread_create(&th[t], nullptr, printer, reinterpret_cast<void *>(t));
+  for (int t = 0; t < kThreads; t++)
+    pthread_join(th[t], nullptr);
+  dup2(saved, 2);
+  close(saved);
+
+  std::string out;
+  char buf[65536];
+  lseek(fd, 0, SEEK_SET);
+  for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;)
+    out.append(buf, size_t(n));
+  close(fd);
+
+  int lines = 0;
+  int next[kThreads] = {};
+  size_t at = 0;
+  while (at < out.size()) {
+    size_t nl = out.find('\n', at);
+    ASSERT_NE(nl, std::string::npos);
+    std::string line = out.substr(at, nl - at);
+    at = nl + 1;
+    int id = -1, i = -1;
+    char pad[128] = {};
+    ASSERT_EQ(sscanf(line.c_str(), "line %d %d %127s", &id, &i, pad), 3)
+        << line;
+    ASSERT_TRUE(id >= 0 && id < kThreads) << line;
+    EXPECT_EQ(i, next[id]++) << "lines of one thread stay in order";
+    EXPECT_EQ(std::string(pad), std::string(100, char('a' + id))) << line;
+    lines++;
+  }
+  EXPECT_EQ(lines, kThreads * 2000);
 }
 
 TEST(PrintDeathTest, PrintOutputReachesFd2BeforeExit) {
