@@ -240,11 +240,15 @@ void IRGen::genIf(IfStmt *s) {
   b.CreateCondBr(cond, thenBB, elseBB);
   b.SetInsertPoint(thenBB);
   genBlock(s->then);
-  setBlock(s->els ? elseBB : endBB);
+  if (blockOpen())
+    b.CreateBr(endBB);
   if (s->els) {
+    b.SetInsertPoint(elseBB);
     genStmt(s->els);
-    setBlock(endBB);
+    if (blockOpen())
+      b.CreateBr(endBB);
   }
+  b.SetInsertPoint(endBB);
 }
 
 void IRGen::genFor(ForStmt *s) {
