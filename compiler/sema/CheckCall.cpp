@@ -90,7 +90,7 @@ bool Checker::arguments(CallExpr *c, FuncType *sig, const std::string &fname) {
     if (c->hasEllipsis) {
       if (c->args.size() == 1 && nargs > 1) {
         error(exprStart(c->args[0]), "cannot use ... with " + std::to_string(nargs) + "-valued " +
-                                         exprString(c->args[0]));
+                                         shortExprString(c->args[0]));
         return false;
       }
     } else if (nargs + 1 >= npars) {
@@ -128,7 +128,7 @@ bool Checker::arguments(CallExpr *c, FuncType *sig, const std::string &fname) {
                 (t->underlying() == params[i]->underlying() &&
                  (!t->isNamed() || !params[i]->isNamed()));
       if (!ok) {
-        error(exprStart(c->args[0]), "cannot use " + exprString(c->args[0]) + " (value of type " +
+        error(exprStart(c->args[0]), "cannot use " + shortExprString(c->args[0]) + " (value of type " +
                                          typeString(t) + ") as type " + typeString(params[i]) +
                                          " in " + context);
         return false;
@@ -181,7 +181,7 @@ void Checker::call(CallExpr *c, Type *hint) {
     return;
   }
   case ExprMode::Package:
-    error(exprStart(f), "use of package " + exprString(f) + " without selector");
+    error(exprStart(f), "use of package " + shortExprString(f) + " without selector");
     return;
   default:
     break;
@@ -202,7 +202,7 @@ void Checker::call(CallExpr *c, Type *hint) {
   if (auto *s = llvm::dyn_cast<SelectorExpr>(f))
     if (s->sel->obj && s->sel->obj->builtin != BuiltinId::None)
       c->callKind = CallKind::Builtin;
-  if (!arguments(c, sig, exprString(f))) {
+  if (!arguments(c, sig, shortExprString(f))) {
     // Still give the call its result type so no follow-on errors arise.
   }
   if (sig->results.empty()) {
@@ -372,7 +372,7 @@ void Checker::builtinCall(CallExpr *c, Object *b) {
     for (Expr *a : c->args)
       rawExpr(a, nullptr);
     error(c->rparen.isValid() ? c->rparen : c->pos,
-          "invalid operation: " + msg + " arguments for " + exprString(c) + " (expected " +
+          "invalid operation: " + msg + " arguments for " + shortExprString(c) + " (expected " +
               std::to_string(want) + ", found " + std::to_string(nargs) + ")");
     return;
   }
@@ -442,14 +442,14 @@ void Checker::builtinCall(CallExpr *c, Object *b) {
     } else {
       for (size_t i = 1; i < nargs; ++i)
         expr(c->args[i]);
-      error(exprStart(c->args[0]), "invalid argument: cannot make " + exprString(c->args[0]) +
+      error(exprStart(c->args[0]), "invalid argument: cannot make " + shortExprString(c->args[0]) +
                                        "; type must be slice, map, or channel");
       return;
     }
     if (nargs < minArgs || nargs > maxArgs) {
       for (size_t i = 1; i < nargs; ++i)
         expr(c->args[i]);
-      error(exprStart(c), "invalid operation: " + exprString(c) + " expects " +
+      error(exprStart(c), "invalid operation: " + shortExprString(c) + " expects " +
                               std::to_string(minArgs) + " or " + std::to_string(maxArgs) +
                               " arguments; found " + std::to_string(nargs));
       return;

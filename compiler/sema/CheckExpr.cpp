@@ -73,7 +73,7 @@ llvm::SMLoc exprStart(Expr *e) { return startPos(e); }
 std::string Checker::desc(Expr *e) {
   if (e->type && e->type->kind == TypeKind::UntypedNil)
     return "nil";
-  std::string expr = exprString(e);
+  std::string expr = shortExprString(e);
   std::string s = expr + " (";
   bool hasType = false;
   switch (e->mode) {
@@ -314,7 +314,7 @@ void Checker::finalize(Expr *e, Type *t) {
       break; // operands already have their final types
     case TokKind::Shl: case TokKind::Shr:
       if (e->mode != ExprMode::Constant && !t->isUntyped() && !t->isInteger()) {
-        error(startPos(b->x), "invalid operation: shifted operand " + exprString(b->x) +
+        error(startPos(b->x), "invalid operation: shifted operand " + shortExprString(b->x) +
                                   " (type " + typeStr(t) + ") must be integer");
         e->mode = ExprMode::Invalid;
         return;
@@ -439,7 +439,7 @@ bool Checker::singleValue(Expr *e) {
     error(startPos(e), desc(e) + " is not an expression");
     break;
   case ExprMode::Package:
-    error(startPos(e), "use of package " + exprString(e) + " without selector");
+    error(startPos(e), "use of package " + shortExprString(e) + " without selector");
     break;
   default:
     if (e->type && e->type->kind == TypeKind::Tuple) {
@@ -789,7 +789,7 @@ void Checker::compositeLit(CompositeLit *c, Type *hint) {
         if (kv->key->mode == ExprMode::Constant) {
           index = v;
         } else {
-          error(startPos(kv->key), "index " + exprString(kv->key) + " must be integer constant");
+          error(startPos(kv->key), "index " + shortExprString(kv->key) + " must be integer constant");
           ok = false;
         }
       } else {
@@ -833,6 +833,8 @@ void Checker::selector(SelectorExpr *s) {
       id->mode = ExprMode::Package;
       importUsed[o] = true;
       Object *m = tc.lookupPackageMember(o->pkgPath, s->sel->name);
+      if (!m && !TypeContext::isKnownPackage(o->pkgPath))
+        return; // unsupported import, already reported
       if (!m) {
         if (!s->sel->name.empty() && llvm::isLower(s->sel->name[0]))
           error(s->sel->pos, "name " + s->sel->name + " not exported by package " + o->pkgPath);
@@ -859,7 +861,7 @@ void Checker::selector(SelectorExpr *s) {
     unsupported(s->pos, "method expressions");
     return;
   }
-  error(s->sel->pos, exprString(s) + " undefined (type " + typeStr(s->x->type) +
+  error(s->sel->pos, shortExprString(s) + " undefined (type " + typeStr(s->x->type) +
                          " has no field or method " + s->sel->name + ")");
 }
 
@@ -976,7 +978,7 @@ void Checker::sliceExpr(SliceExpr *e) {
     break;
   case TypeKind::Array:
     if (x->mode != ExprMode::Variable) {
-      error(startPos(x), "invalid operation: " + exprString(x) +
+      error(startPos(x), "invalid operation: " + shortExprString(x) +
                              " (slice of unaddressable value)");
       return;
     }
@@ -1154,11 +1156,11 @@ void Checker::binary(BinaryExpr *e, Expr *x, Expr *y, TokKind op, Expr *lhsForMs
   }
   if (x->type != y->type) {
     if (e)
-      error(startPos(x), "invalid operation: " + exprString(e) + " (mismatched types " +
+      error(startPos(x), "invalid operation: " + shortExprString(e) + " (mismatched types " +
                              typeStr(x->type) + " and " + typeStr(y->type) + ")");
     else
-      error(startPos(x), "invalid operation: " + exprString(x) + " " + opString(op) + "= " +
-                             exprString(y) + " (mismatched types " + typeStr(x->type) + " and " +
+      error(startPos(x), "invalid operation: " + shortExprString(x) + " " + opString(op) + "= " +
+                             shortExprString(y) + " (mismatched types " + typeStr(x->type) + " and " +
                              typeStr(y->type) + ")");
     if (e)
       e->mode = ExprMode::Invalid;
@@ -1265,11 +1267,11 @@ void Checker::comparison(Expr *e, Expr *x, Expr *y, TokKind op, bool switchCase)
     if (cause.empty())
       cause = "operator " + opString(op) + " not defined on " + kindString(errOp->type);
     if (switchCase)
-      error(startPos(x), "invalid case " + exprString(x) + " in switch on " + exprString(y) +
+      error(startPos(x), "invalid case " + shortExprString(x) + " in switch on " + shortExprString(y) +
                              " (" + cause + ")");
     else
-      error(startPos(errOp), "invalid operation: " + exprString(x) + " " + opString(op) + " " +
-                                 exprString(y) + " (" + cause + ")");
+      error(startPos(errOp), "invalid operation: " + shortExprString(x) + " " + opString(op) + " " +
+                                 shortExprString(y) + " (" + cause + ")");
     if (e)
       e->mode = ExprMode::Invalid;
     return;

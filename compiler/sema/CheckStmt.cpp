@@ -96,7 +96,7 @@ void Checker::stmt(Stmt *s) {
       error(exprStart(x), desc(x) + " is not an expression");
       return;
     case ExprMode::Package:
-      error(exprStart(x), "use of package " + exprString(x) + " without selector");
+      error(exprStart(x), "use of package " + shortExprString(x) + " without selector");
       return;
     default:
       if (isStatementCall(x))
@@ -115,7 +115,7 @@ void Checker::stmt(Stmt *s) {
       return;
     if (!i->x->type->isNumeric()) {
       std::string op = i->inc ? "++" : "--";
-      error(exprStart(i->x), "invalid operation: " + exprString(i->x) + op +
+      error(exprStart(i->x), "invalid operation: " + shortExprString(i->x) + op +
                                  " (non-numeric type " + typeStr(i->x->type) + ")");
       return;
     }
@@ -263,7 +263,7 @@ void Checker::assignError(std::vector<Expr *> &rhs, size_t nvars, size_t nvals) 
     u = p->x;
   if (rhs.size() == 1)
     if (auto *c = llvm::dyn_cast<CallExpr>(u)) {
-      error(exprStart(r0), "assignment mismatch: " + vars + " but " + exprString(c->fun) +
+      error(exprStart(r0), "assignment mismatch: " + vars + " but " + shortExprString(c->fun) +
                                " returns " + vals);
       return;
     }
@@ -352,7 +352,7 @@ void Checker::initVars(std::vector<Object *> &lhs, std::vector<Expr *> &rhs, llv
           o->type = t;
         } else if (o->type != t && !(o->type->underlying() == t->underlying() &&
                                      (!o->type->isNamed() || !t->isNamed()))) {
-          error(exprStart(r), "cannot use " + exprString(r) + " (value of type " + typeStr(t) +
+          error(exprStart(r), "cannot use " + shortExprString(r) + " (value of type " + typeStr(t) +
                                   ") as type " + typeStr(o->type) + " in " + context);
           o->used = true;
         }
@@ -367,7 +367,7 @@ void Checker::initVars(std::vector<Object *> &lhs, std::vector<Expr *> &rhs, llv
         if (!ok->type)
           ok->type = tc.boolType();
         else if (!ok->type->isBoolean()) {
-          error(exprStart(r), "cannot use " + exprString(r) + " (untyped bool value) as type " +
+          error(exprStart(r), "cannot use " + shortExprString(r) + " (untyped bool value) as type " +
                                   typeStr(ok->type) + " in " + context);
         }
       }
@@ -505,7 +505,7 @@ void Checker::assignStmt(AssignStmt *s) {
       if (i == 1 && r->mode == ExprMode::CommaOk && t->isBoolean())
         continue;
       if (t != v && !(t->underlying() == v->underlying() && (!t->isNamed() || !v->isNamed())))
-        error(exprStart(r), "cannot use " + exprString(r) + " (value of type " + typeStr(v) +
+        error(exprStart(r), "cannot use " + shortExprString(r) + " (value of type " + typeStr(v) +
                                 ") as type " + typeStr(t) + " in assignment");
     }
     return;
@@ -529,7 +529,7 @@ void Checker::shortVarDecl(AssignStmt *s) {
     auto *id = llvm::dyn_cast<Ident>(s->lhs[i]);
     if (!id) {
       rawExpr(s->lhs[i], nullptr);
-      error(exprStart(s->lhs[i]), "non-name " + exprString(s->lhs[i]) + " on left side of :=");
+      error(exprStart(s->lhs[i]), "non-name " + shortExprString(s->lhs[i]) + " on left side of :=");
       lhs.push_back(nullptr);
       hasErr = true;
       continue;
@@ -785,7 +785,7 @@ void Checker::rangeStmt(RangeStmt *s, LabeledStmt *label) {
       oneVar = true;
       ok = true;
       if (llvm::cast<ChanType>(u)->dir == ChanDir::Send) {
-        error(exprStart(x), "invalid operation: range " + exprString(x) +
+        error(exprStart(x), "invalid operation: range " + shortExprString(x) +
                                 " receive from send-only channel " + typeStr(x->type));
         ok = false;
       }
@@ -809,7 +809,7 @@ void Checker::rangeStmt(RangeStmt *s, LabeledStmt *label) {
         continue;
       auto *id = llvm::dyn_cast<Ident>(vars[i]);
       if (!id) {
-        error(exprStart(vars[i]), "non-name " + exprString(vars[i]) + " on left side of :=");
+        error(exprStart(vars[i]), "non-name " + shortExprString(vars[i]) + " on left side of :=");
         continue;
       }
       Object *o = newVar(id, ok ? types[i] : nullptr);
@@ -835,7 +835,7 @@ void Checker::rangeStmt(RangeStmt *s, LabeledStmt *label) {
         continue;
       if (t != types[i] && !(t->underlying() == types[i]->underlying() &&
                              (!t->isNamed() || !types[i]->isNamed())))
-        error(exprStart(vars[i]), "cannot use " + exprString(vars[i]) + " (value of type " +
+        error(exprStart(vars[i]), "cannot use " + shortExprString(vars[i]) + " (value of type " +
                                       typeStr(types[i]) + ") as type " + typeStr(t) +
                                       " in assignment");
     }
@@ -952,7 +952,7 @@ void Checker::goStmt(GoStmt *s) {
     return;
   }
   if (s->call->callKind == CallKind::Builtin && !isStatementCall(s->call))
-    error(s->pos, "go discards result of " + exprString(s->call));
+    error(s->pos, "go discards result of " + shortExprString(s->call));
 }
 
 void Checker::selectStmt(SelectStmt *s, LabeledStmt *label) {

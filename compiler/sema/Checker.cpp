@@ -72,6 +72,7 @@ void Checker::declare(Scope *s, Object *obj, Ident *id) {
     if (other->pos.isValid())
       msg += "\n\t" + posString(other->pos) + ": other declaration of " + obj->name;
     error(obj->pos, msg);
+    obj->used = true; // no follow-on "declared but not used"
     return;
   }
   s->names[obj->name] = obj;
@@ -180,12 +181,12 @@ void Checker::collect() {
     if (auto *g = llvm::dyn_cast<GenDecl>(d)) {
       for (Spec *sp : g->specs) {
         if (auto *imp = llvm::dyn_cast<ImportSpec>(sp)) {
-          if (!TypeContext::isKnownPackage(imp->path)) {
+          bool known = TypeContext::isKnownPackage(imp->path);
+          if (!known)
             error(imp->pathPos, "package \"" + imp->path +
                                     "\" is not supported by glc (only \"os\" and \"runtime\")");
-            continue;
-          }
-          std::string name = imp->path;
+          // The package name is the last element of the path.
+          std::string name = imp->path.substr(imp->path.rfind('/') + 1);
           if (imp->name) {
             if (imp->name->name == "_")
               continue;
@@ -204,8 +205,10 @@ void Checker::collect() {
             continue;
           }
           imports[name] = pkg;
-          importSpecs[pkg] = imp;
-          importUsed[pkg] = false;
+          if (known) {
+            importSpecs[pkg] = imp;
+            importUsed[pkg] = false;
+          }
         } else if (auto *v = llvm::dyn_cast<ValueSpec>(sp)) {
           bool isConst = g->tok == TokKind::Const;
           for (size_t i = 0; i < v->names.size(); ++i) {

@@ -231,7 +231,7 @@ static void write(std::string &out, const Expr *e) {
   }
 }
 
-std::string glc::exprString(const Expr *e) {
+std::string glc::shortExprString(const Expr *e) {
   std::string s;
   write(s, e);
   return s;

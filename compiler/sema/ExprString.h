@@ -13,7 +13,7 @@
 
 namespace glc {
 
-std::string exprString(const Expr *e);
+std::string shortExprString(const Expr *e);
 /// The spelling of an operator token: "+", "<<", "&^", "<-".
 std::string opString(TokKind k);
 

@@ -59,7 +59,7 @@ Type *Checker::typeExpr(Expr *e) {
         return nullptr;
       }
     }
-    error(e->pos, exprString(e) + " is not a type");
+    error(e->pos, shortExprString(e) + " is not a type");
     return nullptr;
   }
   case ExprKind::ArrayType: {
@@ -121,7 +121,7 @@ Type *Checker::typeExpr(Expr *e) {
   default:
     rawExpr(e, nullptr);
     if (e->mode != ExprMode::Invalid)
-      error(e->pos, exprString(e) + " is not a type");
+      error(e->pos, shortExprString(e) + " is not a type");
     return nullptr;
   }
   if (t) {
@@ -136,7 +136,7 @@ int64_t Checker::arrayLength(Expr *e) {
   if (e->mode == ExprMode::Invalid)
     return -1;
   if (e->mode != ExprMode::Constant) {
-    error(e->pos, "array length " + exprString(e) + " (" +
+    error(e->pos, "array length " + shortExprString(e) + " (" +
                       (e->mode == ExprMode::Variable ? "variable" : "value") + " of type " +
                       typeStr(e->type) + ") must be constant");
     return -1;
@@ -145,7 +145,7 @@ int64_t Checker::arrayLength(Expr *e) {
     ConstValue v;
     if (constfold::representable(*e->constVal, tc.intType(), v) == constfold::Status::Ok) {
       if (v.i.isNegative()) {
-        error(e->pos, "invalid array length " + exprString(e));
+        error(e->pos, "invalid array length " + shortExprString(e));
         return -1;
       }
       if (e->type->isUntyped())
@@ -154,7 +154,7 @@ int64_t Checker::arrayLength(Expr *e) {
     }
   }
   if (e->type->isInteger() || (e->type->isUntyped() && e->constVal->kind == ConstValue::Int))
-    error(e->pos, "invalid array length " + exprString(e));
+    error(e->pos, "invalid array length " + shortExprString(e));
   else
     error(e->pos, "array length " + desc(e) + " must be integer");
   return -1;
