@@ -392,6 +392,12 @@ Value *IRGen::genUnary(UnaryExpr *e) {
   }
   case TokKind::Not:
     return b.CreateNot(genValue(e->x, e->type));
+  case TokKind::Arrow:
+    unsupported(e->pos, "channel receive is");
+    return PoisonValue::get(llType(e->type));
+  case TokKind::And:
+    unsupported(e->pos, "taking the address of a variable is");
+    return PoisonValue::get(ptrTy);
   default:
     unsupported(e->pos, "this unary operator is");
     return PoisonValue::get(llType(e->type));
