@@ -36,6 +36,8 @@ int main(int argc, char **argv) {
   glrt::minitsignalstack();
   glrt::initsig();
   glrt::tracebackinit();
+  glrt::settracebackstop(
+      reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
   __glc_main();
   glrt::printflush();
   exit(0);

@@ -21,10 +21,12 @@
 // which tracebackinit() keeps a copy sorted by entry address for binary
 // search.
 //
-// The walk stops after main.main (Go hides runtime.main and everything
-// above it), at a null frame pointer (the scheduler must start each
+// Frames of generated functions named runtime.* are not printed (Go hides
+// runtime frames). The walk stops after main.main or at runtime.main (Go
+// hides runtime.main and everything above it), at a null frame pointer (the scheduler must start each
 // goroutine's first frame with rbp = 0), at a misaligned one, or after 100
-// printed frames. With no generated code linked in (unit tests) nothing is
+// printed frames, or at rt0 main's frame (settracebackstop; a panic in a
+// package initialiser has no main.main below it). With no generated code linked in (unit tests) nothing is
 // walked at all, because the frames above are libc's and may not keep rbp.
 //
 // Async-signal-safe once tracebackinit() has run: no locks, no malloc, only
@@ -45,6 +47,7 @@ namespace {
 const glc_funcinfo *sorted;    // copy of __glc_functab, by entry address
 int64_t nsorted;               // its length
 std::atomic<int> initstate{0}; // 0 none, 1 in progress, 2 done
+uintptr_t stopfp;              // rt0 main's frame; set once before __glc_main
 
 bool less(const glc_funcinfo &a, const glc_funcinfo &b) {
   return reinterpret_cast<uintptr_t>(a.entry) <
@@ -102,6 +105,8 @@ void tracebackinit() {
   initstate.store(2, std::memory_order_release); // pairs with the loads above
 }
 
+void settracebackstop(uintptr_t fp) { stopfp = fp; }
+
 bool ingeneratedcode(uintptr_t pc) {
   uintptr_t lo = reinterpret_cast<uintptr_t>(__start_gl_text);
   uintptr_t hi = reinterpret_cast<uintptr_t>(__stop_gl_text);
@@ -129,7 +134,7 @@ const char *funcname(uintptr_t pc, uintptr_t *entry) {
 namespace {
 
 // Prints one frame if pc is in generated code. Returns 1 if printed and
-// sets *ismain when the frame is main.main.
+// sets *ismain when the walk must stop after it (main.main, runtime.main).
 int printframe(uintptr_t pc, bool exactpc, bool *ismain) {
   uintptr_t lookup = exactpc ? pc : pc - 1;
   if (!ingeneratedcode(lookup))
@@ -139,6 +144,12 @@ int printframe(uintptr_t pc, bool exactpc, bool *ismain) {
   if (name == nullptr) {
     name = "?";
     entry = pc;
+  }
+  if (strncmp(name, "runtime.", 8) == 0) {
+    // Go hides runtime frames; runtime.main (glc's name for the function
+    // that runs initialisers and main.main) is the bottom of goroutine 1.
+    *ismain = strcmp(name, "runtime.main") == 0;
+    return 0;
   }
   gwrites(name);
   // Argument values are not recorded: "(...)" is what Go prints for a frame
@@ -159,7 +170,7 @@ int traceback(uintptr_t pc, uintptr_t fp, bool exactpc) {
   int printed = 0;
   bool ismain = false;
   printed += printframe(pc, exactpc, &ismain);
-  while (!ismain && fp != 0 && (fp & 7) == 0) {
+  while (!ismain && fp != 0 && fp != stopfp && (fp & 7) == 0) {
     const uintptr_t *frame = reinterpret_cast<const uintptr_t *>(fp);
     pc = frame[1];
     fp = frame[0];

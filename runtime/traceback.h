@@ -11,6 +11,11 @@ namespace glrt {
 // start-up (rt0); traceback() calls it lazily if needed. Idempotent.
 void tracebackinit();
 
+// The frame pointer of rt0's main on the main thread: the walk never goes
+// past it (the frames above are libc's and need not keep rbp). Goroutines
+// started by the scheduler end their chain with rbp = 0 instead.
+void settracebackstop(uintptr_t fp);
+
 // True if pc lies inside the "gl_text" section of generated code.
 bool ingeneratedcode(uintptr_t pc);
 
