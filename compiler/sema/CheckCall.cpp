@@ -603,6 +603,19 @@ void Checker::builtinCall(CallExpr *c, Object *b) {
   }
   case BuiltinId::Print:
   case BuiltinId::Println: {
+    // println(f()) with a multi-value f prints every result.
+    if (nargs == 1) {
+      multiExpr(c->args[0]);
+      if (c->args[0]->mode != ExprMode::Invalid && c->args[0]->type &&
+          c->args[0]->type->kind == TypeKind::Tuple) {
+        c->mode = ExprMode::NoValue;
+        return;
+      }
+      if (c->args[0]->mode != ExprMode::Invalid)
+        assignment(c->args[0], nullptr, "argument to built-in " + name);
+      c->mode = ExprMode::NoValue;
+      return;
+    }
     for (Expr *a : c->args) {
       expr(a);
       if (a->mode == ExprMode::Invalid)

@@ -1226,10 +1226,19 @@ void Checker::binary(BinaryExpr *e, Expr *x, Expr *y, TokKind op, Expr *lhsForMs
   (void)res;
 }
 
+/// The predeclared nil (possibly parenthesized); its type may already be
+/// the context's after convertUntyped.
+static bool isNilExpr(Expr *z) {
+  while (auto *p = llvm::dyn_cast<ParenExpr>(z))
+    z = p->x;
+  auto *id = llvm::dyn_cast<Ident>(z);
+  return id && id->obj && id->obj->kind == ObjKind::Nil;
+}
+
 void Checker::comparison(Expr *e, Expr *x, Expr *y, TokKind op, bool switchCase) {
   Expr *errOp = x;
   std::string cause;
-  auto isNil = [](Expr *z) { return z->type && z->type->kind == TypeKind::UntypedNil; };
+  auto isNil = isNilExpr;
   bool ok = assignableTo(x, y->type) || assignableTo(y, x->type);
   if (!ok) {
     errOp = y;
@@ -1287,9 +1296,9 @@ void Checker::comparison(Expr *e, Expr *x, Expr *y, TokKind op, bool switchCase)
     defaultType(x);
     defaultType(y);
     // nil == nil-able: give nil the other operand's type.
-    if (isNil(x))
+    if (isNil(x) && !isNil(y))
       x->type = y->type;
-    if (isNil(y))
+    if (isNil(y) && !isNil(x))
       y->type = x->type;
   }
   e->type = tc.basic(TypeKind::UntypedBool);
