@@ -983,6 +983,7 @@ static int32_t godebug(const char *name) {
 }
 
 void releasem0ForTest() {
+  mainStarted.store(true, std::memory_order_relaxed);
   lock(&sched.lock);
   p *pp = releasep();
   pidleput(pp);
