@@ -888,6 +888,29 @@ Expr *Parser::qualifiedName(Ident *n) {
     s->sel = name();
     x = s;
   }
+  if (is(TokKind::LBrack)) {
+    // TypeName "[" TypeList "]": a generic instantiation. GL has no
+    // generics, but gc parses it, so errors inside match gc's; the result is
+    // an IndexExpr in type position, which sema rejects.
+    IndexExpr *ix = make<IndexExpr>(x->pos);
+    ix->lbrack = pos();
+    ix->x = x;
+    next();
+    if (is(TokKind::RBrack)) {
+      syntaxError("expecting type");
+      ix->index = badExpr();
+    } else {
+      ++xnest_;
+      ix->index = expr();
+      while (got(TokKind::Comma)) {
+        if (!typeOrNil())
+          break;
+      }
+      --xnest_;
+    }
+    want(TokKind::RBrack);
+    x = ix;
+  }
   return x;
 }
 
@@ -1640,6 +1663,24 @@ CommClause *Parser::commClause() {
   return c;
 }
 
+// The position gc's syntax tree gives x (what gc's parser reports for it):
+// the operator or opening token of compound expressions, not their start.
+static SMLoc gcPos(Expr *x) {
+  switch (x->kind) {
+  case ExprKind::Index: return llvm::cast<IndexExpr>(x)->lbrack;
+  case ExprKind::Slice: return llvm::cast<SliceExpr>(x)->lbrack;
+  case ExprKind::Call: return llvm::cast<CallExpr>(x)->lparen;
+  case ExprKind::Binary: return llvm::cast<BinaryExpr>(x)->opPos;
+  case ExprKind::CompositeLit: return llvm::cast<CompositeLit>(x)->lbrace;
+  case ExprKind::Selector: {
+    // The '.' (normally just before the selector name).
+    const char *p = llvm::cast<SelectorExpr>(x)->sel->pos.getPointer();
+    return SMLoc::getFromPointer(p - 1);
+  }
+  default: return x->pos;
+  }
+}
+
 // GoStmt = "go" Expression .   DeferStmt = "defer" Expression .
 Stmt *Parser::callStmt() {
   SMLoc p = pos();
@@ -1653,7 +1694,7 @@ Stmt *Parser::callStmt() {
   }
   auto *call = llvm::dyn_cast<CallExpr>(x);
   if (!call) {
-    errorAt(x->pos, "expression in " + tokString(kw) + " must be function call");
+    errorAt(gcPos(x), "expression in " + tokString(kw) + " must be function call");
     call = make<CallExpr>(x->pos);
     call->fun = x;
     call->lparen = call->rparen = x->pos;
