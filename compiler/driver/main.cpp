@@ -349,6 +349,24 @@ int main(int argc, char **argv) {
 
   if (action == Build) {
     std::string exe = outputFile.empty() ? stem.str() : std::string(outputFile);
+    // The linker replaces its output file; never let it replace a device
+    // such as /dev/null: link to a temporary and copy into it instead.
+    sys::fs::file_status st;
+    if (!sys::fs::status(exe, st) && sys::fs::exists(st) && !sys::fs::is_regular_file(st)) {
+      SmallString<128> tmp;
+      if (auto ec = sys::fs::createTemporaryFile("glc-out", "", tmp)) {
+        errs() << "glc: cannot create a temporary file: " << ec.message() << "\n";
+        return 1;
+      }
+      FileRemover tmpRemover(tmp);
+      if (int rc = link(obj, tmp))
+        return rc;
+      if (auto ec = sys::fs::copy_file(tmp, exe)) {
+        errs() << "glc: write " << exe << ": " << errnoText(ec) << "\n";
+        return 1;
+      }
+      return 0;
+    }
     return link(obj, exe);
   }
 
