@@ -29,8 +29,11 @@
 // package initialiser has no main.main below it). With no generated code linked in (unit tests) nothing is
 // walked at all, because the frames above are libc's and may not keep rbp.
 //
+// Frame words are read with process_vm_readv, so a chain that runs into
+// unmapped memory ends the walk instead of faulting.
+//
 // Async-signal-safe once tracebackinit() has run: no locks, no malloc, only
-// the print sink.
+// the print sink and syscalls.
 //===----------------------------------------------------------------------===//
 #include "traceback.h"
 
@@ -39,7 +42,10 @@
 #include "print.h"
 
 #include <atomic>
+#include <errno.h>
 #include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 namespace glrt {
 namespace {
@@ -161,6 +167,25 @@ int printframe(uintptr_t pc, bool exactpc, bool *ismain) {
   return 1;
 }
 
+// Reads the two words at fp (saved rbp, return address) without risking a
+// fault: a frame above generated code that does not keep rbp (libc, a
+// foreign caller) leaves a garbage value in the chain. process_vm_readv on
+// our own pid reports a bad address as EFAULT instead of raising SIGSEGV.
+bool readframe(uintptr_t fp, uintptr_t out[2]) {
+  struct iovec local = {out, 2 * sizeof(uintptr_t)};
+  struct iovec remote = {reinterpret_cast<void *>(fp), 2 * sizeof(uintptr_t)};
+  ssize_t n = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+  if (n == ssize_t(2 * sizeof(uintptr_t)))
+    return true;
+  if (n < 0 && errno == EFAULT)
+    return false;
+  // The syscall itself is unavailable (seccomp, old kernel): read directly.
+  const uintptr_t *p = reinterpret_cast<const uintptr_t *>(fp);
+  out[0] = p[0];
+  out[1] = p[1];
+  return true;
+}
+
 } // namespace
 
 int traceback(uintptr_t pc, uintptr_t fp, bool exactpc) {
@@ -171,7 +196,9 @@ int traceback(uintptr_t pc, uintptr_t fp, bool exactpc) {
   bool ismain = false;
   printed += printframe(pc, exactpc, &ismain);
   while (!ismain && fp != 0 && fp != stopfp && (fp & 7) == 0) {
-    const uintptr_t *frame = reinterpret_cast<const uintptr_t *>(fp);
+    uintptr_t frame[2];
+    if (!readframe(fp, frame))
+      break; // the chain left mapped memory: a frame without rbp
     pc = frame[1];
     fp = frame[0];
     if (pc == 0)

@@ -3,6 +3,8 @@
 // exit); whole panics run as death tests. Expected texts come from go1.19.
 #include "abi.h"
 #include "panic.h"
+#include "print.h"
+#include "traceback.h"
 
 #include <gtest/gtest.h>
 
@@ -142,6 +144,125 @@ TEST(PanicDeathTest, FaultOutsideGeneratedCodeIsFatal) {
 TEST(PanicDeathTest, FatalError) {
   EXPECT_EXIT(glrt::fatal("runtime: broken"), ::testing::ExitedWithCode(2),
               "^fatal error: runtime: broken\n\ngoroutine 1 \\[running\\]:\n$");
+}
+
+} // namespace
+
+// ---- tracebacks through "generated" code ----
+// A few functions placed in the gl_text section, written in assembly so
+// they keep frame pointers at any optimisation level, stand in for glc's
+// output: main.main -> main.f -> main.g -> panic, a nil store, and a
+// recursion deep enough for Go's 100-frame limit.
+asm(R"(
+  .pushsection gl_text,"ax",@progbits
+  .globl tb_main, tb_f, tb_g, tb_fault, tb_rec
+tb_main:
+  push %rbp
+  mov %rsp, %rbp
+  call tb_f
+  pop %rbp
+  ret
+tb_f:
+  push %rbp
+  mov %rsp, %rbp
+  call tb_g
+  pop %rbp
+  ret
+tb_g:
+  push %rbp
+  mov %rsp, %rbp
+  mov $5, %edi
+  xor %esi, %esi
+  xor %edx, %edx
+  call glrt_gopanicint
+tb_fault:
+  push %rbp
+  mov %rsp, %rbp
+  movl $1, 0
+  pop %rbp
+  ret
+tb_rec:
+  push %rbp
+  mov %rsp, %rbp
+  test %edi, %edi
+  jz 1f
+  dec %edi
+  call tb_rec
+  pop %rbp
+  ret
+1:
+  call glrt_panicdivide
+  .popsection
+)");
+
+extern "C" void tb_main();
+extern "C" void tb_f();
+extern "C" void tb_g();
+extern "C" void tb_fault();
+extern "C" void tb_rec(int depth);
+
+// Deliberately not sorted: the runtime sorts its own copy.
+extern "C" const glc_funcinfo __glc_functab[] = {
+    {reinterpret_cast<void *>(tb_g), "main.g"},
+    {reinterpret_cast<void *>(tb_main), "main.main"},
+    {reinterpret_cast<void *>(tb_rec), "main.rec"},
+    {reinterpret_cast<void *>(tb_f), "main.f"},
+    {reinterpret_cast<void *>(tb_fault), "main.fault"},
+};
+extern "C" const int64_t __glc_functab_len = 5;
+
+namespace {
+
+TEST(TracebackTest, FunctionLookupAndSectionBounds) {
+  uintptr_t entry = 0;
+  auto f = reinterpret_cast<uintptr_t>(tb_f);
+  EXPECT_TRUE(glrt::ingeneratedcode(f));
+  EXPECT_STREQ(glrt::funcname(f + 3, &entry), "main.f");
+  EXPECT_EQ(entry, f);
+  EXPECT_FALSE(glrt::ingeneratedcode(reinterpret_cast<uintptr_t>(&bounds)));
+}
+
+std::string tbout;
+void tbsink(const char *p, size_t n) { tbout.append(p, n); }
+
+TEST(TracebackTest, BrokenFrameChainEndsTheWalkWithoutFaulting) {
+  tbout.clear();
+  glrt::setprintsink(tbsink);
+  // fp points at unmapped memory (page 1): the walk must stop, not fault.
+  int n = glrt::traceback(reinterpret_cast<uintptr_t>(tb_f) + 4, 0x1000, true);
+  glrt::setprintsink(nullptr);
+  EXPECT_EQ(n, 1);
+  EXPECT_EQ(tbout, "main.f(...)\n\t?:0 +0x4\n");
+}
+
+TEST(TracebackDeathTest, PanicPrintsGeneratedFramesUpToMainMain) {
+  EXPECT_EXIT(tb_main(), ::testing::ExitedWithCode(2),
+              "^panic: 5\n\ngoroutine 1 \\[running\\]:\n"
+              "main\\.g\\(\\.\\.\\.\\)\n\t\\?:0 \\+0x[0-9a-f]+\n"
+              "main\\.f\\(\\.\\.\\.\\)\n\t\\?:0 \\+0x[0-9a-f]+\n"
+              "main\\.main\\(\\)\n\t\\?:0 \\+0x[0-9a-f]+\n$");
+}
+
+TEST(TracebackDeathTest, NilStoreInGeneratedCodeIsGoNilPanic) {
+  EXPECT_EXIT(
+      {
+        glrt::minitsignalstack();
+        glrt::initsig();
+        tb_fault();
+      },
+      ::testing::ExitedWithCode(2),
+      "^panic: runtime error: invalid memory address or nil pointer "
+      "dereference\n\\[signal SIGSEGV: segmentation violation code=0x1 "
+      "addr=0x0 pc=0x[0-9a-f]+\\]\n\ngoroutine 1 \\[running\\]:\n"
+      "main\\.fault\\(\\.\\.\\.\\)\n\t\\?:0 \\+0x4\n");
+}
+
+TEST(TracebackDeathTest, DeepStacksAreElidedAfter100Frames) {
+  EXPECT_EXIT(tb_rec(150), ::testing::ExitedWithCode(2),
+              "^panic: runtime error: integer divide by zero\n\n"
+              "goroutine 1 \\[running\\]:\n"
+              "(main\\.rec\\(\\.\\.\\.\\)\n\t\\?:0 \\+0x[0-9a-f]+\n){100}"
+              "\\.\\.\\.additional frames elided\\.\\.\\.\n$");
 }
 
 } // namespace
