@@ -410,6 +410,12 @@ TEST_F(ParserTest, SyntaxErrors) {
       {"package main\nfunc main() {\n\tL:\n}\n", ""},
       {"package main\nfunc main() {\n\tfor a, b, c := range x {\n\t}\n}\n",
        "3:12: range clause permits at most two iteration variables\n"},
+      // gc reports a compound operand at its operator/bracket.
+      {"package main\nfunc main() {\n\tgo ca[4]\n\tdefer x.f\n}\n",
+       "3:7: expression in go must be function call\n"
+       "4:9: expression in defer must be function call\n"},
+      // T[...] is parsed as a (generic) type instance, as gc does.
+      {"package main\nvar a uint6[4 = 1\n", "2:15: syntax error: unexpected =, expecting ]\n"},
       // Only one syntax error per line; none at EOF after an earlier error.
       {"package main\nfunc main() {\n\tx := ) + )\n", "3:7: syntax error: unexpected ), "
                                                        "expecting expression\n"},
