@@ -224,8 +224,15 @@ void Checker::localVar(ValueSpec *spec) {
       o->used = true;
     objs.push_back(o);
   }
+  varArity(spec);
   if (!spec->values.empty()) {
-    if (spec->values.size() == objs.size()) {
+    if (spec->values.size() != objs.size() && spec->values.size() != 1) {
+      for (size_t i = 0; i < objs.size() && i < spec->values.size(); ++i) {
+        std::vector<Object *> one{objs[i]};
+        std::vector<Expr *> rhs{spec->values[i]};
+        initVars(one, rhs, spec->pos, "variable declaration", false);
+      }
+    } else if (spec->values.size() == objs.size()) {
       for (size_t i = 0; i < objs.size(); ++i) {
         std::vector<Object *> one{objs[i]};
         std::vector<Expr *> rhs{spec->values[i]};

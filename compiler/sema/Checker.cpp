@@ -21,6 +21,7 @@
 //===----------------------------------------------------------------------===//
 #include "sema/Checker.h"
 #include "sema/CheckerImpl.h"
+#include "sema/ExprString.h"
 
 using namespace glc;
 
@@ -224,6 +225,8 @@ void Checker::collect() {
             if (!isConst)
               pkgVars.push_back(o);
           }
+          if (!isConst)
+            varArity(v);
         } else if (auto *t = llvm::dyn_cast<TypeSpec>(sp)) {
           Object *o = tc.newObject(ObjKind::TypeName, t->name->name, t->name->pos);
           o->isGlobal = true;
@@ -334,14 +337,18 @@ void Checker::constDecl(Object *obj, ValueSpec *spec, int index) {
   }
   if ((size_t)index >= spec->values.size()) {
     if (index == (int)spec->values.size())
-      error(obj->pos, spec->values.empty() ? "missing init expr for const declaration"
-                                           : "missing init expr for const declaration");
+      error(obj->pos, "missing init expr for " + obj->name);
     obj->type = nullptr;
     iota = savedIota;
     return;
   }
-  if (index == (int)spec->names.size() - 1 && spec->values.size() > spec->names.size())
-    error(spec->values[spec->names.size()]->pos, "extra init expr");
+  if (index == (int)spec->names.size() - 1 && spec->values.size() > spec->names.size()) {
+    Expr *extra = spec->values[spec->names.size()];
+    if (spec->implicit)
+      error(spec->pos, "extra init expr at " + posString(extra->pos));
+    else
+      error(extra->pos, "extra init expr " + shortExprString(extra));
+  }
   Expr *e = spec->values[index];
   expr(e);
   if (e->mode != ExprMode::Invalid && e->mode != ExprMode::Constant) {
@@ -359,6 +366,15 @@ void Checker::constDecl(Object *obj, ValueSpec *spec, int index) {
   obj->type = e->type;
   obj->constVal = e->constVal;
   iota = savedIota;
+}
+
+// gc's count check for `var a, b = x, y, z`: reported once per spec.
+void Checker::varArity(ValueSpec *spec) {
+  size_t l = spec->names.size(), r = spec->values.size();
+  if (l < r)
+    error(spec->values[l]->pos, "extra init expr " + shortExprString(spec->values[l]));
+  else if (l > r && r > 1)
+    error(spec->names[r]->pos, "missing init expr for " + spec->names[r]->name);
 }
 
 void Checker::varDecl(Object *obj, DeclInfo &d) {
@@ -384,6 +400,16 @@ void Checker::varDecl(Object *obj, DeclInfo &d) {
   if (spec->values.empty()) {
     if (!spec->typeExpr)
       error(obj->pos, "missing type or init expr");
+  } else if (spec->values.size() != lhs.size() && spec->values.size() != 1) {
+    // Count mismatch (reported by arity): initialise what pairs up.
+    for (size_t i = 0; i < lhs.size() && i < spec->values.size(); ++i) {
+      if (!lhs[i])
+        continue;
+      curDecl = &decls[lhs[i]];
+      std::vector<Object *> one{lhs[i]};
+      std::vector<Expr *> rhs{spec->values[i]};
+      initVars(one, rhs, spec->pos, "variable declaration", false);
+    }
   } else if (spec->values.size() == lhs.size()) {
     for (size_t i = 0; i < lhs.size(); ++i) {
       Object *o = lhs[i];

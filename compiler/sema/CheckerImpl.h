@@ -120,6 +120,7 @@ public:
   void objDecl(Object *obj);
   void constDecl(Object *obj, ValueSpec *spec, int index);
   void varDecl(Object *obj, DeclInfo &d);
+  void varArity(ValueSpec *spec);
   void typeDecl(Object *obj, TypeSpec *spec);
   void funcDecl(Object *obj, FuncDecl *fd);
   void funcBody(FuncCtx &ctx, FuncTypeExpr *sigExpr, FuncType *sig, BlockStmt *body);

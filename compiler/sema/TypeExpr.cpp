@@ -31,8 +31,12 @@ Type *Checker::typeExpr(Expr *e) {
       objDecl(o);
       if (o->kind == ObjKind::Package)
         error(id->pos, "use of package " + o->name + " without selector");
-      else
-        error(id->pos, id->name + " is not a type");
+      else {
+        ident(id);
+        if (id->mode != ExprMode::Invalid)
+          error(id->pos, desc(id) + " is not a type");
+      }
+      id->mode = ExprMode::Invalid;
       return nullptr;
     }
     objDecl(o);
