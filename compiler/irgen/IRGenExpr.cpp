@@ -434,6 +434,12 @@ Value *IRGen::genBinary(BinaryExpr *e) {
       t = yt;
     Value *x = genValue(e->x, t);
     Value *y = genValue(e->y, t);
+    if (ukind(t) == TypeKind::Slice) {
+      // s == nil: a nil slice is one whose data pointer is nil.
+      x = b.CreateExtractValue(x, 0);
+      y = b.CreateExtractValue(y, 0);
+      return genCompare(e->op, x, y, types.basic(TypeKind::UnsafePointer));
+    }
     return genCompare(e->op, x, y, t);
   }
   if (e->op == TokKind::Shl || e->op == TokKind::Shr) {
@@ -576,7 +582,7 @@ Value *IRGen::genCompare(TokKind op, Value *x, Value *y, Type *t) {
     default: return s ? b.CreateICmpSGE(x, y) : b.CreateICmpUGE(x, y);
     }
   }
-  unsupported(SMLoc(), "comparing values of type " + typeString(t) + " is");
+  unsupported(file->pos, "comparing values of type " + typeString(t) + " is");
   return ConstantInt::getFalse(C);
 }
 
