@@ -88,6 +88,30 @@ private:
     last = tok_.pos.getPointer();
   }
 
+  // --- nesting limit ----------------------------------------------------------
+  // Recursive descent uses the C++ stack; bound the nesting of expressions,
+  // types and statements so absurd input ("((((...") is an error, not a
+  // stack overflow. Go code never comes near the limit.
+  static constexpr int kMaxNesting = 1000;
+  struct NestGuard {
+    Parser &p;
+    explicit NestGuard(Parser &p) : p(p) { ++p.depth_; }
+    ~NestGuard() { --p.depth_; }
+  };
+  // False (after reporting once and skipping to EOF) if nested too deeply.
+  bool nestingOK() {
+    if (depth_ <= kMaxNesting)
+      return true;
+    if (!tooDeep_) {
+      tooDeep_ = true;
+      errorAt(pos(), "syntax error: nesting too deep (more than " + std::to_string(kMaxNesting) +
+                         " levels)");
+    }
+    while (!is(TokKind::EOF_))
+      next();
+    return false;
+  }
+
   // --- errors ---------------------------------------------------------------
   static std::string tokString(TokKind k) { return tokSpelling(k).str(); }
   std::string curTokString() const;
@@ -168,6 +192,8 @@ private:
   int xnest_ = 0;
   int fnest_ = 0;
   unsigned lastSyntaxErrorLine_ = 0;
+  int depth_ = 0;
+  bool tooDeep_ = false;
   // `v := x.(type)` in a switch header: the TypeAssertExpr -> v.
   llvm::DenseMap<Expr *, Ident *> typeSwitchBinding_;
 };
@@ -505,6 +531,9 @@ static Expr *unparen(Expr *x) {
 // UnaryExpr = PrimaryExpr | unary_op UnaryExpr .
 // unary_op  = "+" | "-" | "!" | "^" | "*" | "&" | "<-" .
 Expr *Parser::unaryExpr() {
+  NestGuard guard(*this);
+  if (!nestingOK())
+    return badExpr();
   switch (tok_.kind) {
   case TokKind::Mul: {
     StarExpr *s = make<StarExpr>(pos());
@@ -952,6 +981,9 @@ Expr *Parser::type_() {
 // TypeLit  = ArrayType | StructType | PointerType | FunctionType | InterfaceType
 //          | SliceType | MapType | ChannelType .
 Expr *Parser::typeOrNil() {
+  NestGuard guard(*this);
+  if (!nestingOK())
+    return badExpr();
   SMLoc p = pos();
   switch (tok_.kind) {
   case TokKind::Mul: { // PointerType = "*" BaseType .
@@ -1713,6 +1745,9 @@ Stmt *Parser::callStmt() {
 //           | BreakStmt | ContinueStmt | GotoStmt | FallthroughStmt | Block
 //           | IfStmt | SwitchStmt | SelectStmt | ForStmt | DeferStmt .
 Stmt *Parser::stmtOrNil() {
+  NestGuard guard(*this);
+  if (!nestingOK())
+    return nullptr;
   if (is(TokKind::Ident)) {
     std::vector<Expr *> lhs = exprList();
     if (lhs.size() == 1 && is(TokKind::Colon))

@@ -467,6 +467,29 @@ TEST_F(ParserTest, GarbageNeverCrashes) {
   }
 }
 
+// Deep nesting is an error, not a stack overflow; moderate nesting is fine.
+TEST_F(ParserTest, DeepNesting) {
+  auto nest = [](const char *open, const char *mid, const char *close, int n) {
+    std::string s;
+    for (int i = 0; i < n; ++i)
+      s += open;
+    s += mid;
+    for (int i = 0; i < n; ++i)
+      s += close;
+    return s;
+  };
+  EXPECT_EQ(errors("package main\nvar x = " + nest("(", "1", ")", 500) + "\n"), "");
+  EXPECT_EQ(errors("package main\nfunc main() {" + nest("{", "", "}", 400) + "}\n"), "");
+  for (const std::string &src :
+       {"package main\nvar x = " + nest("(", "1", ")", 100000) + "\n",
+        "package main\nvar x " + nest("*", "int", "", 100000) + "\n",
+        "package main\nvar x = " + nest("[]T{", "", "}", 100000) + "\n",
+        "package main\nfunc main() {" + nest("{", "", "}", 100000) + "}\n"}) {
+    std::string e = errors(src);
+    EXPECT_NE(e.find("syntax error: nesting too deep"), std::string::npos) << e;
+  }
+}
+
 static const char *kProgram = R"(package main
 
 import "fmt"
