@@ -14,10 +14,17 @@
 //     `growlock`, maps a new block and publishes it; the tail of the old
 //     block is abandoned.
 //  3. Large objects (> kLargeSize) get their own mmap, rounded to pages.
+//     Large string buffers (mallocbytes) reserve twice their size, and the
+//     thread remembers the free tail (bigtail) so concatenation can keep
+//     growing the newest string in place.
 //
 // Invariants:
 //  - Every byte handed out has never been handed out before and is zero.
-//  - mcache.cur <= mcache.end, cur is 8-byte aligned.
+//  - mcache.cur <= mcache.end. cur is not necessarily aligned: string
+//    bytes (mallocbytes) are allocated unaligned; mallocgc aligns first.
+//  - Bytes at and after mcache.cur have never been handed out, so an
+//    object ending exactly at cur was the thread's latest allocation and
+//    may grow in place (growinplace; used only for immutable strings).
 //  - `current` only ever points to a fully initialised Block; blocks are
 //    never unmapped, so a stale pointer is still safe to fetch_add on.
 //
@@ -58,6 +65,9 @@ struct MCache {
 };
 
 __attribute__((tls_model("initial-exec"))) thread_local MCache mcache;
+// The free tail of this thread's most recent large string allocation
+// (mallocbytes reserves twice the size; untouched pages cost nothing).
+__attribute__((tls_model("initial-exec"))) thread_local MCache bigtail;
 
 std::atomic<Block *> current{nullptr};
 pthread_mutex_t growlock = PTHREAD_MUTEX_INITIALIZER; // guards block creation
@@ -129,6 +139,43 @@ void *mallocgc(size_t size) {
     }
     refill();
   }
+}
+
+void *mallocbytes(size_t size) {
+  if (size == 0)
+    return zerobaseobj;
+  if (size > kLargeSize) {
+    // Room to grow in place: a string this big is likely being built by
+    // repeated concatenation.
+    size_t n = (2 * size + kPageSize - 1) & ~(kPageSize - 1);
+    if (n < size)
+      fatal("runtime: out of memory");
+    inuse.fetch_add(n, std::memory_order_relaxed);
+    uintptr_t p = reinterpret_cast<uintptr_t>(sysalloc(n));
+    bigtail.cur = p + size;
+    bigtail.end = p + n;
+    return reinterpret_cast<void *>(p);
+  }
+  for (;;) {
+    MCache &c = mcache;
+    if (c.end != 0 && c.cur + size <= c.end) {
+      uintptr_t p = c.cur;
+      c.cur = p + size;
+      return reinterpret_cast<void *>(p);
+    }
+    refill();
+  }
+}
+
+bool growinplace(void *end, size_t n) {
+  uintptr_t e = reinterpret_cast<uintptr_t>(end);
+  for (MCache *c : {&mcache, &bigtail}) {
+    if (c->end != 0 && e == c->cur && n <= c->end - c->cur) {
+      c->cur = e + n;
+      return true;
+    }
+  }
+  return false;
 }
 
 } // namespace glrt

@@ -18,6 +18,18 @@ constexpr uint64_t kMaxAlloc = uint64_t(1) << 48;
 // the OS refuses memory.
 void *mallocgc(size_t size);
 
+// Memory for string bytes: like mallocgc but with no alignment, so that a
+// string is followed directly by this thread's free space and can be
+// extended in place (growinplace).
+void *mallocbytes(size_t size);
+
+// If [end, end+n) is exactly the free space following this thread's most
+// recent allocation, claim it (it is zero and never handed out) and return
+// true. Used by string concatenation: s += t in a loop reuses s's bytes,
+// which is safe because strings are immutable and the bytes of s itself are
+// not touched.
+bool growinplace(void *end, size_t n);
+
 // Same memory, for the runtime's own long-lived data (not Go objects).
 inline void *persistentalloc(size_t size) { return mallocgc(size); }
 

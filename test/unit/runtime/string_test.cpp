@@ -2,6 +2,7 @@
 // rules (invalid input decodes as U+FFFD one byte at a time; invalid runes
 // encode as U+FFFD).
 #include "abi.h"
+#include "malloc.h"
 
 #include <gtest/gtest.h>
 
@@ -39,6 +40,37 @@ TEST(StringTest, Concat) {
   EXPECT_EQ(S(glrt_concatstrings(P(a), 3, nullptr, 0)), "foo");
   EXPECT_EQ(S(glrt_concatstrings(nullptr, 0, P(b), 3)), "bar");
   EXPECT_EQ(glrt_concatstrings(nullptr, 0, nullptr, 0).n, 0);
+}
+
+TEST(StringTest, ConcatInPlaceKeepsEveryStringIntact) {
+  // s = s + t extends s's bytes in place when s is the newest allocation;
+  // older strings sharing the prefix must not change.
+  std::string x = "x", y = "y", z = "z";
+  glrt_pair base = glrt_slicebytetostring(P(std::string("ab")), 2);
+  glrt_pair s1 = glrt_concatstrings(base.p, base.n, P(x), 1);
+  glrt_pair s3 = glrt_concatstrings(s1.p, s1.n, P(z), 1);
+  glrt_pair s2 = glrt_concatstrings(base.p, base.n, P(y), 1); // branch
+  EXPECT_EQ(S(base), "ab");
+  EXPECT_EQ(S(s1), "abx");
+  EXPECT_EQ(S(s2), "aby");
+  EXPECT_EQ(S(s3), "abxz");
+  EXPECT_EQ(s3.p, s1.p) << "expected in-place growth of the newest string";
+  EXPECT_NE(s2.p, base.p) << "a second extension of the same prefix copies";
+}
+
+TEST(StringTest, ConcatLoopUsesLinearMemory) {
+  // 100 kB built one byte at a time: quadratic copying would take ~5 GB.
+  constexpr int64_t kLen = 100000;
+  uint64_t before = glrt::heapinuse();
+  static const char letters[] = "abcdefghijklmnopqrstuvwxyz";
+  glrt_pair s = {nullptr, 0};
+  for (int64_t i = 0; i < kLen; i++)
+    s = glrt_concatstrings(s.p, s.n, const_cast<char *>(letters + i % 26), 1);
+  ASSERT_EQ(s.n, kLen);
+  const char *d = static_cast<const char *>(s.p);
+  for (int64_t i = 0; i < kLen; i += 4093)
+    ASSERT_EQ(d[i], char('a' + i % 26)) << i;
+  EXPECT_LT(glrt::heapinuse() - before, uint64_t(32) << 20);
 }
 
 TEST(StringTest, BytesConversionsCopy) {
