@@ -737,7 +737,7 @@ Expr *Parser::pexpr(Expr *x) {
       if (!got(TokKind::Colon)) {
         syntaxError("expecting comma, : or ]");
         advance({TokKind::Comma, TokKind::Colon, TokKind::RBrack});
-        got(TokKind::Colon);
+        // (like gc, a ':' found here is taken as the second colon)
       }
       ++xnest_;
       SliceExpr *s = make<SliceExpr>(x->pos);
