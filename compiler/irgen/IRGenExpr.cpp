@@ -168,9 +168,73 @@ Value *IRGen::varAddr(Object *obj, SMLoc pos) {
   return PoisonValue::get(ptrTy);
 }
 
+// Go's spec fixes only the order of calls (and receives) in an expression;
+// gc evaluates all of them first, innermost and leftmost first, and loads
+// plain operands afterwards, so `x + f()` sees the x that f stored. The
+// right operand of && and || is conditional: it is hoisted only when its
+// own block is lowered (genBinary). Function literals are not entered.
+void IRGen::hoistCalls(Expr *e) {
+  if (!e || !fs || (e->mode == ExprMode::Constant && e->constVal))
+    return;
+  switch (e->kind) {
+  case ExprKind::Paren:
+    return hoistCalls(cast<ParenExpr>(e)->x);
+  case ExprKind::Call: {
+    auto *c = cast<CallExpr>(e);
+    if (c->callKind != CallKind::Conversion && c->callKind != CallKind::Builtin)
+      hoistCalls(c->fun);
+    for (Expr *a : c->args)
+      hoistCalls(a);
+    if (c->callKind == CallKind::Regular && !fs->hoisted.count(e)) {
+      Value *v = genCall(c);
+      fs->hoisted[e] = v;
+    }
+    return;
+  }
+  case ExprKind::Index:
+    hoistCalls(cast<IndexExpr>(e)->x);
+    return hoistCalls(cast<IndexExpr>(e)->index);
+  case ExprKind::Slice: {
+    auto *s = cast<SliceExpr>(e);
+    hoistCalls(s->x);
+    hoistCalls(s->lo);
+    hoistCalls(s->hi);
+    return hoistCalls(s->max);
+  }
+  case ExprKind::Unary:
+    return hoistCalls(cast<UnaryExpr>(e)->x);
+  case ExprKind::Star:
+    return hoistCalls(cast<StarExpr>(e)->x);
+  case ExprKind::Binary: {
+    auto *bin = cast<BinaryExpr>(e);
+    hoistCalls(bin->x);
+    if (bin->op != TokKind::LAnd && bin->op != TokKind::LOr)
+      hoistCalls(bin->y);
+    return;
+  }
+  case ExprKind::KeyValue:
+    hoistCalls(cast<KeyValueExpr>(e)->key);
+    return hoistCalls(cast<KeyValueExpr>(e)->value);
+  case ExprKind::CompositeLit:
+    for (Expr *x : cast<CompositeLit>(e)->elts)
+      hoistCalls(x);
+    return;
+  default:
+    return;
+  }
+}
+
 Value *IRGen::genExpr(Expr *e) {
   if (e->mode == ExprMode::Constant && e->constVal)
     return genConst(e, e->type);
+  if (fs) {
+    auto it = fs->hoisted.find(e);
+    if (it != fs->hoisted.end()) {
+      Value *v = it->second;
+      fs->hoisted.erase(it);
+      return v;
+    }
+  }
   switch (e->kind) {
   case ExprKind::Ident: {
     auto *id = cast<Ident>(e);
@@ -415,6 +479,7 @@ Value *IRGen::genBinary(BinaryExpr *e) {
     else
       b.CreateCondBr(x, end, rhs);
     b.SetInsertPoint(rhs);
+    hoistCalls(e->y);
     Value *y = genValue(e->y, e->type);
     BasicBlock *rhsEnd = b.GetInsertBlock();
     b.CreateBr(end);

@@ -85,6 +85,8 @@ struct IRGen {
     /// Labelled statements by label name (for break/continue L when sema
     /// left BranchStmt::target unset).
     std::map<std::string, Stmt *> labels;
+    /// Results of calls evaluated ahead of their expression (hoistCalls).
+    llvm::DenseMap<Expr *, llvm::Value *> hoisted;
   };
   FuncState *fs = nullptr;
 
@@ -133,6 +135,10 @@ struct IRGen {
 
   // ---- expressions (IRGenExpr.cpp)
   llvm::Value *genExpr(Expr *e);
+  /// gc's evaluation order: the calls in an expression run first, left to
+  /// right (innermost first), before any variable of the expression is
+  /// loaded; genExpr then picks up their results.
+  void hoistCalls(Expr *e);
   llvm::Value *genValue(Expr *e, Type *target); // nil -> zero of target
   llvm::Value *genConst(Expr *e, Type *t);
   llvm::Value *genConstValue(const ConstValue &cv, Type *t, llvm::SMLoc pos);

@@ -55,6 +55,7 @@ void IRGen::genStmt(Stmt *s) {
   case StmtKind::Block:
     return genBlock(cast<BlockStmt>(s));
   case StmtKind::Expr:
+    hoistCalls(cast<ExprStmt>(s)->x);
     genExpr(cast<ExprStmt>(s)->x);
     return;
   case StmtKind::Decl:
@@ -98,6 +99,8 @@ void IRGen::genStmt(Stmt *s) {
 std::vector<Value *> IRGen::genRHS(const std::vector<Expr *> &rhs, size_t n,
                                    const std::vector<Type *> &dstTypes) {
   std::vector<Value *> vals;
+  for (Expr *e : rhs)
+    hoistCalls(e);
   if (rhs.size() == 1 && n > 1) {
     Expr *e = rhs[0];
     if (!e->type || e->type->kind != TypeKind::Tuple) {
@@ -141,6 +144,12 @@ void IRGen::genDeclStmt(DeclStmt *s) {
 }
 
 void IRGen::genAssign(AssignStmt *s) {
+  if (s->tok != TokKind::Define)
+    for (Expr *l : s->lhs)
+      if (!isa<Ident>(unparenS(l)))
+        hoistCalls(l);
+  for (Expr *r : s->rhs)
+    hoistCalls(r);
   if (s->tok == TokKind::Define) {
     std::vector<Type *> dsts;
     for (Expr *l : s->lhs) {
@@ -192,6 +201,7 @@ void IRGen::genAssign(AssignStmt *s) {
 
 void IRGen::genIncDec(IncDecStmt *s) {
   Type *t = s->x->type;
+  hoistCalls(s->x);
   Value *addr = genAddr(s->x);
   llvm::Type *lt = llType(t);
   Value *old = b.CreateLoad(lt, addr);
@@ -234,6 +244,7 @@ void IRGen::genReturn(ReturnStmt *s) {
 
 void IRGen::genIf(IfStmt *s) {
   genStmt(s->init);
+  hoistCalls(s->cond);
   Value *cond = genValue(s->cond, types.boolType());
   BasicBlock *thenBB = newBlock("if.then"), *endBB = newBlock("if.end");
   BasicBlock *elseBB = s->els ? newBlock("if.else") : endBB;
@@ -256,8 +267,10 @@ void IRGen::genFor(ForStmt *s) {
   BasicBlock *condBB = newBlock("for.cond"), *bodyBB = newBlock("for.body");
   BasicBlock *postBB = newBlock("for.post"), *endBB = newBlock("for.end");
   setBlock(condBB);
-  if (s->cond)
+  if (s->cond) {
+    hoistCalls(s->cond);
     b.CreateCondBr(genValue(s->cond, types.boolType()), bodyBB, endBB);
+  }
   else
     b.CreateBr(bodyBB);
   b.SetInsertPoint(bodyBB);
@@ -281,6 +294,7 @@ void IRGen::genRange(RangeStmt *s) {
   llvm::Type *elemTy = nullptr;
   Type *elemGo = nullptr;
   bool isStr = false;
+  hoistCalls(s->x);
   if (isStringT(xt)) {
     Value *v = genExpr(s->x);
     data = strData(v);
@@ -385,6 +399,7 @@ void IRGen::genSwitch(SwitchStmt *s) {
   Type *tagT = nullptr;
   if (s->tag) {
     tagT = s->tag->type;
+    hoistCalls(s->tag);
     tag = genValue(s->tag, tagT);
   }
   BasicBlock *endBB = newBlock("switch.end");
@@ -402,6 +417,7 @@ void IRGen::genSwitch(SwitchStmt *s) {
     }
     for (Expr *e : cc->list) {
       Value *match;
+      hoistCalls(e);
       if (tag) {
         Value *v = genValue(e, tagT);
         match = genCompare(TokKind::Eql, tag, v, tagT);
