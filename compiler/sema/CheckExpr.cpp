@@ -838,8 +838,8 @@ void Checker::selector(SelectorExpr *s) {
       if (!m) {
         if (!s->sel->name.empty() && llvm::isLower(s->sel->name[0]))
           error(s->sel->pos, "name " + s->sel->name + " not exported by package " + o->pkgPath);
-        else
-          error(s->sel->pos, "undefined: " + id->name + "." + s->sel->name);
+        else // the real package has far more members than glc provides
+          unsupported(s->sel->pos, id->name + "." + s->sel->name);
         return;
       }
       s->sel->obj = m;

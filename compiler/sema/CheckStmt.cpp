@@ -792,8 +792,7 @@ void Checker::rangeStmt(RangeStmt *s, LabeledStmt *label) {
       oneVar = true;
       ok = true;
       if (llvm::cast<ChanType>(u)->dir == ChanDir::Send) {
-        error(exprStart(x), "invalid operation: range " + shortExprString(x) +
-                                " receive from send-only channel " + typeStr(x->type));
+        error(exprStart(x), "cannot range over " + desc(x) + " (receive from send-only channel)");
         ok = false;
       }
       break;
@@ -802,7 +801,7 @@ void Checker::rangeStmt(RangeStmt *s, LabeledStmt *label) {
       break;
     }
   }
-  if (ok && oneVar && s->value) {
+  if (oneVar && s->value) {
     error(exprStart(s->value), "range over " + desc(x) + " permits only one iteration variable");
     ok = false;
   }
@@ -938,11 +937,12 @@ void Checker::sendStmt(SendStmt *s) {
     return;
   auto *ct = llvm::dyn_cast<ChanType>(s->chan->type->underlying());
   if (!ct) {
-    error(s->pos, "invalid operation: cannot send to non-channel " + desc(s->chan));
+    error(exprStart(s->chan), "invalid operation: cannot send to non-channel " + desc(s->chan));
     return;
   }
   if (ct->dir == ChanDir::Recv) {
-    error(s->pos, "invalid operation: cannot send to receive-only channel " + desc(s->chan));
+    error(exprStart(s->chan),
+          "invalid operation: cannot send to receive-only channel " + desc(s->chan));
     return;
   }
   assignment(s->value, ct->elem, "send");
@@ -959,7 +959,7 @@ void Checker::goStmt(GoStmt *s) {
     return;
   }
   if (s->call->callKind == CallKind::Builtin && !isStatementCall(s->call))
-    error(s->pos, "go discards result of " + shortExprString(s->call));
+    error(exprStart(s->call), "go discards result of " + desc(s->call));
 }
 
 void Checker::selectStmt(SelectStmt *s, LabeledStmt *label) {
