@@ -21,7 +21,8 @@
 //
 // Environment: GLC_CC overrides the link driver (default: the clang-19
 // found by CMake, GLC_LINKER); GLC_RUNTIME overrides the runtime library
-// (default <dir of glc>/../lib/libglrt.a).
+// (default <dir of glc>/../lib/libglrt.a); GLC_VERIFY_IR=1 turns on
+// --verify-ir (for test runs of release builds).
 //===----------------------------------------------------------------------===//
 #include "basic/Diagnostics.h"
 #include "irgen/IRGen.h"
@@ -240,7 +241,18 @@ int main(int argc, char **argv) {
   std::vector<const char *> glcArgs;
   std::vector<std::string> programArgs;
   bool seenSource = false;
-  bool isRun = argc > 1 && StringRef(argv[1]) == "run";
+  bool isRun = false; // the first non-option word is the action
+  for (int i = 1; i < argc; ++i) {
+    if (argv[i][0] == '-') {
+      if (StringRef(argv[i]) == "-o")
+        ++i;
+      continue;
+    }
+    isRun = StringRef(argv[i]) == "run";
+    break;
+  }
+  if (const char *v = getenv("GLC_VERIFY_IR"); v && *v && StringRef(v) != "0")
+    verifyIR = true;
   for (int i = 0; i < argc; ++i) {
     if (seenSource && isRun) {
       programArgs.push_back(argv[i]);

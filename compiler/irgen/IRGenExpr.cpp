@@ -57,16 +57,32 @@ AllocaInst *IRGen::entryAlloca(llvm::Type *t, const Twine &name) {
   return tmp.CreateAlloca(t, nullptr, name);
 }
 
+bool IRGen::isLargeAggregate(Type *t) {
+  return isa_and_nonnull<glc::ArrayType>(under(t)) && sizeOf(t) > kLargeAggregate;
+}
+
+void IRGen::storeExpr(Value *dst, Expr *src, Type *dstType) {
+  if (isLargeAggregate(dstType) && isAddressable(src)) {
+    Value *from = genAddr(src);
+    b.CreateMemMove(dst, DL.getABITypeAlign(llType(dstType)), from, DL.getABITypeAlign(llType(dstType)), i64c(sizeOf(dstType)));
+    return;
+  }
+  b.CreateStore(genValue(src, dstType), dst);
+}
+
 Value *IRGen::allocVar(Object *obj, const Twine &name) {
   llvm::Type *t = llType(obj->type);
+  uint64_t size = DL.getTypeAllocSize(t);
   Value *addr;
-  if (obj->captured) {
-    uint64_t size = std::max<uint64_t>(DL.getTypeAllocSize(t), 1);
-    addr = callRT(RT::newobject, {i64c(size)});
+  if (obj->captured || size > kMaxStackVar) {
+    addr = callRT(RT::newobject, {i64c(std::max<uint64_t>(size, 1))});
     addr->setName(name + ".box");
   } else {
     addr = entryAlloca(t, name);
-    b.CreateStore(Constant::getNullValue(t), addr);
+    if (size > kLargeAggregate)
+      b.CreateMemSet(addr, ConstantInt::get(i8, 0), size, DL.getABITypeAlign(t));
+    else
+      b.CreateStore(Constant::getNullValue(t), addr);
   }
   fs->vars[obj] = addr;
   return addr;
@@ -870,7 +886,7 @@ Value *IRGen::genCompositeLit(CompositeLit *e) {
   llvm::Type *et = llType(elem);
   if (auto *at = dyn_cast<glc::ArrayType>(t)) {
     Value *tmp = entryAlloca(llType(at), "lit");
-    b.CreateStore(zeroValue(at), tmp);
+    b.CreateMemSet(tmp, ConstantInt::get(i8, 0), sizeOf(at), DL.getABITypeAlign(llType(at)));
     for (auto &[i, v] : items)
       b.CreateStore(v, b.CreateGEP(llType(at), tmp, {i64c(0), i64c(i)}));
     return b.CreateLoad(llType(at), tmp);

@@ -129,6 +129,17 @@ struct IRGen {
   bool blockOpen() { return b.GetInsertBlock() && !b.GetInsertBlock()->getTerminator(); }
   llvm::AllocaInst *entryAlloca(llvm::Type *t, const llvm::Twine &name);
   llvm::Value *allocVar(Object *obj, const llvm::Twine &name);
+  /// Arrays larger than this are copied with memmove and zeroed with
+  /// memset, never loaded as one SSA value (LLVM expands aggregate loads
+  /// and stores element by element).
+  static constexpr uint64_t kLargeAggregate = 64;
+  /// Locals larger than this live on the heap, as gc moves large
+  /// variables to the heap: goroutine stacks start small.
+  static constexpr uint64_t kMaxStackVar = 64 << 10;
+  bool isLargeAggregate(Type *t);
+  /// Store the value of `src` into `dst` (memmove for large addressable
+  /// arrays).
+  void storeExpr(llvm::Value *dst, Expr *src, Type *dstType);
   llvm::Value *toI64(llvm::Value *v, Type *t);
   llvm::Constant *constString(llvm::StringRef s);
   llvm::Value *i64c(int64_t v) { return llvm::ConstantInt::get(i64, v, true); }

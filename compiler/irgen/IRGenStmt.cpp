@@ -114,8 +114,16 @@ std::vector<Value *> IRGen::genRHS(const std::vector<Expr *> &rhs, size_t n,
       vals.push_back(b.CreateExtractValue(t, (unsigned)i));
     return vals;
   }
-  for (size_t i = 0; i < rhs.size(); ++i)
-    vals.push_back(genValue(rhs[i], i < dstTypes.size() ? dstTypes[i] : nullptr));
+  for (size_t i = 0; i < rhs.size(); ++i) {
+    Type *dt = i < dstTypes.size() ? dstTypes[i] : nullptr;
+    // `_ = x`: reading a variable has no effect; do not load it.
+    auto *id = dyn_cast<Ident>(unparenS(rhs[i]));
+    if (!dt && id && id->obj && id->obj->kind == ObjKind::Var) {
+      vals.push_back(PoisonValue::get(llType(rhs[i]->type)));
+      continue;
+    }
+    vals.push_back(genValue(rhs[i], dt));
+  }
   return vals;
 }
 
@@ -129,6 +137,13 @@ void IRGen::genDeclStmt(DeclStmt *s) {
     std::vector<Type *> dsts;
     for (Ident *n : vs->names)
       dsts.push_back(n->obj ? n->obj->type : nullptr);
+    if (vs->names.size() == 1 && vs->values.size() == 1 && vs->names[0]->obj &&
+        vs->names[0]->name != "_" && isLargeAggregate(vs->names[0]->obj->type)) {
+      hoistCalls(vs->values[0]);
+      Value *addr = allocVar(vs->names[0]->obj, vs->names[0]->name);
+      storeExpr(addr, vs->values[0], vs->names[0]->obj->type);
+      continue;
+    }
     std::vector<Value *> vals;
     if (!vs->values.empty())
       vals = genRHS(vs->values, vs->names.size(), dsts);
@@ -150,6 +165,16 @@ void IRGen::genAssign(AssignStmt *s) {
         hoistCalls(l);
   for (Expr *r : s->rhs)
     hoistCalls(r);
+  if (s->tok == TokKind::Define && s->lhs.size() == 1 && s->rhs.size() == 1 &&
+      isLargeAggregate(s->rhs[0]->type)) {
+    auto *id = dyn_cast<Ident>(s->lhs[0]);
+    if (id && id->obj && id->name != "_") {
+      bool isNew = !s->isNew.empty() ? s->isNew[0] : !fs->vars.count(id->obj);
+      Value *addr = isNew ? allocVar(id->obj, id->name) : varAddr(id->obj, id->pos);
+      storeExpr(addr, s->rhs[0], id->obj->type);
+      return;
+    }
+  }
   if (s->tok == TokKind::Define) {
     std::vector<Type *> dsts;
     for (Expr *l : s->lhs) {
@@ -168,6 +193,13 @@ void IRGen::genAssign(AssignStmt *s) {
     return;
   }
   if (s->tok == TokKind::Assign) {
+    if (s->lhs.size() == 1 && s->rhs.size() == 1 && !isBlankS(s->lhs[0]) &&
+        isLargeAggregate(s->lhs[0]->type) && isAddressable(s->rhs[0])) {
+      Value *from = genAddr(s->rhs[0]);
+      Value *to = genAddr(s->lhs[0]);
+      b.CreateMemMove(to, DL.getABITypeAlign(llType(s->lhs[0]->type)), from, DL.getABITypeAlign(llType(s->lhs[0]->type)), i64c(sizeOf(s->lhs[0]->type)));
+      return;
+    }
     if (s->lhs.size() == 1 && s->rhs.size() == 1) {
       Value *v = genValue(s->rhs[0], isBlankS(s->lhs[0]) ? nullptr : s->lhs[0]->type);
       if (!isBlankS(s->lhs[0]))
@@ -312,9 +344,8 @@ void IRGen::genRange(RangeStmt *s) {
     elemTy = llType(at->elem);
     if (valE) {
       // Range over an array ranges over a copy.
-      Value *v = genExpr(s->x);
-      data = entryAlloca(v->getType(), "range.copy");
-      b.CreateStore(v, data);
+      data = entryAlloca(llType(at), "range.copy");
+      storeExpr(data, s->x, at);
     } else if (isa<CallExpr>(unparenS(s->x))) {
       genExpr(s->x);
     }
