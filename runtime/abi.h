@@ -82,11 +82,6 @@ extern const int64_t __glc_functab_len __attribute__((weak));
 extern char __start_gl_text[] __attribute__((weak));
 extern char __stop_gl_text[] __attribute__((weak));
 
-// ---- Proposed additions to abi.def (not yet in the table; see the report).
-// Size-class rounding that Go applies to the capacity of []byte(s) and
-// []rune(s) results that escape: returns the capacity in elements for a
-// fresh slice of n elements of elemSize bytes, as go1.19 would give it.
-int64_t glrt_roundupcap(int64_t n, int64_t elemSize);
 }
 
 #endif // GLRT_ABI_H
