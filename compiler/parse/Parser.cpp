@@ -157,6 +157,7 @@ private:
   FuncTypeExpr *funcType(SMLoc p);
   Expr *arrayType(SMLoc p, Expr *len);
   Expr *chanElem();
+  Expr *arrayOrTArgs();
   StructTypeExpr *structType();
   InterfaceTypeExpr *interfaceType();
   std::vector<Field *> funcResult();
@@ -1046,9 +1047,11 @@ Expr *Parser::typeOrNil() {
   }
 }
 
-// Signature = Parameters [ Result ] . (p: position of "func" or of the name)
+// Signature = Parameters [ Result ] .
+// Like gc, the FuncTypeExpr sits at its "(" (gc reports `func(int)` used as
+// a value there); `p`, the "func" keyword or the name, is unused.
 FuncTypeExpr *Parser::funcType(SMLoc p) {
-  FuncTypeExpr *f = make<FuncTypeExpr>(p);
+  FuncTypeExpr *f = make<FuncTypeExpr>(pos());
   want(TokKind::LParen);
   f->params = paramList(TokKind::RParen);
   f->results = funcResult();
@@ -1084,6 +1087,42 @@ Expr *Parser::chanElem() {
     syntaxError("missing channel element type");
   }
   return t;
+}
+
+// After a name in a field or parameter list, "[" starts either an array or
+// slice type (`a [4]int`, `a []int`) or a generic instantiation (`T[int]`,
+// not GL but parsed as gc does so errors match). Returns an ArrayTypeExpr,
+// or an IndexExpr whose `x` the caller fills in.
+Expr *Parser::arrayOrTArgs() {
+  SMLoc p = pos();
+  want(TokKind::LBrack);
+  if (got(TokKind::RBrack)) {
+    ArrayTypeExpr *a = make<ArrayTypeExpr>(p);
+    a->elem = type_();
+    return a;
+  }
+  ++xnest_;
+  Expr *n = expr();
+  bool comma = false;
+  while (got(TokKind::Comma)) {
+    comma = true;
+    if (!typeOrNil())
+      break;
+  }
+  --xnest_;
+  want(TokKind::RBrack);
+  if (!comma) {
+    if (Expr *elem = typeOrNil()) {
+      ArrayTypeExpr *a = make<ArrayTypeExpr>(p);
+      a->len = n;
+      a->elem = elem;
+      return a;
+    }
+  }
+  IndexExpr *ix = make<IndexExpr>(p);
+  ix->lbrack = p;
+  ix->index = n;
+  return ix;
 }
 
 // StructType = "struct" "{" { FieldDecl ";" } "}" .
@@ -1122,7 +1161,18 @@ void Parser::fieldDecl(StructTypeExpr *st) {
     f->names.push_back(n);
     while (got(TokKind::Comma))
       f->names.push_back(name());
-    f->typeExpr = type_();
+    if (f->names.size() == 1 && is(TokKind::LBrack)) {
+      Expr *t = arrayOrTArgs();
+      if (auto *ix = llvm::dyn_cast<IndexExpr>(t)) { // embedded T[...]
+        ix->x = n;
+        ix->pos = n->pos;
+        f->names.clear();
+        f->embedded = true;
+      }
+      f->typeExpr = t;
+    } else {
+      f->typeExpr = type_();
+    }
     tag();
     break;
   }
@@ -1235,6 +1285,19 @@ std::vector<Field *> Parser::paramList(TokKind close) {
       Ident *n = name();
       if (is(TokKind::Period)) {
         e.type = qualifiedName(n);
+        es.push_back(e);
+        return false;
+      }
+      if (is(TokKind::LBrack)) {
+        Expr *t = arrayOrTArgs();
+        if (auto *ix = llvm::dyn_cast<IndexExpr>(t)) { // T[...] (a type)
+          ix->x = n;
+          ix->pos = n->pos;
+        } else { // name [N]E
+          e.name = n;
+          ++named;
+        }
+        e.type = t;
         es.push_back(e);
         return false;
       }

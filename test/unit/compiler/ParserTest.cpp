@@ -344,6 +344,27 @@ TEST_F(ParserTest, FuncLitAndConversions) {
     EXPECT_NE(d.find(want), std::string::npos) << "missing " << want << " in\n" << d;
 }
 
+// After a name, "[" in a field or parameter is an array/slice type.
+TEST_F(ParserTest, ArrayFieldsAndParams) {
+  Parsed p = parse("package main\ntype S struct {\n\ta [4]int\n\tb []string\n}\n"
+                   "func f(a [4]int, b []int, c [2][3]T) {}\n");
+  ASSERT_EQ(p.errors, "");
+  auto *st = llvm::cast<StructTypeExpr>(
+      llvm::cast<TypeSpec>(llvm::cast<GenDecl>(p.file->decls[0])->specs[0])->typeExpr);
+  ASSERT_EQ(st->fields.size(), 2u);
+  EXPECT_EQ(exprString(st->fields[0]->typeExpr), "[4]int");
+  EXPECT_EQ(st->fields[0]->names[0]->name, "a");
+  EXPECT_EQ(exprString(st->fields[1]->typeExpr), "[]string");
+  auto *f = llvm::cast<FuncDecl>(p.file->decls[1]);
+  ASSERT_EQ(f->sig->params.size(), 3u);
+  EXPECT_EQ(f->sig->params[0]->names[0]->name, "a");
+  EXPECT_EQ(exprString(f->sig->params[0]->typeExpr), "[4]int");
+  EXPECT_EQ(exprString(f->sig->params[2]->typeExpr), "[2][3]T");
+  // gc's recovery: `s [string` then newline is one error, not two.
+  EXPECT_EQ(errors("package main\ntype T struct {\n\ts [string\n}\n"),
+            "3:11: syntax error: unexpected newline, expecting ]\n");
+}
+
 // gc's (go1.19) texts and positions, checked against `go tool compile`.
 TEST_F(ParserTest, SyntaxErrors) {
   struct Case {
