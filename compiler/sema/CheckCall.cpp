@@ -124,9 +124,7 @@ bool Checker::arguments(CallExpr *c, FuncType *sig, const std::string &fname) {
   if (tuple) {
     for (size_t i = 0; i < nargs; ++i) {
       Type *t = argTypes[i];
-      bool ok = t == params[i] ||
-                (t->underlying() == params[i]->underlying() &&
-                 (!t->isNamed() || !params[i]->isNamed()));
+      bool ok = assignableType(t, params[i]);
       if (!ok) {
         error(exprStart(c->args[0]), "cannot use " + shortExprString(c->args[0]) + " (value of type " +
                                          typeString(t) + ") as type " + typeString(params[i]) +

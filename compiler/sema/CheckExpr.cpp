@@ -369,13 +369,25 @@ bool Checker::assignableTo(Expr *e, Type *t) {
     Type *r;
     return implicitType(e, t, r) == Conv::Ok;
   }
-  if (vu == tu && (!v->isNamed() || !t->isNamed()))
+  (void)vu;
+  (void)tu;
+  return assignableType(v, t);
+}
+
+/// Named (defined) types in Go's sense: declared types and the predeclared
+/// basic types.
+static bool isDefined(Type *t) { return t->isNamed() || (t->isBasic() && !t->isUntyped()); }
+
+bool Checker::assignableType(Type *v, Type *t) {
+  if (!v || !t || v == t)
     return true;
-  if (auto *vc = llvm::dyn_cast<ChanType>(vu)) {
+  Type *vu = v->underlying(), *tu = t->underlying();
+  if (vu == tu && (!isDefined(v) || !isDefined(t)))
+    return true;
+  if (auto *vc = llvm::dyn_cast<ChanType>(vu))
     if (auto *tcn = llvm::dyn_cast<ChanType>(tu))
-      if (vc->dir == ChanDir::Both && vc->elem == tcn->elem && (!v->isNamed() || !t->isNamed()))
+      if (vc->dir == ChanDir::Both && vc->elem == tcn->elem && (!isDefined(v) || !isDefined(t)))
         return true;
-  }
   return false;
 }
 

@@ -325,16 +325,23 @@ void Checker::initVars(std::vector<Object *> &lhs, std::vector<Expr *> &rhs, llv
     assignError(rhs, lhs.size(), nvals);
   };
 
-  if (lhs.size() == rhs.size()) {
+  if (lhs.size() == rhs.size() && rhs.size() > 1) {
+    bool allOk = true;
     for (size_t i = 0; i < lhs.size(); ++i) {
       expr(rhs[i], lhs[i] ? lhs[i]->type : nullptr);
       if (rhs[i]->mode == ExprMode::Invalid) {
-        if (lhs[i])
-          lhs[i]->used = true;
+        allOk = false;
         continue;
       }
-      initOne(lhs[i], rhs[i]);
+      Object *o = lhs[i];
+      bool wasUsed = o && o->used;
+      initOne(o, rhs[i]);
+      if (o && o->used && !wasUsed)
+        allOk = false; // initOne marks failures as used
     }
+    // Avoid follow-on "declared but not used" errors, like gc.
+    if (!allOk)
+      invalidate();
     return;
   }
   if (rhs.size() == 1) {
@@ -357,8 +364,7 @@ void Checker::initVars(std::vector<Object *> &lhs, std::vector<Expr *> &rhs, llv
           continue;
         if (!o->type) {
           o->type = t;
-        } else if (o->type != t && !(o->type->underlying() == t->underlying() &&
-                                     (!o->type->isNamed() || !t->isNamed()))) {
+        } else if (!assignableType(t, o->type)) {
           error(exprStart(r), "cannot use " + shortExprString(r) + " (value of type " + typeStr(t) +
                                   ") as type " + typeStr(o->type) + " in " + context);
           o->used = true;
@@ -378,6 +384,14 @@ void Checker::initVars(std::vector<Object *> &lhs, std::vector<Expr *> &rhs, llv
                                   typeStr(ok->type) + " in " + context);
         }
       }
+      return;
+    }
+    if (lhs.size() == 1) {
+      if (!singleValue(r)) {
+        invalidate();
+        return;
+      }
+      initOne(lhs[0], r);
       return;
     }
     rtypes.push_back(r->type);
@@ -473,6 +487,18 @@ void Checker::assignStmt(AssignStmt *s) {
     return;
   }
   size_t nl = s->lhs.size(), nr = s->rhs.size();
+  if (nl == 1 && nr == 1) {
+    Expr *r = s->rhs[0];
+    multiExpr(r);
+    if (r->mode != ExprMode::Invalid && r->type && r->type->kind == TypeKind::Tuple) {
+      if (!isBlank(s->lhs[0]))
+        lhsVar(s->lhs[0]);
+      assignError(s->rhs, 1, llvm::cast<TupleType>(r->type)->elems.size());
+      return;
+    }
+    assignVar(s->lhs[0], r, true);
+    return;
+  }
   if (nl == nr) {
     for (size_t i = 0; i < nl; ++i)
       assignVar(s->lhs[i], s->rhs[i], false);
@@ -511,7 +537,7 @@ void Checker::assignStmt(AssignStmt *s) {
       Type *v = ts[i];
       if (i == 1 && r->mode == ExprMode::CommaOk && t->isBoolean())
         continue;
-      if (t != v && !(t->underlying() == v->underlying() && (!t->isNamed() || !v->isNamed())))
+      if (!assignableType(v, t))
         error(exprStart(r), "cannot use " + shortExprString(r) + " (value of type " + typeStr(v) +
                                 ") as type " + typeStr(t) + " in assignment");
     }
@@ -670,10 +696,10 @@ void Checker::branchStmt(BranchStmt *s) {
         return;
       }
       auto it = fn->labels.find(name);
-      if (it != fn->labels.end() && it->second->pos.getPointer() < s->pos.getPointer() &&
-          it->second->stmt && it->second->stmt->pos.getPointer() <= s->pos.getPointer() &&
-          false) {
-        // (enclosing non-loop labelled statements are not tracked)
+      if (it != fn->labels.end()) {
+        fn->labelUsed[it->second] = true;
+        error(s->label->pos, "invalid break label " + name);
+        return;
       }
       error(s->label->pos, "break label not defined: " + name);
       return;
@@ -693,7 +719,10 @@ void Checker::branchStmt(BranchStmt *s) {
         s->target = t;
         return;
       }
-      if (invalid)
+      auto it = fn->labels.find(name);
+      if (it != fn->labels.end())
+        fn->labelUsed[it->second] = true;
+      if (invalid || it != fn->labels.end())
         error(s->label->pos, "invalid continue label " + name);
       else
         error(s->label->pos, "continue label not defined: " + name);
@@ -839,8 +868,7 @@ void Checker::rangeStmt(RangeStmt *s, LabeledStmt *label) {
       Type *t = lhsVar(vars[i]);
       if (!t || !ok || !types[i])
         continue;
-      if (t != types[i] && !(t->underlying() == types[i]->underlying() &&
-                             (!t->isNamed() || !types[i]->isNamed())))
+      if (!assignableType(types[i], t))
         error(exprStart(vars[i]), "cannot use " + shortExprString(vars[i]) + " (value of type " +
                                       typeStr(types[i]) + ") as type " + typeStr(t) +
                                       " in assignment");

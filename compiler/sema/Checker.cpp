@@ -23,6 +23,8 @@
 #include "sema/CheckerImpl.h"
 #include "sema/ExprString.h"
 
+#include <algorithm>
+
 using namespace glc;
 
 bool glc::checkFile(File *file, TypeContext &types, DiagEngine &diags) {
@@ -138,10 +140,9 @@ bool Checker::run() {
     ctx.info = &fd->info;
     ctx.topLevel = true;
     ctx.name = fd->info.name;
-    FuncType *sig = fd->name->obj ? llvm::dyn_cast_or_null<FuncType>(fd->name->obj->type)
-                                  : nullptr;
-    if (!sig)
-      sig = funcType(fd->sig);
+    FuncType *sig = fd->name->obj && decls.count(fd->name->obj)
+                        ? llvm::dyn_cast_or_null<FuncType>(fd->name->obj->type)
+                        : funcType(fd->sig);
     if (!sig)
       continue;
     DeclInfo *saved = curDecl;
@@ -278,14 +279,16 @@ void Checker::objDecl(Object *obj) {
   if (d.state == DeclInfo::Done)
     return;
   if (d.state == DeclInfo::InProgress) {
-    if (obj->kind == ObjKind::Const && !obj->type) {
-      error(obj->pos, "initialization cycle or invalid recursive constant " + obj->name);
-    }
+    if (obj->kind == ObjKind::Const && !obj->type)
+      reportCycle(obj, "initialization loop for ");
+    else if (obj->kind == ObjKind::TypeName && d.tspec && d.tspec->alias && !obj->type)
+      reportCycle(obj, "invalid recursive type ");
     // Vars: the initialisation loop is reported by computeInitOrder.
     // Types: a reference to a type being declared is fine (type T []T).
     return;
   }
   d.state = DeclInfo::InProgress;
+  declStack.push_back(obj);
 
   // Package-level context.
   Scope *savedScope = scope;
@@ -321,7 +324,24 @@ void Checker::objDecl(Object *obj) {
   iota = savedIota;
   curDecl = savedDecl;
   targets = std::move(savedTargets);
+  declStack.pop_back();
   decls[obj].state = DeclInfo::Done;
+}
+
+// gc's report of a declaration cycle through `start` (on the decl stack):
+//   x.gl:3:7: initialization loop for A
+//   	x.gl:3:7: A refers to
+//   	x.gl:4:7: B refers to
+//   	x.gl:3:7: A
+void Checker::reportCycle(Object *start, const char *what) {
+  auto it = std::find(declStack.begin(), declStack.end(), start);
+  if (it == declStack.end())
+    return;
+  std::string msg = what + start->name;
+  for (auto i = it; i != declStack.end(); ++i)
+    msg += "\n\t" + posString((*i)->pos) + ": " + (*i)->name + " refers to";
+  msg += "\n\t" + posString(start->pos) + ": " + start->name;
+  error(start->pos, msg);
 }
 
 void Checker::constDecl(Object *obj, ValueSpec *spec, int index) {
@@ -373,8 +393,12 @@ void Checker::varArity(ValueSpec *spec) {
   size_t l = spec->names.size(), r = spec->values.size();
   if (l < r)
     error(spec->values[l]->pos, "extra init expr " + shortExprString(spec->values[l]));
-  else if (l > r && r > 1)
+  else if (l > r && r > 1) {
     error(spec->names[r]->pos, "missing init expr for " + spec->names[r]->name);
+    for (size_t i = r; i < l; ++i)
+      if (spec->names[i]->obj)
+        spec->names[i]->obj->used = true;
+  }
 }
 
 void Checker::varDecl(Object *obj, DeclInfo &d) {
@@ -445,17 +469,16 @@ void Checker::typeDecl(Object *obj, TypeSpec *spec) {
   }
   Type *u = t->underlying();
   if (u->isNamed()) {
-    error(obj->pos, "invalid recursive type " + obj->name);
+    // The chain of declarations ends at a type still being declared.
+    reportCycle(llvm::cast<NamedType>(u)->obj, "invalid recursive type ");
     u = tc.basic(TypeKind::Int);
   }
   named->under = u;
 }
 
-void Checker::funcDecl(Object *obj, FuncDecl *fd) {
-  obj->type = funcType(fd->sig);
-  if (!obj->type)
-    obj->type = tc.funcOf({}, {}, false);
-}
+// An invalid signature leaves obj->type null: calls are then silently
+// invalid and the body is not checked (its errors would be follow-ons).
+void Checker::funcDecl(Object *obj, FuncDecl *fd) { obj->type = funcType(fd->sig); }
 
 void Checker::declareParams(FuncCtx &ctx, FuncTypeExpr *sigExpr, FuncType *sig) {
   size_t pi = 0;

@@ -103,6 +103,8 @@ public:
   int64_t iota = -1;             // value of iota while checking a const spec; -1 outside
   std::vector<BranchTarget> targets;
   std::vector<std::pair<FuncDecl *, DeclInfo *>> bodies;
+  std::vector<Object *> declStack; // package objects being checked (objDecl)
+  void reportCycle(Object *start, const char *what);
 
   void error(llvm::SMLoc loc, const llvm::Twine &msg) { diags.error(loc, msg); }
   void unsupported(llvm::SMLoc loc, const llvm::Twine &what) {
@@ -166,6 +168,8 @@ public:
   Type *defaultOf(Type *t);
   bool assignment(Expr *e, Type *t, const std::string &context);
   bool assignableTo(Expr *e, Type *t);
+  /// Go's assignability for a typed value of type v to t.
+  static bool assignableType(Type *v, Type *t);
   bool identical(Type *a, Type *b) { return a == b; }
   bool comparable(Type *t);
   bool hasNil(Type *t);
