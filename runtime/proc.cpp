@@ -79,7 +79,8 @@ m m0;
 g g0_0;
 
 static mutex allglock;
-static g *allgs GUARDED_BY(allglock) = nullptr;
+static g *allgs GUARDED_BY(allglock) = nullptr;     // creation order, like Go's allgs
+static g *allgsTail GUARDED_BY(allglock) = nullptr;
 static std::atomic<bool> mainStarted{false};
 static bool schedinited = false;
 
@@ -570,7 +571,7 @@ top:
 }
 
 // Runs gp on the current M. Never returns.
-[[noreturn]] static void execute(g *gp, bool inheritTime) {
+GLRT_SWITCH_NORETURN static void execute(g *gp, bool inheritTime) {
   m *mp = getg()->mp;
   mp->curg = gp;
   gp->mp = mp;
@@ -578,10 +579,11 @@ top:
   if (!inheritTime)
     mp->pp->schedtick++;
   glrt_gogo(&gp->sched);
+  __builtin_unreachable();
 }
 
 // One round of scheduler: find a runnable G and run it. Never returns.
-[[noreturn]] static void scheduleImpl() {
+GLRT_SWITCH_NORETURN static void scheduleImpl() {
   m *mp = getg()->mp;
   if (mp->curg != nullptr || getg() != mp->g0)
     throwfatal("runtime: schedule: in user G", "schedule: holding locks");
@@ -590,9 +592,13 @@ top:
   if (mp->spinning)
     resetspinning();
   execute(gp, inheritTime);
+  __builtin_unreachable();
 }
 
-static void schedule() { scheduleImpl(); }
+static void schedule() {
+  scheduleImpl();
+  __builtin_unreachable();
+}
 
 // Detaches the current G from its M.
 static void dropg() {
@@ -606,8 +612,12 @@ static void dropg() {
 
 static void allgadd(g *gp) {
   lock(&allglock);
-  gp->alllink = allgs;
-  allgs = gp;
+  gp->alllink = nullptr;
+  if (allgsTail)
+    allgsTail->alllink = gp;
+  else
+    allgs = gp;
+  allgsTail = gp;
   unlock(&allglock);
 }
 
@@ -984,6 +994,8 @@ static int32_t godebug(const char *name) {
 
 void releasem0ForTest() {
   mainStarted.store(true, std::memory_order_relaxed);
+  if (getg() != &g0_0 || m0.pp == nullptr)
+    return; // already released (several test files call it)
   lock(&sched.lock);
   p *pp = releasep();
   pidleput(pp);

@@ -27,7 +27,19 @@ int64_t glrt_NumCPU(void);
 int64_t glrt_NumGoroutine(void);
 
 // ---- assembly (arch/amd64/asm_amd64.S) ----
-[[noreturn]] void glrt_gogo(glrt::gobuf *buf);
+// Under ASan, functions that switch stacks are not declared noreturn: ASan
+// calls __asan_handle_no_return before every noreturn call, which unpoisons
+// everything between the (goroutine) sp and the thread's stack top -- tens
+// of MB per switch. Callers add __builtin_unreachable() instead.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define GLRT_SWITCH_NORETURN
+#endif
+#endif
+#ifndef GLRT_SWITCH_NORETURN
+#define GLRT_SWITCH_NORETURN [[noreturn]]
+#endif
+GLRT_SWITCH_NORETURN void glrt_gogo(glrt::gobuf *buf);
 void glrt_mcall(void (*fn)(glrt::g *));
 void glrt_systemstack(void (*fn)(void *), void *arg);
 void glrt_gostart(void);

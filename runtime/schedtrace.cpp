@@ -104,9 +104,11 @@ void schedtrace(bool detailed) {
 }
 
 static void *schedtraceThread(void *) {
+  // Like sysmon: the first line at start-up ("SCHED 0ms"), then one per
+  // period.
   for (;;) {
-    usleep(uint32_t(tracePeriodMs) * 1000);
     schedtrace(traceDetailed);
+    usleep(uint32_t(tracePeriodMs) * 1000);
   }
   return nullptr;
 }
