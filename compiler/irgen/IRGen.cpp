@@ -226,6 +226,12 @@ void IRGen::genGlcMain() {
   for (ValueSpec *spec : file->initOrder) {
     if (!spec || !done.insert(spec).second || spec->values.empty())
       continue;
+    if (spec->names.size() == 1 && spec->values.size() == 1 && spec->names[0]->obj &&
+        globals.count(spec->names[0]->obj) && isLargeAggregate(spec->names[0]->obj->type)) {
+      hoistCalls(spec->values[0]);
+      storeExpr(globals[spec->names[0]->obj], spec->values[0], spec->names[0]->obj->type);
+      continue;
+    }
     std::vector<Type *> dsts;
     for (Ident *n : spec->names)
       dsts.push_back(n->obj ? n->obj->type : nullptr);

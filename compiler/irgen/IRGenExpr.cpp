@@ -62,6 +62,11 @@ bool IRGen::isLargeAggregate(Type *t) {
 }
 
 void IRGen::storeExpr(Value *dst, Expr *src, Type *dstType) {
+  if (auto *lit = dyn_cast<CompositeLit>(unparenExpr(src));
+      lit && isLargeAggregate(dstType) && isa<glc::ArrayType>(under(lit->type))) {
+    genCompositeLitInto(lit, dst);
+    return;
+  }
   if (isLargeAggregate(dstType) && isAddressable(src)) {
     Value *from = genAddr(src);
     b.CreateMemMove(dst, DL.getABITypeAlign(llType(dstType)), from, DL.getABITypeAlign(llType(dstType)), i64c(sizeOf(dstType)));
@@ -116,6 +121,8 @@ static Expr *unparen(Expr *e) {
     e = p->x;
   return e;
 }
+
+Expr *IRGen::unparenExpr(Expr *e) { return unparen(e); }
 
 static bool isNilExpr(Expr *e) {
   e = unparen(e);
@@ -858,7 +865,11 @@ Value *IRGen::genFuncLit(FuncLit *e) {
   return rec;
 }
 
-Value *IRGen::genCompositeLit(CompositeLit *e) {
+Value *IRGen::genCompositeLit(CompositeLit *e) { return genCompositeLitInto(e, nullptr); }
+
+// With `into`, an array literal is built in place there (all elements are
+// evaluated before the destination is written) and nothing is returned.
+Value *IRGen::genCompositeLitInto(CompositeLit *e, Value *into) {
   Type *t = under(e->type);
   Type *elem = nullptr;
   if (auto *st = dyn_cast<SliceType>(t))
@@ -885,11 +896,11 @@ Value *IRGen::genCompositeLit(CompositeLit *e) {
   }
   llvm::Type *et = llType(elem);
   if (auto *at = dyn_cast<glc::ArrayType>(t)) {
-    Value *tmp = entryAlloca(llType(at), "lit");
+    Value *tmp = into ? into : entryAlloca(llType(at), "lit");
     b.CreateMemSet(tmp, ConstantInt::get(i8, 0), sizeOf(at), DL.getABITypeAlign(llType(at)));
     for (auto &[i, v] : items)
       b.CreateStore(v, b.CreateGEP(llType(at), tmp, {i64c(0), i64c(i)}));
-    return b.CreateLoad(llType(at), tmp);
+    return into ? nullptr : b.CreateLoad(llType(at), tmp);
   }
   Value *p = callRT(RT::newobject, {i64c(DL.getTypeAllocSize(et) * n)});
   for (auto &[i, v] : items)

@@ -175,6 +175,8 @@ struct IRGen {
   llvm::Value *genCopy(CallExpr *e);
   llvm::Value *genFuncLit(FuncLit *e);
   llvm::Value *genCompositeLit(CompositeLit *e);
+  llvm::Value *genCompositeLitInto(CompositeLit *e, llvm::Value *into);
+  static Expr *unparenExpr(Expr *e);
   llvm::Value *floatToInt(llvm::Value *v, Type *from, Type *to);
   /// Go's bounds check: panics with (x, y, code) unless 0 <= x < y (or
   /// x <= y when `inclusive`). x has Go type xt.
