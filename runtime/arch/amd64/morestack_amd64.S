@@ -68,12 +68,15 @@ __morestack:
 	movq SEG_HI(%rsi), %r10
 	subq %r11, %r10
 	andq $-16, %r10
+	testq %r11, %r11
+	jz 1f                                 /* no stack arguments (common) */
 	leaq 24(%rbp), %rsi
 	movq %r10, %rdi
 	movq %r11, %rcx
 	shrq $3, %rcx
 	cld
 	rep movsq
+1:
 	movq -8(%rbp), %rax
 	movq -16(%rbp), %rdi
 	movq -24(%rbp), %rsi
