@@ -8,6 +8,7 @@
 // "at the current character" use chPos_, errors "at the token" use its start.
 //===----------------------------------------------------------------------===//
 #include "lex/Lexer.h"
+#include "lex/Unicode.h"
 
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/Format.h"
@@ -208,8 +209,11 @@ redo:
     return finish(op);
   };
 
-  if (isLetter(ch_) || (ch_ >= 0x80 && ch_ != 0xFEFF && ch_ != 0xFFFD)) {
-    while (isLetter(ch_) || isDecimal(ch_) || (ch_ >= 0x80 && ch_ != 0xFEFF && ch_ != 0xFFFD))
+  // Identifiers. As in gc, any non-ASCII rune is taken into an identifier,
+  // with an error unless it is a letter (or, after the first, a digit).
+  if (isLetter(ch_) || (ch_ >= 0x80 && identRune(true))) {
+    nextch();
+    while (isLetter(ch_) || isDecimal(ch_) || (ch_ >= 0x80 && identRune(false)))
       nextch();
     llvm::StringRef s(start, chPos_ - start);
     TokKind k = keyword(s);
@@ -447,6 +451,23 @@ redo:
     nextch();
     goto redo;
   }
+}
+
+// For a non-ASCII ch_: whether it continues an identifier (reporting gc's
+// error if it is not a letter/digit). Invalid UTF-8 and BOMs (already
+// reported) end the identifier instead.
+bool Lexer::identRune(bool first) {
+  if (ch_ == 0xFEFF || (ch_ == 0xFFFD && nextPos_ - chPos_ == 1))
+    return false;
+  if (isUnicodeLetter((uint32_t)ch_))
+    return true;
+  if (isUnicodeDigit((uint32_t)ch_)) {
+    if (first)
+      error(chPos_, "identifier cannot begin with digit " + fmtU((uint32_t)ch_));
+    return true;
+  }
+  error(chPos_, "invalid character " + fmtU((uint32_t)ch_) + " in identifier");
+  return true;
 }
 
 bool Lexer::skipComment() {

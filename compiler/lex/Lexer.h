@@ -52,6 +52,7 @@ private:
   void number(const char *start, bool seenPoint);
   unsigned digits(int base, const char **invalid);
   bool skipComment(); // after "/*"
+  bool identRune(bool first);
 
   DiagEngine &diags_;
   const char *begin_, *end_;

@@ -48,6 +48,7 @@ public:
   }
 
   File *file();
+  unsigned syntaxErrors() const { return syntaxErrors_; }
 
 private:
   // --- tokens ---------------------------------------------------------------
@@ -195,6 +196,7 @@ private:
   unsigned lastSyntaxErrorLine_ = 0;
   int depth_ = 0;
   bool tooDeep_ = false;
+  unsigned syntaxErrors_ = 0; // "syntax error: ..." reports (incl. dropped ones)
   // `v := x.(type)` in a switch header: the TypeAssertExpr -> v.
   llvm::DenseMap<Expr *, Ident *> typeSwitchBinding_;
 };
@@ -224,6 +226,7 @@ std::string Parser::curTokString() const {
 
 void Parser::errorAt(SMLoc p, const std::string &msg) {
   if (llvm::StringRef(msg).starts_with("syntax error")) {
+    ++syntaxErrors_;
     // gc keeps only the first syntax error of a line.
     unsigned line = sm_.getLineAndColumn(p).first;
     if (line == lastSyntaxErrorLine_)
@@ -1905,9 +1908,11 @@ std::vector<Stmt *> Parser::stmtList() {
 } // namespace
 
 File *glc::parseFile(llvm::SourceMgr &sm, unsigned bufferID, ASTContext &ctx,
-                     DiagEngine &diags) {
+                     DiagEngine &diags, unsigned *numSyntaxErrors) {
   Parser p(sm, bufferID, ctx, diags);
   File *f = p.file();
+  if (numSyntaxErrors)
+    *numSyntaxErrors = p.syntaxErrors();
   f->filename = sm.getMemoryBuffer(bufferID)->getBufferIdentifier().str();
   return f;
 }

@@ -24,7 +24,13 @@
 
 namespace glc {
 
-File *parseFile(llvm::SourceMgr &sm, unsigned bufferID, ASTContext &ctx, DiagEngine &diags);
+/// If `numSyntaxErrors` is given, it receives the number of "syntax error"
+/// diagnostics reported. gc stops after parsing only if there were syntax
+/// errors; after other parse-phase errors (lexical errors, "method has no
+/// receiver", "expression in go must be function call", ...) it still
+/// type-checks and reports type errors too.
+File *parseFile(llvm::SourceMgr &sm, unsigned bufferID, ASTContext &ctx, DiagEngine &diags,
+                unsigned *numSyntaxErrors = nullptr);
 
 } // namespace glc
 

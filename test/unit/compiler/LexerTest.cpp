@@ -97,6 +97,9 @@ TEST_F(LexerTest, KeywordsAndIdents) {
   EXPECT_EQ(k, want);
   Lexed l = lex("héllo");
   EXPECT_EQ(l.toks[0].text, "héllo");
+  l = lex("x\xc2\xb7y"); // one (erroneous) identifier, as in gc
+  EXPECT_EQ(l.toks[0].kind, K::Ident);
+  EXPECT_EQ(l.toks[0].text, "x\xc2\xb7y");
 }
 
 TEST_F(LexerTest, SemicolonInsertion) {
@@ -247,6 +250,11 @@ TEST_F(LexerTest, Errors) {
       {"s := '\\400'", "1:11: octal escape value 256 > 255\n"},
       {"s := \"\\uD800\"", "1:13: escape is invalid Unicode code point U+D800\n"},
       {"/* abc", "1:1: comment not terminated\n"},
+      // Non-ASCII runes join identifiers, with an error unless letters/digits.
+      {"x\xc2\xb7y", "1:2: invalid character U+00B7 '\xc2\xb7' in identifier\n"},
+      {"\xe2\x82\xac", "1:1: invalid character U+20AC '\xe2\x82\xac' in identifier\n"},
+      {"\xd9\xa3x", "1:1: identifier cannot begin with digit U+0663 '\xd9\xa3'\n"},
+      {"x\xd9\xa3 \xcf\x80", ""},
   };
   for (const Case &c : cases)
     EXPECT_EQ(lex(c.src).errors, c.want) << c.src;

@@ -447,6 +447,26 @@ TEST_F(ParserTest, SyntaxErrors) {
     EXPECT_EQ(errors(c.src), c.want) << c.src;
 }
 
+TEST_F(ParserTest, CountsSyntaxErrorsSeparately) {
+  auto count = [&](llvm::StringRef src, unsigned &total) {
+    unsigned id = sm.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(src, "c.gl"),
+                                        llvm::SMLoc());
+    std::string out;
+    llvm::raw_string_ostream os(out);
+    DiagEngine diags(sm, os);
+    unsigned n = 99;
+    parseFile(sm, id, ctx, diags, &n);
+    total = diags.errorCount();
+    return n;
+  };
+  unsigned total = 0;
+  EXPECT_EQ(count("package main\nfunc main() {\n\tgo f\n\tx := 08\n}\n", total), 0u);
+  EXPECT_EQ(total, 2u);
+  EXPECT_EQ(count("package main\nx := 1\ny := 2\n", total), 2u);
+  EXPECT_EQ(count("package main\nfunc main() {}\n", total), 0u);
+  EXPECT_EQ(total, 0u);
+}
+
 TEST_F(ParserTest, RecoveryReportsSeveralErrors) {
   std::string e = errors("package main\n"
                          "func main() {\n"
