@@ -341,3 +341,29 @@ TEST(SchedDeathTest, ThreadExhaustion) {
 // switches as fibers, so the runtime's ASan tests run without it; all
 // other ASan checks stay on.
 extern "C" const char *__asan_default_options() { return "detect_stack_use_after_return=0"; }
+
+// GOMAXPROCS from the environment, as go1.19 reads it: a positive decimal
+// number is used as is (no upper clamp); anything else (0, negative, junk,
+// spaces) is ignored and the CPU count is used. Each case runs in a fresh
+// child process, before the scheduler is initialised.
+TEST(SchedDeathTest, GOMAXPROCSFromEnvironment) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  ASSERT_EQ(sched_getaffinity(0, sizeof set, &set), 0);
+  const int n = CPU_COUNT(&set);
+  struct {
+    const char *env;
+    int want;
+  } cases[] = {{"1", 1}, {"7", 7}, {"300", 300}, {"0", n}, {"-1", n}, {"abc", n}, {"3x", n}, {" 4", n}, {"", n}};
+  for (auto &c : cases) {
+    EXPECT_EXIT(
+        {
+          setenv("GOMAXPROCS", c.env, 1);
+          glrt_schedinit(0, nullptr);
+          _exit(glrt_GOMAXPROCS(0) == c.want && gomaxprocs.load() == c.want ? 0 : 1);
+        },
+        ::testing::ExitedWithCode(0), "")
+        << "GOMAXPROCS=\"" << c.env << "\"";
+  }
+}

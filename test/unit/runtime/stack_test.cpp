@@ -417,3 +417,32 @@ TEST(StackDeathTest, OverflowIsFatal) {
       ::testing::ExitedWithCode(2),
       "runtime: goroutine stack exceeds 1000000000-byte limit\nfatal error: stack overflow");
 }
+
+// Memory per parked goroutine: its g plus the 2 KiB first segment must
+// stay at or below Go's 2.75 KiB.
+TEST(StackTest, ParkedGoroutineFootprint) {
+  EXPECT_EQ(firstSegmentSize, minSegmentSize);
+  EXPECT_LE(sizeof(g) + firstSegmentSize, 2816u) << "sizeof(g) = " << sizeof(g);
+}
+
+// LLVM's dynamic alloca slow path: memory that outlives the call and is
+// freed when the G exits.
+TEST(StackTest, AllocateStackSpaceLivesUntilGoexit) {
+  g *seen = nullptr;
+  bool ok = true;
+  std::function<void()> body = [&] {
+    for (int i = 0; i < 10; i++) {
+      char *p = static_cast<char *>(__morestack_allocate_stack_space(100000));
+      ok &= p != nullptr && (uintptr_t(p) & 15) == 0;
+      p[0] = p[99999] = char(i);
+    }
+    seen = getg();
+    ok &= seen->allocas != nullptr;
+  };
+  runOnSmallGoroutine(body);
+  EXPECT_TRUE(ok);
+  for (int i = 0; i < 1000 && readgstatus(seen) != _Gdead; i++)
+    ::usleep(1000);
+  ASSERT_EQ(readgstatus(seen), uint32_t(_Gdead));
+  EXPECT_EQ(seen->allocas, nullptr);
+}
