@@ -3,8 +3,10 @@
 // Design (see stack.h for the layout and the calling rule):
 //   - Segments <= 32 KiB come from power-of-two size classes (2, 4, ... 32
 //     KiB) carved out of 256 KiB mmap chunks, kept on per-class free lists
-//     under stackpoolLock. Bigger segments are mmap'ed and munmap'ed
-//     directly. (Go's per-P stackcache is a later optimisation.)
+//     under stackpoolLock. Bigger segments up to 8 MiB are powers of two,
+//     mapped whole, and kept on free lists when freed (64 MiB in all, then
+//     munmap). Larger ones are mapped and unmapped exactly. (Go's per-P
+//     stackcache is a later optimisation.)
 //   - __morestack's assembly fast path (morestack_amd64.S) switches to the
 //     cached next segment if it is big enough. Otherwise it calls
 //     glrt_morestack_grow on g0, which replaces a too-small cache with a new
@@ -41,6 +43,23 @@ struct freeblock {
 
 mutex stackpoolLock;
 freeblock *stackpool[nclasses] GUARDED_BY(stackpoolLock);
+
+// Large segments (64 KiB .. maxSegmentSize, powers of two) are whole
+// mappings. Freed ones are kept (up to largeCacheMax bytes in all) so a
+// program whose goroutines repeatedly grow deep stacks does not pay
+// mmap + page faults + munmap every time (Go keeps stack spans too).
+constexpr int nlarge = 8; // 64K 128K ... 8M
+constexpr uintptr_t largeCacheMax = uintptr_t(64) << 20;
+freeblock *largepool[nlarge] GUARDED_BY(stackpoolLock);
+uintptr_t largeCached GUARDED_BY(stackpoolLock) = 0;
+
+int largeclass(uintptr_t size) {
+  uintptr_t s = minSegmentSize << nclasses; // 64 KiB
+  for (int c = 0; c < nlarge; c++, s <<= 1)
+    if (size == s)
+      return c;
+  return -1;
+}
 
 int sizeclass(uintptr_t size) {
   uintptr_t s = minSegmentSize;
@@ -81,7 +100,26 @@ stkseg *stackalloc(uintptr_t size) {
     base = b;
   } else {
     total = (size + 4095) & ~uintptr_t(4095);
-    base = sysmap(total);
+    // Powers of two up to maxSegmentSize, so freed segments are reusable.
+    if (total <= maxSegmentSize) {
+      uintptr_t p2 = minSegmentSize << nclasses;
+      while (p2 < total)
+        p2 <<= 1;
+      total = p2;
+    }
+    base = nullptr;
+    int lc = largeclass(total);
+    if (lc >= 0) {
+      lock(&stackpoolLock);
+      if (freeblock *b = largepool[lc]) {
+        largepool[lc] = b->next;
+        largeCached -= total;
+        base = b;
+      }
+      unlock(&stackpoolLock);
+    }
+    if (base == nullptr)
+      base = sysmap(total);
   }
   uintptr_t top = uintptr_t(base) + total;
   stkseg *s = reinterpret_cast<stkseg *>(top - sizeof(stkseg));
@@ -103,6 +141,19 @@ void stackfree(stkseg *s) {
     stackpool[c] = b;
     unlock(&stackpoolLock);
   } else {
+    int lc = largeclass(s->size);
+    if (lc >= 0) {
+      lock(&stackpoolLock);
+      if (largeCached + s->size <= largeCacheMax) {
+        freeblock *b = static_cast<freeblock *>(base);
+        b->next = largepool[lc];
+        largepool[lc] = b;
+        largeCached += s->size;
+        unlock(&stackpoolLock);
+        return;
+      }
+      unlock(&stackpoolLock);
+    }
     stackStats.mmapbytes.fetch_sub(int64_t(s->size), std::memory_order_relaxed);
     munmap(base, s->size);
   }
