@@ -601,6 +601,10 @@ void Checker::ident(Ident *id) {
       unsupported(id->pos, "interface types");
       return;
     }
+    if (o->type->kind == TypeKind::Complex64 || o->type->kind == TypeKind::Complex128) {
+      unsupported(id->pos, "complex numbers");
+      return;
+    }
     id->mode = ExprMode::TypeExpr;
     id->type = o->type;
     return;
@@ -666,7 +670,7 @@ void Checker::basicLit(BasicLit *lit) {
       error(lit->pos, "malformed constant: " + lit->text);
       return;
     }
-    if (v.getActiveBits() >= ConstValue::kIntBits) {
+    if (v.getActiveBits() > ConstValue::kPrecBits) {
       error(lit->pos, "constant overflow");
       return;
     }
@@ -1112,6 +1116,7 @@ static const char *opName(TokKind op) {
   switch (op) {
   case TokKind::Add: return "addition";
   case TokKind::Sub: return "subtraction";
+  case TokKind::Xor: return "bitwise XOR";
   case TokKind::Mul: return "multiplication";
   case TokKind::Shl: return "shift";
   default: return "operation";

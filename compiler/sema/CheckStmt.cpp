@@ -524,7 +524,7 @@ void Checker::assignStmt(AssignStmt *s) {
     if (ts.size() != nl) {
       for (Expr *l : s->lhs)
         if (!isBlank(l))
-          lhsVar(l);
+          expr(l); // counts as a use, like gc (no follow-on errors)
       assignError(s->rhs, nl, ts.size());
       return;
     }
@@ -545,7 +545,7 @@ void Checker::assignStmt(AssignStmt *s) {
   }
   for (Expr *l : s->lhs)
     if (!isBlank(l))
-      lhsVar(l);
+      expr(l);
   for (Expr *r : s->rhs)
     expr(r);
   assignError(s->rhs, nl, nr);

@@ -1,8 +1,9 @@
 //===- ConstFold.cpp - constant arithmetic ---------------------------------===//
 //
 // Integer constants are computed at twice the storage width and then checked
-// to fit (magnitude below 2^511, so the 512-bit signed storage of ConstValue
-// is always exact); the caller reports "constant ... overflow" otherwise.
+// to fit gc's precision (magnitude below 2^512; ConstValue stores 1024 bits,
+// so values are always exact); the caller reports "constant ... overflow"
+// otherwise.
 // Float constants use IEEE double (ConstValue's documented simplification):
 // float32 targets round through IEEE single.
 //===----------------------------------------------------------------------===//
@@ -22,14 +23,15 @@ double ConstValue::asDouble() const {
   case Float:
     return f.convertToDouble();
   case Int:
-    return i.isNegative() ? -(double)(-i).getZExtValue() : (double)i.getZExtValue();
+    return constfold::toFloat(*this).f.convertToDouble();
   default:
     return 0;
   }
 }
 
 bool constfold::fitsUntyped(const llvm::APInt &v) {
-  return v.getSignificantBits() <= ConstValue::kIntBits;
+  // Magnitude of at most kPrecBits bits (+1 for the sign).
+  return v.getSignificantBits() <= ConstValue::kPrecBits + 1;
 }
 
 static ConstValue makeIntFrom(const llvm::APInt &wide) {
@@ -163,7 +165,7 @@ Status constfold::shift(TokKind op, const ConstValue &x, uint64_t s, ConstValue 
       out = makeIntFrom(a);
       return Status::Ok;
     }
-    if (s >= ConstValue::kIntBits)
+    if (s > ConstValue::kPrecBits)
       return Status::Overflow;
     llvm::APInt r = a.shl((unsigned)s);
     if (!fitsUntyped(r) || r.ashr((unsigned)s) != a)

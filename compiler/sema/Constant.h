@@ -7,7 +7,8 @@
 // (not exact rationals; a documented simplification).
 //
 // Invariant: `kind` says which member is meaningful. An Int value is always
-// kept at `kIntBits` bits, signed.
+// kept at `kIntBits` bits, signed; its magnitude never exceeds kPrecBits
+// bits (gc's limit), so the storage is always exact.
 //===----------------------------------------------------------------------===//
 #ifndef GLC_SEMA_CONSTANT_H
 #define GLC_SEMA_CONSTANT_H
@@ -21,7 +22,8 @@ namespace glc {
 
 struct ConstValue {
   enum Kind { Bool, Int, Float, String } kind = Int;
-  static constexpr unsigned kIntBits = 512;
+  static constexpr unsigned kIntBits = 1024; // storage width
+  static constexpr unsigned kPrecBits = 512; // gc's constant precision
 
   bool b = false;
   llvm::APSInt i{llvm::APInt(kIntBits, 0), /*isUnsigned=*/false};

@@ -47,6 +47,10 @@ Type *Checker::typeExpr(Expr *e) {
       unsupported(id->pos, "interface types");
       return nullptr;
     }
+    if (t->kind == TypeKind::Complex64 || t->kind == TypeKind::Complex128) {
+      unsupported(id->pos, "complex numbers");
+      return nullptr;
+    }
     break;
   }
   case ExprKind::Paren:
