@@ -140,6 +140,33 @@ TEST_F(IRGenTest, ClosureRecordHoldsCapturedBoxes) {
   EXPECT_TRUE(sawRecord);
 }
 
+// LLVM expands loads and stores of aggregates element by element: a
+// 100 MB array literal used to hang the backend.
+TEST_F(IRGenTest, LargeArraysAreNeverFirstClassValues) {
+  auto m = lower("package main\n"
+                 "var g = [1 << 20]byte{1}\n"
+                 "func main() {\n"
+                 "  var x [100000]int\n"
+                 "  y := x\n"
+                 "  x = y\n"
+                 "  z := [5000]int{1, 2}\n"
+                 "  println(x[0], y[1], z[1], g[0])\n"
+                 "}\n");
+  ASSERT_TRUE(m);
+  expectValid(*m);
+  for (auto &fn : *m)
+    for (auto &bb : fn)
+      for (auto &inst : bb) {
+        llvm::Type *t = nullptr;
+        if (auto *ld = llvm::dyn_cast<llvm::LoadInst>(&inst))
+          t = ld->getType();
+        else if (auto *st = llvm::dyn_cast<llvm::StoreInst>(&inst))
+          t = st->getValueOperand()->getType();
+        if (auto *at = llvm::dyn_cast_or_null<llvm::ArrayType>(t))
+          EXPECT_LE(at->getNumElements(), 64u) << "in " << fn.getName().str();
+      }
+}
+
 TEST_F(IRGenTest, UnsupportedIsReportedNotCrashed) {
   auto m = lower("package main\n"
                  "func main() {\n"
