@@ -105,6 +105,19 @@ void IRGen::setFuncAttrs(Function *fn, const std::string &goName) {
   functab.push_back({fn, goName});
 }
 
+// Parameters and results are first-class LLVM values; LLVM cannot handle
+// huge ones (a 256 MB array result exhausts memory in the backend).
+bool IRGen::checkSignature(FuncType *sig, SMLoc pos) {
+  for (auto *list : {&sig->params, &sig->results})
+    for (Type *t : *list)
+      if (sizeOf(t) > kMaxStackVar) {
+        unsupported(pos, "passing or returning a " + typeString(t) + " value (over " +
+                             Twine(kMaxStackVar >> 10) + " KB) is");
+        return false;
+      }
+  return true;
+}
+
 Function *IRGen::declareFunc(const std::string &name, FuncType *sig) {
   auto *fn = Function::Create(funcLLType(sig), Function::InternalLinkage, name, mod.get());
   fn->getArg(0)->setName("ctx");
@@ -341,6 +354,8 @@ bool IRGen::run() {
       std::string name = "main." + f->name->name;
       if (f->name->name == "init")
         name = "main.init." + std::to_string(initIndex++);
+      if (!checkSignature(sig, f->name->pos))
+        continue;
       Function *fn = declareFunc(name, sig);
       if (obj)
         funcs[obj] = fn;

@@ -842,6 +842,8 @@ Value *IRGen::genFuncLit(FuncLit *e) {
     unsupported(e->pos, "this function literal is");
     return ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy));
   }
+  if (!checkSignature(ft, e->pos))
+    return ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy));
   std::string name = e->info.name.empty() ? fs->fn->getName().str() + ".func" : e->info.name;
   Function *fn = declareFunc(name, ft);
   genFuncBody(fn, &e->info, ft, e->body);

@@ -97,6 +97,7 @@ struct IRGen {
   bool run();
   void declareRuntime();
   llvm::Function *declareFunc(const std::string &name, FuncType *sig);
+  bool checkSignature(FuncType *sig, llvm::SMLoc pos);
   llvm::FunctionType *funcLLType(FuncType *sig);
   void setFuncAttrs(llvm::Function *fn, const std::string &goName);
   void genFuncBody(llvm::Function *fn, FuncInfo *info, FuncType *sig, BlockStmt *body);
