@@ -547,9 +547,11 @@ top:
     // its G below, or it sees nmspinning == 0 and wakes an M.
     sched.nmspinning.fetch_sub(1, std::memory_order_seq_cst);
     int32_t n = gomaxprocs.load(std::memory_order_seq_cst);
-    for (int32_t i = 0; i < n; i++) {
-      p *p2 = allp[i];
-      if (!runqempty(p2)) {
+    // Also the global queue: a thread without a P (newproc1 from outside
+    // the scheduler) may have queued a G and seen us still spinning.
+    for (int32_t i = -1; i < n; i++) {
+      bool work = i < 0 ? sched.runqsize.load(std::memory_order_seq_cst) != 0 : !runqempty(allp[i]);
+      if (work) {
         lock(&sched.lock);
         p *np = pidleget();
         unlock(&sched.lock);

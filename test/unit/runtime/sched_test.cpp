@@ -367,3 +367,35 @@ TEST(SchedDeathTest, GOMAXPROCSFromEnvironment) {
         << "GOMAXPROCS=\"" << c.env << "\"";
   }
 }
+
+// GODEBUG=schedtrace=N prints Go's summary line; scheddetail=1 adds the
+// P, M and G lines. (Child processes: the trace thread starts in
+// schedinit.)
+TEST(SchedDeathTest, SchedtraceLineFormat) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        setenv("GODEBUG", "schedtrace=5", 1);
+        setenv("GOMAXPROCS", "2", 1);
+        glrt_schedinit(0, nullptr);
+        ::usleep(30 * 1000);
+        _exit(0);
+      },
+      ::testing::ExitedWithCode(0),
+      "SCHED 0ms: gomaxprocs=2 idleprocs=[0-9]+ threads=[0-9]+ spinningthreads=[0-9]+ idlethreads=[0-9]+ "
+      "runqueue=[0-9]+ \\[[0-9]+ [0-9]+\\]\n");
+  EXPECT_EXIT(
+      {
+        setenv("GODEBUG", "schedtrace=5,scheddetail=1", 1);
+        setenv("GOMAXPROCS", "1", 1);
+        glrt_schedinit(0, nullptr);
+        ::usleep(30 * 1000);
+        _exit(0);
+      },
+      ::testing::ExitedWithCode(0),
+      "SCHED [0-9]+ms: gomaxprocs=1 idleprocs=0 threads=2 spinningthreads=0 idlethreads=0 runqueue=0 "
+      "gcwaiting=0 nmidlelocked=0 stopwait=0 sysmonwait=0\n"
+      "  P0: status=1 schedtick=0 syscalltick=0 m=0 runqsize=0 gfreecnt=0 timerslen=0\n"
+      "  M0: p=0 curg=-1 mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=false blocked=false "
+      "lockedg=-1\n");
+}
