@@ -505,7 +505,7 @@ void Checker::builtinCall(CallExpr *c, Object *b) {
     if (!st) {
       for (size_t i = 1; i < nargs; ++i)
         expr(c->args[i]);
-      error(exprStart(s), "invalid argument: " + desc(s) + " is not a slice");
+      error(exprStart(s), "first argument to append must be a slice; have " + desc(s));
       return;
     }
     bool ok = true;

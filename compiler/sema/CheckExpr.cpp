@@ -818,7 +818,15 @@ void Checker::compositeLit(CompositeLit *c, Type *hint) {
       ok = false;
     }
     if (seen.count(index)) {
-      error(startPos(e), "duplicate index " + std::to_string(index) + " in array or slice literal");
+      // gc reports a duplicate key at the colon (the KeyValue node).
+      llvm::SMLoc at = startPos(e);
+      if (llvm::isa<KeyValueExpr>(e))
+        for (const char *p = at.getPointer(); *p && *p != '\n'; ++p)
+          if (*p == ':') {
+            at = llvm::SMLoc::getFromPointer(p);
+            break;
+          }
+      error(at, "duplicate index " + std::to_string(index) + " in array or slice literal");
       ok = false;
     }
     seen[index] = true;

@@ -462,9 +462,15 @@ void Checker::assignVar(Expr *lhs, Expr *rhs, bool rhsChecked) {
   Type *t = lhsVar(lhs);
   if (!rhsChecked)
     expr(rhs, t);
-  if (!t || rhs->mode == ExprMode::Invalid)
-    return;
-  assignment(rhs, t, "assignment");
+  Expr *u = lhs;
+  while (auto *p = llvm::dyn_cast<ParenExpr>(u))
+    u = p->x;
+  auto *id = llvm::dyn_cast<Ident>(u);
+  if (!t || rhs->mode == ExprMode::Invalid || !assignment(rhs, t, "assignment")) {
+    // gc counts a failed assignment as a use (no follow-on error).
+    if (id && id->obj && id->obj->kind == ObjKind::Var)
+      id->obj->used = true;
+  }
 }
 
 void Checker::assignStmt(AssignStmt *s) {

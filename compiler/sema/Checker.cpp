@@ -335,8 +335,12 @@ void Checker::objDecl(Object *obj) {
 //   	x.gl:3:7: A
 void Checker::reportCycle(Object *start, const char *what) {
   auto it = std::find(declStack.begin(), declStack.end(), start);
-  if (it == declStack.end())
+  if (it == declStack.end()) {
+    // Not a package-level declaration: a local type referring to itself.
+    error(start->pos, what + start->name + "\n\t" + posString(start->pos) + ": " + start->name +
+                          " refers to\n\t" + posString(start->pos) + ": " + start->name);
     return;
+  }
   std::string msg = what + start->name;
   for (auto i = it; i != declStack.end(); ++i)
     msg += "\n\t" + posString((*i)->pos) + ": " + (*i)->name + " refers to";

@@ -90,7 +90,7 @@ Type *Checker::typeExpr(Expr *e) {
         return nullptr;
       if (auto *nt = llvm::dyn_cast<NamedType>(elem)) {
         if (!nt->under) {
-          error(nt->obj->pos, "invalid recursive type " + nt->obj->name);
+          reportCycle(nt->obj, "invalid recursive type ");
           return nullptr;
         }
       }
@@ -140,6 +140,19 @@ Type *Checker::typeExpr(Expr *e) {
 }
 
 int64_t Checker::arrayLength(Expr *e) {
+  // gc: a name that is not a constant is an "invalid array length" (and is
+  // not a use of the name).
+  if (auto *id = llvm::dyn_cast<Ident>(e)) {
+    Object *o = lookup(id->name);
+    if (!o) {
+      error(id->pos, "undefined array length " + id->name + " or missing type constraint");
+      return -1;
+    }
+    if (o->kind != ObjKind::Const) {
+      error(id->pos, "invalid array length " + id->name);
+      return -1;
+    }
+  }
   expr(e);
   if (e->mode == ExprMode::Invalid)
     return -1;
