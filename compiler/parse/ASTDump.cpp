@@ -243,8 +243,11 @@ void Dumper::field(const Field *f, unsigned ind) {
   os_ << (f->embedded ? "(Embedded" : "(Field");
   for (const Ident *n : f->names)
     os_ << " " << n->name;
-  if (!f->tag.empty())
-    os_ << " tag=\"" << f->tag << "\"";
+  if (!f->tag.empty()) {
+    os_ << " tag=\"";
+    os_.write_escaped(f->tag);
+    os_ << "\"";
+  }
   child(f->typeExpr, ind + 2);
   os_ << ")";
 }
