@@ -21,12 +21,24 @@ import os
 import re
 import subprocess
 import sys
+import signal
 import tempfile
+import threading
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LIT = "/usr/lib/llvm-19/build/utils/lit/lit.py"
-SUITE_TIMEOUT = 20 * 60  # seconds; a hung suite must not hang CI
+# Seconds per suite; a hung suite is killed and counted as a failure, so
+# `make test` stays well under 30 minutes even when something deadlocks.
+# All suites together get TOTAL_BUDGET; each gets at most what is left.
+GTEST_TIMEOUT = 300
+SCRIPT_TIMEOUT = 600
+TOTAL_BUDGET = 20 * 60
+START = time.monotonic()
+
+
+def budget(t):
+    return max(30, min(t, int(TOTAL_BUDGET - (time.monotonic() - START))))
 COUNT_LINE = re.compile(r"^(\d+) passed, (\d+) failed\s*$")
 
 
@@ -39,24 +51,43 @@ def banner(name):
     print(f"\n===== {name} =====", flush=True)
 
 
-def run_streaming(cmd, env=None, cwd=None):
-    """Run cmd, echoing its output as it comes; return (rc, output) or (None, output) on timeout."""
+def run_streaming(cmd, timeout, env=None, cwd=None):
+    """Run cmd, echoing its output as it comes; return (rc, output), rc None on timeout.
+
+    A watchdog timer kills the whole process group at the deadline, so a
+    suite that hangs without printing cannot hang `make test`.
+    """
     out = []
     try:
         p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                             env=env, cwd=cwd, text=True, errors="replace")
+                             stdin=subprocess.DEVNULL, env=env, cwd=cwd, text=True,
+                             errors="replace", start_new_session=True)
     except OSError as e:
         return None, f"cannot start {cmd[0]}: {e}"
-    deadline = time.monotonic() + SUITE_TIMEOUT
-    for line in p.stdout:
-        sys.stdout.write(line)
-        sys.stdout.flush()
-        out.append(line)
-        if time.monotonic() > deadline:
-            p.kill()
-            p.wait()
-            return None, "".join(out) + "\n(suite timed out)\n"
-    p.wait()
+    timed_out = threading.Event()
+
+    def kill():
+        timed_out.set()
+        try:
+            os.killpg(p.pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+    timeout = budget(timeout)
+    timer = threading.Timer(timeout, kill)
+    timer.start()
+    try:
+        for line in p.stdout:
+            sys.stdout.write(line)
+            sys.stdout.flush()
+            out.append(line)
+        p.wait()
+    finally:
+        timer.cancel()
+    if timed_out.is_set():
+        msg = f"\n(suite timed out after {timeout}s and was killed)\n"
+        sys.stdout.write(msg)
+        return None, "".join(out) + msg
     return p.returncode, "".join(out)
 
 
@@ -70,7 +101,9 @@ def gtest_suite(name, exe, optional=False):
         return Result(name, 0, 1, "not built")
     with tempfile.TemporaryDirectory() as tmp:
         js = os.path.join(tmp, "out.json")
-        rc, _ = run_streaming([exe, "--gtest_brief=1", f"--gtest_output=json:{js}"])
+        rc, _ = run_streaming([exe, "--gtest_brief=1", f"--gtest_output=json:{js}"], GTEST_TIMEOUT)
+        if rc is None:
+            return Result(name, 0, 1, "timed out")
         try:
             with open(js) as f:
                 data = json.load(f)
@@ -102,7 +135,9 @@ def lit_suite(build):
         if have_psutil():
             cmd += ["--timeout", "120"]
         cmd.append(os.path.join(REPO, "test", "lit"))
-        rc, _ = run_streaming(cmd, env=env)
+        rc, _ = run_streaming(cmd, SCRIPT_TIMEOUT, env=env)
+        if rc is None:
+            return Result("lit", 0, 1, "timed out")
         try:
             with open(js) as f:
                 data = json.load(f)
@@ -126,7 +161,7 @@ def lit_suite(build):
 def counting_script(name, cmd):
     """A suite whose script ends with "N passed, N failed" and exits non-zero on failure."""
     banner(name)
-    rc, out = run_streaming(cmd)
+    rc, out = run_streaming(cmd, SCRIPT_TIMEOUT)
     counts = None
     for line in out.splitlines():
         m = COUNT_LINE.match(line)
