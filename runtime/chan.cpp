@@ -1,0 +1,553 @@
+//===- chan.cpp - channel send, receive, close (Go's runtime/chan.go) -----===//
+//
+// The algorithm is Go's. A send, with c->lock held:
+//   1. closed                     -> panic "send on closed channel";
+//   2. a receiver is parked       -> copy the value straight into its elem
+//                                    slot (its stack), mark it successful,
+//                                    goready it (into this P's runnext);
+//   3. room in the buffer         -> copy into buf[sendx];
+//   4. non-blocking               -> report "not sent";
+//   5. otherwise enqueue a sudog on sendq and gopark; the lock is released
+//      by the park's unlockf on g0 only after the G is _Gwaiting, so a
+//      receiver that dequeues the sudog can always goready it. On wake-up,
+//      sudog.success says whether a receiver took the value (true) or the
+//      channel was closed (false: panic).
+// A receive mirrors it: closed and empty -> zero value, ok=false; a sender
+// is parked -> take its value (unbuffered: straight from its stack;
+// buffered: the buffer is full, so take the head slot and put the sender's
+// value at the tail, keeping FIFO order); a value is buffered -> take it;
+// else park on recvq. close wakes every parked receiver (zero value,
+// ok=false) and every parked sender (which then panics).
+//
+// Nil channels: a blocking send/receive parks forever with Go's wait reason
+// ("chan send (nil chan)", "chan receive (nil chan)"); a non-blocking one
+// reports "not ready". len/cap of a nil channel are 0.
+//
+// Stacks. These functions are called from generated code on a goroutine's
+// segmented stack, inside the reserve below the limit, where a runtime
+// function may use StackNosplitBudget (256) bytes (stack.h). So the entry
+// points do only the lock-free fast paths on the G's stack; everything that
+// takes a lock, copies, allocates sudogs or calls goready runs on g0 through
+// systemstack (32 bytes of the G's stack); gopark's mcall switches to g0
+// too. Panics are raised back on the G's stack, after systemstack returned,
+// so the traceback and the goroutine id are the G's. A G that must park
+// comes back from systemstack holding c->lock with its sudog enqueued; it
+// calls gopark at once, and the unlockf (chanparkcommit) releases the lock.
+//
+// Lock order: channel locks (in increasing hchan address when a select
+// holds several) before sched.lock (taken by goready/wakep) and before
+// sudoglock. A channel lock is never held across a G switch except the one
+// handed to gopark's unlockf.
+//
+// Memory orderings:
+//   - c->closed: stored 0 -> 1 with release under c->lock (closechan);
+//     loaded with acquire by the lock-free receive fast path (partner) and
+//     relaxed under the lock.
+//   - c->qcount, waitq.first: written under c->lock with relaxed stores
+//     (the lock's release publishes them); the fast paths load them
+//     racily:
+//       * send fast path (!block && !closed && full): relaxed loads. As Go
+//         argues: closed cannot go back to 0 and a closed channel cannot
+//         go from "ready for sending" back to "not ready", so whichever
+//         order the two loads happen in, there was a moment when the
+//         channel was both open and full; reporting "not sent" is
+//         linearisable at that moment.
+//       * receive fast path (!block && empty): empty() loads with acquire
+//         so the following load of closed cannot move before it; closed is
+//         loaded with acquire so the re-check of empty() cannot move before
+//         it and, when closed == 1, sees at least the state at close time
+//         (synchronises with the release store in closechan). Sequence:
+//         empty -> open  => "not ready" (there was a moment both held);
+//         empty -> closed -> still empty => zero value, ok=false (once
+//         closed, an empty channel stays empty). Reversing the loads would
+//         let a receive report "closed" while values were still buffered.
+//   - g.param and sudog.success are written by the waker under the
+//     channel lock before goready and read by the woken G after it runs
+//     again: ordered by the run queue's release/acquire (runq.h).
+//   - sudog.selectDone: see select.cpp.
+//===----------------------------------------------------------------------===//
+#include "chan.h"
+
+#include "abi.h"
+#include "malloc.h"
+#include "panic.h"
+#include "proc.h"
+
+#include <new>
+#include <string.h>
+
+namespace glrt {
+
+void (*chanpanicHookForTest)(const char *msg) = nullptr;
+
+void chanpanic(const char *msg) {
+  if (chanpanicHookForTest)
+    chanpanicHookForTest(msg);
+  // Go panics with plainError(msg), which prints as the bare text. Through
+  // the string panic entry point today; when recover exists this becomes
+  // a runtime.Error panic value.
+  glrt_gopanicstring(const_cast<char *>(msg), int64_t(strlen(msg)), nullptr, 0);
+}
+
+// ---- per-M random numbers (wyrand) ----
+namespace {
+__thread uint64_t randstate __attribute__((tls_model("initial-exec")));
+}
+
+uint32_t cheaprand() {
+  uint64_t s = randstate;
+  if (s == 0) { // first use on this thread: seed from the clock and stack
+    s = uint64_t(nanotime()) ^ (uint64_t(reinterpret_cast<uintptr_t>(&s)) << 16);
+  }
+  s += 0xa0761d6478bd642full;
+  randstate = s;
+  __uint128_t t = __uint128_t(s) * (s ^ 0xe7037ed1a0b428dbull);
+  return uint32_t(uint64_t(t >> 64) ^ uint64_t(t));
+}
+
+uint32_t cheaprandn(uint32_t n) {
+  return uint32_t((uint64_t(cheaprand()) * n) >> 32);
+}
+
+// ---- waitq ----
+
+void waitq::enqueue(sudog *sg) {
+  sg->next = nullptr;
+  sudog *x = last;
+  if (x == nullptr) {
+    sg->prev = nullptr;
+    first.store(sg, std::memory_order_relaxed);
+    last = sg;
+    return;
+  }
+  sg->prev = x;
+  x->next = sg;
+  last = sg;
+}
+
+sudog *waitq::dequeue() {
+  for (;;) {
+    sudog *sg = first.load(std::memory_order_relaxed);
+    if (sg == nullptr)
+      return nullptr;
+    sudog *y = sg->next;
+    if (y == nullptr) {
+      first.store(nullptr, std::memory_order_relaxed);
+      last = nullptr;
+    } else {
+      y->prev = nullptr;
+      first.store(y, std::memory_order_relaxed);
+      sg->next = nullptr;
+    }
+    // A select G is woken by whichever case wins the CAS; the others are
+    // dropped here and removed by the G itself in pass 3 (a dropped sudog
+    // has prev == next == null and is not first: dequeueSudoG copes).
+    if (sg->isSelect) {
+      uint32_t zero = 0;
+      if (!sg->selectDone->compare_exchange_strong(zero, 1, std::memory_order_acq_rel))
+        continue;
+    }
+    return sg;
+  }
+}
+
+void waitq::dequeueSudoG(sudog *sg) {
+  sudog *x = sg->prev;
+  sudog *y = sg->next;
+  if (x != nullptr) {
+    if (y != nullptr) { // middle
+      x->next = y;
+      y->prev = x;
+      sg->next = nullptr;
+      sg->prev = nullptr;
+      return;
+    }
+    x->next = nullptr; // last
+    last = x;
+    sg->prev = nullptr;
+    return;
+  }
+  if (y != nullptr) { // first
+    y->prev = nullptr;
+    first.store(y, std::memory_order_relaxed);
+    sg->next = nullptr;
+    return;
+  }
+  // x == y == null: the only element, or already dequeued.
+  if (first.load(std::memory_order_relaxed) == sg) {
+    first.store(nullptr, std::memory_order_relaxed);
+    last = nullptr;
+  }
+}
+
+// ---- helpers shared with select.cpp (chan.h, namespace chanimpl) ----
+namespace chanimpl {
+
+void elemmove(hchan *c, void *dst, const void *src) {
+  if (c->elemsize != 0 && dst != nullptr)
+    memmove(dst, src, c->elemsize);
+}
+void elemclr(hchan *c, void *dst) {
+  if (c->elemsize != 0 && dst != nullptr)
+    memset(dst, 0, c->elemsize);
+}
+char *chanbuf(hchan *c, uint64_t i) { return c->buf + i * c->elemsize; }
+
+bool full(hchan *c) {
+  if (c->dataqsiz == 0)
+    return c->recvq.first.load(std::memory_order_relaxed) == nullptr;
+  return c->qcount.load(std::memory_order_relaxed) == c->dataqsiz;
+}
+
+bool empty(hchan *c) {
+  if (c->dataqsiz == 0)
+    return c->sendq.first.load(std::memory_order_acquire) == nullptr;
+  return c->qcount.load(std::memory_order_acquire) == 0;
+}
+
+g *sendToWaiter(hchan *c, sudog *sg, const void *ep) {
+  elemmove(c, sg->elem, ep);
+  sg->elem = nullptr;
+  g *gp = sg->gp;
+  gp->param = sg;
+  sg->success = true;
+  return gp;
+}
+
+g *recvFromWaiter(hchan *c, sudog *sg, void *ep) {
+  if (c->dataqsiz == 0) {
+    elemmove(c, ep, sg->elem);
+  } else {
+    // The buffer is full (a sender is parked): take the head, put the
+    // sender's value at the tail, which is the same slot.
+    char *qp = chanbuf(c, c->recvx);
+    elemmove(c, ep, qp);
+    elemmove(c, qp, sg->elem);
+    if (++c->recvx == c->dataqsiz)
+      c->recvx = 0;
+    c->sendx = c->recvx;
+  }
+  sg->elem = nullptr;
+  g *gp = sg->gp;
+  gp->param = sg;
+  sg->success = true;
+  return gp;
+}
+
+void bufsend(hchan *c, const void *ep) {
+  elemmove(c, chanbuf(c, c->sendx), ep);
+  if (++c->sendx == c->dataqsiz)
+    c->sendx = 0;
+  c->qcount.store(c->qcount.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+}
+
+void bufrecv(hchan *c, void *ep) {
+  char *qp = chanbuf(c, c->recvx);
+  elemmove(c, ep, qp);
+  elemclr(c, qp);
+  if (++c->recvx == c->dataqsiz)
+    c->recvx = 0;
+  c->qcount.store(c->qcount.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+}
+
+bool chanparkcommit(g *, void *lk) NO_THREAD_SAFETY_ANALYSIS {
+  unlock(static_cast<mutex *>(lk));
+  return true;
+}
+
+} // namespace chanimpl
+
+using namespace chanimpl;
+
+// ---- makechan ----
+
+hchan *makechan(int64_t elemsize, int64_t size) {
+  constexpr uint64_t hdr = (sizeof(hchan) + 15) & ~uint64_t(15);
+  if (size < 0 || (elemsize > 0 && uint64_t(size) > (kMaxAlloc - hdr) / uint64_t(elemsize)))
+    chanpanic("makechan: size out of range");
+  uint64_t mem = uint64_t(elemsize) * uint64_t(size);
+  void *block = mallocgc(hdr + mem); // zeroed
+  hchan *c = new (block) hchan();
+  c->elemsize = uint64_t(elemsize);
+  c->dataqsiz = uint64_t(size);
+  // Zero-size buffers point at the channel itself: never dereferenced.
+  c->buf = mem == 0 ? static_cast<char *>(block) : static_cast<char *>(block) + hdr;
+  return c;
+}
+
+// ---- send ----
+
+namespace {
+
+enum opState : int { opDone, opWouldBlock, opClosed, opPark };
+
+struct opArgs {
+  hchan *c;
+  void *ep;
+  g *gp;
+  sudog *sg;
+  bool block;
+  int state;
+};
+
+// On g0. Returns with c->lock held iff state == opPark.
+void chansendLocked(opArgs *a) NO_THREAD_SAFETY_ANALYSIS {
+  hchan *c = a->c;
+  lock(&c->lock);
+  if (c->closed.load(std::memory_order_relaxed) != 0) {
+    unlock(&c->lock);
+    a->state = opClosed;
+    return;
+  }
+  if (sudog *sg = c->recvq.dequeue()) {
+    g *gp = sendToWaiter(c, sg, a->ep);
+    unlock(&c->lock);
+    goready(gp);
+    a->state = opDone;
+    return;
+  }
+  if (c->qcount.load(std::memory_order_relaxed) < c->dataqsiz) {
+    bufsend(c, a->ep);
+    unlock(&c->lock);
+    a->state = opDone;
+    return;
+  }
+  if (!a->block) {
+    unlock(&c->lock);
+    a->state = opWouldBlock;
+    return;
+  }
+  sudog *sg = acquireSudog();
+  sg->gp = a->gp;
+  sg->elem = a->ep;
+  sg->c = c;
+  sg->isSelect = false;
+  sg->selectDone = nullptr;
+  sg->success = false;
+  a->gp->param = nullptr;
+  c->sendq.enqueue(sg);
+  a->sg = sg;
+  a->state = opPark;
+}
+
+// On g0, after the wake-up: returns whether the operation succeeded.
+bool finishPark(opArgs *a) {
+  sudog *sg = a->sg;
+  if (a->gp->param != sg)
+    fatal("chan: G woken by a stranger");
+  a->gp->param = nullptr;
+  bool ok = sg->success;
+  sg->c = nullptr;
+  sg->elem = nullptr;
+  releaseSudog(sg);
+  return ok;
+}
+
+} // namespace
+
+bool chansend(hchan *c, void *ep, bool block) {
+  if (c == nullptr) {
+    if (!block)
+      return false;
+    gopark(nullptr, nullptr, waitReasonChanSendNilChan);
+    fatal("unreachable");
+  }
+  if (!block && c->closed.load(std::memory_order_relaxed) == 0 && full(c))
+    return false;
+  opArgs a{c, ep, getg(), nullptr, block, opDone};
+  systemstack([&a] { chansendLocked(&a); });
+  if (a.state == opPark) {
+    gopark(chanparkcommit, &c->lock, waitReasonChanSend);
+    bool ok;
+    systemstack([&a, &ok] { ok = finishPark(&a); });
+    if (!ok)
+      a.state = opClosed;
+  }
+  if (a.state == opClosed)
+    chanpanic("send on closed channel");
+  return a.state != opWouldBlock;
+}
+
+// ---- receive ----
+
+namespace {
+
+enum : int { opRecvClosed = 10 };
+
+void chanrecvLocked(opArgs *a) NO_THREAD_SAFETY_ANALYSIS {
+  hchan *c = a->c;
+  lock(&c->lock);
+  if (c->closed.load(std::memory_order_relaxed) != 0 &&
+      c->qcount.load(std::memory_order_relaxed) == 0) {
+    unlock(&c->lock);
+    elemclr(c, a->ep);
+    a->state = opRecvClosed;
+    return;
+  }
+  if (sudog *sg = c->sendq.dequeue()) {
+    g *gp = recvFromWaiter(c, sg, a->ep);
+    unlock(&c->lock);
+    goready(gp);
+    a->state = opDone;
+    return;
+  }
+  if (c->qcount.load(std::memory_order_relaxed) > 0) {
+    bufrecv(c, a->ep);
+    unlock(&c->lock);
+    a->state = opDone;
+    return;
+  }
+  if (!a->block) {
+    unlock(&c->lock);
+    a->state = opWouldBlock;
+    return;
+  }
+  sudog *sg = acquireSudog();
+  sg->gp = a->gp;
+  sg->elem = a->ep;
+  sg->c = c;
+  sg->isSelect = false;
+  sg->selectDone = nullptr;
+  sg->success = false;
+  a->gp->param = nullptr;
+  c->recvq.enqueue(sg);
+  a->sg = sg;
+  a->state = opPark;
+}
+
+} // namespace
+
+recvResult chanrecv(hchan *c, void *ep, bool block) {
+  if (c == nullptr) {
+    if (!block)
+      return {false, false};
+    gopark(nullptr, nullptr, waitReasonChanReceiveNilChan);
+    fatal("unreachable");
+  }
+  if (!block && empty(c)) {
+    if (c->closed.load(std::memory_order_acquire) == 0)
+      return {false, false};
+    if (empty(c)) {
+      elemclr(c, ep);
+      return {true, false};
+    }
+  }
+  opArgs a{c, ep, getg(), nullptr, block, opDone};
+  systemstack([&a] { chanrecvLocked(&a); });
+  switch (a.state) {
+  case opDone:
+    return {true, true};
+  case opRecvClosed:
+    return {true, false};
+  case opWouldBlock:
+    return {false, false};
+  default:
+    break;
+  }
+  gopark(chanparkcommit, &c->lock, waitReasonChanReceive);
+  bool ok;
+  systemstack([&a, &ok] { ok = finishPark(&a); });
+  return {true, ok};
+}
+
+// ---- close ----
+
+namespace {
+
+// On g0. Returns false if the channel was already closed.
+bool closechanLocked(hchan *c) {
+  lock(&c->lock);
+  if (c->closed.load(std::memory_order_relaxed) != 0) {
+    unlock(&c->lock);
+    return false;
+  }
+  c->closed.store(1, std::memory_order_release);
+  // Collect every waiter (linked through sudog.next, which dequeue left
+  // null), wake them after unlocking. A sudog's fields are read before its
+  // G is readied: afterwards it belongs to the running G again.
+  sudog *wake = nullptr;
+  while (sudog *sg = c->recvq.dequeue()) {
+    elemclr(c, sg->elem);
+    sg->elem = nullptr;
+    sg->success = false;
+    sg->gp->param = sg;
+    sg->next = wake;
+    wake = sg;
+  }
+  while (sudog *sg = c->sendq.dequeue()) {
+    sg->elem = nullptr;
+    sg->success = false;
+    sg->gp->param = sg;
+    sg->next = wake;
+    wake = sg;
+  }
+  unlock(&c->lock);
+  while (wake != nullptr) {
+    sudog *sg = wake;
+    wake = sg->next;
+    sg->next = nullptr;
+    goready(sg->gp);
+  }
+  return true;
+}
+
+} // namespace
+
+void closechan(hchan *c) {
+  if (c == nullptr)
+    chanpanic("close of nil channel");
+  bool ok;
+  systemstack([c, &ok] { ok = closechanLocked(c); });
+  if (!ok)
+    chanpanic("close of closed channel");
+}
+
+} // namespace glrt
+
+// ---- entry points for generated code ----
+
+using namespace glrt;
+
+extern "C" void *glrt_makechan(int64_t elemSize, int64_t size) {
+  return makechan(elemSize, size);
+}
+
+extern "C" void glrt_chansend1(void *c, void *elem) {
+  chansend(static_cast<hchan *>(c), elem, true);
+}
+
+extern "C" void glrt_chanrecv1(void *c, void *elem) {
+  chanrecv(static_cast<hchan *>(c), elem, true);
+}
+
+extern "C" uint8_t glrt_chanrecv2(void *c, void *elem) {
+  return chanrecv(static_cast<hchan *>(c), elem, true).received;
+}
+
+extern "C" uint8_t glrt_selectnbsend(void *c, void *elem) {
+  return chansend(static_cast<hchan *>(c), elem, false);
+}
+
+extern "C" struct glrt_pair glrt_selectnbrecv(void *elem, void *c) {
+  recvResult r = chanrecv(static_cast<hchan *>(c), elem, false);
+  return {reinterpret_cast<void *>(uintptr_t(r.selected)), int64_t(r.received)};
+}
+
+extern "C" void glrt_closechan(void *c) { closechan(static_cast<hchan *>(c)); }
+
+extern "C" int64_t glrt_chanlen(void *c) {
+  if (c == nullptr)
+    return 0;
+  return int64_t(static_cast<hchan *>(c)->qcount.load(std::memory_order_relaxed));
+}
+
+extern "C" int64_t glrt_chancap(void *c) {
+  if (c == nullptr)
+    return 0;
+  return int64_t(static_cast<hchan *>(c)->dataqsiz);
+}
+
+extern "C" void glrt_block(void) {
+  gopark(nullptr, nullptr, waitReasonSelectNoCases);
+  fatal("unreachable");
+}
