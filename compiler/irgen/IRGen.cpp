@@ -220,49 +220,20 @@ void IRGen::genFuncBody(Function *fn, FuncInfo *info, FuncType *sig, BlockStmt *
   fs = saved;
 }
 
-void IRGen::genGlcMain() {
-  auto *fn = Function::Create(FunctionType::get(voidTy, false), Function::ExternalLinkage,
-                              "__glc_main", mod.get());
-  setFuncAttrs(fn, "runtime.main");
+// Lowers `body` as the whole body of the parameterless function `fn`.
+void IRGen::genSyntheticBody(Function *fn, llvm::function_ref<void()> body) {
   FuncInfo info;
-  info.name = "__glc_main";
+  info.name = fn->getName().str();
   FuncState state;
+  FuncState *saved = fs;
   fs = &state;
+  IRBuilderBase::InsertPointGuard guard(b);
   state.fn = fn;
   state.info = &info;
   state.allocaBB = BasicBlock::Create(C, "entry", fn);
   auto *start = BasicBlock::Create(C, "start", fn);
   b.SetInsertPoint(start);
-
-  // Package-level variables, in dependency order.
-  llvm::DenseSet<ValueSpec *> done;
-  for (ValueSpec *spec : file->initOrder) {
-    if (!spec || !done.insert(spec).second || spec->values.empty())
-      continue;
-    if (spec->names.size() == 1 && spec->values.size() == 1 && spec->names[0]->obj &&
-        globals.count(spec->names[0]->obj) && isLargeAggregate(spec->names[0]->obj->type)) {
-      hoistCalls(spec->values[0]);
-      storeExpr(globals[spec->names[0]->obj], spec->values[0], spec->names[0]->obj->type);
-      continue;
-    }
-    std::vector<Type *> dsts;
-    for (Ident *n : spec->names)
-      dsts.push_back(n->obj ? n->obj->type : nullptr);
-    std::vector<Value *> vals = genRHS(spec->values, spec->names.size(), dsts);
-    for (size_t i = 0; i < spec->names.size() && i < vals.size(); ++i) {
-      Ident *n = spec->names[i];
-      if (!n->obj || n->name == "_")
-        continue;
-      if (GlobalVariable *gv = globals.lookup(n->obj))
-        b.CreateStore(vals[i], gv);
-    }
-  }
-  // init functions, then main.main.
-  for (FuncDecl *d : file->inits)
-    if (Function *f = declFuncs.lookup(d))
-      b.CreateCall(f->getFunctionType(), f, {ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy))});
-  if (Function *m = mod->getFunction("main.main"))
-    b.CreateCall(m->getFunctionType(), m, {ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy))});
+  body();
   if (blockOpen())
     b.CreateRetVoid();
   b.SetInsertPoint(state.allocaBB);
@@ -272,7 +243,61 @@ void IRGen::genGlcMain() {
       b.SetInsertPoint(&bb);
       b.CreateUnreachable();
     }
-  fs = nullptr;
+  fs = saved;
+}
+
+// main.init runs the package-level initialisers in dependency order (as
+// gc's main.init does, so a panic in one shows main.init in the
+// traceback); __glc_main calls it, then the init functions, then main.main.
+void IRGen::genGlcMain() {
+  auto *nullCtx = ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy));
+  Function *initFn = nullptr;
+  bool anyInit = false;
+  for (ValueSpec *spec : file->initOrder)
+    anyInit |= spec && !spec->values.empty();
+  if (anyInit) {
+    initFn = Function::Create(FunctionType::get(voidTy, {ptrTy}, false),
+                              Function::InternalLinkage, "main.init", mod.get());
+    initFn->getArg(0)->setName("ctx");
+    setFuncAttrs(initFn, "main.init");
+    genSyntheticBody(initFn, [&] {
+      llvm::DenseSet<ValueSpec *> done;
+      for (ValueSpec *spec : file->initOrder) {
+        if (!spec || !done.insert(spec).second || spec->values.empty())
+          continue;
+        if (spec->names.size() == 1 && spec->values.size() == 1 && spec->names[0]->obj &&
+            globals.count(spec->names[0]->obj) && isLargeAggregate(spec->names[0]->obj->type)) {
+          hoistCalls(spec->values[0]);
+          storeExpr(globals[spec->names[0]->obj], spec->values[0], spec->names[0]->obj->type);
+          continue;
+        }
+        std::vector<Type *> dsts;
+        for (Ident *n : spec->names)
+          dsts.push_back(n->obj ? n->obj->type : nullptr);
+        std::vector<Value *> vals = genRHS(spec->values, spec->names.size(), dsts);
+        for (size_t i = 0; i < spec->names.size() && i < vals.size(); ++i) {
+          Ident *n = spec->names[i];
+          if (!n->obj || n->name == "_")
+            continue;
+          if (GlobalVariable *gv = globals.lookup(n->obj))
+            b.CreateStore(vals[i], gv);
+        }
+      }
+    });
+  }
+
+  auto *fn = Function::Create(FunctionType::get(voidTy, false), Function::ExternalLinkage,
+                              "__glc_main", mod.get());
+  setFuncAttrs(fn, "runtime.main");
+  genSyntheticBody(fn, [&] {
+    if (initFn)
+      b.CreateCall(initFn->getFunctionType(), initFn, {nullCtx});
+    for (FuncDecl *d : file->inits)
+      if (Function *f = declFuncs.lookup(d))
+        b.CreateCall(f->getFunctionType(), f, {nullCtx});
+    if (Function *m = mod->getFunction("main.main"))
+      b.CreateCall(m->getFunctionType(), m, {nullCtx});
+  });
 }
 
 void IRGen::genFunctab() {

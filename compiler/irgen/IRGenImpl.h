@@ -102,6 +102,7 @@ struct IRGen {
   void setFuncAttrs(llvm::Function *fn, const std::string &goName);
   void genFuncBody(llvm::Function *fn, FuncInfo *info, FuncType *sig, BlockStmt *body);
   void genGlcMain();
+  void genSyntheticBody(llvm::Function *fn, llvm::function_ref<void()> body);
   void genFunctab();
   void keepTracebackFrames();
   llvm::Constant *funcValue(Object *funcObj);
