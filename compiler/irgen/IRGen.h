@@ -34,8 +34,22 @@
 //
 //  Names: Go's symbols: main.main, main.f, main.main.func1 (FuncInfo::name),
 //    init functions main.init.0, main.init.1, ...; package-level variables
-//    are zero-initialised globals main.x. `__glc_main` runs the package
-//    initialisers (File::initOrder), the init functions, then main.main.
+//    are zero-initialised globals main.x. `main.init` runs the package
+//    initialisers (File::initOrder) as gc's does; `__glc_main` calls it,
+//    then the init functions, then main.main.
+//
+//  Large values: arrays over 64 bytes are zeroed/copied with memset and
+//    memmove (never one SSA load/store); locals over 64 KB live on the
+//    heap, as gc moves them; parameters/results over 64 KB are reported
+//    as not supported yet.
+//
+//  Evaluation order: gc's. The calls of an expression run first (left to
+//    right, innermost first), then its variables are loaded, so `x + f()`
+//    sees the x that f stored (IRGen::hoistCalls).
+//
+//  Tracebacks: a function that calls anything (the runtime's panics
+//    included) is noinline and never tail-calls, so every Go frame that
+//    can be on a panicking stack is really there; call-free leaves inline.
 //
 //  Every generated function lives in section "gl_text" with
 //    "frame-pointer"="all"; the module defines __glc_functab and
