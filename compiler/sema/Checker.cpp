@@ -455,9 +455,15 @@ void Checker::varDecl(Object *obj, DeclInfo &d) {
       if (lhs[i])
         decls[lhs[i]].deps = decls[lhs[0]].deps;
   }
-  for (Object *o : lhs)
+  for (size_t i = 0; i < lhs.size(); ++i) {
+    Object *o = lhs[i];
     if (o && o != obj && decls.count(o))
       decls[o].state = DeclInfo::Done;
+    if (o && o->type) {
+      spec->names[i]->type = o->type;
+      spec->names[i]->mode = ExprMode::Variable;
+    }
+  }
 }
 
 void Checker::typeDecl(Object *obj, TypeSpec *spec) {

@@ -166,7 +166,7 @@ int64_t Checker::arrayLength(Expr *e) {
     ConstValue v;
     if (constfold::representable(*e->constVal, tc.intType(), v) == constfold::Status::Ok) {
       if (v.i.isNegative()) {
-        error(e->pos, "invalid array length " + shortExprString(e));
+        error(e->pos, "invalid array length " + desc(e));
         return -1;
       }
       if (e->type->isUntyped())
@@ -174,10 +174,7 @@ int64_t Checker::arrayLength(Expr *e) {
       return v.asInt64();
     }
   }
-  if (e->type->isInteger() || (e->type->isUntyped() && e->constVal->kind == ConstValue::Int))
-    error(e->pos, "invalid array length " + shortExprString(e));
-  else
-    error(e->pos, "array length " + desc(e) + " must be integer");
+  error(e->pos, "array length " + desc(e) + " must be integer");
   return -1;
 }
 
