@@ -9,9 +9,30 @@ std::pair<unsigned, unsigned> DiagEngine::lineCol(llvm::SMLoc loc) const {
   return sm_.getLineAndColumn(loc);
 }
 
+bool DiagEngine::sameLine(llvm::SMLoc a, llvm::SMLoc b) const {
+  if (!a.isValid() || !b.isValid())
+    return false;
+  return sm_.getLineAndColumn(a).first == sm_.getLineAndColumn(b).first;
+}
+
 void DiagEngine::error(llvm::SMLoc loc, const llvm::Twine &msg) {
-  ++errors_;
-  pending_.push_back({loc, msg.str()});
+  if (tooMany())
+    return;
+  std::string text = msg.str();
+  if (llvm::StringRef(text).starts_with("syntax error")) {
+    // Only one syntax error per line, whatever it says.
+    if (sameLine(lastSyntax_, loc))
+      return;
+    lastSyntax_ = loc;
+  } else {
+    if (sameLine(lastOther_, loc) && lastOtherMsg_ == text)
+      return;
+    lastOther_ = loc;
+    lastOtherMsg_ = text;
+  }
+  pending_.push_back({loc, std::move(text)});
+  if (++errors_ == kMaxErrors)
+    tooManyLoc_ = loc;
 }
 
 void DiagEngine::flush() {
@@ -24,18 +45,14 @@ void DiagEngine::flush() {
     if (prev && prev->loc == p.loc && prev->msg == p.msg)
       continue;
     prev = &p;
-    if (printedTooMany_)
-      break;
-    if (printed_ == kMaxErrors) {
-      printedTooMany_ = true;
-      sm_.GetMessage(p.loc, llvm::SourceMgr::DK_Error, "too many errors")
-          .print(nullptr, os_, /*ShowColors=*/false, /*ShowKindLabel=*/false);
-      break;
-    }
-    ++printed_;
     sm_.GetMessage(p.loc, llvm::SourceMgr::DK_Error, p.msg)
         .print(nullptr, os_, /*ShowColors=*/false, /*ShowKindLabel=*/false);
   }
   pending_.clear();
+  if (tooMany() && !printedTooMany_) {
+    printedTooMany_ = true;
+    sm_.GetMessage(tooManyLoc_, llvm::SourceMgr::DK_Error, "too many errors")
+        .print(nullptr, os_, /*ShowColors=*/false, /*ShowKindLabel=*/false);
+  }
   os_.flush();
 }

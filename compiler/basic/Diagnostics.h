@@ -8,10 +8,14 @@
 //     y = 1
 //     ^
 //
-// Like gc, the engine collects errors and prints them sorted by position
-// (flush()), dropping exact duplicates; after 10 it prints
-// "x.gl:L:C: too many errors" and stops. Phases may stop early once
-// tooMany() is set. The driver calls flush() after each phase.
+// Like gc (cmd/compile/internal/base/print.go), the engine collects errors
+// and prints them sorted by position (flush()), dropping exact duplicates
+// and, at report time, a syntax error on the same line as the previous
+// syntax error or a repeat of the previous message on the same line. When
+// the 10th error is reported, it is the last: flush() then prints the 10
+// sorted and "x.gl:L:C: too many errors" at the 10th's position, and later
+// reports are ignored. Phases may stop early once tooMany() is set. The
+// driver calls flush() after each phase.
 //===----------------------------------------------------------------------===//
 #ifndef GLC_BASIC_DIAGNOSTICS_H
 #define GLC_BASIC_DIAGNOSTICS_H
@@ -40,8 +44,8 @@ public:
 
   unsigned errorCount() const { return errors_; }
   bool hasErrors() const { return errors_ != 0; }
-  /// More errors than gc would print: later errors would be dropped anyway.
-  bool tooMany() const { return errors_ > kMaxErrors; }
+  /// gc's limit was reached: later errors are dropped.
+  bool tooMany() const { return errors_ >= kMaxErrors; }
   llvm::SourceMgr &sourceMgr() { return sm_; }
 
   /// 1-based line and column of `loc` (column counts bytes, like gc).
@@ -58,8 +62,11 @@ private:
   llvm::raw_ostream &os_;
   std::vector<Pending> pending_;
   unsigned errors_ = 0;  // recorded so far (all phases)
-  unsigned printed_ = 0; // printed so far (all flushes)
+  llvm::SMLoc tooManyLoc_; // position of the 10th error, once reached
   bool printedTooMany_ = false;
+  llvm::SMLoc lastSyntax_, lastOther_; // gc's per-line filters
+  std::string lastOtherMsg_;
+  bool sameLine(llvm::SMLoc a, llvm::SMLoc b) const;
 };
 
 } // namespace glc
