@@ -404,3 +404,177 @@ func main() {
 }
 
 } // namespace
+
+namespace {
+
+// Walks every expression of a checked file and records typed-ness
+// violations of the irgen contract: a non-constant expression in value
+// position must not have an untyped type (nil excepted), and constants
+// that irgen emits must have constVal set.
+struct UntypedFinder {
+  std::vector<std::string> bad;
+  const File *file;
+
+  void expr(Expr *e) {
+    if (!e)
+      return;
+    if (e->mode == ExprMode::Constant) {
+      if (!e->constVal)
+        bad.push_back("constant without value");
+      return; // irgen emits constVal; operands are not looked at
+    }
+    if ((e->mode == ExprMode::Value || e->mode == ExprMode::Variable) && e->type &&
+        e->type->isUntyped() && e->type->kind != TypeKind::UntypedNil)
+      bad.push_back("untyped " + typeString(e->type));
+    switch (e->kind) {
+    case ExprKind::Paren: expr(llvm::cast<ParenExpr>(e)->x); break;
+    case ExprKind::Unary: expr(llvm::cast<UnaryExpr>(e)->x); break;
+    case ExprKind::Binary:
+      expr(llvm::cast<BinaryExpr>(e)->x);
+      expr(llvm::cast<BinaryExpr>(e)->y);
+      break;
+    case ExprKind::Call:
+      if (llvm::cast<CallExpr>(e)->callKind != CallKind::Conversion ||
+          !llvm::cast<CallExpr>(e)->args[0]->type->isUntyped())
+        for (Expr *a : llvm::cast<CallExpr>(e)->args)
+          if (!llvm::isa<ArrayTypeExpr>(a) && !llvm::isa<ChanTypeExpr>(a))
+            expr(a);
+      break;
+    case ExprKind::Index:
+      expr(llvm::cast<IndexExpr>(e)->x);
+      expr(llvm::cast<IndexExpr>(e)->index);
+      break;
+    case ExprKind::Slice:
+      expr(llvm::cast<SliceExpr>(e)->x);
+      expr(llvm::cast<SliceExpr>(e)->lo);
+      expr(llvm::cast<SliceExpr>(e)->hi);
+      expr(llvm::cast<SliceExpr>(e)->max);
+      break;
+    case ExprKind::CompositeLit:
+      for (Expr *x : llvm::cast<CompositeLit>(e)->elts) {
+        if (auto *kv = llvm::dyn_cast<KeyValueExpr>(x))
+          expr(kv->value);
+        else
+          expr(x);
+      }
+      break;
+    case ExprKind::FuncLit: block(llvm::cast<FuncLit>(e)->body); break;
+    default: break;
+    }
+  }
+  void block(BlockStmt *b) {
+    if (b)
+      for (Stmt *s : b->stmts)
+        stmt(s);
+  }
+  void stmt(Stmt *s) {
+    if (!s)
+      return;
+    switch (s->kind) {
+    case StmtKind::Expr: expr(llvm::cast<ExprStmt>(s)->x); break;
+    case StmtKind::Assign:
+      for (Expr *e : llvm::cast<AssignStmt>(s)->lhs)
+        if (!llvm::isa<Ident>(e))
+          expr(e);
+      for (Expr *e : llvm::cast<AssignStmt>(s)->rhs)
+        expr(e);
+      break;
+    case StmtKind::IncDec: expr(llvm::cast<IncDecStmt>(s)->x); break;
+    case StmtKind::Send:
+      expr(llvm::cast<SendStmt>(s)->chan);
+      expr(llvm::cast<SendStmt>(s)->value);
+      break;
+    case StmtKind::Return:
+      for (Expr *e : llvm::cast<ReturnStmt>(s)->results)
+        expr(e);
+      break;
+    case StmtKind::Block: block(llvm::cast<BlockStmt>(s)); break;
+    case StmtKind::Labeled: stmt(llvm::cast<LabeledStmt>(s)->stmt); break;
+    case StmtKind::If: {
+      auto *i = llvm::cast<IfStmt>(s);
+      stmt(i->init);
+      expr(i->cond);
+      block(i->then);
+      stmt(i->els);
+      break;
+    }
+    case StmtKind::For: {
+      auto *f = llvm::cast<ForStmt>(s);
+      stmt(f->init);
+      expr(f->cond);
+      stmt(f->post);
+      block(f->body);
+      break;
+    }
+    case StmtKind::Range:
+      expr(llvm::cast<RangeStmt>(s)->x);
+      block(llvm::cast<RangeStmt>(s)->body);
+      break;
+    case StmtKind::Switch: {
+      auto *sw = llvm::cast<SwitchStmt>(s);
+      stmt(sw->init);
+      expr(sw->tag);
+      for (CaseClause *c : sw->clauses) {
+        for (Expr *e : c->list)
+          expr(e);
+        for (Stmt *b : c->body)
+          stmt(b);
+      }
+      break;
+    }
+    case StmtKind::Go: expr(llvm::cast<GoStmt>(s)->call); break;
+    case StmtKind::Decl:
+      for (Spec *sp : llvm::cast<DeclStmt>(s)->decl->specs)
+        if (auto *v = llvm::dyn_cast<ValueSpec>(sp))
+          if (llvm::cast<DeclStmt>(s)->decl->tok == TokKind::Var)
+            for (Expr *e : v->values)
+              expr(e);
+      break;
+    default: break;
+    }
+  }
+};
+
+TEST_F(SemaTest, NoUntypedOperandsReachIrgen) {
+  ASSERT_TRUE(check(R"(package main
+var g = 1 << 3
+func f(x float64, n uint) float64 { return x * 2 }
+func main() {
+	s := uint(2)
+	var a int64 = 1 << s
+	b := 1 << s
+	c := []float64{1, 2.5}
+	d := f(3, 1)
+	e := 2 * d
+	var ok bool = a > 3 && b < 10
+	cond := 1 < b
+	var arr [4]byte
+	arr[1] = 'x'
+	str := "ab" + string(arr[1])
+	sl := append([]int{}, 1, 2)
+	sl = append(sl, 3)
+	ch := make(chan int, 1)
+	ch <- 4
+	for i := 0; i < 2; i++ {
+		b += 1
+	}
+	switch b {
+	case 1, 2:
+	}
+	if !ok || cond {
+		println(1.5, 'r', "s", g, c[0], e, str, sl[0], <-ch, arr[1:2], 1<<s)
+	}
+}
+)")) << errors;
+  UntypedFinder uf{{}, file};
+  for (Decl *d : file->decls)
+    if (auto *f = llvm::dyn_cast<FuncDecl>(d))
+      uf.block(f->body);
+  for (ValueSpec *v : file->initOrder)
+    for (Expr *e : v->values)
+      uf.expr(e);
+  EXPECT_TRUE(uf.bad.empty()) << uf.bad.size() << " violations, first: "
+                              << (uf.bad.empty() ? "" : uf.bad[0]);
+}
+
+} // namespace
