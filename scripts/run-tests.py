@@ -118,8 +118,13 @@ def gtest_suite(name, exe, optional=False):
     return res
 
 
-def have_psutil():
-    return subprocess.run([sys.executable, "-c", "import psutil"],
+def lit_python():
+    """The Debian python3 (which has python3-psutil from make deps) if present."""
+    return "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+
+
+def have_psutil(py):
+    return subprocess.run([py, "-c", "import psutil"], stdin=subprocess.DEVNULL,
                           capture_output=True).returncode == 0
 
 
@@ -131,9 +136,12 @@ def lit_suite(build):
     env = dict(os.environ, GLC_BUILD_DIR=build)
     with tempfile.TemporaryDirectory() as tmp:
         js = os.path.join(tmp, "lit.json")
-        cmd = [sys.executable, LIT, "-sv", "-j", "2", "-o", js]
-        if have_psutil():
-            cmd += ["--timeout", "120"]
+        py = lit_python()
+        cmd = [py, LIT, "-sv", "-j", "2", "-o", js]
+        if have_psutil(py):
+            cmd += ["--timeout", "60"]  # per test; needs psutil
+        else:
+            print("lit: python3-psutil missing, so no per-test timeout")
         cmd.append(os.path.join(REPO, "test", "lit"))
         rc, _ = run_streaming(cmd, SCRIPT_TIMEOUT, env=env)
         if rc is None:
