@@ -109,8 +109,52 @@ std::string Checker::desc(Expr *e) {
       s += " " + v;
   }
   if (hasType)
-    s += " of type " + typeStr(e->type);
+    s += " of type " + declaredTypeString(e);
   return s + ")";
+}
+
+// gc prints the type of a declared function with its parameter names
+// ("func(a int, b ...string) (n int)"); interned FuncTypes have no names,
+// so rebuild the spelling from the declaration.
+std::string Checker::declaredTypeString(Expr *e) {
+  Expr *u = e;
+  while (auto *p = llvm::dyn_cast<ParenExpr>(u))
+    u = p->x;
+  auto *id = llvm::dyn_cast<Ident>(u);
+  auto *sig = llvm::dyn_cast_or_null<FuncType>(e->type);
+  if (!id || !id->obj || id->obj->kind != ObjKind::Func || !id->obj->funcDecl || !sig)
+    return typeStr(e->type);
+  FuncTypeExpr *fe = id->obj->funcDecl->sig;
+  auto fields = [&](const std::vector<Field *> &fs, const std::vector<Type *> &ts,
+                    bool variadic, bool &named) {
+    std::string r;
+    size_t k = 0;
+    named = false;
+    for (Field *f : fs) {
+      size_t n = f->names.empty() ? 1 : f->names.size();
+      for (size_t j = 0; j < n && k < ts.size(); ++j, ++k) {
+        if (k)
+          r += ", ";
+        if (!f->names.empty()) {
+          r += f->names[j]->name + " ";
+          named = true;
+        }
+        if (variadic && k + 1 == ts.size())
+          r += "..." + typeStr(llvm::cast<SliceType>(ts[k])->elem);
+        else
+          r += typeStr(ts[k]);
+      }
+    }
+    return r;
+  };
+  bool named;
+  std::string r = "func(" + fields(fe->params, sig->params, sig->variadic, named) + ")";
+  std::string res = fields(fe->results, sig->results, false, named);
+  if (sig->results.size() == 1 && !named)
+    r += " " + res;
+  else if (!sig->results.empty())
+    r += " (" + res + ")";
+  return r;
 }
 
 bool Checker::isConstZero(Expr *e) {

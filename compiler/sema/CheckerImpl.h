@@ -174,6 +174,7 @@ public:
   bool comparable(Type *t);
   bool hasNil(Type *t);
   std::string desc(Expr *e);                      // operandString
+  std::string declaredTypeString(Expr *e);
   std::string typeStr(Type *t) { return typeString(t); }
   bool isConstZero(Expr *e);
 
