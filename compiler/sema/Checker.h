@@ -16,6 +16,19 @@
 //  - BranchStmt::target of a `fallthrough` is the CaseClause it continues in.
 //  - Conversions T(x): CallExpr::type is T, args[0] keeps its own type
 //    (an untyped constant argument is converted to T itself).
+//  - An expression with mode Constant carries its final value in constVal;
+//    emit that and do not descend into it (operands of constant
+//    comparisons, for instance, keep untyped types).
+//  - println(f()) with a multi-value f: the single argument has a
+//    TupleType.
+//  - `v, ok := <-c` / `v, ok = <-c`: the receive keeps mode CommaOk.
+//  - File::initOrder lists each ValueSpec with initialisers once (all its
+//    names are initialised together); zero-initialised specs are omitted.
+//  - Package-level and local var names (ValueSpec::names) have their
+//    Ident::type set; the names of `:=` and range `:=` too.
+//  - FuncInfo::name: Go's symbol names (main.f, main.main.func1,
+//    main.main.func1.1, main.glob..func1 in package initialisers,
+//    main.init.0 for init functions).
 //===----------------------------------------------------------------------===//
 #ifndef GLC_SEMA_CHECKER_H
 #define GLC_SEMA_CHECKER_H
