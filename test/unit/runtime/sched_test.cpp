@@ -91,8 +91,9 @@ void runManyGoroutines(int procs, int64_t total) {
       newproc1(spawner, &args[s], 64 << 10);
     }
     goWaitUntil([&] { return spawnersDone.load() == kSpawners && finished.load() == total; });
-    // Exited Gs leave NumGoroutine once goexit0 has run.
-    goWaitUntil([&] { return glrt_NumGoroutine() == base; });
+    // Exited Gs leave NumGoroutine once goexit0 has run. (<=: a previous
+    // test's wrapper G may still have been exiting when base was read.)
+    goWaitUntil([&] { return glrt_NumGoroutine() <= base; });
     after = glrt_NumGoroutine();
   });
   EXPECT_EQ(maxprocsSeen, procs);
@@ -101,7 +102,7 @@ void runManyGoroutines(int procs, int64_t total) {
   for (int64_t i = 0; i < total; i++)
     bad += seen[i].load() != 1;
   EXPECT_EQ(bad, 0) << "goroutines lost or run twice";
-  EXPECT_EQ(after, base);
+  EXPECT_LE(after, base);
 }
 
 } // namespace

@@ -375,7 +375,47 @@ __attribute__((noinline)) uintptr_t gStackUsedBy(void (*call)(void (*)(void *), 
 }
 
 void callDirect(void (*fn)(void *), void *arg) { fn(arg); }
+
+// The scheduler's own entry points for generated code, as probes.
+void nopWork(void *) {}
+void probeNewproc(void *) { glrt_newproc(nopWork, nullptr); }
+void probeGosched(void *) { glrt_Gosched(); }
+void probeGOMAXPROCS(void *) { glrt_GOMAXPROCS(glrt_GOMAXPROCS(0) == 1 ? 2 : 1); }
+void probeNumGoroutine(void *out) { *static_cast<size_t *>(out) = size_t(glrt_NumGoroutine() + glrt_NumCPU()); }
+void probeAlloca(void *out) { *static_cast<void **>(out) = __morestack_allocate_stack_space(1 << 20); }
 } // namespace
+
+// Every scheduler entry point callable from generated code fits the
+// StackNosplitBudget on the goroutine's stack (the rest runs on g0).
+TEST(StackTest, SchedEntryPointsFitTheNosplitBudget) {
+  ensureSched();
+  struct probe {
+    const char *name;
+    void (*fn)(void *);
+    uintptr_t used;
+  } probes[] = {{"glrt_newproc", probeNewproc, 0},
+                {"glrt_Gosched", probeGosched, 0},
+                {"glrt_GOMAXPROCS", probeGOMAXPROCS, 0},
+                {"glrt_NumGoroutine+NumCPU", probeNumGoroutine, 0},
+                {"__morestack_allocate_stack_space", probeAlloca, 0}};
+  note done;
+  struct a4 {
+    probe *ps;
+    size_t n;
+    note *done;
+  } args{probes, sizeof probes / sizeof probes[0], &done};
+  newproc1(
+      [](void *p) {
+        auto *a = static_cast<a4 *>(p);
+        for (size_t i = 0; i < a->n; i++)
+          a->ps[i].used = gStackUsedBy(callDirect, a->ps[i].fn);
+        notewakeup(a->done);
+      },
+      &args, 64 << 10);
+  notesleep(&done);
+  for (auto &p : probes)
+    EXPECT_LE(p.used, StackNosplitBudget) << p.name << " uses " << p.used << " bytes of the goroutine stack";
+}
 
 TEST(StackTest, SystemstackKeepsRuntimeCallsOffTheGoroutineStack) {
   ensureSched();
