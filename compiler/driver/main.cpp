@@ -77,6 +77,8 @@ constexpr bool kVerifyDefault = false;
 #endif
 cl::opt<bool> verifyIR("verify-ir", cl::desc("Run the IR verifier"), cl::init(kVerifyDefault),
                        cl::cat(glcCat));
+// Testing the crash path: crash on purpose after reading the options.
+cl::opt<bool> crashForTest("glc-crash-for-test", cl::Hidden, cl::init(false));
 cl::opt<bool> splitStack("split-stack", cl::desc("Mark functions split-stack"), cl::init(false),
                          cl::cat(glcCat));
 
@@ -233,6 +235,7 @@ int runProgram(const std::string &exe, const std::vector<std::string> &args,
 
 int main(int argc, char **argv) {
   InitLLVM initLLVM(argc, argv);
+  setBugReportMsg("glc: internal compiler error; LLVM's stack dump follows:\n");
   sys::AddSignalHandler(crashHandler, nullptr);
   install_fatal_error_handler(fatalHandler, nullptr);
 
@@ -270,6 +273,11 @@ int main(int argc, char **argv) {
                                    "  glc run file.gl [args...]\n"
                                    "  glc -S|-emit-llvm file.gl [-o out]\n"))
     return 1;
+
+  if (crashForTest) {
+    volatile int *p = nullptr;
+    *p = 1; // must end as "glc: internal compiler error", exit 3
+  }
 
   enum { Build, Run, Asm, LL } action = Build;
   std::vector<std::string> pos(positionals.begin(), positionals.end());
