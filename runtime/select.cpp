@@ -29,8 +29,8 @@
 //      all, unlock. The winner's success says whether a send completed
 //      (false: closed -> panic) or a receive got a value (recvOK).
 //
-// The selectDone word lives in the selecting G's entry frame (segmented
-// stacks never move). Several wakers may find this G's sudogs on different
+// The selectDone word lives in the selecting G's entry frame (selState;
+// segmented stacks never move). Several wakers may find this G's sudogs on different
 // channels at once; each must win CAS(selectDone, 0 -> 1) (acq_rel; the
 // partners are the other wakers' CASes) in waitq::dequeue before it may
 // complete its case; losers drop the sudog and look at the next waiter.
@@ -56,21 +56,24 @@ namespace {
 
 using namespace chanimpl;
 
+// Lives in the selecting G's frame; kept small (the G's stack budget).
 struct selState {
   scase *cases;
-  uint16_t *pollorder;
-  uint16_t *lockorder;
-  int norder; // non-nil cases
-  int64_t nsends;
+  uint16_t *pollorder; // lock order follows at pollorder + ncases
+  sudog *waiting;      // pass 2's sudogs, in lock order
+  // The select's "won" flag shared by its sudogs (see the file comment).
+  std::atomic<uint32_t> selectDone;
+  int32_t ncases;
+  int32_t norder; // non-nil cases
+  int32_t nsends;
+  int32_t chosen;
   bool block;
-  g *gp;
-  std::atomic<uint32_t> *selectDone;
-  sudog *waiting; // pass 2's sudogs, in lock order
-  // results
   bool park;
   bool sendClosed;
-  int64_t chosen;
   bool recvOK;
+  uint16_t *lockorder() { return pollorder + ncases; }
+  // On g0 (systemstack): the selecting G is the M's curg.
+  g *gp() { return getg()->mp->curg; }
 };
 
 inline uintptr_t sortkey(selState *st, uint16_t i) {
@@ -96,7 +99,7 @@ void siftdown(selState *st, uint16_t *a, int j, int n) {
 }
 
 void sortlockorder(selState *st) {
-  uint16_t *a = st->lockorder;
+  uint16_t *a = st->lockorder();
   int n = st->norder;
   for (int i = 0; i < n; i++)
     a[i] = st->pollorder[i];
@@ -113,7 +116,7 @@ void sortlockorder(selState *st) {
 void sellock(selState *st) NO_THREAD_SAFETY_ANALYSIS {
   hchan *last = nullptr;
   for (int i = 0; i < st->norder; i++) {
-    hchan *c = st->cases[st->lockorder[i]].c;
+    hchan *c = st->cases[st->lockorder()[i]].c;
     if (c != last) {
       last = c;
       lock(&c->lock);
@@ -124,8 +127,8 @@ void sellock(selState *st) NO_THREAD_SAFETY_ANALYSIS {
 void selunlock(selState *st) NO_THREAD_SAFETY_ANALYSIS {
   // Reverse lock order; each distinct channel once.
   for (int i = st->norder - 1; i >= 0; i--) {
-    hchan *c = st->cases[st->lockorder[i]].c;
-    if (i > 0 && c == st->cases[st->lockorder[i - 1]].c)
+    hchan *c = st->cases[st->lockorder()[i]].c;
+    if (i > 0 && c == st->cases[st->lockorder()[i - 1]].c)
       continue;
     unlock(&c->lock);
   }
@@ -149,7 +152,7 @@ bool selparkcommit(g *, void *arg) NO_THREAD_SAFETY_ANALYSIS {
 
 // Passes 0-2, on g0. Returns with every lock held iff st->park.
 void selectPass12(selState *st) NO_THREAD_SAFETY_ANALYSIS {
-  int ncases = st->norder; // on entry: all cases
+  int ncases = st->ncases;
   int norder = 0;
   for (int i = 0; i < ncases; i++) {
     scase *cas = &st->cases[i];
@@ -225,12 +228,12 @@ void selectPass12(selState *st) NO_THREAD_SAFETY_ANALYSIS {
   // Pass 2: wait on every channel.
   sudog **nextp = &st->waiting;
   for (int n = 0; n < norder; n++) {
-    int64_t casi = st->lockorder[n];
+    int64_t casi = st->lockorder()[n];
     scase *cas = &st->cases[casi];
     sudog *sg = acquireSudog();
-    sg->gp = st->gp;
+    sg->gp = st->gp();
     sg->isSelect = true;
-    sg->selectDone = st->selectDone;
+    sg->selectDone = &st->selectDone;
     sg->elem = cas->elem;
     sg->c = cas->c;
     sg->success = false;
@@ -242,21 +245,21 @@ void selectPass12(selState *st) NO_THREAD_SAFETY_ANALYSIS {
       cas->c->recvq.enqueue(sg);
   }
   *nextp = nullptr;
-  st->gp->param = nullptr;
+  st->gp()->param = nullptr;
   st->park = true;
 }
 
 // Pass 3, on g0, after the wake-up.
 void selectPass3(selState *st) {
   sellock(st);
-  sudog *won = static_cast<sudog *>(st->gp->param);
-  st->gp->param = nullptr;
+  sudog *won = static_cast<sudog *>(st->gp()->param);
+  st->gp()->param = nullptr;
   int64_t casi = -1;
   bool success = false;
   sudog *sg = st->waiting;
   st->waiting = nullptr;
   for (int n = 0; n < st->norder; n++) {
-    int64_t k = st->lockorder[n];
+    int64_t k = st->lockorder()[n];
     if (sg == won) {
       casi = k;
       success = sg->success;
@@ -289,10 +292,19 @@ selectResult selectgo(scase *cas0, uint16_t *order0, int64_t nsends,
   int64_t ncases = nsends + nrecvs;
   if (ncases > 65536)
     fatal("selectgo: too many cases");
-  std::atomic<uint32_t> selectDone{0};
-  selState st{cas0,    order0,     order0 + ncases, int(ncases), nsends,
-              block,   getg(),     &selectDone,     nullptr,     false,
-              false,   -1,         false};
+  selState st;
+  st.cases = cas0;
+  st.pollorder = order0;
+  st.waiting = nullptr;
+  st.selectDone.store(0, std::memory_order_relaxed);
+  st.ncases = int32_t(ncases);
+  st.norder = 0;
+  st.nsends = int32_t(nsends);
+  st.chosen = -1;
+  st.block = block;
+  st.park = false;
+  st.sendClosed = false;
+  st.recvOK = false;
   systemstack([&st] { selectPass12(&st); });
   if (st.park) {
     gopark(selparkcommit, &st, waitReasonSelect);

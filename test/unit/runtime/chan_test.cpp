@@ -6,6 +6,7 @@
 // G forever) or, for the real output, with death tests.
 #include "chan.h"
 #include "proc.h"
+#include "stack.h"
 
 #include <gtest/gtest.h>
 
@@ -540,4 +541,118 @@ TEST(ChanDeathTest, MakechanSizeOutOfRange) {
               "(^|\n)panic: makechan: size out of range\n");
   EXPECT_EXIT(runInGoroutine([] { glrt_makechan(8, int64_t(1) << 46); }),
               ::testing::ExitedWithCode(2), "(^|\n)panic: makechan: size out of range\n");
+}
+
+// ---- stack use: the rule of stack.h for entry points called from
+// generated code (at most StackNosplitBudget = 256 bytes of the goroutine's
+// stack; the rest runs on g0). Measured by painting the unused part of the
+// G's segment, as stack_test.cpp does, on every path: fast paths, buffer,
+// hand-off to a parked peer (goready), parking (gopark/mcall), close
+// waking a waiter, a select that parks.
+namespace {
+constexpr unsigned char kPaint = 0x5A;
+constexpr uintptr_t kBudget = 256; // stack.h StackNosplitBudget
+
+__attribute__((noinline)) uintptr_t gStackUsedBy(void (*fn)()) {
+  uintptr_t sp;
+  asm volatile("movq %%rsp, %0" : "=r"(sp));
+  uintptr_t lo = getg()->stackseg->lo;
+  for (uintptr_t p = lo; p < sp; p++)
+    *reinterpret_cast<volatile unsigned char *>(p) = kPaint;
+  fn();
+  uintptr_t p = lo;
+  while (p < sp && *reinterpret_cast<volatile unsigned char *>(p) == kPaint)
+    p++;
+  return sp - p;
+}
+
+hchan *sbuf, *sunbuf, *sother;
+std::atomic<int> peerState{0};
+int64_t sval;
+
+void pMakechan() { sbuf = mk(8, 4); }
+void pSendBuffered() { glrt_chansend1(sbuf, &sval); }
+void pRecvBuffered() { glrt_chanrecv1(sbuf, &sval); }
+void pSendParks() { glrt_chansend1(sunbuf, &sval); }   // peer receives later
+void pRecvParks() { glrt_chanrecv2(sunbuf, &sval); }   // peer sends later
+void pSendToParked() { glrt_chansend1(sunbuf, &sval); } // peer already parked
+void pNonBlocking() {
+  glrt_selectnbsend(sunbuf, &sval);
+  glrt_selectnbrecv(&sval, sunbuf);
+  sval += glrt_chanlen(sbuf) + glrt_chancap(sbuf);
+}
+void pSelectParks() {
+  scase cases[2] = {{sunbuf, &sval}, {sother, &sval}};
+  uint16_t order[4];
+  glrt_selectgo(cases, order, 0, 2, 1);
+}
+void pCloseWakes() { glrt_closechan(sunbuf); } // a receiver is parked
+} // namespace
+
+TEST(ChanTest, EntryPointsFitTheNosplitBudget) {
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  GTEST_SKIP() << "ASan frames are several times larger; the budget applies to the real build";
+#endif
+#endif
+  struct probe {
+    const char *name;
+    void (*fn)();
+    int peer; // 0 none; 1 receive once parked sender; 2 send once parked receiver;
+              // 3 park a receiver first
+    uintptr_t used;
+  } probes[] = {{"glrt_makechan", pMakechan, 0, 0},
+                {"glrt_chansend1 (buffer)", pSendBuffered, 0, 0},
+                {"glrt_chanrecv1 (buffer)", pRecvBuffered, 0, 0},
+                {"glrt_chansend1 (parks)", pSendParks, 1, 0},
+                {"glrt_chanrecv2 (parks)", pRecvParks, 2, 0},
+                {"glrt_chansend1 (to parked receiver)", pSendToParked, 3, 0},
+                {"glrt_selectnb*/len/cap", pNonBlocking, 0, 0},
+                {"glrt_selectgo (parks)", pSelectParks, 2, 0},
+                {"glrt_closechan (wakes a receiver)", pCloseWakes, 3, 0}};
+  runInGoroutine([&] {
+    glrt_GOMAXPROCS(2);
+    sunbuf = mk(8, 0);
+    sother = mk(8, 0);
+    for (auto &p : probes) {
+      std::atomic<int> peerDone{0};
+      if (p.peer == 3) {
+        go([&] {
+          int64_t v;
+          glrt_chanrecv2(sunbuf, &v);
+          peerDone.store(1);
+        });
+        goWaitUntil([&] { return queueLen(sunbuf, false) == 1; });
+      } else if (p.peer != 0) {
+        go([&, kind = p.peer] {
+          goWaitUntil([&] { return queueLen(sunbuf, kind == 1) == 1; });
+          int64_t v = 1;
+          if (kind == 1)
+            glrt_chanrecv1(sunbuf, &v);
+          else
+            glrt_chansend1(sunbuf, &v);
+          peerDone.store(1);
+        });
+      } else {
+        peerDone.store(1);
+      }
+      // The probe runs on its own G with a fresh 64 KiB segment.
+      struct ctx {
+        probe *p;
+        note done;
+      } c{&p, {}};
+      newproc1(
+          [](void *a) {
+            ctx *c = static_cast<ctx *>(a);
+            c->p->used = gStackUsedBy(c->p->fn);
+            notewakeup(&c->done);
+          },
+          &c, 64 << 10);
+      goWaitUntil([&] { return c.done.key.load() != 0 && peerDone.load() == 1; });
+    }
+  });
+  for (auto &p : probes) {
+    EXPECT_GT(p.used, 0u) << p.name << ": the probe saw nothing";
+    EXPECT_LE(p.used, kBudget) << p.name << " uses " << p.used << " bytes of the goroutine stack";
+  }
 }
