@@ -13,6 +13,8 @@
 #include "sema/CheckerImpl.h"
 #include "sema/ExprString.h"
 
+#include <algorithm>
+
 using namespace glc;
 
 namespace glc {
@@ -20,8 +22,55 @@ llvm::SMLoc exprStart(Expr *e);
 }
 
 void Checker::stmtList(const std::vector<Stmt *> &list) {
-  for (Stmt *s : list)
-    stmt(s);
+  listStack.push_back({&list, 0});
+  for (size_t i = 0; i < list.size(); ++i) {
+    listStack.back().second = i;
+    stmt(list[i]);
+  }
+  listStack.pop_back();
+}
+
+// gc's goto rules: no jump into a block, and no forward jump over a
+// variable declaration in the label's block.
+void Checker::checkGoto(BranchStmt *s, LabeledStmt *target) {
+  auto site = fn->labelSites.find(target);
+  if (site == fn->labelSites.end())
+    return;
+  const auto &ls = site->second;
+  auto it = std::find_if(listStack.begin(), listStack.end(),
+                         [&](const auto &p) { return p.first == ls.list; });
+  if (it == listStack.end()) {
+    error(s->label->pos, "goto " + s->label->name + " jumps into block starting at " +
+                             posString(ls.blockPos));
+    return;
+  }
+  for (size_t i = it->second + 1; i < ls.index; ++i) {
+    Stmt *d = (*ls.list)[i];
+    while (auto *l = llvm::dyn_cast<LabeledStmt>(d))
+      d = l->stmt;
+    std::string name;
+    llvm::SMLoc at;
+    if (auto *a = llvm::dyn_cast<AssignStmt>(d); a && a->tok == TokKind::Define && !a->lhs.empty()) {
+      name = shortExprString(a->lhs[0]);
+      at = a->pos;
+      for (const char *p = a->pos.getPointer(); *p && *p != '\n'; ++p)
+        if (p[0] == ':' && p[1] == '=') {
+          at = llvm::SMLoc::getFromPointer(p);
+          break;
+        }
+    } else if (auto *ds = llvm::dyn_cast<DeclStmt>(d);
+               ds && ds->decl && ds->decl->tok == TokKind::Var && !ds->decl->specs.empty()) {
+      if (auto *v = llvm::dyn_cast<ValueSpec>(ds->decl->specs[0]); v && !v->names.empty()) {
+        name = v->names[0]->name;
+        at = v->names[0]->pos;
+      }
+    }
+    if (!name.empty()) {
+      error(s->label->pos, "goto " + s->label->name + " jumps over declaration of " + name +
+                               " at " + posString(at));
+      return;
+    }
+  }
 }
 
 void Checker::block(BlockStmt *b) {
@@ -638,8 +687,21 @@ void Checker::returnStmt(ReturnStmt *s) {
   if (s->results.empty()) {
     if (results.empty())
       return;
-    if (fn->info && !fn->info->results.empty() && !fn->info->results[0]->name.empty())
-      return; // bare return with named results
+    if (fn->info && !fn->info->results.empty() && !fn->info->results[0]->name.empty()) {
+      // Bare return: every named result must be visible here.
+      for (Object *r : fn->info->results) {
+        if (r->name == "_" || r->name.empty())
+          continue;
+        Object *alt = lookup(r->name);
+        if (alt && alt != r) {
+          error(s->pos, "result parameter " + r->name + " not in scope at return\n\t" +
+                            posString(alt->pos) + ": inner declaration of var " + alt->name +
+                            " " + (alt->type ? typeStr(alt->type) : "invalid type"));
+          break;
+        }
+      }
+      return;
+    }
     error(s->pos, "not enough return values\n\thave ()\n\twant " +
                       typesSummary(results, nullptr, false));
     return;
@@ -744,6 +806,7 @@ void Checker::branchStmt(BranchStmt *s) {
     }
     fn->labelUsed[it->second] = true;
     s->target = it->second;
+    checkGoto(s, it->second);
     return;
   }
   case TokKind::Fallthrough:

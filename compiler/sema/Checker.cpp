@@ -529,31 +529,47 @@ void Checker::declareParams(FuncCtx &ctx, FuncTypeExpr *sigExpr, FuncType *sig) 
   }
 }
 
+void Checker::collectLabelsIn(FuncCtx &ctx, const std::vector<Stmt *> &list,
+                              llvm::SMLoc blockPos) {
+  for (size_t i = 0; i < list.size(); ++i) {
+    Stmt *s = list[i];
+    // A labelled statement may itself be labelled (L: M: for ...).
+    while (auto *l = llvm::dyn_cast_or_null<LabeledStmt>(s)) {
+      if (l->label->name != "_") {
+        auto it = ctx.labels.find(l->label->name);
+        if (it != ctx.labels.end()) {
+          error(l->label->pos, "label " + l->label->name + " already defined at " +
+                                   posString(it->second->label->pos));
+        } else {
+          ctx.labels[l->label->name] = l;
+          ctx.labelUsed[l] = false;
+          ctx.labelSites[l] = {&list, i, blockPos};
+          Object *o = tc.newObject(ObjKind::Label, l->label->name, l->label->pos);
+          l->obj = o;
+          l->label->obj = o;
+        }
+      }
+      s = l->stmt;
+    }
+    collectLabels(ctx, s);
+  }
+}
+
+// Finds the labels in the statements nested in `s` (not in function
+// literals: labels are per function).
 void Checker::collectLabels(FuncCtx &ctx, Stmt *s) {
   if (!s)
     return;
   switch (s->kind) {
   case StmtKind::Labeled: {
-    auto *l = llvm::cast<LabeledStmt>(s);
-    if (l->label->name != "_") {
-      auto it = ctx.labels.find(l->label->name);
-      if (it != ctx.labels.end()) {
-        error(l->label->pos, "label " + l->label->name + " already defined at " +
-                                 posString(it->second->label->pos));
-      } else {
-        ctx.labels[l->label->name] = l;
-        ctx.labelUsed[l] = false;
-        Object *o = tc.newObject(ObjKind::Label, l->label->name, l->label->pos);
-        l->obj = o;
-        l->label->obj = o;
-      }
-    }
-    collectLabels(ctx, l->stmt);
+    std::vector<Stmt *> one{s};
+    // Only reached for a labelled statement outside any list (if/else
+    // branches are blocks, so this does not happen in valid trees).
+    collectLabelsIn(ctx, one, s->pos);
     return;
   }
   case StmtKind::Block:
-    for (Stmt *c : llvm::cast<BlockStmt>(s)->stmts)
-      collectLabels(ctx, c);
+    collectLabelsIn(ctx, llvm::cast<BlockStmt>(s)->stmts, s->pos);
     return;
   case StmtKind::If: {
     auto *i = llvm::cast<IfStmt>(s);
@@ -569,18 +585,15 @@ void Checker::collectLabels(FuncCtx &ctx, Stmt *s) {
     return;
   case StmtKind::Switch:
     for (CaseClause *c : llvm::cast<SwitchStmt>(s)->clauses)
-      for (Stmt *b : c->body)
-        collectLabels(ctx, b);
+      collectLabelsIn(ctx, c->body, c->pos);
     return;
   case StmtKind::TypeSwitch:
     for (CaseClause *c : llvm::cast<TypeSwitchStmt>(s)->clauses)
-      for (Stmt *b : c->body)
-        collectLabels(ctx, b);
+      collectLabelsIn(ctx, c->body, c->pos);
     return;
   case StmtKind::Select:
     for (CommClause *c : llvm::cast<SelectStmt>(s)->clauses)
-      for (Stmt *b : c->body)
-        collectLabels(ctx, b);
+      collectLabelsIn(ctx, c->body, c->pos);
     return;
   default:
     return;
@@ -602,7 +615,10 @@ void Checker::funcBody(FuncCtx &ctx, FuncTypeExpr *sigExpr, FuncType *sig, Block
   openScope();
   declareParams(ctx, sigExpr, sig);
   collectLabels(ctx, body);
+  auto savedLists = std::move(listStack);
+  listStack.clear();
   stmtList(body->stmts);
+  listStack = std::move(savedLists);
   if (!sig->results.empty() && !isTerminating(body, ""))
     error(body->rbrace, "missing return");
   for (auto &kv : ctx.labels)

@@ -69,6 +69,14 @@ struct FuncCtx {
   std::vector<Object *> locals; // for "declared but not used"
   llvm::StringMap<LabeledStmt *> labels;
   llvm::DenseMap<LabeledStmt *, bool> labelUsed;
+  /// Where each label sits: its statement list, index, and the position of
+  /// the block that list belongs to (for goto checks).
+  struct LabelSite {
+    const std::vector<Stmt *> *list;
+    size_t index;
+    llvm::SMLoc blockPos;
+  };
+  llvm::DenseMap<LabeledStmt *, LabelSite> labelSites;
 };
 
 /// A statement `break`/`continue` may target.
@@ -212,6 +220,11 @@ public:
   bool isTerminating(Stmt *s, const std::string &label);
   bool hasBreak(Stmt *s, Stmt *target, bool implicit);
   LabeledStmt *pendingLabel = nullptr;
+  /// The statement lists being checked, innermost last, with the index of
+  /// the statement being checked in each.
+  std::vector<std::pair<const std::vector<Stmt *> *, size_t>> listStack;
+  void collectLabelsIn(FuncCtx &ctx, const std::vector<Stmt *> &list, llvm::SMLoc blockPos);
+  void checkGoto(BranchStmt *s, LabeledStmt *target);
 };
 
 } // namespace glc
