@@ -25,14 +25,16 @@
 //
 // Stacks. These functions are called from generated code on a goroutine's
 // segmented stack, inside the reserve below the limit, where a runtime
-// function may use StackNosplitBudget (256) bytes (stack.h). So the entry
-// points do only the lock-free fast paths on the G's stack; everything that
-// takes a lock, copies, allocates sudogs or calls goready runs on g0 through
-// systemstack (32 bytes of the G's stack); gopark's mcall switches to g0
-// too. Panics are raised back on the G's stack, after systemstack returned,
-// so the traceback and the goroutine id are the G's. A G that must park
-// comes back from systemstack holding c->lock with its sudog enqueued; it
-// calls gopark at once, and the unlockf (chanparkcommit) releases the lock.
+// function may use StackNosplitBudget (256) bytes (stack.h). Channel
+// operations run on the G's stack: their frames are small, lock() at worst
+// ends in a futex syscall, memmove is libc's leaf, goready switches to g0
+// by itself (systemstack) and gopark by mcall. The worst path measures
+// 152 bytes (chan_test.cpp: EntryPointsFitTheNosplitBudget, every path
+// painted and measured). selectgo's passes are bigger and run on g0 (see
+// select.cpp). A G that must park enqueues its sudog while holding c->lock
+// and calls gopark at once; the unlockf (chanparkcommit) releases the lock
+// on g0 once the G is _Gwaiting. Panics are raised on the G's own stack, so
+// the traceback and the goroutine id are the G's.
 //
 // Lock order: channel locks (in increasing hchan address when a select
 // holds several) before sched.lock (taken by goready/wakep) and before
@@ -290,7 +292,7 @@ struct opArgs {
   int state;
 };
 
-// On g0. Returns with c->lock held iff state == opPark.
+// Returns with c->lock held iff state == opPark.
 void chansendLocked(opArgs *a) NO_THREAD_SAFETY_ANALYSIS {
   hchan *c = a->c;
   lock(&c->lock);
@@ -330,7 +332,7 @@ void chansendLocked(opArgs *a) NO_THREAD_SAFETY_ANALYSIS {
   a->state = opPark;
 }
 
-// On g0, after the wake-up: returns whether the operation succeeded.
+// After the wake-up: returns whether the operation succeeded.
 bool finishPark(opArgs *a) {
   sudog *sg = a->sg;
   if (a->gp->param != sg)
@@ -355,11 +357,11 @@ bool chansend(hchan *c, void *ep, bool block) {
   if (!block && c->closed.load(std::memory_order_relaxed) == 0 && full(c))
     return false;
   opArgs a{c, ep, getg(), nullptr, block, opDone};
-  systemstack([&a] { chansendLocked(&a); });
+  chansendLocked(&a);
   if (a.state == opPark) {
     gopark(chanparkcommit, &c->lock, waitReasonChanSend);
     bool ok;
-    systemstack([&a, &ok] { ok = finishPark(&a); });
+    ok = finishPark(&a);
     if (!ok)
       a.state = opClosed;
   }
@@ -433,7 +435,7 @@ recvResult chanrecv(hchan *c, void *ep, bool block) {
     }
   }
   opArgs a{c, ep, getg(), nullptr, block, opDone};
-  systemstack([&a] { chanrecvLocked(&a); });
+  chanrecvLocked(&a);
   switch (a.state) {
   case opDone:
     return {true, true};
@@ -446,7 +448,7 @@ recvResult chanrecv(hchan *c, void *ep, bool block) {
   }
   gopark(chanparkcommit, &c->lock, waitReasonChanReceive);
   bool ok;
-  systemstack([&a, &ok] { ok = finishPark(&a); });
+  ok = finishPark(&a);
   return {true, ok};
 }
 
@@ -454,7 +456,7 @@ recvResult chanrecv(hchan *c, void *ep, bool block) {
 
 namespace {
 
-// On g0. Returns false if the channel was already closed.
+// Returns false if the channel was already closed.
 bool closechanLocked(hchan *c) {
   lock(&c->lock);
   if (c->closed.load(std::memory_order_relaxed) != 0) {
@@ -497,7 +499,7 @@ void closechan(hchan *c) {
   if (c == nullptr)
     chanpanic("close of nil channel");
   bool ok;
-  systemstack([c, &ok] { ok = closechanLocked(c); });
+  ok = closechanLocked(c);
   if (!ok)
     chanpanic("close of closed channel");
 }
