@@ -13,6 +13,7 @@ test/lit/**/*.gl whose RUN lines run the program (`%glc run`, or
      and including the first line starting with "goroutine " (a traceback's
      file paths and PC offsets legitimately differ); after it, only the
      sequence of main.* function names in the traceback is compared.
+examples/*.gl are always compared too (they must run identically under go).
 Files containing a line `// NODIFF: reason` are skipped and listed.
 
 Prints one line per file (PASS name / FAIL name + short diff), then
@@ -22,6 +23,7 @@ PATH it says so, prints "0 passed, 0 failed" and exits 0 (CI installs go).
 import argparse
 import concurrent.futures
 import difflib
+import glob
 import os
 import re
 import shutil
@@ -79,6 +81,12 @@ def normalise_stderr(text):
     return "\n".join(lines)
 
 
+def display_name(path):
+    """test/lit files relative to test/lit (as lit names them); others relative to the repo."""
+    lit = os.path.join(REPO, "test", "lit") + os.sep
+    return path[len(lit):] if path.startswith(lit) else os.path.relpath(path, REPO)
+
+
 def run(cmd, cwd, env):
     try:
         p = subprocess.run(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
@@ -99,7 +107,7 @@ def short_diff(what, want, got, limit=12):
 
 
 def check(path, idx, args, env):
-    name = os.path.relpath(path, os.path.join(REPO, "test", "lit"))
+    name = display_name(path)
     work = os.path.join(args.work, str(idx))
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
@@ -146,14 +154,15 @@ def main():
         return 0
 
     files = [os.path.abspath(f) for f in args.files] or list(find_tests(os.path.join(REPO, "test", "lit")))
+    examples = [] if args.files else sorted(glob.glob(os.path.join(REPO, "examples", "*.gl")))
     todo, skipped = [], []
-    for f in files:
+    for f in files + examples:
         with open(f, encoding="utf-8", errors="replace") as fh:
             src = fh.read()
         m = NODIFF.search(src)
         if m:
             skipped.append((f, m.group(1).strip()))
-        elif is_run_test(src):
+        elif f in examples or is_run_test(src):
             todo.append(f)
 
     os.makedirs(args.work, exist_ok=True)
@@ -168,8 +177,8 @@ def main():
             passed += ok
             failed += not ok
     for f, why in skipped:
-        print(f"SKIP {os.path.relpath(f, os.path.join(REPO, 'test', 'lit'))}: NODIFF: {why}")
-    print(f"difftest: {len(todo)} run tests compared, {len(skipped)} skipped (NODIFF)")
+        print(f"SKIP {display_name(f)}: NODIFF: {why}")
+    print(f"difftest: {len(todo)} programs compared, {len(skipped)} skipped (NODIFF)")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
