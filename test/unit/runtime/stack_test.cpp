@@ -388,6 +388,13 @@ void probeAlloca(void *out) { *static_cast<void **>(out) = __morestack_allocate_
 // Every scheduler entry point callable from generated code fits the
 // StackNosplitBudget on the goroutine's stack (the rest runs on g0).
 TEST(StackTest, SchedEntryPointsFitTheNosplitBudget) {
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  // ASan adds redzones around every address-taken local (320 bytes here):
+  // the budget is a property of the production runtime build.
+  GTEST_SKIP() << "frame sizes differ under ASan";
+#endif
+#endif
   ensureSched();
   struct probe {
     const char *name;
