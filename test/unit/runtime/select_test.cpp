@@ -412,3 +412,79 @@ TEST(SelectTest, ParkingSelectsReuseSudogs) {
     glrt_closechan(c);
   });
 }
+
+// The lock order (second half of the caller's order array) is the non-nil
+// cases sorted by channel address, duplicates adjacent; the poll order
+// (first half) is a permutation of the non-nil cases.
+TEST(SelectTest, LockOrderIsSortedByAddressPollOrderIsPermutation) {
+  runInGoroutine([] {
+    std::vector<hchan *> chans;
+    for (int i = 0; i < 40; i++)
+      chans.push_back(mk(8, 1));
+    for (int trial = 0; trial < 200; trial++) {
+      std::vector<scase> cs;
+      int64_t v = 0;
+      int nonnil = 0;
+      for (int k = 0; k < 50; k++) {
+        uint32_t r = cheaprandn(45);
+        hchan *c = r < 40 ? chans[r] : nullptr; // some nil, some repeated
+        nonnil += c != nullptr;
+        cs.push_back(scase{c, &v});
+      }
+      std::vector<uint16_t> order(100, 0xffff);
+      glrt_pair res = glrt_selectgo(cs.data(), order.data(), 0, int64_t(cs.size()), 0);
+      ASSERT_EQ(intptr_t(res.p), -1); // all empty: nothing ready
+      std::vector<int> seenPoll(50, 0);
+      for (int i = 0; i < nonnil; i++) {
+        ASSERT_LT(order[i], 50);
+        ASSERT_NE(cs[order[i]].c, nullptr);
+        seenPoll[order[i]]++;
+      }
+      for (int k = 0; k < 50; k++)
+        ASSERT_EQ(seenPoll[k], cs[k].c != nullptr ? 1 : 0);
+      for (int i = 1; i < nonnil; i++)
+        ASSERT_LE(uintptr_t(cs[order[50 + i - 1]].c), uintptr_t(cs[order[50 + i]].c));
+    }
+  });
+}
+
+// Selects naming the same channels in opposite orders, on several threads:
+// locking by case order would deadlock here.
+TEST(SelectTest, OppositeCaseOrdersDoNotDeadlock) {
+  runInGoroutine([] {
+    glrt_GOMAXPROCS(4);
+    hchan *a = mk(8, 1), *b = mk(8, 1);
+    constexpr int64_t per = 20000;
+    std::atomic<int64_t> got{0};
+    std::atomic<int> done{0};
+    for (int k = 0; k < 2; k++)
+      go([&, k] {
+        for (int64_t i = 0; i < per; i++) {
+          int64_t v = 1;
+          Select s;
+          if (k == 0)
+            s.send(a, &v).send(b, &v);
+          else
+            s.send(b, &v).send(a, &v);
+          s.run(true);
+        }
+        done.fetch_add(1);
+      });
+    for (int k = 0; k < 2; k++)
+      go([&, k] {
+        for (int64_t i = 0; i < per; i++) {
+          int64_t v = 0;
+          Select s;
+          if (k == 0)
+            s.recv(a, &v).recv(b, &v);
+          else
+            s.recv(b, &v).recv(a, &v);
+          s.run(true);
+          got.fetch_add(v);
+        }
+        done.fetch_add(1);
+      });
+    goWaitUntil([&] { return done.load() == 4; });
+    EXPECT_EQ(got.load(), 2 * per);
+  });
+}
