@@ -170,7 +170,11 @@ void stacktrimcache(g *gp) {
 }
 
 void stackinit(g *gp, uintptr_t size) {
-  if (gp->stackbase && gp->stackbase->size < size) {
+  // A reused G keeps its first segment only if it has exactly the size
+  // asked for: a bigger one (a G first made with an explicit size) would
+  // make the parked-G footprint and the growth sequence depend on which
+  // free G newproc1 happened to get.
+  if (gp->stackbase && gp->stackbase->size != size) {
     stackfree(gp->stackbase);
     gp->stackbase = nullptr;
   }
