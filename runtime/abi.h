@@ -8,7 +8,8 @@
 //
 // Type vocabulary of abi.def -> C type:
 //   Void void, I8 uint8_t, I32 int32_t, I64 int64_t, F64 double,
-//   Ptr void*, Pair struct glrt_pair (returned in rax:rdx).
+//   Ptr void*, Fn void (*)(void *), Pair struct glrt_pair (returned in
+//   rax:rdx).
 //
 // Rows that the compiler calls become `glrt_<name>`; GLRT_NORETURN rows are
 // additionally [[noreturn]]; GLRT_GENERATED rows (defined by generated code)
@@ -46,6 +47,7 @@ struct glc_funcinfo {
 #define GLRT_T_I64 int64_t
 #define GLRT_T_F64 double
 #define GLRT_T_Ptr void *
+#define GLRT_T_Fn void (*)(void *)
 #define GLRT_T_Pair struct glrt_pair
 
 // Map a list of up to 6 abi.def type names to C types.

@@ -3,24 +3,32 @@
 // A GL program links generated code (which defines __glc_main) with
 // libglrt.a; the C start-up code calls this main, which
 //   1. saves argc/argv (os.cpp; for a later os.Args),
-//   2. initialises the runtime: the fault signal handlers and this
-//      thread's alternate signal stack (panic.cpp), the traceback table
-//      (traceback.cpp),
-//   3. runs __glc_main (package initialisers, then main.main),
-//   4. flushes print output and exits with status 0.
+//   2. initialises the runtime: this thread's alternate signal stack and
+//      the fault signal handlers (panic.cpp), the traceback table
+//      (traceback.cpp), then the scheduler (proc.cpp: m0, g0, the Ps from
+//      GOMAXPROCS, GODEBUG=schedtrace),
+//   3. starts the scheduler on this thread as M0 with goroutine 1 running
+//      __glc_main (package initialisers, then main.main) on a segmented
+//      stack, as Go's rt0_go -> schedinit -> newproc(runtime.main) ->
+//      mstart does. glrt_rt0_go never returns: when __glc_main returns,
+//      goroutine 1 flushes print output and exits the process with status
+//      0 at once, whatever other goroutines are doing; os.Exit (glrt_exit)
+//      does the same from any goroutine with its status.
 //
-// The scheduler plugs in at step 2/3: schedinit() joins the initialisation,
-// and instead of calling __glc_main directly on the thread's stack, main
-// creates goroutine 1 with __glc_main as its entry and starts this thread as
-// M0 running the scheduler (Go's rt0_go -> schedinit -> newproc(runtime.main)
-// -> mstart). Exiting after main.main returns then happens on goroutine 1.
+// Invariants: every M has its own sigaltstack (this one here; the others
+// in proc.cpp's mstart_thread) and writes its stack-limit slot (%fs:0x70)
+// before running any split-stack code; glrt_schedinit does that for m0.
+// No generated code runs on this thread's original stack.
 //
 // This file holds only main, so that linking libglrt.a into a program that
-// has its own main (the runtime's unit tests) never pulls it in.
+// has its own main (the runtime's unit tests) never pulls it in. It
+// includes both abi.h and proc.h, so the scheduler rows of abi.def and
+// proc.h's declarations cannot drift apart (a mismatch fails to compile).
 //===----------------------------------------------------------------------===//
 #include "abi.h"
 #include "panic.h"
 #include "print.h"
+#include "proc.h"
 #include "traceback.h"
 
 #include <stdlib.h>
@@ -38,7 +46,6 @@ int main(int argc, char **argv) {
   glrt::tracebackinit();
   glrt::settracebackstop(
       reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
-  __glc_main();
-  glrt::printflush();
-  exit(0);
+  glrt_schedinit(argc, argv);
+  glrt_rt0_go(__glc_main);
 }

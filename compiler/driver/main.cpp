@@ -11,7 +11,8 @@
 //   glc run file.gl [args...]         (exit status = the program's; a signal
 //                                      N gives 128+N)
 //   glc -S file.gl [-o out.s]         glc -emit-llvm file.gl [-o out.ll]
-//   -O0 / -O2 (default), --verify-ir, -o - writes .s/.ll to stdout.
+//   -O0 / -O2 (default), --verify-ir, -o - writes .s/.ll to stdout,
+//   -no-split-stack (omit the segmented-stack prologues: inspection only).
 // Everything after the source file of `glc run` belongs to the program and
 // is never parsed as a glc option.
 //
@@ -79,8 +80,14 @@ cl::opt<bool> verifyIR("verify-ir", cl::desc("Run the IR verifier"), cl::init(kV
                        cl::cat(glcCat));
 // Testing the crash path: crash on purpose after reading the options.
 cl::opt<bool> crashForTest("glc-crash-for-test", cl::Hidden, cl::init(false));
-cl::opt<bool> splitStack("split-stack", cl::desc("Mark functions split-stack"), cl::init(false),
-                         cl::cat(glcCat));
+// Segmented stacks are the default (every goroutine, main's included,
+// runs on a small first segment). -no-split-stack omits the prologues, for
+// reading code only: a program built so cannot grow its stacks and
+// overruns its first segment. -split-stack is accepted for old scripts.
+cl::opt<bool> noSplitStack("no-split-stack",
+                           cl::desc("Omit split-stack prologues (programs cannot grow stacks)"),
+                           cl::init(false), cl::cat(glcCat));
+cl::opt<bool> splitStackCompat("split-stack", cl::Hidden, cl::init(false));
 
 [[noreturn]] void internalError(const Twine &msg) {
   errs() << "glc: internal compiler error: " << msg << "\n";
@@ -190,6 +197,8 @@ int link(StringRef obj, StringRef exe) {
     errs() << "glc: link driver " << cc << " not found\n";
     return 1;
   }
+  // Never -fsplit-stack here: that would link libgcc's __morestack, and
+  // glrt's own (runtime/arch/amd64/morestack_amd64.S) must be the one.
   std::vector<StringRef> args{*prog, obj, rt, "-o", exe, "-lpthread"};
   std::string err;
   int rc = sys::ExecuteAndWait(*prog, args, std::nullopt, {}, 0, 0, &err);
@@ -333,7 +342,7 @@ int main(int argc, char **argv) {
   auto tm = makeTargetMachine(triple);
   LLVMContext llctx;
   glc::IRGenOptions irOpts;
-  irOpts.splitStack = splitStack;
+  irOpts.splitStack = !noSplitStack;
   auto mod = glc::generateIR(file, types, diags, llctx, tm->createDataLayout(), triple.str(),
                              irOpts);
   if (!mod || diags.hasErrors()) {

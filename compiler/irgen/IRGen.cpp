@@ -53,7 +53,7 @@ void IRGen::declareRuntime() {
     if (s == "I32") return i32;
     if (s == "I64") return i64;
     if (s == "F64") return f64;
-    if (s == "Ptr") return ptrTy;
+    if (s == "Ptr" || s == "Fn") return ptrTy;
     return pairTy; // Pair
   };
   // The parameter list arrives as one string ("Ptr, I64"): split it.
@@ -67,6 +67,17 @@ void IRGen::declareRuntime() {
     auto *ft = FunctionType::get(ty(ret), ps, false);
     auto *fn = Function::Create(ft, Function::ExternalLinkage, std::string("glrt_") + name,
                                 mod.get());
+    // The C side takes uint8_t / int32_t: the x86-64 ABI leaves the upper
+    // bits of the register to the caller, which must extend (abi.def).
+    for (unsigned i = 0; i < parts.size(); ++i) {
+      StringRef p = parts[i].trim();
+      if (p == "I8")
+        fn->addParamAttr(i, Attribute::ZExt);
+      else if (p == "I32")
+        fn->addParamAttr(i, Attribute::SExt);
+    }
+    if (StringRef(ret) == "I8")
+      fn->addRetAttr(Attribute::ZExt);
     if (noreturn) {
       fn->addFnAttr(Attribute::NoReturn);
       fn->addFnAttr(Attribute::Cold);
@@ -100,7 +111,9 @@ void IRGen::setFuncAttrs(Function *fn, const std::string &goName) {
   fn->setSection("gl_text");
   fn->addFnAttr("frame-pointer", "all");
   fn->addFnAttr(Attribute::NoUnwind);
-  if (opts.splitStack)
+  // Segmented stacks: the prologue checks %fs:0x70 and calls glrt's
+  // __morestack. LLVM cannot split variadic functions; glc emits none.
+  if (opts.splitStack && !fn->isVarArg())
     fn->addFnAttr("split-stack");
   functab.push_back({fn, goName});
 }

@@ -51,6 +51,14 @@
 //    included) is noinline and never tail-calls, so every Go frame that
 //    can be on a panicking stack is really there; call-free leaves inline.
 //
+//  Goroutines: `go f(x, y)` evaluates the func value and the arguments in
+//    the caller (gc's order), stores them in a heap block {fv, x, y}
+//    (glrt_newobject) and calls glrt_newproc(@runtime.gowrap.N, block);
+//    the trampoline runtime.gowrap.N (one per callee LLVM signature)
+//    loads them back and calls fv like any func value, so a nil fv
+//    panics in the new goroutine as gc's go-wrapper closure does. The
+//    runtime package's Gosched/GOMAXPROCS/NumCPU/NumGoroutine call glrt.
+//
 //  Every generated function lives in section "gl_text" with
 //    "frame-pointer"="all"; the module defines __glc_functab and
 //    __glc_functab_len (the traceback table described in abi.def).
@@ -77,8 +85,11 @@
 namespace glc {
 
 struct IRGenOptions {
-  /// Mark generated functions "split-stack" (needs glrt's __morestack).
-  bool splitStack = false;
+  /// Mark generated functions "split-stack" (needs glrt's __morestack):
+  /// every goroutine runs on a segmented stack. On by default; glc's
+  /// -no-split-stack turns it off (then goroutines cannot grow their
+  /// stacks: only for inspecting code).
+  bool splitStack = true;
 };
 
 /// Lower a type-checked file to a new module. Returns null (after reporting

@@ -225,7 +225,11 @@ void IRGen::hoistCalls(Expr *e) {
     return hoistCalls(s->max);
   }
   case ExprKind::Unary:
-    return hoistCalls(cast<UnaryExpr>(e)->x);
+    hoistCalls(cast<UnaryExpr>(e)->x);
+    // A receive is ordered like a call (gc's order pass).
+    if (cast<UnaryExpr>(e)->op == TokKind::Arrow && !fs->hoisted.count(e))
+      fs->hoisted[e] = genRecvExpr(cast<UnaryExpr>(e));
+    return;
   case ExprKind::Star:
     return hoistCalls(cast<StarExpr>(e)->x);
   case ExprKind::Binary: {
@@ -480,8 +484,7 @@ Value *IRGen::genUnary(UnaryExpr *e) {
   case TokKind::Not:
     return b.CreateNot(genValue(e->x, e->type));
   case TokKind::Arrow:
-    unsupported(e->pos, "channel receive is");
-    return PoisonValue::get(llType(e->type));
+    return genRecvExpr(e);
   case TokKind::And:
     unsupported(e->pos, "taking the address of a variable is");
     return PoisonValue::get(ptrTy);
@@ -917,9 +920,13 @@ Value *IRGen::genCompositeLitInto(CompositeLit *e, Value *into) {
 Value *IRGen::genBuiltin(CallExpr *e, BuiltinId id) {
   auto argType = [&](size_t i) { return e->args[i]->type; };
   switch (id) {
+  case BuiltinId::Close:
+    return genChanBuiltin(e, id);
   case BuiltinId::Len:
   case BuiltinId::Cap: {
     Type *t = under(argType(0));
+    if (isa<ChanType>(t))
+      return genChanBuiltin(e, id);
     if (auto *at = dyn_cast<glc::ArrayType>(t)) {
       if (isa<CallExpr>(unparen(e->args[0])))
         genExpr(e->args[0]);
@@ -931,6 +938,8 @@ Value *IRGen::genBuiltin(CallExpr *e, BuiltinId id) {
     return b.CreateExtractValue(v, id == BuiltinId::Len ? 1 : 2);
   }
   case BuiltinId::Make: {
+    if (isa<ChanType>(under(e->type)))
+      return genMakeChan(e);
     auto *st = dyn_cast<SliceType>(under(e->type));
     if (!st) {
       unsupported(e->pos, "make of " + typeString(e->type) + " is");
@@ -956,8 +965,17 @@ Value *IRGen::genBuiltin(CallExpr *e, BuiltinId id) {
     callRT(RT::exit, {toI64(genValue(e->args[0], types.intType()), types.intType())});
     return nullptr;
   case BuiltinId::RuntimeGosched:
+    callRT(RT::Gosched, {});
+    return nullptr;
+  case BuiltinId::RuntimeGOMAXPROCS:
+    return callRT(RT::GOMAXPROCS,
+                  {toI64(genValue(e->args[0], types.intType()), types.intType())});
+  case BuiltinId::RuntimeNumCPU:
+    return callRT(RT::NumCPU, {});
+  case BuiltinId::RuntimeNumGoroutine:
+    return callRT(RT::NumGoroutine, {});
   case BuiltinId::RuntimeGC:
-    return nullptr; // one goroutine, no collector: nothing to do yet
+    return nullptr; // no collector: nothing to do yet
   default:
     break;
   }

@@ -8,6 +8,8 @@
 //   IRGenTypes.cpp Go type -> LLVM type, sizes, zero values
 //   IRGenExpr.cpp  expressions, calls, builtins, conversions, bounds checks
 //   IRGenStmt.cpp  statements, control flow, assignment
+//   IRGenGo.cpp    go statements (newproc and its trampolines)
+//   IRGenChan.cpp  channel operations and select
 //
 // Invariant: `b` always has an insertion point inside the current
 // function while a body is being lowered; a block is never left without
@@ -64,6 +66,8 @@ struct IRGen {
   llvm::DenseMap<Object *, llvm::Constant *> funcVals; // main.f·f records
   llvm::StringMap<llvm::Constant *> strConsts;
   std::vector<std::pair<llvm::Function *, std::string>> functab;
+  /// `go` trampolines by the callee's LLVM function type (IRGenGo.cpp).
+  llvm::DenseMap<llvm::FunctionType *, llvm::Function *> goWrappers;
 
   /// Per-function state.
   struct Target {
@@ -87,6 +91,9 @@ struct IRGen {
     std::map<std::string, Stmt *> labels;
     /// Results of calls evaluated ahead of their expression (hoistCalls).
     llvm::DenseMap<Expr *, llvm::Value *> hoisted;
+    /// The ok bit (i1) of each receive lowered as a value, until a
+    /// `v, ok` assignment takes it (IRGenChan.cpp).
+    llvm::DenseMap<Expr *, llvm::Value *> recvOk;
   };
   FuncState *fs = nullptr;
 
@@ -189,6 +196,24 @@ struct IRGen {
   llvm::Value *makeSlice(llvm::Value *p, llvm::Value *n, llvm::Value *c);
   llvm::Value *pairToString(llvm::Value *pair);
   llvm::Value *callFuncValue(llvm::Value *fv, FuncType *ft, llvm::ArrayRef<llvm::Value *> args);
+
+  // ---- goroutines (IRGenGo.cpp)
+  void genGo(GoStmt *s);
+  llvm::Function *goWrapper(FuncType *ft);
+
+  // ---- channels and select (IRGenChan.cpp)
+  static UnaryExpr *asRecv(Expr *e); // the `<-c` inside e (parens), or null
+  static Type *chanElem(Type *chanT);
+  llvm::Value *genMakeChan(CallExpr *e);
+  llvm::Value *genChanBuiltin(CallExpr *e, BuiltinId id); // close, len, cap
+  llvm::Value *spillSend(Expr *value, Type *elem);
+  void genSend(SendStmt *s);
+  void genRecvStmt(UnaryExpr *e);
+  llvm::Value *genRecvExpr(UnaryExpr *e);
+  llvm::Value *takeRecvOk(Expr *e); // ok of the receive e last lowered
+  void genRangeChan(RangeStmt *s);
+  void genCommAssign(AssignStmt *as, Type *elem, llvm::Value *slot, llvm::Value *ok);
+  void genSelect(SelectStmt *s);
 
   // ---- statements (IRGenStmt.cpp)
   void genBlock(BlockStmt *s);

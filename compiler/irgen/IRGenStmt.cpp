@@ -55,6 +55,8 @@ void IRGen::genStmt(Stmt *s) {
   case StmtKind::Block:
     return genBlock(cast<BlockStmt>(s));
   case StmtKind::Expr:
+    if (UnaryExpr *recv = asRecv(cast<ExprStmt>(s)->x))
+      return genRecvStmt(recv);
     hoistCalls(cast<ExprStmt>(s)->x);
     genExpr(cast<ExprStmt>(s)->x);
     return;
@@ -82,13 +84,13 @@ void IRGen::genStmt(Stmt *s) {
     return genStmt(l->stmt);
   }
   case StmtKind::Go:
-    return unsupported(s->pos, "the go statement is");
+    return genGo(cast<GoStmt>(s));
   case StmtKind::Defer:
     return unsupported(s->pos, "the defer statement is");
   case StmtKind::Select:
-    return unsupported(s->pos, "the select statement is");
+    return genSelect(cast<SelectStmt>(s));
   case StmtKind::Send:
-    return unsupported(s->pos, "channel send is");
+    return genSend(cast<SendStmt>(s));
   case StmtKind::TypeSwitch:
     return unsupported(s->pos, "the type switch is");
   default:
@@ -103,6 +105,10 @@ std::vector<Value *> IRGen::genRHS(const std::vector<Expr *> &rhs, size_t n,
     hoistCalls(e);
   if (rhs.size() == 1 && n > 1) {
     Expr *e = rhs[0];
+    if (asRecv(e) && n == 2) { // v, ok = <-c
+      Value *v = genExpr(e);
+      return {v, takeRecvOk(e)};
+    }
     if (!e->type || e->type->kind != TypeKind::Tuple) {
       unsupported(e->pos, "this multi-value expression is");
       for (size_t i = 0; i < n; ++i)
@@ -317,6 +323,8 @@ void IRGen::genFor(ForStmt *s) {
 
 void IRGen::genRange(RangeStmt *s) {
   Type *xt = under(s->x->type);
+  if (isa<ChanType>(xt))
+    return genRangeChan(s);
   bool define = s->tok == TokKind::Define;
   Expr *keyE = s->key && !isBlankS(s->key) ? s->key : nullptr;
   Expr *valE = s->value && !isBlankS(s->value) ? s->value : nullptr;
