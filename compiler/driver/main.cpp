@@ -199,7 +199,12 @@ int link(StringRef obj, StringRef exe) {
   }
   // Never -fsplit-stack here: that would link libgcc's __morestack, and
   // glrt's own (runtime/arch/amd64/morestack_amd64.S) must be the one.
-  std::vector<StringRef> args{*prog, obj, rt, "-o", exe, "-lpthread"};
+  // -z now: resolve every libc symbol at start-up. With lazy binding the
+  // first call through a PLT entry (memset, memmove from generated code;
+  // libc from glrt) runs the dynamic linker's resolver on the caller's
+  // stack, ~1.6 KB with its xsave area: far beyond the 768-byte reserve a
+  // goroutine segment keeps below its limit (runtime/stack.h).
+  std::vector<StringRef> args{*prog, obj, rt, "-o", exe, "-lpthread", "-Wl,-z,now"};
   std::string err;
   int rc = sys::ExecuteAndWait(*prog, args, std::nullopt, {}, 0, 0, &err);
   if (rc != 0) {
