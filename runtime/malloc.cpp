@@ -118,53 +118,84 @@ void *zerobase() { return zerobaseobj; }
 
 uint64_t heapinuse() { return inuse.load(std::memory_order_relaxed); }
 
+namespace {
+
+// The slow paths: mmap, the growlock, fatal. They run on g0 (stack.h's
+// rule), so the fast paths below stay a few words deep on the G's stack.
+struct SlowReq {
+  size_t size;
+  bool bytes; // mallocbytes (unaligned, bigtail) rather than mallocgc
+  void *result;
+};
+
+void mallocslow1(void *arg) {
+  auto *r = static_cast<SlowReq *>(arg);
+  size_t size = r->size;
+  if (size > kLargeSize) {
+    // String buffers reserve twice their size: room to grow in place, as a
+    // string this big is likely being built by repeated concatenation.
+    size_t want = r->bytes ? 2 * size : size;
+    size_t n = (want + kPageSize - 1) & ~(kPageSize - 1);
+    if (n < size || want < size)
+      fatal("runtime: out of memory");
+    inuse.fetch_add(n, std::memory_order_relaxed);
+    uintptr_t p = reinterpret_cast<uintptr_t>(sysalloc(n));
+    if (r->bytes) {
+      bigtail.cur = p + size;
+      bigtail.end = p + n;
+    }
+    r->result = reinterpret_cast<void *>(p);
+    return;
+  }
+  // A small object that did not fit the cache: refill, then carve. A
+  // refilled cache always has room for one object of <= kLargeSize.
+  refill();
+  MCache &c = mcache;
+  uintptr_t p = c.cur;
+  if (!r->bytes) {
+    size_t align = size <= 8 ? 8 : 16;
+    p = (p + align - 1) & ~(align - 1);
+  }
+  c.cur = p + size;
+  r->result = reinterpret_cast<void *>(p);
+}
+
+__attribute__((noinline)) void *mallocslow(size_t size, bool bytes) {
+  SlowReq r{size, bytes, nullptr};
+  onsystemstack(mallocslow1, &r);
+  return r.result;
+}
+
+} // namespace
+
 void *mallocgc(size_t size) {
   if (size == 0)
     return zerobaseobj;
-  if (size > kLargeSize) {
-    size_t n = (size + kPageSize - 1) & ~(kPageSize - 1);
-    if (n < size)
-      fatal("runtime: out of memory");
-    inuse.fetch_add(n, std::memory_order_relaxed);
-    return sysalloc(n);
-  }
-  size_t align = size <= 8 ? 8 : 16;
-  size = (size + align - 1) & ~(align - 1);
-  for (;;) {
+  if (size <= kLargeSize) {
+    size_t align = size <= 8 ? 8 : 16;
+    size = (size + align - 1) & ~(align - 1);
     MCache &c = mcache;
     uintptr_t p = (c.cur + align - 1) & ~(align - 1);
     if (c.end != 0 && p + size <= c.end) {
       c.cur = p + size;
       return reinterpret_cast<void *>(p);
     }
-    refill();
   }
+  return mallocslow(size, false);
 }
 
 void *mallocbytes(size_t size) {
   if (size == 0)
     return zerobaseobj;
-  if (size > kLargeSize) {
-    // Room to grow in place: a string this big is likely being built by
-    // repeated concatenation.
-    size_t n = (2 * size + kPageSize - 1) & ~(kPageSize - 1);
-    if (n < size)
-      fatal("runtime: out of memory");
-    inuse.fetch_add(n, std::memory_order_relaxed);
-    uintptr_t p = reinterpret_cast<uintptr_t>(sysalloc(n));
-    bigtail.cur = p + size;
-    bigtail.end = p + n;
-    return reinterpret_cast<void *>(p);
-  }
-  for (;;) {
+  if (size <= kLargeSize) {
     MCache &c = mcache;
     if (c.end != 0 && c.cur + size <= c.end) {
       uintptr_t p = c.cur;
       c.cur = p + size;
       return reinterpret_cast<void *>(p);
     }
-    refill();
   }
+  return mallocslow(size, true);
 }
 
 bool growinplace(void *end, size_t n) {

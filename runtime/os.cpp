@@ -4,8 +4,12 @@
 // and ends the process at once with _exit (Go runs no deferred calls and no
 // atexit handlers either). The command line saved by rt0 lives here so that
 // a later os.Args can read it without pulling in the process entry.
+//
+// Stack use: glrt_exit switches to g0 (systemstack) before flushing, so a
+// goroutine calling os.Exit needs only its own frame plus 32 bytes.
 //===----------------------------------------------------------------------===//
 #include "abi.h"
+#include "panic.h"
 #include "print.h"
 
 #include <unistd.h>
@@ -16,7 +20,11 @@ int argc;
 char **argv;
 } // namespace glrt
 
+// Runs on g0 (stack.h's rule: write(2)); never comes back to the G.
 void glrt_exit(int64_t code) {
-  glrt::printflush();
-  _exit(static_cast<int>(code));
+  glrt::onsystemstack([&] {
+    glrt::printflush();
+    _exit(static_cast<int>(code));
+  });
+  __builtin_unreachable();
 }

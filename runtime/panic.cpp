@@ -50,6 +50,7 @@
 #include "abi.h"
 #include "malloc.h"
 #include "print.h"
+#include "proc.h"
 #include "traceback.h"
 
 #include <atomic>
@@ -64,6 +65,19 @@ namespace glrt {
 namespace {
 
 std::atomic<long> dying{0}; // tid of the thread printing its death, or 0
+
+// Nesting depth of sighandler on this thread: while > 0 the thread is on
+// its signal stack and onsystemstack must not switch stacks.
+__attribute__((tls_model("initial-exec"))) thread_local int sigdepth;
+
+inline uintptr_t readstacklimit() {
+  uintptr_t v;
+  asm volatile("movq %%fs:0x70, %0" : "=r"(v));
+  return v;
+}
+inline void writestacklimit(uintptr_t v) {
+  asm volatile("movq %0, %%fs:0x70" ::"r"(v) : "memory");
+}
 
 // Claim the right to print this death. Returns normally for the first
 // dying thread; never returns for the others.
@@ -152,32 +166,60 @@ inline uintptr_t callerfp(uintptr_t fp) {
 template <typename PrintValue>
 [[noreturn]] void gopanicvalue(uintptr_t fp, const void *typeName,
                                int64_t typeLen, bool quote, PrintValue pv) {
-  begin("panic: ");
-  bool named = typeLen > 0;
-  if (named) {
-    gwrite(static_cast<const char *>(typeName), static_cast<size_t>(typeLen));
-    gwrites(quote ? "(\"" : "(");
-  }
-  pv();
-  if (named)
-    gwrites(quote ? "\")" : ")");
-  gwrite("\n", 1);
-  finish(nullptr, retpc(fp), callerfp(fp), false);
+  // Everything after the switch runs on g0 and never comes back: the G's
+  // stack keeps only the entry point's frame and systemstack's 32 bytes.
+  onsystemstack([&] {
+    begin("panic: ");
+    bool named = typeLen > 0;
+    if (named) {
+      gwrite(static_cast<const char *>(typeName), static_cast<size_t>(typeLen));
+      gwrites(quote ? "(\"" : "(");
+    }
+    pv();
+    if (named)
+      gwrites(quote ? "\")" : ")");
+    gwrite("\n", 1);
+    finish(nullptr, retpc(fp), callerfp(fp), false);
+  });
+  __builtin_unreachable();
 }
 
 [[noreturn]] void panicsig(const char *msg, const SigCtx &sig, uintptr_t pc,
                            uintptr_t fp, bool exactpc = true) {
-  begin("panic: runtime error: ");
-  gwrites(msg);
-  gwrite("\n", 1);
-  finish(&sig, pc, fp, exactpc);
+  onsystemstack([&] {
+    begin("panic: runtime error: ");
+    gwrites(msg);
+    gwrite("\n", 1);
+    finish(&sig, pc, fp, exactpc);
+  });
+  __builtin_unreachable();
 }
 
 // How far below the stack pointer a faulting access still counts as a stack
 // overflow (the largest frame that probes its stack only at its bottom).
 constexpr uint64_t kOverflowSlack = 64 << 10;
 
+void sighandler1(int sig, siginfo_t *info, void *uctxp);
+
+// The installed handler. It runs on the thread's alternate signal stack,
+// which may have interrupted split-stack code on a goroutine segment:
+// %fs:0x70 then holds that segment's limit, meaningless here. While the
+// handler runs, the slot holds the signal stack's own limit (its lowest
+// address + STACK_GUARD), and the interrupted value is put back on the way
+// out (ARCHITECTURE.md 4). Today every path prints a death and exits; the
+// restore matters once sigpanic returns into the faulting G.
 void sighandler(int sig, siginfo_t *info, void *uctxp) {
+  uintptr_t oldlimit = readstacklimit();
+  stack_t ss;
+  if (sigaltstack(nullptr, &ss) == 0 && (ss.ss_flags & SS_ONSTACK) != 0)
+    writestacklimit(reinterpret_cast<uintptr_t>(ss.ss_sp) + STACK_GUARD);
+  sigdepth++;
+  sighandler1(sig, info, uctxp);
+  sigdepth--;
+  writestacklimit(oldlimit);
+}
+
+void sighandler1(int sig, siginfo_t *info, void *uctxp) {
   auto *uc = static_cast<ucontext_t *>(uctxp);
   SigCtx s;
   s.sig = sig;
@@ -238,19 +280,34 @@ size_t append(char *buf, size_t n, const char *s) {
 
 } // namespace
 
+void onsystemstack(void (*fn)(void *), void *arg) {
+  g *gp = getg();
+  if (gp == nullptr || gp->mp == nullptr || sigdepth > 0) {
+    fn(arg);
+    return;
+  }
+  glrt_systemstack(fn, arg); // a plain call when gp is g0 already
+}
+
 [[noreturn]] void fatal(const char *msg) {
   uintptr_t fp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
-  begin("fatal error: ");
-  gwrites(msg);
-  gwrite("\n", 1);
-  finish(nullptr, retpc(fp), callerfp(fp), false);
+  onsystemstack([&] {
+    begin("fatal error: ");
+    gwrites(msg);
+    gwrite("\n", 1);
+    finish(nullptr, retpc(fp), callerfp(fp), false);
+  });
+  __builtin_unreachable();
 }
 
 [[noreturn]] void panicruntimeerror(const char *msg, uintptr_t fp) {
-  begin("panic: runtime error: ");
-  gwrites(msg);
-  gwrite("\n", 1);
-  finish(nullptr, retpc(fp), callerfp(fp), false);
+  onsystemstack([&] {
+    begin("panic: runtime error: ");
+    gwrites(msg);
+    gwrite("\n", 1);
+    finish(nullptr, retpc(fp), callerfp(fp), false);
+  });
+  __builtin_unreachable();
 }
 
 size_t fmtboundserror(char *buf, int64_t x, int64_t y, int code,
@@ -359,11 +416,15 @@ void glrt_gopanicnil() {
 
 void glrt_panicBounds(int64_t x, int64_t y, int32_t code, uint8_t xSigned) {
   uintptr_t fp = GLRT_ENTRY_FP();
-  char buf[160];
-  size_t n = glrt::fmtboundserror(buf, x, y, code, xSigned != 0);
-  buf[n] = 0;
-  // fmtboundserror includes the "runtime error: " prefix.
-  glrt::panicruntimeerror(buf + sizeof("runtime error: ") - 1, fp);
+  // The text is formatted on g0: its 160-byte buffer stays off the G.
+  glrt::onsystemstack([&] {
+    char buf[160];
+    size_t n = glrt::fmtboundserror(buf, x, y, code, xSigned != 0);
+    buf[n] = 0;
+    // fmtboundserror includes the "runtime error: " prefix.
+    glrt::panicruntimeerror(buf + sizeof("runtime error: ") - 1, fp);
+  });
+  __builtin_unreachable();
 }
 
 void glrt_panicdivide() {

@@ -33,6 +33,17 @@ void minitsignalstack();
 // Referenced weakly; when absent, glrt prints goroutine 1.
 int64_t curgoid() __attribute__((weak));
 
+// Runs fn(arg) on the M's g0 stack (glrt_systemstack, 32 bytes of the G's
+// stack) when called on a goroutine; directly when already on g0, on a
+// thread that has no G (tests, start-up before the scheduler), or inside a
+// fault handler (already on the signal stack). The rule of stack.h: every
+// glrt path from generated code that writes, locks, maps memory or prints
+// a death goes through here.
+void onsystemstack(void (*fn)(void *), void *arg);
+template <class F> inline void onsystemstack(F &&f) {
+  onsystemstack([](void *a) { (*static_cast<F *>(a))(); }, &f);
+}
+
 } // namespace glrt
 
 #endif // GLRT_PANIC_H
