@@ -25,8 +25,16 @@
 // trampolines are named runtime.* so tracebacks hide them, as Go hides
 // its goexit frame.
 //
-// Not yet: `go` with a builtin (`go println(x)`), and gc's
-// "fatal error: go of nil func value" for a nil func() with no arguments.
+// `go` with a builtin (`go println(x, y)`, `go panic(v)`, `go close(c)`):
+// the non-constant arguments are evaluated in the caller into a block
+// {x, y}; a trampoline made for this statement loads them and lowers the
+// builtin there, handing the loaded values to genExpr through
+// FuncState::hoisted (as if the argument expressions had been evaluated
+// ahead), so the builtin's ordinary lowering is reused unchanged.
+//
+// Not yet: gc's "fatal error: go of nil func value" (in the caller) for a
+// nil func() with no arguments and no results; glc panics in the new
+// goroutine instead.
 //===----------------------------------------------------------------------===//
 #include "irgen/IRGenImpl.h"
 
@@ -63,6 +71,51 @@ Function *IRGen::goWrapper(FuncType *ft) {
   return w;
 }
 
+static bool isNilArg(Expr *e) {
+  e = IRGen::unparenExpr(e);
+  if (e->type && e->type->kind == TypeKind::UntypedNil)
+    return true;
+  auto *id = dyn_cast<Ident>(e);
+  return id && id->obj && id->obj->kind == ObjKind::Nil;
+}
+
+// go builtin(args): one trampoline per statement (see the top of the file).
+static void genGoBuiltin(IRGen &g, GoStmt *s, CallExpr *call, BuiltinId id) {
+  auto &b = g.b;
+  std::vector<Expr *> evaluated;
+  std::vector<Value *> vals;
+  for (Expr *a : call->args)
+    g.hoistCalls(a);
+  for (Expr *a : call->args) {
+    if ((a->mode == ExprMode::Constant && a->constVal) || isNilArg(a))
+      continue; // re-made in the trampoline
+    evaluated.push_back(a);
+    vals.push_back(g.genExpr(a));
+  }
+  std::vector<llvm::Type *> fields;
+  for (Value *v : vals)
+    fields.push_back(v->getType());
+  auto *blockTy = llvm::StructType::get(g.C, fields);
+  // LLVM makes the name unique (runtime.gowrap.builtin, ...builtin.1, ...).
+  auto *w = Function::Create(FunctionType::get(g.voidTy, {g.ptrTy}, false),
+                             Function::InternalLinkage, "runtime.gowrap.builtin", g.mod.get());
+  w->getArg(0)->setName("block");
+  g.setFuncAttrs(w, w->getName().str());
+  g.genSyntheticBody(w, [&] {
+    Value *blk = w->getArg(0);
+    for (unsigned i = 0; i < evaluated.size(); ++i)
+      g.fs->hoisted[evaluated[i]] =
+          b.CreateLoad(fields[i], b.CreateStructGEP(blockTy, blk, i));
+    g.genBuiltin(call, id);
+  });
+  Value *blk = g.callRT(RT::newobject, {g.i64c(std::max<uint64_t>(1, g.DL.getTypeAllocSize(blockTy)))});
+  blk->setName("goblock");
+  for (unsigned i = 0; i < vals.size(); ++i)
+    b.CreateStore(vals[i], b.CreateStructGEP(blockTy, blk, i));
+  g.callRT(RT::newproc, {w, blk});
+  (void)s;
+}
+
 void IRGen::genGo(GoStmt *s) {
   CallExpr *call = s->call;
   if (!call)
@@ -73,8 +126,10 @@ void IRGen::genGo(GoStmt *s) {
     callee = id->obj;
   else if (auto *sel = dyn_cast<SelectorExpr>(fun))
     callee = sel->sel->obj;
-  if (call->callKind != CallKind::Regular || (callee && callee->kind == ObjKind::Builtin))
-    return unsupported(s->pos, "go with a builtin or conversion call is");
+  if (call->callKind == CallKind::Builtin || (callee && callee->kind == ObjKind::Builtin))
+    return genGoBuiltin(*this, s, call, callee ? callee->builtin : BuiltinId::None);
+  if (call->callKind != CallKind::Regular)
+    return unsupported(s->pos, "this go statement is");
   auto *ft = dyn_cast_or_null<FuncType>(under(fun->type));
   if (!ft)
     return unsupported(s->pos, "this go statement is");
