@@ -1,0 +1,435 @@
+// The rule of stack.h, tested for EVERY runtime entry point of abi.def:
+// called from generated code on a goroutine, an entry point uses at most
+// StackNosplitBudget (256) bytes of the goroutine's stack; anything bigger
+// (write(2), locks, mmap, the traceback) runs on g0 through systemstack.
+//
+// The list of entry points is abi.def itself (X-macro): every GLRT_FUNC /
+// GLRT_NORETURN row names a probe function probe_<name> below, so a new row
+// without a probe does not compile. Three kinds of probe:
+//  - returning entry points: the probe runs on a goroutine with a 64 KiB
+//    first segment; the unused part of the segment below the probe's stack
+//    pointer is painted, the probe runs (every path it can take without
+//    parking: fast paths, cache refills, large allocations, a print
+//    statement longer than the print buffer), and the dirtied bytes are
+//    counted;
+//  - noreturn entry points (panics, exit): a death test with a print sink
+//    installed. The panic's first output reaches the sink; there the test
+//    checks that it runs on g0 and counts the goroutine's dirtied bytes,
+//    then writes a verdict line ("STACK-OK") before the process dies;
+//  - glrt_block (parks forever): the goroutine paints, calls it, and the
+//    test thread counts once the goroutine is parked.
+// Under ASan frames are several times larger (redzones): the probes run,
+// the byte budget is not asserted (the g0 switch still is).
+#include "abi.h"
+#include "panic.h"
+#include "print.h"
+#include "proc.h"
+#include "stack.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <unistd.h>
+
+using namespace glrt;
+
+namespace {
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ABI_STACK_ASAN 1
+#endif
+#endif
+#ifdef ABI_STACK_ASAN
+constexpr bool kCheckBudget = false;
+#else
+constexpr bool kCheckBudget = true;
+#endif
+
+constexpr unsigned char kPaint = 0xC3;
+
+void ensureSched() {
+  static bool done = false;
+  if (done)
+    return;
+  done = true;
+  glrt_schedinit(0, nullptr);
+  releasem0ForTest();
+}
+
+// Bytes of the current segment below our stack pointer that fn() dirtied.
+// Paints with a plain loop: nothing may run below rsp while painting.
+__attribute__((noinline)) uintptr_t gStackUsedBy(void (*fn)()) {
+  uintptr_t sp;
+  asm volatile("movq %%rsp, %0" : "=r"(sp));
+  uintptr_t lo = getg()->stackseg->lo;
+  for (uintptr_t p = lo; p < sp; p++)
+    *reinterpret_cast<volatile unsigned char *>(p) = kPaint;
+  fn();
+  uintptr_t p = lo;
+  while (p < sp && *reinterpret_cast<volatile unsigned char *>(p) == kPaint)
+    p++;
+  return sp - p;
+}
+
+// Swallows print output of the returning probes.
+void nullSink(const char *, size_t) {}
+
+// ---- shared state of the probes ----
+int64_t sval = 42;
+char sbytes[700];
+int32_t srunes[4] = {'a', 0x4e16, 0x1f600, -1};
+void *schan;
+void nopWork(void *) {}
+
+// ---- returning entry points ----
+void probe_printlock() { glrt_printlock(); glrt_printunlock(); }
+void probe_printunlock() {
+  glrt_printlock();
+  glrt_printstring(const_cast<char *>("unlock flushes\n"), 15);
+  glrt_printunlock();
+}
+void probe_printbool() { glrt_printlock(); glrt_printbool(1); glrt_printbool(0); glrt_printunlock(); }
+void probe_printint() { glrt_printlock(); glrt_printint(INT64_MIN); glrt_printunlock(); }
+void probe_printuint() { glrt_printlock(); glrt_printuint(-1); glrt_printunlock(); }
+void probe_printfloat() {
+  glrt_printlock();
+  glrt_printfloat(-1.2345678e-300);
+  glrt_printfloat(1.0 / 0.0);
+  glrt_printunlock();
+}
+// Longer than the print buffer: flushes in the middle of the statement;
+// also unlocked (flush per call).
+void probe_printstring() {
+  glrt_printlock();
+  glrt_printstring(sbytes, sizeof sbytes);
+  glrt_printunlock();
+  glrt_printstring(sbytes, 10);
+}
+void probe_printpointer() { glrt_printlock(); glrt_printpointer(&sval); glrt_printunlock(); }
+void probe_printslice() {
+  glrt_printlock();
+  glrt_printslice(&sval, INT64_MIN, INT64_MAX);
+  glrt_printunlock();
+}
+void probe_printsp() { glrt_printlock(); glrt_printsp(); glrt_printunlock(); }
+void probe_printnl() { glrt_printlock(); glrt_printnl(); glrt_printunlock(); }
+
+// Enough small objects to refill the thread's cache (256 KiB) at least
+// once, plus a large object (own mapping).
+void probe_newobject() {
+  for (int i = 0; i < 20000; i++)
+    sval += reinterpret_cast<uintptr_t>(glrt_newobject(24)) & 1;
+  sval += reinterpret_cast<uintptr_t>(glrt_newobject(100 << 10)) & 1;
+}
+void probe_makeslice() {
+  for (int i = 0; i < 3000; i++)
+    sval += reinterpret_cast<uintptr_t>(glrt_makeslice(8, 10, 20)) & 1;
+  sval += reinterpret_cast<uintptr_t>(glrt_makeslice(8, 1 << 14, 1 << 14)) & 1;
+}
+void probe_growslice() {
+  void *data = nullptr;
+  int64_t len = 0, cap = 0;
+  while (cap < (1 << 17)) { // appends one past cap: up to 1 MiB, small and large
+    glrt_pair n = glrt_growslice(data, len, cap, cap + 1, 8);
+    data = n.p;
+    len = cap + 1;
+    cap = n.n;
+  }
+  sval += cap;
+}
+void probe_concatstrings() {
+  glrt_pair s{sbytes, 5};
+  for (int i = 0; i < 200; i++) // in place, then copies (large)
+    s = glrt_concatstrings(s.p, s.n, sbytes, sizeof sbytes);
+  glrt_pair t = glrt_concatstrings(sbytes, 3, sbytes, 4); // copy
+  sval += s.n + t.n;
+}
+void probe_cmpstring() {
+  sval += glrt_cmpstring(sbytes, sizeof sbytes, sbytes + 1, sizeof sbytes - 1);
+}
+void probe_eqstring() { sval += glrt_eqstring(sbytes, 600, sbytes + 1, 600); }
+void probe_slicebytetostring() {
+  sval += glrt_slicebytetostring(sbytes, sizeof sbytes).n;
+  sval += glrt_slicebytetostring(sbytes, 0).n;
+}
+void probe_stringtoslicebyte() { sval += glrt_stringtoslicebyte(sbytes, sizeof sbytes).n; }
+void probe_slicerunetostring() { sval += glrt_slicerunetostring(srunes, 4).n; }
+void probe_stringtoslicerune() {
+  static const char s[] = "h\xc3\xa9llo, \xe4\xb8\x96\xe7\x95\x8c \xff";
+  sval += glrt_stringtoslicerune(const_cast<char *>(s), sizeof s - 1).n;
+}
+void probe_intstring() { sval += glrt_intstring(0x1f600).n + glrt_intstring(-5).n; }
+void probe_roundupcap() { sval += glrt_roundupcap(1000, 8) + glrt_roundupcap(5000, 24); }
+void probe_decoderune() {
+  static const char s[] = "\xf0\x9f\x98\x80\xe4";
+  sval += glrt_decoderune(const_cast<char *>(s), 5, 0).n;
+  sval += glrt_decoderune(const_cast<char *>(s), 5, 4).n;
+}
+
+// Channels: only paths that do not park (chan_test.cpp measures parking).
+void probe_makechan() { schan = glrt_makechan(8, 4); }
+void probe_chansend1() { glrt_chansend1(schan, &sval); }
+void probe_chanrecv1() { glrt_chanrecv1(schan, &sval); }
+void probe_chanrecv2() {
+  glrt_chansend1(schan, &sval);
+  sval += glrt_chanrecv2(schan, &sval);
+}
+void probe_selectnbsend() { sval += glrt_selectnbsend(schan, &sval); }
+void probe_selectnbrecv() { sval += glrt_selectnbrecv(&sval, schan).n; }
+void probe_chanlen() { sval += glrt_chanlen(schan); }
+void probe_chancap() { sval += glrt_chancap(schan); }
+void probe_selectgo() {
+  struct {
+    void *c, *elem;
+  } cases[2] = {{schan, &sval}, {schan, &sval}}; // send, receive
+  uint16_t order[4];
+  sval += reinterpret_cast<intptr_t>(glrt_selectgo(cases, order, 1, 1, 1).p);
+}
+void probe_closechan() {
+  void *c = glrt_makechan(8, 1);
+  glrt_chansend1(c, &sval);
+  glrt_closechan(c);
+  sval += glrt_chanrecv2(c, &sval); // buffered value after close
+  sval += glrt_chanrecv2(c, &sval); // closed and empty
+}
+
+// Scheduler.
+void probe_newproc() { glrt_newproc(nopWork, nullptr); }
+void probe_Gosched() { glrt_Gosched(); }
+void probe_GOMAXPROCS() { glrt_GOMAXPROCS(glrt_GOMAXPROCS(0)); }
+void probe_NumCPU() { sval += glrt_NumCPU(); }
+void probe_NumGoroutine() { sval += glrt_NumGoroutine(); }
+
+// Time and sync (rows added to abi.def while this test was written:
+// declared weak here too, so the test also builds against a runtime
+// without them; the table below only lists what abi.def has).
+extern "C" {
+void glrt_timeSleep(int64_t) __attribute__((weak));
+int64_t glrt_nanotime() __attribute__((weak));
+void *glrt_timeAfter(int64_t) __attribute__((weak));
+void *glrt_timeTick(int64_t) __attribute__((weak));
+void glrt_mutexLock(void *) __attribute__((weak));
+void glrt_mutexUnlock(void *) __attribute__((weak));
+void glrt_waitgroupAdd(void *, int64_t) __attribute__((weak));
+void glrt_waitgroupWait(void *) __attribute__((weak));
+uint8_t glrt_onceBegin(void *) __attribute__((weak));
+void glrt_onceEnd(void *) __attribute__((weak));
+}
+alignas(8) char smutex[8], swg[16], sonce[12];
+void probe_timeSleep() { glrt_timeSleep(0); glrt_timeSleep(-1); } // d <= 0: no park
+void probe_nanotime() { sval += glrt_nanotime(); }
+void probe_timeAfter() { sval += reinterpret_cast<uintptr_t>(glrt_timeAfter(int64_t(3600) * 1000000000)) & 1; }
+void probe_timeTick() {
+  sval += reinterpret_cast<uintptr_t>(glrt_timeTick(0)) & 1;
+  sval += reinterpret_cast<uintptr_t>(glrt_timeTick(int64_t(3600) * 1000000000)) & 1;
+}
+void probe_mutexLock() { glrt_mutexLock(smutex); glrt_mutexUnlock(smutex); } // uncontended
+void probe_mutexUnlock() { glrt_mutexLock(smutex); glrt_mutexUnlock(smutex); }
+void probe_waitgroupAdd() { glrt_waitgroupAdd(swg, 2); glrt_waitgroupAdd(swg, -2); }
+void probe_waitgroupWait() { glrt_waitgroupWait(swg); } // counter 0: returns
+void probe_onceBegin() {
+  if (glrt_onceBegin(sonce))
+    glrt_onceEnd(sonce);
+  sval += glrt_onceBegin(sonce); // done: 0
+}
+void probe_onceEnd() { probe_onceBegin(); }
+
+// ---- noreturn entry points (death tests) ----
+void probe_gopanicstring() {
+  glrt_gopanicstring(sbytes, 3, const_cast<char *>("main.S"), 6);
+}
+void probe_gopanicint() { glrt_gopanicint(-7, const_cast<char *>("main.T"), 6); }
+void probe_gopanicuint() { glrt_gopanicuint(-1, nullptr, 0); }
+void probe_gopanicfloat() { glrt_gopanicfloat(1.5, nullptr, 0); }
+void probe_gopanicbool() { glrt_gopanicbool(1, nullptr, 0); }
+void probe_gopanicnil() { glrt_gopanicnil(); }
+void probe_panicBounds() { glrt_panicBounds(5, 3, 0, 1); }
+void probe_panicdivide() { glrt_panicdivide(); }
+void probe_panicshift() { glrt_panicshift(); }
+void probe_panicmem() { glrt_panicmem(); }
+void probe_panicmakeslicelen() { glrt_panicmakeslicelen(); }
+void probe_panicmakeslicecap() { glrt_panicmakeslicecap(); }
+// os.Exit with pending output (flushed on the way out).
+void probe_exit() {
+  glrt_printlock();
+  glrt_printstring(const_cast<char *>("bye\n"), 4);
+  glrt_exit(3);
+}
+// select {}: parks forever (measured from outside).
+void probe_block() { glrt_block(); }
+
+enum Kind { Returns, Dies, ParksForever };
+
+struct Probe {
+  const char *name;
+  void (*fn)();
+  Kind kind;
+};
+
+// The table: one row per abi.def entry point. A row whose probe_<name> is
+// missing fails to compile.
+#define GLRT_FUNC(name, ret, ...) {"glrt_" #name, probe_##name, Returns},
+#define GLRT_NORETURN(name, ...) {"glrt_" #name, probe_##name, Dies},
+const Probe kProbes[] = {
+#include "abi.def"
+};
+
+bool parksForever(const Probe &p) { return strcmp(p.name, "glrt_block") == 0; }
+Kind kindOf(const Probe &p) { return parksForever(p) ? ParksForever : p.kind; }
+
+// ---- death-probe plumbing: the print sink sees the first output of the
+// dying goroutine ----
+uintptr_t deathLo, deathSp; // painted range [deathLo, deathSp) of the G
+bool sinkChecked;
+
+void deathSink(const char *p, size_t n) {
+  if (!sinkChecked) {
+    sinkChecked = true;
+    g *gp = getg();
+    bool ong0 = gp != nullptr && gp->mp != nullptr && gp == gp->mp->g0;
+    uintptr_t q = deathLo;
+    while (q < deathSp && *reinterpret_cast<volatile unsigned char *>(q) == kPaint)
+      q++;
+    uintptr_t used = deathSp - q;
+    char line[128];
+    int k;
+    if (ong0 && (!kCheckBudget || used <= StackNosplitBudget))
+      k = snprintf(line, sizeof line, "STACK-OK (%lu bytes of the G)\n", (unsigned long)used);
+    else
+      k = snprintf(line, sizeof line, "STACK-BAD g0=%d used=%lu\n", int(ong0), (unsigned long)used);
+    writeall(2, line, size_t(k));
+  }
+  writeall(2, p, n);
+}
+
+__attribute__((noinline)) void paintAndDie(void (*fn)()) {
+  uintptr_t sp;
+  asm volatile("movq %%rsp, %0" : "=r"(sp));
+  uintptr_t lo = getg()->stackseg->lo;
+  for (uintptr_t p = lo; p < sp; p++)
+    *reinterpret_cast<volatile unsigned char *>(p) = kPaint;
+  deathLo = lo;
+  deathSp = sp;
+  fn();
+}
+
+void runDeathProbe(void (*fn)()) {
+  ensureSched();
+  setprintsink(deathSink);
+  note never;
+  newproc1([](void *f) { paintAndDie(reinterpret_cast<void (*)()>(f)); },
+           reinterpret_cast<void *>(fn), 64 << 10);
+  notesleep(&never);
+}
+
+} // namespace
+
+TEST(AbiStackTest, TableCoversEveryEntryPoint) {
+  // Three of each kind at least: the X-macro really expanded abi.def.
+  int n[3] = {0, 0, 0};
+  for (const Probe &p : kProbes)
+    n[kindOf(p)]++;
+  EXPECT_GE(n[Returns], 30);
+  EXPECT_GE(n[Dies], 12);
+  EXPECT_EQ(n[ParksForever], 1);
+}
+
+// Every returning entry point fits StackNosplitBudget on every path its
+// probe takes.
+TEST(AbiStackTest, ReturningEntryPointsFitTheNosplitBudget) {
+  ensureSched();
+  memset(sbytes, 'x', sizeof sbytes);
+  setprintsink(nullSink);
+  struct Result {
+    const Probe *p;
+    uintptr_t used;
+  };
+  Result res[sizeof kProbes / sizeof kProbes[0]];
+  size_t nres = 0;
+  for (const Probe &p : kProbes)
+    if (kindOf(p) == Returns)
+      res[nres++] = {&p, 0};
+  struct Ctx {
+    Result *res;
+    size_t n;
+    note done;
+  } c{res, nres, {}};
+  newproc1(
+      [](void *a) {
+        auto *c = static_cast<Ctx *>(a);
+        // Warm-up: the first call of a libc function through the PLT runs
+        // the lazy-binding resolver (_dl_runtime_resolve_xsavec saves the
+        // whole vector state: ~1.5 KiB). glc links programs with -z now, so
+        // generated code never pays it; this test binary binds lazily.
+        for (size_t i = 0; i < c->n; i++)
+          c->res[i].p->fn();
+        for (size_t i = 0; i < c->n; i++)
+          c->res[i].used = gStackUsedBy(c->res[i].p->fn);
+        notewakeup(&c->done);
+      },
+      &c, 64 << 10);
+  notesleep(&c.done);
+  setprintsink(nullptr);
+  for (size_t i = 0; i < nres; i++) {
+    printf("  %-24s %4lu bytes\n", res[i].p->name, (unsigned long)res[i].used);
+    EXPECT_GT(res[i].used, 0u) << res[i].p->name << ": the probe saw nothing";
+    if (kCheckBudget)
+      EXPECT_LE(res[i].used, StackNosplitBudget)
+          << res[i].p->name << " uses " << res[i].used << " bytes of the goroutine stack";
+  }
+}
+
+// Every noreturn entry point switches to g0 before it prints (and so
+// before write(2), the traceback and _exit), having used at most
+// StackNosplitBudget bytes of the goroutine's stack.
+TEST(AbiStackDeathTest, NoreturnEntryPointsSwitchToG0) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  memset(sbytes, 'x', sizeof sbytes);
+  for (const Probe &p : kProbes) {
+    if (kindOf(p) != Dies)
+      continue;
+    bool isexit = strcmp(p.name, "glrt_exit") == 0;
+    EXPECT_EXIT(runDeathProbe(p.fn), ::testing::ExitedWithCode(isexit ? 3 : 2),
+                isexit ? "STACK-OK[^\n]*\nbye\n" : "STACK-OK[^\n]*\npanic: ")
+        << p.name;
+  }
+}
+
+// glrt_block parks forever: its goroutine-stack use is what mcall and the
+// park path left on the segment.
+TEST(AbiStackTest, BlockFitsTheNosplitBudget) {
+  ensureSched();
+  struct Ctx {
+    std::atomic<g *> gp{nullptr};
+    uintptr_t lo = 0, sp = 0;
+  };
+  static Ctx c; // the goroutine never exits
+  newproc1(
+      [](void *a) {
+        auto *c = static_cast<Ctx *>(a);
+        uintptr_t sp;
+        asm volatile("movq %%rsp, %0" : "=r"(sp));
+        uintptr_t lo = getg()->stackseg->lo;
+        for (uintptr_t p = lo; p < sp; p++)
+          *reinterpret_cast<volatile unsigned char *>(p) = kPaint;
+        c->lo = lo;
+        c->sp = sp;
+        c->gp.store(getg());
+        probe_block();
+      },
+      &c, 64 << 10);
+  g *gp;
+  while ((gp = c.gp.load()) == nullptr || readgstatus(gp) != _Gwaiting)
+    ::usleep(1000);
+  uintptr_t q = c.lo;
+  while (q < c.sp && *reinterpret_cast<volatile unsigned char *>(q) == kPaint)
+    q++;
+  uintptr_t used = c.sp - q;
+  EXPECT_GT(used, 0u);
+  if (kCheckBudget)
+    EXPECT_LE(used, StackNosplitBudget) << "glrt_block uses " << used << " bytes";
+}
