@@ -57,6 +57,7 @@
 #include "panic.h"
 #include "runq.h"
 #include "stack.h"
+#include "timer.h"
 
 // Runtime objects may be called from split-stack code under the rule in
 // stack.h: tell gold/lld not to rewrite such callers.
@@ -346,6 +347,55 @@ static void stopm() {
   acquirep(pp);
 }
 
+// Like stopm, but an M that nobody wakes gives up at nanotime() >= until
+// (0: never) and, if it can get an idle P, returns with it so that
+// findRunnable runs the due timers (time.go). A timed-out M that finds no
+// idle P goes back to sleep: every P is busy and runs timers itself.
+static void stopmUntil(int64_t until) {
+  if (until == 0) {
+    stopm();
+    return;
+  }
+  m *mp = getg()->mp;
+  lock(&sched.lock);
+  mput(mp);
+  unlock(&sched.lock);
+  mp->blocked = true;
+  for (;;) {
+    int64_t ns = until - nanotime();
+    if (ns > 0 && notetsleep(&mp->park, ns))
+      break; // startm handed us a P
+    lock(&sched.lock);
+    // Still on the idle list? Then no startm is on its way: leave it.
+    m **pm = &sched.midle;
+    while (*pm && *pm != mp)
+      pm = &(*pm)->schedlink;
+    if (*pm == nullptr) {
+      unlock(&sched.lock);
+      notesleep(&mp->park); // a startm took us; its wakeup is coming
+      break;
+    }
+    p *pp = pidleget();
+    if (pp == nullptr) {
+      unlock(&sched.lock);
+      until = 0x7fffffffffffffff; // stay on midle; sleep until woken
+      notesleep(&mp->park);
+      break;
+    }
+    *pm = mp->schedlink;
+    sched.nmidle--;
+    unlock(&sched.lock);
+    mp->blocked = false;
+    acquirep(pp);
+    return;
+  }
+  mp->blocked = false;
+  noteclear(&mp->park);
+  p *pp = mp->nextp;
+  mp->nextp = nullptr;
+  acquirep(pp);
+}
+
 // Schedules some M to run pp (or an idle P if pp is null). If spinning, the
 // caller has already counted the M in nmspinning; undo that if no P is idle.
 static void startm(p *pp, bool spinning) {
@@ -498,6 +548,14 @@ top:
       return gp;
     }
   }
+  // Timers: this P's, then (if any is due) everyone's.
+  {
+    int64_t now = nanotime();
+    checkTimers(pp, now);
+    int64_t w = nextTimerWhen();
+    if (w != 0 && w <= now)
+      checkAllTimers(now);
+  }
   // 2. Local queue.
   if (g *gp = runqget(pp, inheritTime))
     return gp;
@@ -567,8 +625,8 @@ top:
       }
     }
   }
-  // 6. Sleep until startm hands us a P.
-  stopm();
+  // 6. Sleep until startm hands us a P, or until the earliest timer.
+  stopmUntil(nextTimerWhen());
   goto top;
 }
 
@@ -793,6 +851,14 @@ static void ready(g *gp) {
   wakep();
 }
 
+// A timer that fires at `when` was added: if a P is idle, start a spinning
+// M so that some idle M recomputes its sleep deadline (Go's wakeNetPoller).
+void wakeTimerSleeper(int64_t) {
+  if (sched.npidle.load(std::memory_order_relaxed) == 0)
+    return;
+  systemstack([] { wakep(); });
+}
+
 void goready(g *gp) {
   systemstack([gp] { ready(gp); });
 }
@@ -850,6 +916,7 @@ static p *procresize(int32_t nprocs) REQUIRES(sched.lock) {
       sched.gFreeN++;
     }
     unlock(&sched.gFreeLock);
+    moveTimers(allp[0], pp);
     pp->status = _Pdead;
   }
   m *mp = getg()->mp;

@@ -1,0 +1,307 @@
+//===- time.cpp - per-P timer heaps, time.Sleep, time.After/Tick ----------===//
+//
+// Go 1.14+'s timer design, simplified:
+//   - Every P has a timer heap: a 4-ary min-heap on `when`, under its own
+//     lock (Go's pp.timersLock). The heap of P i is heaps[i % maxHeaps]
+//     (heaps are static, so a P's heap outlives a procresize that kills the
+//     P; moveTimers drains a dead P's heap into a live one).
+//   - addtimer puts a timer into the current P's heap. deltimer removes it
+//     from whichever heap holds it (t->heap, read under that heap's lock; a
+//     timer only changes heaps in moveTimers, with the world stopped).
+//   - The scheduler runs due timers: findRunnable calls checkTimers on its
+//     own P first, and checkAllTimers (every heap, on behalf of idle Ps)
+//     before it gives up its P. An M with nothing to do sleeps on its park
+//     note until the earliest timer (nextTimerWhen), not forever; when it
+//     times out it takes an idle P and runs the timers.
+//   - Each heap publishes its earliest `when` in timer0When (atomic, 0 =
+//     empty) so the scheduler can skip heaps with nothing due without
+//     taking their locks.
+//   - A timer's function runs with no timer lock held (the heap is unlocked
+//     around the call), on g0, with a P. For a periodic timer the next
+//     `when` is computed and the timer is re-inserted before f runs.
+//
+// time.Sleep parks the G with waitReason "sleep"; the timer lives in the
+// sleeping G's frame (stacks never move) and is added by the park's unlockf
+// on g0, after the G is _Gwaiting, so the timer can never goready a G that
+// is still running. A sleeping G holds no M.
+//
+// Invariants: t->heap != null <=> t is in heap t->heap at t->index;
+// timer0When == (n ? t[0]->when : 0), updated under the heap lock.
+//===----------------------------------------------------------------------===//
+#include "timer.h"
+
+#include <cstdlib>
+
+#include "abi.h"
+#include "chan.h"
+#include "lock.h"
+#include "proc.h"
+
+namespace glrt {
+
+struct timerHeap {
+  mutex lock;
+  timer **t GUARDED_BY(lock) = nullptr;
+  int32_t n GUARDED_BY(lock) = 0;
+  int32_t cap GUARDED_BY(lock) = 0;
+  // Earliest when in this heap, 0 if empty. Stored under lock (release),
+  // read racily (acquire) as a hint.
+  std::atomic<int64_t> timer0When{0};
+};
+
+constexpr int32_t maxHeaps = 256;
+static timerHeap heaps[maxHeaps];
+
+static timerHeap *heapOf(p *pp) { return &heaps[pp ? pp->id % maxHeaps : 0]; }
+
+// ---- 4-ary heap primitives (caller holds h->lock) ----
+
+static void siftUp(timerHeap *h, int32_t i) NO_THREAD_SAFETY_ANALYSIS {
+  timer *t = h->t[i];
+  while (i > 0) {
+    int32_t parent = (i - 1) / 4;
+    if (t->when >= h->t[parent]->when)
+      break;
+    h->t[i] = h->t[parent];
+    h->t[i]->index = i;
+    i = parent;
+  }
+  h->t[i] = t;
+  t->index = i;
+}
+
+static void siftDown(timerHeap *h, int32_t i) NO_THREAD_SAFETY_ANALYSIS {
+  int32_t n = h->n;
+  timer *t = h->t[i];
+  for (;;) {
+    int32_t c = 4 * i + 1;
+    if (c >= n)
+      break;
+    int32_t best = c;
+    for (int32_t k = c + 1; k < c + 4 && k < n; k++)
+      if (h->t[k]->when < h->t[best]->when)
+        best = k;
+    if (h->t[best]->when >= t->when)
+      break;
+    h->t[i] = h->t[best];
+    h->t[i]->index = i;
+    i = best;
+  }
+  h->t[i] = t;
+  t->index = i;
+}
+
+static void updateTimer0When(timerHeap *h) NO_THREAD_SAFETY_ANALYSIS {
+  h->timer0When.store(h->n ? h->t[0]->when : 0, std::memory_order_release);
+}
+
+static void heapInsert(timerHeap *h, timer *t) NO_THREAD_SAFETY_ANALYSIS {
+  if (h->n == h->cap) {
+    int32_t nc = h->cap ? 2 * h->cap : 16;
+    auto *nt = static_cast<timer **>(std::realloc(h->t, sizeof(timer *) * size_t(nc)));
+    if (!nt)
+      throwfatal("runtime: out of memory", "timer heap");
+    h->t = nt;
+    h->cap = nc;
+  }
+  t->heap = h;
+  h->t[h->n] = t;
+  siftUp(h, h->n++);
+  updateTimer0When(h);
+}
+
+static void heapRemove(timerHeap *h, int32_t i) NO_THREAD_SAFETY_ANALYSIS {
+  timer *t = h->t[i];
+  t->heap = nullptr;
+  t->index = -1;
+  int32_t last = --h->n;
+  if (i != last) {
+    h->t[i] = h->t[last];
+    h->t[i]->index = i;
+    siftDown(h, i);
+    siftUp(h, h->t[i]->index);
+  }
+  updateTimer0When(h);
+}
+
+// ---- API ----
+
+void addtimer(timer *t) {
+  if (t->when <= 0)
+    t->when = 1; // 0 means "no timer" in timer0When
+  g *gp = getg();
+  timerHeap *h = heapOf(gp && gp->mp ? gp->mp->pp : nullptr);
+  lock(&h->lock);
+  heapInsert(h, t);
+  bool earliest = h->t[0] == t;
+  unlock(&h->lock);
+  if (earliest)
+    wakeTimerSleeper(t->when);
+}
+
+bool deltimer(timer *t) {
+  for (;;) {
+    timerHeap *h = __atomic_load_n(&t->heap, __ATOMIC_ACQUIRE);
+    if (h == nullptr)
+      return false;
+    lock(&h->lock);
+    if (t->heap != h) { // fired or moved meanwhile
+      unlock(&h->lock);
+      continue;
+    }
+    heapRemove(h, t->index);
+    unlock(&h->lock);
+    return true;
+  }
+}
+
+static void runHeap(timerHeap *h, int64_t now) {
+  int64_t w = h->timer0When.load(std::memory_order_acquire);
+  if (w == 0 || w > now)
+    return;
+  lock(&h->lock);
+  while (h->n > 0 && h->t[0]->when <= now) {
+    timer *t = h->t[0];
+    auto f = t->f;
+    void *arg = t->arg;
+    uintptr_t seq = t->seq;
+    if (t->period > 0) {
+      // Next tick after now (missed ticks are dropped, as in Go).
+      t->when += t->period * (1 + (now - t->when) / t->period);
+      siftDown(h, 0);
+      updateTimer0When(h);
+    } else {
+      heapRemove(h, 0);
+    }
+    unlock(&h->lock);
+    f(arg, seq);
+    lock(&h->lock);
+  }
+  unlock(&h->lock);
+}
+
+int64_t checkTimers(p *pp, int64_t now) {
+  timerHeap *h = heapOf(pp);
+  runHeap(h, now);
+  return h->timer0When.load(std::memory_order_acquire);
+}
+
+void checkAllTimers(int64_t now) {
+  for (int32_t i = 0; i < maxHeaps; i++)
+    runHeap(&heaps[i], now);
+}
+
+int64_t nextTimerWhen() {
+  int64_t best = 0;
+  for (int32_t i = 0; i < maxHeaps; i++) {
+    int64_t w = heaps[i].timer0When.load(std::memory_order_acquire);
+    if (w != 0 && (best == 0 || w < best))
+      best = w;
+  }
+  return best;
+}
+
+bool timersPending() { return nextTimerWhen() != 0; }
+
+int64_t timerHeapsCheckForTest() NO_THREAD_SAFETY_ANALYSIS {
+  int64_t total = 0;
+  bool ok = true;
+  for (int32_t i = 0; i < maxHeaps; i++) {
+    timerHeap *h = &heaps[i];
+    lock(&h->lock);
+    for (int32_t k = 0; k < h->n; k++) {
+      timer *t = h->t[k];
+      if (t->heap != h || t->index != k)
+        ok = false;
+      if (k > 0 && h->t[(k - 1) / 4]->when > t->when)
+        ok = false;
+    }
+    if (h->timer0When.load() != (h->n ? h->t[0]->when : 0))
+      ok = false;
+    total += h->n;
+    unlock(&h->lock);
+  }
+  return ok ? total : -1;
+}
+
+void moveTimers(p *dst, p *src) NO_THREAD_SAFETY_ANALYSIS {
+  timerHeap *hs = heapOf(src), *hd = heapOf(dst);
+  if (hs == hd)
+    return;
+  lock(&hs->lock);
+  lock(&hd->lock);
+  while (hs->n > 0) {
+    timer *t = hs->t[hs->n - 1];
+    heapRemove(hs, hs->n - 1);
+    heapInsert(hd, t);
+  }
+  unlock(&hd->lock);
+  unlock(&hs->lock);
+}
+
+// ---- time.Sleep ----
+
+static void goroutineReady(void *arg, uintptr_t) { goready(static_cast<g *>(arg)); }
+
+static bool resetForSleep(g *, void *t) {
+  addtimer(static_cast<timer *>(t));
+  return true;
+}
+
+void timeSleep(int64_t ns) {
+  if (ns <= 0)
+    return;
+  timer t;
+  g *gp = getg();
+  int64_t now = nanotime();
+  t.when = now + ns < now ? INT64_MAX : now + ns; // saturate on overflow
+  t.f = goroutineReady;
+  t.arg = gp;
+  gopark(resetForSleep, &t, waitReasonSleep);
+}
+
+// ---- channel timers (time.After, time.Tick, time.NewTimer) ----
+
+// Sends the current time on the channel without blocking (a full buffer
+// drops the tick, as Go's sendTime does).
+static void sendTime(void *c, uintptr_t) {
+  int64_t now = nanotime();
+  chansend(static_cast<hchan *>(c), &now, false);
+}
+
+static void *newChanTimer(int64_t d, int64_t period) {
+  struct args {
+    int64_t d, period;
+    void *c;
+  } a{d, period, nullptr};
+  systemstack([&a] {
+    hchan *c = makechan(8, 1);
+    auto *t = static_cast<timer *>(glrt_newobject(sizeof(timer)));
+    new (t) timer();
+    int64_t now = nanotime();
+    t->when = a.d <= 0 ? now : (now + a.d < now ? INT64_MAX : now + a.d);
+    t->period = a.period;
+    t->f = sendTime;
+    t->arg = c;
+    addtimer(t);
+    a.c = c;
+  });
+  return a.c;
+}
+
+} // namespace glrt
+
+using namespace glrt;
+
+extern "C" void glrt_timeSleep(int64_t ns) { timeSleep(ns); }
+
+extern "C" int64_t glrt_nanotime(void) { return nanotime(); }
+
+extern "C" void *glrt_timeAfter(int64_t d) { return newChanTimer(d, 0); }
+
+// time.Tick(d): nil for d <= 0, as in Go.
+extern "C" void *glrt_timeTick(int64_t d) {
+  if (d <= 0)
+    return nullptr;
+  return newChanTimer(d, d);
+}

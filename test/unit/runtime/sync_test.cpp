@@ -1,0 +1,212 @@
+// sync tests: Mutex under contention (exact counter, 2-8 goroutine
+// threads), FIFO hand-off to waiters, WaitGroup with many goroutines,
+// Once, semaphores; fatal/panic texts via death tests.
+#include "lock.h"
+#include "proc.h"
+#include "sema.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+
+using namespace glrt;
+
+extern "C" void glrt_mutexLock(void *m);
+extern "C" void glrt_mutexUnlock(void *m);
+extern "C" void glrt_waitgroupAdd(void *wg, int64_t d);
+extern "C" void glrt_waitgroupWait(void *wg);
+extern "C" uint8_t glrt_onceBegin(void *o);
+extern "C" void glrt_onceEnd(void *o);
+extern "C" int64_t glrt_GOMAXPROCS(int64_t n);
+extern "C" void glrt_timeSleep(int64_t ns);
+
+namespace {
+
+void ensureSched() {
+  static bool done = false;
+  if (done)
+    return;
+  done = true;
+  glrt_schedinit(0, nullptr);
+  releasem0ForTest();
+}
+
+void runInGoroutine(std::function<void()> body) {
+  ensureSched();
+  struct ctx {
+    std::function<void()> *body;
+    note done;
+  } c{&body, {}};
+  newproc1(
+      [](void *a) {
+        ctx *c = static_cast<ctx *>(a);
+        (*c->body)();
+        notewakeup(&c->done);
+      },
+      &c, 256 << 10);
+  notesleep(&c.done);
+}
+
+void go(std::function<void()> fn) {
+  auto *heap = new std::function<void()>(std::move(fn));
+  newproc1(
+      [](void *a) {
+        auto *f = static_cast<std::function<void()> *>(a);
+        (*f)();
+        delete f;
+      },
+      heap, 64 << 10);
+}
+
+struct alignas(8) Mutex { uint32_t w[2] = {0, 0}; };
+struct alignas(8) WaitGroup { uint32_t w[4] = {0, 0, 0, 0}; };
+struct alignas(4) Once { uint32_t w[3] = {0, 0, 0}; };
+
+class MutexContention : public ::testing::TestWithParam<int> {};
+
+TEST_P(MutexContention, CounterIsExact) {
+  int procs = GetParam();
+  constexpr int G = 16, N = 2000;
+  Mutex mu;
+  WaitGroup wg;
+  int64_t counter = 0; // plain: only touched under mu
+  runInGoroutine([&] {
+    int64_t old = glrt_GOMAXPROCS(procs);
+    glrt_waitgroupAdd(&wg, G);
+    for (int i = 0; i < G; i++) {
+      go([&] {
+        for (int k = 0; k < N; k++) {
+          glrt_mutexLock(&mu);
+          int64_t v = counter;
+          if (k % 64 == 0)
+            glrt_Gosched(); // hold the lock across a yield: others park
+          counter = v + 1;
+          glrt_mutexUnlock(&mu);
+        }
+        glrt_waitgroupAdd(&wg, -1);
+      });
+    }
+    glrt_waitgroupWait(&wg);
+    glrt_GOMAXPROCS(old);
+  });
+  EXPECT_EQ(counter, int64_t(G) * N);
+  EXPECT_EQ(mu.w[0], 0u); // unlocked, no waiters registered
+  EXPECT_EQ(semawaiters(), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Procs, MutexContention, ::testing::Values(2, 4, 8));
+
+// Waiters are served in arrival order: G_i queues while the lock is held,
+// in order i = 0..n-1 (each waits until the previous one is registered).
+TEST(Mutex, HandoffIsFifo) {
+  constexpr int N = 20;
+  Mutex mu;
+  std::vector<int> order;
+  std::atomic<int> finished{0};
+  runInGoroutine([&] {
+    glrt_mutexLock(&mu);
+    for (int i = 0; i < N; i++) {
+      go([&, i] {
+        glrt_mutexLock(&mu);
+        order.push_back(i);
+        glrt_mutexUnlock(&mu);
+        finished++;
+      });
+      // Wait until G_i is registered as a waiter (state >> 1 == i + 1).
+      while (__atomic_load_n(&mu.w[0], __ATOMIC_ACQUIRE) >> 1 != uint32_t(i + 1))
+        glrt_Gosched();
+    }
+    glrt_mutexUnlock(&mu);
+    // A newcomer must not overtake the queued waiters.
+    glrt_mutexLock(&mu);
+    order.push_back(-1);
+    glrt_mutexUnlock(&mu);
+    while (finished.load() < N)
+      glrt_Gosched();
+  });
+  ASSERT_EQ(order.size(), size_t(N + 1));
+  for (int i = 0; i < N; i++)
+    EXPECT_EQ(order[i], i);
+  EXPECT_EQ(order[N], -1);
+}
+
+TEST(WaitGroup, ManyGoroutinesAndWaiters) {
+  constexpr int G = 1000, W = 5;
+  WaitGroup wg;
+  std::atomic<int> ran{0}, waitersDone{0}, sawAll{0};
+  runInGoroutine([&] {
+    glrt_waitgroupAdd(&wg, G);
+    for (int w = 0; w < W; w++)
+      go([&] {
+        glrt_waitgroupWait(&wg);
+        if (ran.load() == G)
+          sawAll++;
+        waitersDone++;
+      });
+    for (int i = 0; i < G; i++)
+      go([&] {
+        if (i % 3 == 0)
+          glrt_timeSleep(100000);
+        ran++;
+        glrt_waitgroupAdd(&wg, -1);
+      });
+    glrt_waitgroupWait(&wg);
+    EXPECT_EQ(ran.load(), G);
+    while (waitersDone.load() < W)
+      glrt_Gosched();
+    // Reusable after it reached zero.
+    glrt_waitgroupAdd(&wg, 1);
+    go([&] { glrt_waitgroupAdd(&wg, -1); });
+    glrt_waitgroupWait(&wg);
+  });
+  EXPECT_EQ(sawAll.load(), W);
+}
+
+TEST(Once, RunsExactlyOnce) {
+  Once o;
+  std::atomic<int> calls{0}, after{0};
+  WaitGroup wg;
+  runInGoroutine([&] {
+    constexpr int G = 50;
+    glrt_waitgroupAdd(&wg, G);
+    for (int i = 0; i < G; i++)
+      go([&] {
+        if (glrt_onceBegin(&o)) {
+          glrt_Gosched();
+          calls++;
+          glrt_onceEnd(&o);
+        }
+        // Do returns only after f has finished.
+        if (calls.load() == 1)
+          after++;
+        glrt_waitgroupAdd(&wg, -1);
+      });
+    glrt_waitgroupWait(&wg);
+  });
+  EXPECT_EQ(calls.load(), 1);
+  EXPECT_EQ(after.load(), 50);
+}
+
+TEST(SyncDeath, UnlockOfUnlockedMutex) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        Mutex mu;
+        runInGoroutine([&] { glrt_mutexUnlock(&mu); });
+      },
+      ::testing::ExitedWithCode(2), "fatal error: sync: unlock of unlocked mutex");
+}
+
+TEST(SyncDeath, NegativeWaitGroupCounter) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        WaitGroup wg;
+        runInGoroutine([&] { glrt_waitgroupAdd(&wg, -1); });
+      },
+      ::testing::ExitedWithCode(2), "panic: sync: negative WaitGroup counter");
+}
+
+} // namespace
