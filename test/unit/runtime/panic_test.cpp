@@ -4,11 +4,16 @@
 #include "abi.h"
 #include "panic.h"
 #include "print.h"
+#include "proc.h"
+#include "stack.h"
 #include "traceback.h"
 
 #include <gtest/gtest.h>
 
+#include <signal.h>
 #include <string>
+#include <sys/mman.h>
+#include <unistd.h>
 
 namespace {
 
@@ -263,6 +268,101 @@ TEST(TracebackDeathTest, DeepStacksAreElidedAfter100Frames) {
               "goroutine 1 \\[running\\]:\n"
               "(main\\.rec\\(\\.\\.\\.\\)\n\t\\?:0 \\+0x[0-9a-f]+\n){100}"
               "\\.\\.\\.additional frames elided\\.\\.\\.\n$");
+}
+
+// ---- panics and faults on goroutine segments (2 KiB first segment) ----
+
+void ensureSched() {
+  static bool done = false;
+  if (done)
+    return;
+  done = true;
+  glrt_schedinit(0, nullptr);
+  glrt::releasem0ForTest();
+}
+
+// Runs fn(arg) as a goroutine with a first segment of `size` bytes (0: the
+// default 2 KiB) and waits forever: fn is expected to end the process.
+[[noreturn]] void dieOnGoroutine(void (*fn)(void *), void *arg, uintptr_t size) {
+  glrt::minitsignalstack();
+  glrt::initsig();
+  ensureSched();
+  glrt::newproc1(fn, arg, size);
+  glrt::note never;
+  glrt::notesleep(&never);
+  _exit(99);
+}
+
+// A panic from generated code running on a 2 KiB segment: everything
+// after the entry point runs on g0, and the traceback walks the G's frames.
+TEST(PanicDeathTest, PanicOnSmallGoroutine) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(dieOnGoroutine([](void *) { tb_main(); }, nullptr, 0),
+              ::testing::ExitedWithCode(2),
+              "panic: 5\n\ngoroutine [0-9]+ \\[running\\]:\n"
+              "main\\.g\\(\\.\\.\\.\\)\n\t\\?:0 \\+0x[0-9a-f]+\n"
+              "main\\.f\\(\\.\\.\\.\\)\n\t\\?:0 \\+0x[0-9a-f]+\n"
+              "main\\.main\\(\\)\n\t\\?:0 \\+0x[0-9a-f]+\n$");
+}
+
+// A fault in generated code on a goroutine segment: the handler runs on
+// the signal stack and prints Go's nil-dereference panic.
+TEST(PanicDeathTest, NilStoreOnSmallGoroutine) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(dieOnGoroutine([](void *) { tb_fault(); }, nullptr, 0),
+              ::testing::ExitedWithCode(2),
+              "panic: runtime error: invalid memory address or nil pointer "
+              "dereference\n\\[signal SIGSEGV: segmentation violation code=0x1 "
+              "addr=0x0 pc=0x[0-9a-f]+\\]\n\ngoroutine [0-9]+ \\[running\\]:\n"
+              "main\\.fault\\(\\.\\.\\.\\)\n");
+}
+
+// Non-split code running off the bottom of a goroutine segment into a
+// guard page (here: the segment's lowest page made inaccessible) is Go's
+// stack overflow, reported from the signal stack.
+TEST(PanicDeathTest, GuardPageOverflowOnGoroutineIsStackOverflow) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(dieOnGoroutine(
+                  [](void *) {
+                    uintptr_t lo = glrt::getg()->stackseg->lo;
+                    if (lo % 4096 != 0 || mprotect(reinterpret_cast<void *>(lo), 4096, PROT_NONE) != 0)
+                      _exit(98);
+                    asm volatile("1: pushq $0\n\tjmp 1b" ::: "memory");
+                  },
+                  nullptr, 64 << 10),
+              ::testing::ExitedWithCode(2),
+              "^runtime: goroutine stack exceeds 1000000000-byte limit\n"
+              "fatal error: stack overflow\n\ngoroutine [0-9]+ \\[running\\]:\n");
+}
+
+// While the fault handler runs, %fs:0x70 holds the signal stack's own
+// limit (its lowest address + STACK_GUARD), not the interrupted
+// goroutine segment's. Observed from the print sink, which the dying
+// handler calls.
+void limitSink(const char *p, size_t n) {
+  static bool checked;
+  if (!checked) {
+    checked = true;
+    uintptr_t limit;
+    asm volatile("movq %%fs:0x70, %0" : "=r"(limit));
+    stack_t ss;
+    bool ok = sigaltstack(nullptr, &ss) == 0 && (ss.ss_flags & SS_ONSTACK) != 0 &&
+              limit == reinterpret_cast<uintptr_t>(ss.ss_sp) + glrt::StackGuard;
+    const char *v = ok ? "LIMIT-OK\n" : "LIMIT-BAD\n";
+    glrt::writeall(2, v, strlen(v));
+  }
+  glrt::writeall(2, p, n);
+}
+
+TEST(PanicDeathTest, SignalHandlerUsesTheSignalStacksLimit) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(dieOnGoroutine(
+                  [](void *) {
+                    glrt::setprintsink(limitSink);
+                    tb_fault();
+                  },
+                  nullptr, 0),
+              ::testing::ExitedWithCode(2), "LIMIT-OK\npanic: runtime error: invalid memory");
 }
 
 } // namespace

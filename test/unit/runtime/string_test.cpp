@@ -3,9 +3,12 @@
 // encode as U+FFFD).
 #include "abi.h"
 #include "malloc.h"
+#include "proc.h"
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -14,6 +17,22 @@ namespace {
 void *P(const std::string &s) { return const_cast<char *>(s.data()); }
 std::string S(glrt_pair p) {
   return std::string(static_cast<const char *>(p.p), size_t(p.n));
+}
+
+// Runs f on a goroutine (256 KiB first segment) and waits for it.
+template <class F> void runOnG(F f) {
+  struct Ctx {
+    F *f;
+    glrt::note done;
+  } c{&f, {}};
+  glrt::newproc1(
+      [](void *a) {
+        auto *c = static_cast<Ctx *>(a);
+        (*c->f)();
+        glrt::notewakeup(&c->done);
+      },
+      &c, 256 << 10);
+  glrt::notesleep(&c.done);
 }
 
 TEST(StringTest, Compare) {
@@ -160,6 +179,94 @@ TEST(StringTest, IntString) {
   // Does not fit in a rune: Go does not truncate to 'A'.
   EXPECT_EQ(S(glrt_intstring((int64_t(1) << 32) + 'A')), "\xef\xbf\xbd");
   EXPECT_EQ(S(glrt_intstring(0)), std::string(1, '\0'));
+}
+
+// In-place concatenation across threads. The "newest allocation" that
+// growinplace extends is per thread (M), while goroutines migrate between
+// Ms and share strings. Goroutines on several Ms extend each other's
+// strings and their own, yielding between operations so they move between
+// Ms; at the end every string ever produced must still hold exactly its
+// bytes (an in-place extension may only claim never-used bytes, so no two
+// live strings may share bytes that a later extension overwrites).
+struct ConcatRec {
+  glrt_pair s;
+  std::string want;
+};
+std::mutex concatMu;
+std::vector<ConcatRec> *concatRecs;
+std::atomic<int> concatInPlace{0};
+
+void concatWorker(int id) {
+  uint64_t rnd = 0x9e3779b97f4a7c15ull * uint64_t(id + 1);
+  char tag[2] = {char('A' + id), char('a' + id)};
+  for (int i = 0; i < 3000; i++) {
+    rnd ^= rnd << 13;
+    rnd ^= rnd >> 7;
+    rnd ^= rnd << 17;
+    ConcatRec a, b;
+    {
+      std::lock_guard<std::mutex> l(concatMu);
+      size_t n = concatRecs->size();
+      // Mostly the newest strings (likely someone's latest allocation).
+      a = (*concatRecs)[n - 1 - rnd % (n < 8 ? n : 8)];
+      b = (*concatRecs)[(rnd >> 20) % n];
+    }
+    ConcatRec r;
+    if (rnd % 3 == 0) {
+      r.s = glrt_concatstrings(a.s.p, a.s.n, b.s.p, b.s.n);
+      r.want = a.want + b.want;
+    } else {
+      r.s = glrt_concatstrings(a.s.p, a.s.n, tag, 1 + int64_t(rnd % 2));
+      r.want = a.want + std::string(tag, 1 + rnd % 2);
+    }
+    if (r.s.p == a.s.p && a.s.n > 0)
+      concatInPlace.fetch_add(1);
+    if (r.want.size() > 4096) { // keep the strings short: restart from a fresh one
+      r.s = glrt_slicebytetostring(tag, 2);
+      r.want.assign(tag, 2);
+    }
+    {
+      std::lock_guard<std::mutex> l(concatMu);
+      concatRecs->push_back(r);
+    }
+    if (rnd % 4 == 0)
+      glrt_Gosched(); // likely resumes on another M
+  }
+}
+
+TEST(StringTest, ConcatInPlaceIsSafeAcrossThreadsAndMigration) {
+  glrt_schedinit(0, nullptr);
+  glrt::releasem0ForTest();
+  std::vector<ConcatRec> recs;
+  recs.reserve(1 << 16);
+  recs.push_back({glrt_slicebytetostring(const_cast<char *>("seed"), 4), "seed"});
+  concatRecs = &recs;
+  constexpr int kWorkers = 6;
+  struct Ctx {
+    int id;
+    glrt::note done;
+  } ctx[kWorkers];
+  int64_t prev = 0;
+  runOnG([&] { prev = glrt_GOMAXPROCS(4); });
+  // newproc1 from a thread without a P: the Gs go to the global queue.
+  for (int i = 0; i < kWorkers; i++) {
+    ctx[i].id = i;
+    glrt::newproc1(
+        [](void *a) {
+          auto *c = static_cast<Ctx *>(a);
+          concatWorker(c->id);
+          glrt::notewakeup(&c->done);
+        },
+        &ctx[i], 256 << 10);
+  }
+  for (auto &c : ctx)
+    glrt::notesleep(&c.done);
+  runOnG([&] { glrt_GOMAXPROCS(prev); });
+  size_t bad = 0;
+  for (const ConcatRec &r : recs)
+    bad += S(r.s) != r.want;
+  EXPECT_EQ(bad, 0u) << "of " << recs.size() << " strings";
+  EXPECT_GT(concatInPlace.load(), 100) << "the in-place path was not exercised";
 }
 
 } // namespace
