@@ -31,8 +31,11 @@
 // Alignment: 8 bytes for objects of size <= 8 (like Go's 8-byte size
 // class), 16 bytes otherwise.
 //
-// Stack use: a few words; safe to call on a goroutine's segmented stack
-// inside the reserve below the limit.
+// Stack use (stack.h's rule): the fast paths (a bump in the thread's cache)
+// use a few words of the goroutine's stack; everything else -- refill,
+// growlock, mmap, fatal -- is mallocslow, which runs on g0 through
+// onsystemstack. A slow path never parks, so the G stays on its M and the
+// TLS cache it refills is the one it then carves from.
 //
 // What it does not do: free, reuse, size classes for reuse, GC metadata.
 // The size-class table Go uses for cap() rounding lives in slice.cpp.

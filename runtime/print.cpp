@@ -28,6 +28,12 @@
 // Everything here is async-signal-safe except that it uses the calling
 // thread's buffer: a signal handler that prints must call printflush()
 // first (the panic path does).
+//
+// Stack use (stack.h's rule): formatting into the TLS buffer runs on the
+// goroutine's stack (at most ~200 bytes, glrt_printslice); every flush --
+// write(2) or the test sink -- runs on g0 (printflushsys ->
+// onsystemstack). Nothing between printlock and printunlock parks, so the
+// G cannot change M in the middle of a statement.
 //===----------------------------------------------------------------------===//
 #include "print.h"
 
