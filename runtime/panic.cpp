@@ -172,31 +172,120 @@ inline uintptr_t callerfp(uintptr_t fp) {
   return reinterpret_cast<const uintptr_t *>(fp)[0];
 }
 
-// panic(v) of a basic type: "panic: " + (typeName "(" v ")" | v).
-// quote: string values of named types print as main.S("x").
-template <typename PrintValue>
-[[noreturn]] void gopanicvalue(uintptr_t fp, const void *typeName,
-                               int64_t typeLen, bool quote, PrintValue pv) {
-  // Everything after the switch runs on g0 and never comes back: the G's
-  // stack keeps only the entry point's frame and systemstack's 32 bytes.
-  onsystemstack([&] {
+// ---- the switch to g0 ----
+// A dying goroutine may be on a 2 KiB segment with only the 256-byte budget
+// left, so an entry point does nothing but record its arguments in this
+// per-thread request and switch (dieong0): entry frame + 16 + systemstack's
+// 32 bytes of the G's stack. Per thread is safe: nothing parks between the
+// record and the switch, so the G is still on this M, and a second death on
+// the same thread exits in startdying before reading the request.
+enum PanicKind : uint8_t {
+  kString, kInt, kUint, kFloat, kBool, kNil, // panic(v): "panic: " v
+  kRuntimeError,                             // "panic: runtime error: " msg
+  kBounds,                                   // a boundsError
+  kMem,                                      // nil dereference + signal line
+  kFatal,                                    // "fatal error: " msg
+};
+
+struct PanicReq {
+  uintptr_t fp; // frame of the entry point: trace from its caller
+  PanicKind kind;
+  bool xsigned;
+  int32_t code;
+  const void *typeName;
+  int64_t typeLen;
+  const char *msg;    // kString data, kRuntimeError / kFatal text
+  int64_t n;          // kString length
+  int64_t i;          // kInt/kUint/kBool value, kBounds x
+  int64_t y;          // kBounds y
+  double f;           // kFloat
+};
+__attribute__((tls_model("initial-exec"))) thread_local PanicReq preq;
+
+// "panic: " + (typeName "(" v ")" | v). quote: string values of named
+// types print as main.S("x").
+void printpanicvalue(const PanicReq &r) {
+  bool named = r.typeLen > 0;
+  bool quote = r.kind == kString;
+  if (named) {
+    gwrite(static_cast<const char *>(r.typeName), static_cast<size_t>(r.typeLen));
+    gwrites(quote ? "(\"" : "(");
+  }
+  switch (r.kind) {
+  case kString:
+    gwrite(r.msg, r.n > 0 ? size_t(r.n) : 0);
+    break;
+  case kInt:
+    printint(r.i);
+    break;
+  case kUint:
+    printuint(uint64_t(r.i));
+    break;
+  case kFloat:
+    printfloat(r.f);
+    break;
+  case kBool:
+    printbool(r.i != 0);
+    break;
+  default:
+    gwrites("nil");
+    break;
+  }
+  if (named)
+    gwrites(quote ? "\")" : ")");
+}
+
+[[noreturn]] void panicsig(const char *msg, const SigCtx &sig, uintptr_t pc,
+                           uintptr_t fp, bool exactpc = true);
+
+// Runs on g0: prints the death described by preq and exits.
+void panicmain(void *) {
+  const PanicReq r = preq;
+  uintptr_t pc = retpc(r.fp), fp = callerfp(r.fp);
+  switch (r.kind) {
+  case kRuntimeError:
+    begin("panic: runtime error: ");
+    gwrites(r.msg);
+    break;
+  case kBounds: {
+    char buf[160];
+    size_t n = fmtboundserror(buf, r.i, r.y, r.code, r.xsigned);
+    begin("panic: "); // fmtboundserror includes "runtime error: "
+    gwrite(buf, n);
+    break;
+  }
+  case kMem: {
+    // An explicit nil check in generated code stands for the fault Go
+    // would have taken, so print Go's signal line too (pc = the check's
+    // return address, addr 0, code SEGV_MAPERR).
+    SigCtx s{SIGSEGV, SEGV_MAPERR, 0, pc};
+    panicsig("invalid memory address or nil pointer dereference", s, pc, fp, false);
+  }
+  case kFatal:
+    begin("fatal error: ");
+    gwrites(r.msg);
+    break;
+  default:
     begin("panic: ");
-    bool named = typeLen > 0;
-    if (named) {
-      gwrite(static_cast<const char *>(typeName), static_cast<size_t>(typeLen));
-      gwrites(quote ? "(\"" : "(");
-    }
-    pv();
-    if (named)
-      gwrites(quote ? "\")" : ")");
-    gwrite("\n", 1);
-    finish(nullptr, retpc(fp), callerfp(fp), false);
-  });
+    printpanicvalue(r);
+    break;
+  }
+  gwrite("\n", 1);
+  finish(nullptr, pc, fp, false);
+}
+
+// Switches to g0 for good and dies there as preq says.
+[[noreturn]] __attribute__((noinline)) void dieong0() {
+  g *gp = getg();
+  if (gp == nullptr || gp->mp == nullptr || sigdepth > 0)
+    panicmain(nullptr);
+  else
+    glrt_systemstack(panicmain, nullptr); // a plain call on g0 already
   __builtin_unreachable();
 }
 
 [[noreturn]] void panicsig(const char *msg, const SigCtx &sig, uintptr_t pc,
-                           uintptr_t fp, bool exactpc = true) {
+                           uintptr_t fp, bool exactpc) {
   onsystemstack([&] {
     begin("panic: runtime error: ");
     gwrites(msg);
@@ -301,24 +390,19 @@ void onsystemstack(void (*fn)(void *), void *arg) {
 }
 
 [[noreturn]] void fatal(const char *msg) {
-  uintptr_t fp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
-  onsystemstack([&] {
-    begin("fatal error: ");
-    gwrites(msg);
-    gwrite("\n", 1);
-    finish(nullptr, retpc(fp), callerfp(fp), false);
-  });
-  __builtin_unreachable();
+  PanicReq &r = preq;
+  r.fp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  r.kind = kFatal;
+  r.msg = msg;
+  dieong0();
 }
 
 [[noreturn]] void panicruntimeerror(const char *msg, uintptr_t fp) {
-  onsystemstack([&] {
-    begin("panic: runtime error: ");
-    gwrites(msg);
-    gwrite("\n", 1);
-    finish(nullptr, retpc(fp), callerfp(fp), false);
-  });
-  __builtin_unreachable();
+  PanicReq &r = preq;
+  r.fp = fp;
+  r.kind = kRuntimeError;
+  r.msg = msg;
+  dieong0();
 }
 
 size_t fmtboundserror(char *buf, int64_t x, int64_t y, int code,
@@ -394,48 +478,64 @@ void initsig() {
 // the entry point's own, [fp+8] returns into generated code.
 #define GLRT_ENTRY_FP() reinterpret_cast<uintptr_t>(__builtin_frame_address(0))
 
+namespace glrt {
+namespace {
+inline void panicvalue(uintptr_t fp, PanicKind kind, const void *typeName, int64_t typeLen) {
+  PanicReq &r = preq;
+  r.fp = fp;
+  r.kind = kind;
+  r.typeName = typeName;
+  r.typeLen = typeLen;
+}
+} // namespace
+} // namespace glrt
+
+using glrt::preq;
+
 void glrt_gopanicstring(void *s, int64_t n, void *typeName, int64_t typeLen) {
-  glrt::gopanicvalue(GLRT_ENTRY_FP(), typeName, typeLen, true, [&] {
-    glrt::gwrite(static_cast<const char *>(s), n > 0 ? size_t(n) : 0);
-  });
+  glrt::panicvalue(GLRT_ENTRY_FP(), glrt::kString, typeName, typeLen);
+  preq.msg = static_cast<const char *>(s);
+  preq.n = n;
+  glrt::dieong0();
 }
 
 void glrt_gopanicint(int64_t v, void *typeName, int64_t typeLen) {
-  glrt::gopanicvalue(GLRT_ENTRY_FP(), typeName, typeLen, false,
-                     [&] { glrt::printint(v); });
+  glrt::panicvalue(GLRT_ENTRY_FP(), glrt::kInt, typeName, typeLen);
+  preq.i = v;
+  glrt::dieong0();
 }
 
 void glrt_gopanicuint(int64_t v, void *typeName, int64_t typeLen) {
-  glrt::gopanicvalue(GLRT_ENTRY_FP(), typeName, typeLen, false,
-                     [&] { glrt::printuint(uint64_t(v)); });
+  glrt::panicvalue(GLRT_ENTRY_FP(), glrt::kUint, typeName, typeLen);
+  preq.i = v;
+  glrt::dieong0();
 }
 
 void glrt_gopanicfloat(double v, void *typeName, int64_t typeLen) {
-  glrt::gopanicvalue(GLRT_ENTRY_FP(), typeName, typeLen, false,
-                     [&] { glrt::printfloat(v); });
+  glrt::panicvalue(GLRT_ENTRY_FP(), glrt::kFloat, typeName, typeLen);
+  preq.f = v;
+  glrt::dieong0();
 }
 
 void glrt_gopanicbool(uint8_t v, void *typeName, int64_t typeLen) {
-  glrt::gopanicvalue(GLRT_ENTRY_FP(), typeName, typeLen, false,
-                     [&] { glrt::printbool(v != 0); });
+  glrt::panicvalue(GLRT_ENTRY_FP(), glrt::kBool, typeName, typeLen);
+  preq.i = v != 0;
+  glrt::dieong0();
 }
 
 void glrt_gopanicnil() {
-  glrt::gopanicvalue(GLRT_ENTRY_FP(), nullptr, 0, false,
-                     [&] { glrt::gwrites("nil"); });
+  glrt::panicvalue(GLRT_ENTRY_FP(), glrt::kNil, nullptr, 0);
+  glrt::dieong0();
 }
 
+// The text is formatted on g0: its 160-byte buffer stays off the G.
 void glrt_panicBounds(int64_t x, int64_t y, int32_t code, uint8_t xSigned) {
-  uintptr_t fp = GLRT_ENTRY_FP();
-  // The text is formatted on g0: its 160-byte buffer stays off the G.
-  glrt::onsystemstack([&] {
-    char buf[160];
-    size_t n = glrt::fmtboundserror(buf, x, y, code, xSigned != 0);
-    buf[n] = 0;
-    // fmtboundserror includes the "runtime error: " prefix.
-    glrt::panicruntimeerror(buf + sizeof("runtime error: ") - 1, fp);
-  });
-  __builtin_unreachable();
+  glrt::panicvalue(GLRT_ENTRY_FP(), glrt::kBounds, nullptr, 0);
+  preq.i = x;
+  preq.y = y;
+  preq.code = code;
+  preq.xsigned = xSigned != 0;
+  glrt::dieong0();
 }
 
 void glrt_panicdivide() {
@@ -446,14 +546,9 @@ void glrt_panicshift() {
   glrt::panicruntimeerror("negative shift amount", GLRT_ENTRY_FP());
 }
 
-// An explicit nil check in generated code stands for the fault Go would
-// have taken, so print Go's signal line too (pc = the check's return
-// address, addr 0, code SEGV_MAPERR).
 void glrt_panicmem() {
-  uintptr_t fp = GLRT_ENTRY_FP();
-  glrt::SigCtx s{SIGSEGV, SEGV_MAPERR, 0, glrt::retpc(fp)};
-  glrt::panicsig("invalid memory address or nil pointer dereference", s,
-                 glrt::retpc(fp), glrt::callerfp(fp), false);
+  glrt::panicvalue(GLRT_ENTRY_FP(), glrt::kMem, nullptr, 0);
+  glrt::dieong0();
 }
 
 void glrt_panicmakeslicelen() {

@@ -262,6 +262,27 @@ void probe_exit() {
 // select {}: parks forever (measured from outside).
 void probe_block() { glrt_block(); }
 
+// Returning entry points on their panicking paths (they reach a panic or
+// fatal error inside the runtime, which must switch to g0 just the same).
+void die_makeslice() { glrt_makeslice(8, -1, 4); }
+void die_growslice() { glrt_growslice(nullptr, 4, 4, 2, 8); }
+void die_closechan() { glrt_closechan(nullptr); }
+void die_chansend1() {
+  void *c = glrt_makechan(8, 1);
+  glrt_closechan(c);
+  glrt_chansend1(c, &sval);
+}
+void die_mutexUnlock() {
+  if (glrt_mutexUnlock)
+    glrt_mutexUnlock(smutex);
+  glrt_gopanicnil(); // no sync in this runtime: still die as expected
+}
+void die_waitgroupAdd() {
+  if (glrt_waitgroupAdd)
+    glrt_waitgroupAdd(swg, -1);
+  glrt_gopanicnil();
+}
+
 enum Kind { Returns, Dies, ParksForever };
 
 struct Probe {
@@ -397,6 +418,21 @@ TEST(AbiStackDeathTest, NoreturnEntryPointsSwitchToG0) {
                 isexit ? "STACK-OK[^\n]*\nbye\n" : "STACK-OK[^\n]*\npanic: ")
         << p.name;
   }
+}
+
+TEST(AbiStackDeathTest, PanicsInsideReturningEntryPointsSwitchToG0) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  struct {
+    const char *name;
+    void (*fn)();
+  } cases[] = {{"makeslice len", die_makeslice},   {"growslice cap", die_growslice},
+               {"close of nil channel", die_closechan}, {"send on closed channel", die_chansend1},
+               {"unlock of unlocked mutex", die_mutexUnlock},
+               {"negative WaitGroup counter", die_waitgroupAdd}};
+  for (auto &c : cases)
+    EXPECT_EXIT(runDeathProbe(c.fn), ::testing::ExitedWithCode(2),
+                "STACK-OK[^\n]*\n(panic|fatal error): ")
+        << c.name;
 }
 
 // glrt_block parks forever: its goroutine-stack use is what mcall and the
