@@ -37,11 +37,12 @@
 // Go's sigpanic instead injects a call so that recover can work; that comes
 // with defer.
 //
-// Stacks. Every panic entry point and fatal() switch to the M's g0 stack
-// (onsystemstack) before doing anything else that needs stack -- formatting
-// the bounds text, printing, the traceback, _exit -- and never come back:
-// a goroutine on a 2 KiB segment keeps only the entry point's frame and
-// systemstack's 32 bytes. The traceback still starts from the G's frames
+// Stacks. Every panic entry point and fatal() only record their arguments
+// in a per-M request (preq) and switch to the M's g0 stack (dieong0) before
+// doing anything that needs stack -- formatting the value or the bounds
+// text, printing, the traceback, _exit -- and never come back: a goroutine
+// on a 2 KiB segment keeps only the entry point's frame, dieong0's and
+// systemstack's 32 bytes (measured by abi_stack_test.cpp). The traceback still starts from the G's frames
 // (pc/fp are taken before the switch). sighandler runs on the signal
 // stack; while it runs, %fs:0x70 holds that stack's own limit (restored
 // on return) and onsystemstack does not switch (sigdepth > 0). A fault on
