@@ -36,7 +36,7 @@
 //
 // Not yet: sysmon, preemption (a G that never calls into the scheduler
 // keeps its P; a stop-the-world waits for it), syscalls hand-off, locked
-// threads, deadlock detection (checkdead).
+// threads.
 //
 // Invariants:
 //   - mp->pp != null <=> pp->mp == mp and pp->status == _Prunning.
@@ -55,6 +55,8 @@
 #include <unistd.h>
 
 #include "panic.h"
+#include "print.h"
+#include "traceback.h"
 #include "runq.h"
 #include "stack.h"
 #include "timer.h"
@@ -328,6 +330,61 @@ static void newm(p *pp, bool spinning, int64_t id) {
 // ---------------------------------------------------------------------------
 // Parking and waking Ms
 
+// ---------------------------------------------------------------------------
+// Deadlock detection (Go's checkdead, proc.go)
+//
+// Called with sched.lock held by an M that has just put itself on the idle
+// list. If every M is now idle (none is running Go code, spinning, or
+// blocked inside a G), no timer is pending and at least one goroutine is
+// parked, nothing can ever make progress again: print Go's fatal error and
+// every parked goroutine (main first: allgs is in creation order), exit 2.
+// A runnable G with every M idle would be a lost wake-up, not a deadlock:
+// we then return and let the program hang rather than report a false one.
+// Only armed for real programs (glrt_rt0_go): runtime unit tests park Gs
+// and release them from threads that are not Ms.
+static std::atomic<bool> checkdeadArmed{false};
+
+static void checkdead() REQUIRES(sched.lock) {
+  if (!checkdeadArmed.load(std::memory_order_relaxed))
+    return;
+  int64_t run = (sched.mnext - sched.nmfreed - sched.nmsys) - sched.nmidle;
+  if (run > 0)
+    return;
+  if (timersPending())
+    return;
+  int64_t waiting = 0;
+  bool runnable = false;
+  lock(&allglock);
+  for (g *gp = allgs; gp; gp = gp->alllink) {
+    if (gp->goid <= 0)
+      continue;
+    uint32_t s = gp->atomicstatus.load(std::memory_order_acquire);
+    if (s == _Gwaiting)
+      waiting++;
+    else if (s != _Gdead && s != _Gidle)
+      runnable = true;
+  }
+  unlock(&allglock);
+  if (runnable || waiting == 0)
+    return;
+  printflush();
+  gwrites("fatal error: all goroutines are asleep - deadlock!\n");
+  lock(&allglock);
+  for (g *gp = allgs; gp; gp = gp->alllink) {
+    if (gp->goid <= 0 || gp->atomicstatus.load(std::memory_order_acquire) != _Gwaiting)
+      continue;
+    gwrites("\ngoroutine ");
+    printint(gp->goid);
+    gwrites(" [");
+    gwrites(waitReasonString(gp->waitreason));
+    gwrites("]:\n");
+    traceback(gp->sched.pc, gp->sched.bp, false);
+  }
+  unlock(&allglock);
+  printflush();
+  _exit(2);
+}
+
 // Stops the current M until startm gives it a P (in m.nextp).
 static void stopm() {
   m *mp = getg()->mp;
@@ -337,6 +394,7 @@ static void stopm() {
     throwfatal("runtime: stopm spinning", "stopm spinning");
   lock(&sched.lock);
   mput(mp);
+  checkdead();
   unlock(&sched.lock);
   mp->blocked = true;
   notesleep(&mp->park);
@@ -359,6 +417,7 @@ static void stopmUntil(int64_t until) {
   m *mp = getg()->mp;
   lock(&sched.lock);
   mput(mp);
+  checkdead();
   unlock(&sched.lock);
   mp->blocked = true;
   for (;;) {
@@ -1122,6 +1181,7 @@ extern "C" void glrt_rt0_go(void (*mainfn)(void)) {
     glrt_schedinit(0, nullptr);
   newproc1(mainTrampoline, reinterpret_cast<void *>(mainfn), 0);
   mainStarted.store(true, std::memory_order_relaxed);
+  checkdeadArmed.store(true, std::memory_order_relaxed);
   glrt_mstart_on_g0(&g0_0, mstart1);
 }
 
