@@ -15,8 +15,10 @@
 // storage when the declaration executes (a fresh heap box per execution if
 // they are captured by a closure).
 //
-// Not lowered yet (reported as "not supported by glc yet"): go, defer,
-// select, send, goto, type switches, range over maps and channels.
+// go statements are lowered in IRGenGo.cpp; send, select, receive
+// statements and range over channels in IRGenChan.cpp.
+// Not lowered yet (reported as "not supported by glc yet"): defer, goto,
+// type switches, range over maps.
 //===----------------------------------------------------------------------===//
 #include "irgen/IRGenImpl.h"
 
