@@ -6,6 +6,7 @@
 // G forever) or, for the real output, with death tests.
 #include "chan.h"
 #include "proc.h"
+#include "sched_harness.h"
 #include "stack.h"
 
 #include <gtest/gtest.h>
@@ -16,50 +17,9 @@
 #include <vector>
 
 using namespace glrt;
+using namespace glrt_test;
 
 namespace {
-
-void ensureSched() {
-  static bool done = false;
-  if (done)
-    return;
-  done = true;
-  glrt_schedinit(0, nullptr);
-  releasem0ForTest();
-}
-
-void runInGoroutine(std::function<void()> body) {
-  ensureSched();
-  struct ctx {
-    std::function<void()> *body;
-    note done;
-  } c{&body, {}};
-  newproc1(
-      [](void *a) {
-        ctx *c = static_cast<ctx *>(a);
-        (*c->body)();
-        notewakeup(&c->done);
-      },
-      &c, 256 << 10);
-  notesleep(&c.done);
-}
-
-// Starts fn as a goroutine (64 KiB first segment; fn may use gtest macros).
-void go(std::function<void()> fn) {
-  auto *heap = new std::function<void()>(std::move(fn));
-  newproc1(
-      [](void *a) {
-        auto *f = static_cast<std::function<void()> *>(a);
-        (*f)();
-        delete f;
-      },
-      heap, 64 << 10);
-}
-
-template <class F> void goWaitUntil(F cond) {
-  while (!cond())
-    glrt_Gosched();
-}
 
 int64_t queueLen(hchan *c, bool send) {
   int64_t n = 0;

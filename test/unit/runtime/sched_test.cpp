@@ -4,6 +4,7 @@
 // Go" (GOMAXPROCS, Gosched, gopark) runs as a goroutine with a large first
 // segment, and the gtest thread waits for it on a note.
 #include "proc.h"
+#include "sched_harness.h"
 #include "runq.h"
 #include "stack.h"
 
@@ -18,40 +19,9 @@
 #include <memory>
 
 using namespace glrt;
+using namespace glrt_test;
 
 namespace {
-
-void ensureSched() {
-  static bool done = false;
-  if (done)
-    return;
-  done = true;
-  glrt_schedinit(0, nullptr);
-  releasem0ForTest();
-}
-
-// Runs body() as a goroutine (256 KiB first segment) and waits for it.
-void runInGoroutine(std::function<void()> body) {
-  ensureSched();
-  struct ctx {
-    std::function<void()> *body;
-    note done;
-  } c{&body, {}};
-  newproc1(
-      [](void *a) {
-        ctx *c = static_cast<ctx *>(a);
-        (*c->body)();
-        notewakeup(&c->done);
-      },
-      &c, 256 << 10);
-  notesleep(&c.done);
-}
-
-// Yields until cond() holds (inside a goroutine).
-template <class F> void goWaitUntil(F cond) {
-  while (!cond())
-    glrt_Gosched();
-}
 
 constexpr int kSpawners = 4;
 std::atomic<int64_t> finished{0};
