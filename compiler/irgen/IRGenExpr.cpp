@@ -977,6 +977,8 @@ Value *IRGen::genBuiltin(CallExpr *e, BuiltinId id) {
   case BuiltinId::RuntimeGC:
     return nullptr; // no collector: nothing to do yet
   default:
+    if (isStdlibBuiltin(id))
+      return genStdlib(e, id);
     break;
   }
   unsupported(e->pos, "this builtin is");

@@ -178,6 +178,9 @@ struct IRGen {
   std::vector<llvm::Value *> genArgs(CallExpr *e, FuncType *ft);
   llvm::Value *genConversion(llvm::Value *v, Type *from, Type *to);
   llvm::Value *genBuiltin(CallExpr *e, BuiltinId id);
+  // package time and sync (IRGenStdlib.cpp)
+  static bool isStdlibBuiltin(BuiltinId id);
+  llvm::Value *genStdlib(CallExpr *e, BuiltinId id);
   void genPrint(CallExpr *e, bool ln);
   void genPanic(CallExpr *e);
   llvm::Value *genAppend(CallExpr *e);

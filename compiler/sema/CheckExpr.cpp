@@ -916,6 +916,8 @@ void Checker::selector(SelectorExpr *s) {
       if (m->kind == ObjKind::Const) {
         s->mode = s->sel->mode = ExprMode::Constant;
         s->constVal = s->sel->constVal = m->constVal;
+      } else if (m->kind == ObjKind::TypeName) {
+        s->mode = s->sel->mode = ExprMode::TypeExpr;
       } else {
         s->mode = s->sel->mode = ExprMode::Value;
       }
@@ -927,6 +929,13 @@ void Checker::selector(SelectorExpr *s) {
     return;
   if (s->x->mode == ExprMode::TypeExpr) {
     unsupported(s->pos, "method expressions");
+    return;
+  }
+  // Built-in methods of the stdlib types (Stdlib.cpp).
+  if (Object *m = tc.lookupBuiltinMethod(s->x->type, s->sel->name)) {
+    s->sel->obj = m;
+    s->sel->type = s->type = m->type;
+    s->sel->mode = s->mode = ExprMode::Value;
     return;
   }
   error(s->sel->pos, shortExprString(s) + " undefined (type " + typeStr(s->x->type) +

@@ -63,6 +63,16 @@ Type *Checker::typeExpr(Expr *e) {
       if (o && o->kind == ObjKind::Package) {
         importUsed[o] = true;
         id->obj = o;
+        id->mode = ExprMode::Package;
+        // A type of a built-in package (time.Duration, sync.WaitGroup).
+        if (Object *m = tc.lookupPackageMember(o->pkgPath, s->sel->name);
+            m && m->kind == ObjKind::TypeName) {
+          s->sel->obj = m;
+          s->sel->type = s->type = m->type;
+          s->sel->mode = s->mode = ExprMode::TypeExpr;
+          t = m->type;
+          break;
+        }
         error(s->sel->pos, "undefined: " + id->name + "." + s->sel->name);
         return nullptr;
       }

@@ -292,6 +292,8 @@ static void writeType(std::string &out, Type *t) {
     return;
   }
   case TypeKind::Named:
+    if (auto *o = llvm::cast<NamedType>(t)->obj; !o->pkgPath.empty() && o->pkgPath != "main")
+      out += o->pkgPath + ".";
     out += llvm::cast<NamedType>(t)->obj->name;
     return;
   default:
@@ -440,7 +442,11 @@ Object *TypeContext::lookupUniverse(llvm::StringRef name) const {
 }
 
 bool TypeContext::isKnownPackage(llvm::StringRef pkgPath) {
-  return pkgPath == "os" || pkgPath == "runtime";
+  return pkgPath == "os" || pkgPath == "runtime" || pkgPath == "time" || pkgPath == "sync";
+}
+
+void TypeContext::addPackageMember(llvm::StringRef pkgPath, llvm::StringRef name, Object *o) {
+  impl_->packages[pkgPath.str()][name.str()] = o;
 }
 
 Object *TypeContext::lookupPackageMember(llvm::StringRef pkgPath, llvm::StringRef name) {
@@ -539,4 +545,5 @@ TypeContext::TypeContext() : impl_(std::make_unique<Impl>()) {
   };
   addStr("GOOS", "linux");
   addStr("GOARCH", "amd64");
+  addStdlibPackages();
 }

@@ -182,6 +182,14 @@ enum class BuiltinId {
   RuntimeNumCPU,      // runtime.NumCPU() int
   RuntimeNumGoroutine,// runtime.NumGoroutine() int
   RuntimeGC,          // runtime.GC()
+  // Package time and sync (Stdlib.cpp). Methods of the packages' named
+  // types are built-in methods: the receiver is the selector's x.
+  TimeSleep, TimeNow, TimeSince, TimeAfter, TimeTick,
+  DurationSeconds, DurationMilliseconds, DurationMicroseconds, DurationNanoseconds,
+  TimeSub,            // t.Sub(u)
+  MutexLock, MutexUnlock,                    // pointer receivers (&x)
+  WaitGroupAdd, WaitGroupDone, WaitGroupWait, // pointer receivers
+  OnceDo,                                     // pointer receiver
 };
 
 struct Object {
@@ -237,6 +245,19 @@ public:
   /// Returns nullptr if the package or member does not exist.
   Object *lookupPackageMember(llvm::StringRef pkgPath, llvm::StringRef name);
   static bool isKnownPackage(llvm::StringRef pkgPath);
+  /// Adds a member to an importable package (Stdlib.cpp uses it; a built-in
+  /// method M of named type T is stored as member "T.M").
+  void addPackageMember(llvm::StringRef pkgPath, llvm::StringRef name, Object *o);
+  /// The built-in method `name` of a stdlib named type (time.Duration,
+  /// time.Time, sync.Mutex, ...), or nullptr. Its type is the method's
+  /// signature without the receiver (Stdlib.cpp).
+  Object *lookupBuiltinMethod(Type *recv, llvm::StringRef name);
+  /// True for built-in methods with a pointer receiver (the receiver must
+  /// be addressable; irgen passes its address).
+  static bool isPointerMethod(BuiltinId id);
+  /// Declares packages "time" and "sync" (Stdlib.cpp; called by the
+  /// constructor).
+  void addStdlibPackages();
 
 private:
   struct Impl;
