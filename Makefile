@@ -1,6 +1,7 @@
 # glc + glrt: the two commands a newcomer needs.
 #
 #   make demo    install missing Debian packages, build, run examples/showcase.gl
+#                and examples/stacks.gl (goroutine stacks growing, schedtrace)
 #   make test    install, build, run every test suite; last line "N passed, N failed"
 #
 # Other targets:
@@ -54,6 +55,7 @@ build: deps
 
 demo: build
 	$(BUILD)/bin/glc run examples/showcase.gl
+	GODEBUG=schedtrace=50 $(BUILD)/bin/glc run examples/stacks.gl
 
 # Build with ninja -k 0 (keep going) so that one broken target does not stop
 # the others; a build failure is reported by the test driver as a failed
