@@ -5,6 +5,8 @@
 #include "proc.h"
 #include "sema.h"
 
+#include "sched_harness.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -24,41 +26,8 @@ extern "C" void glrt_timeSleep(int64_t ns);
 
 namespace {
 
-void ensureSched() {
-  static bool done = false;
-  if (done)
-    return;
-  done = true;
-  glrt_schedinit(0, nullptr);
-  releasem0ForTest();
-}
-
-void runInGoroutine(std::function<void()> body) {
-  ensureSched();
-  struct ctx {
-    std::function<void()> *body;
-    note done;
-  } c{&body, {}};
-  newproc1(
-      [](void *a) {
-        ctx *c = static_cast<ctx *>(a);
-        (*c->body)();
-        notewakeup(&c->done);
-      },
-      &c, 256 << 10);
-  notesleep(&c.done);
-}
-
-void go(std::function<void()> fn) {
-  auto *heap = new std::function<void()>(std::move(fn));
-  newproc1(
-      [](void *a) {
-        auto *f = static_cast<std::function<void()> *>(a);
-        (*f)();
-        delete f;
-      },
-      heap, 64 << 10);
-}
+using glrt_test::go;
+using glrt_test::runInGoroutine;
 
 struct alignas(8) Mutex { uint32_t w[2] = {0, 0}; };
 struct alignas(8) WaitGroup { uint32_t w[4] = {0, 0, 0, 0}; };
@@ -96,7 +65,7 @@ TEST_P(MutexContention, CounterIsExact) {
   EXPECT_EQ(semawaiters(), 0);
 }
 
-INSTANTIATE_TEST_SUITE_P(Procs, MutexContention, ::testing::Values(2, 4, 8));
+INSTANTIATE_TEST_SUITE_P(Procs, MutexContention, ::testing::Values(1, 2, 4, 8));
 
 // Waiters are served in arrival order: G_i queues while the lock is held,
 // in order i = 0..n-1 (each waits until the previous one is registered).

@@ -6,6 +6,8 @@
 #include "proc.h"
 #include "timer.h"
 
+#include "sched_harness.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -22,42 +24,9 @@ extern "C" void glrt_chanrecv1(void *c, void *elem);
 
 namespace {
 
-void ensureSched() {
-  static bool done = false;
-  if (done)
-    return;
-  done = true;
-  glrt_schedinit(0, nullptr);
-  releasem0ForTest();
-}
-
-// Runs body as a goroutine; waits on a note.
-void runInGoroutine(std::function<void()> body) {
-  ensureSched();
-  struct ctx {
-    std::function<void()> *body;
-    note done;
-  } c{&body, {}};
-  newproc1(
-      [](void *a) {
-        ctx *c = static_cast<ctx *>(a);
-        (*c->body)();
-        notewakeup(&c->done);
-      },
-      &c, 256 << 10);
-  notesleep(&c.done);
-}
-
-void go(std::function<void()> fn) {
-  auto *heap = new std::function<void()>(std::move(fn));
-  newproc1(
-      [](void *a) {
-        auto *f = static_cast<std::function<void()> *>(a);
-        (*f)();
-        delete f;
-      },
-      heap, 64 << 10);
-}
+using glrt_test::ensureSched;
+using glrt_test::go;
+using glrt_test::runInGoroutine;
 
 void noop(void *, uintptr_t) {}
 
@@ -109,12 +78,18 @@ TEST(Timers, HeapInvariantsWithStableTimers) {
   EXPECT_EQ(timerHeapsCheckForTest(), before);
 }
 
-TEST(Timers, SleepersAllWakeNotEarly) {
+extern "C" int64_t glrt_GOMAXPROCS(int64_t n);
+
+class Sleepers : public ::testing::TestWithParam<int> {};
+
+TEST_P(Sleepers, AllWakeNotEarly) {
   constexpr int G = 300;
   std::atomic<int> woke{0}, early{0};
   ensureSched();
   int64_t before = timerHeapsCheckForTest();
+  int64_t oldprocs = 0;
   runInGoroutine([&] {
+    oldprocs = glrt_GOMAXPROCS(GetParam());
     for (int i = 0; i < G; i++) {
       go([&, i] {
         int64_t d = int64_t(1 + (i * 37) % 20) * 1000000; // 1..20 ms
@@ -128,11 +103,14 @@ TEST(Timers, SleepersAllWakeNotEarly) {
     // This G sleeps too: the Ms are free while everyone sleeps.
     while (woke.load() < G)
       glrt_timeSleep(1000000);
+    glrt_GOMAXPROCS(oldprocs);
   });
   EXPECT_EQ(woke.load(), G);
   EXPECT_EQ(early.load(), 0);
   EXPECT_EQ(timerHeapsCheckForTest(), before); // every sleep timer fired
 }
+
+INSTANTIATE_TEST_SUITE_P(Procs, Sleepers, ::testing::Values(1, 2, 4));
 
 TEST(Timers, SleepZeroOrNegativeReturns) {
   runInGoroutine([] {
