@@ -262,10 +262,17 @@ void timeSleep(int64_t ns) {
 
 // ---- channel timers (time.After, time.Tick, time.NewTimer) ----
 
+// time.Time as glc lays it out (Go's fields; glc keeps monotonic ns in ext).
+struct goTime {
+  uint64_t wall;
+  int64_t ext;
+  void *loc;
+};
+
 // Sends the current time on the channel without blocking (a full buffer
 // drops the tick, as Go's sendTime does).
 static void sendTime(void *c, uintptr_t) {
-  int64_t now = nanotime();
+  goTime now{0, nanotime(), nullptr};
   chansend(static_cast<hchan *>(c), &now, false);
 }
 
@@ -275,7 +282,7 @@ static void *newChanTimer(int64_t d, int64_t period) {
     void *c;
   } a{d, period, nullptr};
   systemstack([&a] {
-    hchan *c = makechan(8, 1);
+    hchan *c = makechan(sizeof(goTime), 1);
     auto *t = static_cast<timer *>(glrt_newobject(sizeof(timer)));
     new (t) timer();
     int64_t now = nanotime();

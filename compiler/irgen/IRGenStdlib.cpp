@@ -4,12 +4,13 @@
 // methods (sema/Stdlib.cpp) become glrt calls (abi.def, "time and sync") or
 // a few instructions inline:
 //   time.Sleep(d)        timeSleep(d)
-//   time.Now()           {nanotime()}            (Time is struct{ns int64})
-//   time.Since(t)        nanotime() - t.ns
+//   time.Now()           {0, nanotime(), nil}    (Time is struct{wall, ext, loc})
+//   time.Since(t)        nanotime() - t.ext
 //   time.After/Tick(d)   timeAfter/timeTick(d)   (a chan of Time, buffer 1)
-//   d.Seconds()          float64(d/1e9) + float64(d%1e9)/1e9 (Go's formula)
+//   d.Seconds()          float64(d/1e9) + float64(d%1e9)/1e9 (Go's formula;
+//                        Minutes and Hours likewise with their unit)
 //   d.Milliseconds() ... d / 1e6 (truncating, as Go's int64 division)
-//   t.Sub(u)             t.ns - u.ns
+//   t.Sub(u)             t.ext - u.ext
 //   mu.Lock() ...        mutexLock(&mu) ...      (receiver's address)
 //   wg.Done()            waitgroupAdd(&wg, -1)
 //   o.Do(f)              if onceBegin(&o) { f(); onceEnd(&o) }
@@ -36,9 +37,16 @@ Value *IRGen::genStdlib(CallExpr *e, BuiltinId id) {
   }
   auto arg = [&](size_t i) { return genValue(e->args[i], ft->params[i]); };
   auto argI64 = [&](size_t i) { return toI64(arg(i), ft->params[i]); };
-  auto nsOf = [&](Value *t) { return b.CreateExtractValue(t, 0); };
+  auto nsOf = [&](Value *t) { return b.CreateExtractValue(t, 1); };
   auto makeTime = [&](Value *ns) {
-    return b.CreateInsertValue(zeroValue(ft->results[0]), ns, 0);
+    return b.CreateInsertValue(zeroValue(ft->results[0]), ns, 1);
+  };
+  // float64(d/unit) + float64(d%unit)/unit
+  auto inUnit = [&](Value *d, int64_t unit) {
+    Value *whole = b.CreateSIToFP(b.CreateSDiv(d, i64c(unit)), f64);
+    Value *frac = b.CreateFDiv(b.CreateSIToFP(b.CreateSRem(d, i64c(unit)), f64),
+                               ConstantFP::get(f64, double(unit)));
+    return b.CreateFAdd(whole, frac);
   };
   // Receiver: its value (time types) or its address (sync types).
   auto recvValue = [&] { return genValue(sel->x, sel->x->type); };
@@ -64,14 +72,12 @@ Value *IRGen::genStdlib(CallExpr *e, BuiltinId id) {
     return callRT(RT::timeAfter, {argI64(0)});
   case BuiltinId::TimeTick:
     return callRT(RT::timeTick, {argI64(0)});
-  case BuiltinId::DurationSeconds: {
-    Value *d = recvValue();
-    Value *sec = b.CreateSDiv(d, i64c(1000000000));
-    Value *nsec = b.CreateSRem(d, i64c(1000000000));
-    Value *fs = b.CreateSIToFP(sec, f64);
-    Value *fn = b.CreateFDiv(b.CreateSIToFP(nsec, f64), ConstantFP::get(f64, 1e9));
-    return b.CreateFAdd(fs, fn);
-  }
+  case BuiltinId::DurationSeconds:
+    return inUnit(recvValue(), 1000000000);
+  case BuiltinId::DurationMinutes:
+    return inUnit(recvValue(), 60 * 1000000000LL);
+  case BuiltinId::DurationHours:
+    return inUnit(recvValue(), 3600 * 1000000000LL);
   case BuiltinId::DurationMilliseconds:
     return b.CreateSDiv(recvValue(), i64c(1000000));
   case BuiltinId::DurationMicroseconds:

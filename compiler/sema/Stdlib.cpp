@@ -7,9 +7,10 @@
 //   time.Duration  named int64 (arithmetic and conversions work as for any
 //                  named integer type); constants Nanosecond..Hour are
 //                  typed Duration constants.
-//   time.Time      named type whose underlying type is struct{ns int64}
-//                  (monotonic nanoseconds): user code cannot do arithmetic
-//                  on it; it is comparable, as in Go.
+//   time.Time      named type whose underlying type is Go's struct{wall
+//                  uint64; ext int64; loc *time.Location} (so gc's messages
+//                  match); glc keeps monotonic nanoseconds in ext, wall and
+//                  loc are zero. No arithmetic on it; comparable, as in Go.
 //   sync.Mutex, sync.WaitGroup, sync.Once
 //                  named struct types of opaque uint32 words (8/16/12
 //                  bytes); the zero value is ready to use.
@@ -57,7 +58,11 @@ void TypeContext::addStdlibPackages() {
 
   // ---- time
   NamedType *duration = named("time", "Duration", i64);
-  NamedType *timeT = named("time", "Time", structOf({StructField{"ns", i64, false}}));
+  NamedType *location = named("time", "Location", structOf({}));
+  NamedType *timeT = named("time", "Time",
+                           structOf({StructField{"wall", basic(TypeKind::Uint64), false},
+                                     StructField{"ext", i64, false},
+                                     StructField{"loc", pointerTo(location), false}}));
   static const struct {
     const char *name;
     int64_t ns;
@@ -84,6 +89,8 @@ void TypeContext::addStdlibPackages() {
   method(duration, "Milliseconds", BuiltinId::DurationMilliseconds, funcOf({}, {i64}, false));
   method(duration, "Microseconds", BuiltinId::DurationMicroseconds, funcOf({}, {i64}, false));
   method(duration, "Nanoseconds", BuiltinId::DurationNanoseconds, funcOf({}, {i64}, false));
+  method(duration, "Minutes", BuiltinId::DurationMinutes, funcOf({}, {f64}, false));
+  method(duration, "Hours", BuiltinId::DurationHours, funcOf({}, {f64}, false));
   method(timeT, "Sub", BuiltinId::TimeSub, funcOf({timeT}, {duration}, false));
 
   // ---- sync (layouts must match runtime/sync.cpp)

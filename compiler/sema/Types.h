@@ -186,6 +186,7 @@ enum class BuiltinId {
   // types are built-in methods: the receiver is the selector's x.
   TimeSleep, TimeNow, TimeSince, TimeAfter, TimeTick,
   DurationSeconds, DurationMilliseconds, DurationMicroseconds, DurationNanoseconds,
+  DurationMinutes, DurationHours,
   TimeSub,            // t.Sub(u)
   MutexLock, MutexUnlock,                    // pointer receivers (&x)
   WaitGroupAdd, WaitGroupDone, WaitGroupWait, // pointer receivers

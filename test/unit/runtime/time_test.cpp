@@ -121,22 +121,29 @@ TEST(Timers, SleepZeroOrNegativeReturns) {
 }
 
 TEST(Timers, AfterAndTick) {
-  int64_t got = 0, t0 = 0;
+  struct goTime {
+    uint64_t wall;
+    int64_t ext;
+    void *loc;
+  } got{}, v{};
+  int64_t t0 = 0;
   int ticks = 0;
   runInGoroutine([&] {
     t0 = nanotime();
     void *c = glrt_timeAfter(2000000);
     glrt_chanrecv1(c, &got);
     void *tk = glrt_timeTick(1000000);
-    int64_t prev = 0, v = 0;
+    int64_t prev = 0;
     for (int i = 0; i < 5; i++) {
       glrt_chanrecv1(tk, &v);
-      if (v > prev)
+      if (v.ext > prev)
         ticks++;
-      prev = v;
+      prev = v.ext;
     }
   });
-  EXPECT_GE(got - t0, 2000000);
+  EXPECT_GE(got.ext - t0, 2000000);
+  EXPECT_EQ(got.wall, 0u);
+  EXPECT_EQ(got.loc, nullptr);
   EXPECT_EQ(ticks, 5);
   EXPECT_EQ(glrt_timeTick(0), nullptr);
 }
