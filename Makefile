@@ -55,7 +55,7 @@ build: deps
 
 demo: build
 	$(BUILD)/bin/glc run examples/showcase.gl
-	GODEBUG=schedtrace=50 $(BUILD)/bin/glc run examples/stacks.gl
+	GODEBUG=schedtrace=50,stackdebug=1 $(BUILD)/bin/glc run examples/stacks.gl
 
 # Build with ninja -k 0 (keep going) so that one broken target does not stop
 # the others; a build failure is reported by the test driver as a failed

@@ -47,6 +47,7 @@
 //===----------------------------------------------------------------------===//
 #include "proc.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <pthread.h>
@@ -69,6 +70,8 @@ extern "C" __thread glrt::g *glrt_curg __attribute__((tls_model("initial-exec"))
 
 // os.Exit in print/os code (runtime engineer); used if linked in.
 extern "C" [[gnu::weak]] void glrt_exit(int64_t code);
+
+static void stackdebugReport(glrt::g *gp); // GODEBUG=stackdebug=1, below
 
 namespace glrt {
 
@@ -863,6 +866,7 @@ static void goexit0(g *gp) {
   dropg();
   gp->waitreason = waitReasonZero;
   gp->_panic = gp->_defer = nullptr;
+  stackdebugReport(gp);
   // Every frame has returned, so the G is back on its first segment; the
   // cache after it is trimmed (a dead G keeps only its first segment).
   gp->stackseg = gp->stackbase;
@@ -1101,6 +1105,8 @@ static bool atoi32(const char *s, int32_t *out) {
 }
 
 // GODEBUG=name=val,... -> value of name, or -1.
+static bool debugStack; // GODEBUG=stackdebug=1 (set once in schedinit)
+
 static int32_t godebug(const char *name) {
   const char *s = getenv("GODEBUG");
   if (!s)
@@ -1170,6 +1176,24 @@ extern "C" void glrt_schedinit(int argc, char **argv) {
   int32_t st = godebug("schedtrace");
   if (st > 0)
     startSchedtraceThread(st, godebug("scheddetail") > 0);
+  debugStack = godebug("stackdebug") > 0;
+}
+
+// GODEBUG=stackdebug=1: one line per goroutine that grew its stack, printed
+// when it exits (goroutine 1: when main returns). Runs on g0.
+static void stackdebugReport(g *gp) {
+  if (!debugStack || gp->nsegalloc == 0)
+    return;
+  uintptr_t largest = 0;
+  for (stkseg *s = gp->stackbase; s; s = s->next)
+    if (s->size > largest)
+      largest = s->size;
+  char buf[160];
+  int n = snprintf(buf, sizeof buf,
+                   "stackdebug: goroutine %lld added %lld stack segments (largest %llu bytes)\n",
+                   (long long)gp->goid, (long long)gp->nsegalloc, (unsigned long long)largest);
+  if (n > 0)
+    (void)!write(2, buf, size_t(n) < sizeof buf ? size_t(n) : sizeof buf - 1);
 }
 
 static void mainTrampoline(void *fn) {
@@ -1177,6 +1201,7 @@ static void mainTrampoline(void *fn) {
   // main returned: exit at once, whatever other goroutines are doing.
   glrt_systemstack(
       [](void *) {
+        stackdebugReport(getg()->mp->curg);
         if (&glrt_exit != nullptr)
           glrt_exit(0);
         _exit(0);

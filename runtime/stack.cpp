@@ -204,7 +204,14 @@ extern "C" void glrt_morestack_grow(void *needp) {
   uintptr_t total = 0;
   for (stkseg *s = cur; s; s = s->prev)
     total += s->size;
-  if (total + size > maxstacksize)
+  // Go's limit, as Go applies it: a Go stack doubles, so it overflows when
+  // the power of two that would hold what is in use plus this frame is over
+  // maxstacksize (1e9), i.e. past 512 MiB. The segments in the chain stand
+  // for what is in use.
+  uintptr_t goStack = 1;
+  while (goStack < total + want)
+    goStack <<= 1;
+  if (goStack > maxstacksize)
     throwfatal("runtime: goroutine stack exceeds 1000000000-byte limit", "stack overflow");
   stkseg *s = stackalloc(size);
   s->prev = cur;

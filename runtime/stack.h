@@ -31,9 +31,13 @@
 // only. goexit trims the chain back to the first segment, which stays with
 // the free G for reuse.
 //
-// Maximum: the chain may not exceed maxstacksize (1e9 bytes) in total; then
+// Maximum: as in Go, where a stack doubles and may not exceed maxstacksize
+// (1e9 bytes): growth fails when the power of two holding the chain plus
+// the new frame is over 1e9 (so past 512 MiB); then
 // "runtime: goroutine stack exceeds 1000000000-byte limit" and
 // "fatal error: stack overflow", exit status 2, as Go.
+// GODEBUG=stackdebug=1 prints, for each goroutine that added segments, how
+// many when it exits (and for goroutine 1 when main returns).
 //===----------------------------------------------------------------------===//
 #pragma once
 
