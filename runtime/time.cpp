@@ -51,6 +51,16 @@ struct timerHeap {
 
 constexpr int32_t maxHeaps = 256;
 static timerHeap heaps[maxHeaps];
+// Timers in all heaps (relaxed counter, changed under a heap lock): lets
+// the scheduler skip the timer checks entirely in programs without timers.
+static std::atomic<int64_t> ntimers{0};
+
+// Heaps that may hold timers: those of live Ps (a dead P's timers are moved
+// to P 0's heap; timers added without a P go to heap 0 too).
+static int32_t liveHeaps() {
+  int32_t n = gomaxprocs.load(std::memory_order_relaxed);
+  return n < 1 ? 1 : (n > maxHeaps ? maxHeaps : n);
+}
 
 static timerHeap *heapOf(p *pp) { return &heaps[pp ? pp->id % maxHeaps : 0]; }
 
@@ -105,6 +115,7 @@ static void heapInsert(timerHeap *h, timer *t) NO_THREAD_SAFETY_ANALYSIS {
     h->cap = nc;
   }
   t->heap = h;
+  ntimers.fetch_add(1, std::memory_order_relaxed);
   h->t[h->n] = t;
   siftUp(h, h->n++);
   updateTimer0When(h);
@@ -114,6 +125,7 @@ static void heapRemove(timerHeap *h, int32_t i) NO_THREAD_SAFETY_ANALYSIS {
   timer *t = h->t[i];
   t->heap = nullptr;
   t->index = -1;
+  ntimers.fetch_sub(1, std::memory_order_relaxed);
   int32_t last = --h->n;
   if (i != last) {
     h->t[i] = h->t[last];
@@ -187,13 +199,15 @@ int64_t checkTimers(p *pp, int64_t now) {
 }
 
 void checkAllTimers(int64_t now) {
-  for (int32_t i = 0; i < maxHeaps; i++)
+  for (int32_t i = 0, n = liveHeaps(); i < n; i++)
     runHeap(&heaps[i], now);
 }
 
 int64_t nextTimerWhen() {
+  if (ntimers.load(std::memory_order_relaxed) == 0)
+    return 0;
   int64_t best = 0;
-  for (int32_t i = 0; i < maxHeaps; i++) {
+  for (int32_t i = 0, n = liveHeaps(); i < n; i++) {
     int64_t w = heaps[i].timer0When.load(std::memory_order_acquire);
     if (w != 0 && (best == 0 || w < best))
       best = w;
