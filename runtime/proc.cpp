@@ -861,12 +861,12 @@ int64_t newproc1(void (*fn)(void *), void *arg, uintptr_t stacksize) {
 // goexit continuation on g0.
 static void goexit0(g *gp) {
   m *mp = getg()->mp;
+  stackdebugReport(gp); // before NumGoroutine drops: observers see it done
   casgstatus(gp, _Grunning, _Gdead);
   sched.ngoroutines.fetch_sub(1, std::memory_order_relaxed);
   dropg();
   gp->waitreason = waitReasonZero;
   gp->_panic = gp->_defer = nullptr;
-  stackdebugReport(gp);
   // Every frame has returned, so the G is back on its first segment; the
   // cache after it is trimmed (a dead G keeps only its first segment).
   gp->stackseg = gp->stackbase;
