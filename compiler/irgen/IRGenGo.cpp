@@ -92,6 +92,14 @@ static void genGoBuiltin(IRGen &g, GoStmt *s, CallExpr *call, BuiltinId id) {
     evaluated.push_back(a);
     vals.push_back(g.genExpr(a));
   }
+  // go wg.Done(): a built-in method with a pointer receiver takes the
+  // receiver's address here, in the caller (IRGenStdlib finds it in
+  // hoisted under the selector).
+  if (auto *sel = dyn_cast<SelectorExpr>(IRGen::unparenExpr(call->fun)))
+    if (TypeContext::isPointerMethod(id)) {
+      evaluated.push_back(sel);
+      vals.push_back(g.genAddr(sel->x));
+    }
   std::vector<llvm::Type *> fields;
   for (Value *v : vals)
     fields.push_back(v->getType());

@@ -51,6 +51,9 @@ Value *IRGen::genStdlib(CallExpr *e, BuiltinId id) {
   // Receiver: its value (time types) or its address (sync types).
   auto recvValue = [&] { return genValue(sel->x, sel->x->type); };
   auto recvAddr = [&]() -> Value * {
+    if (fs) // `go x.M()`: taken by the caller (IRGenGo.cpp)
+      if (auto it = fs->hoisted.find(sel); it != fs->hoisted.end())
+        return it->second;
     if (!isAddressable(sel->x)) {
       unsupported(e->pos, "a method call on an unaddressable " + typeString(sel->x->type) + " is");
       return ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy));
