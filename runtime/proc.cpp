@@ -881,6 +881,12 @@ static void park_m(g *gp) {
   m *mp = getg()->mp;
   casgstatus(gp, _Grunning, _Gwaiting);
   dropg();
+  // An idle G keeps no cached segments beyond the one it is on: a parked
+  // goroutine costs its G and the segments in use, nothing more. (Crossing
+  // a boundary between two parks costs one pooled segment allocation; the
+  // hot-split cache is for loops that do not park.)
+  if (gp->stackseg->next)
+    stacktrimcache(gp);
   if (auto fn = mp->waitunlockf) {
     bool ok = fn(gp, mp->waitlock);
     mp->waitunlockf = nullptr;

@@ -28,8 +28,9 @@
 // segment) and big enough for the frame that asked. Segments are never
 // freed on return: a G keeps its chain as a cache (seg.next), so a call that
 // repeatedly crosses a boundary ("hot split") costs the assembly fast path
-// only. goexit trims the chain back to the first segment, which stays with
-// the free G for reuse.
+// only. When a G parks (gopark), the cache beyond its current segment is
+// freed, so an idle G holds only the segments in use; goexit trims the
+// chain back to the first segment, which stays with the free G for reuse.
 //
 // Maximum: as in Go, where a stack doubles and may not exceed maxstacksize
 // (1e9 bytes): growth fails when the power of two holding the chain plus

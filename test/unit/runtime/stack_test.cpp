@@ -240,6 +240,25 @@ TEST(StackTest, SegmentsAreCachedNoHotSplitAllocation) {
   EXPECT_GT(afterDeep, after);
 }
 
+TEST(StackTest, ParkTrimsCacheOfIdleG) {
+  bool cachedBefore = false, cachedAfter = true;
+  int64_t chainAfter = 0;
+  std::function<void()> body = [&] {
+    split_recurse(20); // crosses the first boundary; the segment stays cached
+    g *gp = getg();
+    cachedBefore = gp->stackseg->next != nullptr;
+    // Park; the unlock function refuses, so the G resumes at once, but
+    // park_m has run (on g0) with the G idle.
+    gopark([](g *, void *) { return false; }, nullptr, waitReasonZero);
+    cachedAfter = gp->stackseg->next != nullptr;
+    chainAfter = chainLength(gp);
+  };
+  runOnSmallGoroutine(body);
+  EXPECT_TRUE(cachedBefore);
+  EXPECT_FALSE(cachedAfter);
+  EXPECT_EQ(chainAfter, 1); // back to the first segment only
+}
+
 TEST(StackTest, GoexitTrimsCacheAndReusesFirstSegment) {
   g *seen = nullptr;
   int64_t chainBefore = 0;
