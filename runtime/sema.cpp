@@ -68,7 +68,7 @@ bool semparkcommit(g *, void *lk) NO_THREAD_SAFETY_ANALYSIS {
 
 } // namespace
 
-void semacquire(std::atomic<uint32_t> *addr, waitReason reason) NO_THREAD_SAFETY_ANALYSIS {
+void semacquire(std::atomic<uint32_t> *addr, waitReason reason, bool lifo) NO_THREAD_SAFETY_ANALYSIS {
   if (cansemacquire(addr))
     return;
   semaRoot *root = semroot(addr);
@@ -81,13 +81,20 @@ void semacquire(std::atomic<uint32_t> *addr, waitReason reason) NO_THREAD_SAFETY
       unlock(&root->lock);
       return;
     }
-    w.next = nullptr;
     w.ticket = false;
-    if (root->tail)
-      root->tail->next = &w;
-    else
+    if (lifo) {
+      w.next = root->head;
       root->head = &w;
-    root->tail = &w;
+      if (!root->tail)
+        root->tail = &w;
+    } else {
+      w.next = nullptr;
+      if (root->tail)
+        root->tail->next = &w;
+      else
+        root->head = &w;
+      root->tail = &w;
+    }
     nsemwaiters.fetch_add(1, std::memory_order_relaxed);
     gopark(semparkcommit, &root->lock, reason);
     nsemwaiters.fetch_sub(1, std::memory_order_relaxed);

@@ -8,9 +8,10 @@
 
 namespace glrt {
 
-// Waits until *addr > 0 and decrements it. Parks the G (FIFO per address)
+// Waits until *addr > 0 and decrements it. Parks the G (FIFO per address;
+// lifo: at the head of the queue, for a waiter that already waited once)
 // with the given wait reason while it waits.
-void semacquire(std::atomic<uint32_t> *addr, waitReason reason);
+void semacquire(std::atomic<uint32_t> *addr, waitReason reason, bool lifo = false);
 // Increments *addr and wakes the longest waiter on addr, if any. handoff:
 // the increment is consumed on the waiter's behalf before it is woken, so
 // no other G can take it in between (strict FIFO; used by sync.Mutex).

@@ -4,17 +4,22 @@
 // blobs of the sizes below; the zero value is ready to use) and generated
 // code passes their address.
 //
-// Mutex (8 bytes: state, sema). state bit 0 = locked; state >> 1 = number
-// of Gs registered as waiters. Lock: CAS 0 -> 1 fast path; otherwise, while
-// the lock is free try to take it, else register as a waiter (state + 2,
-// only while the locked bit is set) and sleep on sema. Unlock with waiters
-// does NOT clear the locked bit: it unregisters one waiter and hands the
-// lock to the longest-waiting G (semrelease with handoff). Fairness
-// guarantee (the equivalent of Go's starvation mode, always on when there
-// are waiters): once a G has queued, no G that arrives later can take the
-// lock before it; a newcomer may only barge while nobody waits. The cost
-// is Go's "starvation mode" throughput under heavy contention.
-//
+// Mutex (8 bytes: state, sema). state: bit 0 locked, bit 1 woken (a
+// waiter has been woken or is spinning: Unlock need not wake another),
+// bit 2 starving, bits 3.. the number of queued waiters. Two modes, as
+// Go's sync.Mutex has:
+//   normal    Unlock clears the locked bit and wakes the longest waiter,
+//             which then competes with newcomers (who may also spin a few
+//             rounds on multi-core machines). Newcomers usually win -- they
+//             are already running -- which keeps throughput high; a waiter
+//             that loses goes back to the head of the queue.
+//   starving  entered by a waiter that has waited more than 1 ms. Unlock
+//             hands the mutex straight to the head waiter (semrelease with
+//             handoff); newcomers neither take it nor spin, they queue at
+//             the tail. Left when the woken waiter is the last one or has
+//             waited less than 1 ms.
+// Fairness guarantee: no waiter waits much more than 1 ms plus the time
+// for the waiters ahead of it to run their critical sections.
 // WaitGroup (16 bytes: state = counter << 32 | waiters, sema). Add makes
 // the counter go to 0 -> releases every waiter and resets state to 0.
 // A negative counter panics "sync: negative WaitGroup counter".
@@ -53,23 +58,67 @@ struct syncOnce {
 static_assert(sizeof(syncOnce) == 12);
 
 constexpr uint32_t mutexLocked = 1;
-constexpr uint32_t mutexWaiter = 2;
+constexpr uint32_t mutexWoken = 2;
+constexpr uint32_t mutexStarving = 4;
+constexpr uint32_t mutexWaiterShift = 3;
+constexpr uint32_t mutexWaiter = 1u << mutexWaiterShift;
+constexpr int64_t starvationThresholdNs = 1000000;
+
+// Spinning pays only if another thread may release the lock meanwhile.
+static bool canSpin(int iter) {
+  return iter < 4 && ncpu > 1 && gomaxprocs.load(std::memory_order_relaxed) > 1;
+}
 
 static void mutexLockSlow(syncMutex *m) {
+  int64_t waitStart = 0;
+  bool starving = false; // this waiter has waited too long
+  bool awoke = false;    // this G owns the woken bit
+  int iter = 0;
+  uint32_t s = m->state.load(std::memory_order_relaxed);
   for (;;) {
-    uint32_t s = m->state.load(std::memory_order_relaxed);
-    if ((s & mutexLocked) == 0) {
-      // Free and (therefore) nobody waiting: take it.
-      if (m->state.compare_exchange_weak(s, s | mutexLocked, std::memory_order_acquire))
-        return;
+    // Spin while the lock is held in normal mode, claiming the woken bit so
+    // Unlock does not wake a sleeper that would only lose to us.
+    if ((s & (mutexLocked | mutexStarving)) == mutexLocked && canSpin(iter)) {
+      if (!awoke && (s & mutexWoken) == 0 && (s >> mutexWaiterShift) != 0 &&
+          m->state.compare_exchange_weak(s, s | mutexWoken, std::memory_order_relaxed))
+        awoke = true;
+      for (int k = 0; k < 30; k++)
+        __builtin_ia32_pause();
+      iter++;
+      s = m->state.load(std::memory_order_relaxed);
       continue;
     }
-    if (m->state.compare_exchange_weak(s, s + mutexWaiter, std::memory_order_relaxed)) {
-      semacquire(&m->sema, waitReasonSyncMutexLock);
-      // Handed off: the locked bit was never cleared, the lock is ours.
-      std::atomic_thread_fence(std::memory_order_acquire);
+    uint32_t n = s;
+    if ((s & mutexStarving) == 0)
+      n |= mutexLocked; // try to take it (never in starving mode)
+    if ((s & (mutexLocked | mutexStarving)) != 0)
+      n += mutexWaiter; // we will queue
+    if (starving && (s & mutexLocked) != 0)
+      n |= mutexStarving;
+    if (awoke)
+      n &= ~mutexWoken; // the bit is ours (set by us or by the waking Unlock)
+    if (!m->state.compare_exchange_weak(s, n, std::memory_order_acquire, std::memory_order_relaxed))
+      continue; // s reloaded
+    if ((s & (mutexLocked | mutexStarving)) == 0)
+      return; // took it
+    bool lifo = waitStart != 0;
+    if (waitStart == 0)
+      waitStart = nanotime();
+    semacquire(&m->sema, waitReasonSyncMutexLock, lifo);
+    starving = starving || nanotime() - waitStart > starvationThresholdNs;
+    s = m->state.load(std::memory_order_relaxed);
+    if ((s & mutexStarving) != 0) {
+      // Handed off to us: the locked bit is clear and we are still counted
+      // as a waiter. Take the lock; leave starving mode if we are the last
+      // waiter or did not wait long.
+      uint32_t delta = mutexLocked - mutexWaiter;
+      if (!starving || (s >> mutexWaiterShift) == 1)
+        delta -= mutexStarving;
+      m->state.fetch_add(delta, std::memory_order_acquire);
       return;
     }
+    awoke = true;
+    iter = 0;
   }
 }
 
@@ -80,22 +129,32 @@ void mutexLock(syncMutex *m) {
   mutexLockSlow(m);
 }
 
-void mutexUnlock(syncMutex *m) {
-  uint32_t s = m->state.load(std::memory_order_relaxed);
+static void mutexUnlockSlow(syncMutex *m, uint32_t n) {
+  if (((n + mutexLocked) & mutexLocked) == 0)
+    throwfatal(nullptr, "sync: unlock of unlocked mutex");
+  if ((n & mutexStarving) != 0) {
+    // Starving: hand the mutex to the head waiter.
+    semrelease(&m->sema, true);
+    return;
+  }
+  uint32_t old = n;
   for (;;) {
-    if ((s & mutexLocked) == 0)
-      throwfatal(nullptr, "sync: unlock of unlocked mutex");
-    if (s == mutexLocked) {
-      if (m->state.compare_exchange_weak(s, 0, std::memory_order_release))
-        return;
-      continue;
-    }
-    // Waiters: unregister one and hand it the (still locked) mutex.
-    if (m->state.compare_exchange_weak(s, s - mutexWaiter, std::memory_order_release)) {
-      semrelease(&m->sema, true);
+    // Nobody to wake, or someone already took the lock / was woken / the
+    // mutex turned starving: the others will take care of it.
+    if ((old >> mutexWaiterShift) == 0 || (old & (mutexLocked | mutexWoken | mutexStarving)) != 0)
+      return;
+    if (m->state.compare_exchange_weak(old, (old - mutexWaiter) | mutexWoken, std::memory_order_release,
+                                       std::memory_order_relaxed)) {
+      semrelease(&m->sema, false);
       return;
     }
   }
+}
+
+void mutexUnlock(syncMutex *m) {
+  uint32_t n = m->state.fetch_sub(mutexLocked, std::memory_order_release) - mutexLocked;
+  if (n != 0)
+    mutexUnlockSlow(m, n);
 }
 
 } // namespace glrt
