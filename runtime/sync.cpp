@@ -104,7 +104,7 @@ static void mutexLockSlow(syncMutex *m) {
     bool lifo = waitStart != 0;
     if (waitStart == 0)
       waitStart = nanotime();
-    semacquire(&m->sema, waitReasonSyncMutexLock, lifo);
+    semacquire(&m->sema, waitReasonSemacquire, lifo); // go1.19 says "semacquire"
     starving = starving || nanotime() - waitStart > starvationThresholdNs;
     s = m->state.load(std::memory_order_relaxed);
     if ((s & mutexStarving) != 0) {
