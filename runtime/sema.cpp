@@ -10,7 +10,10 @@
 // arrival order). Go keeps a treap per root; a list is enough here because
 // a root rarely holds more than a handful of distinct addresses.
 //
-// A waiter record lives in the parked G's frame (stacks never move). The
+// A waiter is a sudog from the per-M cache (sudog.h: gp; next = queue
+// link; elem = the semaphore's address; success = "ticket": the releaser
+// consumed the count for us), so the parking path keeps only a pointer in
+// its frame: it must fit stack.h's budget on the goroutine stack. The
 // G parks through gopark whose unlockf releases the root lock on g0, after
 // the G is _Gwaiting, so a release that finds the waiter can always goready
 // it.
@@ -25,22 +28,16 @@
 
 #include "lock.h"
 #include "proc.h"
+#include "sudog.h"
 
 namespace glrt {
 
 namespace {
 
-struct semWaiter {
-  g *gp;
-  std::atomic<uint32_t> *addr;
-  semWaiter *next;
-  bool ticket; // the releaser consumed the count for us (handoff)
-};
-
 struct semaRoot {
   mutex lock;
-  semWaiter *head GUARDED_BY(lock) = nullptr;
-  semWaiter *tail GUARDED_BY(lock) = nullptr;
+  sudog *head GUARDED_BY(lock) = nullptr;
+  sudog *tail GUARDED_BY(lock) = nullptr;
   std::atomic<uint32_t> nwait{0};
 };
 
@@ -68,40 +65,78 @@ bool semparkcommit(g *, void *lk) NO_THREAD_SAFETY_ANALYSIS {
 
 } // namespace
 
-void semacquire(std::atomic<uint32_t> *addr, waitReason reason, bool lifo) NO_THREAD_SAFETY_ANALYSIS {
-  if (cansemacquire(addr))
-    return;
+// Queues a sudog for gp on addr's root and returns it with the root
+// locked, or takes the count if it is there now and returns null. Runs on
+// g0 (through systemstack): lock() may sleep on a futex and acquireSudog
+// may refill from the central cache, deeper than the goroutine-stack budget.
+static sudog *semenqueue(std::atomic<uint32_t> *addr, bool lifo, g *gp) NO_THREAD_SAFETY_ANALYSIS {
   semaRoot *root = semroot(addr);
-  semWaiter w{getg(), addr, nullptr, false};
-  for (;;) {
-    lock(&root->lock);
-    root->nwait.fetch_add(1, std::memory_order_seq_cst);
-    if (cansemacquire(addr)) {
-      root->nwait.fetch_sub(1, std::memory_order_seq_cst);
-      unlock(&root->lock);
-      return;
-    }
-    w.ticket = false;
-    if (lifo) {
-      w.next = root->head;
-      root->head = &w;
-      if (!root->tail)
-        root->tail = &w;
-    } else {
-      w.next = nullptr;
-      if (root->tail)
-        root->tail->next = &w;
-      else
-        root->head = &w;
-      root->tail = &w;
-    }
-    nsemwaiters.fetch_add(1, std::memory_order_relaxed);
-    gopark(semparkcommit, &root->lock, reason);
-    nsemwaiters.fetch_sub(1, std::memory_order_relaxed);
-    if (w.ticket || cansemacquire(addr))
-      return;
+  lock(&root->lock);
+  root->nwait.fetch_add(1, std::memory_order_seq_cst);
+  if (cansemacquire(addr)) {
+    root->nwait.fetch_sub(1, std::memory_order_seq_cst);
+    unlock(&root->lock);
+    return nullptr;
   }
+  sudog *w = acquireSudog();
+  w->gp = gp;
+  w->elem = addr;
+  w->success = false;
+  if (lifo) {
+    w->next = root->head;
+    root->head = w;
+    if (!root->tail)
+      root->tail = w;
+  } else {
+    w->next = nullptr;
+    if (root->tail)
+      root->tail->next = w;
+    else
+      root->head = w;
+    root->tail = w;
+  }
+  nsemwaiters.fetch_add(1, std::memory_order_relaxed);
+  return w;
 }
+
+// Parks once; returns true if the count was handed to us (or was there
+// when we looked under the root lock). Only w and addr are live across
+// gopark: this frame stays on the goroutine stack while the G is parked
+// (stack.h's budget; timesync_stack_test.cpp measures the path through
+// Mutex.Lock).
+bool semparkonce(std::atomic<uint32_t> *addr, waitReason reason, bool lifo) {
+  struct {
+    std::atomic<uint32_t> *addr;
+    g *gp;
+    sudog *w;
+    bool lifo;
+  } a{addr, getg(), nullptr, lifo};
+  glrt_systemstack(
+      [](void *p) {
+        auto *x = static_cast<decltype(a) *>(p);
+        x->w = semenqueue(x->addr, x->lifo, x->gp);
+      },
+      &a);
+  sudog *w = a.w;
+  if (w == nullptr)
+    return true;
+  gopark(semparkcommit, &semroot(addr)->lock, reason);
+  nsemwaiters.fetch_sub(1, std::memory_order_relaxed);
+  bool ticket = w->success;
+  w->gp = nullptr;
+  w->elem = nullptr;
+  w->next = nullptr;
+  releaseSudog(w);
+  return ticket;
+}
+
+void semacquire(std::atomic<uint32_t> *addr, waitReason reason, bool lifo) {
+  while (!cansemacquire(addr))
+    if (semparkonce(addr, reason, lifo))
+      return;
+}
+
+bool semtryacquire(std::atomic<uint32_t> *addr) { return cansemacquire(addr); }
 
 void semrelease(std::atomic<uint32_t> *addr, bool handoff) NO_THREAD_SAFETY_ANALYSIS {
   semaRoot *root = semroot(addr);
@@ -113,8 +148,8 @@ void semrelease(std::atomic<uint32_t> *addr, bool handoff) NO_THREAD_SAFETY_ANAL
     unlock(&root->lock);
     return;
   }
-  semWaiter *prev = nullptr, *w = root->head;
-  while (w && w->addr != addr) {
+  sudog *prev = nullptr, *w = root->head;
+  while (w && w->elem != addr) {
     prev = w;
     w = w->next;
   }
@@ -130,7 +165,7 @@ void semrelease(std::atomic<uint32_t> *addr, bool handoff) NO_THREAD_SAFETY_ANAL
     root->tail = prev;
   root->nwait.fetch_sub(1, std::memory_order_seq_cst);
   if (handoff && cansemacquire(addr))
-    w->ticket = true;
+    w->success = true;
   g *gp = w->gp;
   unlock(&root->lock);
   goready(gp);

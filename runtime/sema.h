@@ -17,6 +17,12 @@ void semacquire(std::atomic<uint32_t> *addr, waitReason reason, bool lifo = fals
 // no other G can take it in between (strict FIFO; used by sync.Mutex).
 void semrelease(std::atomic<uint32_t> *addr, bool handoff);
 
+// The pieces of semacquire, for callers whose own frame is large (the
+// Mutex slow path: one frame less on the goroutine stack while parked):
+//   while (!semtryacquire(addr)) if (semparkonce(addr, reason, lifo)) break;
+bool semtryacquire(std::atomic<uint32_t> *addr);
+bool semparkonce(std::atomic<uint32_t> *addr, waitReason reason, bool lifo);
+
 // Number of Gs parked in semacquire (tests).
 int64_t semawaiters();
 

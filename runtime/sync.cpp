@@ -24,10 +24,16 @@
 // the counter go to 0 -> releases every waiter and resets state to 0.
 // A negative counter panics "sync: negative WaitGroup counter".
 //
-// Once (12 bytes: done, Mutex). Generated code lowers o.Do(f) to
+// Once (12 bytes: done, waiters, sema). done: 0 not started, 2 f running,
+// 1 done. Generated code lowers o.Do(f) to
 //   if onceBegin(&o) { f(); onceEnd(&o) }
-// onceBegin returns 0 at once when done; otherwise it locks the mutex and
-// returns 1 if f must run (0, after unlocking, if another G ran it).
+// onceBegin returns 1 to the one G that moves done 0 -> 2 (it runs f), 0
+// at once when done is 1, and otherwise registers as a waiter and sleeps
+// on sema until onceEnd (done = 1, then one semrelease per registered
+// waiter). A waiter registers before it re-reads done and onceEnd stores
+// done before it takes the waiter count (both seq_cst), so a waiter that
+// sleeps is always counted. (Not Go's Mutex-based Once: this keeps the
+// waiting path within the goroutine-stack budget of stack.h.)
 //===----------------------------------------------------------------------===//
 #include <atomic>
 #include <cstdint>
@@ -53,7 +59,8 @@ static_assert(sizeof(syncWaitGroup) == 16);
 
 struct syncOnce {
   std::atomic<uint32_t> done;
-  syncMutex m;
+  std::atomic<uint32_t> waiters;
+  std::atomic<uint32_t> sema;
 };
 static_assert(sizeof(syncOnce) == 12);
 
@@ -69,22 +76,35 @@ static bool canSpin(int iter) {
   return iter < 4 && ncpu > 1 && gomaxprocs.load(std::memory_order_relaxed) > 1;
 }
 
-static void mutexLockSlow(syncMutex *m) {
+// nanotime on g0: clock_gettime (vDSO) on top of Lock's frame would go
+// past the goroutine-stack budget. Only on the parking path.
+[[gnu::noinline]] static int64_t nanotimeOnG0() {
+  int64_t t;
+  glrt_systemstack([](void *p) { *static_cast<int64_t *>(p) = nanotime(); }, &t);
+  return t;
+}
+
+// Flags of one Lock call, packed so that few values stay live across the
+// park (this frame is on the goroutine stack meanwhile: stack.h's budget).
+constexpr uint32_t lkStarving = 1; // this waiter has waited too long
+constexpr uint32_t lkAwoke = 2;    // this G owns the woken bit
+constexpr uint32_t lkIter = 4;     // spin iterations, counted from bit 2
+
+[[gnu::noinline]] static void mutexLockSlow(void *mp) {
+  auto *m = static_cast<syncMutex *>(mp);
   int64_t waitStart = 0;
-  bool starving = false; // this waiter has waited too long
-  bool awoke = false;    // this G owns the woken bit
-  int iter = 0;
+  uint32_t f = 0;
   uint32_t s = m->state.load(std::memory_order_relaxed);
   for (;;) {
     // Spin while the lock is held in normal mode, claiming the woken bit so
     // Unlock does not wake a sleeper that would only lose to us.
-    if ((s & (mutexLocked | mutexStarving)) == mutexLocked && canSpin(iter)) {
-      if (!awoke && (s & mutexWoken) == 0 && (s >> mutexWaiterShift) != 0 &&
+    if ((s & (mutexLocked | mutexStarving)) == mutexLocked && canSpin(int(f / lkIter))) {
+      if ((f & lkAwoke) == 0 && (s & mutexWoken) == 0 && (s >> mutexWaiterShift) != 0 &&
           m->state.compare_exchange_weak(s, s | mutexWoken, std::memory_order_relaxed))
-        awoke = true;
+        f |= lkAwoke;
       for (int k = 0; k < 30; k++)
         __builtin_ia32_pause();
-      iter++;
+      f += lkIter;
       s = m->state.load(std::memory_order_relaxed);
       continue;
     }
@@ -93,9 +113,9 @@ static void mutexLockSlow(syncMutex *m) {
       n |= mutexLocked; // try to take it (never in starving mode)
     if ((s & (mutexLocked | mutexStarving)) != 0)
       n += mutexWaiter; // we will queue
-    if (starving && (s & mutexLocked) != 0)
+    if ((f & lkStarving) != 0 && (s & mutexLocked) != 0)
       n |= mutexStarving;
-    if (awoke)
+    if ((f & lkAwoke) != 0)
       n &= ~mutexWoken; // the bit is ours (set by us or by the waking Unlock)
     if (!m->state.compare_exchange_weak(s, n, std::memory_order_acquire, std::memory_order_relaxed))
       continue; // s reloaded
@@ -103,26 +123,30 @@ static void mutexLockSlow(syncMutex *m) {
       return; // took it
     bool lifo = waitStart != 0;
     if (waitStart == 0)
-      waitStart = nanotime();
-    semacquire(&m->sema, waitReasonSemacquire, lifo); // go1.19 says "semacquire"
-    starving = starving || nanotime() - waitStart > starvationThresholdNs;
+      waitStart = nanotimeOnG0();
+    // semacquire inline (one frame less while parked); go1.19's wait
+    // reason for a Mutex is "semacquire".
+    while (!semtryacquire(&m->sema))
+      if (semparkonce(&m->sema, waitReasonSemacquire, lifo))
+        break;
+    if (nanotimeOnG0() - waitStart > starvationThresholdNs)
+      f |= lkStarving;
     s = m->state.load(std::memory_order_relaxed);
     if ((s & mutexStarving) != 0) {
       // Handed off to us: the locked bit is clear and we are still counted
       // as a waiter. Take the lock; leave starving mode if we are the last
       // waiter or did not wait long.
       uint32_t delta = mutexLocked - mutexWaiter;
-      if (!starving || (s >> mutexWaiterShift) == 1)
+      if ((f & lkStarving) == 0 || (s >> mutexWaiterShift) == 1)
         delta -= mutexStarving;
       m->state.fetch_add(delta, std::memory_order_acquire);
       return;
     }
-    awoke = true;
-    iter = 0;
+    f = lkAwoke | (f & lkStarving); // spin again, from iteration 0
   }
 }
 
-void mutexLock(syncMutex *m) {
+[[gnu::always_inline]] inline void mutexLock(syncMutex *m) {
   uint32_t zero = 0;
   if (m->state.compare_exchange_strong(zero, mutexLocked, std::memory_order_acquire))
     return;
@@ -151,7 +175,7 @@ static void mutexUnlockSlow(syncMutex *m, uint32_t n) {
   }
 }
 
-void mutexUnlock(syncMutex *m) {
+[[gnu::always_inline]] inline void mutexUnlock(syncMutex *m) {
   uint32_t n = m->state.fetch_sub(mutexLocked, std::memory_order_release) - mutexLocked;
   if (n != 0)
     mutexUnlockSlow(m, n);
@@ -161,7 +185,17 @@ void mutexUnlock(syncMutex *m) {
 
 using namespace glrt;
 
-extern "C" void glrt_mutexLock(void *m) { mutexLock(static_cast<syncMutex *>(m)); }
+// The parking path of Lock (glrt_mutexLock -> mutexLockSlow -> semacquire
+// -> gopark -> mcall) must fit stack.h's budget on the goroutine stack:
+// hence mutexLockSlow is called straight from the entry point
+// (timesync_stack_test.cpp measures it).
+extern "C" void glrt_mutexLock(void *m) {
+  auto *mu = static_cast<syncMutex *>(m);
+  uint32_t zero = 0;
+  if (mu->state.compare_exchange_strong(zero, mutexLocked, std::memory_order_acquire))
+    return;
+  [[clang::musttail]] return mutexLockSlow(m);
+}
 extern "C" void glrt_mutexUnlock(void *m) { mutexUnlock(static_cast<syncMutex *>(m)); }
 
 extern "C" void glrt_waitgroupAdd(void *p, int64_t delta) {
@@ -195,20 +229,30 @@ extern "C" void glrt_waitgroupWait(void *p) {
   }
 }
 
+[[gnu::noinline]] static uint8_t onceWait(syncOnce *o) {
+  o->waiters.fetch_add(1, std::memory_order_seq_cst);
+  if (o->done.load(std::memory_order_seq_cst) == 1)
+    return 0; // finished meanwhile (a count may be left in sema: harmless)
+  semacquire(&o->sema, waitReasonSemacquire);
+  return 0;
+}
+
 extern "C" uint8_t glrt_onceBegin(void *p) {
   auto *o = static_cast<syncOnce *>(p);
-  if (o->done.load(std::memory_order_acquire) != 0)
+  uint32_t d = o->done.load(std::memory_order_acquire);
+  if (d == 1)
     return 0;
-  mutexLock(&o->m);
-  if (o->done.load(std::memory_order_relaxed) != 0) {
-    mutexUnlock(&o->m);
+  if (d == 0 && o->done.compare_exchange_strong(d, 2, std::memory_order_acq_rel))
+    return 1;
+  if (d == 1)
     return 0;
-  }
-  return 1;
+  return onceWait(o);
 }
 
 extern "C" void glrt_onceEnd(void *p) {
   auto *o = static_cast<syncOnce *>(p);
-  o->done.store(1, std::memory_order_release);
-  mutexUnlock(&o->m);
+  o->done.store(1, std::memory_order_seq_cst);
+  uint32_t n = o->waiters.exchange(0, std::memory_order_seq_cst);
+  for (uint32_t i = 0; i < n; i++)
+    semrelease(&o->sema, false);
 }
