@@ -146,7 +146,7 @@ TEST(WaitGroup, ManyGoroutinesAndWaiters) {
         waitersDone++;
       });
     for (int i = 0; i < G; i++)
-      go([&] {
+      go([&, i] { // i by value: the loop moves on before the goroutine runs
         if (i % 3 == 0)
           glrt_timeSleep(100000);
         ran++;
