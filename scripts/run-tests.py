@@ -128,12 +128,12 @@ def have_psutil(py):
                           capture_output=True).returncode == 0
 
 
-def lit_suite(build):
-    banner("lit")
+def lit_suite(build, name="lit", paths=("",), extra_env=None):
+    banner(name)
     if not os.path.exists(LIT):
         print(f"lit: {LIT} missing (install llvm-19-tools)")
-        return Result("lit", 0, 1, "lit missing")
-    env = dict(os.environ, GLC_BUILD_DIR=build)
+        return Result(name, 0, 1, "lit missing")
+    env = dict(os.environ, GLC_BUILD_DIR=build, **(extra_env or {}))
     with tempfile.TemporaryDirectory() as tmp:
         js = os.path.join(tmp, "lit.json")
         py = lit_python()
@@ -142,15 +142,15 @@ def lit_suite(build):
             cmd += ["--timeout", "60"]  # per test; needs psutil
         else:
             print("lit: python3-psutil missing, so no per-test timeout")
-        cmd.append(os.path.join(REPO, "test", "lit"))
+        cmd += [os.path.join(REPO, "test", "lit", p) for p in paths]
         rc, _ = run_streaming(cmd, SCRIPT_TIMEOUT, env=env)
         if rc is None:
-            return Result("lit", 0, 1, "timed out")
+            return Result(name, 0, 1, "timed out")
         try:
             with open(js) as f:
                 data = json.load(f)
         except (OSError, ValueError):
-            return Result("lit", 0, 1, f"no results (exit {rc})")
+            return Result(name, 0, 1, f"no results (exit {rc})")
     good = {"PASS", "XFAIL", "FLAKYPASS"}
     neutral = {"UNSUPPORTED", "EXCLUDED", "SKIPPED"}
     passed = failed = 0
@@ -159,7 +159,7 @@ def lit_suite(build):
             passed += 1
         elif t["code"] not in neutral:
             failed += 1
-    res = Result("lit", passed, failed)
+    res = Result(name, passed, failed)
     if rc not in (0, 1):  # 1 = some tests failed; anything else = lit itself broke
         res.failed += 1
         res.note = f"lit exit {rc}"
@@ -206,10 +206,15 @@ def main():
         if r:
             results.append(r)
     results.append(lit_suite(build))
+    # Everything concurrent must also pass on one P (CI machines have 2 CPUs,
+    # so the run above is GOMAXPROCS=2 there).
+    results.append(lit_suite(build, "lit GOMAXPROCS=1",
+                             ("sched", "stacks", "chan", "time", "sync", "run"),
+                             {"GOMAXPROCS": "1"}))
     results.append(counting_script("difftest", [py, os.path.join(REPO, "test/difftest/difftest.py"),
                                                 "--glc", glc, "--work", os.path.join(build, "difftest")]))
     results.append(counting_script("conformance", [py, os.path.join(REPO, "test/conformance/run.py"),
-                                                   "--glc", glc]))
+                                                   "--glc", glc, "--gomaxprocs", "1,2"]))
 
     banner("summary")
     for r in results:

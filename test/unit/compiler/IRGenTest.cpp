@@ -167,11 +167,14 @@ TEST_F(IRGenTest, LargeArraysAreNeverFirstClassValues) {
       }
 }
 
+// What sema accepts but irgen cannot lower yet (a >64 KB argument, issue15141
+// in Go's suite) is a diagnostic, never a crash or an LLVM blow-up.
 TEST_F(IRGenTest, UnsupportedIsReportedNotCrashed) {
   auto m = lower("package main\n"
+                 "func f(a [10000]int) int { return a[0] }\n"
                  "func main() {\n"
-                 "  f := func() {}\n"
-                 "  defer f()\n"
+                 "  var x [10000]int\n"
+                 "  println(f(x))\n"
                  "}\n");
   EXPECT_FALSE(m);
   EXPECT_NE(diagText.find("not supported by glc yet"), std::string::npos) << diagText;
