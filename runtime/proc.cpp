@@ -617,7 +617,9 @@ top:
   // sleeping in stopmUntil wakes at the earliest timer with no local work.
   // (Not schedtick % 61: runnext hand-offs inherit the tick, so it can
   // stay at a multiple of 61 for a whole ping-pong.)
-  {
+  // No timers anywhere (most programs, most of the time): skip even the
+  // clock read.
+  if (anyTimers()) {
     int64_t now = nanotime();
     checkTimers(pp, now);
     if (runqempty(pp)) {

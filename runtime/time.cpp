@@ -217,6 +217,8 @@ int64_t nextTimerWhen() {
 
 bool timersPending() { return nextTimerWhen() != 0; }
 
+bool anyTimers() { return ntimers.load(std::memory_order_relaxed) != 0; }
+
 int64_t timerHeapsCheckForTest() NO_THREAD_SAFETY_ANALYSIS {
   int64_t total = 0;
   bool ok = true;

@@ -48,6 +48,10 @@ int64_t nextTimerWhen();
 // True if some timer is pending anywhere (part of checkdead's condition:
 // a program with a sleeping goroutine is not deadlocked).
 bool timersPending();
+// Whether any timer exists at all: one relaxed load, for the scheduler's
+// hot path (a timer added concurrently is seen on a later round, or wakes
+// an idle M through wakeTimerSleeper).
+bool anyTimers();
 // Moves every timer of the heap of P src into the heap of P dst (procresize,
 // world stopped).
 void moveTimers(p *dst, p *src);
