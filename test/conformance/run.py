@@ -23,6 +23,7 @@ the T1 tier of /work/shared/research/suite.md is tried as well; those results
 are reported but never fail the run.
 """
 import argparse
+import concurrent.futures
 import os
 import re
 import shutil
@@ -143,44 +144,57 @@ def first_lines(text, n=5):
     return ["    " + l for l in lines[:n] + more]
 
 
-def judge(rel, glc, timeout, gomaxprocs, scratch):
-    """Return (ok, reason, output) for one file and one GOMAXPROCS value (None = unset)."""
+def judge(rel, glc, timeout, procs, scratch):
+    """Build one file once, run it once per GOMAXPROCS value in procs (None =
+    unset). Returns [(n, ok, reason, output)]: ok is None for a skip, and a
+    failure before the run (recipe, build) is reported for every n."""
+    def every(ok, reason, out=""):
+        return [(n, ok, reason, out) for n in procs]
+
     path = os.path.join(GOTEST, rel)
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
             src = f.read()
     except OSError as e:
-        return False, f"cannot read: {e.strerror}", ""
+        return every(False, f"cannot read: {e.strerror}")
     r = recipe(src)
     if r is None:
-        return False, "no execution recipe", ""
+        return every(False, "no execution recipe")
     action, flags, args = r
     if action != "run":
-        return False, f"not a '// run' test (recipe '{action}')", ""
+        return every(False, f"not a '// run' test (recipe '{action}')")
     if flags:
-        return False, f"needs compiler flags {' '.join(flags)} (unsupported)", ""
+        return every(False, f"needs compiler flags {' '.join(flags)} (unsupported)")
     ok, why = should_test(src)
     if not ok:
-        return None, f"skipped by build constraint: {why}", ""
+        return every(None, f"skipped by build constraint: {why}")
 
-    exe = os.path.join(scratch, re.sub(r"[/.]", "_", rel))
+    # Each file gets its own directory: files run in parallel, and a test
+    # may create files in its working directory.
+    work = os.path.join(scratch, re.sub(r"[/.]", "_", rel))
+    os.makedirs(work, exist_ok=True)
+    exe = os.path.join(work, "prog")
     try:
         b = subprocess.run([glc, "build", path, "-o", exe], capture_output=True,
                            stdin=subprocess.DEVNULL, timeout=timeout)
     except subprocess.TimeoutExpired:
-        return False, f"glc build timed out after {timeout}s", ""
+        return every(False, f"glc build timed out after {timeout}s")
     except OSError as e:
-        return False, f"cannot run glc: {e.strerror}", ""
+        return every(False, f"cannot run glc: {e.strerror}")
     if b.returncode != 0:
-        return False, f"glc build: exit status {b.returncode}", \
-            (b.stdout + b.stderr).decode(errors="replace")
+        return every(False, f"glc build: exit status {b.returncode}",
+                     (b.stdout + b.stderr).decode(errors="replace"))
+    return [(n,) + run_built(path, exe, args, n, timeout, work) for n in procs]
 
+
+def run_built(path, exe, args, gomaxprocs, timeout, work):
+    """(ok, reason, output) of one run of a built test."""
     env = dict(os.environ)
     if gomaxprocs is not None:
         env["GOMAXPROCS"] = str(gomaxprocs)
     try:
         p = subprocess.run([exe] + args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           stdin=subprocess.DEVNULL, env=env, timeout=timeout, cwd=scratch)
+                           stdin=subprocess.DEVNULL, env=env, timeout=timeout, cwd=work)
     except subprocess.TimeoutExpired as e:
         return False, f"timed out after {timeout}s", (e.stdout or b"").decode(errors="replace")
     except OSError as e:
@@ -219,6 +233,8 @@ def main():
     ap.add_argument("--gomaxprocs", default="",
                     help="comma-separated values, e.g. 1,2: run each file once per value")
     ap.add_argument("--timeout", type=int, default=60, help="seconds per build and per run")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                    help="files built and run at once (default: number of CPUs)")
     ap.add_argument("files", nargs="*", help="extra files (relative to the Go test dir), reported only")
     args = ap.parse_args()
     glc = os.path.abspath(args.glc)
@@ -234,11 +250,12 @@ def main():
 
     passed = failed = 0
     bad_expected, extra_pass = [], []
-    with tempfile.TemporaryDirectory(prefix="glc-conformance-") as scratch:
-        for rel in files:
-            for n in procs:
+    with tempfile.TemporaryDirectory(prefix="glc-conformance-") as scratch, \
+            concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as pool:
+        futures = [pool.submit(judge, rel, glc, args.timeout, procs, scratch) for rel in files]
+        for rel, fut in zip(files, futures):  # report in list order
+            for n, ok, reason, out in fut.result():
                 label = rel + (f" [GOMAXPROCS={n}]" if n is not None else "")
-                ok, reason, out = judge(rel, glc, args.timeout, n, scratch)
                 if ok is None:
                     print(f"SKIP {label}: {reason}")
                 elif ok:
