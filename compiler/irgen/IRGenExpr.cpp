@@ -232,6 +232,8 @@ void IRGen::hoistCalls(Expr *e) {
     return;
   case ExprKind::Star:
     return hoistCalls(cast<StarExpr>(e)->x);
+  case ExprKind::Selector:
+    return hoistCalls(cast<SelectorExpr>(e)->x);
   case ExprKind::Binary: {
     auto *bin = cast<BinaryExpr>(e);
     hoistCalls(bin->x);
@@ -300,6 +302,10 @@ Value *IRGen::genExpr(Expr *e) {
     return genUnary(cast<UnaryExpr>(e));
   case ExprKind::Binary:
     return genBinary(cast<BinaryExpr>(e));
+  case ExprKind::Selector:
+    return genSelector(cast<SelectorExpr>(e));
+  case ExprKind::Star:
+    return genDeref(cast<StarExpr>(e));
   default:
     break;
   }
@@ -318,6 +324,15 @@ bool IRGen::isAddressable(Expr *e) {
     if (k == TypeKind::Array)
       return isAddressable(ix->x);
   }
+  if (auto *sel = dyn_cast<SelectorExpr>(e)) {
+    if (!sel->x->type || sel->x->mode == ExprMode::Package || sel->sel->obj)
+      return false; // package member or built-in method
+    if (isa<glc::PointerType>(under(sel->x->type)))
+      return true;
+    return isa<glc::StructType>(under(sel->x->type)) && isAddressable(sel->x);
+  }
+  if (isa<StarExpr>(e))
+    return true;
   return false;
 }
 
@@ -349,6 +364,10 @@ Value *IRGen::genAddr(Expr *e) {
       return b.CreateGEP(llType(at), base, {i64c(0), i64v});
     }
   }
+  if (auto *sel = dyn_cast<SelectorExpr>(e); sel && isAddressable(sel))
+    return fieldAddr(sel);
+  if (auto *st = dyn_cast<StarExpr>(e))
+    return nilCheck(genExpr(st->x));
   // Not addressable: materialise the value in a temporary.
   Value *v = genExpr(e);
   Value *tmp = entryAlloca(v->getType(), "tmp");
@@ -486,8 +505,7 @@ Value *IRGen::genUnary(UnaryExpr *e) {
   case TokKind::Arrow:
     return genRecvExpr(e);
   case TokKind::And:
-    unsupported(e->pos, "taking the address of a variable is");
-    return PoisonValue::get(ptrTy);
+    return genAddressOf(e);
   default:
     unsupported(e->pos, "this unary operator is");
     return PoisonValue::get(llType(e->type));
@@ -653,6 +671,10 @@ Value *IRGen::genCompare(TokKind op, Value *x, Value *y, Type *t) {
     case TokKind::Gtr: return b.CreateFCmpOGT(x, y);
     default: return b.CreateFCmpOGE(x, y);
     }
+  }
+  if (auto *st = dyn_cast_or_null<glc::StructType>(u)) {
+    Value *eq = genStructEq(x, y, st);
+    return op == TokKind::Eql ? eq : b.CreateNot(eq);
   }
   if (auto *at = dyn_cast_or_null<glc::ArrayType>(u)) {
     Value *all = ConstantInt::getTrue(C);
@@ -870,20 +892,37 @@ Value *IRGen::genFuncLit(FuncLit *e) {
   return rec;
 }
 
-Value *IRGen::genCompositeLit(CompositeLit *e) { return genCompositeLitInto(e, nullptr); }
+Value *IRGen::genCompositeLit(CompositeLit *e) { return genCompositeLitAs(e, e->type, nullptr); }
 
-// With `into`, an array literal is built in place there (all elements are
-// evaluated before the destination is written) and nothing is returned.
 Value *IRGen::genCompositeLitInto(CompositeLit *e, Value *into) {
-  Type *t = under(e->type);
+  return genCompositeLitAs(e, e->type, into);
+}
+
+// With `into`, the literal is built in place there (all elements are
+// evaluated before the destination is written) and nothing is returned.
+// `type` is the literal's type: e->type, or its pointee for &T{...}. A
+// literal of pointer type is an elided &T{...} ([]*T{{...}}).
+Value *IRGen::genCompositeLitAs(CompositeLit *e, Type *type, Value *into) {
+  Type *t = under(type);
+  if (auto *pt = dyn_cast<glc::PointerType>(t)) {
+    Value *p = newObject(pt->elem, "lit.heap");
+    genCompositeLitAs(e, pt->elem, p);
+    if (into) {
+      b.CreateStore(p, into);
+      return nullptr;
+    }
+    return p;
+  }
+  if (auto *st = dyn_cast<glc::StructType>(t))
+    return genStructLit(e, st, type, into);
   Type *elem = nullptr;
   if (auto *st = dyn_cast<SliceType>(t))
     elem = st->elem;
   else if (auto *at = dyn_cast<glc::ArrayType>(t))
     elem = at->elem;
   if (!elem) {
-    unsupported(e->pos, "composite literals of type " + typeString(e->type) + " are");
-    return PoisonValue::get(llType(e->type));
+    unsupported(e->pos, "composite literals of type " + typeString(type) + " are");
+    return PoisonValue::get(llType(type));
   }
   // Element indices: positional, or constant keys.
   std::vector<std::pair<int64_t, Value *>> items;
@@ -910,7 +949,12 @@ Value *IRGen::genCompositeLitInto(CompositeLit *e, Value *into) {
   Value *p = callRT(RT::newobject, {i64c(DL.getTypeAllocSize(et) * n)});
   for (auto &[i, v] : items)
     b.CreateStore(v, b.CreateConstGEP1_64(et, p, i));
-  return makeSlice(p, i64c(n), i64c(n));
+  Value *sl = makeSlice(p, i64c(n), i64c(n));
+  if (into) {
+    b.CreateStore(sl, into);
+    return nullptr;
+  }
+  return sl;
 }
 
 //===----------------------------------------------------------------------===//
@@ -961,6 +1005,8 @@ Value *IRGen::genBuiltin(CallExpr *e, BuiltinId id) {
   case BuiltinId::Panic:
     genPanic(e);
     return nullptr;
+  case BuiltinId::New:
+    return genNew(e);
   case BuiltinId::OsExit:
     callRT(RT::exit, {toI64(genValue(e->args[0], types.intType()), types.intType())});
     return nullptr;

@@ -188,6 +188,24 @@ struct IRGen {
   llvm::Value *genFuncLit(FuncLit *e);
   llvm::Value *genCompositeLit(CompositeLit *e);
   llvm::Value *genCompositeLitInto(CompositeLit *e, llvm::Value *into);
+  llvm::Value *genCompositeLitAs(CompositeLit *e, Type *type, llvm::Value *into);
+
+  // ---- structs and pointers (IRGenStruct.cpp)
+  static int fieldIndex(glc::StructType *st, llvm::StringRef name);
+  static glc::PointerType *ptrBase(Type *t);
+  /// Panics (glrt_panicmem) if p is nil; returns p.
+  llvm::Value *nilCheck(llvm::Value *p);
+  llvm::Value *fieldAddr(SelectorExpr *s); // x.f addressable or through a pointer
+  llvm::Value *genSelector(SelectorExpr *s);
+  llvm::Value *genDeref(StarExpr *e);
+  llvm::Value *genAddressOf(UnaryExpr *e);
+  llvm::Value *genStructLit(CompositeLit *e, glc::StructType *st, Type *t, llvm::Value *into);
+  llvm::Value *genStructEq(llvm::Value *x, llvm::Value *y, glc::StructType *st);
+  llvm::Value *genNew(CallExpr *e);
+  llvm::Value *newObject(Type *t, const llvm::Twine &name);
+  /// The receiver pointer of a pointer method: x itself if it is a
+  /// pointer (nil-checked), else &x.
+  llvm::Value *recvPtr(Expr *x);
   static Expr *unparenExpr(Expr *e);
   llvm::Value *floatToInt(llvm::Value *v, Type *from, Type *to);
   /// Go's bounds check: panics with (x, y, code) unless 0 <= x < y (or

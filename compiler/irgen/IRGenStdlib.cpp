@@ -49,11 +49,17 @@ Value *IRGen::genStdlib(CallExpr *e, BuiltinId id) {
     return b.CreateFAdd(whole, frac);
   };
   // Receiver: its value (time types) or its address (sync types).
-  auto recvValue = [&] { return genValue(sel->x, sel->x->type); };
+  auto recvValue = [&]() -> Value * {
+    if (auto *pt = ptrBase(sel->x->type)) // d.Seconds() with d *Duration
+      return b.CreateLoad(llType(pt->elem), nilCheck(genExpr(sel->x)));
+    return genValue(sel->x, sel->x->type);
+  };
   auto recvAddr = [&]() -> Value * {
     if (fs) // `go x.M()`: taken by the caller (IRGenGo.cpp)
       if (auto it = fs->hoisted.find(sel); it != fs->hoisted.end())
         return it->second;
+    if (ptrBase(sel->x->type))
+      return recvPtr(sel->x);
     if (!isAddressable(sel->x)) {
       unsupported(e->pos, "a method call on an unaddressable " + typeString(sel->x->type) + " is");
       return ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy));

@@ -346,9 +346,7 @@ void Checker::builtinCall(CallExpr *c, Object *b) {
   case BuiltinId::Delete:
     unsupported(c->pos, "maps");
     return;
-  case BuiltinId::New:
-    unsupported(c->pos, "pointers (new)");
-    return;
+  case BuiltinId::New: want = 1; break;
   case BuiltinId::Recover:
     unsupported(c->pos, "recover");
     return;
@@ -588,11 +586,24 @@ void Checker::builtinCall(CallExpr *c, Object *b) {
     c->mode = ExprMode::NoValue;
     return;
   }
+  case BuiltinId::New: {
+    Type *t = typeExpr(c->args[0]);
+    if (!t)
+      return;
+    c->mode = ExprMode::Value;
+    c->type = tc.pointerTo(t);
+    return;
+  }
   case BuiltinId::Panic: {
     Expr *x = c->args[0];
     expr(x);
     if (x->mode == ExprMode::Invalid)
       return;
+    // Other values need interfaces (panic's parameter is interface{}).
+    if (x->type && !x->type->isUntyped() && !x->type->underlying()->isBasic()) {
+      unsupported(exprStart(x), "panic with a value of type " + typeStr(x->type) + " is");
+      return;
+    }
     // panic's parameter is interface{}: untyped operands take their
     // default type; nil stays nil (go1.19: panic(nil) is allowed).
     defaultType(x);
@@ -609,8 +620,9 @@ void Checker::builtinCall(CallExpr *c, Object *b) {
         c->mode = ExprMode::NoValue;
         return;
       }
-      if (c->args[0]->mode != ExprMode::Invalid)
-        assignment(c->args[0], nullptr, "argument to built-in " + name);
+      if (c->args[0]->mode != ExprMode::Invalid &&
+          assignment(c->args[0], nullptr, "argument to built-in " + name))
+        printable(c, c->args[0]);
       c->mode = ExprMode::NoValue;
       return;
     }
@@ -618,7 +630,8 @@ void Checker::builtinCall(CallExpr *c, Object *b) {
       expr(a);
       if (a->mode == ExprMode::Invalid)
         continue;
-      assignment(a, nullptr, "argument to built-in " + name);
+      if (assignment(a, nullptr, "argument to built-in " + name))
+        printable(c, a);
     }
     c->mode = ExprMode::NoValue;
     return;
@@ -626,4 +639,17 @@ void Checker::builtinCall(CallExpr *c, Object *b) {
   default:
     return;
   }
+}
+
+// gc's walk rejects print/println operands of struct and array types (and
+// names the type on the next line); everything else print can show.
+// gc finds these after type checking, at the call's '(' and only when the
+// type checker found no error: they are reported at the end (lateErrors).
+void Checker::printable(CallExpr *c, Expr *a) {
+  if (!a->type)
+    return;
+  TypeKind k = a->type->underlying()->kind;
+  if (k == TypeKind::Struct || k == TypeKind::Array)
+    lateErrors.push_back({c->lparen.isValid() ? c->lparen : c->pos,
+                          "illegal types for operand: print\n\t" + typeStr(a->type)});
 }

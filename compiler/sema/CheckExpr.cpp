@@ -567,7 +567,7 @@ void Checker::rawExpr(Expr *e, Type *hint) {
     call(llvm::cast<CallExpr>(e), hint);
     return;
   case ExprKind::Star:
-    unsupported(e->pos, "pointers");
+    star(llvm::cast<StarExpr>(e));
     return;
   case ExprKind::Unary:
     unary(llvm::cast<UnaryExpr>(e));
@@ -812,6 +812,17 @@ void Checker::compositeLit(CompositeLit *c, Type *hint) {
     }
   } else if (hint) {
     t = hint;
+    // [](*T){{...}}: an elided &T{...}.
+    if (auto *p = llvm::dyn_cast<PointerType>(hint->underlying())) {
+      TypeKind k = p->elem->underlying()->kind;
+      if (k == TypeKind::Struct || k == TypeKind::Array || k == TypeKind::Slice ||
+          k == TypeKind::Map) {
+        compositeLit(c, p->elem);
+        if (c->mode != ExprMode::Invalid)
+          c->type = hint; // irgen: a literal of pointer type is an implicit &T{...}
+        return;
+      }
+    }
   } else {
     error(c->pos, "invalid composite literal type: missing type");
     return;
@@ -831,9 +842,12 @@ void Checker::compositeLit(CompositeLit *c, Type *hint) {
       length = a->len;
   } else if (auto *s = llvm::dyn_cast<SliceType>(u)) {
     elem = s->elem;
+  } else if (auto *st = llvm::dyn_cast<StructType>(u)) {
+    structLit(c, t, st);
+    return;
   } else {
-    if (u->kind == TypeKind::Struct || u->kind == TypeKind::Map)
-      unsupported(c->pos, u->kind == TypeKind::Struct ? "struct literals" : "map literals");
+    if (u->kind == TypeKind::Map)
+      unsupported(c->pos, "map literals");
     else
       error(c->pos, "invalid composite literal type " + typeStr(t));
     return;
@@ -931,12 +945,39 @@ void Checker::selector(SelectorExpr *s) {
     unsupported(s->pos, "method expressions");
     return;
   }
-  // Built-in methods of the stdlib types (Stdlib.cpp).
-  if (Object *m = tc.lookupBuiltinMethod(s->x->type, s->sel->name)) {
+  Type *xt = s->x->type;
+  // *T where T is a named or struct type: selectors see through one
+  // pointer (Go spec "Selectors": x.f is (*x).f).
+  Type *base = xt;
+  bool viaPtr = false;
+  if (auto *p = llvm::dyn_cast<PointerType>(xt->underlying()); p && !xt->isNamed()) {
+    base = p->elem;
+    viaPtr = true;
+  }
+  // Built-in methods of the stdlib types (Stdlib.cpp), on T or *T.
+  if (Object *m = tc.lookupBuiltinMethod(base, s->sel->name)) {
+    if (TypeContext::isPointerMethod(m->builtin) && !viaPtr) {
+      if (s->x->mode != ExprMode::Variable) {
+        error(s->sel->pos, "cannot call pointer method " + s->sel->name + " on " +
+                                  typeStr(xt));
+        return;
+      }
+      markAddrTaken(s->x);
+    }
     s->sel->obj = m;
     s->sel->type = s->type = m->type;
     s->sel->mode = s->mode = ExprMode::Value;
     return;
+  }
+  if (auto *st = llvm::dyn_cast_or_null<StructType>(base ? base->underlying() : nullptr)) {
+    for (auto &f : st->fields) {
+      if (f.name != s->sel->name || f.name == "_")
+        continue;
+      s->sel->type = s->type = f.type;
+      s->sel->mode = ExprMode::Variable;
+      s->mode = viaPtr || s->x->mode == ExprMode::Variable ? ExprMode::Variable : ExprMode::Value;
+      return;
+    }
   }
   error(s->sel->pos, shortExprString(s) + " undefined (type " + typeStr(s->x->type) +
                          " has no field or method " + s->sel->name + ")");
@@ -1059,6 +1100,7 @@ void Checker::sliceExpr(SliceExpr *e) {
                              " (slice of unaddressable value)");
       return;
     }
+    markAddrTaken(x); // the slice points into x's storage
     length = llvm::cast<ArrayType>(u)->len;
     e->type = tc.sliceOf(llvm::cast<ArrayType>(u)->elem);
     break;
@@ -1097,8 +1139,7 @@ void Checker::sliceExpr(SliceExpr *e) {
 
 void Checker::unary(UnaryExpr *e) {
   if (e->op == TokKind::And) {
-    expr(e->x);
-    unsupported(e->pos, "pointers");
+    addressOf(e);
     return;
   }
   expr(e->x);
@@ -1331,15 +1372,11 @@ void Checker::comparison(Expr *e, Expr *x, Expr *y, TokKind op, bool switchCase)
     } else if (!comparable(x->type)) {
       errOp = x;
       ok = false;
-      Type *u = x->type->underlying();
-      if (u->kind == TypeKind::Slice || u->kind == TypeKind::Func || u->kind == TypeKind::Map)
-        cause = kindString(x->type) + " can only be compared to nil";
+      cause = incomparableCause(x->type);
     } else if (!comparable(y->type)) {
       errOp = y;
       ok = false;
-      Type *u = y->type->underlying();
-      if (u->kind == TypeKind::Slice || u->kind == TypeKind::Func || u->kind == TypeKind::Map)
-        cause = kindString(y->type) + " can only be compared to nil";
+      cause = incomparableCause(y->type);
     }
   } else {
     if (!x->type->isOrdered()) {
@@ -1459,4 +1496,173 @@ void Checker::shift(Expr *e, Expr *x, Expr *y, TokKind op) {
   }
   e->type = x->type;
   e->mode = ExprMode::Value;
+}
+
+//===----------------------------------------------------------------------===//
+// Structs and pointers
+//===----------------------------------------------------------------------===//
+
+// types2's incomparableCause: why == is not defined on t ("" = generic).
+std::string Checker::incomparableCause(Type *t) {
+  Type *u = t->underlying();
+  switch (u->kind) {
+  case TypeKind::Slice:
+  case TypeKind::Func:
+  case TypeKind::Map:
+    return kindString(t) + " can only be compared to nil";
+  case TypeKind::Struct:
+    for (auto &f : llvm::cast<StructType>(u)->fields)
+      if (!comparable(f.type))
+        return "struct containing " + typeStr(f.type) + " cannot be compared";
+    return "";
+  case TypeKind::Array:
+    return typeStr(t) + " cannot be compared";
+  default:
+    return "";
+  }
+}
+
+// The variable whose storage holds the addressable expression e (x for
+// x, x.f, x[i] of an array x), or null when e lives elsewhere (behind a
+// pointer, in a slice's array). Taking e's address makes that variable
+// escape: irgen gives it a heap box, like a variable captured by a closure.
+void Checker::markAddrTaken(Expr *e) {
+  while (true) {
+    if (auto *p = llvm::dyn_cast<ParenExpr>(e)) {
+      e = p->x;
+    } else if (auto *s = llvm::dyn_cast<SelectorExpr>(e)) {
+      if (!s->x->type || s->x->type->underlying()->kind == TypeKind::Pointer)
+        return;
+      e = s->x;
+    } else if (auto *ix = llvm::dyn_cast<IndexExpr>(e)) {
+      if (!ix->x->type || ix->x->type->underlying()->kind != TypeKind::Array)
+        return;
+      e = ix->x;
+    } else if (auto *id = llvm::dyn_cast<Ident>(e)) {
+      if (id->obj && id->obj->kind == ObjKind::Var && !id->obj->isGlobal)
+        id->obj->captured = true;
+      return;
+    } else {
+      return;
+    }
+  }
+}
+
+// &x: x addressable, or a (parenthesized) composite literal.
+void Checker::addressOf(UnaryExpr *e) {
+  Expr *x = e->x;
+  while (auto *p = llvm::dyn_cast<ParenExpr>(x))
+    x = p->x;
+  if (auto *lit = llvm::dyn_cast<CompositeLit>(x)) {
+    rawExpr(e->x, nullptr);
+    if (e->x->mode == ExprMode::Invalid)
+      return;
+    e->type = tc.pointerTo(lit->type);
+    e->mode = ExprMode::Value;
+    return;
+  }
+  expr(e->x);
+  if (e->x->mode == ExprMode::Invalid)
+    return;
+  if (e->x->mode != ExprMode::Variable) {
+    error(startPos(e->x), "invalid operation: cannot take address of " + desc(e->x));
+    return;
+  }
+  markAddrTaken(e->x);
+  e->type = tc.pointerTo(e->x->type);
+  e->mode = ExprMode::Value;
+}
+
+// *x: a pointer indirection, or the pointer type *T.
+void Checker::star(StarExpr *e) {
+  exprOrType(e->x);
+  Expr *x = e->x;
+  if (x->mode == ExprMode::Invalid)
+    return;
+  if (x->mode == ExprMode::TypeExpr) {
+    e->mode = ExprMode::TypeExpr;
+    e->type = tc.pointerTo(x->type);
+    return;
+  }
+  if (!singleValue(x))
+    return;
+  if (x->type->kind == TypeKind::UntypedNil) {
+    error(startPos(x), "invalid operation: cannot indirect nil");
+    return;
+  }
+  auto *p = llvm::dyn_cast<PointerType>(x->type->underlying());
+  if (!p) {
+    error(startPos(x), "invalid operation: cannot indirect " + desc(x));
+    return;
+  }
+  e->type = p->elem;
+  e->mode = ExprMode::Variable;
+}
+
+// Struct literals, as types2 checks them: all keyed or all positional.
+void Checker::structLit(CompositeLit *c, Type *t, StructType *st) {
+  auto &fields = st->fields;
+  auto colonOf = [](Expr *kv) {
+    // gc reports at the KeyValue node, i.e. its colon.
+    llvm::SMLoc at = startPos(kv);
+    for (const char *p = at.getPointer(); *p && *p != '\n'; ++p)
+      if (*p == ':')
+        return llvm::SMLoc::getFromPointer(p);
+    return at;
+  };
+  if (!c->elts.empty() && llvm::isa<KeyValueExpr>(c->elts[0])) {
+    std::vector<bool> visited(fields.size(), false);
+    for (Expr *e : c->elts) {
+      auto *kv = llvm::dyn_cast<KeyValueExpr>(e);
+      if (!kv) {
+        rawExpr(e, nullptr);
+        error(startPos(e), "mixture of field:value and value elements in struct literal");
+        continue;
+      }
+      auto *key = llvm::dyn_cast<Ident>(kv->key);
+      expr(kv->value);
+      if (!key) {
+        error(colonOf(kv), "invalid field name " + shortExprString(kv->key) +
+                               " in struct literal");
+        continue;
+      }
+      size_t i = 0;
+      while (i < fields.size() && (fields[i].name != key->name || key->name == "_"))
+        ++i;
+      if (i == fields.size()) {
+        error(key->pos, "unknown field '" + key->name + "' in struct literal of type " +
+                            typeStr(t));
+        continue;
+      }
+      key->type = fields[i].type;
+      key->mode = ExprMode::Variable;
+      if (kv->value->mode != ExprMode::Invalid)
+        assignment(kv->value, fields[i].type, "struct literal");
+      if (visited[i]) {
+        error(colonOf(kv), "duplicate field name " + key->name + " in struct literal");
+        continue;
+      }
+      visited[i] = true;
+    }
+  } else {
+    for (size_t i = 0; i < c->elts.size(); ++i) {
+      Expr *e = c->elts[i];
+      if (auto *kv = llvm::dyn_cast<KeyValueExpr>(e)) {
+        expr(kv->value);
+        error(colonOf(kv), "mixture of field:value and value elements in struct literal");
+        continue;
+      }
+      expr(e);
+      if (i >= fields.size()) {
+        error(startPos(e), "too many values in " + shortExprString(c));
+        break;
+      }
+      if (e->mode != ExprMode::Invalid)
+        assignment(e, fields[i].type, "struct literal");
+    }
+    if (!c->elts.empty() && c->elts.size() < fields.size())
+      error(c->rbrace.isValid() ? c->rbrace : c->pos, "too few values in " + shortExprString(c));
+  }
+  c->mode = ExprMode::Value;
+  c->type = t;
 }

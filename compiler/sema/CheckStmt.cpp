@@ -247,6 +247,7 @@ void Checker::declStmt(GenDecl *d) {
         error(o->pos, "invalid recursive type " + o->name);
         named->under = tc.intType();
       }
+      checkValidType(named);
     }
   }
 }

@@ -159,6 +159,9 @@ bool Checker::run() {
       error(spec->pathPos, "imported and not used: \"" + spec->path + "\"");
 
   checkMain();
+  if (!diags.hasErrors())
+    for (auto &[loc, msg] : lateErrors)
+      error(loc, msg);
   return !diags.hasErrors();
 }
 
@@ -484,6 +487,7 @@ void Checker::typeDecl(Object *obj, TypeSpec *spec) {
     u = tc.basic(TypeKind::Int);
   }
   named->under = u;
+  checkValidType(named);
 }
 
 // An invalid signature leaves obj->type null: calls are then silently

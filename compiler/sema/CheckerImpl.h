@@ -146,6 +146,9 @@ public:
   // ---- types (TypeExpr.cpp)
   Type *typeExpr(Expr *e);        // reports "x is not a type"; null on error
   FuncType *funcType(FuncTypeExpr *f);
+  StructType *structType(StructTypeExpr *s);
+  /// Reports a by-value cycle through `named` (invalid recursive type).
+  void checkValidType(NamedType *named);
   int64_t arrayLength(Expr *e);   // -1 on error
 
   // ---- expressions (CheckExpr.cpp)
@@ -161,6 +164,11 @@ public:
   void indexExpr(IndexExpr *e);
   void sliceExpr(SliceExpr *e);
   void unary(UnaryExpr *e);
+  void addressOf(UnaryExpr *e);
+  void star(StarExpr *e);
+  void structLit(CompositeLit *c, Type *t, StructType *st);
+  void markAddrTaken(Expr *e);
+  std::string incomparableCause(Type *t);
   void binary(BinaryExpr *e, Expr *x, Expr *y, TokKind op, Expr *lhsForMsg = nullptr);
   void shift(Expr *e, Expr *x, Expr *y, TokKind op);
   void comparison(Expr *e, Expr *x, Expr *y, TokKind op, bool switchCase = false);
@@ -190,6 +198,9 @@ public:
   void call(CallExpr *c, Type *hint);
   void conversion(CallExpr *c, Type *t);
   void builtinCall(CallExpr *c, Object *b);
+  void printable(CallExpr *c, Expr *a); // print/println operand types
+  /// Errors gc's later phases (walk) report, only if type checking passed.
+  std::vector<std::pair<llvm::SMLoc, std::string>> lateErrors;
   bool arguments(CallExpr *c, FuncType *sig, const std::string &fname);
   std::string typesSummary(const std::vector<Type *> &ts, const std::vector<Expr *> *exprs,
                            bool variadic);

@@ -1,12 +1,23 @@
 //===- TypeExpr.cpp - type expressions --------------------------------------===//
 //
-// Turns type syntax ([]T, [N]T, func(...) ..., chan T, named types) into
-// interned Types. Struct, map, pointer and interface types are valid Go that
-// glc does not support yet: they get a "not supported" error and a null type
-// (callers treat null as "already reported").
+// Turns type syntax ([]T, [N]T, func(...) ..., chan T, *T, struct{...},
+// named types) into interned Types. Map and interface types, and embedded
+// struct fields, are valid Go that glc does not support yet: they get a "not
+// supported" error and a null type (callers treat null as "already
+// reported").
+//
+// Recursive types: a named type may refer to itself through a pointer,
+// slice, chan, func or map (type N struct{ next *N }), but not by value
+// (type T struct{ t T }, type A [2]A). checkValidType runs when a named
+// type's underlying type is set and looks for a by-value cycle back to it;
+// a cycle is reported once, starting at its member declared first (gc's
+// order), and broken by giving that member an invalid (int) underlying
+// type, so later layout and comparability walks terminate.
 //===----------------------------------------------------------------------===//
 #include "sema/CheckerImpl.h"
 #include "sema/ExprString.h"
+
+#include <algorithm>
 
 using namespace glc;
 
@@ -98,12 +109,6 @@ Type *Checker::typeExpr(Expr *e) {
     } else {
       if (n < 0)
         return nullptr;
-      if (auto *nt = llvm::dyn_cast<NamedType>(elem)) {
-        if (!nt->under) {
-          reportCycle(nt->obj, "invalid recursive type ");
-          return nullptr;
-        }
-      }
       t = tc.arrayOf(elem, n);
     }
     break;
@@ -123,14 +128,20 @@ Type *Checker::typeExpr(Expr *e) {
     unsupported(e->pos, "map types");
     return nullptr;
   case ExprKind::StructType:
-    unsupported(e->pos, "struct types");
-    return nullptr;
+    t = structType(llvm::cast<StructTypeExpr>(e));
+    if (!t)
+      return nullptr;
+    break;
   case ExprKind::InterfaceType:
     unsupported(e->pos, "interface types");
     return nullptr;
-  case ExprKind::Star:
-    unsupported(e->pos, "pointer types");
-    return nullptr;
+  case ExprKind::Star: {
+    Type *elem = typeExpr(llvm::cast<StarExpr>(e)->x);
+    if (!elem)
+      return nullptr;
+    t = tc.pointerTo(elem);
+    break;
+  }
   case ExprKind::Ellipsis:
     error(e->pos, "invalid use of ...");
     return nullptr;
@@ -235,4 +246,86 @@ FuncType *Checker::funcType(FuncTypeExpr *f) {
   f->mode = ExprMode::TypeExpr;
   f->type = ft;
   return ft;
+}
+
+// StructType = "struct" "{" { FieldDecl ";" } "}" .
+// FieldDecl  = (IdentifierList Type | EmbeddedField) [ Tag ] .
+StructType *Checker::structType(StructTypeExpr *s) {
+  std::vector<StructField> fields;
+  llvm::StringMap<Ident *> seen;
+  bool ok = true;
+  for (Field *f : s->fields) {
+    if (f->embedded || f->names.empty()) {
+      unsupported(f->pos, "embedded fields");
+      ok = false;
+      continue;
+    }
+    Type *t = typeExpr(f->typeExpr);
+    if (!t)
+      ok = false;
+    for (Ident *id : f->names) {
+      if (id->name != "_") {
+        auto [it, fresh] = seen.try_emplace(id->name, id);
+        if (!fresh) {
+          error(id->pos, id->name + " redeclared\n\t" + posString(it->second->pos) +
+                             ": other declaration of " + id->name);
+          ok = false;
+          continue;
+        }
+      }
+      fields.push_back(StructField{id->name, t, false});
+    }
+  }
+  if (!ok)
+    return nullptr;
+  return tc.structOf(fields);
+}
+
+// Depth-first walk of the types `t` contains by value (struct fields,
+// array elements, named types' underlying types). `path` holds the named
+// types entered so far; reaching `target` again is a cycle.
+static bool valueCycle(Type *t, NamedType *target, std::vector<NamedType *> &path,
+                       llvm::DenseMap<Type *, bool> &visited) {
+  if (!t)
+    return false;
+  if (auto *n = llvm::dyn_cast<NamedType>(t)) {
+    if (n == target)
+      return true;
+    if (!n->under || visited.count(n)) // still being declared: its own check will see it
+      return false;
+    visited[n] = true;
+    path.push_back(n);
+    if (valueCycle(n->under, target, path, visited))
+      return true;
+    path.pop_back();
+    return false;
+  }
+  if (auto *a = llvm::dyn_cast<ArrayType>(t))
+    return valueCycle(a->elem, target, path, visited);
+  if (auto *st = llvm::dyn_cast<StructType>(t)) {
+    for (auto &f : st->fields)
+      if (valueCycle(f.type, target, path, visited))
+        return true;
+  }
+  return false;
+}
+
+void Checker::checkValidType(NamedType *named) {
+  std::vector<NamedType *> path{named};
+  llvm::DenseMap<Type *, bool> visited;
+  if (!valueCycle(named->under, named, path, visited))
+    return;
+  // Report from the member declared first, as gc does.
+  size_t first = 0;
+  for (size_t i = 1; i < path.size(); ++i)
+    if (path[i]->obj->pos.getPointer() < path[first]->obj->pos.getPointer())
+      first = i;
+  std::rotate(path.begin(), path.begin() + first, path.end());
+  Object *start = path[0]->obj;
+  std::string msg = "invalid recursive type " + start->name;
+  for (NamedType *n : path)
+    msg += "\n\t" + posString(n->obj->pos) + ": " + n->obj->name + " refers to";
+  msg += "\n\t" + posString(start->pos) + ": " + start->name;
+  error(start->pos, msg);
+  named->under = tc.intType();
 }

@@ -1,0 +1,166 @@
+//===- IRGenStruct.cpp - struct values and pointers ------------------------===//
+//
+// Lowering of struct types and pointers:
+//
+// Layout. A Go struct is an LLVM literal struct of its fields' types in
+// declaration order (IRGenTypes.cpp); LLVM's natural alignment is Go's on
+// amd64 (each field at a multiple of its alignment, the size rounded up
+// to the largest alignment), so field offsets are gc's. struct{} is {}
+// (size 0). A pointer is an opaque `ptr`.
+//
+// Field selection x.f:
+//   - through a pointer (p.f, Go's (*p).f): nil check, then a GEP + load;
+//   - on an addressable x (a variable, a[i], (*p).g.f): GEP from x's
+//     address + load, so a chain a[i].f.g loads only the field it needs;
+//   - on a value (f().x): extractvalue.
+// genAddr gives the address for the first two (assignment, &x.f, x.f++).
+//
+// Nil checks. Every dereference through a pointer (p.f, *p, a method call
+// on a pointer receiver) compares the pointer with nil first and calls
+// glrt_panicmem, which prints Go's "invalid memory address or nil pointer
+// dereference" panic with the fault line gc's explicit check produces
+// (addr=0x0). gc relies on the fault for offsets below 4096 and checks
+// explicitly beyond; checking always also covers large copies through
+// memmove (a fault there would be outside generated code) and zero-size
+// pointees, and leaves the optimizer no load from null to reason about.
+//
+// Escape. Sema marks a local variable whose address is taken (&x, &x.f,
+// &a[i] of an array, a[:], a pointer-method call) as `captured`, so
+// allocVar gives it a heap box (no GC yet: boxes are never freed).
+// &T{...} and new(T) allocate with glrt_newobject (zeroed memory).
+//
+// Comparison: struct == is field-wise (blank fields skipped), each field
+// compared with its own type's ==, so strings compare by content and
+// struct{} values are always equal.
+//===----------------------------------------------------------------------===//
+#include "irgen/IRGenImpl.h"
+
+using namespace llvm;
+
+namespace glc {
+
+static Expr *unparenF(Expr *e) {
+  while (auto *p = dyn_cast_or_null<ParenExpr>(e))
+    e = p->x;
+  return e;
+}
+
+int IRGen::fieldIndex(glc::StructType *st, llvm::StringRef name) {
+  for (size_t i = 0; i < st->fields.size(); ++i)
+    if (st->fields[i].name == name)
+      return (int)i;
+  return -1;
+}
+
+glc::PointerType *IRGen::ptrBase(Type *t) {
+  return t && !t->isNamed() ? dyn_cast<glc::PointerType>(t) : nullptr;
+}
+
+Value *IRGen::nilCheck(Value *p) {
+  if (isa<AllocaInst>(p) || isa<GlobalValue>(p))
+    return p; // never nil
+  BasicBlock *fail = newBlock("nil.fail"), *cont = newBlock("nil.ok");
+  b.CreateCondBr(b.CreateIsNull(p), fail, cont);
+  b.SetInsertPoint(fail);
+  callRT(RT::panicmem, {});
+  b.SetInsertPoint(cont);
+  return p;
+}
+
+Value *IRGen::fieldAddr(SelectorExpr *s) {
+  Type *xt = s->x->type;
+  Type *st = xt;
+  Value *base;
+  if (auto *pt = dyn_cast<glc::PointerType>(under(xt))) {
+    st = pt->elem;
+    base = nilCheck(genExpr(s->x));
+  } else {
+    base = genAddr(s->x);
+  }
+  auto *stt = cast<glc::StructType>(under(st));
+  int idx = fieldIndex(stt, s->sel->name);
+  return b.CreateStructGEP(llType(st), base, (unsigned)idx, s->sel->name);
+}
+
+Value *IRGen::genSelector(SelectorExpr *s) {
+  Type *xt = s->x->type;
+  if (isa<glc::PointerType>(under(xt)) || isAddressable(s->x))
+    return b.CreateLoad(llType(s->type), fieldAddr(s), s->sel->name);
+  auto *stt = dyn_cast_or_null<glc::StructType>(under(xt));
+  if (!stt) {
+    unsupported(s->pos, "this selector is");
+    return PoisonValue::get(llType(s->type));
+  }
+  Value *v = genExpr(s->x);
+  return b.CreateExtractValue(v, (unsigned)fieldIndex(stt, s->sel->name), s->sel->name);
+}
+
+Value *IRGen::genDeref(StarExpr *e) {
+  Value *p = nilCheck(genExpr(e->x));
+  return b.CreateLoad(llType(e->type), p);
+}
+
+Value *IRGen::newObject(Type *t, const Twine &name) {
+  Value *p = callRT(RT::newobject, {i64c(std::max<uint64_t>(sizeOf(t), 1))});
+  p->setName(name);
+  return p;
+}
+
+Value *IRGen::genAddressOf(UnaryExpr *e) {
+  Expr *x = unparenF(e->x);
+  if (auto *lit = dyn_cast<CompositeLit>(x)) {
+    // &T{...}: evaluate the elements, then fill a fresh heap object.
+    Value *p = newObject(lit->type, "lit.heap");
+    genCompositeLitAs(lit, lit->type, p);
+    return p;
+  }
+  return genAddr(x);
+}
+
+Value *IRGen::genStructLit(CompositeLit *e, glc::StructType *st, Type *t, Value *into) {
+  Value *agg = zeroValue(t);
+  std::vector<std::pair<unsigned, Value *>> items;
+  for (size_t i = 0; i < e->elts.size(); ++i) {
+    Expr *elt = e->elts[i];
+    unsigned idx = (unsigned)i;
+    if (auto *kv = dyn_cast<KeyValueExpr>(elt)) {
+      auto *key = dyn_cast<Ident>(kv->key);
+      idx = (unsigned)fieldIndex(st, key ? key->name : "");
+      elt = kv->value;
+    }
+    items.push_back({idx, genValue(elt, st->fields[idx].type)});
+  }
+  if (into) {
+    b.CreateStore(agg, into);
+    for (auto &[idx, v] : items)
+      b.CreateStore(v, b.CreateStructGEP(llType(t), into, idx));
+    return nullptr;
+  }
+  for (auto &[idx, v] : items)
+    agg = b.CreateInsertValue(agg, v, idx);
+  return agg;
+}
+
+Value *IRGen::genStructEq(Value *x, Value *y, glc::StructType *st) {
+  Value *all = ConstantInt::getTrue(C);
+  for (size_t i = 0; i < st->fields.size(); ++i) {
+    if (st->fields[i].name == "_")
+      continue;
+    Value *fx = b.CreateExtractValue(x, (unsigned)i), *fy = b.CreateExtractValue(y, (unsigned)i);
+    all = b.CreateAnd(all, genCompare(TokKind::Eql, fx, fy, st->fields[i].type));
+  }
+  return all;
+}
+
+Value *IRGen::genNew(CallExpr *e) {
+  auto *pt = cast<glc::PointerType>(under(e->type));
+  return newObject(pt->elem, "new");
+}
+
+Value *IRGen::recvPtr(Expr *x) {
+  if (isa<glc::PointerType>(under(x->type)))
+    return nilCheck(genExpr(x));
+  return genAddr(x);
+}
+
+} // namespace glc
