@@ -147,6 +147,11 @@ struct g {
   void *_panic;          // owned by panic.cpp
   void *_defer;          // owned by the defer code
   g *alllink;            // allgs list; sched.allglock
+  // PC of the `go` statement that created this G (return address of its
+  // glrt_newproc call in generated code), for "created by" in tracebacks;
+  // 0 for goroutine 1 and Gs the runtime starts. Written by newproc1
+  // before the G is runnable.
+  uintptr_t gopc;
 };
 static_assert(offsetof(g, sched) == G_SCHED);
 static_assert(offsetof(g, stackguard0) == G_STACKGUARD0);

@@ -145,14 +145,23 @@ void printsigline(const SigCtx &s) {
 }
 
 // The common tail: optional signal line, goroutine header, traceback, exit.
+// frame: a runtime-implemented Go function to show as the innermost frame
+// (panicstringframe), or null.
 [[noreturn]] void finish(const SigCtx *sig, uintptr_t pc, uintptr_t fp,
-                         bool exactpc) {
+                         bool exactpc, const char *frame = nullptr) {
   if (sig)
     printsigline(*sig);
   gwrites("\ngoroutine ");
   printint(curgoid ? curgoid() : 1);
   gwrites(" [running]:\n");
+  if (frame) {
+    // No address inside it to show: Go prints such a frame (inlined) with
+    // its file:line only.
+    gwrites(frame);
+    gwrites("(...)\n\t?:0\n");
+  }
   traceback(pc, fp, exactpc);
+  printcreatedby(curgopc ? curgopc() : 0);
   printflush();
   _exit(2);
 }
@@ -195,6 +204,7 @@ struct PanicReq {
   int32_t code;
   const void *typeName;
   int64_t typeLen;
+  const char *frame;  // kString: innermost pseudo-frame or null
   const char *msg;    // kString data, kRuntimeError / kFatal text
   int64_t n;          // kString length
   int64_t i;          // kInt/kUint/kBool value, kBounds x
@@ -272,7 +282,7 @@ void panicmain(void *) {
     break;
   }
   gwrite("\n", 1);
-  finish(nullptr, pc, fp, false);
+  finish(nullptr, pc, fp, false, r.kind == kString ? r.frame : nullptr);
 }
 
 // Switches to g0 for good and dies there as preq says.
@@ -406,6 +416,18 @@ void onsystemstack(void (*fn)(void *), void *arg) {
   dieong0();
 }
 
+[[noreturn]] void panicstringframe(const char *msg, const char *frame, uintptr_t fp) {
+  PanicReq &r = preq;
+  r.fp = fp;
+  r.kind = kString;
+  r.typeName = nullptr;
+  r.typeLen = 0;
+  r.msg = msg;
+  r.n = int64_t(strlen(msg));
+  r.frame = frame;
+  dieong0();
+}
+
 size_t fmtboundserror(char *buf, int64_t x, int64_t y, int code,
                       bool xsigned) {
   // Go's boundsErrorFmts / boundsNegErrorFmts, indexed by boundsErrorCode;
@@ -487,6 +509,7 @@ inline void panicvalue(uintptr_t fp, PanicKind kind, const void *typeName, int64
   r.kind = kind;
   r.typeName = typeName;
   r.typeLen = typeLen;
+  r.frame = nullptr;
 }
 } // namespace
 } // namespace glrt

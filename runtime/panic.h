@@ -15,6 +15,13 @@ namespace glrt {
 // caller of the glrt entry point whose frame pointer is fp.
 [[noreturn]] void panicruntimeerror(const char *msg, uintptr_t fp);
 
+// panic(msg) raised inside a Go library function that glrt implements
+// (time.(*Timer).Stop): Go's trace starts with that function's frame, so
+// `frame` ("time.(*Timer).Stop") is printed as the first frame, then the
+// generated frames from the caller of the entry point whose frame pointer
+// is fp.
+[[noreturn]] void panicstringframe(const char *msg, const char *frame, uintptr_t fp);
+
 // Formats Go's boundsError text ("runtime error: index out of range [5]
 // with length 3") into buf (>= 128 bytes); returns its length. code is Go's
 // boundsErrorCode (abi.def); out-of-range codes format as "index".
@@ -32,6 +39,10 @@ void minitsignalstack();
 // exists): the id of the running goroutine, for "goroutine N [running]:".
 // Referenced weakly; when absent, glrt prints goroutine 1.
 int64_t curgoid() __attribute__((weak));
+// Likewise: the PC of the `go` statement that created the running
+// goroutine (0 for goroutine 1 and for goroutines the runtime started), for
+// the "created by" lines after its traceback.
+uintptr_t curgopc() __attribute__((weak));
 
 // Runs fn(arg) on the M's g0 stack (glrt_systemstack, 32 bytes of the G's
 // stack) when called on a goroutine; directly when already on g0, on a

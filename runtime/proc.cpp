@@ -111,6 +111,14 @@ int64_t curgoid() {
   return 1;
 }
 
+// For panic.cpp's "created by" line after the running goroutine's frames.
+uintptr_t curgopc() {
+  g *gp = getg();
+  if (gp && gp->mp && gp->mp->curg)
+    return gp->mp->curg->gopc;
+  return 0;
+}
+
 // Never-freed, zeroed memory for m, p, g structs and the allp array.
 static mutex persistentLock;
 static char *persistentChunk GUARDED_BY(persistentLock) = nullptr;
@@ -382,6 +390,7 @@ static void checkdead() REQUIRES(sched.lock) {
     gwrites(waitReasonString(gp->waitreason));
     gwrites("]:\n");
     traceback(gp->sched.pc, gp->sched.bp, false);
+    printcreatedby(gp->gopc);
   }
   unlock(&allglock);
   printflush();
@@ -823,6 +832,10 @@ static int64_t newgoid(p *pp) {
 }
 
 int64_t newproc1(void (*fn)(void *), void *arg, uintptr_t stacksize) {
+  return newproc1pc(fn, arg, stacksize, 0);
+}
+
+int64_t newproc1pc(void (*fn)(void *), void *arg, uintptr_t stacksize, uintptr_t gopc) {
   g *self = getg();
   m *mp = self ? self->mp : nullptr;
   p *pp = mp ? mp->pp : nullptr;
@@ -843,6 +856,7 @@ int64_t newproc1(void (*fn)(void *), void *arg, uintptr_t stacksize) {
   gp->waitreason = waitReasonZero;
   gp->preempt = false;
   gp->param = nullptr;
+  gp->gopc = gopc;
   gp->goid = newgoid(pp);
   int64_t id = gp->goid;
   sched.ngoroutines.fetch_add(1, std::memory_order_relaxed);
@@ -1234,13 +1248,16 @@ extern "C" void glrt_goexit1(void) {
 struct newprocArgs {
   void (*fn)(void *);
   void *arg;
+  uintptr_t gopc;
 };
 
+// The caller is the generated code of a `go` statement: its return address
+// is the new G's gopc ("created by" in tracebacks).
 extern "C" void glrt_newproc(void (*fn)(void *), void *arg) {
-  newprocArgs a{fn, arg};
+  newprocArgs a{fn, arg, reinterpret_cast<uintptr_t>(__builtin_return_address(0))};
   auto body = [](void *p) {
     auto *a = static_cast<newprocArgs *>(p);
-    newproc1(a->fn, a->arg, 0);
+    newproc1pc(a->fn, a->arg, 0, a->gopc);
   };
   if (getg() == nullptr)
     body(&a);

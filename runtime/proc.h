@@ -70,6 +70,8 @@ void Gosched();
 // From a thread without a P (tests, embedding) the G goes to the global
 // queue. Returns the new G's goid.
 int64_t newproc1(void (*fn)(void *), void *arg, uintptr_t stacksize);
+// newproc1 recording gopc, the PC of the `go` statement (g.gopc).
+int64_t newproc1pc(void (*fn)(void *), void *arg, uintptr_t stacksize, uintptr_t gopc);
 
 // For tests: after glrt_schedinit, make m0 drop its P so other threads
 // do all the scheduling, and the calling thread may stay outside glrt.

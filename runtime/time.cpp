@@ -25,6 +25,37 @@
 // on g0, after the G is _Gwaiting, so the timer can never goready a G that
 // is still running. A sleeping G holds no M.
 //
+// time.NewTimer / Timer.Stop / Timer.Reset (abi.def: timeNewTimer,
+// timerStop, timerReset). A Timer is a 64-byte heap block {hchan *C;
+// timer r} (goTimer below) that is never freed (no GC yet; when there is
+// one, a timer in a heap must keep its block alive). Its timer sends the
+// time on C without blocking, like time.After. Stop is stopTimer
+// (deltimer), Reset is resetTimer (deltimer + re-add with the new when),
+// each serialised per timer by a striped lock (timerModLocks, hashed by
+// address) and run on g0. Who decides what when they race:
+//   - Stop or Reset vs the timer firing on another M: the heap lock. The
+//     firing M removes t from its heap (t->heap = null) under that lock
+//     before it unlocks and calls f; deltimer takes the same lock and
+//     sees t->heap, so exactly one of them wins. Stop wins: f never runs
+//     for that arming, Stop returns 1, no value is ever sent for it. The
+//     fire wins: Stop/Reset returns 0 and f runs (or is running) once.
+//   - Reset while the previous arming's f is still running on another M:
+//     f works only on copies (f, arg = the channel, seq) taken under the
+//     heap lock, and never reads t again, so Reset may rewrite t->when and
+//     put t back into a heap meanwhile; nothing of t is read after it was
+//     handed back. The old send is not lost: it completes (possibly after
+//     Reset returned, exactly Go's documented caveat: Reset a timer only
+//     when it is stopped or expired with its channel drained), and the new
+//     arming fires once more later. Each send is non-blocking, so with C's
+//     one-slot buffer full the later one is dropped: one arming never
+//     sends twice and a fire never sends more than one value (Go's
+//     sendTime). Nothing is freed, so no path can touch reused memory.
+//   - Two Stop/Reset calls on one timer from different Ms: the striped mod
+//     lock. Without it two Resets could both see "not in a heap" and
+//     insert t twice. Order: mod lock, then a heap lock (and from addtimer
+//     sched.lock through wakep); nothing takes a mod lock while holding a
+//     heap lock or sched.lock. The firing path never takes it.
+//
 // Invariants: t->heap != null <=> t is in heap t->heap at t->index;
 // timer0When == (n ? t[0]->when : 0), updated under the heap lock.
 //===----------------------------------------------------------------------===//
@@ -35,6 +66,7 @@
 #include "abi.h"
 #include "chan.h"
 #include "lock.h"
+#include "panic.h"
 #include "proc.h"
 
 namespace glrt {
@@ -114,7 +146,7 @@ static void heapInsert(timerHeap *h, timer *t) NO_THREAD_SAFETY_ANALYSIS {
     h->t = nt;
     h->cap = nc;
   }
-  t->heap = h;
+  __atomic_store_n(&t->heap, h, __ATOMIC_RELEASE); // deltimer reads it unlocked
   ntimers.fetch_add(1, std::memory_order_relaxed);
   h->t[h->n] = t;
   siftUp(h, h->n++);
@@ -123,7 +155,7 @@ static void heapInsert(timerHeap *h, timer *t) NO_THREAD_SAFETY_ANALYSIS {
 
 static void heapRemove(timerHeap *h, int32_t i) NO_THREAD_SAFETY_ANALYSIS {
   timer *t = h->t[i];
-  t->heap = nullptr;
+  __atomic_store_n(&t->heap, nullptr, __ATOMIC_RELEASE);
   t->index = -1;
   ntimers.fetch_sub(1, std::memory_order_relaxed);
   int32_t last = --h->n;
@@ -292,6 +324,12 @@ static void sendTime(void *c, uintptr_t) {
   chansend(static_cast<hchan *>(c), &now, false);
 }
 
+// Go's when(d): d from now, saturating; d <= 0 is now.
+static int64_t whenFromNow(int64_t d) {
+  int64_t now = nanotime();
+  return d <= 0 ? now : (now + d < now ? INT64_MAX : now + d);
+}
+
 static void *newChanTimer(int64_t d, int64_t period) {
   struct args {
     int64_t d, period;
@@ -301,8 +339,7 @@ static void *newChanTimer(int64_t d, int64_t period) {
     hchan *c = makechan(sizeof(goTime), 1);
     auto *t = static_cast<timer *>(glrt_newobject(sizeof(timer)));
     new (t) timer();
-    int64_t now = nanotime();
-    t->when = a.d <= 0 ? now : (now + a.d < now ? INT64_MAX : now + a.d);
+    t->when = whenFromNow(a.d);
     t->period = a.period;
     t->f = sendTime;
     t->arg = c;
@@ -310,6 +347,59 @@ static void *newChanTimer(int64_t d, int64_t period) {
     a.c = c;
   });
   return a.c;
+}
+
+// time.Timer as glc lays it out (abi.def: timeNewTimer).
+struct goTimer {
+  hchan *c;
+  timer r;
+};
+static_assert(sizeof(goTimer) == 64);
+static_assert(offsetof(goTimer, c) == 0);
+static_assert(offsetof(goTimer, r) == 8);
+
+// Per-timer serialisation of stopTimer/resetTimer (see the essay above).
+constexpr uintptr_t timerModLockCount = 61;
+static mutex timerModLocks[timerModLockCount];
+
+static mutex *timerModLock(timer *t) {
+  return &timerModLocks[(reinterpret_cast<uintptr_t>(t) >> 3) % timerModLockCount];
+}
+
+bool stopTimer(timer *t) {
+  mutex *ml = timerModLock(t);
+  lock(ml);
+  bool active = deltimer(t);
+  unlock(ml);
+  return active;
+}
+
+bool resetTimer(timer *t, int64_t when) {
+  mutex *ml = timerModLock(t);
+  lock(ml);
+  bool active = deltimer(t);
+  t->when = when;
+  addtimer(t);
+  unlock(ml);
+  return active;
+}
+
+static void *newTimer(int64_t d) {
+  struct args {
+    int64_t d;
+    goTimer *tm;
+  } a{d, nullptr};
+  systemstack([&a] {
+    auto *tm = static_cast<goTimer *>(glrt_newobject(sizeof(goTimer)));
+    tm->c = makechan(sizeof(goTime), 1);
+    new (&tm->r) timer();
+    tm->r.when = whenFromNow(a.d);
+    tm->r.f = sendTime;
+    tm->r.arg = tm->c;
+    addtimer(&tm->r);
+    a.tm = tm;
+  });
+  return a.tm;
 }
 
 } // namespace glrt
@@ -327,4 +417,50 @@ extern "C" void *glrt_timeTick(int64_t d) {
   if (d <= 0)
     return nullptr;
   return newChanTimer(d, d);
+}
+
+extern "C" void *glrt_timeNewTimer(int64_t d) { return newTimer(d); }
+
+// The entry points check for a zero-value Timer on the goroutine stack
+// (the panic switches to g0 itself) and do the work on g0: the mod lock
+// and the heap locks may sleep on a futex.
+#define GLRT_ENTRY_FP() reinterpret_cast<uintptr_t>(__builtin_frame_address(0))
+
+extern "C" uint8_t glrt_timerStop(void *p) {
+  if (p == nullptr)
+    glrt_panicmem();
+  auto *tm = static_cast<goTimer *>(p);
+  if (tm->r.f == nullptr)
+    panicstringframe("time: Stop called on uninitialized Timer", "time.(*Timer).Stop", GLRT_ENTRY_FP());
+  struct args {
+    timer *t;
+    bool active;
+  } a{&tm->r, false};
+  glrt_systemstack(
+      [](void *x) {
+        auto *p = static_cast<args *>(x);
+        p->active = stopTimer(p->t);
+      },
+      &a);
+  return a.active;
+}
+
+extern "C" uint8_t glrt_timerReset(void *p, int64_t d) {
+  if (p == nullptr)
+    glrt_panicmem();
+  auto *tm = static_cast<goTimer *>(p);
+  if (tm->r.f == nullptr)
+    panicstringframe("time: Reset called on uninitialized Timer", "time.(*Timer).Reset", GLRT_ENTRY_FP());
+  struct args {
+    timer *t;
+    int64_t d;
+    bool active;
+  } a{&tm->r, d, false};
+  glrt_systemstack(
+      [](void *x) {
+        auto *p = static_cast<args *>(x);
+        p->active = resetTimer(p->t, whenFromNow(p->d));
+      },
+      &a);
+  return a.active;
 }

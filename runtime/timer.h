@@ -14,6 +14,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 
 #include "gmp.h"
@@ -31,12 +32,23 @@ struct timer {
   struct timerHeap *heap = nullptr;
   int32_t index = -1;
 };
+// Generated code lays a time.Timer's runtime timer out as [7]uint64 (abi.def:
+// timeNewTimer); f at offset 16 is what Stop/Reset test for "uninitialized".
+static_assert(sizeof(timer) == 56, "abi.def: time.Timer.r is [7]uint64");
+static_assert(offsetof(timer, f) == 16);
 
 // Puts t into the current P's heap (from a G or from g0 with a P; from a
 // thread without a P, into heap 0). t must not be in a heap already.
 void addtimer(timer *t);
 // Removes t if it has not fired yet. Returns true if it was removed.
 bool deltimer(timer *t);
+// Go's modtimer for a one-shot timer: removes t if pending, sets its `when`
+// and puts it back into the current P's heap. Returns whether t was
+// pending. Serialised with the other stopTimer/resetTimer calls on the
+// same t (they may run on several Ms at once). On g0 (takes locks).
+bool resetTimer(timer *t, int64_t when);
+// deltimer, serialised like resetTimer. On g0.
+bool stopTimer(timer *t);
 
 // Runs the due timers of pp's heap. Called by the scheduler on g0 with a P.
 // Returns the earliest remaining `when` of that heap (0: none).

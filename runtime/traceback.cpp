@@ -29,6 +29,11 @@
 // package initialiser has no main.main below it). With no generated code linked in (unit tests) nothing is
 // walked at all, because the frames above are libc's and may not keep rbp.
 //
+// A goroutine other than main is followed, as in Go, by the function whose
+// `go` statement created it: "created by main.main" and a second line like
+// a frame's ("\t?:0 +0x6a", the offset of the return address of the
+// glrt_newproc call). The scheduler records that address (g.gopc).
+//
 // Frame words are read with process_vm_readv, so a chain that runs into
 // unmapped memory ends the walk instead of faulting.
 //
@@ -210,6 +215,20 @@ int traceback(uintptr_t pc, uintptr_t fp, bool exactpc) {
     printed += printframe(pc, false, &ismain);
   }
   return printed;
+}
+
+void printcreatedby(uintptr_t gopc) {
+  if (gopc == 0 || !ingeneratedcode(gopc - 1))
+    return;
+  uintptr_t entry = 0;
+  const char *name = funcname(gopc - 1, &entry);
+  if (name == nullptr || strncmp(name, "runtime.", 8) == 0)
+    return;
+  gwrites("created by ");
+  gwrites(name);
+  gwrites("\n\t?:0 +");
+  printhex(gopc - entry);
+  gwrite("\n", 1);
 }
 
 } // namespace glrt

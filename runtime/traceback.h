@@ -36,6 +36,14 @@ const char *funcname(uintptr_t pc, uintptr_t *entry);
 // through but not printed. Returns the number of frames printed.
 int traceback(uintptr_t pc, uintptr_t fp, bool exactpc);
 
+// Go's printcreatedby, after a goroutine's frames: for gopc (the return
+// address of the `go` statement's call of glrt_newproc) in a generated
+// function F, prints "created by F\n\t?:0 +0xOFF\n" (OFF = gopc - F's
+// entry, as for ordinary frames). Prints nothing for gopc 0 (goroutine 1,
+// goroutines the runtime starts), outside generated code, or in a hidden
+// runtime.* function.
+void printcreatedby(uintptr_t gopc);
+
 } // namespace glrt
 
 #endif // GLRT_TRACEBACK_H

@@ -227,6 +227,20 @@ void probe_timeTick() {
   sval += reinterpret_cast<uintptr_t>(glrt_timeTick(0)) & 1;
   sval += reinterpret_cast<uintptr_t>(glrt_timeTick(int64_t(3600) * 1000000000)) & 1;
 }
+// time.Timer: NewTimer, Stop of a pending timer (removes it) and of a
+// stopped one, Reset of a stopped and of a pending one (the stripe lock
+// and the heap locks are taken on g0).
+void *stimer;
+void probe_timeNewTimer() { stimer = glrt_timeNewTimer(int64_t(3600) * 1000000000); }
+void probe_timerStop() {
+  sval += glrt_timerStop(stimer);
+  sval += glrt_timerStop(stimer);
+}
+void probe_timerReset() {
+  sval += glrt_timerReset(stimer, int64_t(3600) * 1000000000);
+  sval += glrt_timerReset(stimer, int64_t(7200) * 1000000000);
+  sval += glrt_timerStop(stimer);
+}
 void probe_mutexLock() { glrt_mutexLock(smutex); glrt_mutexUnlock(smutex); } // uncontended
 void probe_mutexUnlock() { glrt_mutexLock(smutex); glrt_mutexUnlock(smutex); }
 void probe_waitgroupAdd() { glrt_waitgroupAdd(swg, 2); glrt_waitgroupAdd(swg, -2); }
@@ -277,6 +291,9 @@ void die_mutexUnlock() {
     glrt_mutexUnlock(smutex);
   glrt_gopanicnil(); // no sync in this runtime: still die as expected
 }
+alignas(8) char szerotimer[64];
+void die_timerStop() { glrt_timerStop(szerotimer); }
+void die_timerReset() { glrt_timerReset(szerotimer, 1); }
 void die_waitgroupAdd() {
   if (glrt_waitgroupAdd)
     glrt_waitgroupAdd(swg, -1);
@@ -428,7 +445,9 @@ TEST(AbiStackDeathTest, PanicsInsideReturningEntryPointsSwitchToG0) {
   } cases[] = {{"makeslice len", die_makeslice},   {"growslice cap", die_growslice},
                {"close of nil channel", die_closechan}, {"send on closed channel", die_chansend1},
                {"unlock of unlocked mutex", die_mutexUnlock},
-               {"negative WaitGroup counter", die_waitgroupAdd}};
+               {"negative WaitGroup counter", die_waitgroupAdd},
+               {"Stop of a zero Timer", die_timerStop},
+               {"Reset of a zero Timer", die_timerReset}};
   for (auto &c : cases)
     EXPECT_EXIT(runDeathProbe(c.fn), ::testing::ExitedWithCode(2),
                 "STACK-OK[^\n]*\n(panic|fatal error): ")
