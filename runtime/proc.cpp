@@ -1235,6 +1235,14 @@ extern "C" void glrt_rt0_go(void (*mainfn)(void)) {
   if (!schedinited)
     glrt_schedinit(0, nullptr);
   newproc1(mainTrampoline, reinterpret_cast<void *>(mainfn), 0);
+  // go1.19's runtime.main starts three system goroutines (forcegc,
+  // bgsweep, bgscavenge: goids 2-4 from the same per-P batch) before
+  // main.main runs, so the first goroutine main creates is goroutine 5.
+  // Skip those ids so goroutine headers in traces match Go's.
+  g *self = getg();
+  p *pp = self && self->mp ? self->mp->pp : nullptr;
+  if (pp && pp->goidcache + 3 <= pp->goidcacheend)
+    pp->goidcache += 3;
   mainStarted.store(true, std::memory_order_relaxed);
   checkdeadArmed.store(true, std::memory_order_relaxed);
   glrt_mstart_on_g0(&g0_0, mstart1);
