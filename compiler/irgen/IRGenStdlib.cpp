@@ -14,6 +14,10 @@
 //   mu.Lock() ...        mutexLock(&mu) ...      (receiver's address)
 //   wg.Done()            waitgroupAdd(&wg, -1)
 //   o.Do(f)              if onceBegin(&o) { f(); onceEnd(&o) }
+//   time.NewTimer(d)     timeNewTimer(d)         (a *Timer from glrt)
+//   t.Stop(), t.Reset(d) timerStop(t), timerReset(t, d) (t a *Timer, or &t)
+// A receiver that is a pointer (mu := &sync.Mutex{}; mu.Lock()) is used
+// as is, after a nil check; an addressable value has its address taken.
 // Arguments are evaluated before the receiver's address is taken, left to
 // right, as gc does for a method call with a pointer receiver.
 //===----------------------------------------------------------------------===//
@@ -24,7 +28,7 @@ using namespace llvm;
 namespace glc {
 
 bool IRGen::isStdlibBuiltin(BuiltinId id) {
-  return id >= BuiltinId::TimeSleep && id <= BuiltinId::OnceDo;
+  return id >= BuiltinId::TimeSleep && id <= BuiltinId::TimerReset;
 }
 
 Value *IRGen::genStdlib(CallExpr *e, BuiltinId id) {
@@ -115,6 +119,17 @@ Value *IRGen::genStdlib(CallExpr *e, BuiltinId id) {
   case BuiltinId::WaitGroupWait:
     callRT(RT::waitgroupWait, {recvAddr()});
     return nullptr;
+  case BuiltinId::TimeNewTimer:
+    return callRT(RT::timeNewTimer, {argI64(0)});
+  case BuiltinId::TimerStop: {
+    Value *r = callRT(RT::timerStop, {recvAddr()});
+    return b.CreateICmpNE(r, ConstantInt::get(r->getType(), 0));
+  }
+  case BuiltinId::TimerReset: {
+    Value *d = argI64(0);
+    Value *r = callRT(RT::timerReset, {recvAddr(), d});
+    return b.CreateICmpNE(r, ConstantInt::get(r->getType(), 0));
+  }
   case BuiltinId::OnceDo: {
     Value *f = arg(0);
     Value *o = recvAddr();

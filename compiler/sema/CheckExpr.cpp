@@ -971,7 +971,7 @@ void Checker::selector(SelectorExpr *s) {
   }
   if (auto *st = llvm::dyn_cast_or_null<StructType>(base ? base->underlying() : nullptr)) {
     for (auto &f : st->fields) {
-      if (f.name != s->sel->name || f.name == "_")
+      if (f.name != s->sel->name || f.name == "_" || hiddenField(base, f))
         continue;
       s->sel->type = s->type = f.type;
       s->sel->mode = ExprMode::Variable;
@@ -1522,6 +1522,15 @@ std::string Checker::incomparableCause(Type *t) {
   }
 }
 
+// An unexported field of a struct type declared in another package (the
+// built-in packages' time.Timer.r, sync.Mutex's words): invisible to main.
+bool Checker::hiddenField(Type *t, const StructField &f) {
+  auto *n = llvm::dyn_cast_or_null<NamedType>(t);
+  if (!n || n->obj->pkgPath.empty() || n->obj->pkgPath == "main")
+    return false;
+  return f.name.empty() || !llvm::isUpper(f.name[0]);
+}
+
 // The variable whose storage holds the addressable expression e (x for
 // x, x.f, x[i] of an array x), or null when e lives elsewhere (behind a
 // pointer, in a slice's array). Taking e's address makes that variable
@@ -1627,7 +1636,8 @@ void Checker::structLit(CompositeLit *c, Type *t, StructType *st) {
         continue;
       }
       size_t i = 0;
-      while (i < fields.size() && (fields[i].name != key->name || key->name == "_"))
+      while (i < fields.size() &&
+             (fields[i].name != key->name || key->name == "_" || hiddenField(t, fields[i])))
         ++i;
       if (i == fields.size()) {
         error(key->pos, "unknown field '" + key->name + "' in struct literal of type " +
@@ -1656,6 +1666,11 @@ void Checker::structLit(CompositeLit *c, Type *t, StructType *st) {
       if (i >= fields.size()) {
         error(startPos(e), "too many values in " + shortExprString(c));
         break;
+      }
+      if (hiddenField(t, fields[i])) {
+        error(startPos(e), "implicit assignment to unexported field " + fields[i].name + " in " +
+                               typeStr(t) + " literal");
+        continue;
       }
       if (e->mode != ExprMode::Invalid)
         assignment(e, fields[i].type, "struct literal");

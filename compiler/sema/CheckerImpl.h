@@ -168,6 +168,7 @@ public:
   void star(StarExpr *e);
   void structLit(CompositeLit *c, Type *t, StructType *st);
   void markAddrTaken(Expr *e);
+  bool hiddenField(Type *t, const StructField &f);
   std::string incomparableCause(Type *t);
   void binary(BinaryExpr *e, Expr *x, Expr *y, TokKind op, Expr *lhsForMsg = nullptr);
   void shift(Expr *e, Expr *x, Expr *y, TokKind op);

@@ -7,6 +7,12 @@
 //   time.Duration  named int64 (arithmetic and conversions work as for any
 //                  named integer type); constants Nanosecond..Hour are
 //                  typed Duration constants.
+//   time.Timer     named struct{C <-chan Time; r [7]uint64} (64 bytes, as
+//                  Go's; glrt lays out r as its own timer, abi.def);
+//                  time.NewTimer(d) returns a *Timer allocated by glrt,
+//                  Stop and Reset have pointer receivers. Unexported fields
+//                  (r, Time's wall/ext/loc, the sync words) are invisible
+//                  to main, as in Go.
 //   time.Time      named type whose underlying type is Go's struct{wall
 //                  uint64; ext int64; loc *time.Location} (so gc's messages
 //                  match); glc keeps monotonic nanoseconds in ext, wall and
@@ -92,6 +98,12 @@ void TypeContext::addStdlibPackages() {
   method(duration, "Minutes", BuiltinId::DurationMinutes, funcOf({}, {f64}, false));
   method(duration, "Hours", BuiltinId::DurationHours, funcOf({}, {f64}, false));
   method(timeT, "Sub", BuiltinId::TimeSub, funcOf({timeT}, {duration}, false));
+  NamedType *timer = named("time", "Timer",
+                           structOf({StructField{"C", timeChan, false},
+                                     StructField{"r", arrayOf(basic(TypeKind::Uint64), 7), false}}));
+  func("time", "NewTimer", BuiltinId::TimeNewTimer, funcOf({duration}, {pointerTo(timer)}, false));
+  method(timer, "Stop", BuiltinId::TimerStop, funcOf({}, {boolType()}, false));
+  method(timer, "Reset", BuiltinId::TimerReset, funcOf({duration}, {boolType()}, false));
 
   // ---- sync (layouts must match runtime/sync.cpp)
   auto words = [&](int64_t n) { return structOf({StructField{"_", arrayOf(u32, n), false}}); };
@@ -119,6 +131,7 @@ bool TypeContext::isPointerMethod(BuiltinId id) {
   case BuiltinId::MutexLock: case BuiltinId::MutexUnlock:
   case BuiltinId::WaitGroupAdd: case BuiltinId::WaitGroupDone: case BuiltinId::WaitGroupWait:
   case BuiltinId::OnceDo:
+  case BuiltinId::TimerStop: case BuiltinId::TimerReset:
     return true;
   default:
     return false;

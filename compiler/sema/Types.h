@@ -191,6 +191,8 @@ enum class BuiltinId {
   MutexLock, MutexUnlock,                    // pointer receivers (&x)
   WaitGroupAdd, WaitGroupDone, WaitGroupWait, // pointer receivers
   OnceDo,                                     // pointer receiver
+  TimeNewTimer,                               // time.NewTimer(d) *Timer
+  TimerStop, TimerReset,                      // pointer receivers
 };
 
 struct Object {
