@@ -14,9 +14,10 @@
 // link; elem = the semaphore's address; success = "ticket": the releaser
 // consumed the count for us), so the parking path keeps only a pointer in
 // its frame: it must fit stack.h's budget on the goroutine stack. The
-// G parks through gopark whose unlockf releases the root lock on g0, after
-// the G is _Gwaiting, so a release that finds the waiter can always goready
-// it.
+// G parks through gopark whose unlockf (semparkenqueue) queues the sudog
+// under the root lock on g0, after the G is _Gwaiting, so a release that
+// finds the waiter can always goready it; the sudog reaches the woken G
+// through gp->param.
 //
 // Invariants (under root->lock): every waiter on the list is a parked (or
 // parking) G; root->nwait counts the Gs that are on the list or about to
@@ -58,16 +59,11 @@ bool cansemacquire(std::atomic<uint32_t> *addr) {
   return false;
 }
 
-bool semparkcommit(g *, void *lk) NO_THREAD_SAFETY_ANALYSIS {
-  unlock(static_cast<mutex *>(lk));
-  return true;
-}
-
 } // namespace
 
 // Queues a sudog for gp on addr's root and returns it with the root
 // locked, or takes the count if it is there now and returns null. Runs on
-// g0 (through systemstack): lock() may sleep on a futex and acquireSudog
+// g0 (gopark's unlockf): lock() may sleep on a futex and acquireSudog
 // may refill from the central cache, deeper than the goroutine-stack budget.
 static sudog *semenqueue(std::atomic<uint32_t> *addr, bool lifo, g *gp) NO_THREAD_SAFETY_ANALYSIS {
   semaRoot *root = semroot(addr);
@@ -99,34 +95,30 @@ static sudog *semenqueue(std::atomic<uint32_t> *addr, bool lifo, g *gp) NO_THREA
   return w;
 }
 
-// Parks once; returns true if the count was handed to us (or was there
-// when we looked under the root lock). Only w and addr are live across
-// gopark: this frame stays on the goroutine stack while the G is parked
-// (stack.h's budget; timesync_stack_test.cpp measures the path through
-// Mutex.Lock).
-bool semparkonce(std::atomic<uint32_t> *addr, waitReason reason, bool lifo) {
-  struct {
-    std::atomic<uint32_t> *addr;
-    g *gp;
-    sudog *w;
-    bool lifo;
-  } a{addr, getg(), nullptr, lifo};
-  glrt_systemstack(
-      [](void *p) {
-        auto *x = static_cast<decltype(a) *>(p);
-        x->w = semenqueue(x->addr, x->lifo, x->gp);
-      },
-      &a);
-  sudog *w = a.w;
+bool semparkenqueue(g *gp, void *lk) NO_THREAD_SAFETY_ANALYSIS {
+  uintptr_t v = reinterpret_cast<uintptr_t>(lk);
+  auto *addr = reinterpret_cast<std::atomic<uint32_t> *>(v & ~uintptr_t(1));
+  sudog *w = semenqueue(addr, (v & 1) != 0, gp);
+  gp->param = w;
+  if (w == nullptr)
+    return false; // took the count: resume at once
+  unlock(&semroot(addr)->lock);
+  return true;
+}
+
+bool semparkdone() {
+  g *gp = getg();
+  auto *w = static_cast<sudog *>(gp->param);
+  gp->param = nullptr;
   if (w == nullptr)
     return true;
-  gopark(semparkcommit, &semroot(addr)->lock, reason);
   nsemwaiters.fetch_sub(1, std::memory_order_relaxed);
   bool ticket = w->success;
   w->gp = nullptr;
   w->elem = nullptr;
   w->next = nullptr;
-  releaseSudog(w);
+  // releaseSudog may take the central cache's lock: on g0.
+  glrt_systemstack([](void *s) { releaseSudog(static_cast<sudog *>(s)); }, w);
   return ticket;
 }
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "gmp.h"
+#include "proc.h"
 
 namespace glrt {
 
@@ -18,10 +19,31 @@ void semacquire(std::atomic<uint32_t> *addr, waitReason reason, bool lifo = fals
 void semrelease(std::atomic<uint32_t> *addr, bool handoff);
 
 // The pieces of semacquire, for callers whose own frame is large (the
-// Mutex slow path: one frame less on the goroutine stack while parked):
+// Mutex slow path: no frame of sema's on the goroutine stack while parked):
 //   while (!semtryacquire(addr)) if (semparkonce(addr, reason, lifo)) break;
 bool semtryacquire(std::atomic<uint32_t> *addr);
-bool semparkonce(std::atomic<uint32_t> *addr, waitReason reason, bool lifo);
+
+// semparkonce's halves (sema.cpp). semparkenqueue is gopark's unlockf: on
+// g0, after the G is _Gwaiting, it queues a sudog for the G on addr (or
+// takes the count if it is there now: the G resumes at once) and leaves
+// the sudog (or null) in gp->param. lk is addr with lifo in bit 0 (addr
+// is 4-aligned). semparkdone runs on the G after the wake-up: returns
+// true if the count was handed to us or taken at enqueue time, and
+// returns the sudog to the cache (on g0).
+bool semparkenqueue(g *gp, void *lk);
+bool semparkdone();
+
+// Parks once; returns true if the count was handed to us (or was there
+// when we looked under the root lock). Inlined so that the caller's frame
+// calls gopark directly: while parked, the goroutine stack holds only the
+// caller's frame, gopark's return address and mcall's saved registers
+// (stack.h's budget; timesync_stack_test.cpp measures Mutex.Lock).
+[[gnu::always_inline]] inline bool semparkonce(std::atomic<uint32_t> *addr, waitReason reason,
+                                               bool lifo) {
+  gopark(semparkenqueue, reinterpret_cast<void *>(reinterpret_cast<uintptr_t>(addr) | uintptr_t(lifo)),
+         reason);
+  return semparkdone();
+}
 
 // Number of Gs parked in semacquire (tests).
 int64_t semawaiters();
