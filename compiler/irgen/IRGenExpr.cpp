@@ -58,12 +58,12 @@ AllocaInst *IRGen::entryAlloca(llvm::Type *t, const Twine &name) {
 }
 
 bool IRGen::isLargeAggregate(Type *t) {
-  return isa_and_nonnull<glc::ArrayType>(under(t)) && sizeOf(t) > kLargeAggregate;
+  return isa_and_nonnull<glc::ArrayType, glc::StructType>(under(t)) && sizeOf(t) > kLargeAggregate;
 }
 
 void IRGen::storeExpr(Value *dst, Expr *src, Type *dstType) {
   if (auto *lit = dyn_cast<CompositeLit>(unparenExpr(src));
-      lit && isLargeAggregate(dstType) && isa<glc::ArrayType>(under(lit->type))) {
+      lit && isLargeAggregate(dstType) && isa<glc::ArrayType, glc::StructType>(under(lit->type))) {
     genCompositeLitInto(lit, dst);
     return;
   }

@@ -84,6 +84,10 @@ Value *IRGen::fieldAddr(SelectorExpr *s) {
 
 Value *IRGen::genSelector(SelectorExpr *s) {
   Type *xt = s->x->type;
+  if (s->sel->obj) { // a built-in method not called: a method value
+    unsupported(s->pos, "method values are");
+    return PoisonValue::get(llType(s->type));
+  }
   if (isa<glc::PointerType>(under(xt)) || isAddressable(s->x))
     return b.CreateLoad(llType(s->type), fieldAddr(s), s->sel->name);
   auto *stt = dyn_cast_or_null<glc::StructType>(under(xt));

@@ -946,16 +946,16 @@ void Checker::selector(SelectorExpr *s) {
     return;
   }
   Type *xt = s->x->type;
-  // *T where T is a named or struct type: selectors see through one
-  // pointer (Go spec "Selectors": x.f is (*x).f).
+  // Selectors see through one pointer (Go spec "Selectors": x.f is
+  // (*x).f), for methods only when the pointer type is not a defined type.
   Type *base = xt;
   bool viaPtr = false;
-  if (auto *p = llvm::dyn_cast<PointerType>(xt->underlying()); p && !xt->isNamed()) {
+  if (auto *p = llvm::dyn_cast<PointerType>(xt->underlying())) {
     base = p->elem;
     viaPtr = true;
   }
   // Built-in methods of the stdlib types (Stdlib.cpp), on T or *T.
-  if (Object *m = tc.lookupBuiltinMethod(base, s->sel->name)) {
+  if (Object *m = tc.lookupBuiltinMethod(viaPtr && xt->isNamed() ? nullptr : base, s->sel->name)) {
     if (TypeContext::isPointerMethod(m->builtin) && !viaPtr) {
       if (s->x->mode != ExprMode::Variable) {
         error(s->sel->pos, "cannot call pointer method " + s->sel->name + " on " +
