@@ -293,6 +293,86 @@ TEST_P(TimerStress, SharedTimersRacingStopResetAndFire) {
   EXPECT_EQ(timerHeapsCheckForTest(), before);
 }
 
+// The race of time.cpp's essay, forced: the timer's f is held running on
+// one M (it spins until released) while this goroutine, on another P,
+// Resets (or Stops) the timer. Reset must report "not pending" (the fire
+// won), put the timer back so that it fires exactly once more, and leave
+// the heaps consistent; Stop must report "not pending" and cause nothing.
+struct HeldFire {
+  std::atomic<int> calls{0};
+  std::atomic<int> entered{0};
+  std::atomic<int> hold{1};
+  std::atomic<int> valveOpened{0};
+};
+
+void heldFire(void *arg, uintptr_t) {
+  auto *h = static_cast<HeldFire *>(arg);
+  if (h->calls.fetch_add(1) + 1 != 1)
+    return;
+  h->entered = 1;
+  // Safety valve against a hang only (never expected): the test fails if
+  // it opened, it does not measure anything.
+  int64_t give_up = nanotime() + int64_t(30) * 1000000000;
+  while (h->hold.load() != 0)
+    if (nanotime() > give_up) {
+      h->valveOpened = 1;
+      break;
+    }
+}
+
+class TimerFireRace : public ::testing::TestWithParam<bool> {};
+
+TEST_P(TimerFireRace, ResetOrStopWhileFRuns) {
+  const bool reset = GetParam();
+  ensureSched();
+  int64_t before = timerHeapsCheckForTest();
+  static HeldFire h;
+  static timer t;
+  h.calls = 0;
+  h.entered = 0;
+  h.hold = 1;
+  h.valveOpened = 0;
+  int r = -1, heapsDuring = -2, stopAfter = -1;
+  int64_t oldprocs = 0;
+  runInGoroutine([&] {
+    oldprocs = glrt_GOMAXPROCS(2);
+    t = timer();
+    t.when = nanotime();
+    t.f = heldFire;
+    t.arg = &h;
+    addtimer(&t);
+    while (h.entered.load() == 0)
+      glrt_timeSleep(100000);
+    // f is running (held) on another M: t is in no heap.
+    struct A {
+      bool reset;
+      int r;
+    } a{reset, -1};
+    glrt_systemstack(
+        [](void *p) {
+          auto *a = static_cast<A *>(p);
+          a->r = a->reset ? resetTimer(&t, nanotime() + 1000000) : stopTimer(&t);
+        },
+        &a);
+    r = a.r;
+    heapsDuring = int(timerHeapsCheckForTest() - before); // 1 after Reset, 0 after Stop
+    h.hold = 0;
+    if (reset)
+      while (h.calls.load() < 2)
+        glrt_timeSleep(100000);
+    glrt_systemstack([](void *p) { *static_cast<int *>(p) = stopTimer(&t); }, &stopAfter);
+    glrt_GOMAXPROCS(oldprocs);
+  });
+  EXPECT_EQ(h.valveOpened.load(), 0);
+  EXPECT_EQ(r, 0); // the fire had won
+  EXPECT_EQ(heapsDuring, reset ? 1 : 0);
+  EXPECT_EQ(h.calls.load(), reset ? 2 : 1);
+  EXPECT_EQ(stopAfter, 0); // fired (Reset) or stopped: nothing pending
+  EXPECT_EQ(timerHeapsCheckForTest(), before);
+}
+
+INSTANTIATE_TEST_SUITE_P(ResetOrStop, TimerFireRace, ::testing::Values(true, false));
+
 // go1.19: "panic: time: Stop called on uninitialized Timer", the frame of
 // time.(*Timer).Stop, exit 2 (also for Reset).
 void stopZeroTimer() {
