@@ -319,7 +319,7 @@ bool IRGen::isAddressable(Expr *e) {
     return id->obj && id->obj->kind == ObjKind::Var;
   if (auto *ix = dyn_cast<IndexExpr>(e)) {
     TypeKind k = ukind(ix->x->type);
-    if (k == TypeKind::Slice)
+    if (k == TypeKind::Slice || ptrToArray(ix->x->type))
       return true;
     if (k == TypeKind::Array)
       return isAddressable(ix->x);
@@ -349,6 +349,12 @@ Value *IRGen::genAddr(Expr *e) {
       Value *i = genValue(ix->index, nullptr);
       Value *i64v = boundsCheck(i, ix->index->type, b.CreateExtractValue(s, 1), 0, false);
       return b.CreateGEP(llType(st->elem), b.CreateExtractValue(s, 0), i64v);
+    }
+    if (auto *at = ptrToArray(xt)) {
+      Value *base = nilCheck(genExpr(ix->x));
+      Value *i = genValue(ix->index, nullptr);
+      Value *i64v = boundsCheck(i, ix->index->type, i64c(at->len), 0, false);
+      return b.CreateGEP(llType(at), base, {i64c(0), i64v});
     }
     if (auto *at = dyn_cast<glc::ArrayType>(xt)) {
       Value *base;
@@ -401,7 +407,7 @@ Value *IRGen::genIndex(IndexExpr *e) {
     Value *i64v = boundsCheck(i, e->index->type, strLen(s), 0, false);
     return b.CreateLoad(i8, b.CreateGEP(i8, strData(s), i64v));
   }
-  if (isa<SliceType>(xt) || (isa<glc::ArrayType>(xt) && isAddressable(e->x)))
+  if (isa<SliceType>(xt) || ptrToArray(xt) || (isa<glc::ArrayType>(xt) && isAddressable(e->x)))
     return b.CreateLoad(llType(e->type), genAddr(e));
   if (auto *at = dyn_cast<glc::ArrayType>(xt)) {
     Value *v = genExpr(e->x);
@@ -440,6 +446,10 @@ Value *IRGen::genSliceExpr(SliceExpr *e) {
     isSlice = true;
   } else if (auto *at = dyn_cast<glc::ArrayType>(xt)) {
     base = genAddr(e->x);
+    len = cap = i64c(at->len);
+    elemTy = llType(at->elem);
+  } else if (auto *at = ptrToArray(xt)) {
+    base = nilCheck(genExpr(e->x));
     len = cap = i64c(at->len);
     elemTy = llType(at->elem);
   } else {
@@ -972,6 +982,11 @@ Value *IRGen::genBuiltin(CallExpr *e, BuiltinId id) {
     if (isa<ChanType>(t))
       return genChanBuiltin(e, id);
     if (auto *at = dyn_cast<glc::ArrayType>(t)) {
+      if (isa<CallExpr>(unparen(e->args[0])))
+        genExpr(e->args[0]);
+      return i64c(at->len);
+    }
+    if (auto *at = ptrToArray(t)) {
       if (isa<CallExpr>(unparen(e->args[0])))
         genExpr(e->args[0]);
       return i64c(at->len);

@@ -193,6 +193,8 @@ struct IRGen {
   // ---- structs and pointers (IRGenStruct.cpp)
   static int fieldIndex(glc::StructType *st, llvm::StringRef name);
   static glc::PointerType *ptrBase(Type *t);
+  /// The array type of a *[N]T (index, slice, len and range see through it).
+  static glc::ArrayType *ptrToArray(Type *t);
   /// Panics (glrt_panicmem) if p is nil; returns p.
   llvm::Value *nilCheck(llvm::Value *p);
   llvm::Value *fieldAddr(SelectorExpr *s); // x.f addressable or through a pointer

@@ -359,6 +359,17 @@ void IRGen::genRange(RangeStmt *s) {
     } else if (isa<CallExpr>(unparenS(s->x))) {
       genExpr(s->x);
     }
+  } else if (auto *pat = ptrToArray(xt)) {
+    // Range over a *[N]T: the elements are read through the pointer as
+    // the loop goes (no copy); with no value variable p is not evaluated.
+    xt = pat;
+    len = i64c(pat->len);
+    elemGo = pat->elem;
+    elemTy = llType(pat->elem);
+    if (valE)
+      data = nilCheck(genExpr(s->x));
+    else if (isa<CallExpr>(unparenS(s->x)))
+      genExpr(s->x);
   } else {
     return unsupported(s->x->pos, "range over " + typeString(s->x->type) + " is");
   }

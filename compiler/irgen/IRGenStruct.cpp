@@ -56,6 +56,12 @@ glc::PointerType *IRGen::ptrBase(Type *t) {
   return t && !t->isNamed() ? dyn_cast<glc::PointerType>(t) : nullptr;
 }
 
+glc::ArrayType *IRGen::ptrToArray(Type *t) {
+  if (auto *pt = dyn_cast_or_null<glc::PointerType>(under(t)))
+    return dyn_cast_or_null<glc::ArrayType>(under(pt->elem));
+  return nullptr;
+}
+
 Value *IRGen::nilCheck(Value *p) {
   if (isa<AllocaInst>(p) || isa<GlobalValue>(p))
     return p; // never nil

@@ -405,6 +405,15 @@ void Checker::builtinCall(CallExpr *c, Object *b) {
     case TypeKind::Chan:
       ok = true;
       break;
+    case TypeKind::Pointer: // len(p) of a *[N]T is N
+      if (auto *a = llvm::dyn_cast<ArrayType>(llvm::cast<PointerType>(u)->elem->underlying())) {
+        ok = true;
+        if (!hasCallOrRecv(x)) {
+          isConst = true;
+          n = a->len;
+        }
+      }
+      break;
     default:
       break;
     }

@@ -1055,6 +1055,15 @@ void Checker::indexExpr(IndexExpr *e) {
     e->type = llvm::cast<SliceType>(u)->elem;
     e->mode = ExprMode::Variable;
     break;
+  case TypeKind::Pointer:
+    // p[i] with p a *[N]T is (*p)[i].
+    if (auto *a = llvm::dyn_cast<ArrayType>(llvm::cast<PointerType>(u)->elem->underlying())) {
+      length = a->len;
+      e->type = a->elem;
+      e->mode = ExprMode::Variable;
+      break;
+    }
+    [[fallthrough]];
   default:
     error(startPos(x), "invalid operation: cannot index " + desc(x));
     expr(e->index);
@@ -1107,6 +1116,14 @@ void Checker::sliceExpr(SliceExpr *e) {
   case TypeKind::Slice:
     e->type = x->type;
     break;
+  case TypeKind::Pointer:
+    // p[lo:hi] with p a *[N]T is (*p)[lo:hi].
+    if (auto *a = llvm::dyn_cast<ArrayType>(llvm::cast<PointerType>(u)->elem->underlying())) {
+      length = a->len;
+      e->type = tc.sliceOf(a->elem);
+      break;
+    }
+    [[fallthrough]];
   default:
     error(startPos(x), "cannot slice " + desc(x));
     return;

@@ -886,6 +886,15 @@ void Checker::rangeStmt(RangeStmt *s, LabeledStmt *label) {
       vt = llvm::cast<SliceType>(u)->elem;
       ok = true;
       break;
+    case TypeKind::Pointer: // range over a *[N]T ranges over the array
+      if (auto *a = llvm::dyn_cast<ArrayType>(llvm::cast<PointerType>(u)->elem->underlying())) {
+        kt = tc.intType();
+        vt = a->elem;
+        ok = true;
+      } else {
+        error(exprStart(x), "cannot range over " + desc(x));
+      }
+      break;
     case TypeKind::Chan:
       kt = llvm::cast<ChanType>(u)->elem;
       oneVar = true;
