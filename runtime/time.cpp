@@ -1,4 +1,4 @@
-//===- time.cpp - per-P timer heaps, time.Sleep, time.After/Tick ----------===//
+//===- time.cpp - per-P timer heaps, time.Sleep/After/Tick, time.Timer ----===//
 //
 // Go 1.14+'s timer design, simplified:
 //   - Every P has a timer heap: a 4-ary min-heap on `when`, under its own
@@ -55,6 +55,8 @@
 //     insert t twice. Order: mod lock, then a heap lock (and from addtimer
 //     sched.lock through wakep); nothing takes a mod lock while holding a
 //     heap lock or sched.lock. The firing path never takes it.
+// timer_test.cpp forces the second case (f held running on one M while
+// another Resets or Stops) and races many Stop/Reset/fire on shared timers.
 //
 // Invariants: t->heap != null <=> t is in heap t->heap at t->index;
 // timer0When == (n ? t[0]->when : 0), updated under the heap lock.
