@@ -32,7 +32,7 @@
 // P status machine (status):
 //   _Pidle      on sched.pidle (or in transition); no M.
 //   _Prunning   owned by an M (pp.m) which runs user code or the scheduler.
-//   _Psyscall   reserved for syscall hand-off (sysmon, later).
+//   _Psyscall   reserved for syscall hand-off (no blocking syscalls yet).
 //   _Pgcstop    held by the M that stopped the world (or parked for it).
 //   _Pdead      beyond gomaxprocs after a resize; kept for reuse.
 //===----------------------------------------------------------------------===//
@@ -137,7 +137,12 @@ struct g {
   // other casgstatus/readgstatus (goready checks _Gwaiting).
   std::atomic<uint32_t> atomicstatus;
   waitReason waitreason; // valid in _Gwaiting; owner.
-  bool preempt;          // preemption request (sysmon, later)
+  // Preemption request. Set by sysmon (preemptone: seq_cst store, then the
+  // poison into the M's %fs:0x70); consumed by the owner M with an
+  // exchange: __morestack (xchgb, after restoring the limit with xchg, a
+  // full fence: stacks.md 6.4), the SIGURG handler (same thread as the G),
+  // and cleared by execute when the G is scheduled. Read by asm: G_PREEMPT.
+  bool preempt;
   int64_t goid;
   g *schedlink;          // run queue / free list link; guarded by the list's owner
   uintptr_t stacksize;   // bytes in segments from stackbase through stackseg
@@ -159,6 +164,7 @@ static_assert(offsetof(g, stackseg) == G_STACKSEG);
 static_assert(offsetof(g, mp) == G_M);
 static_assert(offsetof(g, startfn) == G_STARTFN);
 static_assert(offsetof(g, startarg) == G_STARTARG);
+static_assert(offsetof(g, preempt) == G_PREEMPT);
 
 struct m {
   g *g0;   // scheduling stack (the thread's stack). Immutable after allocm.
@@ -183,6 +189,13 @@ struct m {
   bool (*waitunlockf)(g *, void *);
   void *waitlock;
   uintptr_t g0lo, g0hi; // g0 stack bounds (pthread stack)
+  // Set once by the M's own thread before it runs any G, read by sysmon
+  // (preempt.cpp) after it sees the M as some P's pp.m: the thread id for
+  // tgkill(SIGURG), and the address of this thread's split-stack limit
+  // slot (%fs:0x70) for the cooperative-preemption poison. Ms never exit,
+  // so the TCB they point into stays valid (stacks.md 6.4).
+  int32_t procid;
+  uintptr_t *stacklimitslot;
 };
 static_assert(offsetof(m, g0) == M_G0);
 static_assert(offsetof(m, curg) == M_CURG);
@@ -214,7 +227,9 @@ struct p {
   uint32_t status;   // _P*; sched.lock or owner M
   p *link;           // sched.pidle link; sched.lock
   m *mp;             // Go's p.m: owning M; null when idle
-  uint32_t schedtick;   // incremented on every scheduler call; owner
+  // Incremented when the scheduler starts a G without inheriting the time
+  // slice; owner (relaxed atomic store); sysmon reads it racily (relaxed).
+  uint32_t schedtick;
   uint32_t syscalltick; // every syscall; owner
   runqring<runqSize> runq;
   // Free Gs (status _Gdead) with their first stack segment; owner.
@@ -222,6 +237,10 @@ struct p {
   int32_t gFreeN;
   // goid cache: goids [goidcache, goidcacheend) are reserved for this P.
   uint64_t goidcache, goidcacheend;
+  // sysmon's last look at this P (sysmon only): the schedtick it saw and
+  // when it first saw it. Go's p.sysmontick.
+  uint32_t sysmonSchedtick;
+  int64_t sysmonSchedwhen;
 };
 
 // Global scheduler state (Go's schedt).
@@ -256,7 +275,10 @@ struct schedt {
   std::atomic<uint32_t> gcwaiting{0}; // seq_cst; read in findRunnable
   int32_t stopwait GUARDED_BY(lock) = 0;
   note stopnote;
-  int32_t sysmonwait = 0;
+  // sysmon sleeps on sysmonnote while every P is idle (sysmonwait = 1,
+  // stored under sched.lock); startm and startTheWorld wake it.
+  std::atomic<uint32_t> sysmonwait{0};
+  note sysmonnote;
   // Number of live goroutines (not _Gdead), for NumGoroutine; relaxed.
   std::atomic<int64_t> ngoroutines{0};
 };

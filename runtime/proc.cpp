@@ -34,9 +34,11 @@
 // Rejected designs (as in Go): a central queue only (contention); waking an
 // M on every ready (thread thrash); handing a G directly to a woken M.
 //
-// Not yet: sysmon, preemption (a G that never calls into the scheduler
-// keeps its P; a stop-the-world waits for it), syscalls hand-off, locked
-// threads.
+// Preemption: sysmon (sysmon.cpp) asks a G that has held its P for 10 ms
+// to yield, at its next function prologue or, for loops without calls,
+// with a signal (preempt.cpp); a preempted G goes to the global queue. A
+// stop-the-world preempts every running G while it waits.
+// Not yet: syscall hand-off, locked threads.
 //
 // Invariants:
 //   - mp->pp != null <=> pp->mp == mp and pp->status == _Prunning.
@@ -56,6 +58,7 @@
 #include <unistd.h>
 
 #include "panic.h"
+#include "preempt.h"
 #include "print.h"
 #include "traceback.h"
 #include "runq.h"
@@ -153,6 +156,16 @@ static uint32_t fastrand(m *mp) {
 
 static inline void setstacklimit(uintptr_t v) {
   asm volatile("xchgq %0, %%fs:0x70" : "+r"(v)::"memory");
+}
+
+// Called by each M's own thread before it runs a G: what sysmon needs to
+// preempt it (its thread id for tgkill, its %fs:0x70 slot's address).
+static void minitpreempt(m *mp) {
+  uintptr_t tcb;
+  asm volatile("movq %%fs:0, %0" : "=r"(tcb)); // glibc: tcbhead_t.tcb (self)
+  mp->procid = int32_t(gettid());
+  __atomic_store_n(&mp->stacklimitslot, reinterpret_cast<uintptr_t *>(tcb + 0x70),
+                   __ATOMIC_RELEASE);
 }
 
 uint32_t readgstatus(g *gp) { return gp->atomicstatus.load(std::memory_order_acquire); }
@@ -311,6 +324,7 @@ static void *mstart_thread(void *arg) {
   // glibc reuses TCBs: the slot may hold a stale value. Write ours.
   setstacklimit(mp->g0->stackguard0);
   minitsignalstack(); // panic.cpp: every M gets an alternate signal stack
+  minitpreempt(mp);
   glrt_mstart_on_g0(mp->g0, mstart1);
 }
 
@@ -717,8 +731,11 @@ GLRT_SWITCH_NORETURN static void execute(g *gp, bool inheritTime) {
   mp->curg = gp;
   gp->mp = mp;
   casgstatus(gp, _Grunnable, _Grunning);
+  // A request for the G's previous run is moot now (Go's execute does the
+  // same); gogo then installs its real limit over any poison.
+  __atomic_store_n(&gp->preempt, false, __ATOMIC_RELAXED);
   if (!inheritTime)
-    mp->pp->schedtick++;
+    __atomic_store_n(&mp->pp->schedtick, mp->pp->schedtick + 1, __ATOMIC_RELAXED);
   glrt_gogo(&gp->sched);
   __builtin_unreachable();
 }
@@ -1064,8 +1081,13 @@ static void stopTheWorldOnG0(void *) {
   bool wait = sched.stopwait > 0;
   unlock(&sched.lock);
   if (wait) {
-    // Running Ps stop at their next schedule() (no preemption yet).
-    notesleep(&sched.stopnote);
+    // Running Ps stop at their next schedule(): make them get there soon
+    // (Go: every 100 us, preemptall).
+    for (;;) {
+      if (notetsleep(&sched.stopnote, 100 * 1000))
+        break;
+      preemptall();
+    }
     noteclear(&sched.stopnote);
   }
 }
@@ -1077,6 +1099,7 @@ static void startTheWorldOnG0(void *arg) {
   lock(&sched.lock);
   p *runnable = procresize(n > 0 ? n : gomaxprocs.load());
   sched.gcwaiting.store(0, std::memory_order_seq_cst);
+  wakeSysmon();
   unlock(&sched.lock);
   while (runnable) {
     p *pp = runnable;
@@ -1185,6 +1208,7 @@ extern "C" void glrt_schedinit(int argc, char **argv) {
   mcommoninit(&m0, id);
   setg0bounds(&m0);
   setstacklimit(g0_0.stackguard0);
+  minitpreempt(&m0);
 
   ncpu = getproccount();
   int32_t procs = ncpu;
@@ -1199,6 +1223,7 @@ extern "C" void glrt_schedinit(int argc, char **argv) {
   if (st > 0)
     startSchedtraceThread(st, godebug("scheddetail") > 0);
   debugStack = godebug("stackdebug") > 0;
+  setAsyncPreemptOff(godebug("asyncpreemptoff") > 0);
 }
 
 // GODEBUG=stackdebug=1: one line per goroutine that grew its stack, printed
@@ -1244,6 +1269,10 @@ extern "C" void glrt_rt0_go(void (*mainfn)(void)) {
   if (pp && pp->goidcache + 3 <= pp->goidcacheend)
     pp->goidcache += 3;
   mainStarted.store(true, std::memory_order_relaxed);
+  // Real programs only (unit tests drive the scheduler by hand): the
+  // SIGURG handler, then sysmon, which may send SIGURG.
+  initPreemptSignal();
+  startSysmon();
   checkdeadArmed.store(true, std::memory_order_relaxed);
   glrt_mstart_on_g0(&g0_0, mstart1);
 }

@@ -63,7 +63,7 @@ void schedtrace(bool detailed) {
            sched.nmspinning.load(), sched.nmidle, sched.runqsize.load());
   if (detailed)
     o.printf(" gcwaiting=%u nmidlelocked=%d stopwait=%d sysmonwait=%d\n", sched.gcwaiting.load(),
-             sched.nmidlelocked, sched.stopwait, sched.sysmonwait);
+             sched.nmidlelocked, sched.stopwait, sched.sysmonwait.load());
   for (int32_t i = 0; i < procs; i++) {
     p *pp = allp[i];
     uint32_t len = runqlen(pp->runq);

@@ -21,6 +21,7 @@
 #define G_M 56
 #define G_STARTFN 64
 #define G_STARTARG 72
+#define G_PREEMPT 93
 
 /* struct m */
 #define M_G0 0

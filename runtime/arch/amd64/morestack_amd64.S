@@ -24,10 +24,58 @@
  * Stack used on the old segment: fast path 48 bytes, slow path 256 bytes
  * (this is part of the STACK_GUARD budget in stack.h).
  *
- * TODO (preemption issue): check g->preempt here and yield; re-check the
- * limit after yielding (stacks.md 6.1).
+ * Preemption (preempt.cpp): sysmon asks a G to yield by storing a poison
+ * (INT64_MAX) into %fs:0x70 after setting g->preempt, so the next prologue
+ * lands here although the frame may fit. So first: if the slot differs
+ * from g->stackguard0 (the truth), put the truth back with xchg (a full
+ * fence, stacks.md 6.4), then exchange g->preempt with 0. If it was set,
+ * spill like the slow path and call glrt_morestack_preempt (Gosched) on
+ * the G's stack, restore, and look again (without taking a new segment
+ * for a frame that fits). Then, if the frame fits under
+ * the real limit (caller's rsp - r10 > limit), resume the body on this
+ * segment as if the prologue's check had passed: pop the return address
+ * (the 1-byte ret) and jump to it + 1 with rsp as at the prologue's call.
+ * Extra stack for the yield: the slow path's 216 bytes + Gosched's frame
+ * + mcall's 56, inside the StackNosplitBudget part of STACK_GUARD that
+ * nothing else uses while __morestack runs.
  *===--------------------------------------------------------------------===*/
 #include "asm_amd64.h"
+
+/* The slow paths call C: spill the argument registers not saved at entry
+ * (rdx r8 r9, xmm0-7) and r10/r11 (frame and argument sizes). 168 bytes;
+ * rsp stays 16-byte aligned for the call. */
+.macro SPILL
+	pushq %rdx
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	subq $128, %rsp
+	movdqu %xmm0, 0(%rsp)
+	movdqu %xmm1, 16(%rsp)
+	movdqu %xmm2, 32(%rsp)
+	movdqu %xmm3, 48(%rsp)
+	movdqu %xmm4, 64(%rsp)
+	movdqu %xmm5, 80(%rsp)
+	movdqu %xmm6, 96(%rsp)
+	movdqu %xmm7, 112(%rsp)
+.endm
+.macro UNSPILL
+	movdqu 0(%rsp), %xmm0
+	movdqu 16(%rsp), %xmm1
+	movdqu 32(%rsp), %xmm2
+	movdqu 48(%rsp), %xmm3
+	movdqu 64(%rsp), %xmm4
+	movdqu 80(%rsp), %xmm5
+	movdqu 96(%rsp), %xmm6
+	movdqu 112(%rsp), %xmm7
+	addq $128, %rsp
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rdx
+.endm
 
 	.text
 	.globl __morestack
@@ -46,6 +94,10 @@ __morestack:
 .Lretry:
 	movq glrt_curg@gottpoff(%rip), %rax
 	movq %fs:(%rax), %rax                 /* rax = g */
+	movq G_STACKGUARD0(%rax), %rcx
+	cmpq %rcx, %fs:TLS_STACKLIMIT
+	jne .Lpoisoned
+.Lgrow:
 	movq G_STACKSEG(%rax), %rdi           /* rdi = current segment */
 	testq %rdi, %rdi
 	jz .Lslow                             /* g0 or no segment: slow path throws */
@@ -101,39 +153,56 @@ __morestack:
 	.cfi_def_cfa %rsp, 8
 	ret                                   /* to the 1-byte ret in the prologue */
 
-.Lslow:
+.Lpoisoned:
+	/* rax = g, rcx = g->stackguard0. Restore the slot (full fence), then
+	 * consume the request. */
+	xchgq %rcx, %fs:TLS_STACKLIMIT
+	xorl %ecx, %ecx
+	xchgb %cl, G_PREEMPT(%rax)
+	testb %cl, %cl
+	jnz .Lyield
+.Lcheckfit:
+	/* No request pending (consumed, or a stale poison, or we just
+	 * yielded): does the frame fit under the real limit? The caller's
+	 * rsp at the prologue is rbp + 16. */
+	leaq 16(%rbp), %rcx
+	subq %r10, %rcx
+	jb .Lgrow                             /* wrapped: certainly not */
+	cmpq G_STACKGUARD0(%rax), %rcx
+	jbe .Lgrow
+	/* It fits: resume the body here, as if the prologue had passed. */
+	movq -8(%rbp), %rax
+	movq -16(%rbp), %rdi
+	movq -24(%rbp), %rsi
+	movq -32(%rbp), %rcx
+	movq %rbp, %rsp
+	popq %rbp
+	.cfi_def_cfa %rsp, 8
+	popq %r11                             /* the 1-byte ret in the prologue */
+	.cfi_def_cfa_offset 0
+	incq %r11
+	jmpq *%r11
+
+.Lyield:
 	.cfi_def_cfa %rbp, 16
-	pushq %rdx
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	subq $128, %rsp                       /* xmm0-7; rsp is 16-aligned here */
-	movdqu %xmm0, 0(%rsp)
-	movdqu %xmm1, 16(%rsp)
-	movdqu %xmm2, 32(%rsp)
-	movdqu %xmm3, 48(%rsp)
-	movdqu %xmm4, 64(%rsp)
-	movdqu %xmm5, 80(%rsp)
-	movdqu %xmm6, 96(%rsp)
-	movdqu %xmm7, 112(%rsp)
+	SPILL
+	callq glrt_morestack_preempt          /* yields; may come back on another M */
+	UNSPILL
+	/* Maybe on another M now, maybe poisoned again: look again, but do
+	 * not take a new segment unless the frame really needs one. */
+	movq glrt_curg@gottpoff(%rip), %rax
+	movq %fs:(%rax), %rax                 /* rax = g */
+	movq G_STACKGUARD0(%rax), %rcx
+	cmpq %rcx, %fs:TLS_STACKLIMIT
+	jne .Lpoisoned
+	jmp .Lcheckfit
+
+.Lslow:
+	SPILL
 	leaq glrt_morestack_grow(%rip), %rdi
 	leaq STACK_GUARD+64(%r10,%r11), %rsi
 	callq glrt_systemstack
-	movdqu 0(%rsp), %xmm0
-	movdqu 16(%rsp), %xmm1
-	movdqu 32(%rsp), %xmm2
-	movdqu 48(%rsp), %xmm3
-	movdqu 64(%rsp), %xmm4
-	movdqu 80(%rsp), %xmm5
-	movdqu 96(%rsp), %xmm6
-	movdqu 112(%rsp), %xmm7
-	addq $128, %rsp
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rdx
+	UNSPILL
 	jmp .Lretry
 	.cfi_endproc
 	.size __morestack, .-__morestack

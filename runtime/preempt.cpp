@@ -1,0 +1,154 @@
+//===- preempt.cpp - asking a running goroutine to yield (Go's preempt.go) ===//
+//
+// A goroutine that runs for a long time without parking is asked to yield
+// by sysmon (sysmon.cpp), in two ways at once, as Go does (preemptone):
+//
+// Cooperative (function prologues). Every generated function starts with a
+// split-stack check of rsp against the limit in %fs:0x70. preemptone sets
+// gp->preempt, then stores a poison (INT64_MAX: larger than any rsp, and
+// positive, because LLVM's dynamic-alloca check compares signed; stacks.md
+// 6.4) into the slot of the M running gp. The next prologue therefore calls
+// __morestack, which sees that the slot differs from g->stackguard0 (the
+// truth), puts the truth back with xchg (a full fence), then consumes the
+// request with an exchange of g->preempt and, if it was set, yields through
+// glrt_morestack_preempt (Gosched: the G goes to the global queue, as a
+// preempted G does in Go). Ordering: sysmon stores flag then poison; the M
+// restores the slot then reads the flag. If the poison lands after the M
+// read the flag, the next prologue comes back once more and finds no flag
+// (a spurious entry, harmless). If the M installs another G meanwhile, its
+// gogo overwrites the slot and execute() clears the new G's flag: the
+// request is dropped, and sysmon asks again only if that P still runs the
+// same time slice 10 ms later.
+//
+// Asynchronous (signals), for loops without calls. preemptone also sends
+// SIGURG to the M's thread (tgkill). The handler (sigPreempt, on the M's
+// sigaltstack) injects a call to glrt_asyncPreempt only when it is safe:
+//   - the interrupted PC is in generated code (gl_text): not the runtime,
+//     not libc, not __morestack (the stack-switch windows are all there);
+//   - the current G is a user G with its flag set (consumed here);
+//   - GODEBUG=asyncpreemptoff=1 is not set (then SIGURG is not even sent);
+//   - the G's current segment has room for the 128-byte red zone of the
+//     interrupted code, glrt_asyncPreempt's register save area and the
+//     yield (asyncPreemptStack bytes) above the segment's lo.
+// Otherwise it does nothing and sysmon asks again on a later tick. The
+// injected call skips the red zone: the handler sets rsp = rsp - 136 and
+// stores the interrupted PC there; glrt_asyncPreempt saves every register
+// generated code may use (GPRs, flags, x87/SSE state with fxsave: glc
+// targets generic x86-64, no AVX), calls glrt_asyncPreempt2 (Gosched),
+// restores everything and returns with `ret $128`.
+//
+// Who runs what: preemptone/preemptall run on sysmon's thread or on a g0
+// (stop-the-world); they read pp->mp and mp->curg racily (relaxed loads;
+// a request that reaches the wrong G is harmless: see above). sigPreempt
+// runs in a signal handler on the interrupted M's thread.
+//===----------------------------------------------------------------------===//
+#include "preempt.h"
+
+#include <csignal>
+#include <cstring>
+#include <sys/syscall.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "proc.h"
+#include "stack.h"
+#include "traceback.h"
+
+extern "C" void glrt_asyncPreempt(void); // arch/amd64/preempt_amd64.S
+
+namespace glrt {
+
+// Above the interrupted rsp: red zone (128) + return address (8) + 16 GPRs
+// and flags (128) + alignment (8) + fxsave area (512) + asyncPreempt2 and
+// the Gosched/mcall frames (< 256).
+static constexpr uintptr_t asyncPreemptStack = 128 + 8 + 128 + 8 + 512 + 256;
+
+static bool asyncPreemptOff = false;
+
+// Counters (relaxed): GODEBUG=preemptdebug=1 prints them at exit; tests
+// read them.
+preemptStats preemptStat;
+
+void setAsyncPreemptOff(bool off) { asyncPreemptOff = off; }
+
+bool preemptone(p *pp) {
+  m *mp = __atomic_load_n(&pp->mp, __ATOMIC_RELAXED);
+  if (mp == nullptr)
+    return false;
+  g *gp = __atomic_load_n(&mp->curg, __ATOMIC_RELAXED);
+  if (gp == nullptr || gp == mp->g0)
+    return false;
+  // Flag first, then the poison (stacks.md 6.4): an M that sees the poison
+  // and then exchanges the flag cannot miss it.
+  __atomic_store_n(&gp->preempt, true, __ATOMIC_SEQ_CST);
+  uintptr_t *slot = __atomic_load_n(&mp->stacklimitslot, __ATOMIC_ACQUIRE);
+  if (slot != nullptr)
+    __atomic_store_n(slot, uintptr_t(INT64_MAX), __ATOMIC_SEQ_CST);
+  preemptStat.requests.fetch_add(1, std::memory_order_relaxed);
+  if (!asyncPreemptOff && mp->procid != 0) {
+    syscall(SYS_tgkill, getpid(), mp->procid, SIGURG);
+    preemptStat.signals.fetch_add(1, std::memory_order_relaxed);
+  }
+  return true;
+}
+
+void preemptall() {
+  int32_t n = gomaxprocs.load(std::memory_order_acquire);
+  p **ps = __atomic_load_n(&allp, __ATOMIC_ACQUIRE);
+  for (int32_t i = 0; i < n; i++) {
+    p *pp = ps[i];
+    if (__atomic_load_n(&pp->status, __ATOMIC_RELAXED) == _Prunning)
+      preemptone(pp);
+  }
+}
+
+// SIGURG handler. Async-signal-safe: touches only the interrupted thread's
+// own G and the ucontext.
+static void sigPreempt(int, siginfo_t *, void *uctxp) {
+  auto *uc = static_cast<ucontext_t *>(uctxp);
+  greg_t *regs = uc->uc_mcontext.gregs;
+  uintptr_t pc = uintptr_t(regs[REG_RIP]);
+  uintptr_t sp = uintptr_t(regs[REG_RSP]);
+  if (!ingeneratedcode(pc))
+    return; // runtime, libc, __morestack: the next tick (or prologue) will do
+  g *gp = getg();
+  if (gp == nullptr || gp->mp == nullptr || gp == gp->mp->g0 || gp->stackseg == nullptr)
+    return;
+  if (sp < gp->stackseg->lo + asyncPreemptStack || sp > gp->stackseg->hi)
+    return; // no room on this segment (or sp not on it): try again later
+  if (!__atomic_exchange_n(&gp->preempt, false, __ATOMIC_SEQ_CST))
+    return; // already honoured at a prologue, or a stale signal
+  uintptr_t nsp = sp - 128 - 8;
+  *reinterpret_cast<uintptr_t *>(nsp) = pc;
+  regs[REG_RSP] = greg_t(nsp);
+  regs[REG_RIP] = greg_t(reinterpret_cast<uintptr_t>(&glrt_asyncPreempt));
+  preemptStat.async.fetch_add(1, std::memory_order_relaxed);
+}
+
+void initPreemptSignal() {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = sigPreempt;
+  // SA_RESTART: a thread interrupted in a system call (write, futex)
+  // resumes it. SIGURG is otherwise ignored by default, as in Go.
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGURG, &sa, nullptr);
+}
+
+} // namespace glrt
+
+using namespace glrt;
+
+// Called by __morestack (morestack_amd64.S) on the G's stack, with every
+// argument register of the interrupted prologue spilled, when it consumed
+// a preemption request. Yields like runtime.Gosched; returns on whichever
+// M runs the G next.
+extern "C" void glrt_morestack_preempt(void) {
+  preemptStat.cooperative.fetch_add(1, std::memory_order_relaxed);
+  Gosched();
+}
+
+// Called by glrt_asyncPreempt (preempt_amd64.S) on the G's stack with every
+// register of the interrupted code saved.
+extern "C" void glrt_asyncPreempt2(void) { Gosched(); }

@@ -1,0 +1,128 @@
+//===- sysmon.cpp - the system monitor thread (Go's sysmon, proc.go) ------===//
+//
+// sysmon is a dedicated OS thread that is not an M: it holds no P, runs no
+// G, never takes part in scheduling and is not counted by checkdead. It
+// wakes up periodically and looks at every P:
+//
+//   retake: a P in _Prunning whose schedtick has not moved for
+//   forcePreemptNS (10 ms) has been running the same G (or a chain of Gs
+//   inheriting one time slice through runnext) for that long: preemptone
+//   asks that G to yield (preempt.cpp). (Go also retakes Ps from Gs blocked
+//   in system calls here; glrt has no blocking syscalls from Go code yet.)
+//
+// Sleep: 20 us between looks; after 50 consecutive looks that retook
+// nothing the delay doubles each time up to 10 ms (Go's rule; preemption
+// requests do not count as work, as in Go). While the world is stopped or
+// every P is idle, sysmon sleeps on sched.sysmonnote until the next timer
+// is due (at most 60 s) or startTheWorld wakes it: with every P idle only a
+// timer or a stop-the-world can start Go code again.
+//
+// Invariants / who touches what:
+//   - sysmon is the only writer of p.sysmonSchedtick/sysmonSchedwhen.
+//   - it reads allp, gomaxprocs, p.status, p.schedtick, p.mp, m.curg
+//     racily (acquire for allp/gomaxprocs, which procresize publishes in
+//     that order; relaxed for the rest: a stale value costs one wrong or
+//     missed request, never memory safety: Ps and Ms are never freed).
+//   - sched.sysmonwait is set under sched.lock; startTheWorld clears it and
+//     wakes the note.
+//===----------------------------------------------------------------------===//
+#include <pthread.h>
+#include <time.h>
+
+#include "lock.h"
+#include "preempt.h"
+#include "proc.h"
+#include "timer.h"
+
+namespace glrt {
+
+static constexpr int64_t forcePreemptNS = 10 * 1000 * 1000;
+static constexpr int64_t sysmonIdleSleepNS = 60LL * 1000 * 1000 * 1000;
+
+static void retake(int64_t now) {
+  int32_t n = gomaxprocs.load(std::memory_order_acquire);
+  p **ps = __atomic_load_n(&allp, __ATOMIC_ACQUIRE);
+  for (int32_t i = 0; i < n; i++) {
+    p *pp = ps[i];
+    if (pp == nullptr || __atomic_load_n(&pp->status, __ATOMIC_RELAXED) != _Prunning)
+      continue;
+    uint32_t t = __atomic_load_n(&pp->schedtick, __ATOMIC_RELAXED);
+    if (pp->sysmonSchedtick != t) {
+      pp->sysmonSchedtick = t;
+      pp->sysmonSchedwhen = now;
+    } else if (pp->sysmonSchedwhen + forcePreemptNS <= now) {
+      preemptone(pp);
+      // Go does not reset schedwhen: it asks again on every look until
+      // the P moves on.
+    }
+  }
+}
+
+static void usleepNS(int64_t ns) {
+  struct timespec ts;
+  ts.tv_sec = time_t(ns / 1000000000);
+  ts.tv_nsec = long(ns % 1000000000);
+  while (nanosleep(&ts, &ts) != 0) {
+  }
+}
+
+static void *sysmon(void *) {
+  int64_t idle = 0, delay = 0;
+  for (;;) {
+    if (idle == 0)
+      delay = 20 * 1000;
+    else if (idle > 50)
+      delay *= 2;
+    if (delay > 10 * 1000 * 1000)
+      delay = 10 * 1000 * 1000;
+    usleepNS(delay);
+    int64_t now = nanotime();
+    if (sched.gcwaiting.load(std::memory_order_seq_cst) != 0 ||
+        sched.npidle.load(std::memory_order_seq_cst) == gomaxprocs.load(std::memory_order_seq_cst)) {
+      lock(&sched.lock);
+      if (sched.gcwaiting.load(std::memory_order_seq_cst) != 0 ||
+          sched.npidle.load(std::memory_order_seq_cst) == gomaxprocs.load(std::memory_order_seq_cst)) {
+        int64_t next = nextTimerWhen();
+        int64_t sleep = sysmonIdleSleepNS;
+        if (next != 0 && next - now < sleep)
+          sleep = next - now;
+        if (sleep > 0) {
+          sched.sysmonwait.store(1, std::memory_order_seq_cst);
+          unlock(&sched.lock);
+          notetsleep(&sched.sysmonnote, sleep);
+          lock(&sched.lock);
+          sched.sysmonwait.store(0, std::memory_order_seq_cst);
+          noteclear(&sched.sysmonnote);
+        }
+        idle = 0;
+        delay = 20 * 1000;
+      }
+      unlock(&sched.lock);
+      now = nanotime();
+    }
+    retake(now);
+    idle++;
+  }
+  return nullptr;
+}
+
+void startSysmon() {
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, 64 << 10);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  pthread_t t;
+  if (pthread_create(&t, &attr, sysmon, nullptr) != 0)
+    throwfatal("runtime: failed to create new OS thread", "newosproc");
+  pthread_attr_destroy(&attr);
+}
+
+// Called with sched.lock held (startTheWorld).
+void wakeSysmon() {
+  if (sched.sysmonwait.load(std::memory_order_seq_cst) != 0) {
+    sched.sysmonwait.store(0, std::memory_order_seq_cst);
+    notewakeup(&sched.sysmonnote);
+  }
+}
+
+} // namespace glrt
