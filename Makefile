@@ -1,7 +1,8 @@
 # glc + glrt: the two commands a newcomer needs.
 #
-#   make demo    install missing Debian packages, build, run examples/showcase.gl
-#                and examples/stacks.gl (goroutine stacks growing, schedtrace)
+#   make demo    install missing Debian packages, build, run examples/showcase.gl,
+#                examples/stacks.gl (goroutine stacks growing, schedtrace) and
+#                examples/preempt.gl (tight loops preempted by signals)
 #   make test    install, build, run every test suite; last line "N passed, N failed"
 #
 # Other targets:
@@ -56,6 +57,7 @@ build: deps
 demo: build
 	$(BUILD)/bin/glc run examples/showcase.gl
 	GODEBUG=schedtrace=50,stackdebug=1 $(BUILD)/bin/glc run examples/stacks.gl
+	$(BUILD)/bin/glc run examples/preempt.gl
 
 # Build with ninja -k 0 (keep going) so that one broken target does not stop
 # the others; a build failure is reported by the test driver as a failed

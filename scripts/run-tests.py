@@ -209,7 +209,7 @@ def main():
     # Everything concurrent must also pass on one P (CI machines have 2 CPUs,
     # so the run above is GOMAXPROCS=2 there).
     results.append(lit_suite(build, "lit GOMAXPROCS=1",
-                             ("sched", "stacks", "chan", "time", "sync", "run"),
+                             ("sched", "stacks", "chan", "time", "sync", "run", "preempt"),
                              {"GOMAXPROCS": "1"}))
     results.append(counting_script("difftest", [py, os.path.join(REPO, "test/difftest/difftest.py"),
                                                 "--glc", glc, "--work", os.path.join(build, "difftest")]))
