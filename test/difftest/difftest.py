@@ -58,14 +58,20 @@ def find_tests(root):
 
 
 def frame_names(lines):
-    """main.* function names of traceback frame lines (not the tab-indented file:line lines)."""
+    """main.* function names of traceback frame lines (not the tab-indented
+    file:line lines), and of `created by main.f` lines, marked as such."""
     names = []
     for ln in lines:
-        if ln.startswith("\t") or not ln.endswith(")") or "(" not in ln:
+        if ln.startswith("\t"):
+            continue
+        if ln.startswith("created by "):
+            name = ln[len("created by "):].split(" ", 1)[0]
+            if name.startswith("main."):
+                names.append("created by " + name)
+            continue
+        if not ln.endswith(")") or "(" not in ln:
             continue
         name = ln[:ln.rfind("(")]
-        if name.startswith("created by "):
-            name = name[len("created by "):]
         if name.startswith("main."):
             names.append(name)
     return names
