@@ -34,6 +34,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 TIMEOUT = 60  # seconds per program run
 
 RUN_LINE = re.compile(r"//\s*RUN:(.*)$")
+SIGNAL_PC = re.compile(r"^(\[signal .*)pc=0x[0-9a-f]+\]", re.M)
 NODIFF = re.compile(r"^\s*//\s*NODIFF:\s*(.*)$", re.M)
 GLC_RUN = re.compile(r"%glc\s+run\b")
 GLC_BUILD = re.compile(r"%glc\s+build\b.*-o\s+%t\b")
@@ -78,7 +79,10 @@ def frame_names(lines):
 
 
 def normalise_stderr(text):
-    """Stderr up to and including the first 'goroutine ' line, plus main.* frame names after it."""
+    """Stderr up to and including the first 'goroutine ' line, plus main.* frame names after it.
+    In a fault's signal line ([signal SIGSEGV: ... pc=0x...]) the pc is an
+    address in the binary, never the same under two compilers: it is masked."""
+    text = SIGNAL_PC.sub(r"\1pc=PC]", text)
     lines = text.splitlines()
     for i, ln in enumerate(lines):
         if ln.startswith("goroutine "):
