@@ -325,11 +325,10 @@ bool IRGen::isAddressable(Expr *e) {
       return isAddressable(ix->x);
   }
   if (auto *sel = dyn_cast<SelectorExpr>(e)) {
-    if (!sel->x->type || sel->x->mode == ExprMode::Package || sel->sel->obj)
+    if (!sel->x->type || sel->x->mode == ExprMode::Package || sel->sel->obj ||
+        sel->path.empty())
       return false; // package member or built-in method
-    if (isa<glc::PointerType>(under(sel->x->type)))
-      return true;
-    return isa<glc::StructType>(under(sel->x->type)) && isAddressable(sel->x);
+    return pathIndirect(sel) || isAddressable(sel->x);
   }
   if (isa<StarExpr>(e))
     return true;

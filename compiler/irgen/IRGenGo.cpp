@@ -98,7 +98,7 @@ static void genGoBuiltin(IRGen &g, GoStmt *s, CallExpr *call, BuiltinId id) {
   if (auto *sel = dyn_cast<SelectorExpr>(IRGen::unparenExpr(call->fun)))
     if (TypeContext::isPointerMethod(id)) {
       evaluated.push_back(sel);
-      vals.push_back(g.recvPtr(sel->x));
+      vals.push_back(g.methodRecvPtr(sel));
     }
   std::vector<llvm::Type *> fields;
   for (Value *v : vals)

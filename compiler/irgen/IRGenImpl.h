@@ -198,6 +198,13 @@ struct IRGen {
   /// Panics (glrt_panicmem) if p is nil; returns p.
   llvm::Value *nilCheck(llvm::Value *p);
   llvm::Value *fieldAddr(SelectorExpr *s); // x.f addressable or through a pointer
+  llvm::Value *walkPath(SelectorExpr *s, Type **t);
+  /// Whether s->path reaches its field through a pointer (x or an
+  /// embedded *E): the field is then addressable whatever x is.
+  bool pathIndirect(SelectorExpr *s);
+  /// The receiver of a (possibly promoted) pointer method x.M: a pointer
+  /// to it; *recvT is the receiver's (non-pointer) type.
+  llvm::Value *methodRecvPtr(SelectorExpr *s, Type **recvT = nullptr);
   llvm::Value *genSelector(SelectorExpr *s);
   llvm::Value *genDeref(StarExpr *e);
   llvm::Value *genAddressOf(UnaryExpr *e);

@@ -54,6 +54,11 @@ Value *IRGen::genStdlib(CallExpr *e, BuiltinId id) {
   };
   // Receiver: its value (time types) or its address (sync types).
   auto recvValue = [&]() -> Value * {
+    if (!sel->path.empty()) { // promoted through embedded fields
+      Type *rt;
+      Value *p = methodRecvPtr(sel, &rt);
+      return b.CreateLoad(llType(rt), p);
+    }
     if (auto *pt = ptrBase(sel->x->type)) // d.Seconds() with d *Duration
       return b.CreateLoad(llType(pt->elem), nilCheck(genExpr(sel->x)));
     return genValue(sel->x, sel->x->type);
@@ -62,8 +67,8 @@ Value *IRGen::genStdlib(CallExpr *e, BuiltinId id) {
     if (fs) // `go x.M()`: taken by the caller (IRGenGo.cpp)
       if (auto it = fs->hoisted.find(sel); it != fs->hoisted.end())
         return it->second;
-    if (ptrBase(sel->x->type))
-      return recvPtr(sel->x);
+    if (!sel->path.empty() || ptrBase(sel->x->type))
+      return methodRecvPtr(sel);
     if (!isAddressable(sel->x)) {
       unsupported(e->pos, "a method call on an unaddressable " + typeString(sel->x->type) + " is");
       return ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy));

@@ -8,7 +8,9 @@
 // to the largest alignment), so field offsets are gc's. struct{} is {}
 // (size 0). A pointer is an opaque `ptr`.
 //
-// Field selection x.f:
+// Field selection x.f follows SelectorExpr::path (sema), one field index
+// per struct entered, through embedded fields (an embedded *E is loaded
+// and nil-checked on the way):
 //   - through a pointer (p.f, Go's (*p).f): nil check, then a GEP + load;
 //   - on an addressable x (a variable, a[i], (*p).g.f): GEP from x's
 //     address + load, so a chain a[i].f.g loads only the field it needs;
@@ -73,36 +75,86 @@ Value *IRGen::nilCheck(Value *p) {
   return p;
 }
 
-Value *IRGen::fieldAddr(SelectorExpr *s) {
-  Type *xt = s->x->type;
-  Type *st = xt;
+// Follows s->path from s->x: one implicit dereference if x is a pointer,
+// then a GEP per field, loading (and nil-checking) embedded pointers the
+// path goes through. Returns the address of the last field on the path
+// (or of x's struct itself for an empty path); *t is its type.
+Value *IRGen::walkPath(SelectorExpr *s, Type **t) {
+  Type *cur = s->x->type;
   Value *base;
-  if (auto *pt = dyn_cast<glc::PointerType>(under(xt))) {
-    st = pt->elem;
+  if (auto *pt = dyn_cast<glc::PointerType>(under(cur))) {
+    cur = pt->elem;
     base = nilCheck(genExpr(s->x));
-  } else {
+  } else if (isAddressable(s->x)) {
     base = genAddr(s->x);
+  } else { // a method's receiver inside a value (f().E.M())
+    Value *v = genExpr(s->x);
+    base = entryAlloca(v->getType(), "sel.tmp");
+    b.CreateStore(v, base);
   }
-  auto *stt = cast<glc::StructType>(under(st));
-  int idx = fieldIndex(stt, s->sel->name);
-  return b.CreateStructGEP(llType(st), base, (unsigned)idx, s->sel->name);
+  for (size_t i = 0; i < s->path.size(); ++i) {
+    if (i > 0) {
+      if (auto *pt = dyn_cast<glc::PointerType>(under(cur))) { // embedded *E
+        base = nilCheck(b.CreateLoad(ptrTy, base));
+        cur = pt->elem;
+      }
+    }
+    auto *st = cast<glc::StructType>(under(cur));
+    int idx = s->path[i];
+    base = b.CreateStructGEP(llType(cur), base, (unsigned)idx, st->fields[idx].name);
+    cur = st->fields[idx].type;
+  }
+  if (t)
+    *t = cur;
+  return base;
+}
+
+bool IRGen::pathIndirect(SelectorExpr *s) {
+  Type *cur = s->x->type;
+  if (isa<glc::PointerType>(under(cur)))
+    return true;
+  for (size_t i = 0; i + 1 < s->path.size(); ++i) {
+    auto *st = dyn_cast<glc::StructType>(under(cur));
+    if (!st)
+      return false;
+    cur = st->fields[s->path[i]].type;
+    if (isa<glc::PointerType>(under(cur)))
+      return true;
+  }
+  return false;
+}
+
+Value *IRGen::fieldAddr(SelectorExpr *s) { return walkPath(s, nullptr); }
+
+Value *IRGen::methodRecvPtr(SelectorExpr *s, Type **recvT) {
+  if (s->path.empty()) {
+    Type *xt = s->x->type;
+    if (recvT)
+      *recvT = isa<glc::PointerType>(under(xt)) ? cast<glc::PointerType>(under(xt))->elem : xt;
+    return recvPtr(s->x);
+  }
+  Type *t;
+  Value *p = walkPath(s, &t);
+  if (auto *pt = dyn_cast<glc::PointerType>(under(t))) { // embedded *E
+    p = nilCheck(b.CreateLoad(ptrTy, p));
+    t = pt->elem;
+  }
+  if (recvT)
+    *recvT = t;
+  return p;
 }
 
 Value *IRGen::genSelector(SelectorExpr *s) {
-  Type *xt = s->x->type;
   if (s->sel->obj) { // a built-in method not called: a method value
     unsupported(s->pos, "method values are");
     return PoisonValue::get(llType(s->type));
   }
-  if (isa<glc::PointerType>(under(xt)) || isAddressable(s->x))
+  if (isAddressable(s))
     return b.CreateLoad(llType(s->type), fieldAddr(s), s->sel->name);
-  auto *stt = dyn_cast_or_null<glc::StructType>(under(xt));
-  if (!stt) {
-    unsupported(s->pos, "this selector is");
-    return PoisonValue::get(llType(s->type));
-  }
+  // A field of a struct value (f().x, f().e.x): no pointer on the path.
   Value *v = genExpr(s->x);
-  return b.CreateExtractValue(v, (unsigned)fieldIndex(stt, s->sel->name), s->sel->name);
+  std::vector<unsigned> idx(s->path.begin(), s->path.end());
+  return b.CreateExtractValue(v, idx, s->sel->name);
 }
 
 Value *IRGen::genDeref(StarExpr *e) {

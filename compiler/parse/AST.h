@@ -172,6 +172,12 @@ struct ParenExpr : Expr {
 struct SelectorExpr : Expr {
   Expr *x = nullptr;
   Ident *sel = nullptr; // sema: sel->obj is the package member for os.Exit
+  /// sema, for a field or a promoted built-in method: the indices of the
+  /// struct fields selected from x's struct type (after one implicit
+  /// dereference if x is a pointer) down to the field itself, through
+  /// embedded fields (each may be a pointer, dereferenced implicitly).
+  /// For a method, the path to its receiver (empty: x itself).
+  std::vector<int> path;
   SelectorExpr() : Expr(ExprKind::Selector) {}
   static bool classof(const Expr *e) { return e->kind == ExprKind::Selector; }
 };

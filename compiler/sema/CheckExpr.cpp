@@ -954,30 +954,41 @@ void Checker::selector(SelectorExpr *s) {
     base = p->elem;
     viaPtr = true;
   }
-  // Built-in methods of the stdlib types (Stdlib.cpp), on T or *T.
-  if (Object *m = tc.lookupBuiltinMethod(viaPtr && xt->isNamed() ? nullptr : base, s->sel->name)) {
-    if (TypeContext::isPointerMethod(m->builtin) && !viaPtr) {
+  Selection found = lookupSelection(base, s->sel->name);
+  // A defined pointer type has no methods (only its fields are promoted).
+  if (found.kind == Selection::Method && viaPtr && xt->isNamed())
+    found.kind = Selection::None;
+  switch (found.kind) {
+  case Selection::None:
+    break;
+  case Selection::Ambiguous:
+    error(s->sel->pos, "ambiguous selector " + shortExprString(s));
+    return;
+  case Selection::Method: {
+    // Built-in methods of the stdlib types (Stdlib.cpp), on T or *T,
+    // possibly promoted through embedded fields (path).
+    Object *m = found.method;
+    bool indirect = viaPtr || found.indirect;
+    if (TypeContext::isPointerMethod(m->builtin) && !indirect) {
       if (s->x->mode != ExprMode::Variable) {
-        error(s->sel->pos, "cannot call pointer method " + s->sel->name + " on " +
-                                  typeStr(xt));
+        error(s->sel->pos, "cannot call pointer method " + s->sel->name + " on " + typeStr(xt));
         return;
       }
       markAddrTaken(s->x);
     }
+    s->path = found.path;
     s->sel->obj = m;
     s->sel->type = s->type = m->type;
     s->sel->mode = s->mode = ExprMode::Value;
     return;
   }
-  if (auto *st = llvm::dyn_cast_or_null<StructType>(base ? base->underlying() : nullptr)) {
-    for (auto &f : st->fields) {
-      if (f.name != s->sel->name || f.name == "_" || hiddenField(base, f))
-        continue;
-      s->sel->type = s->type = f.type;
-      s->sel->mode = ExprMode::Variable;
-      s->mode = viaPtr || s->x->mode == ExprMode::Variable ? ExprMode::Variable : ExprMode::Value;
-      return;
-    }
+  case Selection::Field:
+    s->path = found.path;
+    s->sel->type = s->type = found.type;
+    s->sel->mode = ExprMode::Variable;
+    s->mode = viaPtr || found.indirect || s->x->mode == ExprMode::Variable ? ExprMode::Variable
+                                                                           : ExprMode::Value;
+    return;
   }
   error(s->sel->pos, shortExprString(s) + " undefined (type " + typeStr(s->x->type) +
                          " has no field or method " + s->sel->name + ")");
@@ -1537,6 +1548,72 @@ std::string Checker::incomparableCause(Type *t) {
   default:
     return "";
   }
+}
+
+// Go's field and method lookup (go/types LookupFieldOrMethod), for the
+// struct fields and built-in methods glc has: breadth-first through
+// embedded fields, depth by depth; two matches at the shallowest depth
+// are ambiguous. `base` is x's type after one implicit dereference.
+Checker::Selection Checker::lookupSelection(Type *base, const std::string &name) {
+  struct Entry {
+    Type *t;
+    std::vector<int> path;
+    bool indirect;
+  };
+  std::vector<Entry> cur{{base, {}, false}};
+  llvm::DenseMap<Type *, bool> seen;
+  while (!cur.empty()) {
+    std::vector<Entry> next;
+    std::vector<Selection> found;
+    for (Entry &e : cur) {
+      Type *t = e.t;
+      bool indirect = e.indirect;
+      if (auto *p = llvm::dyn_cast<PointerType>(t); p && !e.path.empty()) {
+        t = p->elem; // an embedded *T
+        indirect = true;
+      }
+      if (t->isNamed()) {
+        if (seen.count(t))
+          continue;
+        seen[t] = true;
+      }
+      if (Object *m = tc.lookupBuiltinMethod(t, name)) {
+        Selection sel;
+        sel.kind = Selection::Method;
+        sel.path = e.path;
+        sel.method = m;
+        sel.indirect = indirect;
+        found.push_back(sel);
+      }
+      auto *st = llvm::dyn_cast_or_null<StructType>(t->underlying());
+      if (!st)
+        continue;
+      for (size_t i = 0; i < st->fields.size(); ++i) {
+        const StructField &f = st->fields[i];
+        std::vector<int> path = e.path;
+        path.push_back((int)i);
+        if (f.name == name && name != "_" && !hiddenField(t, f)) {
+          Selection sel;
+          sel.kind = Selection::Field;
+          sel.path = path;
+          sel.type = f.type;
+          sel.indirect = indirect;
+          found.push_back(sel);
+        }
+        if (f.embedded && f.type)
+          next.push_back({f.type, path, indirect});
+      }
+    }
+    if (found.size() == 1)
+      return found[0];
+    if (found.size() > 1) {
+      Selection amb;
+      amb.kind = Selection::Ambiguous;
+      return amb;
+    }
+    cur = std::move(next);
+  }
+  return Selection();
 }
 
 // An unexported field of a struct type declared in another package (the

@@ -169,6 +169,16 @@ public:
   void structLit(CompositeLit *c, Type *t, StructType *st);
   void markAddrTaken(Expr *e);
   bool hiddenField(Type *t, const StructField &f);
+  /// What x.name selects (field or built-in method), and the path of
+  /// field indices to it (SelectorExpr::path).
+  struct Selection {
+    enum Kind { None, Field, Method, Ambiguous } kind = None;
+    std::vector<int> path;
+    Type *type = nullptr;     // Field: its type
+    Object *method = nullptr; // Method: the built-in method
+    bool indirect = false;    // the path goes through an embedded pointer
+  };
+  Selection lookupSelection(Type *base, const std::string &name);
   std::string incomparableCause(Type *t);
   void binary(BinaryExpr *e, Expr *x, Expr *y, TokKind op, Expr *lhsForMsg = nullptr);
   void shift(Expr *e, Expr *x, Expr *y, TokKind op);

@@ -1,10 +1,11 @@
 //===- TypeExpr.cpp - type expressions --------------------------------------===//
 //
 // Turns type syntax ([]T, [N]T, func(...) ..., chan T, *T, struct{...},
-// named types) into interned Types. Map and interface types, and embedded
-// struct fields, are valid Go that glc does not support yet: they get a "not
-// supported" error and a null type (callers treat null as "already
-// reported").
+// named types) into interned Types. Map and interface types are valid Go
+// that glc does not support yet: they get a "not supported" error and a
+// null type (callers treat null as "already reported"). Embedded fields
+// (T, *T, pkg.T) are named after their type; selection through them is
+// CheckExpr.cpp's lookupSelection.
 //
 // Recursive types: a named type may refer to itself through a pointer,
 // slice, chan, func or map (type N struct{ next *N }), but not by value
@@ -256,8 +257,39 @@ StructType *Checker::structType(StructTypeExpr *s) {
   bool ok = true;
   for (Field *f : s->fields) {
     if (f->embedded || f->names.empty()) {
-      unsupported(f->pos, "embedded fields");
-      ok = false;
+      // EmbeddedField = [ "*" ] TypeName: the field is named after the type.
+      Expr *te = f->typeExpr;
+      if (auto *st = llvm::dyn_cast<StarExpr>(te))
+        te = st->x;
+      Ident *nameId = llvm::dyn_cast<Ident>(te);
+      if (auto *sel = llvm::dyn_cast<SelectorExpr>(te))
+        nameId = sel->sel;
+      if (!nameId) {
+        unsupported(f->pos, "this embedded field is");
+        ok = false;
+        continue;
+      }
+      Type *t = typeExpr(f->typeExpr);
+      if (!t) {
+        ok = false;
+        continue;
+      }
+      Type *base = t;
+      if (llvm::isa<StarExpr>(f->typeExpr))
+        base = llvm::cast<PointerType>(t)->elem;
+      if (base->underlying() && base->underlying()->kind == TypeKind::Pointer) {
+        error(f->typeExpr->pos, "embedded field type cannot be a pointer");
+        ok = false;
+        continue;
+      }
+      auto [it, fresh] = seen.try_emplace(nameId->name, nameId);
+      if (!fresh) {
+        error(nameId->pos, nameId->name + " redeclared\n\t" + posString(it->second->pos) +
+                               ": other declaration of " + nameId->name);
+        ok = false;
+        continue;
+      }
+      fields.push_back(StructField{nameId->name, t, true});
       continue;
     }
     Type *t = typeExpr(f->typeExpr);
