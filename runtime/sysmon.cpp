@@ -10,9 +10,19 @@
 //   asks that G to yield (preempt.cpp). (Go also retakes Ps from Gs blocked
 //   in system calls here; glrt has no blocking syscalls from Go code yet.)
 //
+//   Overdue timers (glrt, not Go): a P in _Prunning whose own timer heap
+//   has a timer that is due is preempted at once, whatever its time
+//   slice: a P runs its timers only when it enters the scheduler, so in Go
+//   a time.Sleep behind a busy goroutine ends only when that goroutine's
+//   10 ms slice does. Here it ends within sysmon's next look, and sysmon
+//   times its sleep to wake when the earliest timer is due (never later
+//   than its usual delay). Cost: one preemption per burst of due timers
+//   on a busy P.
+//
 // Sleep: 20 us between looks; after 50 consecutive looks that retook
 // nothing the delay doubles each time up to 10 ms (Go's rule; preemption
-// requests do not count as work, as in Go). While the world is stopped or
+// requests do not count as work, as in Go), but never past the earliest
+// pending timer. While the world is stopped or
 // every P is idle, sysmon sleeps on sched.sysmonnote until the next timer
 // is due (at most 60 s) or startTheWorld wakes it: with every P idle only a
 // timer or a stop-the-world can start Go code again.
@@ -46,6 +56,11 @@ static void retake(int64_t now) {
     p *pp = ps[i];
     if (pp == nullptr || __atomic_load_n(&pp->status, __ATOMIC_RELAXED) != _Prunning)
       continue;
+    int64_t tw = timerWhenOf(pp);
+    if (tw != 0 && tw <= now) {
+      preemptone(pp); // its timers run when it enters the scheduler
+      continue;
+    }
     uint32_t t = __atomic_load_n(&pp->schedtick, __ATOMIC_RELAXED);
     if (pp->sysmonSchedtick != t) {
       pp->sysmonSchedtick = t;
@@ -75,7 +90,13 @@ static void *sysmon(void *) {
       delay *= 2;
     if (delay > 10 * 1000 * 1000)
       delay = 10 * 1000 * 1000;
-    usleepNS(delay);
+    int64_t sleep = delay;
+    if (int64_t next = nextTimerWhen()) {
+      int64_t until = next - nanotime();
+      if (until < sleep)
+        sleep = until < 20 * 1000 ? 20 * 1000 : until;
+    }
+    usleepNS(sleep);
     int64_t now = nanotime();
     if (sched.gcwaiting.load(std::memory_order_seq_cst) != 0 ||
         sched.npidle.load(std::memory_order_seq_cst) == gomaxprocs.load(std::memory_order_seq_cst)) {

@@ -251,6 +251,8 @@ int64_t nextTimerWhen() {
 
 bool timersPending() { return nextTimerWhen() != 0; }
 
+int64_t timerWhenOf(p *pp) { return heapOf(pp)->timer0When.load(std::memory_order_acquire); }
+
 bool anyTimers() { return ntimers.load(std::memory_order_relaxed) != 0; }
 
 int64_t timerHeapsCheckForTest() NO_THREAD_SAFETY_ANALYSIS {

@@ -57,6 +57,9 @@ int64_t checkTimers(p *pp, int64_t now);
 void checkAllTimers(int64_t now);
 // Earliest `when` over all heaps (0: no timer pending).
 int64_t nextTimerWhen();
+// Earliest `when` in P pp's heap (0: none). One acquire load; any thread
+// (sysmon reads it to preempt a P whose timers are overdue).
+int64_t timerWhenOf(p *pp);
 // True if some timer is pending anywhere (part of checkdead's condition:
 // a program with a sleeping goroutine is not deadlocked).
 bool timersPending();
