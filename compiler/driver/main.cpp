@@ -30,6 +30,8 @@
 #include "parse/Parser.h"
 #include "sema/Checker.h"
 
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/IR/Constants.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Verifier.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -152,6 +154,62 @@ std::unique_ptr<TargetMachine> makeTargetMachine(const Triple &triple) {
       triple.str(), "x86-64", "", to, Reloc::PIC_, std::nullopt, level));
 }
 
+/// The optimizer may create functions irgen never saw: clones made by
+/// function specialization ("main.get.specialized.1") or split-off parts.
+/// They live in gl_text too, and a traceback that meets one of their PCs
+/// must still name the Go function. Rebuilds __glc_functab (irgen's
+/// entries, plus every other defined gl_text function under its source
+/// name: the symbol up to the first '.' suffix LLVM appends after the Go
+/// name, i.e. ".specialized", ".cold", ".llvm"...).
+void completeFunctab(Module &m) {
+  GlobalVariable *tab = m.getGlobalVariable("__glc_functab");
+  GlobalVariable *len = m.getGlobalVariable("__glc_functab_len");
+  if (!tab || !len || !tab->hasInitializer())
+    return;
+  auto *init = dyn_cast<ConstantArray>(tab->getInitializer());
+  if (!init && !isa<ConstantAggregateZero>(tab->getInitializer()))
+    return;
+  std::vector<Constant *> entries;
+  llvm::SmallPtrSet<const Value *, 32> known;
+  auto *entryTy = init ? cast<StructType>(init->getType()->getElementType()) : nullptr;
+  if (init)
+    for (Use &u : init->operands()) {
+      auto *e = cast<Constant>(u.get());
+      entries.push_back(e);
+      known.insert(e->getOperand(0)->stripPointerCasts());
+    }
+  LLVMContext &C = m.getContext();
+  Type *ptrTy = PointerType::getUnqual(C);
+  if (!entryTy)
+    entryTy = StructType::get(C, {ptrTy, ptrTy});
+  static const char *const suffixes[] = {".specialized.", ".cold", ".llvm.", ".part."};
+  bool added = false;
+  for (Function &fn : m) {
+    if (fn.isDeclaration() || fn.getSection() != "gl_text" || known.count(&fn))
+      continue;
+    StringRef name = fn.getName();
+    for (const char *sfx : suffixes) {
+      size_t at = name.find(sfx);
+      if (at != StringRef::npos)
+        name = name.take_front(at);
+    }
+    auto *str = ConstantDataArray::getString(C, name, /*AddNull=*/true);
+    auto *gv = new GlobalVariable(m, str->getType(), true, GlobalValue::PrivateLinkage, str,
+                                  ".fname");
+    gv->setUnnamedAddr(GlobalValue::UnnamedAddr::Global);
+    entries.push_back(ConstantStruct::get(entryTy, {&fn, gv}));
+    added = true;
+  }
+  if (!added)
+    return;
+  auto *arrTy = ArrayType::get(entryTy, entries.size());
+  auto *ntab = new GlobalVariable(m, arrTy, true, GlobalValue::ExternalLinkage,
+                                  ConstantArray::get(arrTy, entries), "");
+  ntab->takeName(tab);
+  tab->eraseFromParent();
+  len->setInitializer(ConstantInt::get(len->getValueType(), entries.size()));
+}
+
 void optimise(Module &m, TargetMachine &tm) {
   LoopAnalysisManager lam;
   FunctionAnalysisManager fam;
@@ -167,6 +225,7 @@ void optimise(Module &m, TargetMachine &tm) {
                               ? pb.buildO0DefaultPipeline(OptimizationLevel::O0)
                               : pb.buildPerModuleDefaultPipeline(OptimizationLevel::O2);
   mpm.run(m, mam);
+  completeFunctab(m);
 }
 
 /// Write .ll, .s or .o. Returns false after printing an error.
