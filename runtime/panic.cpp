@@ -268,8 +268,9 @@ void panicmain(void *) {
   case kMem: {
     // An explicit nil check in generated code stands for the fault Go
     // would have taken, so print Go's signal line too (pc = the check's
-    // return address, addr 0, code SEGV_MAPERR).
-    SigCtx s{SIGSEGV, SEGV_MAPERR, 0, pc};
+    // return address, addr = the offset it would have faulted at, code
+    // SEGV_MAPERR).
+    SigCtx s{SIGSEGV, SEGV_MAPERR, uint64_t(r.i), pc};
     panicsig("invalid memory address or nil pointer dereference", s, pc, fp, false);
   }
   case kFatal:
@@ -572,6 +573,19 @@ void glrt_panicshift() {
 
 void glrt_panicmem() {
   glrt::panicvalue(GLRT_ENTRY_FP(), glrt::kMem, nullptr, 0);
+  preq.i = 0;
+  glrt::dieong0();
+}
+
+void glrt_panicmemAddr(int64_t addr) {
+  glrt::panicvalue(GLRT_ENTRY_FP(), glrt::kMem, nullptr, 0);
+  preq.i = addr;
+  glrt::dieong0();
+}
+
+void glrt_gonilfunc() {
+  glrt::panicvalue(GLRT_ENTRY_FP(), glrt::kFatal, nullptr, 0);
+  preq.msg = "go of nil func value";
   glrt::dieong0();
 }
 

@@ -265,6 +265,8 @@ void probe_panicBounds() { glrt_panicBounds(5, 3, 0, 1); }
 void probe_panicdivide() { glrt_panicdivide(); }
 void probe_panicshift() { glrt_panicshift(); }
 void probe_panicmem() { glrt_panicmem(); }
+void probe_panicmemAddr() { glrt_panicmemAddr(8); }
+void probe_gonilfunc() { glrt_gonilfunc(); }
 void probe_panicmakeslicelen() { glrt_panicmakeslicelen(); }
 void probe_panicmakeslicecap() { glrt_panicmakeslicecap(); }
 // os.Exit with pending output (flushed on the way out).
@@ -431,8 +433,11 @@ TEST(AbiStackDeathTest, NoreturnEntryPointsSwitchToG0) {
     if (kindOf(p) != Dies)
       continue;
     bool isexit = strcmp(p.name, "glrt_exit") == 0;
+    bool isfatal = strcmp(p.name, "glrt_gonilfunc") == 0;
     EXPECT_EXIT(runDeathProbe(p.fn), ::testing::ExitedWithCode(isexit ? 3 : 2),
-                isexit ? "STACK-OK[^\n]*\nbye\n" : "STACK-OK[^\n]*\npanic: ")
+                isexit    ? "STACK-OK[^\n]*\nbye\n"
+                : isfatal ? "STACK-OK[^\n]*\nfatal error: "
+                          : "STACK-OK[^\n]*\npanic: ")
         << p.name;
   }
 }

@@ -133,6 +133,19 @@ TEST(PanicDeathTest, NilDereferenceAddsGoSignalLine) {
               "\\[running\\]:\n$");
 }
 
+TEST(PanicDeathTest, NilDereferenceAtOffsetShowsTheOffset) {
+  EXPECT_EXIT(glrt_panicmemAddr(0x18), ::testing::ExitedWithCode(2),
+              "^panic: runtime error: invalid memory address or nil pointer "
+              "dereference\n\\[signal SIGSEGV: segmentation violation "
+              "code=0x1 addr=0x18 pc=0x[0-9a-f]+\\]\n\ngoroutine 1 "
+              "\\[running\\]:\n$");
+}
+
+TEST(PanicDeathTest, GoOfNilFuncIsFatal) {
+  EXPECT_EXIT(glrt_gonilfunc(), ::testing::ExitedWithCode(2),
+              "^fatal error: go of nil func value\n\ngoroutine 1 \\[running\\]:\n$");
+}
+
 TEST(PanicDeathTest, FaultOutsideGeneratedCodeIsFatal) {
   EXPECT_EXIT(
       {
