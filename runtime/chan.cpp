@@ -73,6 +73,7 @@
 #include "abi.h"
 #include "malloc.h"
 #include "panic.h"
+#include "preempt.h"
 #include "proc.h"
 
 #include <new>
@@ -515,14 +516,17 @@ extern "C" void *glrt_makechan(int64_t elemSize, int64_t size) {
 }
 
 extern "C" void glrt_chansend1(void *c, void *elem) {
+  preemptCheck();
   chansend(static_cast<hchan *>(c), elem, true);
 }
 
 extern "C" void glrt_chanrecv1(void *c, void *elem) {
+  preemptCheck();
   chanrecv(static_cast<hchan *>(c), elem, true);
 }
 
 extern "C" uint8_t glrt_chanrecv2(void *c, void *elem) {
+  preemptCheck();
   return chanrecv(static_cast<hchan *>(c), elem, true).received;
 }
 

@@ -3,7 +3,8 @@
 // A goroutine that runs for a long time without parking is asked to yield
 // by sysmon (sysmon.cpp), in two ways at once, as Go does (preemptone):
 //
-// Cooperative (function prologues). Every generated function starts with a
+// Cooperative (function prologues, and the entries of blocking runtime
+// operations: preemptCheck in preempt.h). Every generated function starts with a
 // split-stack check of rsp against the limit in %fs:0x70. preemptone sets
 // gp->preempt, then stores a poison (INT64_MAX: larger than any rsp, and
 // positive, because LLVM's dynamic-alloca check compares signed; stacks.md
@@ -148,6 +149,21 @@ extern "C" void glrt_morestack_preempt(void) {
   preemptStat.cooperative.fetch_add(1, std::memory_order_relaxed);
   Gosched();
 }
+
+namespace glrt {
+// preemptCheck's slow path (preempt.h). On a user G with a request:
+// consume it and yield. On g0 (a runtime test calling the entry points
+// from a thread) there is nothing to yield.
+[[gnu::noinline]] void preemptYield() {
+  g *gp = getg();
+  if (gp == nullptr || gp->mp == nullptr || gp == gp->mp->g0)
+    return;
+  if (__atomic_exchange_n(&gp->preempt, false, __ATOMIC_SEQ_CST)) {
+    preemptStat.cooperative.fetch_add(1, std::memory_order_relaxed);
+    Gosched();
+  }
+}
+} // namespace glrt
 
 // Called by glrt_asyncPreempt (preempt_amd64.S) on the G's stack with every
 // register of the interrupted code saved.

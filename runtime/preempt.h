@@ -14,6 +14,18 @@ namespace glrt {
 bool preemptone(p *pp);
 // preemptone on every _Prunning P (stop-the-world waits with it).
 void preemptall();
+// A preemption point at the entry of a blocking runtime operation called
+// from generated code (channel send/receive, select): Go's runtime
+// functions check for a request in their prologues, glrt's C++ does not
+// (it is not split-stack code), so a goroutine whose loop only calls the
+// runtime would never see a cooperative request. Yields (Gosched) if sysmon
+// asked this G to. One TLS load and one byte load when there is none.
+void preemptYield();
+inline void preemptCheck() {
+  g *gp = getg();
+  if (gp != nullptr && __atomic_load_n(&gp->preempt, __ATOMIC_RELAXED)) [[unlikely]]
+    preemptYield();
+}
 // Installs the SIGURG handler (once, before any M runs a G).
 void initPreemptSignal();
 // GODEBUG=asyncpreemptoff=1: cooperative requests only, no signals.

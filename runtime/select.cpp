@@ -49,6 +49,7 @@
 #include "chan.h"
 
 #include "panic.h"
+#include "preempt.h"
 #include "proc.h"
 
 namespace glrt {
@@ -317,10 +318,19 @@ selectResult selectgo(scase *cas0, uint16_t *order0, int64_t nsends,
 
 } // namespace glrt
 
-extern "C" struct glrt_pair glrt_selectgo(void *cases, void *order, int64_t nsends,
-                                          int64_t nrecvs, uint8_t block) {
+// The body of glrt_selectgo, entered by a tail call after the preemption
+// check so that the parking path's frames stay what abi_stack_test
+// measured before the check existed (stack.h's budget).
+[[gnu::noinline]] static struct glrt_pair selectgoEntry(void *cases, void *order, int64_t nsends,
+                                                        int64_t nrecvs, uint8_t block) {
   glrt::selectResult r =
       glrt::selectgo(static_cast<glrt::scase *>(cases), static_cast<uint16_t *>(order),
                      nsends, nrecvs, block != 0);
   return {reinterpret_cast<void *>(intptr_t(r.chosen)), int64_t(r.recvOK)};
+}
+
+extern "C" struct glrt_pair glrt_selectgo(void *cases, void *order, int64_t nsends,
+                                          int64_t nrecvs, uint8_t block) {
+  glrt::preemptCheck();
+  [[clang::musttail]] return selectgoEntry(cases, order, nsends, nrecvs, block);
 }
