@@ -1151,6 +1151,21 @@ static bool atoi32(const char *s, int32_t *out) {
 
 // GODEBUG=name=val,... -> value of name, or -1.
 static bool debugStack; // GODEBUG=stackdebug=1 (set once in schedinit)
+static bool debugPreempt; // GODEBUG=preemptdebug=1 (set once in schedinit)
+
+// GODEBUG=preemptdebug=1 (glrt only): when main returns, one line with
+// sysmon's preemption requests and how they were honoured. Runs on g0.
+static void preemptdebugReport() {
+  if (!debugPreempt)
+    return;
+  char buf[200];
+  int n = snprintf(buf, sizeof buf,
+                   "preemptdebug: requests=%lld signals=%lld cooperative=%lld async=%lld\n",
+                   (long long)preemptStat.requests.load(), (long long)preemptStat.signals.load(),
+                   (long long)preemptStat.cooperative.load(), (long long)preemptStat.async.load());
+  if (n > 0)
+    (void)!write(2, buf, size_t(n) < sizeof buf ? size_t(n) : sizeof buf - 1);
+}
 
 static int32_t godebug(const char *name) {
   const char *s = getenv("GODEBUG");
@@ -1223,6 +1238,7 @@ extern "C" void glrt_schedinit(int argc, char **argv) {
   if (st > 0)
     startSchedtraceThread(st, godebug("scheddetail") > 0);
   debugStack = godebug("stackdebug") > 0;
+  debugPreempt = godebug("preemptdebug") > 0;
   setAsyncPreemptOff(godebug("asyncpreemptoff") > 0);
 }
 
@@ -1249,6 +1265,7 @@ static void mainTrampoline(void *fn) {
   glrt_systemstack(
       [](void *) {
         stackdebugReport(getg()->mp->curg);
+        preemptdebugReport();
         if (&glrt_exit != nullptr)
           glrt_exit(0);
         _exit(0);
