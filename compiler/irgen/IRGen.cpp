@@ -91,20 +91,35 @@ void IRGen::declareRuntime() {
 #include "runtime/abi.def"
 }
 
+// (ctx, [sret,] params...) -> result. Parameters of array and struct
+// types over kLargeAggregate bytes are passed as a pointer to a copy the
+// callee copies again into its own variable; a result (or result tuple)
+// over kLargeAggregate bytes is stored through the hidden `sret` pointer
+// and the function returns void (emitCall, genFuncBody, genReturn).
 FunctionType *IRGen::funcLLType(FuncType *sig) {
   std::vector<llvm::Type *> ps{ptrTy};
+  if (hasSret(sig))
+    ps.push_back(ptrTy);
   for (Type *p : sig->params)
-    ps.push_back(llType(p));
-  llvm::Type *ret = voidTy;
-  if (sig->results.size() == 1) {
-    ret = llType(sig->results[0]);
-  } else if (sig->results.size() > 1) {
-    std::vector<llvm::Type *> rs;
-    for (Type *r : sig->results)
-      rs.push_back(llType(r));
-    ret = llvm::StructType::get(C, rs);
-  }
+    ps.push_back(byRef(p) ? ptrTy : llType(p));
+  llvm::Type *ret = hasSret(sig) ? voidTy : resultLLType(sig);
   return FunctionType::get(ret, ps, false);
+}
+
+llvm::Type *IRGen::resultLLType(FuncType *sig) {
+  if (sig->results.size() == 1)
+    return llType(sig->results[0]);
+  if (sig->results.empty())
+    return voidTy;
+  std::vector<llvm::Type *> rs;
+  for (Type *r : sig->results)
+    rs.push_back(llType(r));
+  return llvm::StructType::get(C, rs);
+}
+
+bool IRGen::hasSret(FuncType *sig) {
+  llvm::Type *r = resultLLType(sig);
+  return r->isAggregateType() && DL.getTypeAllocSize(r) > kLargeAggregate;
 }
 
 void IRGen::setFuncAttrs(Function *fn, const std::string &goName) {
@@ -198,15 +213,26 @@ void IRGen::genFuncBody(Function *fn, FuncInfo *info, FuncType *sig, BlockStmt *
     Value *slot = b.CreateConstGEP1_64(ptrTy, state.ctx, i + 1);
     state.vars[info->captures[i]] = b.CreateLoad(ptrTy, slot, info->captures[i]->name + ".box");
   }
-  // Parameters.
-  for (size_t i = 0; i < info->params.size() && i + 1 < fn->arg_size(); ++i) {
+  // Parameters (after ctx and the result pointer, if any).
+  unsigned first = 1;
+  if (sig && hasSret(sig)) {
+    state.sret = fn->getArg(1);
+    state.sret->setName("sret");
+    first = 2;
+  }
+  for (size_t i = 0; i < info->params.size() && i + first < fn->arg_size(); ++i) {
     Object *p = info->params[i];
-    Argument *arg = fn->getArg(i + 1);
+    Argument *arg = fn->getArg(i + first);
     if (!p || p->name.empty() || p->name == "_")
       continue;
     arg->setName(p->name);
     Value *addr = allocVar(p, p->name);
-    b.CreateStore(arg, addr);
+    if (byRef(p->type)) {
+      Align al = DL.getABITypeAlign(llType(p->type));
+      b.CreateMemCpy(addr, al, arg, al, sizeOf(p->type));
+    } else {
+      b.CreateStore(arg, addr);
+    }
   }
   // Named results start at zero.
   for (Object *r : info->results) {

@@ -784,19 +784,45 @@ Value *IRGen::genConversion(Value *v, Type *from, Type *to) {
 // Calls
 //===----------------------------------------------------------------------===//
 
-Value *IRGen::callFuncValue(Value *fv, FuncType *ft, ArrayRef<Value *> args) {
+Value *IRGen::callFuncValue(Value *fv, FuncType *ft, ArrayRef<Value *> args, bool refs) {
   BasicBlock *fail = newBlock("call.nil"), *cont = newBlock("call.ok");
   b.CreateCondBr(b.CreateIsNull(fv), fail, cont);
   b.SetInsertPoint(fail);
   callRT(RT::panicmem, {});
   b.SetInsertPoint(cont);
   Value *code = b.CreateLoad(ptrTy, fv, "code");
-  std::vector<Value *> all{fv};
-  all.insert(all.end(), args.begin(), args.end());
-  return b.CreateCall(funcLLType(ft), code, all);
+  return emitCall(funcLLType(ft), code, fv, ft, args, refs);
 }
 
-std::vector<Value *> IRGen::genArgs(CallExpr *e, FuncType *ft) {
+// The calling convention for aggregates over kLargeAggregate bytes (see
+// funcLLType): such an argument goes by pointer to a copy the caller
+// makes, a result through a hidden pointer to the caller's temporary
+// (after ctx). Keeps kilobytes of arrays out of the stack-argument area,
+// which __morestack would otherwise have to copy between segments.
+Value *IRGen::emitCall(FunctionType *fty, Value *callee, Value *ctx, FuncType *ft,
+                       ArrayRef<Value *> vals, bool refs) {
+  std::vector<Value *> all{ctx};
+  Value *ret = nullptr;
+  if (hasSret(ft)) {
+    ret = entryAlloca(resultLLType(ft), "call.ret");
+    all.push_back(ret);
+  }
+  for (size_t i = 0; i < vals.size(); ++i) {
+    if (!refs && i < ft->params.size() && byRef(ft->params[i])) {
+      Value *tmp = entryAlloca(vals[i]->getType(), "call.arg");
+      b.CreateStore(vals[i], tmp);
+      all.push_back(tmp);
+    } else {
+      all.push_back(vals[i]);
+    }
+  }
+  Value *r = b.CreateCall(fty, callee, all);
+  if (ret)
+    return b.CreateLoad(resultLLType(ft), ret);
+  return r;
+}
+
+std::vector<Value *> IRGen::genArgs(CallExpr *e, FuncType *ft, bool refs) {
   size_t np = ft->params.size();
   size_t nfixed = ft->variadic && !e->hasEllipsis ? np - 1 : np;
   Type *velem = ft->variadic ? cast<SliceType>(under(ft->params.back()))->elem : nullptr;
@@ -816,10 +842,33 @@ std::vector<Value *> IRGen::genArgs(CallExpr *e, FuncType *ft) {
     }
   } else {
     for (size_t i = 0; i < e->args.size(); ++i) {
-      vals.push_back(genValue(e->args[i], paramType(i)));
+      Type *pt = paramType(i);
+      if (refs && i < nfixed && byRef(pt)) {
+        // A large argument by reference: its storage if it has one (the
+        // callee copies it on entry, after every argument is evaluated),
+        // else a temporary built in place.
+        Expr *a = e->args[i];
+        Value *p;
+        if (isAddressable(a) && !fs->hoisted.count(a)) {
+          p = genAddr(a);
+        } else {
+          p = entryAlloca(llType(pt), "call.arg");
+          storeExpr(p, a, pt);
+        }
+        vals.push_back(p);
+      } else {
+        vals.push_back(genValue(e->args[i], pt));
+      }
       valTypes.push_back(e->args[i]->type);
     }
   }
+  if (refs) // tuple components: spill the large ones
+    for (size_t i = 0; i < vals.size() && i < nfixed; ++i)
+      if (byRef(paramType(i)) && !vals[i]->getType()->isPointerTy()) {
+        Value *p = entryAlloca(vals[i]->getType(), "call.arg");
+        b.CreateStore(vals[i], p);
+        vals[i] = p;
+      }
   if (nfixed == np)
     return vals;
   // Pack the variadic tail into a fresh slice (nil when empty).
@@ -860,14 +909,13 @@ Value *IRGen::genCall(CallExpr *e) {
   }
   if (callee && callee->kind == ObjKind::Func && funcs.count(callee)) {
     Function *fn = funcs[callee];
-    std::vector<Value *> args{ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy))};
-    for (Value *v : genArgs(e, ft))
-      args.push_back(v);
-    return b.CreateCall(fn->getFunctionType(), fn, args);
+    return emitCall(fn->getFunctionType(), fn,
+                    ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy)), ft,
+                    genArgs(e, ft, true), true);
   }
   Value *fv = genExpr(fun);
-  std::vector<Value *> args = genArgs(e, ft);
-  return callFuncValue(fv, ft, args);
+  std::vector<Value *> args = genArgs(e, ft, true);
+  return callFuncValue(fv, ft, args, true);
 }
 
 Value *IRGen::genFuncLit(FuncLit *e) {

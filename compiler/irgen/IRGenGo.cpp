@@ -11,7 +11,7 @@
 //   runtime.gowrap.N(ptr %blk):      ; gl_text, split-stack, in functab
 //             load fv, x, y; call fv's code pointer (ctx = fv, x, y)
 //
-// One trampoline per callee LLVM signature (the block's layout follows
+// One trampoline per callee Go signature (the block's layout follows
 // from it). Calling through the func value record works for every callee
 // -- top-level functions (their constant main.f·f record), closures and
 // plain func values -- so the trampoline need not know which it is.
@@ -45,20 +45,20 @@ using namespace llvm;
 namespace glc {
 
 Function *IRGen::goWrapper(FuncType *ft) {
-  FunctionType *calleeTy = funcLLType(ft);
-  if (Function *w = goWrappers.lookup(calleeTy))
+  if (Function *w = goWrappers.lookup(ft))
     return w;
   std::string name = "runtime.gowrap." + std::to_string(goWrappers.size() + 1);
   auto *w = Function::Create(FunctionType::get(voidTy, {ptrTy}, false),
                              Function::InternalLinkage, name, mod.get());
   w->getArg(0)->setName("block");
   setFuncAttrs(w, name);
-  goWrappers[calleeTy] = w;
+  goWrappers[ft] = w;
 
-  // {fv, params...}: params are calleeTy's parameters after ctx.
+  // {fv, params...}: the parameters' values (callFuncValue passes the
+  // large ones by pointer).
   std::vector<llvm::Type *> fields{ptrTy};
-  for (unsigned i = 1; i < calleeTy->getNumParams(); ++i)
-    fields.push_back(calleeTy->getParamType(i));
+  for (Type *p : ft->params)
+    fields.push_back(llType(p));
   auto *blockTy = llvm::StructType::get(C, fields);
   genSyntheticBody(w, [&] {
     Value *blk = w->getArg(0);

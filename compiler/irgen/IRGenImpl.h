@@ -66,8 +66,10 @@ struct IRGen {
   llvm::DenseMap<Object *, llvm::Constant *> funcVals; // main.f·f records
   llvm::StringMap<llvm::Constant *> strConsts;
   std::vector<std::pair<llvm::Function *, std::string>> functab;
-  /// `go` trampolines by the callee's LLVM function type (IRGenGo.cpp).
-  llvm::DenseMap<llvm::FunctionType *, llvm::Function *> goWrappers;
+  /// `go` trampolines by the callee's Go signature (IRGenGo.cpp; two
+  /// signatures may share an LLVM type but not a block layout when large
+  /// arguments go by pointer).
+  llvm::DenseMap<FuncType *, llvm::Function *> goWrappers;
 
   /// Per-function state.
   struct Target {
@@ -80,6 +82,8 @@ struct IRGen {
     FuncInfo *info = nullptr;
     FuncType *sig = nullptr;
     llvm::Value *ctx = nullptr;
+    /// The hidden result pointer of a function with a large result.
+    llvm::Value *sret = nullptr;
     /// Storage of each local variable: an alloca, or a heap box pointer.
     llvm::DenseMap<Object *, llvm::Value *> vars;
     std::vector<Target> targets; // innermost last
@@ -106,6 +110,16 @@ struct IRGen {
   llvm::Function *declareFunc(const std::string &name, FuncType *sig);
   bool checkSignature(FuncType *sig, llvm::SMLoc pos);
   llvm::FunctionType *funcLLType(FuncType *sig);
+  llvm::Type *resultLLType(FuncType *sig); // the result (tuple) as a value
+  /// Results over kLargeAggregate bytes are returned through a pointer.
+  bool hasSret(FuncType *sig);
+  /// Parameters over kLargeAggregate bytes are passed by pointer.
+  bool byRef(Type *t) { return isLargeAggregate(t); }
+  /// A call of a Go function (direct or through a func value's code
+  /// pointer) with argument values `vals`: applies the convention above.
+  /// With `refs`, vals already holds pointers for the byRef parameters.
+  llvm::Value *emitCall(llvm::FunctionType *fty, llvm::Value *callee, llvm::Value *ctx,
+                        FuncType *ft, llvm::ArrayRef<llvm::Value *> vals, bool refs = false);
   void setFuncAttrs(llvm::Function *fn, const std::string &goName);
   void genFuncBody(llvm::Function *fn, FuncInfo *info, FuncType *sig, BlockStmt *body);
   void genGlcMain();
@@ -175,7 +189,9 @@ struct IRGen {
   llvm::Value *genIndex(IndexExpr *e);
   llvm::Value *genSliceExpr(SliceExpr *e);
   llvm::Value *genCall(CallExpr *e);
-  std::vector<llvm::Value *> genArgs(CallExpr *e, FuncType *ft);
+  /// Argument values of a call (the variadic tail packed); with `refs`,
+  /// pointers for the parameters passed by reference (byRef).
+  std::vector<llvm::Value *> genArgs(CallExpr *e, FuncType *ft, bool refs = false);
   llvm::Value *genConversion(llvm::Value *v, Type *from, Type *to);
   llvm::Value *genBuiltin(CallExpr *e, BuiltinId id);
   // package time and sync (IRGenStdlib.cpp)
@@ -225,7 +241,8 @@ struct IRGen {
   llvm::Value *makeString(llvm::Value *p, llvm::Value *n);
   llvm::Value *makeSlice(llvm::Value *p, llvm::Value *n, llvm::Value *c);
   llvm::Value *pairToString(llvm::Value *pair);
-  llvm::Value *callFuncValue(llvm::Value *fv, FuncType *ft, llvm::ArrayRef<llvm::Value *> args);
+  llvm::Value *callFuncValue(llvm::Value *fv, FuncType *ft, llvm::ArrayRef<llvm::Value *> args,
+                             bool refs = false);
 
   // ---- goroutines (IRGenGo.cpp)
   void genGo(GoStmt *s);

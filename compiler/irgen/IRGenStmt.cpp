@@ -269,7 +269,16 @@ void IRGen::genReturn(ReturnStmt *s) {
   } else {
     vals = genRHS(s->results, results.size(), results);
   }
-  if (rt->isVoidTy()) {
+  if (fs->sret) { // a large result: store it through the caller's pointer
+    Value *v = vals.size() == 1 ? vals[0] : nullptr;
+    if (!v) {
+      v = PoisonValue::get(resultLLType(fs->sig));
+      for (size_t i = 0; i < vals.size(); ++i)
+        v = b.CreateInsertValue(v, vals[i], (unsigned)i);
+    }
+    b.CreateStore(v, fs->sret);
+    b.CreateRetVoid();
+  } else if (rt->isVoidTy()) {
     b.CreateRetVoid();
   } else if (vals.size() == 1) {
     b.CreateRet(vals[0]);

@@ -6,7 +6,9 @@
 // declaration order (IRGenTypes.cpp); LLVM's natural alignment is Go's on
 // amd64 (each field at a multiple of its alignment, the size rounded up
 // to the largest alignment), so field offsets are gc's. struct{} is {}
-// (size 0). A pointer is an opaque `ptr`.
+// (size 0). One difference, invisible without package unsafe: gc pads a
+// struct whose last field has size 0 by one byte (so &s.last never points
+// past the object); LLVM does not. A pointer is an opaque `ptr`.
 //
 // Field selection x.f follows SelectorExpr::path (sema), one field index
 // per struct entered, through embedded fields (an embedded *E is loaded

@@ -273,6 +273,11 @@ void Checker::conversion(CallExpr *c, Type *t) {
       ok = true;
     } else if (vu->kind == TypeKind::String && isBytesOrRunes(t)) {
       ok = true;
+    } else if (!v->isNamed() && !t->isNamed() && llvm::isa<PointerType>(vu) &&
+               llvm::isa<PointerType>(tu) &&
+               llvm::cast<PointerType>(vu)->elem->underlying() ==
+                   llvm::cast<PointerType>(tu)->elem->underlying()) {
+      ok = true; // *T1 -> *T2 with identical underlying base types
     }
     if (ok)
       c->mode = ExprMode::Value;

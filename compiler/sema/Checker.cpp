@@ -481,13 +481,51 @@ void Checker::typeDecl(Object *obj, TypeSpec *spec) {
     return;
   }
   Type *u = t->underlying();
-  if (u->isNamed()) {
-    // The chain of declarations ends at a type still being declared.
-    reportCycle(llvm::cast<NamedType>(u)->obj, "invalid recursive type ");
+  if (auto *m = llvm::dyn_cast<NamedType>(u)) {
+    // The chain of declarations ends at a type still being declared
+    // (directly, or through types waiting for it). It is a cycle only if
+    // every declaration from there to here just names the next type
+    // (type A B; type B A); otherwise (type T1 struct{ p *T2 }; type T2
+    // T1) this type gets its underlying type when that one is done.
+    while (pendingUnder.count(m))
+      m = pendingUnder[m];
+    auto it = std::find(declStack.begin(), declStack.end(), m->obj);
+    bool cycle = it == declStack.end() || m == named;
+    if (!cycle) {
+      cycle = true;
+      for (auto i = it; i != declStack.end() && cycle; ++i) {
+        auto d = decls.find(*i);
+        Expr *te = d != decls.end() && d->second.tspec ? d->second.tspec->typeExpr : nullptr;
+        while (auto *p = llvm::dyn_cast_or_null<ParenExpr>(te))
+          te = p->x;
+        cycle = te && (llvm::isa<Ident>(te) || llvm::isa<SelectorExpr>(te));
+      }
+    }
+    if (!cycle) {
+      pendingUnder[named] = m;
+      return;
+    }
+    reportCycle(m->obj, "invalid recursive type ");
     u = tc.basic(TypeKind::Int);
   }
   named->under = u;
   checkValidType(named);
+  resolvePending(named);
+}
+
+// Types declared as a type still being declared get its underlying type
+// once it has one.
+void Checker::resolvePending(NamedType *done) {
+  std::vector<NamedType *> ready;
+  for (auto &[waiting, on] : pendingUnder)
+    if (on == done)
+      ready.push_back(waiting);
+  for (NamedType *w : ready) {
+    pendingUnder.erase(w);
+    w->under = done->under;
+    checkValidType(w);
+    resolvePending(w);
+  }
 }
 
 // An invalid signature leaves obj->type null: calls are then silently

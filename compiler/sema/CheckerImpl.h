@@ -132,6 +132,10 @@ public:
   void varDecl(Object *obj, DeclInfo &d);
   void varArity(ValueSpec *spec);
   void typeDecl(Object *obj, TypeSpec *spec);
+  /// Named types whose declaration names a type still being declared
+  /// (type T2 T1 inside T1's declaration), by the type they wait for.
+  llvm::DenseMap<NamedType *, NamedType *> pendingUnder;
+  void resolvePending(NamedType *done);
   void funcDecl(Object *obj, FuncDecl *fd);
   void funcBody(FuncCtx &ctx, FuncTypeExpr *sigExpr, FuncType *sig, BlockStmt *body);
   void declareParams(FuncCtx &ctx, FuncTypeExpr *sigExpr, FuncType *sig);

@@ -316,27 +316,36 @@ StructType *Checker::structType(StructTypeExpr *s) {
 // Depth-first walk of the types `t` contains by value (struct fields,
 // array elements, named types' underlying types). `path` holds the named
 // types entered so far; reaching `target` again is a cycle.
+// A type waiting for another's underlying type (pending) stands for it.
 static bool valueCycle(Type *t, NamedType *target, std::vector<NamedType *> &path,
-                       llvm::DenseMap<Type *, bool> &visited) {
+                       llvm::DenseMap<Type *, bool> &visited,
+                       const llvm::DenseMap<NamedType *, NamedType *> &pending) {
   if (!t)
     return false;
   if (auto *n = llvm::dyn_cast<NamedType>(t)) {
     if (n == target)
       return true;
-    if (!n->under || visited.count(n)) // still being declared: its own check will see it
+    if (visited.count(n))
       return false;
     visited[n] = true;
+    Type *next = n->under;
+    if (!next) {
+      auto it = pending.find(n);
+      if (it == pending.end())
+        return false; // still being declared: its own check will see it
+      next = it->second;
+    }
     path.push_back(n);
-    if (valueCycle(n->under, target, path, visited))
+    if (valueCycle(next, target, path, visited, pending))
       return true;
     path.pop_back();
     return false;
   }
   if (auto *a = llvm::dyn_cast<ArrayType>(t))
-    return valueCycle(a->elem, target, path, visited);
+    return valueCycle(a->elem, target, path, visited, pending);
   if (auto *st = llvm::dyn_cast<StructType>(t)) {
     for (auto &f : st->fields)
-      if (valueCycle(f.type, target, path, visited))
+      if (valueCycle(f.type, target, path, visited, pending))
         return true;
   }
   return false;
@@ -345,7 +354,7 @@ static bool valueCycle(Type *t, NamedType *target, std::vector<NamedType *> &pat
 void Checker::checkValidType(NamedType *named) {
   std::vector<NamedType *> path{named};
   llvm::DenseMap<Type *, bool> visited;
-  if (!valueCycle(named->under, named, path, visited))
+  if (!valueCycle(named->under, named, path, visited, pendingUnder))
     return;
   // Report from the member declared first, as gc does.
   size_t first = 0;
