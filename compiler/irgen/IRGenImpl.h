@@ -211,8 +211,9 @@ struct IRGen {
   static glc::PointerType *ptrBase(Type *t);
   /// The array type of a *[N]T (index, slice, len and range see through it).
   static glc::ArrayType *ptrToArray(Type *t);
-  /// Panics (glrt_panicmem) if p is nil; returns p.
-  llvm::Value *nilCheck(llvm::Value *p);
+  /// Panics (glrt_panicmem, or panicmemAddr(offset) for an access at
+  /// 0 < offset < 4096, as gc's fault would report) if p is nil; returns p.
+  llvm::Value *nilCheck(llvm::Value *p, uint64_t offset = 0);
   llvm::Value *fieldAddr(SelectorExpr *s); // x.f addressable or through a pointer
   llvm::Value *walkPath(SelectorExpr *s, Type **t);
   /// Whether s->path reaches its field through a pointer (x or an

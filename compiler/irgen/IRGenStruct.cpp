@@ -66,13 +66,18 @@ glc::ArrayType *IRGen::ptrToArray(Type *t) {
   return nullptr;
 }
 
-Value *IRGen::nilCheck(Value *p) {
+Value *IRGen::nilCheck(Value *p, uint64_t offset) {
   if (isa<AllocaInst>(p) || isa<GlobalValue>(p))
     return p; // never nil
   BasicBlock *fail = newBlock("nil.fail"), *cont = newBlock("nil.ok");
   b.CreateCondBr(b.CreateIsNull(p), fail, cont);
   b.SetInsertPoint(fail);
-  callRT(RT::panicmem, {});
+  // gc lets a load or store at a small offset be the check itself (the
+  // fault reports addr=offset); beyond 4096 it checks explicitly (addr 0).
+  if (offset > 0 && offset < 4096)
+    callRT(RT::panicmemAddr, {i64c((int64_t)offset)});
+  else
+    callRT(RT::panicmem, {});
   b.SetInsertPoint(cont);
   return p;
 }
@@ -86,7 +91,12 @@ Value *IRGen::walkPath(SelectorExpr *s, Type **t) {
   Value *base;
   if (auto *pt = dyn_cast<glc::PointerType>(under(cur))) {
     cur = pt->elem;
-    base = nilCheck(genExpr(s->x));
+    // The fault address gc reports: the field's offset in *x.
+    uint64_t off = 0;
+    if (!s->path.empty())
+      if (auto *st = dyn_cast<llvm::StructType>(llType(cur)))
+        off = DL.getStructLayout(st)->getElementOffset((unsigned)s->path[0]);
+    base = nilCheck(genExpr(s->x), off);
   } else if (isAddressable(s->x)) {
     base = genAddr(s->x);
   } else { // a method's receiver inside a value (f().E.M())
