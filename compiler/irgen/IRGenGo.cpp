@@ -156,6 +156,19 @@ void IRGen::genGo(GoStmt *s) {
     fv = genExpr(fun);
   std::vector<Value *> args = genArgs(call, ft);
 
+  // gc calls newproc with the func value itself when the call has no
+  // arguments and no results, and the runtime throws "go of nil func
+  // value" in the caller; other calls are wrapped in a closure, so a nil
+  // func panics in the new goroutine (as glc's trampoline does anyway).
+  if (args.empty() && ft->results.empty() && !(callee && callee->kind == ObjKind::Func)) {
+    BasicBlock *isNil = newBlock("go.nilfunc");
+    BasicBlock *ok = newBlock("go.ok");
+    b.CreateCondBr(b.CreateIsNull(fv), isNil, ok);
+    b.SetInsertPoint(isNil);
+    callRT(RT::gonilfunc, {}); // noreturn: ends the block
+    b.SetInsertPoint(ok);
+  }
+
   Function *w = goWrapper(ft);
   std::vector<llvm::Type *> fields{ptrTy};
   for (Value *a : args)
