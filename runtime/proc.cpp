@@ -1149,7 +1149,6 @@ static bool atoi32(const char *s, int32_t *out) {
   return true;
 }
 
-// GODEBUG=name=val,... -> value of name, or -1.
 static bool debugStack; // GODEBUG=stackdebug=1 (set once in schedinit)
 static bool debugPreempt; // GODEBUG=preemptdebug=1 (set once in schedinit)
 
@@ -1167,6 +1166,7 @@ static void preemptdebugReport() {
     (void)!write(2, buf, size_t(n) < sizeof buf ? size_t(n) : sizeof buf - 1);
 }
 
+// GODEBUG=name=val,... -> value of name, or -1.
 static int32_t godebug(const char *name) {
   const char *s = getenv("GODEBUG");
   if (!s)
