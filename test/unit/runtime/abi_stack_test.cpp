@@ -20,6 +20,7 @@
 //    test thread counts once the goroutine is parked.
 // Under ASan frames are several times larger (redzones): the probes run,
 // the byte budget is not asserted (the g0 switch still is).
+#include "sched_harness.h"
 #include "abi.h"
 #include "panic.h"
 #include "print.h"
@@ -51,14 +52,7 @@ constexpr bool kCheckBudget = true;
 
 constexpr unsigned char kPaint = 0xC3;
 
-void ensureSched() {
-  static bool done = false;
-  if (done)
-    return;
-  done = true;
-  glrt_schedinit(0, nullptr);
-  releasem0ForTest();
-}
+using glrt_test::ensureSched; // sched_harness.h
 
 // Bytes of the current segment below our stack pointer that fn() dirtied.
 // Paints with a plain loop: nothing may run below rsp while painting.

@@ -1,6 +1,7 @@
 // Tests for runtime/panic.cpp: go1.19's panic and runtime-error texts and
 // exit status 2. Message texts are checked through fmtboundserror (no
 // exit); whole panics run as death tests. Expected texts come from go1.19.
+#include "sched_harness.h"
 #include "abi.h"
 #include "panic.h"
 #include "print.h"
@@ -285,14 +286,7 @@ TEST(TracebackDeathTest, DeepStacksAreElidedAfter100Frames) {
 
 // ---- panics and faults on goroutine segments (2 KiB first segment) ----
 
-void ensureSched() {
-  static bool done = false;
-  if (done)
-    return;
-  done = true;
-  glrt_schedinit(0, nullptr);
-  glrt::releasem0ForTest();
-}
+using glrt_test::ensureSched; // sched_harness.h
 
 // Runs fn(arg) as a goroutine with a first segment of `size` bytes (0: the
 // default 2 KiB) and waits forever: fn is expected to end the process.

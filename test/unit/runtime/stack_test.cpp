@@ -6,6 +6,7 @@
 // the limit slot %fs:0x70 tracks the running G, and the 1 GB limit ends the
 // process with Go's text. Also the rule for calling the runtime from a
 // goroutine stack (stack.h): systemstack costs the G 32 bytes.
+#include "sched_harness.h"
 #include "proc.h"
 #include "stack.h"
 
@@ -149,14 +150,7 @@ extern "C" int64_t split_big(int64_t n);
 
 namespace {
 
-void ensureSched() {
-  static bool done = false;
-  if (done)
-    return;
-  done = true;
-  glrt_schedinit(0, nullptr);
-  releasem0ForTest();
-}
+using glrt_test::ensureSched; // sched_harness.h
 
 // Runs body() on a goroutine with a default (2 KiB) first segment.
 struct goCtx {
