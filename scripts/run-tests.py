@@ -8,6 +8,7 @@ Suites, in order; each runs even when an earlier one failed:
   runtime-unittests-asan  the same tests against the ASan+UBSan runtime (if built)
   lit                 test/lit (lit + FileCheck), exec root under the build dir
   difftest            every lit run test also run by go1.19; outputs must match
+  callgen             400 random evaluation-order tests (test/difftest/callgen.py), vs go1.19
   conformance         Go's own test files from /usr/share/go-1.19/test
 
 Counting: a suite contributes its own test counts. A suite that cannot run
@@ -213,6 +214,10 @@ def main():
                              {"GOMAXPROCS": "1"}))
     results.append(counting_script("difftest", [py, os.path.join(REPO, "test/difftest/difftest.py"),
                                                 "--glc", glc, "--work", os.path.join(build, "difftest")]))
+    # Random evaluation-order programs (counting calls in every statement
+    # form) against go1.19; a fixed seed keeps the run reproducible.
+    results.append(counting_script("callgen", [py, os.path.join(REPO, "test/difftest/callgen.py"),
+                                               "--glc", glc, "--seed", "1", "--count", "400"]))
     results.append(counting_script("conformance", [py, os.path.join(REPO, "test/conformance/run.py"),
                                                    "--glc", glc, "--gomaxprocs", "1,2"]))
 

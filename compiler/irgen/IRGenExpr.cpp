@@ -196,8 +196,16 @@ Value *IRGen::varAddr(Object *obj, SMLoc pos) {
 // plain operands afterwards, so `x + f()` sees the x that f stored. The
 // right operand of && and || is conditional: it is hoisted only when its
 // own block is lowered (genBinary). Function literals are not entered.
+//
+// hoistCalls may run more than once over the same expression (a statement
+// hoists its operands, then a helper such as genRHS hoists again). A call or
+// receive already hoisted has consumed the hoisted values of its operands, so
+// the walk must stop there: re-entering its arguments would find them gone
+// and evaluate them a second time.
 void IRGen::hoistCalls(Expr *e) {
   if (!e || !fs || (e->mode == ExprMode::Constant && e->constVal))
+    return;
+  if (fs->hoisted.count(e))
     return;
   switch (e->kind) {
   case ExprKind::Paren:

@@ -144,16 +144,27 @@ void IRGen::genGo(GoStmt *s) {
   if (!checkSignature(ft, s->pos))
     return;
 
-  // gc's order: calls in the func expression and arguments first, then
-  // the func value, then the (remaining) argument operands.
-  hoistCalls(call->fun);
-  for (Expr *a : call->args)
-    hoistCalls(a);
+  // gc's order (escape analysis rewrites `go f(x, y)` into `f1 := f;
+  // x1 := x; y1 := y; go func() { f1(x1, y1) }()`): the func expression,
+  // then each argument, is a statement of its own, evaluated completely
+  // (calls first, then plain operands) before the next one starts, so in
+  // `go h(g - c(1), c(2))` the load of g sees c(1)'s effects but not
+  // c(2)'s. A call with neither arguments nor results is not rewritten
+  // (only its func expression is evaluated here). Each fully evaluated
+  // operand is left in fs->hoisted for genArgs/genExpr to pick up.
   Value *fv;
-  if (callee && callee->kind == ObjKind::Func && funcs.count(callee))
+  if (callee && callee->kind == ObjKind::Func && funcs.count(callee)) {
     fv = funcValue(callee);
-  else
+  } else {
+    hoistCalls(call->fun);
     fv = genExpr(fun);
+  }
+  for (Expr *a : call->args) {
+    hoistCalls(a);
+    if (!(a->mode == ExprMode::Constant && a->constVal) && a->type &&
+        a->type->kind != TypeKind::UntypedNil && a->type->kind != TypeKind::Tuple)
+      fs->hoisted[a] = genExpr(a);
+  }
   std::vector<Value *> args = genArgs(call, ft);
 
   // gc calls newproc with the func value itself when the call has no

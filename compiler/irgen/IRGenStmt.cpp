@@ -152,6 +152,23 @@ void IRGen::genDeclStmt(DeclStmt *s) {
       storeExpr(addr, vs->values[0], vs->names[0]->obj->type);
       continue;
     }
+    if (vs->values.size() > 1 && vs->values.size() == vs->names.size()) {
+      // gc turns `var a, b = x, y` into `var a = x; var b = y`: each value
+      // is evaluated completely (calls, then plain operands) and stored
+      // before the next one starts, unlike the parallel `a, b := x, y`.
+      for (size_t i = 0; i < vs->names.size(); ++i) {
+        Ident *n = vs->names[i];
+        Expr *v = vs->values[i];
+        hoistCalls(v);
+        if (!n->obj || n->name == "_") {
+          genRHS({v}, 1, {nullptr});
+          continue;
+        }
+        Value *addr = allocVar(n->obj, n->name);
+        storeExpr(addr, v, n->obj->type);
+      }
+      continue;
+    }
     std::vector<Value *> vals;
     if (!vs->values.empty())
       vals = genRHS(vs->values, vs->names.size(), dsts);

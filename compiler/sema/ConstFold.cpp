@@ -18,6 +18,14 @@ using namespace glc::constfold;
 
 static constexpr unsigned kWide = ConstValue::kIntBits * 2;
 
+// Go's constants are exact numbers: there is no negative zero. IEEE
+// arithmetic makes one from -0.0, 0.0 * -1, -1e-400 and the like, so every
+// float result is normalised here before it becomes a constant.
+static void noNegZero(llvm::APFloat &f) {
+  if (f.isZero() && f.isNegative())
+    f = llvm::APFloat::getZero(f.getSemantics(), /*Negative=*/false);
+}
+
 double ConstValue::asDouble() const {
   switch (kind) {
   case Float:
@@ -147,6 +155,7 @@ Status constfold::binary(TokKind op, const ConstValue &x, const ConstValue &y, b
     }
     if (!r.isFinite())
       return Status::Overflow;
+    noNegZero(r);
     out = ConstValue();
     out.kind = ConstValue::Float;
     out.f = r;
@@ -222,6 +231,7 @@ Status constfold::unary(TokKind op, const ConstValue &x, unsigned unsignedBits,
     if (x.kind == ConstValue::Float) {
       out = x;
       out.f.changeSign();
+      noNegZero(out.f);
       return Status::Ok;
     }
     return Status::Invalid;
@@ -298,6 +308,7 @@ Status constfold::representable(const ConstValue &x, Type *t, ConstValue &out) {
       if (!s.isFinite())
         return Status::Overflow;
       s.convert(llvm::APFloat::IEEEdouble(), llvm::APFloat::rmNearestTiesToEven, &lost);
+      noNegZero(s); // a tiny negative constant rounds to zero, not -0
       xf.f = s;
     }
     out = xf;
