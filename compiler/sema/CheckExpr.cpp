@@ -522,7 +522,16 @@ void Checker::multiExpr(Expr *e) {
   singleValue(e);
 }
 
-void Checker::exprOrType(Expr *e) { rawExpr(e, nullptr); }
+// An operand that may be a type (x in x.f, x[i], *x, x(...)): gc words a
+// call with no value there as "used as value or type". Every caller then
+// sees Invalid and stops, instead of selecting from a missing type.
+void Checker::exprOrType(Expr *e) {
+  rawExpr(e, nullptr);
+  if (e->mode == ExprMode::NoValue) {
+    error(startPos(e), desc(e) + " used as value or type");
+    e->mode = ExprMode::Invalid;
+  }
+}
 
 void Checker::rawExpr(Expr *e, Type *hint) {
   e->mode = ExprMode::Invalid;
@@ -943,6 +952,20 @@ void Checker::selector(SelectorExpr *s) {
     return;
   if (s->x->mode == ExprMode::TypeExpr) {
     unsupported(s->pos, "method expressions");
+    return;
+  }
+  if (s->x->mode == ExprMode::Builtin) {
+    // gc reports at the '.': find it before the selected name (only
+    // blanks and newlines may separate them, barring comments).
+    const char *q = s->sel->pos.getPointer();
+    while (q && q[-1] != '.' && (q[-1] == ' ' || q[-1] == '\t' || q[-1] == '\n' || q[-1] == '\r'))
+      --q;
+    llvm::SMLoc dot = q && q[-1] == '.' ? llvm::SMLoc::getFromPointer(q - 1) : s->sel->pos;
+    error(dot, "cannot select on " + desc(s->x));
+    return;
+  }
+  if (s->x->type && s->x->type->kind == TypeKind::Tuple) {
+    singleValue(s->x); // gc: multiple-value f() (...) in single-value context
     return;
   }
   Type *xt = s->x->type;
