@@ -306,6 +306,10 @@ int runProgram(const std::string &exe, const std::vector<std::string> &args,
 
 } // namespace
 
+static void printVersion(raw_ostream &os) {
+  os << "glc version " GLC_VERSION " linux/amd64 (LLVM " GLC_LLVM_VERSION ")\n";
+}
+
 int main(int argc, char **argv) {
   InitLLVM initLLVM(argc, argv);
   setBugReportMsg("glc: internal compiler error; LLVM's stack dump follows:\n");
@@ -340,11 +344,30 @@ int main(int argc, char **argv) {
       seenSource = true;
   }
   cl::HideUnrelatedOptions(glcCat);
-  if (!cl::ParseCommandLineOptions((int)glcArgs.size(), glcArgs.data(),
-                                   "glc: the GL compiler\n\n"
-                                   "  glc build file.gl [-o out]\n"
-                                   "  glc run file.gl [args...]\n"
-                                   "  glc -S|-emit-llvm file.gl [-o out]\n"))
+  // `glc --version` and `glc version` print glc's version (as `go version`
+  // does), not LLVM's.
+  cl::SetVersionPrinter([](raw_ostream &os) { printVersion(os); });
+  const char *overview = "glc: the GL compiler\n\n"
+                         "  glc build file.gl [-o out]\n"
+                         "  glc run file.gl [args...]\n"
+                         "  glc -S|-emit-llvm file.gl [-o out]\n"
+                         "  glc help | glc version\n";
+  // `glc help` and `glc version` are commands, not file names.
+  for (int i = 1; i < argc; ++i) {
+    if (argv[i][0] == '-')
+      continue;
+    StringRef word(argv[i]);
+    if (word == "help" || word == "version") {
+      const char *self[] = {argv[0]};
+      cl::ParseCommandLineOptions(1, self, overview);
+      if (word == "help")
+        cl::PrintHelpMessage(); // exits 0
+      printVersion(outs());
+      return 0;
+    }
+    break;
+  }
+  if (!cl::ParseCommandLineOptions((int)glcArgs.size(), glcArgs.data(), overview))
     return 1;
 
   if (crashForTest) {

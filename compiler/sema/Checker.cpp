@@ -188,8 +188,8 @@ void Checker::collect() {
         if (auto *imp = llvm::dyn_cast<ImportSpec>(sp)) {
           bool known = TypeContext::isKnownPackage(imp->path);
           if (!known)
-            error(imp->pathPos, "package \"" + imp->path +
-                                    "\" is not supported by glc (only \"os\" and \"runtime\")");
+            error(imp->pathPos, "package \"" + imp->path + "\" is not supported by glc (only " +
+                                    TypeContext::knownPackagesText() + ")");
           // The package name is the last element of the path.
           std::string name = imp->path.substr(imp->path.rfind('/') + 1);
           if (imp->name) {

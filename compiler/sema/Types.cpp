@@ -441,8 +441,28 @@ Object *TypeContext::lookupUniverse(llvm::StringRef name) const {
   return it == impl_->universe.end() ? nullptr : it->second;
 }
 
+// The packages glc provides, in the order the "not supported" message lists
+// them. Adding one here is what makes sema accept its import.
+static const char *const kKnownPackages[] = {"os", "runtime", "sync", "time"};
+
 bool TypeContext::isKnownPackage(llvm::StringRef pkgPath) {
-  return pkgPath == "os" || pkgPath == "runtime" || pkgPath == "time" || pkgPath == "sync";
+  for (const char *p : kKnownPackages)
+    if (pkgPath == p)
+      return true;
+  return false;
+}
+
+std::string TypeContext::knownPackagesText() {
+  std::string r;
+  size_t n = std::size(kKnownPackages);
+  for (size_t i = 0; i < n; ++i) {
+    if (i)
+      r += i + 1 == n ? " and " : ", ";
+    r += '"';
+    r += kKnownPackages[i];
+    r += '"';
+  }
+  return r;
 }
 
 void TypeContext::addPackageMember(llvm::StringRef pkgPath, llvm::StringRef name, Object *o) {

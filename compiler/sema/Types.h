@@ -248,6 +248,8 @@ public:
   /// Returns nullptr if the package or member does not exist.
   Object *lookupPackageMember(llvm::StringRef pkgPath, llvm::StringRef name);
   static bool isKnownPackage(llvm::StringRef pkgPath);
+  /// `"os", "runtime", "sync" and "time"`: the known packages, for messages.
+  static std::string knownPackagesText();
   /// Adds a member to an importable package (Stdlib.cpp uses it; a built-in
   /// method M of named type T is stored as member "T.M").
   void addPackageMember(llvm::StringRef pkgPath, llvm::StringRef name, Object *o);
