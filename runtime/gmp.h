@@ -286,7 +286,8 @@ struct schedt {
 extern schedt sched;
 extern p **allp;               // allp[0..gomaxprocs); resized under STW
 extern std::atomic<int32_t> gomaxprocs;
-extern int32_t ncpu;
+extern int32_t ncpu;           // CPUs we may run on; written once by schedinit
+                               // before any other thread, then read plainly (lock)
 extern std::atomic<m *> allm;  // prepend with release; readers acquire
 extern m m0;
 extern g g0_0;                 // m0's g0

@@ -17,6 +17,8 @@
 //===----------------------------------------------------------------------===//
 #include "lock.h"
 
+#include "gmp.h"
+
 #include <linux/futex.h>
 #include <sched.h>
 #include <sys/syscall.h>
@@ -51,18 +53,6 @@ int64_t nanotime() {
 void osyield() { sched_yield(); }
 void usleep(uint32_t usec) { ::usleep(usec); }
 
-static int ncpuForSpin() {
-  static std::atomic<int> n{0};
-  int v = n.load(std::memory_order_relaxed);
-  if (v == 0) {
-    v = int(sysconf(_SC_NPROCESSORS_ONLN));
-    if (v < 1)
-      v = 1;
-    n.store(v, std::memory_order_relaxed);
-  }
-  return v;
-}
-
 enum : uint32_t { mutex_unlocked = 0, mutex_locked = 1, mutex_sleeping = 2 };
 
 void lock(mutex *l) NO_THREAD_SAFETY_ANALYSIS {
@@ -71,7 +61,16 @@ void lock(mutex *l) NO_THREAD_SAFETY_ANALYSIS {
   if (v == mutex_unlocked)
     return;
   uint32_t wait = v; // keep "sleeping" if we displaced it
-  int spin = ncpuForSpin() > 1 ? 4 : 0;
+  // Spin only on a multiprocessor. ncpu (gmp.h) is Go's: counted once by
+  // schedinit before any other thread exists, so a plain read; 1 before
+  // that (unit tests that use locks without a scheduler: no active spin).
+  // Nothing on this path may be more expensive than a system call: lock()
+  // runs on goroutine stacks (channels, select, semaphores), inside the
+  // 256-byte reserve below a segment's limit (stack.h). (It once asked
+  // sysconf(_SC_NPROCESSORS_ONLN) on the first contention in the process:
+  // glibc parses /sys/devices/system/cpu/online with ~1,400 bytes of
+  // stack, which ran off a 2 KiB goroutine segment into the one below.)
+  int spin = ncpu > 1 ? 4 : 0;
   for (;;) {
     for (int i = 0; i < spin; i++) {
       while (l->key.load(std::memory_order_relaxed) == mutex_unlocked) {
