@@ -296,12 +296,26 @@ TEST_P(TimerStress, SharedTimersRacingStopResetAndFire) {
 // The race of time.cpp's essay, forced: the timer's f is held running on
 // one M (it spins until released) while this goroutine, on another P,
 // Resets (or Stops) the timer. Reset must report "not pending" (the fire
-// won), put the timer back so that it fires exactly once more, and leave
-// the heaps consistent; Stop must report "not pending" and cause nothing.
+// won), put the timer back into exactly one heap slot, and the timer must
+// then fire exactly once more; Stop must report "not pending" and cause
+// nothing. Nothing here depends on timing: the Reset re-arms an hour ahead
+// (so the count of armed timers cannot change before it is read), and the
+// second fire is brought forward by a Reset of the pending timer once the
+// held f has returned.
+//
+// Each instance has its own HeldFire and timer (they live in this test's
+// frame), and the test waits until the held f has returned before that
+// frame goes away. (It used to share function statics between the Reset
+// and Stop instances and wait only for f to be *called* a second time; a
+// first f still spinning when the next instance set hold = 1 again kept
+// its P, and with the new f holding the other one the test goroutine had
+// no P left until the 30 s valve opened. The Reset also re-armed 1 ms
+// ahead, so a goroutine descheduled for 1 ms saw the timer already fired.)
 struct HeldFire {
   std::atomic<int> calls{0};
   std::atomic<int> entered{0};
   std::atomic<int> hold{1};
+  std::atomic<int> returned{0}; // the first call is done with *this
   std::atomic<int> valveOpened{0};
 };
 
@@ -318,6 +332,7 @@ void heldFire(void *arg, uintptr_t) {
       h->valveOpened = 1;
       break;
     }
+  h->returned = 1; // last access: after this h may be gone
 }
 
 class TimerFireRace : public ::testing::TestWithParam<bool> {};
@@ -326,17 +341,26 @@ TEST_P(TimerFireRace, ResetOrStopWhileFRuns) {
   const bool reset = GetParam();
   ensureSched();
   int64_t before = timerHeapsCheckForTest();
-  static HeldFire h;
-  static timer t;
-  h.calls = 0;
-  h.entered = 0;
-  h.hold = 1;
-  h.valveOpened = 0;
-  int r = -1, heapsDuring = -2, stopAfter = -1;
+  HeldFire h;
+  timer t;
+  int r = -1, heapsDuring = -2, stopAfter = -1, resetPending = -1, calls2 = -1;
   int64_t oldprocs = 0;
+  struct A {
+    timer *t;
+    bool reset;
+    int64_t when;
+    int r;
+  };
+  auto onG0 = [](A *a) {
+    glrt_systemstack(
+        [](void *p) {
+          auto *a = static_cast<A *>(p);
+          a->r = a->reset ? resetTimer(a->t, a->when) : stopTimer(a->t);
+        },
+        a);
+  };
   runInGoroutine([&] {
     oldprocs = glrt_GOMAXPROCS(2);
-    t = timer();
     t.when = nanotime();
     t.f = heldFire;
     t.arg = &h;
@@ -344,29 +368,33 @@ TEST_P(TimerFireRace, ResetOrStopWhileFRuns) {
     while (h.entered.load() == 0)
       glrt_timeSleep(100000);
     // f is running (held) on another M: t is in no heap.
-    struct A {
-      bool reset;
-      int r;
-    } a{reset, -1};
-    glrt_systemstack(
-        [](void *p) {
-          auto *a = static_cast<A *>(p);
-          a->r = a->reset ? resetTimer(&t, nanotime() + 1000000) : stopTimer(&t);
-        },
-        &a);
+    A a{&t, reset, nanotime() + kHour, -1};
+    onG0(&a);
     r = a.r;
     heapsDuring = int(timerHeapsCheckForTest() - before); // 1 after Reset, 0 after Stop
     h.hold = 0;
-    if (reset)
+    while (h.returned.load() == 0)
+      glrt_timeSleep(100000);
+    if (reset) {
+      // Still armed an hour ahead: bring the second fire forward.
+      A now{&t, true, nanotime(), -1};
+      onG0(&now);
+      resetPending = now.r;
       while (h.calls.load() < 2)
         glrt_timeSleep(100000);
-    glrt_systemstack([](void *p) { *static_cast<int *>(p) = stopTimer(&t); }, &stopAfter);
+    }
+    A stop{&t, false, 0, -1};
+    onG0(&stop);
+    stopAfter = stop.r;
+    calls2 = h.calls.load();
     glrt_GOMAXPROCS(oldprocs);
   });
   EXPECT_EQ(h.valveOpened.load(), 0);
   EXPECT_EQ(r, 0); // the fire had won
   EXPECT_EQ(heapsDuring, reset ? 1 : 0);
-  EXPECT_EQ(h.calls.load(), reset ? 2 : 1);
+  if (reset)
+    EXPECT_EQ(resetPending, 1); // the Reset during f had re-armed it
+  EXPECT_EQ(calls2, reset ? 2 : 1);
   EXPECT_EQ(stopAfter, 0); // fired (Reset) or stopped: nothing pending
   EXPECT_EQ(timerHeapsCheckForTest(), before);
 }
