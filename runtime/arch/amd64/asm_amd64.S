@@ -18,6 +18,23 @@
  *===--------------------------------------------------------------------===*/
 #include "asm_amd64.h"
 
+/* After installing gp's real limit with xchg (a full fence): if gp has a
+ * preemption request pending, put the poison (INT64_MAX) back. sysmon
+ * stores the flag, then the poison (seq_cst); a poison that landed before
+ * our xchg was overwritten by it, but then its flag is visible to this
+ * load; a poison that lands after it stays. Without this, gogo (a request
+ * made between execute's clearing of the flag and the switch) and
+ * systemstack (a request made for the G while fn ran on g0, or just
+ * before: the xchg to g0's limit displaced it) dropped the poison and the
+ * request waited for sysmon's next look. Clobbers scratch and flags. */
+.macro REPOISON_IF_PREEMPT greg, scratch
+	cmpb $0, G_PREEMPT(\greg)
+	je 8f
+	movabsq $0x7fffffffffffffff, \scratch
+	movq \scratch, %fs:TLS_STACKLIMIT
+8:
+.endm
+
 	.text
 
 /* void glrt_gogo(gobuf *buf)  -- never returns.
@@ -32,6 +49,7 @@ glrt_gogo:
 	movq %rax, %fs:(%rcx)
 	movq G_STACKGUARD0(%rax), %rcx
 	xchgq %rcx, %fs:TLS_STACKLIMIT
+	REPOISON_IF_PREEMPT %rax, %rcx
 	movq GOBUF_SP(%rdi), %rsp
 	movq GOBUF_BP(%rdi), %rbp
 	movq GOBUF_CTXT(%rdi), %rdx
@@ -113,6 +131,7 @@ glrt_systemstack:
 	movq %rbx, %fs:(%rcx)
 	movq G_STACKGUARD0(%rbx), %rax
 	xchgq %rax, %fs:TLS_STACKLIMIT
+	REPOISON_IF_PREEMPT %rbx, %rax
 	leaq -16(%rbp), %rsp
 	popq %r12
 	popq %rbx

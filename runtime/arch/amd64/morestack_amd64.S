@@ -24,6 +24,12 @@
  * Stack used on the old segment: fast path 48 bytes, slow path 256 bytes
  * (this is part of the STACK_GUARD budget in stack.h).
  *
+ * Every store of a real limit into %fs:0x70 here is an xchg followed by
+ * KEEP_POISON: a plain store could overwrite a poison that arrived after
+ * the check at .Lretry (or, on the return path, during the body) and the
+ * request would be lost until sysmon asked again (test:
+ * morestack_preempt_test.cpp).
+ *
  * Preemption (preempt.cpp): sysmon asks a G to yield by storing a poison
  * (INT64_MAX) into %fs:0x70 after setting g->preempt, so the next prologue
  * lands here although the frame may fit. So first: if the slot differs
@@ -77,6 +83,20 @@
 	popq %rdx
 .endm
 
+/* After `xchg new, slot`: reg holds what the slot held. Stack limits are
+ * below 2^47; the preemption poison (INT64_MAX) has bit 62 set. If the
+ * xchg displaced a poison (sysmon stored it after this thread last looked),
+ * the request it carries is still pending (g->preempt is set, and only
+ * this thread consumes it): store the poison back. Only this thread ever
+ * stores a real limit into its own slot, so the plain store cannot undo
+ * anything but a second, identical poison. Clobbers the flags. */
+.macro KEEP_POISON reg
+	btq $62, \reg
+	jnc 9f
+	movq \reg, %fs:TLS_STACKLIMIT
+9:
+.endm
+
 	.text
 	.globl __morestack
 	.type __morestack,@function
@@ -115,7 +135,11 @@ __morestack:
 	movq SEG_LO(%rsi), %rcx
 	addq $STACK_GUARD, %rcx
 	movq %rcx, G_STACKGUARD0(%rax)
-	movq %rcx, %fs:TLS_STACKLIMIT
+	/* Install the new limit with xchg, not a plain store: a poison that
+	 * sysmon stored since the check at .Lretry comes back in rcx, and goes
+	 * back into the slot (KEEP_POISON), so the body's first call sees it. */
+	xchgq %rcx, %fs:TLS_STACKLIMIT
+	KEEP_POISON %rcx
 	/* New sp: below the copied arguments, 16-byte aligned. */
 	movq SEG_HI(%rsi), %r10
 	subq %r11, %r10
@@ -148,7 +172,11 @@ __morestack:
 	movq SEG_LO(%r10), %r10
 	addq $STACK_GUARD, %r10
 	movq %r10, G_STACKGUARD0(%r11)
-	movq %r10, %fs:TLS_STACKLIMIT
+	/* Same on the way back: the body may have ended with returns only
+	 * (no prologue) after a poison arrived; keep it for the caller's next
+	 * call. */
+	xchgq %r10, %fs:TLS_STACKLIMIT
+	KEEP_POISON %r10
 	popq %rbp
 	.cfi_def_cfa %rsp, 8
 	ret                                   /* to the 1-byte ret in the prologue */
