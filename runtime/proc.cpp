@@ -969,6 +969,19 @@ void wakeTimerSleeper(int64_t) {
   systemstack([] { wakep(); });
 }
 
+// sysmon's thread has no G (no systemstack): wakep needs none, it only
+// takes sched.lock and wakes or creates an M.
+bool wakeForTimers() {
+  if (sched.npidle.load(std::memory_order_seq_cst) == 0)
+    return false;
+  int32_t zero = 0;
+  if (sched.nmspinning.load(std::memory_order_seq_cst) != 0 ||
+      !sched.nmspinning.compare_exchange_strong(zero, 1, std::memory_order_seq_cst))
+    return false;
+  startm(nullptr, true);
+  return true;
+}
+
 void goready(g *gp) {
   systemstack([gp] { ready(gp); });
 }

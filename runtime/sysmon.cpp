@@ -10,7 +10,20 @@
 //   asks that G to yield (preempt.cpp). (Go also retakes Ps from Gs blocked
 //   in system calls here; glrt has no blocking syscalls from Go code yet.)
 //
-//   Overdue timers (glrt, not Go): a P in _Prunning whose own timer heap
+//   Overdue timers on idle Ps (Go's sysmon does this only on netbsd,
+//   where its netpoller may oversleep; glrt has no netpoller): normally an
+//   M that gives up its P sleeps until the earliest timer (stopmUntil) and
+//   addtimer wakes one for an earlier timer. Should a timer still be due
+//   for more than timerGraceNS while some P is idle and no M is spinning
+//   (an M that had the duty is stuck in a timer function or a system call,
+//   or any wake-up that was missed), sysmon starts a spinning M
+//   (wakeForTimers): it takes an idle P and runs every due timer in
+//   findRunnable. So with a P free, no timer is later than timerGraceNS
+//   plus one look of sysmon (which sleeps no longer than until the
+//   earliest timer, then 20 us). The grace keeps sysmon from starting a
+//   second M each time the sleeping one is about to run the timer.
+//
+//   Overdue timers on busy Ps (glrt, not Go): a P in _Prunning whose own timer heap
 //   has a timer that is due is preempted at once, whatever its time
 //   slice: a P runs its timers only when it enters the scheduler, so in Go
 //   a time.Sleep behind a busy goroutine ends only when that goroutine's
@@ -48,6 +61,18 @@ namespace glrt {
 
 static constexpr int64_t forcePreemptNS = 10 * 1000 * 1000;
 static constexpr int64_t sysmonIdleSleepNS = 60LL * 1000 * 1000 * 1000;
+static constexpr int64_t timerGraceNS = 1000 * 1000;
+
+// A timer overdue by more than timerGraceNS with a P idle: start an M for
+// it (see the header). Returns whether sysmon asked for one.
+bool sysmonCheckTimers(int64_t now) {
+  int64_t next = nextTimerWhen();
+  if (next == 0 || now - next <= timerGraceNS)
+    return false;
+  if (sched.npidle.load(std::memory_order_seq_cst) == 0)
+    return false; // every P is busy: each runs its own heap, retake preempts it
+  return wakeForTimers();
+}
 
 static void retake(int64_t now) {
   int32_t n = gomaxprocs.load(std::memory_order_acquire);
@@ -122,6 +147,7 @@ static void *sysmon(void *) {
       now = nanotime();
     }
     retake(now);
+    sysmonCheckTimers(now);
     idle++;
   }
   return nullptr;

@@ -172,7 +172,14 @@ static void heapRemove(timerHeap *h, int32_t i) NO_THREAD_SAFETY_ANALYSIS {
 
 // ---- API ----
 
-void addtimer(timer *t) {
+// Inserts t into the current P's heap; returns whether it is the earliest
+// there. Every M that gives up its P sleeps until the earliest timer of
+// all heaps (stopmUntil), so a timer that is not the earliest of its own
+// heap is not the earliest of all either and needs no wake-up; one that
+// is gets one (wakeTimerSleeper: a spinning M, if a P is idle), which then
+// sleeps until it. Wake-ups lost anyway (an M with that duty stuck in a
+// timer function or a system call) are sysmon's: sysmonCheckTimers.
+static bool addtimerNoWake(timer *t) {
   if (t->when <= 0)
     t->when = 1; // 0 means "no timer" in timer0When
   g *gp = getg();
@@ -181,9 +188,15 @@ void addtimer(timer *t) {
   heapInsert(h, t);
   bool earliest = h->t[0] == t;
   unlock(&h->lock);
-  if (earliest)
+  return earliest;
+}
+
+void addtimer(timer *t) {
+  if (addtimerNoWake(t))
     wakeTimerSleeper(t->when);
 }
+
+void addtimerNoWakeForTest(timer *t) { addtimerNoWake(t); }
 
 bool deltimer(timer *t) {
   for (;;) {

@@ -77,6 +77,13 @@ void timeSleep(int64_t ns);
 // Hooks proc.cpp provides for timers: wake an idle M so that a timer added
 // with an early `when` is noticed (Go's wakeNetPoller).
 void wakeTimerSleeper(int64_t when);
+// For sysmon (no G, no M): if a P is idle and no M is spinning, start a
+// spinning M, which runs every due timer before it looks for work or
+// sleeps (findRunnable). Returns whether it started one.
+bool wakeForTimers();
+// sysmon's look at the timers (sysmon.cpp): a timer due for more than a
+// grace period (1 ms) with a P idle gets an M. Returns whether it asked.
+bool sysmonCheckTimers(int64_t now);
 
 } // namespace glrt
 
@@ -84,4 +91,6 @@ namespace glrt {
 // For tests: checks every heap's 4-ary order, t->index/t->heap back links
 // and timer0When. Returns the number of timers in all heaps, -1 if broken.
 int64_t timerHeapsCheckForTest();
+// For tests: addtimer without the wake-up (a lost wake-up on demand).
+void addtimerNoWakeForTest(timer *t);
 } // namespace glrt
