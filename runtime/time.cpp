@@ -157,8 +157,11 @@ static void heapInsert(timerHeap *h, timer *t) NO_THREAD_SAFETY_ANALYSIS {
 
 static void heapRemove(timerHeap *h, int32_t i) NO_THREAD_SAFETY_ANALYSIS {
   timer *t = h->t[i];
-  __atomic_store_n(&t->heap, nullptr, __ATOMIC_RELEASE);
+  // index first: once deltimer (another M, no lock) loads heap == null
+  // with acquire, a resetTimer may put t into another heap at once and
+  // write index there; a later -1 here would clobber it (TSan found it).
   t->index = -1;
+  __atomic_store_n(&t->heap, nullptr, __ATOMIC_RELEASE);
   ntimers.fetch_sub(1, std::memory_order_relaxed);
   int32_t last = --h->n;
   if (i != last) {
@@ -179,6 +182,9 @@ static void heapRemove(timerHeap *h, int32_t i) NO_THREAD_SAFETY_ANALYSIS {
 // is gets one (wakeTimerSleeper: a spinning M, if a P is idle), which then
 // sleeps until it. Wake-ups lost anyway (an M with that duty stuck in a
 // timer function or a system call) are sysmon's: sysmonCheckTimers.
+// After unlock t is not ours any more: it may fire on another M at once,
+// and a sleeping G's timer lives in its frame, which is gone when the G
+// has resumed (TSan found addtimer reading t->when after unlock).
 static bool addtimerNoWake(timer *t) {
   if (t->when <= 0)
     t->when = 1; // 0 means "no timer" in timer0When
@@ -192,8 +198,9 @@ static bool addtimerNoWake(timer *t) {
 }
 
 void addtimer(timer *t) {
+  int64_t when = t->when > 0 ? t->when : 1; // read while t is still ours
   if (addtimerNoWake(t))
-    wakeTimerSleeper(t->when);
+    wakeTimerSleeper(when);
 }
 
 void addtimerNoWakeForTest(timer *t) { addtimerNoWake(t); }
