@@ -22,13 +22,15 @@ PYTHON ?= python3
 # zlib1g-dev and libzstd-dev: LLVM's CMake package links LLVMSupport against
 # ZLIB::ZLIB and zstd but llvm-19-dev does not depend on them.
 # python3-psutil lets lit enforce a per-test timeout.
-DEPS := llvm-19-dev llvm-19-tools clang-19 libgtest-dev cmake ninja-build \
+# libclang-rt-19-dev: the ASan and TSan runtimes of the sanitizer test builds
+# (clang-19 only recommends it).
+DEPS := llvm-19-dev llvm-19-tools clang-19 libclang-rt-19-dev libgtest-dev cmake ninja-build \
         zlib1g-dev libzstd-dev \
         golang-go golang-1.19-src gccgo python3 python3-psutil
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-CONFIGURE := cmake -S . -B $(BUILD) -G Ninja -DGLRT_SANITIZE=ON
+CONFIGURE := cmake -S . -B $(BUILD) -G Ninja -DGLRT_SANITIZE=ON -DGLRT_TSAN=ON
 
 .PHONY: all deps build demo test bench clean
 

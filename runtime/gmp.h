@@ -168,7 +168,13 @@ static_assert(offsetof(g, preempt) == G_PREEMPT);
 
 struct m {
   g *g0;   // scheduling stack (the thread's stack). Immutable after allocm.
-  g *curg; // user G running on this M, or null. Owner.
+  // User G running on this M, or null. Written only by the owner M
+  // (execute, dropg) with relaxed atomic stores; the owner reads it
+  // plainly, other threads (sysmon's preemptone, schedtrace) with relaxed
+  // atomic loads: a stale value costs one misdirected preemption request,
+  // never memory safety (Gs and Ms are never freed). The asm reads it at
+  // M_CURG on its own thread.
+  g *curg;
   g *gsignal;      // signal-handling G (sigaltstack); later
   p *pp;           // attached P (Go's m.p); owner.
   p *nextp;        // P to acquire when woken (set by startm before notewakeup)
@@ -224,9 +230,19 @@ constexpr uint32_t runqSize = 256;
 
 struct p {
   int32_t id;        // immutable
-  uint32_t status;   // _P*; sched.lock or owner M
+  // _P*. Written under sched.lock or by the owner M (acquirep/releasep,
+  // procresize and stop-the-world with the world stopping), always with a
+  // relaxed atomic store; read plainly under the same rules, and with
+  // relaxed atomic loads by threads that hold neither (sysmon's retake,
+  // preemptall, stealWork, runqsteal, schedtrace): those only use it as
+  // a hint, a stale value costs a wasted steal attempt or preemption
+  // request. The run queue's own atomics order the Gs themselves.
+  uint32_t status;
   p *link;           // sched.pidle link; sched.lock
-  m *mp;             // Go's p.m: owning M; null when idle
+  // Go's p.m: owning M; null when idle. Same rules as status (written by
+  // acquirep/releasep and procresize with relaxed atomic stores; racy
+  // readers: preemptone, schedtrace, relaxed loads; Ms are never freed).
+  m *mp;
   // Incremented when the scheduler starts a G without inheriting the time
   // slice; owner (relaxed atomic store); sysmon reads it racily (relaxed).
   uint32_t schedtick;

@@ -25,6 +25,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#if GLRT_TSAN
+// ThreadSanitizer: a thread blocked in a raw futex syscall must say so, or
+// TSan's periodic global reset (which waits for every running thread) and
+// with it every new thread's start wait for it forever: glrt's idle Ms
+// sleep in FUTEX_WAIT indefinitely. The syscall hooks mark the blocking
+// region (TSan's own futex interception does the same).
+#include <sanitizer/linux_syscall_hooks.h>
+#endif
+
 namespace glrt {
 
 void futexsleep(std::atomic<uint32_t> *addr, uint32_t val, int64_t ns) {
@@ -35,8 +44,15 @@ void futexsleep(std::atomic<uint32_t> *addr, uint32_t val, int64_t ns) {
     tsp = &ts;
   }
   // Spurious returns (EINTR, EAGAIN, timeout) are fine: callers loop.
-  syscall(SYS_futex, reinterpret_cast<uint32_t *>(addr), FUTEX_WAIT_PRIVATE, val,
-          tsp, nullptr, 0);
+#if GLRT_TSAN
+  __sanitizer_syscall_pre_futex(addr, FUTEX_WAIT_PRIVATE, val, tsp, nullptr, 0);
+#endif
+  long r = syscall(SYS_futex, reinterpret_cast<uint32_t *>(addr), FUTEX_WAIT_PRIVATE, val,
+                   tsp, nullptr, 0);
+#if GLRT_TSAN
+  __sanitizer_syscall_post_futex(r, addr, FUTEX_WAIT_PRIVATE, val, tsp, nullptr, 0);
+#endif
+  (void)r;
 }
 
 void futexwakeup(std::atomic<uint32_t> *addr, uint32_t cnt) {

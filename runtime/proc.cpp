@@ -249,7 +249,7 @@ static m *mget() REQUIRES(sched.lock) {
 // Ps
 
 static void pidleput(p *pp) REQUIRES(sched.lock) {
-  pp->status = _Pidle;
+  __atomic_store_n(&pp->status, _Pidle, __ATOMIC_RELAXED);
   pp->link = sched.pidle;
   sched.pidle = pp;
   sched.npidle.fetch_add(1, std::memory_order_seq_cst);
@@ -269,8 +269,8 @@ static void acquirep(p *pp) {
   if (mp->pp != nullptr || pp->mp != nullptr)
     throwfatal("runtime: acquirep: invalid p state", "acquirep: invalid p state");
   mp->pp = pp;
-  pp->mp = mp;
-  pp->status = _Prunning;
+  __atomic_store_n(&pp->mp, mp, __ATOMIC_RELAXED);
+  __atomic_store_n(&pp->status, _Prunning, __ATOMIC_RELAXED);
 }
 
 static p *releasep() {
@@ -278,9 +278,9 @@ static p *releasep() {
   p *pp = mp->pp;
   if (pp == nullptr || pp->mp != mp)
     throwfatal("runtime: releasep: invalid p state", "releasep: invalid arg");
-  pp->mp = nullptr;
+  __atomic_store_n(&pp->mp, nullptr, __ATOMIC_RELAXED);
   mp->pp = nullptr;
-  pp->status = _Pidle;
+  __atomic_store_n(&pp->status, _Pidle, __ATOMIC_RELAXED);
   return pp;
 }
 
@@ -340,7 +340,7 @@ static void newm(p *pp, bool spinning, int64_t id) {
   mcommoninit(mp, id);
   pthread_attr_t attr;
   pthread_attr_init(&attr);
-#if GLRT_SANITIZE
+#if GLRT_SANITIZE || GLRT_TSAN
   pthread_attr_setstacksize(&attr, 8 << 20);
 #else
   pthread_attr_setstacksize(&attr, 512 << 10);
@@ -533,7 +533,7 @@ static void wakep() {
   }
   lock(&sched.lock);
   if (sched.gcwaiting.load()) {
-    pp->status = _Pgcstop;
+    __atomic_store_n(&pp->status, _Pgcstop, __ATOMIC_RELAXED);
     sched.stopwait--;
     if (sched.stopwait == 0)
       notewakeup(&sched.stopnote);
@@ -568,7 +568,7 @@ static void gcstopm() {
   }
   p *pp = releasep();
   lock(&sched.lock);
-  pp->status = _Pgcstop;
+  __atomic_store_n(&pp->status, _Pgcstop, __ATOMIC_RELAXED);
   sched.stopwait--;
   if (sched.stopwait == 0)
     notewakeup(&sched.stopnote);
@@ -606,7 +606,7 @@ static g *stealWork(p *pp) {
       if (sched.gcwaiting.load(std::memory_order_relaxed))
         return nullptr;
       p *victim = ps[(start + uint32_t(k) * stride) % uint32_t(n)];
-      if (victim == pp || victim->status == _Pidle)
+      if (victim == pp || __atomic_load_n(&victim->status, __ATOMIC_RELAXED) == _Pidle)
         continue;
       if (g *gp = runqsteal(pp, victim, stealRunNextG))
         return gp;
@@ -728,7 +728,7 @@ top:
 // Runs gp on the current M. Never returns.
 GLRT_SWITCH_NORETURN static void execute(g *gp, bool inheritTime) {
   m *mp = getg()->mp;
-  mp->curg = gp;
+  __atomic_store_n(&mp->curg, gp, __ATOMIC_RELAXED);
   gp->mp = mp;
   casgstatus(gp, _Grunnable, _Grunning);
   // A request for the G's previous run is moot now (Go's execute does the
@@ -762,7 +762,7 @@ static void schedule() {
 static void dropg() {
   m *mp = getg()->mp;
   mp->curg->mp = nullptr;
-  mp->curg = nullptr;
+  __atomic_store_n(&mp->curg, nullptr, __ATOMIC_RELAXED);
 }
 
 // ---------------------------------------------------------------------------
@@ -895,8 +895,6 @@ int64_t newproc1pc(void (*fn)(void *), void *arg, uintptr_t stacksize, uintptr_t
 static void goexit0(g *gp) {
   m *mp = getg()->mp;
   stackdebugReport(gp); // before NumGoroutine drops: observers see it done
-  casgstatus(gp, _Grunning, _Gdead);
-  sched.ngoroutines.fetch_sub(1, std::memory_order_relaxed);
   dropg();
   gp->waitreason = waitReasonZero;
   gp->_panic = gp->_defer = nullptr;
@@ -905,6 +903,11 @@ static void goexit0(g *gp) {
   gp->stackseg = gp->stackbase;
   stacktrimcache(gp);
   freeallocas(gp);
+  // _Gdead last (Go marks it first): the status CAS (acq_rel) publishes the
+  // trimmed G, so whoever sees _Gdead with readgstatus (acquire) sees its
+  // stack fields final (stack_test reads them; TSan reported the race).
+  casgstatus(gp, _Grunning, _Gdead);
+  sched.ngoroutines.fetch_sub(1, std::memory_order_relaxed);
   gfput(mp->pp, gp);
   schedule();
 }
@@ -1012,10 +1015,10 @@ static p *procresize(int32_t nprocs) REQUIRES(sched.lock) {
     if (allp[i] == nullptr) {
       p *pp = static_cast<p *>(persistentalloc(sizeof(p)));
       pp->id = i;
-      pp->status = _Pgcstop;
+      __atomic_store_n(&pp->status, _Pgcstop, __ATOMIC_RELAXED);
       allp[i] = pp;
     } else if (allp[i]->status == _Pdead) {
-      allp[i]->status = _Pgcstop;
+      __atomic_store_n(&allp[i]->status, _Pgcstop, __ATOMIC_RELAXED);
     }
   }
   // Destroy Ps beyond nprocs: their Gs go to the global queue.
@@ -1040,19 +1043,19 @@ static p *procresize(int32_t nprocs) REQUIRES(sched.lock) {
     }
     unlock(&sched.gFreeLock);
     moveTimers(allp[0], pp);
-    pp->status = _Pdead;
+    __atomic_store_n(&pp->status, _Pdead, __ATOMIC_RELAXED);
   }
   m *mp = getg()->mp;
   if (mp->pp && mp->pp->id < nprocs) {
-    mp->pp->status = _Prunning;
+    __atomic_store_n(&mp->pp->status, _Prunning, __ATOMIC_RELAXED);
   } else {
     if (mp->pp) {
-      mp->pp->mp = nullptr;
+      __atomic_store_n(&mp->pp->mp, nullptr, __ATOMIC_RELAXED);
       mp->pp = nullptr;
     }
     p *pp = allp[0];
-    pp->mp = nullptr;
-    pp->status = _Pidle;
+    __atomic_store_n(&pp->mp, nullptr, __ATOMIC_RELAXED);
+    __atomic_store_n(&pp->status, _Pidle, __ATOMIC_RELAXED);
     acquirep(pp);
   }
   gomaxprocs.store(nprocs, std::memory_order_seq_cst);
@@ -1064,11 +1067,11 @@ static p *procresize(int32_t nprocs) REQUIRES(sched.lock) {
     p *pp = allp[i];
     if (mp->pp == pp)
       continue;
-    pp->mp = nullptr;
+    __atomic_store_n(&pp->mp, nullptr, __ATOMIC_RELAXED);
     if (runqempty(pp)) {
       pidleput(pp);
     } else {
-      pp->status = _Pidle; // startm will acquire it
+      __atomic_store_n(&pp->status, _Pidle, __ATOMIC_RELAXED); // startm will acquire it
       pp->link = runnable;
       runnable = pp;
     }
@@ -1085,10 +1088,10 @@ static void stopTheWorldOnG0(void *) {
   lock(&sched.lock);
   sched.stopwait = gomaxprocs.load();
   sched.gcwaiting.store(1, std::memory_order_seq_cst);
-  mp->pp->status = _Pgcstop;
+  __atomic_store_n(&mp->pp->status, _Pgcstop, __ATOMIC_RELAXED);
   sched.stopwait--;
   while (p *pp = pidleget()) {
-    pp->status = _Pgcstop;
+    __atomic_store_n(&pp->status, _Pgcstop, __ATOMIC_RELAXED);
     sched.stopwait--;
   }
   bool wait = sched.stopwait > 0;

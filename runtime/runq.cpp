@@ -67,7 +67,7 @@ void runqput(p *pp, g *gp, bool next) {
 g *runqget(p *pp, bool *inheritTime) { return runqget(pp->runq, inheritTime); }
 
 g *runqsteal(p *pp, p *victim, bool stealRunNext) {
-  return runqsteal(pp->runq, victim->runq, stealRunNext, victim->status == _Prunning);
+  return runqsteal(pp->runq, victim->runq, stealRunNext, __atomic_load_n(&victim->status, __ATOMIC_RELAXED) == _Prunning);
 }
 
 bool runqempty(p *pp) { return runqempty(pp->runq); }

@@ -6,6 +6,8 @@ Suites, in order; each runs even when an earlier one failed:
   compiler-unittests  GoogleTest, build/bin/compiler-unittests
   runtime-unittests   GoogleTest, build/bin/runtime-unittests
   runtime-unittests-asan  the same tests against the ASan+UBSan runtime (if built)
+  runtime-unittests-tsan  the same tests under ThreadSanitizer (if built); a data
+                      race makes it exit 66, counted as a failure
   lit                 test/lit (lit + FileCheck), exec root under the build dir
   difftest            every lit run test also run by go1.19; outputs must match
   callgen             400 random evaluation-order tests (test/difftest/callgen.py), vs go1.19
@@ -202,7 +204,7 @@ def main():
     results.append(Result("build", 0, 0, "ok") if args.build_status == 0
                    else Result("build", 0, 1, f"build exited {args.build_status}"))
     for name, optional in (("compiler-unittests", False), ("runtime-unittests", False),
-                           ("runtime-unittests-asan", True)):
+                           ("runtime-unittests-asan", True), ("runtime-unittests-tsan", True)):
         r = gtest_suite(name, os.path.join(bindir, name), optional)
         if r:
             results.append(r)

@@ -40,7 +40,7 @@ using namespace glrt;
 namespace {
 
 #if defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 #define ABI_STACK_ASAN 1
 #endif
 #endif

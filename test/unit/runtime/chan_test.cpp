@@ -551,7 +551,7 @@ void pCloseWakes() { glrt_closechan(sunbuf); } // a receiver is parked
 
 TEST(ChanTest, EntryPointsFitTheNosplitBudget) {
 #if defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
   GTEST_SKIP() << "ASan frames are several times larger; the budget applies to the real build";
 #endif
 #endif

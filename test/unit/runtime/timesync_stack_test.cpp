@@ -23,7 +23,7 @@ using glrt_test::runInGoroutine;
 namespace {
 
 #if defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 #define TS_ASAN 1
 #endif
 #endif
