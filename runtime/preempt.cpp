@@ -30,13 +30,17 @@
 //   - GODEBUG=asyncpreemptoff=1 is not set (then SIGURG is not even sent);
 //   - the G's current segment has room for the 128-byte red zone of the
 //     interrupted code, glrt_asyncPreempt's register save area and the
-//     yield (asyncPreemptStack bytes) above the segment's lo.
+//     yield (asyncPreemptStack bytes) above the segment's lo. Generated
+//     code always leaves that much (stack.h static_asserts
+//     StackSmall + asyncPreemptStack <= StackGuard, as Go checks
+//     asyncPreemptStack <= _StackLimit), so this only refuses an rsp that
+//     is not on the G's segment at all.
 // Otherwise it does nothing and sysmon asks again on a later tick. The
 // injected call skips the red zone: the handler sets rsp = rsp - 136 and
-// stores the interrupted PC there; glrt_asyncPreempt saves every register
-// generated code may use (GPRs, flags, x87/SSE state with fxsave: glc
-// targets generic x86-64, no AVX), calls glrt_asyncPreempt2 (Gosched),
-// restores everything and returns with `ret $128`.
+// stores the interrupted PC there; glrt_asyncPreempt saves the registers
+// the yield may clobber (caller-saved GPRs, flags, xmm0-15: glc targets
+// generic x86-64, no AVX), glrt_mcall(glrt_asyncPreempt_m) (Gosched's
+// continuation), restores them and returns with `ret $128`.
 //
 // Who runs what: preemptone/preemptall run on sysmon's thread or on a g0
 // (stop-the-world); they read pp->mp and mp->curg racily (relaxed loads;
@@ -58,11 +62,6 @@
 extern "C" void glrt_asyncPreempt(void); // arch/amd64/preempt_amd64.S
 
 namespace glrt {
-
-// Above the interrupted rsp: red zone (128) + return address (8) + 16 GPRs
-// and flags (128) + alignment (8) + fxsave area (512) + asyncPreempt2 and
-// the Gosched/mcall frames (< 256).
-static constexpr uintptr_t asyncPreemptStack = 128 + 8 + 128 + 8 + 512 + 256;
 
 static bool asyncPreemptOff = false;
 
@@ -165,6 +164,7 @@ namespace glrt {
 }
 } // namespace glrt
 
-// Called by glrt_asyncPreempt (preempt_amd64.S) on the G's stack with every
-// register of the interrupted code saved.
-extern "C" void glrt_asyncPreempt2(void) { Gosched(); }
+// glrt_asyncPreempt's mcall continuation (preempt_amd64.S), on g0: the
+// interrupted G's registers are saved on its stack; it yields as with
+// Gosched (to the global run queue).
+extern "C" void glrt_asyncPreempt_m(g *gp) { gosched_m(gp); }

@@ -935,7 +935,7 @@ static void park_m(g *gp) {
   schedule();
 }
 
-static void gosched_m(g *gp) {
+void gosched_m(g *gp) {
   casgstatus(gp, _Grunning, _Grunnable);
   dropg();
   lock(&sched.lock);

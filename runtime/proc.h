@@ -65,6 +65,9 @@ void gopark(bool (*unlockf)(g *, void *), void *lock, waitReason reason);
 // Makes a parked G runnable (into the current P's runnext) and wakes a P.
 void goready(g *gp);
 void Gosched();
+// Gosched's continuation on g0 (glrt_mcall): gp goes to the global run
+// queue. Also the continuation of an injected asyncPreempt (preempt.cpp).
+void gosched_m(g *gp);
 
 // Creates a G with a first segment of stacksize bytes (0: the default).
 // From a thread without a P (tests, embedding) the G goes to the global

@@ -7,12 +7,26 @@
 //   limit = lo + STACK_GUARD     (g.stackguard0, written to %fs:0x70)
 //
 // Split-stack prologues call __morestack when rsp (minus the frame) is at or
-// below the limit. The STACK_GUARD bytes below the limit (768) are the
+// below the limit. The STACK_GUARD bytes below the limit (800) are the
 // reserve that is always usable without a check; its budget:
-//   256  LLVM: frames < 256 bytes compare rsp itself, not rsp-frame
-//   256  __morestack's spills and its slow-path call to systemstack
-//   256  StackNosplitBudget: the most a runtime function called directly
-//        from generated code may use on the G's stack.
+//   256  StackSmall, LLVM's kSplitStackAvailable: frames < 256 bytes
+//        compare rsp itself, not rsp-frame, so generated code runs with
+//        rsp as low as limit - 256 (really limit - 248: a frame that calls
+//        keeps rsp 16-byte aligned, so it is at most 248 bytes; glc gives
+//        every function a prologue: leaves without one, as Go's auto-
+//        nosplit, would have to fit in these 256 bytes too)
+//   then, below that, one of:
+//   512  __morestack's spills and its slow-path call to systemstack (256),
+//        plus StackNosplitBudget (256): the most a runtime function called
+//        directly from generated code may use on the G's stack (also what
+//        __morestack's yield uses below its spills);
+//   544  asyncPreemptStack: what a call injected by the SIGURG handler
+//        needs below the interrupted rsp (arch/amd64/preempt_amd64.S).
+// Go's invariant, asserted below (Go throws at start-up if
+// asyncPreemptStack > _StackLimit): generated code can always be
+// preempted asynchronously wherever it runs. Otherwise a loop without
+// calls whose rsp lies in the gap is never preempted (sysmon re-sends
+// SIGURG every 20 us for nothing) and a stop-the-world waits for it.
 //
 // THE RULE for calls from generated code into glrt or libc (tested in
 // stack_test.cpp): an entry point either uses at most StackNosplitBudget
@@ -66,7 +80,19 @@ static_assert(offsetof(stkseg, oldsp) == SEG_OLDSP);
 static_assert(sizeof(stkseg) % 16 == 0);
 
 constexpr uintptr_t StackGuard = STACK_GUARD;
+constexpr uintptr_t StackSmall = 256; // LLVM X86FrameLowering kSplitStackAvailable
 constexpr uintptr_t StackNosplitBudget = 256;
+constexpr uintptr_t StackMorestackBudget = 256; // morestack_amd64.S, slow path
+// glrt_asyncPreempt's use of the goroutine's stack below the interrupted
+// rsp (the table in arch/amd64/preempt_amd64.S; preempt_test.cpp measures
+// it): red zone, interrupted PC, rbp + flags + 9 caller-saved GPRs,
+// alignment, xmm0-15, glrt_mcall's return address and 6 pushes.
+constexpr uintptr_t asyncPreemptStack = 128 + 8 + 88 + 8 + 256 + 56;
+static_assert(StackGuard % 16 == 0, "the limit must stay 16-byte aligned");
+static_assert(StackSmall + StackMorestackBudget + StackNosplitBudget <= StackGuard,
+              "__morestack (and a yield in it) must fit below generated code");
+static_assert(StackSmall + asyncPreemptStack <= StackGuard,
+              "an async preemption must fit below any rsp generated code runs at");
 constexpr uintptr_t maxstacksize = 1000000000;
 constexpr uintptr_t maxSegmentSize = uintptr_t(8) << 20;
 constexpr uintptr_t minSegmentSize = 2048;

@@ -261,7 +261,7 @@ int link(StringRef obj, StringRef exe) {
   // -z now: resolve every libc symbol at start-up. With lazy binding the
   // first call through a PLT entry (memset, memmove from generated code;
   // libc from glrt) runs the dynamic linker's resolver on the caller's
-  // stack, ~1.6 KB with its xsave area: far beyond the 768-byte reserve a
+  // stack, ~1.6 KB with its xsave area: far beyond the 800-byte reserve a
   // goroutine segment keeps below its limit (runtime/stack.h).
   std::vector<StringRef> args{*prog, obj, rt, "-o", exe, "-lpthread", "-Wl,-z,now"};
   std::string err;

@@ -35,9 +35,10 @@
 #define SEG_OLDSP 32
 
 /* Bytes below a segment's limit that are always usable without a check:
- * LLVM's 256-byte small-frame slack + __morestack's own spills on the old
- * segment + slack. See stack.h. */
-#define STACK_GUARD 768
+ * LLVM's 256-byte small-frame slack + the larger of __morestack's needs
+ * (512) and an injected asyncPreempt's (544). See stack.h, which
+ * static_asserts the budget. */
+#define STACK_GUARD 800
 
 /* glibc tcbhead_t.__private_ss: the split-stack limit slot, %fs:0x70. */
 #define TLS_STACKLIMIT 0x70

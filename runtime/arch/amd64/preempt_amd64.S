@@ -5,20 +5,37 @@
  * running generated code:
  *   entry:  rsp = interrupted rsp - 136 (the 128-byte red zone of the
  *           interrupted code is left alone), 0(%rsp) = interrupted PC.
- *           Every other register, the flags and the x87/SSE state are the
+ *           Every other register, the flags and the SSE state are the
  *           interrupted code's, all live.
- *   action: save all of them on the G's stack, call glrt_asyncPreempt2
- *           (yields; may resume on another M), restore all of them, and
+ *   action: save what the yield may clobber on the G's stack, glrt_mcall
+ *           (glrt_asyncPreempt_m): the G goes to the global run queue as
+ *           with Gosched and may resume on another M; restore, and
  *           `ret $128`: pops the PC and then the red zone gap, so rsp is
  *           exactly the interrupted rsp again.
- *   stack:  136 + 128 (GPRs, flags) + up to 8 (alignment) + 512 (fxsave)
- *           + the callee's frames; sigPreempt checks the segment has
- *           asyncPreemptStack bytes first.
- * glc compiles for generic x86-64 (driver: cpu "x86-64"): SSE only, so
- * fxsave64 holds every vector register generated code may use (xmm0-15,
- * MXCSR, x87). The frame-pointer chain is extended (rbp -> interrupted
- * rbp, return address = interrupted PC) so a traceback taken while the G
- * is parked here walks into the interrupted function.
+ *
+ * What is saved: only the registers the yield may change. The caller-saved
+ * GPRs (rax rcx rdx rsi rdi r8-r11), the flags and xmm0-15 (movups: glc
+ * compiles for generic x86-64, SSE only, so those are every vector
+ * register generated code may use; all of them are caller-saved). The
+ * callee-saved rbx, r12-r15 are pushed by glrt_mcall itself and restored
+ * when the G resumes, rbp is pushed here (it also links the frame-pointer
+ * chain: rbp -> interrupted rbp, return address = interrupted PC, so a
+ * traceback taken while the G is parked here walks into the interrupted
+ * function). MXCSR and the x87 control word are not saved: the runtime
+ * never changes them (asm_amd64.S), generated code neither, and nothing
+ * keeps values on the x87 stack across instructions that can be
+ * interrupted in generated code (no long double).
+ *
+ * Stack: the whole thing fits in asyncPreemptStack (stack.h) below the
+ * interrupted rsp, which stack.h static_asserts to fit in the reserve that
+ * generated code always leaves above the segment's lo:
+ *   128  red zone
+ *     8  return address (the interrupted PC)
+ *    88  rbp, flags, 9 caller-saved GPRs
+ *     8  alignment (the interrupted rsp need only be 8-byte aligned)
+ *   256  xmm0-15
+ *    56  glrt_mcall: its return address + 6 callee-saved registers
+ *  = 544; glrt_asyncPreempt_m runs on g0. preempt_test.cpp measures it.
  *===--------------------------------------------------------------------===*/
 #include "asm_amd64.h"
 
@@ -30,7 +47,6 @@ glrt_asyncPreempt:
 	movq %rsp, %rbp
 	pushfq
 	pushq %rax
-	pushq %rbx
 	pushq %rcx
 	pushq %rdx
 	pushq %rsi
@@ -38,23 +54,45 @@ glrt_asyncPreempt:
 	pushq %r8
 	pushq %r9
 	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
-	movq %rsp, %rbx                       /* rbx: callee-saved, survives the call */
-	subq $512, %rsp
-	andq $-16, %rsp                       /* fxsave needs 16-byte alignment */
-	fxsave64 (%rsp)
+	pushq %r11                            /* rsp = rbp - 80 */
+	subq $256, %rsp
+	andq $-16, %rsp                       /* aligned for the call (and movaps-safe) */
+	movups %xmm0, 0(%rsp)
+	movups %xmm1, 16(%rsp)
+	movups %xmm2, 32(%rsp)
+	movups %xmm3, 48(%rsp)
+	movups %xmm4, 64(%rsp)
+	movups %xmm5, 80(%rsp)
+	movups %xmm6, 96(%rsp)
+	movups %xmm7, 112(%rsp)
+	movups %xmm8, 128(%rsp)
+	movups %xmm9, 144(%rsp)
+	movups %xmm10, 160(%rsp)
+	movups %xmm11, 176(%rsp)
+	movups %xmm12, 192(%rsp)
+	movups %xmm13, 208(%rsp)
+	movups %xmm14, 224(%rsp)
+	movups %xmm15, 240(%rsp)
 	cld
-	callq glrt_asyncPreempt2
-	fxrstor64 (%rsp)
-	movq %rbx, %rsp
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
+	movq glrt_asyncPreempt_m@GOTPCREL(%rip), %rdi
+	callq glrt_mcall                      /* yields; may come back on another M */
+	movups 0(%rsp), %xmm0
+	movups 16(%rsp), %xmm1
+	movups 32(%rsp), %xmm2
+	movups 48(%rsp), %xmm3
+	movups 64(%rsp), %xmm4
+	movups 80(%rsp), %xmm5
+	movups 96(%rsp), %xmm6
+	movups 112(%rsp), %xmm7
+	movups 128(%rsp), %xmm8
+	movups 144(%rsp), %xmm9
+	movups 160(%rsp), %xmm10
+	movups 176(%rsp), %xmm11
+	movups 192(%rsp), %xmm12
+	movups 208(%rsp), %xmm13
+	movups 224(%rsp), %xmm14
+	movups 240(%rsp), %xmm15
+	leaq -80(%rbp), %rsp
 	popq %r11
 	popq %r10
 	popq %r9
@@ -63,7 +101,6 @@ glrt_asyncPreempt:
 	popq %rsi
 	popq %rdx
 	popq %rcx
-	popq %rbx
 	popq %rax
 	popfq
 	popq %rbp
