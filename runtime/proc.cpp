@@ -62,6 +62,7 @@
 #include "print.h"
 #include "traceback.h"
 #include "runq.h"
+#include "sema.h"
 #include "stack.h"
 #include "timer.h"
 
@@ -1083,6 +1084,16 @@ struct stwArgs {
   int32_t newprocs;
 };
 
+// Go's worldsema: the right to stop the world. A G takes it before it
+// switches to g0 in stopTheWorld and gives it back after startTheWorld, so
+// at most one stop is in progress: a second stopper parks here as a G
+// (semacquire) instead of resetting sched.stopwait on g0 while the first
+// waits for it to stop its own P (which it never would: both waited
+// forever). While the holder runs between the two (the world stopped, or
+// its own code around a collection later), its M is marked with
+// preemptoff. The collector will take it too.
+static std::atomic<uint32_t> worldsema{1};
+
 static void stopTheWorldOnG0(void *) {
   m *mp = getg()->mp;
   lock(&sched.lock);
@@ -1108,7 +1119,11 @@ static void stopTheWorldOnG0(void *) {
   }
 }
 
-void stopTheWorld() { glrt_systemstack(stopTheWorldOnG0, nullptr); }
+void stopTheWorld(const char *reason) {
+  semacquire(&worldsema, waitReasonSemacquire);
+  getg()->mp->preemptoff = reason;
+  glrt_systemstack(stopTheWorldOnG0, nullptr);
+}
 
 static void startTheWorldOnG0(void *arg) {
   int32_t n = static_cast<stwArgs *>(arg)->newprocs;
@@ -1128,6 +1143,8 @@ static void startTheWorldOnG0(void *arg) {
 void startTheWorld(int32_t newprocs) {
   stwArgs a{newprocs};
   glrt_systemstack(startTheWorldOnG0, &a);
+  getg()->mp->preemptoff = nullptr;
+  semrelease(&worldsema, false);
 }
 
 // ---------------------------------------------------------------------------
@@ -1346,7 +1363,7 @@ extern "C" int64_t glrt_GOMAXPROCS(int64_t n) {
     return ret; // only a goroutine can stop the world
   if (n > INT32_MAX)
     n = INT32_MAX;
-  stopTheWorld();
+  stopTheWorld("GOMAXPROCS");
   startTheWorld(int32_t(n));
   return ret;
 }

@@ -82,8 +82,12 @@ void releasem0ForTest();
 // Number of Ms created so far (threads=, in schedtrace).
 int32_t mcount();
 
-// Stop-the-world (used for GOMAXPROCS); must be called on a G with a P.
-void stopTheWorld();
+// Stop-the-world (GOMAXPROCS, runtime.GC); must be called on a G with a
+// P. stopTheWorld first takes worldsema (parking while another G holds
+// it) and marks the M preemptoff = reason; startTheWorld (newprocs > 0:
+// resize to that many Ps) clears the mark and releases worldsema, so
+// stop/start pairs of different Gs never overlap.
+void stopTheWorld(const char *reason);
 void startTheWorld(int32_t newprocs);
 
 void freeallocas(g *gp);

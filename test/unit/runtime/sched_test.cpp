@@ -17,6 +17,7 @@
 #include <functional>
 #include <vector>
 #include <memory>
+#include <string_view>
 
 using namespace glrt;
 using namespace glrt_test;
@@ -369,4 +370,38 @@ TEST(SchedDeathTest, SchedtraceLineFormat) {
       "  P0: status=1 schedtick=0 syscalltick=0 m=0 runqsize=0 gfreecnt=0 timerslen=0\n"
       "  M0: p=0 curg=-1 mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=false blocked=false "
       "lockedg=-1\n");
+}
+
+// Stop-the-worlds of different goroutines take turns (worldsema): with
+// three stoppers in loops, never two between stopTheWorld and
+// startTheWorld at once, and none waits forever. (Before worldsema the
+// second stopper reset sched.stopwait while the first waited for its P:
+// both hung.) The stoppers also resize, as runtime.GOMAXPROCS does.
+TEST(SchedTest, ConcurrentStopTheWorldsTakeTurns) {
+  constexpr int kStoppers = 3, kRounds = 100;
+  std::atomic<int> inside{0}, maxInside{0}, finishedStoppers{0};
+  std::atomic<int64_t> rounds{0};
+  runInGoroutine([&] {
+    glrt_GOMAXPROCS(4);
+    for (int s = 0; s < kStoppers; s++) {
+      go([&, s] {
+        for (int i = 0; i < kRounds; i++) {
+          stopTheWorld("test");
+          int n = inside.fetch_add(1) + 1;
+          int m = maxInside.load();
+          while (n > m && !maxInside.compare_exchange_weak(m, n)) {
+          }
+          EXPECT_EQ(getg()->mp->preemptoff, std::string_view("test"));
+          inside.fetch_sub(1);
+          startTheWorld(1 + (s + i) % 4);
+          rounds.fetch_add(1);
+        }
+        finishedStoppers.fetch_add(1);
+      });
+    }
+    goWaitUntil([&] { return finishedStoppers.load() == kStoppers; });
+    glrt_GOMAXPROCS(4);
+  });
+  EXPECT_EQ(rounds.load(), kStoppers * kRounds);
+  EXPECT_EQ(maxInside.load(), 1);
 }
