@@ -1368,6 +1368,22 @@ extern "C" int64_t glrt_GOMAXPROCS(int64_t n) {
   return ret;
 }
 
+// runtime.GC(). There is no collector yet; this is what a collection means
+// to the scheduler. Go's GC stops the world (through worldsema) and its
+// caller then waits for the mark phase while other goroutines run; here:
+// stop the world and start it again through the same path (the collector
+// will do its work in between), then yield like Gosched, so a goroutine
+// calling runtime.GC in a loop does not keep its P for a whole time slice
+// per call (go1.19 fixedbugs/issue30977.go).
+extern "C" void glrt_GC(void) {
+  g *gp = getg();
+  if (gp == nullptr || gp->mp == nullptr || gp == gp->mp->g0 || gp->mp->pp == nullptr)
+    return; // only a goroutine can stop the world
+  stopTheWorld("GC");
+  startTheWorld(0);
+  Gosched();
+}
+
 extern "C" int64_t glrt_NumCPU(void) { return ncpu; }
 
 extern "C" int64_t glrt_NumGoroutine(void) {

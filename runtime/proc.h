@@ -23,6 +23,7 @@ void glrt_schedinit(int argc, char **argv);
 void glrt_newproc(void (*fn)(void *), void *arg);
 void glrt_Gosched(void);
 int64_t glrt_GOMAXPROCS(int64_t n);
+void glrt_GC(void);
 int64_t glrt_NumCPU(void);
 int64_t glrt_NumGoroutine(void);
 

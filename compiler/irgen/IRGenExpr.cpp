@@ -1091,7 +1091,8 @@ Value *IRGen::genBuiltin(CallExpr *e, BuiltinId id) {
   case BuiltinId::RuntimeNumGoroutine:
     return callRT(RT::NumGoroutine, {});
   case BuiltinId::RuntimeGC:
-    return nullptr; // no collector: nothing to do yet
+    callRT(RT::GC, {}); // no collector yet, but it must yield (glrt_GC)
+    return nullptr;
   default:
     if (isStdlibBuiltin(id))
       return genStdlib(e, id);

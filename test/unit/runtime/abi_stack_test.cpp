@@ -195,6 +195,7 @@ void probe_closechan() {
 void probe_newproc() { glrt_newproc(nopWork, nullptr); }
 void probe_Gosched() { glrt_Gosched(); }
 void probe_GOMAXPROCS() { glrt_GOMAXPROCS(glrt_GOMAXPROCS(0)); }
+void probe_GC() { glrt_GC(); }
 void probe_NumCPU() { sval += glrt_NumCPU(); }
 void probe_NumGoroutine() { sval += glrt_NumGoroutine(); }
 
