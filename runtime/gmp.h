@@ -182,6 +182,13 @@ struct m {
   int64_t id;      // immutable
   bool spinning;   // looking for work; counted in sched.nmspinning. Owner.
   bool blocked;    // sleeping on park note
+  // Go's preemption guards (canPreemptM, preempt.h): while any is set the
+  // M's G is not preempted, asynchronously or cooperatively; a request
+  // that arrives meanwhile stays pending and releasem re-arms it. locks:
+  // depth of acquirem (printlock holds it for a whole print statement).
+  // preemptoff: why (stopTheWorld's reason), or null. Owner M only; the
+  // SIGURG handler reads them on the same thread (relaxed atomics +
+  // signal fences).
   int32_t locks;
   int32_t mallocing;
   int32_t throwing;

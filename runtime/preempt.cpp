@@ -116,6 +116,8 @@ static void sigPreempt(int, siginfo_t *, void *uctxp) {
     return;
   if (sp < gp->stackseg->lo + asyncPreemptStack || sp > gp->stackseg->hi)
     return; // no room on this segment (or sp not on it): try again later
+  if (!canPreemptM(gp->mp))
+    return; // inside a print statement (acquirem) etc.: releasem re-arms
   if (!__atomic_exchange_n(&gp->preempt, false, __ATOMIC_SEQ_CST))
     return; // already honoured at a prologue, or a stale signal
   uintptr_t nsp = sp - 128 - 8;
@@ -145,6 +147,12 @@ using namespace glrt;
 // a preemption request. Yields like runtime.Gosched; returns on whichever
 // M runs the G next.
 extern "C" void glrt_morestack_preempt(void) {
+  g *gp = getg();
+  if (!canPreemptM(gp->mp)) {
+    // Not now: keep the request pending; releasem re-arms the poison.
+    __atomic_store_n(&gp->preempt, true, __ATOMIC_RELAXED);
+    return;
+  }
   preemptStat.cooperative.fetch_add(1, std::memory_order_relaxed);
   Gosched();
 }
@@ -157,10 +165,24 @@ namespace glrt {
   g *gp = getg();
   if (gp == nullptr || gp->mp == nullptr || gp == gp->mp->g0)
     return;
+  if (!canPreemptM(gp->mp))
+    return; // the request stays pending until releasem
   if (__atomic_exchange_n(&gp->preempt, false, __ATOMIC_SEQ_CST)) {
     preemptStat.cooperative.fetch_add(1, std::memory_order_relaxed);
     Gosched();
   }
+}
+
+// The last releasem of a G with a pending request: put the poison back
+// (Go: stackguard0 = stackPreempt), since a declined cooperative request
+// restored the real limit and a G switch (systemstack for a print flush)
+// rewrote the slot. Owner M, on the G. Same order as preemptone: the flag
+// is already set, then the poison; the next prologue consumes both, and
+// sysmon keeps signalling for a loop without calls.
+void releasemSlow(m *mp) {
+  uintptr_t *slot = mp->stacklimitslot;
+  if (slot != nullptr && getg() == mp->curg)
+    __atomic_store_n(slot, uintptr_t(INT64_MAX), __ATOMIC_SEQ_CST);
 }
 } // namespace glrt
 

@@ -26,6 +26,40 @@ inline void preemptCheck() {
   if (gp != nullptr && __atomic_load_n(&gp->preempt, __ATOMIC_RELAXED)) [[unlikely]]
     preemptYield();
 }
+// Go's canPreemptM: the G running on mp may be preempted now (no acquirem
+// held: not inside a print statement; not allocating; no preemptoff
+// reason). The SIGURG handler and both cooperative paths check it; a
+// request they decline stays pending (g.preempt) until releasem.
+inline bool canPreemptM(m *mp) {
+  return __atomic_load_n(&mp->locks, __ATOMIC_RELAXED) == 0 &&
+         __atomic_load_n(&mp->mallocing, __ATOMIC_RELAXED) == 0 &&
+         __atomic_load_n(&mp->preemptoff, __ATOMIC_RELAXED) == nullptr;
+}
+// Go's acquirem/releasem: no preemption of the current G between them
+// (they nest). Return null / do nothing when not on an M (runtime tests
+// calling entry points from a plain thread). The signal fences order the
+// count against code the SIGURG handler may interrupt on this thread.
+inline m *acquirem() {
+  g *gp = getg();
+  if (gp == nullptr || gp->mp == nullptr)
+    return nullptr;
+  m *mp = gp->mp;
+  __atomic_store_n(&mp->locks, mp->locks + 1, __ATOMIC_RELAXED);
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  return mp;
+}
+// Out of line: re-arms a request that arrived while preemption was off.
+void releasemSlow(m *mp);
+inline void releasem(m *mp) {
+  if (mp == nullptr)
+    return;
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  int32_t n = mp->locks - 1;
+  __atomic_store_n(&mp->locks, n, __ATOMIC_RELAXED);
+  if (n == 0 && mp->curg != nullptr && __atomic_load_n(&mp->curg->preempt, __ATOMIC_RELAXED)) [[unlikely]]
+    releasemSlow(mp);
+}
+
 // Installs the SIGURG handler (once, before any M runs a G).
 void initPreemptSignal();
 // GODEBUG=asyncpreemptoff=1: cooperative requests only, no signals.

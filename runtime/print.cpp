@@ -32,13 +32,16 @@
 // Stack use (stack.h's rule): formatting into the TLS buffer runs on the
 // goroutine's stack (at most ~200 bytes, glrt_printslice); every flush --
 // write(2) or the test sink -- runs on g0 (printflushsys ->
-// onsystemstack). Nothing between printlock and printunlock parks, so the
-// G cannot change M in the middle of a statement.
+// onsystemstack). Nothing between printlock and printunlock parks, and
+// printlock holds acquirem (no preemption until printunlock), so the G
+// cannot change M in the middle of a statement, and a statement's bytes are
+// in this thread's buffer only between its printlock and printunlock.
 //===----------------------------------------------------------------------===//
 #include "print.h"
 
 #include "abi.h"
 #include "panic.h"
+#include "preempt.h"
 
 #include <errno.h>
 #include <string.h>
@@ -246,14 +249,23 @@ void printbool(bool v) {
 
 // ---- the compiler's entry points (abi.def) ----
 
-void glrt_printlock() { glrt::tls.depth++; }
+// printlock also holds acquirem (Go: printlock takes mp.locks through
+// debuglock): the G is not preempted until printunlock, so it neither
+// leaves a half-written statement in this thread's buffer (where other Gs
+// on this M would append their lines and from which glrt_exit on another
+// thread never flushes it) nor finishes the statement on another M.
+void glrt_printlock() {
+  glrt::acquirem();
+  glrt::tls.depth++;
+}
 
 void glrt_printunlock() {
-  if (--glrt::tls.depth <= 0) {
-    glrt::tls.depth = 0;
-    if (glrt::tls.n != 0)
-      glrt::printflushsys();
-  }
+  if (glrt::tls.depth <= 0)
+    return; // unbalanced: nothing to release
+  if (--glrt::tls.depth == 0 && glrt::tls.n != 0)
+    glrt::printflushsys();
+  glrt::g *gp = glrt::getg();
+  glrt::releasem(gp != nullptr ? gp->mp : nullptr);
 }
 
 void glrt_printbool(uint8_t v) { glrt::printbool(v != 0); }

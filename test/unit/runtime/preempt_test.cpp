@@ -13,6 +13,7 @@
 // The injected code is assembly and its continuation runs on g0, so the
 // budget holds under ASan too.
 #include "sched_harness.h"
+#include "abi.h"
 #include "preempt.h"
 #include "proc.h"
 #include "stack.h"
@@ -137,6 +138,7 @@ test_injectAsyncPreempt:
 	.size test_injectAsyncPreempt, .-test_injectAsyncPreempt
 )");
 extern "C" uintptr_t test_injectAsyncPreempt(const regs *in, regs *out, uint64_t shift);
+extern "C" void glrt_morestack_preempt(void); // preempt.cpp (called by __morestack)
 
 namespace {
 
@@ -203,6 +205,48 @@ TEST(AsyncPreempt, InjectedCallFitsItsBudgetAndKeepsRegisters) {
 // rsp generated code runs at (limit - StackSmall), an injected call fits.
 TEST(AsyncPreempt, FitsBelowEveryRspOfGeneratedCode) {
   EXPECT_LE(StackSmall + asyncPreemptStack, StackGuard);
+}
+
+} // namespace
+
+namespace {
+
+// Go's m.locks discipline around print statements: printlock holds
+// acquirem, so a preemption request that arrives inside a print statement
+// is neither honoured by the cooperative paths (nor by the SIGURG handler:
+// canPreemptM) but stays pending, and printunlock's releasem re-arms it
+// (the poison goes back into %fs:0x70). Before, a G preempted between
+// printlock and printunlock left its half line in its thread's buffer,
+// other Gs' lines were appended to it, and it could be lost at exit.
+TEST(AsyncPreempt, PrintStatementIsNotPreempted) {
+  bool lockedNoPreempt = false, pendingInside = false, stayedOnM = false, rearmed = false,
+       yieldedAfter = false;
+  int64_t coopInside = -1;
+  glrt_test::runInGoroutine([&] {
+    g *gp = getg();
+    m *mp = gp->mp;
+    glrt_printlock();
+    lockedNoPreempt = mp->locks == 1 && !canPreemptM(mp);
+    int64_t before = preemptStat.cooperative.load();
+    __atomic_store_n(&gp->preempt, true, __ATOMIC_SEQ_CST); // what preemptone does first
+    preemptYield();                                       // a blocking runtime op's entry
+    glrt_morestack_preempt();                             // __morestack consumed a request
+    coopInside = preemptStat.cooperative.load() - before;
+    pendingInside = __atomic_load_n(&gp->preempt, __ATOMIC_SEQ_CST);
+    stayedOnM = getg()->mp == mp;
+    glrt_printunlock();
+    rearmed = mp->locks == 0 && *mp->stacklimitslot == uintptr_t(INT64_MAX);
+    preemptYield(); // now it yields (and the switch restores the limit)
+    yieldedAfter = preemptStat.cooperative.load() - before == 1 &&
+                   !__atomic_load_n(&gp->preempt, __ATOMIC_SEQ_CST) &&
+                   *getg()->mp->stacklimitslot == getg()->stackguard0;
+  });
+  EXPECT_TRUE(lockedNoPreempt);
+  EXPECT_EQ(coopInside, 0) << "yielded inside a print statement";
+  EXPECT_TRUE(pendingInside) << "the request must stay pending";
+  EXPECT_TRUE(stayedOnM);
+  EXPECT_TRUE(rearmed) << "printunlock must re-arm the pending request";
+  EXPECT_TRUE(yieldedAfter);
 }
 
 } // namespace
