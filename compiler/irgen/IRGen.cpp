@@ -21,8 +21,11 @@ namespace glc {
 
 IRGen::IRGen(File *f, TypeContext &t, DiagEngine &d, LLVMContext &c, const DataLayout &dl,
              StringRef triple, const IRGenOptions &o)
-    : file(f), types(t), diags(d), C(c), mod(std::make_unique<Module>("main", c)), DL(dl),
-      opts(o), b(c) {
+    : file(f), types(t), diags(d), C(c), mod(std::make_unique<Module>("main", c)),
+      DL(mod->getDataLayout()), opts(o), b(c) {
+  // DL is the module's own copy, never the caller's `dl`: a DataLayout
+  // caches struct layouts keyed by llvm::StructType*, which a caller that
+  // keeps one DataLayout for several LLVMContexts would see reused.
   mod->setDataLayout(dl);
   mod->setTargetTriple(triple);
   if (f && !f->filename.empty())

@@ -94,8 +94,9 @@ struct IRGenOptions {
 
 /// Lower a type-checked file to a new module. Returns null (after reporting
 /// through `diags`) if the file uses something irgen cannot lower yet.
-/// The module has no target triple/data layout; the caller sets them
-/// before calling this (pass `dataLayout`), since sizes depend on them.
+/// Sizes depend on the target: the module gets `targetTriple` and a copy of
+/// `dataLayout` (irgen sizes types with that copy, so one DataLayout may
+/// serve compilations in different LLVMContexts).
 std::unique_ptr<llvm::Module> generateIR(File *file, TypeContext &types, DiagEngine &diags,
                                          llvm::LLVMContext &llctx,
                                          const llvm::DataLayout &dataLayout,

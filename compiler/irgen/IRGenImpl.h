@@ -48,7 +48,7 @@ struct IRGen {
   DiagEngine &diags;
   llvm::LLVMContext &C;
   std::unique_ptr<llvm::Module> mod;
-  const llvm::DataLayout &DL;
+  const llvm::DataLayout &DL; // mod's (see the constructor)
   IRGenOptions opts;
   llvm::IRBuilder<> b;
   bool failed = false;

@@ -180,4 +180,44 @@ TEST_F(IRGenTest, UnsupportedIsReportedNotCrashed) {
   EXPECT_NE(diagText.find("not supported by glc yet"), std::string::npos) << diagText;
 }
 
+// generateIR's caller may keep one DataLayout for many compilations (the
+// fuzz target does). A DataLayout caches struct layouts keyed by
+// llvm::StructType*, and a StructType of a destroyed LLVMContext can share
+// its address with one of the next: irgen must size types with the
+// module's own DataLayout, never the caller's. Each round lowers new(T) for
+// a struct of a different size in a fresh context; glibc hands a freed
+// block of the same size back first, so a stale cache entry is met at once.
+TEST(IRGenDataLayout, SharedDataLayoutAcrossContexts) {
+  llvm::DataLayout dl{"e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"};
+  for (int n = 1; n <= 8; ++n) {
+    llvm::LLVMContext llctx;
+    llvm::SourceMgr sm;
+    ASTContext ast;
+    TypeContext types;
+    std::string diagText;
+    llvm::raw_string_ostream diagOS(diagText);
+    std::string src = "package main\ntype T struct{ a int8; b [" + std::to_string(n) +
+                      "]int64 }\nfunc main() { p := new(T); println(p.b[0]) }\n";
+    unsigned id = sm.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(src, "t.gl"),
+                                        llvm::SMLoc());
+    DiagEngine diags(sm, diagOS);
+    File *f = parseFile(sm, id, ast, diags);
+    ASSERT_TRUE(f && !diags.hasErrors()) << src;
+    ASSERT_TRUE(checkFile(f, types, diags)) << src;
+    auto m = generateIR(f, types, diags, llctx, dl, "x86_64-pc-linux-gnu");
+    ASSERT_TRUE(m) << diagText;
+    // The size passed to glrt_newobject: 8 (a, padded) + 8*n.
+    int64_t size = -1;
+    for (auto &fn : *m)
+      for (auto &bb : fn)
+        for (auto &inst : bb)
+          if (auto *call = llvm::dyn_cast<llvm::CallInst>(&inst))
+            if (call->getCalledFunction() &&
+                call->getCalledFunction()->getName() == "glrt_newobject")
+              if (auto *c = llvm::dyn_cast<llvm::ConstantInt>(call->getArgOperand(0)))
+                size = c->getSExtValue();
+    EXPECT_EQ(size, 8 + 8 * n) << "round " << n;
+  }
+}
+
 } // namespace
