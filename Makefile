@@ -9,30 +9,34 @@
 #   make deps    install missing Debian packages only (apt-get; sudo when not root)
 #   make build   deps, then configure and build into build/
 #   make bench   build, then the glc vs go1.19 vs gccgo benchmark table
+#   make fuzz    build glc-fuzz (libFuzzer over lexer, parser, sema, irgen) and
+#                run it for FUZZ_SECONDS (default 600); the corpus it grows is
+#                kept in $(BUILD)/fuzz/corpus, findings in $(BUILD)/fuzz/artifacts
 #   make clean   remove build/
 #
 # Variables: BUILD (build dir, default build), JOBS (parallel build jobs,
-# default 2: the reference machine has 2 cores), PYTHON.
+# default 2: the reference machine has 2 cores), PYTHON, FUZZ_SECONDS.
 
 BUILD  ?= build
 JOBS   ?= 2
 PYTHON ?= python3
+FUZZ_SECONDS ?= 600
 
 # Everything the build, the tests and the benchmarks need (ARCHITECTURE.md §2).
 # zlib1g-dev and libzstd-dev: LLVM's CMake package links LLVMSupport against
 # ZLIB::ZLIB and zstd but llvm-19-dev does not depend on them.
 # python3-psutil lets lit enforce a per-test timeout.
-# libclang-rt-19-dev: the ASan and TSan runtimes of the sanitizer test builds
-# (clang-19 only recommends it).
+# libclang-rt-19-dev: the ASan, TSan and libFuzzer runtimes (GLRT_SANITIZE,
+# GLRT_TSAN, glc-fuzz); clang-19 only recommends it.
 DEPS := llvm-19-dev llvm-19-tools clang-19 libclang-rt-19-dev libgtest-dev cmake ninja-build \
         zlib1g-dev libzstd-dev \
         golang-go golang-1.19-src gccgo python3 python3-psutil
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-CONFIGURE := cmake -S . -B $(BUILD) -G Ninja -DGLRT_SANITIZE=ON -DGLRT_TSAN=ON
+CONFIGURE := cmake -S . -B $(BUILD) -G Ninja -DGLRT_SANITIZE=ON -DGLRT_TSAN=ON -DGLC_FUZZ=ON
 
-.PHONY: all deps build demo test bench clean
+.PHONY: all deps build demo test bench fuzz clean
 
 all: build
 
@@ -63,14 +67,21 @@ demo: build
 
 # Build with ninja -k 0 (keep going) so that one broken target does not stop
 # the others; a build failure is reported by the test driver as a failed
-# suite, and the suites that could be built still run.
+# suite, and the suites that could be built still run. glc-fuzz is not in
+# `all` (make build and make demo skip it); the fuzz suite needs it.
 test: deps
 	@rc=0; \
-	{ $(CONFIGURE) && cmake --build $(BUILD) -j $(JOBS) -- -k 0; } || rc=$$?; \
+	{ $(CONFIGURE) && cmake --build $(BUILD) -j $(JOBS) -- -k 0 all glc-fuzz; } || rc=$$?; \
 	$(PYTHON) scripts/run-tests.py --build-dir $(BUILD) --build-status $$rc
 
 bench: build
 	$(PYTHON) bench/run.py --glc $(BUILD)/bin/glc
+
+fuzz: deps
+	$(CONFIGURE)
+	cmake --build $(BUILD) -j $(JOBS) --target glc-fuzz
+	$(PYTHON) test/fuzz/run.py --fuzzer $(BUILD)/bin/glc-fuzz --seconds $(FUZZ_SECONDS) \
+	  --corpus $(BUILD)/fuzz/corpus
 
 clean:
 	rm -rf $(BUILD)

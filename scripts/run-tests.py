@@ -12,6 +12,8 @@ Suites, in order; each runs even when an earlier one failed:
   difftest            every lit run test also run by go1.19; outputs must match
   callgen             400 random evaluation-order tests (test/difftest/callgen.py), vs go1.19
   conformance         Go's own test files from /usr/share/go-1.19/test
+  fuzz                glc-fuzz (test/fuzz) for FUZZ_SECONDS from Go's test files
+                      and test/lit as seeds, -seed=1: one test, failed by any finding
 
 Counting: a suite contributes its own test counts. A suite that cannot run
 (binary missing, crashed before reporting, timed out) counts as one failure,
@@ -37,6 +39,9 @@ LIT = "/usr/lib/llvm-19/build/utils/lit/lit.py"
 GTEST_TIMEOUT = 300
 SCRIPT_TIMEOUT = 600
 TOTAL_BUDGET = 20 * 60
+# The fuzz suite's run: long enough to load the ~3,100 seeds (~15 s) and
+# mutate for the rest; `make fuzz` runs longer.
+FUZZ_SECONDS = 60
 START = time.monotonic()
 
 
@@ -224,6 +229,10 @@ def main():
                                                "--glc", glc, "--seed", "1", "--count", "400"]))
     results.append(counting_script("conformance", [py, os.path.join(REPO, "test/conformance/run.py"),
                                                    "--glc", glc, "--gomaxprocs", "1,2"]))
+    results.append(counting_script("fuzz", [py, os.path.join(REPO, "test/fuzz/run.py"),
+                                            "--fuzzer", os.path.join(bindir, "glc-fuzz"),
+                                            "--seconds", str(FUZZ_SECONDS),
+                                            "--work", os.path.join(build, "fuzz-test")]))
 
     banner("summary")
     for r in results:
