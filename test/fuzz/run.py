@@ -3,8 +3,11 @@
 
 Seeds are gathered at run time and read in place, never copied: every
 /usr/share/go-1.19/test/**/*.go and test/lit/**/*.gl no longer than
---max-len, passed to libFuzzer through -seed_inputs=@<list file>. The
-dictionary is test/fuzz/go.dict (Go's keywords, operators, builtins).
+--max-len gets a symbolic link in <work>/seeds, passed to libFuzzer as a
+second corpus directory (it only ever writes to the first; -seed_inputs
+would be ignored by -fork). The dictionary is test/fuzz/go.dict (Go's
+keywords, operators, builtins). test/fuzz/regressions/fixed (past findings)
+is replayed too.
 
 Two modes:
   default   new inputs go into a fresh temporary corpus, so a run depends
@@ -23,11 +26,13 @@ recursion depth (very long `a+a+...` chains, deep nesting), one known
 stack-overflow class; the limit keeps the time for everything else.
 
 Reproduce a finding:  build/bin/glc-fuzz <artifact>
+Keep going past findings (long runs): run.py --seconds 1800 -- -fork=1 -ignore_crashes=1
 Minimise it:          build/bin/glc-fuzz -minimize_crash=1 -runs=20000 <artifact>
 """
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -48,8 +53,10 @@ def seeds(max_len):
     return found
 
 
-STATUS = re.compile(r"^#(\d+)\s+(\w+)\s+cov: (\d+) ft: (\d+) corp: (\d+)/(\S+)"
-                    r"(?: lim: \d+)?(?: exec/s: (\d+))?(?: rss: (\d+)Mb)?")
+# "#1024 pulse cov: ... corp: 502/120Kb ... exec/s: 113 rss: 398Mb", and
+# with -fork: "#13234: cov: 9069 ft: 33948 corp: 1002 exec/s: 184 ...".
+STATUS = re.compile(r"^#(\d+):?\s+(?:\w+\s+)?cov: (\d+) ft: (\d+) corp: (\d+)(?:/(\S+))?"
+                    r"(?: lim: \d+)?(?: exec/s: (\d+))?")
 
 
 def main():
@@ -74,16 +81,17 @@ def main():
     os.makedirs(artifacts, exist_ok=True)
     log = os.path.join(work, "fuzz.log")
     seed_files = seeds(args.max_len)
-    seed_list = os.path.join(work, "seeds.txt")
-    with open(seed_list, "w") as f:
-        f.write(",".join(seed_files))
+    seed_dir = os.path.join(work, "seeds")
+    shutil.rmtree(seed_dir, ignore_errors=True)
+    os.makedirs(seed_dir)
+    for i, p in enumerate(seed_files):
+        os.symlink(p, os.path.join(seed_dir, f"{i:05d}-{os.path.basename(p)}"))
 
     with tempfile.TemporaryDirectory(prefix="glc-fuzz-") as tmp:
         corpus = os.path.abspath(args.corpus) if args.corpus else os.path.join(tmp, "corpus")
         os.makedirs(corpus, exist_ok=True)
         before = set(os.listdir(artifacts))
-        cmd = [args.fuzzer, corpus,
-               f"-seed_inputs=@{seed_list}",
+        cmd = [args.fuzzer, corpus, seed_dir, os.path.join(REPO, "test", "fuzz", "regressions", "fixed"),
                f"-dict={os.path.join(REPO, 'test', 'fuzz', 'go.dict')}",
                f"-seed={args.seed}", f"-max_total_time={args.seconds}",
                f"-max_len={args.max_len}", f"-timeout={args.timeout}",
@@ -100,8 +108,10 @@ def main():
         with open(log, "w") as lf:
             # A hard stop well past -max_total_time in case libFuzzer hangs.
             try:
+                env = dict(os.environ)
+                env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1")
                 rc = subprocess.run(cmd, stdout=lf, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL,
+                                    stdin=subprocess.DEVNULL, env=env,
                                     timeout=args.seconds + 300).returncode
             except subprocess.TimeoutExpired:
                 rc = None
@@ -116,10 +126,10 @@ def main():
             last = m
     stats = dict(re.findall(r"^stat::(\w+):\s+(\d+)", text, re.M))
     if last:
-        print(f"fuzz: {last.group(1)} executions, cov: {last.group(3)} ft: {last.group(4)} "
-              f"corpus: {last.group(5)} inputs / {last.group(6)}, "
-              f"exec/s: {stats.get('average_exec_per_sec', last.group(7))}, "
-              f"peak rss: {stats.get('peak_rss_mb', last.group(8))} MB")
+        print(f"fuzz: {last.group(1)} executions, cov: {last.group(2)} ft: {last.group(3)} "
+              f"corpus: {last.group(4)} inputs{' / ' + last.group(5) if last.group(5) else ''}, "
+              f"exec/s: {stats.get('average_exec_per_sec', last.group(6))}, "
+              f"peak rss: {stats.get('peak_rss_mb', '?')} MB")
     findings = [a for a in new_artifacts if not a.startswith("slow-unit-")]
     failed = rc != 0 or findings
     if failed:
