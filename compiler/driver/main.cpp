@@ -53,6 +53,8 @@
 #include "llvm/TargetParser/Triple.h"
 
 #include <cstdlib>
+#include <pthread.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -304,13 +306,71 @@ int runProgram(const std::string &exe, const std::vector<std::string> &args,
   return 1;
 }
 
+/// The whole compiler (parse, sema, irgen, LLVM's passes and code
+/// generation) recurses over expression trees, and Go accepts long
+/// left-to-right chains: `x + x + ... + x` with 100,000 terms is a tree
+/// 100,000 deep (gc compiles it). The 8 MB main-thread stack overflows near
+/// 11,600 terms, so glcMain runs on a thread whose stack is reserved at
+/// kCompilerStack and committed page by page as it is touched. The parser
+/// bounds tree height (parse/Parser.cpp, kMaxHeight) so that every phase
+/// fits in this stack; past the bound the program is rejected with a
+/// diagnostic instead of overflowing.
+constexpr size_t kCompilerStack = size_t(1) << 30; // 1 GiB reserved, lazily committed
+
+struct CompilerThread {
+  int argc;
+  char **argv;
+  int (*fn)(int, char **);
+  int status = 0;
+};
+
+void *compilerThreadMain(void *arg) {
+  auto *ct = static_cast<CompilerThread *>(arg);
+  ct->status = ct->fn(ct->argc, ct->argv);
+  return nullptr;
+}
+
+/// Runs fn(argc, argv) on a thread with a kCompilerStack stack and returns
+/// its result. The stack is an anonymous MAP_NORESERVE mapping: untouched
+/// pages cost neither memory nor commit charge. Its lowest page stays
+/// PROT_NONE as a guard, so an overflow is a SIGSEGV that LLVM's handler
+/// reports as an internal compiler error (it runs on the alternate signal
+/// stack InitLLVM installs for the thread that calls it: glcMain's).
+/// If the stack cannot be had, fn runs on the main thread.
+int runOnLargeStack(int (*fn)(int, char **), int argc, char **argv) {
+  size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  void *mem = mmap(nullptr, kCompilerStack, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+  if (mem == MAP_FAILED)
+    return fn(argc, argv);
+  mprotect(mem, page, PROT_NONE);
+  CompilerThread ct{argc, argv, fn};
+  pthread_attr_t attr;
+  pthread_t th;
+  bool started = pthread_attr_init(&attr) == 0 &&
+                 pthread_attr_setstack(&attr, mem, kCompilerStack) == 0 &&
+                 pthread_create(&th, &attr, compilerThreadMain, &ct) == 0;
+  pthread_attr_destroy(&attr);
+  if (!started) {
+    munmap(mem, kCompilerStack);
+    return fn(argc, argv);
+  }
+  pthread_join(th, nullptr);
+  munmap(mem, kCompilerStack);
+  return ct.status;
+}
+
 } // namespace
 
 static void printVersion(raw_ostream &os) {
   os << "glc version " GLC_VERSION " linux/amd64 (LLVM " GLC_LLVM_VERSION ")\n";
 }
 
-int main(int argc, char **argv) {
+static int glcMain(int argc, char **argv);
+
+int main(int argc, char **argv) { return runOnLargeStack(glcMain, argc, argv); }
+
+static int glcMain(int argc, char **argv) {
   InitLLVM initLLVM(argc, argv);
   setBugReportMsg("glc: internal compiler error; LLVM's stack dump follows:\n");
   sys::AddSignalHandler(crashHandler, nullptr);

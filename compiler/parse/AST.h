@@ -102,6 +102,11 @@ struct Expr : Node {
   /// the denoted type.
   Type *type = nullptr;
   ExprMode mode = ExprMode::Invalid;
+  /// parse: the height of this expression's tree (1 for a leaf; 0 if the
+  /// parser never measured it). The parser rejects expressions higher than
+  /// its kMaxHeight, so the phases that recurse over the tree (sema, irgen,
+  /// LLVM) fit in the compiler's stack (driver/main.cpp).
+  uint32_t height = 0;
   /// sema: set iff mode == Constant; already converted to `type`.
   std::shared_ptr<ConstValue> constVal;
 

@@ -6,8 +6,10 @@
 #   %glc        the compiler: $GLC_BUILD_DIR/bin/glc, else <repo>/build/bin/glc
 #   FileCheck   /usr/lib/llvm-19/bin/FileCheck
 #   not         /usr/lib/llvm-19/bin/not (inverts the exit status)
+#   %python     the Python running lit (tests that generate big inputs)
 # Outputs (%t) go under <build dir>/test/lit, never into the source tree.
 import os
+import sys
 import lit.formats
 
 config.name = "glc"
@@ -26,6 +28,7 @@ glc = os.path.join(build_dir, "bin", "glc")
 
 # Whole-word substitutions, so "not" inside a word or a path is left alone.
 config.substitutions.append(("%glc", glc))
+config.substitutions.append(("%python", sys.executable))
 for tool in ("FileCheck", "not"):
     config.substitutions.append(
         (r"(?<![\w/.%-])" + tool + r"(?![\w/.-])", os.path.join(llvm_bin, tool)))

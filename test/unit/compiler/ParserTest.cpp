@@ -28,7 +28,9 @@ protected:
   llvm::SourceMgr sm;
   ASTContext ctx;
 
-  Parsed parse(llvm::StringRef src, llvm::StringRef name = "t.gl") {
+  // dump = false for trees too deep for dumpAST's recursion on this
+  // thread's stack (glc itself runs on a 1 GiB one).
+  Parsed parse(llvm::StringRef src, llvm::StringRef name = "t.gl", bool dump = true) {
     unsigned id = sm.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(src, name),
                                         llvm::SMLoc());
     std::string out;
@@ -48,7 +50,7 @@ protected:
       rest = tail;
     }
     llvm::raw_string_ostream ds(r.dump);
-    if (r.file)
+    if (r.file && dump)
       dumpAST(r.file, ds);
     return r;
   }
@@ -86,7 +88,9 @@ protected:
     return exprString(e);
   }
 
-  std::string errors(llvm::StringRef src) { return parse(src).errors; }
+  std::string errors(llvm::StringRef src, bool dump = true) {
+    return parse(src, "t.gl", dump).errors;
+  }
 };
 
 TEST_F(ParserTest, Precedence) {
@@ -525,9 +529,33 @@ TEST_F(ParserTest, DeepNesting) {
        {"package main\nvar x = " + nest("(", "1", ")", 100000) + "\n",
         "package main\nvar x " + nest("*", "int", "", 100000) + "\n",
         "package main\nvar x = " + nest("[]T{", "", "}", 100000) + "\n",
-        "package main\nfunc main() {" + nest("{", "", "}", 100000) + "}\n"}) {
+        "package main\nfunc main() {" + nest("{", "", "}", 100000) + "}\n",
+        "package main\ntype T []T\nvar x = T" + nest("{", "", "}", 100000) + "\n"}) {
     std::string e = errors(src);
     EXPECT_NE(e.find("syntax error: nesting too deep"), std::string::npos) << e;
+  }
+}
+
+// Chains are built by loops, so nesting does not bound them; their height
+// does (kMaxHeight, 250,000), wherever the levels come from.
+TEST_F(ParserTest, ExpressionHeight) {
+  auto chain = [](const std::string &first, const char *step, int n) {
+    std::string s = first;
+    for (int i = 0; i < n; ++i)
+      s += step;
+    return s;
+  };
+  EXPECT_EQ(errors("package main\nvar x = " + chain("1", " + 1", 100000) + "\n", false), "");
+  for (const std::string &src :
+       {"package main\nvar x = " + chain("f", "()", 250000) + "\n",
+        // Two chains of 125,001 terms, one the first term of the other.
+        "package main\nvar x = (" + chain("1", " + 1", 125000) + ")" + chain("", " + 1", 125000) + "\n",
+        // A function literal is as high as the expressions in its body.
+        "package main\nvar x = " + chain("func() int { return " + chain("1", " + 1", 200000) + " }()",
+                                          " + 1", 50000) + "\n"}) {
+    std::string e = errors(src, false);
+    EXPECT_NE(e.find("expression nesting too deep (more than 250000 levels)"), std::string::npos)
+        << e.substr(0, 200);
   }
 }
 
