@@ -205,6 +205,10 @@ struct IRGen {
   llvm::Value *genCompositeLit(CompositeLit *e);
   llvm::Value *genCompositeLitInto(CompositeLit *e, llvm::Value *into);
   llvm::Value *genCompositeLitAs(CompositeLit *e, Type *type, llvm::Value *into);
+  // Composite literals as static data (IRGenExpr.cpp).
+  llvm::Constant *constLitValue(Expr *e, Type *t);
+  llvm::Constant *staticData(llvm::Constant *init);
+  void fillFromStatic(llvm::Value *dst, llvm::Constant *init);
 
   // ---- structs and pointers (IRGenStruct.cpp)
   static int fieldIndex(glc::StructType *st, llvm::StringRef name);

@@ -191,8 +191,11 @@ Value *IRGen::genAddressOf(UnaryExpr *e) {
   return genAddr(x);
 }
 
+// Fields known at compile time (constLitValue) go into the zero value, so
+// a large literal stored `into` memory is one copy of static data plus the
+// stores of the computed fields (see "Composite literals", IRGenExpr.cpp).
 Value *IRGen::genStructLit(CompositeLit *e, glc::StructType *st, Type *t, Value *into) {
-  Value *agg = zeroValue(t);
+  std::vector<Constant *> fieldInit(st->fields.size(), nullptr);
   std::vector<std::pair<unsigned, Value *>> items;
   for (size_t i = 0; i < e->elts.size(); ++i) {
     Expr *elt = e->elts[i];
@@ -202,10 +205,21 @@ Value *IRGen::genStructLit(CompositeLit *e, glc::StructType *st, Type *t, Value 
       idx = (unsigned)fieldIndex(st, key ? key->name : "");
       elt = kv->value;
     }
-    items.push_back({idx, genValue(elt, st->fields[idx].type)});
+    if (Constant *k = constLitValue(elt, st->fields[idx].type))
+      fieldInit[idx] = k;
+    else
+      items.push_back({idx, genValue(elt, st->fields[idx].type)});
   }
+  for (size_t i = 0; i < fieldInit.size(); ++i)
+    if (!fieldInit[i])
+      fieldInit[i] = zeroValue(st->fields[i].type);
+  Constant *init = ConstantStruct::get(cast<llvm::StructType>(llType(t)), fieldInit);
+  Value *agg = init;
   if (into) {
-    b.CreateStore(agg, into);
+    if (isLargeAggregate(t))
+      fillFromStatic(into, init);
+    else
+      b.CreateStore(agg, into);
     for (auto &[idx, v] : items)
       b.CreateStore(v, b.CreateStructGEP(llType(t), into, idx));
     return nullptr;
