@@ -88,8 +88,8 @@ __attribute__((noinline)) uintptr_t stackUsedBy(void (*fn)(void *), void *arg) {
 
 TEST(LockTest, ContendedPathsFitTheNosplitBudget) {
 #if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-  GTEST_SKIP() << "ASan frames are several times larger; the budget applies to the real build";
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+  GTEST_SKIP() << "Sanitizer frames are several times larger; the budget applies to the real build";
 #endif
 #endif
   struct ctx {
