@@ -72,7 +72,26 @@ void IRGen::storeExpr(Value *dst, Expr *src, Type *dstType) {
     b.CreateMemMove(dst, DL.getABITypeAlign(llType(dstType)), from, DL.getABITypeAlign(llType(dstType)), i64c(sizeOf(dstType)));
     return;
   }
-  b.CreateStore(genValue(src, dstType), dst);
+  storeValue(genValue(src, dstType), dst, dstType);
+}
+
+// Stores v into dst. A large aggregate that was just loaded (a call's sret
+// temporary, a variable) is copied with one memmove from where it was
+// loaded instead: LLVM splits a load/store of [8000 x i64] into thousands
+// of scalars (returning an 8000-element array took minutes to compile).
+// Only when the load is the last instruction emitted, so nothing can have
+// written its source since.
+void IRGen::storeValue(Value *v, Value *dst, Type *t) {
+  auto *ld = dyn_cast<LoadInst>(v);
+  if (ld && isLargeAggregate(t) && ld->use_empty() && b.GetInsertBlock() &&
+      !b.GetInsertBlock()->empty() && &b.GetInsertBlock()->back() == ld) {
+    Value *from = ld->getPointerOperand();
+    ld->eraseFromParent();
+    llvm::Align al = DL.getABITypeAlign(llType(t));
+    b.CreateMemMove(dst, al, from, al, i64c(sizeOf(t)));
+    return;
+  }
+  b.CreateStore(v, dst);
 }
 
 Value *IRGen::allocVar(Object *obj, const Twine &name) {

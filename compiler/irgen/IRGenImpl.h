@@ -151,6 +151,7 @@ struct IRGen {
   void startDeadBlock();               // after a terminator
   bool blockOpen() { return b.GetInsertBlock() && !b.GetInsertBlock()->getTerminator(); }
   llvm::AllocaInst *entryAlloca(llvm::Type *t, const llvm::Twine &name);
+  void storeValue(llvm::Value *v, llvm::Value *dst, Type *t);
   llvm::Value *allocVar(Object *obj, const llvm::Twine &name);
   /// Arrays larger than this are copied with memmove and zeroed with
   /// memset, never loaded as one SSA value (LLVM expands aggregate loads

@@ -147,8 +147,10 @@ void IRGen::genDeclStmt(DeclStmt *s) {
       dsts.push_back(n->obj ? n->obj->type : nullptr);
     if (vs->names.size() == 1 && vs->values.size() == 1 && vs->names[0]->obj &&
         vs->names[0]->name != "_" && isLargeAggregate(vs->names[0]->obj->type)) {
-      hoistCalls(vs->values[0]);
+      // The variable first (it is not in scope on the right), so a call's
+      // result loaded last can be copied straight in (storeValue).
       Value *addr = allocVar(vs->names[0]->obj, vs->names[0]->name);
+      hoistCalls(vs->values[0]);
       storeExpr(addr, vs->values[0], vs->names[0]->obj->type);
       continue;
     }
@@ -184,22 +186,25 @@ void IRGen::genDeclStmt(DeclStmt *s) {
 }
 
 void IRGen::genAssign(AssignStmt *s) {
+  if (s->tok == TokKind::Define && s->lhs.size() == 1 && s->rhs.size() == 1 &&
+      isLargeAggregate(s->rhs[0]->type)) {
+    auto *id = dyn_cast<Ident>(s->lhs[0]);
+    if (id && id->obj && id->name != "_") {
+      // The variable first (it is not in scope on the right), so a call's
+      // result, loaded last, is copied straight in (storeValue).
+      bool isNew = !s->isNew.empty() ? s->isNew[0] : !fs->vars.count(id->obj);
+      Value *addr = isNew ? allocVar(id->obj, id->name) : varAddr(id->obj, id->pos);
+      hoistCalls(s->rhs[0]);
+      storeExpr(addr, s->rhs[0], id->obj->type);
+      return;
+    }
+  }
   if (s->tok != TokKind::Define)
     for (Expr *l : s->lhs)
       if (!isa<Ident>(unparenS(l)))
         hoistCalls(l);
   for (Expr *r : s->rhs)
     hoistCalls(r);
-  if (s->tok == TokKind::Define && s->lhs.size() == 1 && s->rhs.size() == 1 &&
-      isLargeAggregate(s->rhs[0]->type)) {
-    auto *id = dyn_cast<Ident>(s->lhs[0]);
-    if (id && id->obj && id->name != "_") {
-      bool isNew = !s->isNew.empty() ? s->isNew[0] : !fs->vars.count(id->obj);
-      Value *addr = isNew ? allocVar(id->obj, id->name) : varAddr(id->obj, id->pos);
-      storeExpr(addr, s->rhs[0], id->obj->type);
-      return;
-    }
-  }
   if (s->tok == TokKind::Define) {
     std::vector<Type *> dsts;
     for (Expr *l : s->lhs) {
@@ -223,6 +228,19 @@ void IRGen::genAssign(AssignStmt *s) {
       Value *from = genAddr(s->rhs[0]);
       Value *to = genAddr(s->lhs[0]);
       b.CreateMemMove(to, DL.getABITypeAlign(llType(s->lhs[0]->type)), from, DL.getABITypeAlign(llType(s->lhs[0]->type)), i64c(sizeOf(s->lhs[0]->type)));
+      return;
+    }
+    if (s->lhs.size() == 1 && s->rhs.size() == 1 && !isBlankS(s->lhs[0]) &&
+        isLargeAggregate(s->lhs[0]->type) && isa<CompositeLit>(unparenExpr(s->rhs[0]))) {
+      // `a = [N]T{...}`: the literal is built in a temporary (its constant
+      // part static data + memcpy) instead of one huge SSA value, then
+      // copied; the temporary keeps `a = [2]int{a[1], a[0]}` right.
+      Type *lt = s->lhs[0]->type;
+      Value *tmp = entryAlloca(llType(lt), "assign.lit");
+      storeExpr(tmp, s->rhs[0], lt);
+      Value *to = genAddr(s->lhs[0]);
+      llvm::Align al = DL.getABITypeAlign(llType(lt));
+      b.CreateMemMove(to, al, tmp, al, i64c(sizeOf(lt)));
       return;
     }
     if (s->lhs.size() == 1 && s->rhs.size() == 1) {
@@ -283,6 +301,19 @@ void IRGen::genReturn(ReturnStmt *s) {
       else
         vals.push_back(zeroValue(results[i]));
     }
+  } else if (fs->sret && results.size() == 1 && s->results.size() == 1 &&
+             isa<CompositeLit>(unparenExpr(s->results[0]))) {
+    // `return [N]T{...}`: build the literal in a temporary (static data +
+    // memcpy for its constant part, see genCompositeLitInto) rather than as
+    // one huge SSA value, then copy it out; the temporary keeps the
+    // literal's reads apart from the caller's destination.
+    hoistCalls(s->results[0]);
+    Value *tmp = entryAlloca(llType(results[0]), "ret.lit");
+    storeExpr(tmp, s->results[0], results[0]);
+    llvm::Align al = DL.getABITypeAlign(llType(results[0]));
+    b.CreateMemCpy(fs->sret, al, tmp, al, i64c(sizeOf(results[0])));
+    b.CreateRetVoid();
+    return;
   } else {
     vals = genRHS(s->results, results.size(), results);
   }
@@ -293,7 +324,10 @@ void IRGen::genReturn(ReturnStmt *s) {
       for (size_t i = 0; i < vals.size(); ++i)
         v = b.CreateInsertValue(v, vals[i], (unsigned)i);
     }
-    b.CreateStore(v, fs->sret);
+    if (vals.size() == 1)
+      storeValue(v, fs->sret, results[0]);
+    else
+      b.CreateStore(v, fs->sret);
     b.CreateRetVoid();
   } else if (rt->isVoidTy()) {
     b.CreateRetVoid();
