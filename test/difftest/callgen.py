@@ -260,6 +260,7 @@ def main():
     ap.add_argument("--keep", help="keep the generated programs in this directory")
     ap.add_argument("-j", "--jobs", type=int, default=2)
     args = ap.parse_args()
+    args.glc = os.path.abspath(args.glc)  # programs are built in their own directories
 
     if not shutil.which("go"):
         print("go not found: callgen needs go1.19 as the reference")
