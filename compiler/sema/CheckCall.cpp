@@ -52,7 +52,7 @@ std::string Checker::typesSummary(const std::vector<Type *> &ts,
   return r + ")";
 }
 
-bool Checker::arguments(CallExpr *c, FuncType *sig, const std::string &fname) {
+bool Checker::arguments(CallExpr *c, FuncType *sig, llvm::function_ref<std::string()> fname) {
   // Evaluate the arguments; a single multi-value call supplies several.
   std::vector<Type *> argTypes;
   std::vector<Expr *> argExprs; // null entries for tuple components
@@ -103,7 +103,7 @@ bool Checker::arguments(CallExpr *c, FuncType *sig, const std::string &fname) {
       --npars;
     }
   } else if (c->hasEllipsis) {
-    error(exprStart(c), "cannot use ... in call to non-variadic " + fname);
+    error(exprStart(c), "cannot use ... in call to non-variadic " + fname());
     return false;
   }
   if (nargs != npars) {
@@ -115,12 +115,12 @@ bool Checker::arguments(CallExpr *c, FuncType *sig, const std::string &fname) {
     } else if (nargs > 0) {
       at = tuple ? exprStart(c->args[0]) : exprStart(argExprs[nargs - 1]);
     }
-    error(at, q + " arguments in call to " + fname + "\n\thave " +
+    error(at, q + " arguments in call to " + fname() + "\n\thave " +
                   typesSummary(argTypes, nullptr, false) + "\n\twant " +
                   typesSummary(sig->params, nullptr, sig->variadic));
     return false;
   }
-  std::string context = "argument to " + fname;
+  auto context = [&] { return "argument to " + fname(); };
   if (tuple) {
     for (size_t i = 0; i < nargs; ++i) {
       Type *t = argTypes[i];
@@ -128,7 +128,7 @@ bool Checker::arguments(CallExpr *c, FuncType *sig, const std::string &fname) {
       if (!ok) {
         error(exprStart(c->args[0]), "cannot use " + shortExprString(c->args[0]) + " (value of type " +
                                          typeString(t) + ") as type " + typeString(params[i]) +
-                                         " in " + context);
+                                         " in " + context());
         return false;
       }
     }
@@ -136,7 +136,7 @@ bool Checker::arguments(CallExpr *c, FuncType *sig, const std::string &fname) {
   }
   bool ok = true;
   for (size_t i = 0; i < nargs; ++i)
-    ok &= assignment(argExprs[i], params[i], context);
+    ok &= assignment(argExprs[i], params[i], llvm::function_ref<std::string()>(context));
   return ok;
 }
 
@@ -200,7 +200,7 @@ void Checker::call(CallExpr *c, Type *hint) {
   if (auto *s = llvm::dyn_cast<SelectorExpr>(f))
     if (s->sel->obj && s->sel->obj->builtin != BuiltinId::None)
       c->callKind = CallKind::Builtin;
-  if (!arguments(c, sig, shortExprString(f))) {
+  if (!arguments(c, sig, [f] { return shortExprString(f); })) {
     // Still give the call its result type so no follow-on errors arise.
   }
   if (sig->results.empty()) {

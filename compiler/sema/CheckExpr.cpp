@@ -436,6 +436,13 @@ bool Checker::assignableType(Type *v, Type *t) {
 }
 
 bool Checker::assignment(Expr *e, Type *t, const std::string &context) {
+  return assignment(e, t, llvm::function_ref<std::string()>([&] { return context; }));
+}
+
+// The context text ("argument to f") is built only for an error: for a
+// call chain f()()()... it is the whole callee's text, and building it for
+// every call made checking quadratic in the chain's length.
+bool Checker::assignment(Expr *e, Type *t, llvm::function_ref<std::string()> context) {
   if (e->mode == ExprMode::Invalid)
     return false;
   if (!singleValue(e))
@@ -445,7 +452,7 @@ bool Checker::assignment(Expr *e, Type *t, const std::string &context) {
     if (!t || t->underlying()->kind == TypeKind::Interface) {
       if (e->type->kind == TypeKind::UntypedNil) {
         if (!t) {
-          error(startPos(e), "use of untyped nil in " + context);
+          error(startPos(e), "use of untyped nil in " + context());
           e->mode = ExprMode::Invalid;
           return false;
         }
@@ -456,7 +463,7 @@ bool Checker::assignment(Expr *e, Type *t, const std::string &context) {
     Type *r = nullptr;
     Conv c = implicitType(e, target, r);
     if (c != Conv::Ok) {
-      std::string msg = "cannot use " + desc(e) + " as " + typeStr(target) + " value in " + context;
+      std::string msg = "cannot use " + desc(e) + " as " + typeStr(target) + " value in " + context();
       if (c == Conv::Truncated)
         msg += " (truncated)";
       else if (c == Conv::Overflow)
@@ -471,7 +478,7 @@ bool Checker::assignment(Expr *e, Type *t, const std::string &context) {
     return true;
   if (!assignableTo(e, t)) {
     error(startPos(e),
-          "cannot use " + desc(e) + " as type " + typeStr(t) + " in " + context);
+          "cannot use " + desc(e) + " as type " + typeStr(t) + " in " + context());
     return false;
   }
   return true;

@@ -29,6 +29,7 @@
 #include "sema/Types.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringMap.h"
 
@@ -198,6 +199,7 @@ public:
   void defaultType(Expr *e);                      // untyped -> default type
   Type *defaultOf(Type *t);
   bool assignment(Expr *e, Type *t, const std::string &context);
+  bool assignment(Expr *e, Type *t, llvm::function_ref<std::string()> context);
   bool assignableTo(Expr *e, Type *t);
   /// Go's assignability for a typed value of type v to t.
   static bool assignableType(Type *v, Type *t);
@@ -216,7 +218,7 @@ public:
   void printable(CallExpr *c, Expr *a); // print/println operand types
   /// Errors gc's later phases (walk) report, only if type checking passed.
   std::vector<std::pair<llvm::SMLoc, std::string>> lateErrors;
-  bool arguments(CallExpr *c, FuncType *sig, const std::string &fname);
+  bool arguments(CallExpr *c, FuncType *sig, llvm::function_ref<std::string()> fname);
   std::string typesSummary(const std::vector<Type *> &ts, const std::vector<Expr *> *exprs,
                            bool variadic);
 
