@@ -408,7 +408,7 @@ TEST(ChanTest, HundredThousandParkedThenReleased) {
               sum.fetch_add(v, std::memory_order_relaxed);
               okCount.fetch_add(1, std::memory_order_relaxed);
             }
-            done.fetch_add(1, std::memory_order_relaxed);
+            done.fetch_add(1, std::memory_order_release); // orders the read of c before its reuse
           },
           nullptr, 0);
     goWaitUntil([&] { return c->recvq.first.load() != nullptr && queueLen(c, false) == N; });

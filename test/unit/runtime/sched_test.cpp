@@ -30,7 +30,10 @@ std::unique_ptr<std::atomic<uint8_t>[]> seen;
 
 void worker(void *arg) {
   seen[uintptr_t(arg)].fetch_add(1, std::memory_order_relaxed);
-  finished.fetch_add(1, std::memory_order_relaxed);
+  // Release: the waiter's (seq_cst) load of `finished` then orders this
+  // worker's read of the `seen` pointer before the next test's seen.reset
+  // (with relaxed, TSan rightly reported that read racing the reset).
+  finished.fetch_add(1, std::memory_order_release);
 }
 
 struct spawnArgs {
