@@ -428,10 +428,16 @@ TEST(ChanTest, SudogsAreCachedNotAllocatedPerOp) {
   runInGoroutine([] {
     glrt_GOMAXPROCS(2);
     hchan *c = mk(8, 0), *back = mk(8, 0);
-    go([&] {
+    // The echo G takes the channels by value and says when it is gone: with
+    // [&] it read `c` through this frame after the test had returned (a G
+    // between two receives when c was closed), and a leftover G blocked on
+    // a garbage channel lock hung a later stop-the-world (seen under TSan).
+    std::atomic<bool> echoDone{false};
+    go([c, back, &echoDone] {
       int64_t v;
       while (glrt_chanrecv2(c, &v))
         glrt_chansend1(back, &v);
+      echoDone.store(true);
     });
     for (int64_t i = 0; i < 1000; i++) { // warm the caches
       glrt_chansend1(c, &i);
@@ -442,11 +448,15 @@ TEST(ChanTest, SudogsAreCachedNotAllocatedPerOp) {
       glrt_chansend1(c, &i);
       int64_t v = -1;
       glrt_chanrecv1(back, &v);
-      ASSERT_EQ(v, i);
+      if (v != i) {
+        ADD_FAILURE() << "received " << v << ", want " << i;
+        break;
+      }
     }
     // A few may be allocated when Gs migrate between Ms; never one per op.
     EXPECT_LT(sudogsAllocated() - before, 1000);
     glrt_closechan(c);
+    goWaitUntil([&] { return echoDone.load(); });
   });
 }
 
