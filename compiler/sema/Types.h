@@ -155,6 +155,9 @@ struct Object;
 struct NamedType : Type {
   Object *obj;                  // the TypeName object
   Type *under = nullptr;        // resolved underlying type
+  /// Declared methods: Func objects whose funcDecl has a receiver (their
+  /// `type` is the signature without the receiver), in declaration order.
+  std::vector<Object *> methods;
   NamedType(Object *o) : Type(TypeKind::Named), obj(o) {}
   static bool classof(const Type *t) { return t->kind == TypeKind::Named; }
 };
@@ -209,6 +212,7 @@ struct Object {
   /// owner must allocate it on the heap (closures capture by reference).
   bool captured = false;
   bool used = false;       // Var: read somewhere (for "declared and not used")
+  bool ptrRecv = false;    // Func: a method with a pointer receiver (*T)
   FuncDecl *funcDecl = nullptr; // Func: its declaration
   FuncInfo *owner = nullptr;    // Var (local): the function that declares it
   ValueSpec *spec = nullptr;    // package-level Var/Const: its declaring spec
