@@ -6,6 +6,7 @@
 // break/continue/fallthrough). The member functions are split by concept:
 //   IRGen.cpp      module: declarations, globals, functions, __glc_main, functab
 //   IRGenTypes.cpp Go type -> LLVM type, sizes, zero values
+//   IRGenTypeDesc.cpp run-time type descriptors (typedesc.def), equality functions
 //   IRGenExpr.cpp  expressions, calls, builtins, conversions, bounds checks
 //   IRGenStmt.cpp  statements, control flow, assignment
 //   IRGenGo.cpp    go statements (newproc and its trampolines)
@@ -38,6 +39,13 @@ enum class RT {
 #define GLRT_NORETURN(name, ...) name,
 #include "runtime/abi.def"
   NumRT
+};
+
+/// The records of runtime/typedesc.def, one enumerator each.
+enum class Desc {
+#define GLRT_DESC(Name) Name,
+#include "runtime/typedesc.def"
+  NumDesc
 };
 
 /// irgen reports "not supported" and keeps going with a placeholder value;
@@ -143,6 +151,30 @@ struct IRGen {
   uint64_t sizeOf(Type *t);
   llvm::Constant *zeroValue(Type *t);
   std::string goTypeName(Type *t); // "main.T" for named types, "" otherwise
+
+  // ---- run-time type descriptors (IRGenTypeDesc.cpp)
+  llvm::StructType *descTypes[(int)Desc::NumDesc] = {};
+  llvm::DenseMap<Type *, llvm::Constant *> typeDescs;
+  llvm::DenseMap<Object *, unsigned> localTypeIds; // local named types' link suffixes
+  /// The LLVM type of a typedesc.def record.
+  llvm::StructType *descType(Desc d);
+  /// The descriptor of t ("type:<link string>"), emitted on first use.
+  llvm::Constant *typeDesc(Type *t);
+  /// Go's run-time spelling of t ("main.T", "struct { a int }").
+  std::string rtTypeString(Type *t);
+  /// The same with local named types made unique: descriptor symbol keys.
+  std::string linkTypeString(Type *t);
+  void writeRtType(std::string &out, Type *t, bool link);
+  static std::string rtMethodName(const std::string &name);
+  /// The words of a value of type t (at byte offset off) holding pointers.
+  void pointerWords(Type *t, uint64_t off, std::vector<bool> &words);
+  static bool hasPointers(Type *t);
+  static bool isComparableT(Type *t);
+  /// bool type..eq.T(const void *, const void *), or null if t is not
+  /// comparable.
+  llvm::Constant *equalFunc(Type *t);
+  llvm::Constant *uncommonDesc(Type *t, const std::string &link);
+  std::vector<llvm::Constant *> methodTable(Type *t);
 
   // ---- helpers
   llvm::Value *callRT(RT id, llvm::ArrayRef<llvm::Value *> args);

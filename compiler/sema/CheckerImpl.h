@@ -152,6 +152,7 @@ public:
   Type *typeExpr(Expr *e);        // reports "x is not a type"; null on error
   FuncType *funcType(FuncTypeExpr *f);
   StructType *structType(StructTypeExpr *s);
+  InterfaceType *interfaceType(InterfaceTypeExpr *it);
   /// Reports a by-value cycle through `named` (invalid recursive type).
   void checkValidType(NamedType *named);
   int64_t arrayLength(Expr *e);   // -1 on error

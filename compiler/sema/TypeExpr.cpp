@@ -1,7 +1,7 @@
 //===- TypeExpr.cpp - type expressions --------------------------------------===//
 //
 // Turns type syntax ([]T, [N]T, func(...) ..., chan T, *T, struct{...},
-// named types) into interned Types. Map and interface types are valid Go
+// interface{...}, named types) into interned Types. Map types are valid Go
 // that glc does not support yet: they get a "not supported" error and a
 // null type (callers treat null as "already reported"). Embedded fields
 // (T, *T, pkg.T) are named after their type; selection through them is
@@ -55,10 +55,6 @@ Type *Checker::typeExpr(Expr *e) {
     t = o->type;
     if (!t)
       return nullptr;
-    if (t->kind == TypeKind::Interface) {
-      unsupported(id->pos, "interface types");
-      return nullptr;
-    }
     if (t->kind == TypeKind::Complex64 || t->kind == TypeKind::Complex128) {
       unsupported(id->pos, "complex numbers");
       return nullptr;
@@ -134,8 +130,10 @@ Type *Checker::typeExpr(Expr *e) {
       return nullptr;
     break;
   case ExprKind::InterfaceType:
-    unsupported(e->pos, "interface types");
-    return nullptr;
+    t = interfaceType(llvm::cast<InterfaceTypeExpr>(e));
+    if (!t)
+      return nullptr;
+    break;
   case ExprKind::Star: {
     Type *elem = typeExpr(llvm::cast<StarExpr>(e)->x);
     if (!elem)
@@ -311,6 +309,80 @@ StructType *Checker::structType(StructTypeExpr *s) {
   if (!ok)
     return nullptr;
   return tc.structOf(fields);
+}
+
+// InterfaceType = "interface" "{" { (MethodSpec | InterfaceTypeName) ";" } "}" .
+// The method set is the union of the declared methods and those of the
+// embedded interfaces, sorted by name (a method may come in twice with
+// identical signatures; different ones are gc's "duplicate method").
+InterfaceType *Checker::interfaceType(InterfaceTypeExpr *it) {
+  std::vector<InterfaceMethod> methods;
+  llvm::StringMap<std::pair<FuncType *, llvm::SMLoc>> seen;
+  bool ok = true;
+  auto add = [&](const std::string &name, FuncType *sig, llvm::SMLoc pos, bool explicitM) {
+    auto [pos0, fresh] = seen.try_emplace(name, sig, pos);
+    if (!fresh) {
+      if (pos0->second.first == sig && !explicitM)
+        return;
+      if (explicitM || pos0->second.first != sig) {
+        error(pos, "duplicate method " + name +
+                       (pos0->second.second.isValid()
+                            ? "\n\t" + posString(pos0->second.second) + ": other declaration of " + name
+                            : std::string()));
+        ok = false;
+      }
+      return;
+    }
+    methods.push_back(InterfaceMethod{name, sig});
+  };
+  // Declared methods first, so a clash with an embedded one is reported at
+  // the embedded name.
+  for (Field *f : it->methods) {
+    if (f->names.size() != 1 || !llvm::isa<FuncTypeExpr>(f->typeExpr))
+      continue;
+    Ident *name = f->names[0];
+    FuncType *sig = funcType(llvm::cast<FuncTypeExpr>(f->typeExpr));
+    if (!sig) {
+      ok = false;
+      continue;
+    }
+    if (name->name == "_") {
+      error(name->pos, "methods must have a unique non-blank name");
+      ok = false;
+      continue;
+    }
+    add(name->name, sig, name->pos, true);
+  }
+  for (Field *f : it->methods) {
+    if (f->names.size() == 1 && llvm::isa<FuncTypeExpr>(f->typeExpr))
+      continue;
+    Type *t = typeExpr(f->typeExpr);
+    if (!t) {
+      ok = false;
+      continue;
+    }
+    Type *u = t->underlying();
+    if (!u) {
+      // Still being declared: type I interface{ I } or a cycle through
+      // another interface.
+      error(f->typeExpr->pos, "invalid recursive type " + typeStr(t));
+      ok = false;
+      continue;
+    }
+    auto *emb = llvm::dyn_cast<InterfaceType>(u);
+    if (!emb) {
+      error(f->typeExpr->pos, "cannot use " + typeStr(t) + " as interface (not an interface)");
+      ok = false;
+      continue;
+    }
+    for (auto &m : emb->methods)
+      add(m.name, m.sig, f->typeExpr->pos, false);
+  }
+  if (!ok)
+    return nullptr;
+  std::sort(methods.begin(), methods.end(),
+            [](const InterfaceMethod &a, const InterfaceMethod &b) { return a.name < b.name; });
+  return tc.interfaceOf(methods);
 }
 
 // Depth-first walk of the types `t` contains by value (struct fields,

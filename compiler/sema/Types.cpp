@@ -507,8 +507,14 @@ TypeContext::TypeContext() : impl_(std::make_unique<Impl>()) {
       addType(b.name, basic(b.k));
   addType("byte", basic(TypeKind::Uint8));
   addType("rune", basic(TypeKind::Int32));
-  // error is an interface type; sema reports it as unsupported.
-  addType("error", interfaceOf({}));
+  // error is a defined type: type error interface { Error() string }.
+  {
+    Object *o = newObject(ObjKind::TypeName, "error", llvm::SMLoc());
+    NamedType *n = newNamed(o);
+    n->under = interfaceOf({InterfaceMethod{"Error", funcOf({}, {basic(TypeKind::String)}, false)}});
+    o->type = n;
+    u["error"] = o;
+  }
   addType("any", interfaceOf({}));
 
   auto addConst = [&](const char *name, ConstValue v, TypeKind k) {
