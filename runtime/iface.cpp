@@ -29,6 +29,8 @@
 // Stack use: getitab's fast path is a few words; building an itab
 // allocates and takes the lock, so it runs on g0 (onsystemstack).
 //===----------------------------------------------------------------------===//
+#include "iface.h"
+
 #include "abi.h"
 #include "lock.h"
 #include "malloc.h"
@@ -248,6 +250,14 @@ MsgBuf newmsg(size_t cap) {
 }
 
 } // namespace
+
+void itabsinit() {
+  lock(&itabLock);
+  for (const Itab *const *p = __start_gl_itablinks; p && p < __stop_gl_itablinks; ++p)
+    if (!findItab(itabTable.load(std::memory_order_relaxed), (*p)->inter, (*p)->type))
+      addItab(*p);
+  unlock(&itabLock);
+}
 
 const Itab *getitab(const InterfaceType *inter, const Type *typ, bool canfail, uintptr_t fp) {
   if (inter->methods.len == 0)

@@ -5,7 +5,8 @@
 //   1. saves argc/argv (os.cpp; for a later os.Args),
 //   2. initialises the runtime: this thread's alternate signal stack and
 //      the fault signal handlers (panic.cpp), the traceback table
-//      (traceback.cpp), then the scheduler (proc.cpp: m0, g0, the Ps from
+//      (traceback.cpp), the itab cache (iface.cpp: the itabs glc emitted),
+//      then the scheduler (proc.cpp: m0, g0, the Ps from
 //      GOMAXPROCS, GODEBUG=schedtrace),
 //   3. starts the scheduler on this thread as M0 with goroutine 1 running
 //      __glc_main (package initialisers, then main.main) on a segmented
@@ -26,6 +27,7 @@
 // proc.h's declarations cannot drift apart (a mismatch fails to compile).
 //===----------------------------------------------------------------------===//
 #include "abi.h"
+#include "iface.h"
 #include "panic.h"
 #include "print.h"
 #include "proc.h"
@@ -44,6 +46,7 @@ int main(int argc, char **argv) {
   glrt::minitsignalstack();
   glrt::initsig();
   glrt::tracebackinit();
+  glrt::itabsinit();
   glrt::settracebackstop(
       reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
   glrt_schedinit(argc, argv);

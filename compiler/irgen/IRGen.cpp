@@ -10,6 +10,8 @@
 //===----------------------------------------------------------------------===//
 #include "irgen/IRGenImpl.h"
 
+#include "llvm/Transforms/Utils/ModuleUtils.h"
+
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/IntrinsicInst.h"
@@ -453,6 +455,8 @@ bool IRGen::run() {
   genGlcMain();
   keepTracebackFrames();
   genFunctab();
+  if (!usedGlobals.empty())
+    appendToCompilerUsed(*mod, usedGlobals);
   return !failed;
 }
 

@@ -281,6 +281,19 @@ void IRGen::hoistCalls(Expr *e) {
 }
 
 Value *IRGen::genExpr(Expr *e) {
+  Value *v = genExprNoConv(e);
+  if (e->ifaceConv)
+    v = convertToIface(v, e->type, e->ifaceConv);
+  return v;
+}
+
+Value *IRGen::coerce(Value *v, Type *from, Type *to) {
+  if (to && from != to && ukind(to) == TypeKind::Interface)
+    return convertToIface(v, from, to);
+  return v;
+}
+
+Value *IRGen::genExprNoConv(Expr *e) {
   if (e->mode == ExprMode::Constant && e->constVal)
     return genConst(e, e->type);
   if (fs) {
@@ -333,6 +346,8 @@ Value *IRGen::genExpr(Expr *e) {
     return genSelector(cast<SelectorExpr>(e));
   case ExprKind::Star:
     return genDeref(cast<StarExpr>(e));
+  case ExprKind::TypeAssert:
+    return genTypeAssert(cast<TypeAssertExpr>(e), nullptr);
   default:
     break;
   }
@@ -683,6 +698,8 @@ Value *IRGen::genShift(TokKind op, Value *x, Value *y, Type *xt, Type *yt) {
 
 Value *IRGen::genCompare(TokKind op, Value *x, Value *y, Type *t) {
   Type *u = under(t);
+  if (u && u->kind == TypeKind::Interface)
+    return genIfaceCompare(op, x, y, t);
   if (isStringT(u)) {
     if (op == TokKind::Eql || op == TokKind::Neq) {
       Value *eq = callRT(RT::eqstring, {strData(x), strLen(x), strData(y), strLen(y)});
@@ -769,6 +786,8 @@ Value *IRGen::floatToInt(Value *v, Type *from, Type *to) {
 
 Value *IRGen::genConversion(Value *v, Type *from, Type *to) {
   Type *ft = under(from), *tt = under(to);
+  if (tt && tt->kind == TypeKind::Interface)
+    return convertToIface(v, from, to);
   llvm::Type *dst = llType(to);
   if (isIntegerT(ft) && isIntegerT(tt)) {
     if (v->getType() == dst)
@@ -864,8 +883,8 @@ std::vector<Value *> IRGen::genArgs(CallExpr *e, FuncType *ft, bool refs) {
     Value *t = genExpr(e->args[0]);
     auto *tt = cast<TupleType>(e->args[0]->type);
     for (size_t i = 0; i < tt->elems.size(); ++i) {
-      vals.push_back(b.CreateExtractValue(t, (unsigned)i));
-      valTypes.push_back(tt->elems[i]);
+      vals.push_back(coerce(b.CreateExtractValue(t, (unsigned)i), tt->elems[i], paramType(i)));
+      valTypes.push_back(paramType(i));
     }
   } else {
     for (size_t i = 0; i < e->args.size(); ++i) {
@@ -928,6 +947,8 @@ Value *IRGen::genCall(CallExpr *e) {
     callee = sel->sel->obj;
   if (e->callKind == CallKind::Builtin || (callee && callee->kind == ObjKind::Builtin))
     return genBuiltin(e, callee ? callee->builtin : BuiltinId::None);
+  if (auto *sel = dyn_cast<SelectorExpr>(fun); sel && sel->ifaceMethod >= 0)
+    return genIfaceCall(e, sel);
 
   auto *ft = dyn_cast_or_null<FuncType>(under(fun->type));
   if (!ft) {
@@ -1290,7 +1311,18 @@ void IRGen::genPrint(CallExpr *e, bool ln) {
     else if (ukind(t) == TypeKind::Slice)
       callRT(RT::printslice, {b.CreateExtractValue(v, 0), b.CreateExtractValue(v, 1),
                               b.CreateExtractValue(v, 2)});
-    else if (v->getType()->isPointerTy())
+    else if (ukind(t) == TypeKind::Interface) {
+      // Go's printeface/printiface: (0x<type or itab>,0x<data>)
+      auto lit = [&](const char *s) {
+        Constant *c = constString(s);
+        callRT(RT::printstring, {c->getAggregateElement(0u), c->getAggregateElement(1u)});
+      };
+      lit("(");
+      callRT(RT::printpointer, {b.CreateExtractValue(v, 0)});
+      lit(",");
+      callRT(RT::printpointer, {b.CreateExtractValue(v, 1)});
+      lit(")");
+    } else if (v->getType()->isPointerTy())
       callRT(RT::printpointer, {v});
     else
       unsupported(e->pos, "printing values of type " + typeString(t) + " is");

@@ -7,6 +7,7 @@
 //   IRGen.cpp      module: declarations, globals, functions, __glc_main, functab
 //   IRGenTypes.cpp Go type -> LLVM type, sizes, zero values
 //   IRGenTypeDesc.cpp run-time type descriptors (typedesc.def), equality functions
+//   IRGenIface.cpp interface values: conversion, assertions, type switches, dispatch
 //   IRGenExpr.cpp  expressions, calls, builtins, conversions, bounds checks
 //   IRGenStmt.cpp  statements, control flow, assignment
 //   IRGenGo.cpp    go statements (newproc and its trampolines)
@@ -175,6 +176,28 @@ struct IRGen {
   llvm::Constant *equalFunc(Type *t);
   llvm::Constant *uncommonDesc(Type *t, const std::string &link);
   std::vector<llvm::Constant *> methodTable(Type *t);
+  uint32_t typeHash(Type *t); // FNV-1a of the link string (Type.hash)
+
+  // ---- interfaces (IRGenIface.cpp)
+  /// Globals only the linker's __start_/__stop_ symbols refer to (itab
+  /// links): kept through llvm.compiler.used.
+  std::vector<llvm::GlobalValue *> usedGlobals;
+  static bool isDirectIfaceT(Type *t);
+  Type *defaultTypeOf(Type *t);
+  llvm::Value *makeIface(llvm::Value *w0, llvm::Value *data);
+  llvm::Value *ifaceData(llvm::Value *v, Type *t);
+  llvm::Value *ifaceTypeWord(llvm::Value *iv, Type *t);
+  /// v (of type from: concrete, interface or untyped nil) as a value of
+  /// interface type to.
+  llvm::Value *convertToIface(llvm::Value *v, Type *from, Type *to);
+  llvm::Constant *itabConst(Type *t, Type *iface);
+  llvm::Constant *ifnFor(Type *t, const std::string &name);
+  llvm::Value *genTypeAssert(TypeAssertExpr *e, llvm::Value **okOut);
+  llvm::Value *genIfaceCompare(TokKind op, llvm::Value *x, llvm::Value *y, Type *t);
+  llvm::Value *genIfaceCall(CallExpr *e, SelectorExpr *sel);
+  llvm::Value *emitMethodCall(llvm::Value *fn, FuncType *sig, llvm::Value *recv,
+                              llvm::ArrayRef<llvm::Value *> args);
+  void genTypeSwitch(TypeSwitchStmt *s);
 
   // ---- helpers
   llvm::Value *callRT(RT id, llvm::ArrayRef<llvm::Value *> args);
@@ -201,7 +224,11 @@ struct IRGen {
   llvm::Value *i64c(int64_t v) { return llvm::ConstantInt::get(i64, v, true); }
 
   // ---- expressions (IRGenExpr.cpp)
-  llvm::Value *genExpr(Expr *e);
+  llvm::Value *genExpr(Expr *e); // genExprNoConv, then e->ifaceConv
+  llvm::Value *genExprNoConv(Expr *e);
+  /// v of type `from` as a value of type `to` where Go assigns implicitly
+  /// (a concrete value to an interface); otherwise v itself.
+  llvm::Value *coerce(llvm::Value *v, Type *from, Type *to);
   /// gc's evaluation order: the calls in an expression run first, left to
   /// right (innermost first), before any variable of the expression is
   /// loaded; genExpr then picks up their results.

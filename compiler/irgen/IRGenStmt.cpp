@@ -94,7 +94,7 @@ void IRGen::genStmt(Stmt *s) {
   case StmtKind::Send:
     return genSend(cast<SendStmt>(s));
   case StmtKind::TypeSwitch:
-    return unsupported(s->pos, "the type switch is");
+    return genTypeSwitch(cast<TypeSwitchStmt>(s));
   default:
     return unsupported(s->pos, "this statement is");
   }
@@ -111,6 +111,11 @@ std::vector<Value *> IRGen::genRHS(const std::vector<Expr *> &rhs, size_t n,
       Value *v = genExpr(e);
       return {v, takeRecvOk(e)};
     }
+    if (auto *ta = dyn_cast<TypeAssertExpr>(unparenS(e)); ta && n == 2) { // v, ok = x.(T)
+      Value *ok = nullptr;
+      Value *v = genTypeAssert(ta, &ok);
+      return {coerce(v, ta->type, dstTypes[0]), ok};
+    }
     if (!e->type || e->type->kind != TypeKind::Tuple) {
       unsupported(e->pos, "this multi-value expression is");
       for (size_t i = 0; i < n; ++i)
@@ -118,8 +123,10 @@ std::vector<Value *> IRGen::genRHS(const std::vector<Expr *> &rhs, size_t n,
       return vals;
     }
     Value *t = genExpr(e);
+    auto *tt = cast<TupleType>(e->type);
     for (size_t i = 0; i < n; ++i)
-      vals.push_back(b.CreateExtractValue(t, (unsigned)i));
+      vals.push_back(coerce(b.CreateExtractValue(t, (unsigned)i), tt->elems[i],
+                            i < dstTypes.size() ? dstTypes[i] : nullptr));
     return vals;
   }
   for (size_t i = 0; i < rhs.size(); ++i) {

@@ -396,6 +396,8 @@ static uint32_t fnv1a(StringRef s) {
   return h;
 }
 
+uint32_t IRGen::typeHash(Type *t) { return fnv1a(linkTypeString(t)); }
+
 Constant *IRGen::typeDesc(Type *t) {
   auto k64 = [&](int64_t v) { return k64Of(i64, v); };
   if (!t)
@@ -512,7 +514,7 @@ Constant *IRGen::typeDesc(Type *t) {
   std::string str = rtTypeString(t);
   Constant *header = ConstantStruct::get(
       descType(Desc::Type),
-      {k64((int64_t)size), k64((int64_t)ptrdata), ConstantInt::get(i32, fnv1a(link)),
+      {k64((int64_t)size), k64((int64_t)ptrdata), ConstantInt::get(i32, typeHash(t)),
        ConstantInt::get(i8, tflag), ConstantInt::get(i8, align), ConstantInt::get(i8, align),
        ConstantInt::get(i8, kind), equalFunc(t), gcdata, constString(str), uncommon, null});
 

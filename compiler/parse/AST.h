@@ -109,6 +109,11 @@ struct Expr : Node {
   uint32_t height = 0;
   /// sema: set iff mode == Constant; already converted to `type`.
   std::shared_ptr<ConstValue> constVal;
+  /// sema: the interface type this (non-interface or different interface)
+  /// value is implicitly converted to where it is used (assignment,
+  /// argument, result, comparison with an interface); irgen's genExpr
+  /// applies it.
+  Type *ifaceConv = nullptr;
 
   explicit Expr(ExprKind k) : kind(k) {}
 };
@@ -183,6 +188,9 @@ struct SelectorExpr : Expr {
   /// embedded fields (each may be a pointer, dereferenced implicitly).
   /// For a method, the path to its receiver (empty: x itself).
   std::vector<int> path;
+  /// sema: x has an interface type and sel is its method number k (in the
+  /// interface's sorted method list); -1 otherwise.
+  int ifaceMethod = -1;
   SelectorExpr() : Expr(ExprKind::Selector) {}
   static bool classof(const Expr *e) { return e->kind == ExprKind::Selector; }
 };

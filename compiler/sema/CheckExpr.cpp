@@ -432,6 +432,8 @@ bool Checker::assignableType(Type *v, Type *t) {
     if (auto *tcn = llvm::dyn_cast<ChanType>(tu))
       if (vc->dir == ChanDir::Both && vc->elem == tcn->elem && (!isDefined(v) || !isDefined(t)))
         return true;
+  if (tu && tu->kind == TypeKind::Interface && v->kind != TypeKind::Tuple)
+    return implements(v, t);
   return false;
 }
 
@@ -477,11 +479,25 @@ bool Checker::assignment(Expr *e, Type *t, llvm::function_ref<std::string()> con
   if (!t)
     return true;
   if (!assignableTo(e, t)) {
-    error(startPos(e),
-          "cannot use " + desc(e) + " as type " + typeStr(t) + " in " + context());
+    std::string msg = "cannot use " + desc(e) + " as type " + typeStr(t) + " in " + context();
+    if (auto *it = llvm::dyn_cast_or_null<InterfaceType>(t->underlying()); it && e->type)
+      if (std::string cause = missingMethodCause(e->type, it); !cause.empty())
+        msg += ":\n\t" + typeStr(e->type) + " does not implement " + typeStr(t) + " " + cause;
+    error(startPos(e), msg);
     return false;
   }
+  markIfaceConv(e, t);
   return true;
+}
+
+// A value assigned to an interface type it does not already have is
+// converted there (irgen: genExpr applies Expr::ifaceConv).
+void Checker::markIfaceConv(Expr *e, Type *t) {
+  if (!t || !e->type || e->type == t || e->type->kind == TypeKind::UntypedNil ||
+      e->type->kind == TypeKind::Tuple)
+    return;
+  if (t->underlying() && t->underlying()->kind == TypeKind::Interface)
+    e->ifaceConv = t;
 }
 
 //===----------------------------------------------------------------------===//
@@ -576,8 +592,7 @@ void Checker::rawExpr(Expr *e, Type *hint) {
     sliceExpr(llvm::cast<SliceExpr>(e));
     return;
   case ExprKind::TypeAssert:
-    expr(llvm::cast<TypeAssertExpr>(e)->x);
-    unsupported(e->pos, "type assertions");
+    typeAssert(llvm::cast<TypeAssertExpr>(e));
     return;
   case ExprKind::Call:
     call(llvm::cast<CallExpr>(e), hint);
@@ -976,6 +991,24 @@ void Checker::selector(SelectorExpr *s) {
     return;
   }
   Type *xt = s->x->type;
+  if (auto *it = llvm::dyn_cast_or_null<InterfaceType>(xt->underlying())) {
+    for (size_t k = 0; k < it->methods.size(); ++k)
+      if (it->methods[k].name == s->sel->name) {
+        s->ifaceMethod = (int)k;
+        s->type = s->sel->type = it->methods[k].sig;
+        s->mode = s->sel->mode = ExprMode::Value;
+        return;
+      }
+    error(s->sel->pos, shortExprString(s) + " undefined (type " + typeStr(xt) +
+                           " has no field or method " + s->sel->name + ")");
+    return;
+  }
+  if (auto *p = llvm::dyn_cast_or_null<PointerType>(xt->underlying()))
+    if (p->elem->underlying() && p->elem->underlying()->kind == TypeKind::Interface) {
+      error(s->sel->pos, shortExprString(s) + " undefined (type " + typeStr(xt) +
+                             " is pointer to interface, not interface)");
+      return;
+    }
   // Selectors see through one pointer (Go spec "Selectors": x.f is
   // (*x).f), for methods only when the pointer type is not a defined type.
   Type *base = xt;
@@ -1457,6 +1490,18 @@ void Checker::comparison(Expr *e, Expr *x, Expr *y, TokKind op, bool switchCase)
     if (e)
       e->mode = ExprMode::Invalid;
     return;
+  }
+  // An interface compared with a non-interface value: the value is
+  // converted to the interface type (Go spec "Comparison operators").
+  if (!isNil(x) && !isNil(y) && x->type != y->type) {
+    if (x->type->underlying()->kind == TypeKind::Interface && y->type->underlying()->kind != TypeKind::Interface) {
+      defaultType(y);
+      markIfaceConv(y, x->type);
+    } else if (y->type->underlying()->kind == TypeKind::Interface &&
+               x->type->underlying()->kind != TypeKind::Interface) {
+      defaultType(x);
+      markIfaceConv(x, y->type);
+    }
   }
   if (!e)
     return;

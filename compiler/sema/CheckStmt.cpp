@@ -201,7 +201,7 @@ void Checker::stmt(Stmt *s) {
     switchStmt(llvm::cast<SwitchStmt>(s), label);
     return;
   case StmtKind::TypeSwitch:
-    unsupported(s->pos, "type switches");
+    typeSwitchStmt(llvm::cast<TypeSwitchStmt>(s), label);
     return;
   case StmtKind::Select:
     selectStmt(llvm::cast<SelectStmt>(s), label);

@@ -1,0 +1,366 @@
+//===- IRGenIface.cpp - interface values: conversion, assertion, dispatch -===//
+//
+// An interface value is the LLVM struct {ptr, ptr} (runtime/type.h):
+//   interface{}:         {type descriptor, data}
+//   with methods:        {itab, data}
+// nil is {null, null}. data is the value itself for pointer-shaped types
+// (KindDirectIface: pointers, channels, maps, funcs, unsafe.Pointer), else
+// a pointer to a heap box holding a copy (boxes are never written again).
+//
+// Itabs: a conversion from a concrete type to an interface with methods
+// uses the itab glc emits for that pair ("go:itab.T,I", link-once), so it
+// costs no call. Each such itab is also listed in section gl_itablinks;
+// the runtime registers them in its itab cache at start-up (itabsinit), so
+// an itab getitab builds at run time for the same pair is never a second
+// copy: itab pointers compare equal iff the pairs are equal, and two
+// interfaces with methods are equal iff their itabs are and their data
+// compare equal.
+//
+// Method calls through an interface load fun[k] from the itab (k = the
+// method's index in the interface's sorted method list) and call it with
+// the data word as the receiver: the ifn convention of typedesc.def.
+//===----------------------------------------------------------------------===//
+#include "irgen/IRGenImpl.h"
+
+using namespace llvm;
+
+namespace glc {
+
+static bool isNilCase(Expr *e) {
+  return !e->type || e->type->kind == TypeKind::UntypedNil;
+}
+
+static bool isEmptyIface(Type *t) {
+  auto *it = dyn_cast<InterfaceType>(IRGen::under(t));
+  return it && it->methods.empty();
+}
+
+bool IRGen::isDirectIfaceT(Type *t) {
+  switch (ukind(t)) {
+  case TypeKind::Pointer: case TypeKind::Chan: case TypeKind::Map: case TypeKind::Func:
+  case TypeKind::UnsafePointer:
+    return true;
+  default:
+    return false;
+  }
+}
+
+Value *IRGen::makeIface(Value *w0, Value *data) {
+  Value *r = UndefValue::get(llvm::StructType::get(C, {ptrTy, ptrTy}));
+  r = b.CreateInsertValue(r, w0, 0);
+  return b.CreateInsertValue(r, data, 1);
+}
+
+// The data word for a value v of concrete type t.
+Value *IRGen::ifaceData(Value *v, Type *t) {
+  if (isDirectIfaceT(t))
+    return v;
+  uint64_t size = sizeOf(t);
+  Value *box = callRT(RT::newobject, {i64c((int64_t)size)});
+  if (size)
+    b.CreateStore(v, box);
+  return box;
+}
+
+// The dynamic type descriptor of interface value iv of static type t
+// (null for nil).
+Value *IRGen::ifaceTypeWord(Value *iv, Type *t) {
+  Value *w0 = b.CreateExtractValue(iv, 0);
+  if (isEmptyIface(t))
+    return w0;
+  // tab == nil ? nil : tab->type
+  BasicBlock *cur = b.GetInsertBlock();
+  BasicBlock *load = newBlock("itab.type"), *done = newBlock("itab.done");
+  Value *isNil = b.CreateICmpEQ(w0, ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy)));
+  b.CreateCondBr(isNil, done, load);
+  b.SetInsertPoint(load);
+  Value *typ = b.CreateLoad(ptrTy, b.CreateConstInBoundsGEP1_64(i8, w0, 8), "dyntype");
+  b.CreateBr(done);
+  b.SetInsertPoint(done);
+  PHINode *phi = b.CreatePHI(ptrTy, 2);
+  phi->addIncoming(ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy)), cur);
+  phi->addIncoming(typ, load);
+  return phi;
+}
+
+Value *IRGen::convertToIface(Value *v, Type *from, Type *to) {
+  Constant *null = ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy));
+  if (!from || from->kind == TypeKind::UntypedNil)
+    return makeIface(null, null);
+  if (from->isUntyped()) // a constant's default type
+    from = defaultTypeOf(from);
+  if (under(from)->kind == TypeKind::Interface) {
+    if (from == to || (isEmptyIface(from) && isEmptyIface(to)))
+      return v;
+    Value *typ = ifaceTypeWord(v, from);
+    Value *data = b.CreateExtractValue(v, 1);
+    if (isEmptyIface(to))
+      return makeIface(typ, data);
+    // Between interfaces with methods: getitab (cannot fail: sema checked
+    // that from's methods include to's), nil stays nil.
+    BasicBlock *cur = b.GetInsertBlock();
+    BasicBlock *get = newBlock("convI2I"), *done = newBlock("convI2I.done");
+    b.CreateCondBr(b.CreateICmpEQ(typ, null), done, get);
+    b.SetInsertPoint(get);
+    Value *tab = callRT(RT::getitab, {typeDesc(to), typ, ConstantInt::get(i8, 0)});
+    BasicBlock *getEnd = b.GetInsertBlock();
+    b.CreateBr(done);
+    b.SetInsertPoint(done);
+    PHINode *phi = b.CreatePHI(ptrTy, 2);
+    phi->addIncoming(null, cur);
+    phi->addIncoming(tab, getEnd);
+    return makeIface(phi, data);
+  }
+  Value *data = ifaceData(v, from);
+  if (isEmptyIface(to))
+    return makeIface(typeDesc(from), data);
+  return makeIface(itabConst(from, to), data);
+}
+
+Type *IRGen::defaultTypeOf(Type *t) {
+  switch (t->kind) {
+  case TypeKind::UntypedBool: return types.basic(TypeKind::Bool);
+  case TypeKind::UntypedInt: return types.basic(TypeKind::Int);
+  case TypeKind::UntypedRune: return types.basic(TypeKind::Int32);
+  case TypeKind::UntypedFloat: return types.basic(TypeKind::Float64);
+  case TypeKind::UntypedString: return types.basic(TypeKind::String);
+  default: return t;
+  }
+}
+
+// The compile-time itab of (concrete type t, interface type i).
+Constant *IRGen::itabConst(Type *t, Type *i) {
+  auto *it = cast<InterfaceType>(under(i));
+  std::string name = "go:itab." + linkTypeString(t) + "," + linkTypeString(i);
+  if (GlobalVariable *gv = mod->getGlobalVariable(name, true))
+    return gv;
+  std::vector<Constant *> fun;
+  for (auto &m : it->methods) {
+    Constant *f = ifnFor(t, m.name);
+    fun.push_back(f ? f : ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy)));
+  }
+  auto *funTy = llvm::ArrayType::get(ptrTy, fun.size());
+  Constant *hdr = ConstantStruct::get(
+      descType(Desc::Itab),
+      {typeDesc(i), typeDesc(t), ConstantInt::get(i32, typeHash(t)), ConstantInt::get(i32, 0)});
+  auto *sty = llvm::StructType::get(C, {descType(Desc::Itab), funTy});
+  auto *gv = new GlobalVariable(*mod, sty, true, GlobalValue::LinkOnceODRLinkage,
+                                ConstantStruct::get(sty, {hdr, ConstantArray::get(funTy, fun)}),
+                                name);
+  Comdat *cd = mod->getOrInsertComdat(name);
+  gv->setComdat(cd);
+  gv->setAlignment(Align(8));
+  // Its entry in gl_itablinks (same comdat: kept or dropped with it).
+  auto *link = new GlobalVariable(*mod, ptrTy, true, GlobalValue::LinkOnceODRLinkage, gv,
+                                  "go:itablink." + name.substr(8));
+  link->setComdat(cd);
+  link->setSection("gl_itablinks");
+  link->setAlignment(Align(8));
+  usedGlobals.push_back(link);
+  return gv;
+}
+
+// x.(T) and v, ok := x.(T). Returns the value (T's zero value when !ok);
+// *okOut gets the ok bit when requested, else a failure panics as Go does.
+Value *IRGen::genTypeAssert(TypeAssertExpr *e, Value **okOut) {
+  Type *xt = e->x->type, *t = e->type;
+  Value *x = genExpr(e->x);
+  Constant *null = ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy));
+  Value *typ = ifaceTypeWord(x, xt);
+  Value *data = b.CreateExtractValue(x, 1);
+  Value *ok;
+  Value *val;
+  BasicBlock *okBB = newBlock("assert.ok"), *failBB = newBlock("assert.fail"),
+             *done = newBlock("assert.done");
+  if (under(t)->kind == TypeKind::Interface) {
+    if (isEmptyIface(t)) {
+      b.CreateCondBr(b.CreateICmpNE(typ, null), okBB, failBB);
+      b.SetInsertPoint(okBB);
+      val = makeIface(typ, data);
+    } else {
+      BasicBlock *get = newBlock("assert.getitab");
+      b.CreateCondBr(b.CreateICmpNE(typ, null), get, failBB);
+      b.SetInsertPoint(get);
+      Value *tab = callRT(RT::getitab, {typeDesc(t), typ, ConstantInt::get(i8, okOut ? 1 : 0)});
+      b.CreateCondBr(b.CreateICmpNE(tab, null), okBB, failBB);
+      b.SetInsertPoint(okBB);
+      val = makeIface(tab, data);
+    }
+  } else {
+    b.CreateCondBr(b.CreateICmpEQ(typ, typeDesc(t)), okBB, failBB);
+    b.SetInsertPoint(okBB);
+    if (isDirectIfaceT(t))
+      val = data;
+    else if (sizeOf(t) == 0)
+      val = zeroValue(t);
+    else
+      val = b.CreateLoad(llType(t), data);
+  }
+  BasicBlock *okEnd = b.GetInsertBlock();
+  b.CreateBr(done);
+  b.SetInsertPoint(failBB);
+  if (!okOut) {
+    BasicBlock *nilBB = newBlock("assert.nil"), *haveBB = newBlock("assert.have");
+    b.CreateCondBr(b.CreateICmpEQ(typ, null), nilBB, haveBB);
+    b.SetInsertPoint(nilBB);
+    // Go's assertE2I reports a nil operand as "interface" (no static type).
+    bool toIface = under(t)->kind == TypeKind::Interface;
+    callRT(RT::panicnildottype,
+           {typeDesc(t), toIface ? (Value *)ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy))
+                                 : typeDesc(xt)});
+    b.CreateUnreachable();
+    b.SetInsertPoint(haveBB);
+    // A missing method of an interface target panics inside getitab.
+    callRT(RT::panicdottype, {typ, typeDesc(t), typeDesc(xt)});
+    b.CreateUnreachable();
+    b.SetInsertPoint(done);
+    PHINode *phi = b.CreatePHI(val->getType(), 1);
+    phi->addIncoming(val, okEnd);
+    return phi;
+  }
+  b.CreateBr(done);
+  b.SetInsertPoint(done);
+  PHINode *phi = b.CreatePHI(val->getType(), 2);
+  phi->addIncoming(val, okEnd);
+  phi->addIncoming(Constant::getNullValue(val->getType()), failBB);
+  PHINode *okPhi = b.CreatePHI(i1, 2);
+  okPhi->addIncoming(ConstantInt::getTrue(C), okEnd);
+  okPhi->addIncoming(ConstantInt::getFalse(C), failBB);
+  ok = okPhi;
+  *okOut = ok;
+  return phi;
+}
+
+// == and != on two values of interface type t.
+Value *IRGen::genIfaceCompare(TokKind op, Value *x, Value *y, Type *t) {
+  Value *xw = b.CreateExtractValue(x, 0), *yw = b.CreateExtractValue(y, 0);
+  BasicBlock *cur = b.GetInsertBlock();
+  BasicBlock *same = newBlock("ifaceeq.same"), *done = newBlock("ifaceeq.done");
+  b.CreateCondBr(b.CreateICmpEQ(xw, yw), same, done);
+  b.SetInsertPoint(same);
+  Value *typ = ifaceTypeWord(x, t);
+  Value *eq = callRT(RT::efaceeq, {typ, b.CreateExtractValue(x, 1), b.CreateExtractValue(y, 1)});
+  Value *eqb = b.CreateICmpNE(eq, ConstantInt::get(i8, 0));
+  BasicBlock *sameEnd = b.GetInsertBlock();
+  b.CreateBr(done);
+  b.SetInsertPoint(done);
+  PHINode *phi = b.CreatePHI(i1, 2);
+  phi->addIncoming(ConstantInt::getFalse(C), cur);
+  phi->addIncoming(eqb, sameEnd);
+  return op == TokKind::Eql ? (Value *)phi : b.CreateNot(phi);
+}
+
+// A call x.M(args) with x of interface type: fun[k](data, args...).
+Value *IRGen::genIfaceCall(CallExpr *e, SelectorExpr *sel) {
+  Type *xt = sel->x->type;
+  auto *it = cast<InterfaceType>(under(xt));
+  int k = sel->ifaceMethod;
+  FuncType *sig = it->methods[k].sig;
+  Value *x = genExpr(sel->x);
+  Value *tab = b.CreateExtractValue(x, 0);
+  Value *data = b.CreateExtractValue(x, 1);
+  // A nil interface: Go faults loading fun[k] from the nil itab.
+  nilCheck(tab, 24 + 8 * k);
+  Value *fn = b.CreateLoad(ptrTy, b.CreateConstInBoundsGEP1_64(i8, tab, 24 + 8 * k), "ifn");
+  std::vector<Value *> args = genArgs(e, sig, /*refs=*/true);
+  return emitMethodCall(fn, sig, data, args);
+}
+
+// The ifn of method `name` of concrete type t (typedesc.def: it takes the
+// interface's data word in the ctx position), or null if t has no such
+// method. Wrappers are generated once methods are lowered (IRGenMethod).
+Constant *IRGen::ifnFor(Type *t, const std::string &name) { return nullptr; }
+
+// Calls an ifn-convention function: the receiver word goes where a func
+// value's context goes.
+Value *IRGen::emitMethodCall(Value *fn, FuncType *sig, Value *recv,
+                             ArrayRef<Value *> args) {
+  return emitCall(funcLLType(sig), fn, recv, sig, args, /*refs=*/true);
+}
+
+} // namespace glc
+
+namespace glc {
+
+// switch v := x.(type) { case T1, T2: ... case nil: ... default: ... }
+// x is evaluated once; clauses are tested in source order, each case type
+// left to right. In a clause with exactly one type, v has that type (the
+// value extracted as x.(T) would); otherwise v is x itself.
+void IRGen::genTypeSwitch(TypeSwitchStmt *s) {
+  genStmt(s->init);
+  Type *xt = s->x->type;
+  hoistCalls(s->x);
+  Value *x = genExpr(s->x);
+  Constant *null = ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy));
+  Value *typ = ifaceTypeWord(x, xt);
+  Value *data = b.CreateExtractValue(x, 1);
+  BasicBlock *endBB = newBlock("tswitch.end");
+  std::vector<BasicBlock *> bodies;
+  for (size_t i = 0; i < s->clauses.size(); ++i)
+    bodies.push_back(newBlock("tswitch.case"));
+  BasicBlock *defaultBB = endBB;
+  // The itab found for a one-interface-type clause, for its binding.
+  std::vector<Value *> clauseTab(s->clauses.size(), nullptr);
+  for (size_t i = 0; i < s->clauses.size(); ++i) {
+    CaseClause *cc = s->clauses[i];
+    if (cc->isDefault()) {
+      defaultBB = bodies[i];
+      continue;
+    }
+    for (Expr *e : cc->list) {
+      BasicBlock *next = newBlock("tswitch.next");
+      Type *t = e->type;
+      if (isNilCase(e)) {
+        b.CreateCondBr(b.CreateICmpEQ(typ, null), bodies[i], next);
+      } else if (under(t)->kind != TypeKind::Interface) {
+        b.CreateCondBr(b.CreateICmpEQ(typ, typeDesc(t)), bodies[i], next);
+      } else if (isEmptyIface(t)) {
+        b.CreateCondBr(b.CreateICmpNE(typ, null), bodies[i], next);
+      } else {
+        BasicBlock *get = newBlock("tswitch.getitab");
+        b.CreateCondBr(b.CreateICmpNE(typ, null), get, next);
+        b.SetInsertPoint(get);
+        Value *tab = callRT(RT::getitab, {typeDesc(t), typ, ConstantInt::get(i8, 1)});
+        if (cc->list.size() == 1)
+          clauseTab[i] = tab;
+        b.CreateCondBr(b.CreateICmpNE(tab, null), bodies[i], next);
+      }
+      b.SetInsertPoint(next);
+    }
+  }
+  b.CreateBr(defaultBB);
+  for (size_t i = 0; i < s->clauses.size(); ++i) {
+    CaseClause *cc = s->clauses[i];
+    b.SetInsertPoint(bodies[i]);
+    if (Object *v = cc->implicitObj) {
+      Value *addr = allocVar(v, v->name);
+      Type *vt = v->type;
+      Value *val;
+      if (vt == xt) {
+        val = x;
+      } else if (under(vt)->kind != TypeKind::Interface) {
+        if (isDirectIfaceT(vt))
+          val = data;
+        else if (sizeOf(vt) == 0)
+          val = zeroValue(vt);
+        else
+          val = b.CreateLoad(llType(vt), data);
+      } else if (isEmptyIface(vt)) {
+        val = makeIface(typ, data);
+      } else {
+        // One interface type: the itab getitab returned on the way here
+        // (dominates this block: it is the only edge into it).
+        val = makeIface(clauseTab[i] ? clauseTab[i] : null, data);
+      }
+      b.CreateStore(val, addr);
+    }
+    fs->targets.push_back({s, endBB, nullptr});
+    genStmts(cc->body);
+    fs->targets.pop_back();
+    if (blockOpen())
+      b.CreateBr(endBB);
+  }
+  b.SetInsertPoint(endBB);
+}
+
+} // namespace glc
