@@ -172,7 +172,7 @@ void Checker::typeAssert(TypeAssertExpr *e) {
   if (t->underlying()->kind != TypeKind::Interface) {
     std::string cause = missingMethodCause(t, xi);
     if (!cause.empty() && cause.find("pointer receiver") == std::string::npos) {
-      error(exprStart(e->typeExpr), "impossible type assertion: " + shortExprString(e) + "\n\t" +
+      error(exprStart(e), "impossible type assertion: " + shortExprString(e) + "\n\t" +
                                        typeStr(t) + " does not implement " +
                                        typeStr(e->x->type) + " " + cause);
       e->mode = ExprMode::Invalid;
@@ -216,8 +216,8 @@ void Checker::typeSwitchStmt(TypeSwitchStmt *s, LabeledStmt *label) {
         id->mode = ExprMode::Value;
         id->type = tc.basic(TypeKind::UntypedNil);
         if (seenNil)
-          error(exprStart(e), "multiple nil cases in type switch (first at " +
-                                 posString(exprStart(seenNil)) + ")");
+          error(exprStart(e), "duplicate case nil in type switch\n\t" +
+                                 posString(exprStart(seenNil)) + ": previous case");
         seenNil = e;
         single = nullptr;
         continue;
