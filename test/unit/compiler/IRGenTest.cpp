@@ -221,3 +221,59 @@ TEST(IRGenDataLayout, SharedDataLayoutAcrossContexts) {
 }
 
 } // namespace
+
+// The descriptor records irgen emits have the layout runtime/typedesc.def
+// declares (the runtime's C++ structs static_assert the same offsets).
+struct DescField {
+  const char *rec, *field;
+  uint64_t offset;
+};
+const DescField kDescFields[] = {
+#define GLRT_DESC_FIELD(Name, field, Kind, CType, offset) {#Name, #field, offset},
+#include "runtime/typedesc.def"
+};
+struct DescSize {
+  const char *rec;
+  uint64_t size;
+};
+const DescSize kDescSizes[] = {
+#define GLRT_DESC_END(Name, size) {#Name, size},
+#include "runtime/typedesc.def"
+};
+
+TEST_F(IRGenTest, TypeDescriptorLayoutMatchesTypedescDef) {
+  auto m = lower("package main\n"
+                 "type S struct { a int8; b string; c *S; d []int; e [2]interface{} }\n"
+                 "type I interface{ M() }\n"
+                 "func main() {\n"
+                 "  var x interface{} = S{}\n"
+                 "  _, _ = x.(I)\n"
+                 "  x = func(int) string { return \"\" }\n"
+                 "  x = make(chan int)\n"
+                 "  x = &S{}\n"
+                 "  println(x != nil)\n"
+                 "}\n");
+  ASSERT_TRUE(m);
+  expectValid(*m);
+  int checked = 0;
+  for (const DescSize &r : kDescSizes) {
+    auto *st = llvm::StructType::getTypeByName(llctx, std::string("glrt.") + r.rec);
+    if (!st)
+      continue;
+    EXPECT_EQ(dl.getTypeAllocSize(st), r.size) << r.rec;
+    unsigned idx = 0;
+    for (const DescField &f : kDescFields) {
+      if (llvm::StringRef(f.rec) != r.rec)
+        continue;
+      ASSERT_LT(idx, st->getNumElements()) << r.rec << "." << f.field;
+      EXPECT_EQ(dl.getStructLayout(st)->getElementOffset(idx), f.offset)
+          << r.rec << "." << f.field;
+      ++idx;
+      ++checked;
+    }
+    EXPECT_EQ(idx, st->getNumElements()) << r.rec;
+  }
+  // Type, StructType, StructField, SliceType, PtrType, FuncType, ChanType,
+  // InterfaceType, IMethod, ArrayType, UncommonType, Itab at least.
+  EXPECT_GE(checked, 40);
+}

@@ -26,6 +26,7 @@
 #include "print.h"
 #include "proc.h"
 #include "stack.h"
+#include "type.h"
 
 #include <gtest/gtest.h>
 
@@ -247,6 +248,31 @@ void probe_onceBegin() {
 }
 void probe_onceEnd() { probe_onceBegin(); }
 
+// Interfaces (iface.cpp): a descriptor pair built by hand; getitab builds
+// a new itab (on g0), then finds it cached; efaceeq through the type's
+// equal function.
+bool seq8(const void *a, const void *b) { return *(const int64_t *)a == *(const int64_t *)b; }
+FuncType ssig{};
+Method smethods[1] = {Method{GoString{reinterpret_cast<const uint8_t *>("M"), 1}, &ssig,
+                            reinterpret_cast<const void *>(&seq8), nullptr}};
+UncommonType suncommon{GoString{reinterpret_cast<const uint8_t *>("main"), 4},
+                       GoSlice<Method>{smethods, 1, 1}};
+Type stype{8, 0, 77, TFlagUncommon, 8, 8, KindInt, seq8,
+           nullptr, GoString{reinterpret_cast<const uint8_t *>("main.T"), 6}, &suncommon, nullptr};
+IMethod simethods[1] = {IMethod{GoString{reinterpret_cast<const uint8_t *>("M"), 1}, &ssig}};
+InterfaceType siface{{16, 16, 78, 0, 8, 8, KindInterface, nullptr, nullptr,
+                      GoString{reinterpret_cast<const uint8_t *>("main.I"), 6}, nullptr, nullptr},
+                     GoString{reinterpret_cast<const uint8_t *>("main"), 4},
+                     GoSlice<IMethod>{simethods, 1, 1}};
+void probe_getitab() {
+  sval += reinterpret_cast<uintptr_t>(glrt_getitab(&siface, &stype, 0)) & 1;
+  sval += reinterpret_cast<uintptr_t>(glrt_getitab(&siface, &stype, 1)) & 1;
+}
+void probe_efaceeq() {
+  int64_t a = 1, b = 1;
+  sval += glrt_efaceeq(&stype, &a, &b) + glrt_efaceeq(nullptr, nullptr, nullptr);
+}
+
 // ---- noreturn entry points (death tests) ----
 void probe_gopanicstring() {
   glrt_gopanicstring(sbytes, 3, const_cast<char *>("main.S"), 6);
@@ -264,6 +290,8 @@ void probe_panicmemAddr() { glrt_panicmemAddr(8); }
 void probe_gonilfunc() { glrt_gonilfunc(); }
 void probe_panicmakeslicelen() { glrt_panicmakeslicelen(); }
 void probe_panicmakeslicecap() { glrt_panicmakeslicecap(); }
+void probe_panicdottype() { glrt_panicdottype(&stype, &siface.typ, &siface.typ); }
+void probe_panicnildottype() { glrt_panicnildottype(&stype, nullptr); }
 // os.Exit with pending output (flushed on the way out).
 void probe_exit() {
   glrt_printlock();
