@@ -37,7 +37,13 @@ struct glrt_pair {
 struct glc_funcinfo {
   void *entry;
   const char *name;
+  int64_t flags; // GLC_FUNC_* below
 };
+// The function is a compiler-generated wrapper (main.T.M-fm, main.(*T).M
+// for a value method, promoted-method wrappers): tracebacks show it only
+// when it is the innermost generated frame (it panicked itself), as Go's
+// traceback elides wrappers (runtime.elideWrapperCalling).
+#define GLC_FUNC_WRAPPER 1
 
 } // extern "C"
 

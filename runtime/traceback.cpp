@@ -124,7 +124,7 @@ bool ingeneratedcode(uintptr_t pc) {
   return lo != 0 && pc >= lo && pc < hi;
 }
 
-const char *funcname(uintptr_t pc, uintptr_t *entry) {
+const char *funcname(uintptr_t pc, uintptr_t *entry, int64_t *flags) {
   if (initstate.load(std::memory_order_acquire) != 2)
     tracebackinit();
   // Largest entry <= pc.
@@ -139,6 +139,8 @@ const char *funcname(uintptr_t pc, uintptr_t *entry) {
   if (lo == 0)
     return nullptr;
   *entry = reinterpret_cast<uintptr_t>(sorted[lo - 1].entry);
+  if (flags)
+    *flags = sorted[lo - 1].flags;
   return sorted[lo - 1].name;
 }
 
@@ -146,16 +148,23 @@ namespace {
 
 // Prints one frame if pc is in generated code. Returns 1 if printed and
 // sets *ismain when the walk must stop after it (main.main, runtime.main).
-int printframe(uintptr_t pc, bool exactpc, bool *ismain) {
+// *seen says whether a generated frame came before (inner): a wrapper is
+// shown only as the innermost one, where it panicked itself.
+int printframe(uintptr_t pc, bool exactpc, bool *ismain, bool *seen) {
   uintptr_t lookup = exactpc ? pc : pc - 1;
   if (!ingeneratedcode(lookup))
     return 0;
   uintptr_t entry = 0;
-  const char *name = funcname(lookup, &entry);
+  int64_t flags = 0;
+  const char *name = funcname(lookup, &entry, &flags);
   if (name == nullptr) {
     name = "?";
     entry = pc;
   }
+  bool inner = !*seen;
+  *seen = true;
+  if ((flags & GLC_FUNC_WRAPPER) && !inner)
+    return 0;
   if (strncmp(name, "runtime.", 8) == 0) {
     // Go hides runtime frames; runtime.main (glc's name for the function
     // that runs initialisers and main.main) is the bottom of goroutine 1.
@@ -198,8 +207,8 @@ int traceback(uintptr_t pc, uintptr_t fp, bool exactpc) {
   if (__start_gl_text == nullptr)
     return 0; // no generated code: the chain above us is not ours to walk
   int printed = 0;
-  bool ismain = false;
-  printed += printframe(pc, exactpc, &ismain);
+  bool ismain = false, seen = false;
+  printed += printframe(pc, exactpc, &ismain, &seen);
   while (!ismain && fp != 0 && fp != stopfp && (fp & 7) == 0) {
     uintptr_t frame[2];
     if (!readframe(fp, frame))
@@ -212,7 +221,7 @@ int traceback(uintptr_t pc, uintptr_t fp, bool exactpc) {
       gwrites("...additional frames elided...\n");
       break;
     }
-    printed += printframe(pc, false, &ismain);
+    printed += printframe(pc, false, &ismain, &seen);
   }
   return printed;
 }

@@ -21,7 +21,7 @@ bool ingeneratedcode(uintptr_t pc);
 
 // The generated function containing pc, or nullptr. *entry gets its entry
 // address when found.
-const char *funcname(uintptr_t pc, uintptr_t *entry);
+const char *funcname(uintptr_t pc, uintptr_t *entry, int64_t *flags = nullptr);
 
 // Print Go-style frames ("main.f(...)\n\t?:0 +0xOFF\n") for the generated
 // functions on the frame-pointer chain, innermost first, stopping after

@@ -234,8 +234,13 @@ void IRGen::genFuncBody(Function *fn, FuncInfo *info, FuncType *sig, BlockStmt *
     state.sret->setName("sret");
     first = 2;
   }
-  for (size_t i = 0; i < info->params.size() && i + first < fn->arg_size(); ++i) {
-    Object *p = info->params[i];
+  // A method's receiver is its first parameter.
+  std::vector<Object *> params;
+  if (info->recv)
+    params.push_back(info->recv);
+  params.insert(params.end(), info->params.begin(), info->params.end());
+  for (size_t i = 0; i < params.size() && i + first < fn->arg_size(); ++i) {
+    Object *p = params[i];
     Argument *arg = fn->getArg(i + first);
     if (!p || p->name.empty() || p->name == "_")
       continue;
@@ -363,14 +368,15 @@ void IRGen::genGlcMain() {
 }
 
 void IRGen::genFunctab() {
-  auto *entryTy = llvm::StructType::get(C, {ptrTy, ptrTy});
+  auto *entryTy = llvm::StructType::get(C, {ptrTy, ptrTy, i64});
   std::vector<Constant *> entries;
   for (auto &[fn, name] : functab) {
     auto *str = ConstantDataArray::getString(C, name, /*AddNull=*/true);
     auto *gv = new GlobalVariable(*mod, str->getType(), true, GlobalValue::PrivateLinkage, str,
                                   ".fname");
     gv->setUnnamedAddr(GlobalValue::UnnamedAddr::Global);
-    entries.push_back(ConstantStruct::get(entryTy, {fn, gv}));
+    int64_t flags = wrapperFuncs.count(fn) ? 1 : 0; // abi.def: GLC_FUNC_WRAPPER
+    entries.push_back(ConstantStruct::get(entryTy, {fn, gv, ConstantInt::get(i64, flags)}));
   }
   auto *arrTy = llvm::ArrayType::get(entryTy, entries.size());
   new GlobalVariable(*mod, arrTy, true, GlobalValue::ExternalLinkage,
@@ -426,7 +432,13 @@ bool IRGen::run() {
       }
     } else if (auto *f = dyn_cast<FuncDecl>(d)) {
       if (f->recv) {
-        unsupported(f->pos, "methods are");
+        Object *obj = f->name->obj;
+        auto *sig = obj ? dyn_cast_or_null<FuncType>(obj->type) : nullptr;
+        if (!sig || !f->body || !f->info.recv || !checkSignature(sig, f->name->pos))
+          continue;
+        Function *fn = methodFunc(obj);
+        declFuncs[f] = fn;
+        bodies.push_back({f, fn, methodSig(obj)});
         continue;
       }
       if (!f->body) {

@@ -955,7 +955,12 @@ Value *IRGen::genCall(CallExpr *e) {
     unsupported(e->pos, "this call is");
     return PoisonValue::get(llType(e->type));
   }
-  if (callee && callee->kind == ObjKind::Func && funcs.count(callee)) {
+  if (auto *sel = dyn_cast<SelectorExpr>(fun);
+      sel && !sel->methodExpr && callee && callee->kind == ObjKind::Func && callee->funcDecl &&
+      callee->funcDecl->recv)
+    return genMethodCall(e, sel, callee);
+  if (callee && callee->kind == ObjKind::Func && funcs.count(callee) &&
+      !(callee->funcDecl && callee->funcDecl->recv)) {
     Function *fn = funcs[callee];
     return emitCall(fn->getFunctionType(), fn,
                     ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy)), ft,

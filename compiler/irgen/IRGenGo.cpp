@@ -153,7 +153,10 @@ void IRGen::genGo(GoStmt *s) {
   // (only its func expression is evaluated here). Each fully evaluated
   // operand is left in fs->hoisted for genArgs/genExpr to pick up.
   Value *fv;
-  if (callee && callee->kind == ObjKind::Func && funcs.count(callee)) {
+  // go x.M(a): x.M is a method value (IRGenMethod.cpp), its receiver
+  // evaluated here.
+  bool method = callee && callee->funcDecl && callee->funcDecl->recv;
+  if (callee && callee->kind == ObjKind::Func && funcs.count(callee) && !method) {
     fv = funcValue(callee);
   } else {
     hoistCalls(call->fun);

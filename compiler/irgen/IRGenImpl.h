@@ -12,6 +12,7 @@
 //   IRGenStmt.cpp  statements, control flow, assignment
 //   IRGenGo.cpp    go statements (newproc and its trampolines)
 //   IRGenChan.cpp  channel operations and select
+//   IRGenMethod.cpp method calls, method values and expressions, wrappers
 //
 // Invariant: `b` always has an insertion point inside the current
 // function while a body is being lowered; a block is never left without
@@ -24,6 +25,7 @@
 #include "irgen/IRGen.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/IR/DataLayout.h"
 #include "llvm/IR/IRBuilder.h"
@@ -308,6 +310,48 @@ struct IRGen {
   llvm::Value *pairToString(llvm::Value *pair);
   llvm::Value *callFuncValue(llvm::Value *fv, FuncType *ft, llvm::ArrayRef<llvm::Value *> args,
                              bool refs = false);
+
+  // ---- methods (IRGenMethod.cpp)
+  /// The LLVM function of a declared method (Object::funcDecl has a
+  /// receiver), declared on first use: Go symbol main.T.M / main.(*T).M;
+  /// its Go signature is methodSig(m): the receiver first, then the
+  /// declared parameters, with the convention of any Go function (ctx,
+  /// sret, byRef for large values; funcLLType).
+  llvm::Function *methodFunc(Object *m);
+  /// funcOf({receiver type, params...}, results): the method expression's type.
+  FuncType *methodSig(Object *m);
+  /// T or *T as declared on m's receiver.
+  Type *methodRecvType(Object *m);
+  /// The function implementing method m in the method set of T, taking a
+  /// T first (then m's parameters): methodFunc(m) itself when T is m's
+  /// receiver type and `path` is empty, else a wrapper named as gc names
+  /// it (main.(*T).M for a value method reached through *T; main.S.M or
+  /// main.(*S).M for a method promoted into S along `path`, as from
+  /// lookupFieldOrMethod/methodSet). Declared methods only (not the
+  /// stdlib's built-in methods). For method tables and itabs: Go's itab
+  /// entry for a value method of a non-pointer T is methodSetFunc(*T, ...).
+  llvm::Function *methodSetFunc(Type *T, Object *m, llvm::ArrayRef<int> path);
+  /// x.M(args) for a declared method M.
+  llvm::Value *genMethodCall(CallExpr *e, SelectorExpr *s, Object *m);
+  /// x.M as a value: a closure record {main.T.M-fm, receiver}.
+  llvm::Value *genMethodValue(SelectorExpr *s, Object *m);
+  /// T.M / (*T).M: the constant record of methodSetFunc(T, M, path).
+  llvm::Value *genMethodExpr(SelectorExpr *s, Object *m);
+  /// The receiver argument of x.M: a pointer for a pointer method, else
+  /// the value (with `ref`, a pointer to it when the receiver is passed
+  /// by reference).
+  llvm::Value *methodRecv(SelectorExpr *s, Object *m, bool ref);
+  llvm::Value *recvFromField(llvm::Value *addr, Type *t, Object *m, bool ref);
+  llvm::Value *walkFields(llvm::Value *addr, Type *cur, llvm::ArrayRef<int> path, Type **out);
+  llvm::Function *boundMethodWrapper(Object *m); // main.T.M-fm
+  void forwardToMethod(llvm::Function *w, FuncType *wsig, llvm::Value *recv,
+                       llvm::Function *target, unsigned skip);
+  llvm::DenseMap<Object *, llvm::Function *> boundWrappers;
+  llvm::DenseMap<std::pair<Type *, Object *>, llvm::Function *> setWrappers;
+  llvm::DenseMap<llvm::Function *, llvm::Constant *> methodExprVals;
+  /// Wrappers (flagged in __glc_functab: tracebacks show them only when
+  /// they are the frame that panicked, as Go's).
+  llvm::DenseSet<llvm::Function *> wrapperFuncs;
 
   // ---- goroutines (IRGenGo.cpp)
   void genGo(GoStmt *s);

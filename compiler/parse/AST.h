@@ -161,6 +161,9 @@ struct FuncInfo {
   std::vector<Object *> results;
   /// sema: the enclosing function (nullptr for top-level functions).
   FuncInfo *outer = nullptr;
+  /// sema, methods: the receiver's object (named "", "_" or its name);
+  /// irgen passes it as the first parameter, before `params`.
+  Object *recv = nullptr;
   /// A printable name: "main.f", "main.main.func1", "main.f.func2.1".
   std::string name;
 };
@@ -191,6 +194,11 @@ struct SelectorExpr : Expr {
   /// sema: x has an interface type and sel is its method number k (in the
   /// interface's sorted method list); -1 otherwise.
   int ifaceMethod = -1;
+  /// sema: sel->obj is a declared method (ObjKind::Func with a receiver):
+  /// x.M is a method call's callee or a method value; with methodExpr, x
+  /// is a type T or *T and T.M is a method expression, a func taking the
+  /// receiver first (path then leads from T to the method's receiver).
+  bool methodExpr = false;
   SelectorExpr() : Expr(ExprKind::Selector) {}
   static bool classof(const Expr *e) { return e->kind == ExprKind::Selector; }
 };

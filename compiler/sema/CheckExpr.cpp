@@ -973,7 +973,7 @@ void Checker::selector(SelectorExpr *s) {
   if (s->x->mode == ExprMode::Invalid)
     return;
   if (s->x->mode == ExprMode::TypeExpr) {
-    unsupported(s->pos, "method expressions");
+    methodExpr(s);
     return;
   }
   if (s->x->mode == ExprMode::Builtin) {
@@ -1011,40 +1011,18 @@ void Checker::selector(SelectorExpr *s) {
     }
   // Selectors see through one pointer (Go spec "Selectors": x.f is
   // (*x).f), for methods only when the pointer type is not a defined type.
-  Type *base = xt;
-  bool viaPtr = false;
-  if (auto *p = llvm::dyn_cast<PointerType>(xt->underlying())) {
-    base = p->elem;
-    viaPtr = true;
-  }
-  Selection found = lookupSelection(base, s->sel->name);
-  // A defined pointer type has no methods (only its fields are promoted).
-  if (found.kind == Selection::Method && viaPtr && xt->isNamed())
-    found.kind = Selection::None;
+  // (A defined pointer type has no methods: only its base's fields.)
+  bool viaPtr = llvm::isa<PointerType>(xt->underlying());
+  Selection found = lookupFieldOrMethod(tc, xt, s->sel->name);
   switch (found.kind) {
   case Selection::None:
     break;
   case Selection::Ambiguous:
     error(s->sel->pos, "ambiguous selector " + shortExprString(s));
     return;
-  case Selection::Method: {
-    // Built-in methods of the stdlib types (Stdlib.cpp), on T or *T,
-    // possibly promoted through embedded fields (path).
-    Object *m = found.method;
-    bool indirect = viaPtr || found.indirect;
-    if (TypeContext::isPointerMethod(m->builtin) && !indirect) {
-      if (s->x->mode != ExprMode::Variable) {
-        error(s->sel->pos, "cannot call pointer method " + s->sel->name + " on " + typeStr(xt));
-        return;
-      }
-      markAddrTaken(s->x);
-    }
-    s->path = found.path;
-    s->sel->obj = m;
-    s->sel->type = s->type = m->type;
-    s->sel->mode = s->mode = ExprMode::Value;
+  case Selection::Method:
+    selectMethod(s, found, xt);
     return;
-  }
   case Selection::Field:
     s->path = found.path;
     s->sel->type = s->type = found.type;
@@ -1623,72 +1601,6 @@ std::string Checker::incomparableCause(Type *t) {
   default:
     return "";
   }
-}
-
-// Go's field and method lookup (go/types LookupFieldOrMethod), for the
-// struct fields and built-in methods glc has: breadth-first through
-// embedded fields, depth by depth; two matches at the shallowest depth
-// are ambiguous. `base` is x's type after one implicit dereference.
-Checker::Selection Checker::lookupSelection(Type *base, const std::string &name) {
-  struct Entry {
-    Type *t;
-    std::vector<int> path;
-    bool indirect;
-  };
-  std::vector<Entry> cur{{base, {}, false}};
-  llvm::DenseMap<Type *, bool> seen;
-  while (!cur.empty()) {
-    std::vector<Entry> next;
-    std::vector<Selection> found;
-    for (Entry &e : cur) {
-      Type *t = e.t;
-      bool indirect = e.indirect;
-      if (auto *p = llvm::dyn_cast<PointerType>(t); p && !e.path.empty()) {
-        t = p->elem; // an embedded *T
-        indirect = true;
-      }
-      if (t->isNamed()) {
-        if (seen.count(t))
-          continue;
-        seen[t] = true;
-      }
-      if (Object *m = tc.lookupBuiltinMethod(t, name)) {
-        Selection sel;
-        sel.kind = Selection::Method;
-        sel.path = e.path;
-        sel.method = m;
-        sel.indirect = indirect;
-        found.push_back(sel);
-      }
-      auto *st = llvm::dyn_cast_or_null<StructType>(t->underlying());
-      if (!st)
-        continue;
-      for (size_t i = 0; i < st->fields.size(); ++i) {
-        const StructField &f = st->fields[i];
-        std::vector<int> path = e.path;
-        path.push_back((int)i);
-        if (f.name == name && name != "_" && !hiddenField(t, f)) {
-          Selection sel;
-          sel.kind = Selection::Field;
-          sel.path = path;
-          sel.type = f.type;
-          sel.indirect = indirect;
-          found.push_back(sel);
-        }
-        if (f.embedded && f.type)
-          next.push_back({f.type, path, indirect});
-      }
-    }
-    if (found.size() == 1)
-      return found[0];
-    if (found.size() > 1) {
-      Selection amb;
-      amb.kind = Selection::Ambiguous;
-      return amb;
-    }
-    cur = std::move(next);
-  }
-  return Selection();
 }
 
 // An unexported field of a struct type declared in another package (the

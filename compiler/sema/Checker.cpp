@@ -114,6 +114,7 @@ bool Checker::run() {
   globFn.name = "main.glob.";
   globFn.topLevel = true;
   collect();
+  associateMethods();
 
   for (Decl *d : file->decls) {
     if (auto *g = llvm::dyn_cast<GenDecl>(d)) {
@@ -243,7 +244,17 @@ void Checker::collect() {
       }
     } else if (auto *f = llvm::dyn_cast<FuncDecl>(d)) {
       if (f->recv) {
-        unsupported(f->pos, "methods");
+        // A method: not declared in the package block; associated with
+        // its receiver's base type by associateMethods().
+        Object *o = tc.newObject(ObjKind::Func, f->name->name, f->name->pos);
+        o->isGlobal = true;
+        o->funcDecl = f;
+        decls[o].fdecl = f;
+        f->name->obj = o;
+        methodObjs.push_back(o);
+        bodies.push_back({f, nullptr});
+        if (!f->body)
+          error(f->name->pos, "missing function body");
         continue;
       }
       f->info.name = "main." + f->name->name;
@@ -530,9 +541,18 @@ void Checker::resolvePending(NamedType *done) {
 
 // An invalid signature leaves obj->type null: calls are then silently
 // invalid and the body is not checked (its errors would be follow-ons).
-void Checker::funcDecl(Object *obj, FuncDecl *fd) { obj->type = funcType(fd->sig); }
+void Checker::funcDecl(Object *obj, FuncDecl *fd) {
+  if (fd->recv)
+    return methodDecl(obj, fd);
+  obj->type = funcType(fd->sig);
+}
 
 void Checker::declareParams(FuncCtx &ctx, FuncTypeExpr *sigExpr, FuncType *sig) {
+  if (Object *r = ctx.info ? ctx.info->recv : nullptr) {
+    // The receiver is declared in the function's block, with the params.
+    if (r->name != "_" && !r->name.empty())
+      declare(scope, r, nullptr);
+  }
   size_t pi = 0;
   for (Field *f : sigExpr->params) {
     size_t n = f->names.empty() ? 1 : f->names.size();

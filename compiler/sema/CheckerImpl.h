@@ -138,6 +138,12 @@ public:
   llvm::DenseMap<NamedType *, NamedType *> pendingUnder;
   void resolvePending(NamedType *done);
   void funcDecl(Object *obj, FuncDecl *fd);
+  // ---- methods (Methods.cpp)
+  std::vector<Object *> methodObjs; // every method declaration, in source order
+  void associateMethods();
+  void methodDecl(Object *obj, FuncDecl *fd);
+  void selectMethod(SelectorExpr *s, const Selection &found, Type *xt);
+  void methodExpr(SelectorExpr *s);
   void funcBody(FuncCtx &ctx, FuncTypeExpr *sigExpr, FuncType *sig, BlockStmt *body);
   void declareParams(FuncCtx &ctx, FuncTypeExpr *sigExpr, FuncType *sig);
   void reportUnused(FuncCtx &ctx);
@@ -175,16 +181,8 @@ public:
   void structLit(CompositeLit *c, Type *t, StructType *st);
   void markAddrTaken(Expr *e);
   bool hiddenField(Type *t, const StructField &f);
-  /// What x.name selects (field or built-in method), and the path of
-  /// field indices to it (SelectorExpr::path).
-  struct Selection {
-    enum Kind { None, Field, Method, Ambiguous } kind = None;
-    std::vector<int> path;
-    Type *type = nullptr;     // Field: its type
-    Object *method = nullptr; // Method: the built-in method
-    bool indirect = false;    // the path goes through an embedded pointer
-  };
-  Selection lookupSelection(Type *base, const std::string &name);
+  /// What x.name selects (Types.h; sema/Lookup.cpp).
+  using Selection = glc::Selection;
   std::string incomparableCause(Type *t);
   void binary(BinaryExpr *e, Expr *x, Expr *y, TokKind op, Expr *lhsForMsg = nullptr);
   void shift(Expr *e, Expr *x, Expr *y, TokKind op);

@@ -59,6 +59,8 @@ void TypeContext::addStdlibPackages() {
     Object *o = newObject(ObjKind::Func, name, llvm::SMLoc(), sig);
     o->builtin = id;
     o->pkgPath = recv->obj->pkgPath;
+    o->recvNamed = recv;
+    o->ptrRecv = isPointerMethod(id);
     addPackageMember(recv->obj->pkgPath, recv->obj->name + "." + name, o);
   };
 

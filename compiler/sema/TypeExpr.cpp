@@ -5,7 +5,7 @@
 // that glc does not support yet: they get a "not supported" error and a
 // null type (callers treat null as "already reported"). Embedded fields
 // (T, *T, pkg.T) are named after their type; selection through them is
-// CheckExpr.cpp's lookupSelection.
+// Lookup.cpp's lookupFieldOrMethod.
 //
 // Recursive types: a named type may refer to itself through a pointer,
 // slice, chan, func or map (type N struct{ next *N }), but not by value

@@ -477,6 +477,21 @@ Object *TypeContext::lookupPackageMember(llvm::StringRef pkgPath, llvm::StringRe
   return it == pit->second.end() ? nullptr : it->second;
 }
 
+std::vector<Object *> TypeContext::builtinMethods(Type *recv) {
+  std::vector<Object *> out;
+  auto *n = llvm::dyn_cast_or_null<NamedType>(recv);
+  if (!n || n->obj->pkgPath.empty() || n->obj->pkgPath == "main")
+    return out;
+  auto pit = impl_->packages.find(n->obj->pkgPath);
+  if (pit == impl_->packages.end())
+    return out;
+  std::string prefix = n->obj->name + ".";
+  for (auto &kv : pit->second)
+    if (kv.getKey().starts_with(prefix))
+      out.push_back(kv.getValue());
+  return out;
+}
+
 TypeContext::TypeContext() : impl_(std::make_unique<Impl>()) {
   static const struct {
     TypeKind k;

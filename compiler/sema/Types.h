@@ -162,6 +162,62 @@ struct NamedType : Type {
   static bool classof(const Type *t) { return t->kind == TypeKind::Named; }
 };
 
+//===----------------------------------------------------------------------===//
+// Field and method lookup, method sets (sema/Lookup.cpp; go/types
+// LookupFieldOrMethod and MethodSet). Shared by sema (selectors, method
+// expressions) and irgen (method values, wrappers, method tables).
+//===----------------------------------------------------------------------===//
+
+struct Object;
+class TypeContext;
+
+/// What x.name selects. `path` holds the indices of the struct fields
+/// entered from x's struct type (after x's own implicit dereference) down
+/// to the field, or to the embedded field whose type declares the method
+/// (empty: the method is x's type's own).
+struct Selection {
+  enum Kind { None, Field, Method, Ambiguous } kind = None;
+  std::vector<int> path;
+  Type *type = nullptr;     // Field: its type
+  Object *method = nullptr; // Method: a declared method (Object::funcDecl set)
+                            // or a built-in stdlib method (Object::builtin)
+  /// The path goes through a pointer: x itself (when lookupFieldOrMethod
+  /// was given a pointer type) or an embedded *E. A pointer method is then
+  /// callable whatever x's addressability.
+  bool indirect = false;
+};
+
+/// Go's lookup of a field or method `name` in type T (spec "Selectors"):
+/// breadth-first through embedded fields, depth by depth; two matches at
+/// the shallowest depth are Ambiguous. If T is an unnamed pointer *B the
+/// lookup is in B (indirect set); a named pointer type has no methods
+/// (only its base's fields are found). Methods are found whatever their
+/// receiver; the caller checks the method set (a pointer method needs
+/// `indirect` or an addressable x). Unexported fields of the stdlib's
+/// struct types are invisible.
+Selection lookupFieldOrMethod(TypeContext &tc, Type *T, llvm::StringRef name);
+
+/// One entry of a method set: the method, how the receiver is reached
+/// from a value of the set's type (as Selection::path / indirect).
+struct MethodSetEntry {
+  Object *method;
+  std::vector<int> path;
+  bool indirect;
+};
+
+/// The method set of T (spec "Method sets"), sorted by method name (the
+/// order of Go's method tables): for a non-interface T, the value-receiver
+/// methods of T and of the fields embedded in it, plus those reached
+/// through embedded pointers with pointer receivers too; for *T every
+/// method of T. Blank methods and ambiguous names are left out.
+/// Method objects whose declaration sema has not reached yet may still
+/// have a null `type` (irgen only sees complete ones).
+std::vector<MethodSetEntry> methodSet(TypeContext &tc, Type *T);
+
+/// The Go symbol of method m declared on named type recvBase:
+/// "main.T.M" or "main.(*T).M" (Object::ptrRecv).
+std::string methodSymbol(Object *m);
+
 /// Go's spelling of a type as gc prints it in diagnostics: "int",
 /// "[]string", "func(int) (int, bool)", "chan<- int", "untyped int",
 /// named types as "T" (package-qualified names omitted for main).
@@ -213,6 +269,9 @@ struct Object {
   bool captured = false;
   bool used = false;       // Var: read somewhere (for "declared and not used")
   bool ptrRecv = false;    // Func: a method with a pointer receiver (*T)
+  /// Func, a method: the named type it is declared on (the receiver is
+  /// recvNamed or *recvNamed, per ptrRecv); built-in stdlib methods too.
+  NamedType *recvNamed = nullptr;
   FuncDecl *funcDecl = nullptr; // Func: its declaration
   FuncInfo *owner = nullptr;    // Var (local): the function that declares it
   ValueSpec *spec = nullptr;    // package-level Var/Const: its declaring spec
@@ -261,6 +320,8 @@ public:
   /// time.Time, sync.Mutex, ...), or nullptr. Its type is the method's
   /// signature without the receiver (Stdlib.cpp).
   Object *lookupBuiltinMethod(Type *recv, llvm::StringRef name);
+  /// Every built-in method of a stdlib named type (any order).
+  std::vector<Object *> builtinMethods(Type *recv);
   /// True for built-in methods with a pointer receiver (the receiver must
   /// be addressable; irgen passes its address).
   static bool isPointerMethod(BuiltinId id);

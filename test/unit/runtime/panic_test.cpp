@@ -222,11 +222,11 @@ extern "C" void tb_rec(int depth);
 
 // Deliberately not sorted: the runtime sorts its own copy.
 extern "C" const glc_funcinfo __glc_functab[] = {
-    {reinterpret_cast<void *>(tb_g), "main.g"},
-    {reinterpret_cast<void *>(tb_main), "main.main"},
-    {reinterpret_cast<void *>(tb_rec), "main.rec"},
-    {reinterpret_cast<void *>(tb_f), "main.f"},
-    {reinterpret_cast<void *>(tb_fault), "main.fault"},
+    {reinterpret_cast<void *>(tb_g), "main.g", 0},
+    {reinterpret_cast<void *>(tb_main), "main.main", 0},
+    {reinterpret_cast<void *>(tb_rec), "main.rec", 0},
+    {reinterpret_cast<void *>(tb_f), "main.f", 0},
+    {reinterpret_cast<void *>(tb_fault), "main.fault", 0},
 };
 extern "C" const int64_t __glc_functab_len = 5;
 

@@ -1,0 +1,264 @@
+//===- IRGenMethod.cpp - methods: calls, method values, wrappers ------------===//
+//
+// A declared method is an ordinary function named as gc names it
+// (main.T.M, main.(*T).M) whose first Go parameter is the receiver: its
+// FuncType is the method expression's, funcOf({recv, params...}), so the
+// usual convention applies (hidden ctx first, sret, large values by
+// reference; IRGen.cpp's funcLLType) and `T.M` as a value is just the
+// function's constant record, like a top-level function's.
+//
+//   x.M(a)      receiver computed from x (methodRecv: &x for a pointer
+//               method on an addressable x, *p for a value method on a
+//               pointer p, through embedded fields along
+//               SelectorExpr::path, nil-checking each embedded pointer
+//               passed through), then a direct call.
+//   f := x.M    a method value: a heap record {@main.T.M-fm, recv}; the
+//               receiver is evaluated (and, for a value method, copied)
+//               here. main.T.M-fm (a wrapper, hidden in tracebacks as gc
+//               hides it) loads recv from its ctx and calls the method.
+//   T.M (*T).M  a method expression: the record of methodFunc(M) when the
+//               receiver types match, else of a wrapper from
+//               methodSetFunc (main.(*T).M for a value method of T, which
+//               panics "value method main.T.M called using nil *T
+//               pointer" as runtime.panicwrap does; main.S.M /
+//               main.(*S).M for a method promoted into S).
+//
+// Wrappers are marked in the traceback table (glc_funcinfo::flags,
+// abi.def): the runtime prints a wrapper's frame only when it is the
+// frame that panicked, as Go's traceback elides wrappers otherwise.
+//===----------------------------------------------------------------------===//
+#include "irgen/IRGenImpl.h"
+
+#include "llvm/IR/Constants.h"
+
+using namespace llvm;
+
+namespace glc {
+
+FuncType *IRGen::methodSig(Object *m) {
+  auto *sig = cast<FuncType>(m->type);
+  std::vector<Type *> params{methodRecvType(m)};
+  params.insert(params.end(), sig->params.begin(), sig->params.end());
+  return types.funcOf(params, sig->results, sig->variadic);
+}
+
+Type *IRGen::methodRecvType(Object *m) {
+  if (m->funcDecl && m->funcDecl->info.recv && m->funcDecl->info.recv->type)
+    return m->funcDecl->info.recv->type;
+  return m->ptrRecv ? (Type *)types.pointerTo(m->recvNamed) : m->recvNamed;
+}
+
+Function *IRGen::methodFunc(Object *m) {
+  if (Function *fn = funcs.lookup(m))
+    return fn;
+  Function *fn = declareFunc(m->funcDecl->info.name, methodSig(m));
+  funcs[m] = fn;
+  return fn;
+}
+
+// Calls `target` (a method function, receiver first) from inside the
+// wrapper `w`, whose Go parameters after the first `skip` are the
+// target's (same types, so the same LLVM convention): forwards sret and
+// those arguments unchanged, `recv` as the receiver; returns its result.
+void IRGen::forwardToMethod(Function *w, FuncType *wsig, Value *recv, Function *target,
+                            unsigned skip) {
+  std::vector<Value *> args{ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy))};
+  unsigned first = 1;
+  if (hasSret(wsig)) {
+    args.push_back(w->getArg(1));
+    first = 2;
+  }
+  args.push_back(recv);
+  for (unsigned i = first + skip; i < w->arg_size(); ++i)
+    args.push_back(w->getArg(i));
+  Value *r = b.CreateCall(target->getFunctionType(), target, args);
+  if (w->getReturnType()->isVoidTy())
+    b.CreateRetVoid();
+  else
+    b.CreateRet(r);
+}
+
+// Follows `path` from the struct at `addr` (of type `cur`): a GEP per field;
+// an embedded *E on the way (not the last) is loaded and nil-checked.
+Value *IRGen::walkFields(Value *addr, Type *cur, ArrayRef<int> path, Type **out) {
+  for (size_t i = 0; i < path.size(); ++i) {
+    if (i > 0)
+      if (auto *pt = dyn_cast<glc::PointerType>(under(cur))) {
+        addr = nilCheck(b.CreateLoad(ptrTy, addr));
+        cur = pt->elem;
+      }
+    auto *st = cast<glc::StructType>(under(cur));
+    addr = b.CreateStructGEP(llType(cur), addr, (unsigned)path[i], st->fields[path[i]].name);
+    cur = st->fields[path[i]].type;
+  }
+  *out = cur;
+  return addr;
+}
+
+// The receiver argument for method m, given the address of the field the
+// path ends at (of type t): a pointer method takes that address (or the
+// embedded pointer stored there, unchecked: a pointer method may run on
+// nil); a value method the value (a pointer to it when `ref` and the
+// receiver goes by reference: the callee copies it on entry).
+Value *IRGen::recvFromField(Value *addr, Type *t, Object *m, bool ref) {
+  if (isa<glc::PointerType>(under(t))) { // an embedded *E
+    addr = b.CreateLoad(ptrTy, addr);
+    if (m->ptrRecv)
+      return addr;
+    addr = nilCheck(addr);
+    t = cast<glc::PointerType>(under(t))->elem;
+  } else if (m->ptrRecv) {
+    return addr;
+  }
+  if (ref && byRef(t))
+    return addr;
+  return b.CreateLoad(llType(t), addr);
+}
+
+Value *IRGen::methodRecv(SelectorExpr *s, Object *m, bool ref) {
+  Expr *x = s->x;
+  bool xPtr = isa<glc::PointerType>(under(x->type));
+  if (s->path.empty()) {
+    if (m->ptrRecv)
+      return xPtr ? genExpr(x) : genAddr(x); // p.M() may run M on nil
+    if (xPtr) {
+      Type *t = cast<glc::PointerType>(under(x->type))->elem;
+      Value *p = nilCheck(genExpr(x));
+      return ref && byRef(t) ? p : b.CreateLoad(llType(t), p);
+    }
+    if (ref && byRef(x->type)) {
+      if (isAddressable(x) && !fs->hoisted.count(x))
+        return genAddr(x);
+      Value *tmp = entryAlloca(llType(x->type), "recv.tmp");
+      storeExpr(tmp, x, x->type);
+      return tmp;
+    }
+    return genValue(x, x->type);
+  }
+  Type *t;
+  Value *addr = walkPath(s, &t);
+  return recvFromField(addr, t, m, ref);
+}
+
+Value *IRGen::genMethodCall(CallExpr *e, SelectorExpr *s, Object *m) {
+  Function *fn = methodFunc(m);
+  FuncType *msig = methodSig(m);
+  std::vector<Value *> vals{methodRecv(s, m, true)};
+  std::vector<Value *> args = genArgs(e, cast<FuncType>(m->type), true);
+  vals.insert(vals.end(), args.begin(), args.end());
+  return emitCall(fn->getFunctionType(), fn, ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy)),
+                  msig, vals, true);
+}
+
+// main.T.M-fm(ctx = {code, recv}, params...): calls M with the bound recv.
+Function *IRGen::boundMethodWrapper(Object *m) {
+  if (Function *w = boundWrappers.lookup(m))
+    return w;
+  auto *sig = cast<FuncType>(m->type);
+  Function *target = methodFunc(m);
+  std::string name = m->funcDecl->info.name + "-fm";
+  Function *w = declareFunc(name, sig);
+  wrapperFuncs.insert(w);
+  boundWrappers[m] = w;
+  Type *rt = methodRecvType(m);
+  auto *recTy = llvm::StructType::get(C, {ptrTy, llType(rt)});
+  genSyntheticBody(w, [&] {
+    Value *slot = b.CreateStructGEP(recTy, w->getArg(0), 1, "recv.slot");
+    Value *recv = byRef(rt) ? slot : b.CreateLoad(llType(rt), slot, "recv");
+    forwardToMethod(w, sig, recv, target, 0);
+  });
+  return w;
+}
+
+Value *IRGen::genMethodValue(SelectorExpr *s, Object *m) {
+  Type *rt = methodRecvType(m);
+  Value *recv = methodRecv(s, m, false);
+  auto *recTy = llvm::StructType::get(C, {ptrTy, llType(rt)});
+  Value *rec = callRT(RT::newobject, {i64c(DL.getTypeAllocSize(recTy))});
+  rec->setName("method.value");
+  b.CreateStore(boundMethodWrapper(m), b.CreateStructGEP(recTy, rec, 0));
+  b.CreateStore(recv, b.CreateStructGEP(recTy, rec, 1));
+  return rec;
+}
+
+// The Go name gc gives a wrapper of method `name` in the method set of T.
+static std::string wrapperName(Type *T, const std::string &name) {
+  if (auto *p = dyn_cast<glc::PointerType>(T))
+    if (auto *n = dyn_cast<NamedType>(p->elem))
+      return (n->obj->pkgPath.empty() ? std::string("main") : n->obj->pkgPath) + ".(*" +
+             n->obj->name + ")." + name;
+  if (auto *n = dyn_cast<NamedType>(T))
+    return (n->obj->pkgPath.empty() ? std::string("main") : n->obj->pkgPath) + "." +
+           n->obj->name + "." + name;
+  return typeString(T) + "." + name;
+}
+
+Function *IRGen::methodSetFunc(Type *T, Object *m, ArrayRef<int> path) {
+  Type *direct = methodRecvType(m);
+  if (path.empty() && T == direct)
+    return methodFunc(m);
+  auto key = std::make_pair(T, m);
+  if (Function *w = setWrappers.lookup(key))
+    return w;
+  auto *sig = cast<FuncType>(m->type);
+  std::vector<Type *> params{T};
+  params.insert(params.end(), sig->params.begin(), sig->params.end());
+  FuncType *wsig = types.funcOf(params, sig->results, sig->variadic);
+  Function *target = methodFunc(m);
+  std::string name = wrapperName(T, m->name);
+  Function *w = declareFunc(name, wsig);
+  wrapperFuncs.insert(w);
+  setWrappers[key] = w;
+  std::vector<int> p(path.begin(), path.end());
+  genSyntheticBody(w, [&] {
+    Value *arg = w->getArg(hasSret(wsig) ? 2 : 1);
+    Value *addr;
+    Type *cur;
+    if (auto *pt = dyn_cast<glc::PointerType>(T)) {
+      cur = pt->elem;
+      if (p.empty() && !m->ptrRecv) {
+        // (*T).M of a value method: runtime.panicwrap's message on nil.
+        BasicBlock *fail = newBlock("wrap.nil"), *ok = newBlock("wrap.ok");
+        b.CreateCondBr(b.CreateIsNull(arg), fail, ok);
+        b.SetInsertPoint(fail);
+        std::string tn = isa<NamedType>(cur) ? cast<NamedType>(cur)->obj->name : typeString(cur);
+        Value *msg = constString("value method " + methodSymbol(m) + " called using nil *" + tn +
+                                 " pointer");
+        Value *none = constString("");
+        callRT(RT::gopanicstring, {strData(msg), strLen(msg), strData(none), strLen(none)});
+        b.CreateUnreachable();
+        b.SetInsertPoint(ok);
+        addr = arg;
+      } else {
+        addr = nilCheck(arg);
+      }
+    } else if (byRef(T)) {
+      cur = T;
+      addr = arg;
+    } else {
+      cur = T;
+      addr = entryAlloca(llType(T), "recv");
+      b.CreateStore(arg, addr);
+    }
+    Type *t;
+    Value *field = walkFields(addr, cur, p, &t);
+    Value *recv = recvFromField(field, t, m, true);
+    forwardToMethod(w, wsig, recv, target, 1);
+  });
+  return w;
+}
+
+Value *IRGen::genMethodExpr(SelectorExpr *s, Object *m) {
+  Function *fn = methodSetFunc(s->x->type, m, s->path);
+  auto it = methodExprVals.find(fn);
+  if (it != methodExprVals.end())
+    return it->second;
+  auto *init = ConstantStruct::getAnon(C, {fn});
+  auto *gv = new GlobalVariable(*mod, init->getType(), /*isConstant=*/true,
+                                GlobalValue::InternalLinkage, init, fn->getName() + "·f");
+  gv->setAlignment(Align(8));
+  methodExprVals[fn] = gv;
+  return gv;
+}
+
+} // namespace glc

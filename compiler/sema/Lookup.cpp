@@ -1,0 +1,167 @@
+//===- Lookup.cpp - field and method lookup, method sets -------------------===//
+//
+// go/types' LookupFieldOrMethod and MethodSet for glc's types: declared
+// methods (NamedType::methods, filled by the checker before any
+// declaration is checked) and the built-in methods of the stdlib types
+// (Stdlib.cpp), struct fields and promotion through embedded fields.
+//
+// The search is breadth-first: depth 0 is T itself (its methods, then its
+// fields if it is a struct), depth d+1 the types embedded in the structs
+// of depth d. The first depth with a match decides: one match is the
+// answer, several are ambiguous. A named type met twice (through two
+// embedding paths, or recursively through embedded pointers) is searched
+// only at its first, shallowest occurrence.
+//===----------------------------------------------------------------------===//
+#include "sema/Types.h"
+
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringExtras.h"
+
+#include <algorithm>
+#include <set>
+
+namespace glc {
+
+// An unexported field of a struct type declared in another package (the
+// built-in packages' time.Timer.r, sync.Mutex's words): invisible to main.
+static bool hiddenField(Type *t, const StructField &f) {
+  auto *n = llvm::dyn_cast_or_null<NamedType>(t);
+  if (!n || n->obj->pkgPath.empty() || n->obj->pkgPath == "main")
+    return false;
+  return f.name.empty() || !llvm::isUpper(f.name[0]);
+}
+
+static Object *declaredMethod(TypeContext &tc, Type *t, llvm::StringRef name) {
+  auto *n = llvm::dyn_cast<NamedType>(t);
+  if (!n || name == "_")
+    return nullptr;
+  for (Object *m : n->methods)
+    if (m->name == name)
+      return m;
+  return tc.lookupBuiltinMethod(t, name);
+}
+
+Selection lookupFieldOrMethod(TypeContext &tc, Type *T, llvm::StringRef name) {
+  struct Entry {
+    Type *t;
+    std::vector<int> path;
+    bool indirect;
+  };
+  bool methods = true;
+  bool indirect0 = false;
+  if (auto *p = llvm::dyn_cast<PointerType>(T->underlying())) {
+    // A named pointer type has no methods; its base's fields are found.
+    methods = !T->isNamed();
+    T = p->elem;
+    indirect0 = true;
+  }
+  std::vector<Entry> cur{{T, {}, indirect0}};
+  llvm::DenseSet<Type *> seen;
+  while (!cur.empty()) {
+    std::vector<Entry> next;
+    std::vector<Selection> found;
+    for (Entry &e : cur) {
+      Type *t = e.t;
+      bool indirect = e.indirect;
+      if (auto *p = llvm::dyn_cast<PointerType>(t); p && !e.path.empty()) {
+        t = p->elem; // an embedded *E
+        indirect = true;
+      }
+      if (t->isNamed() && !seen.insert(t).second)
+        continue;
+      if (methods)
+        if (Object *m = declaredMethod(tc, t, name)) {
+          Selection sel;
+          sel.kind = Selection::Method;
+          sel.path = e.path;
+          sel.method = m;
+          sel.indirect = indirect;
+          found.push_back(sel);
+        }
+      auto *st = llvm::dyn_cast_or_null<StructType>(t->underlying());
+      if (!st)
+        continue;
+      for (size_t i = 0; i < st->fields.size(); ++i) {
+        const StructField &f = st->fields[i];
+        std::vector<int> path = e.path;
+        path.push_back((int)i);
+        if (f.name == name && name != "_" && !hiddenField(t, f)) {
+          Selection sel;
+          sel.kind = Selection::Field;
+          sel.path = path;
+          sel.type = f.type;
+          sel.indirect = indirect;
+          found.push_back(sel);
+        }
+        if (f.embedded && f.type)
+          next.push_back({f.type, path, indirect});
+      }
+    }
+    if (found.size() == 1)
+      return found[0];
+    if (found.size() > 1) {
+      Selection amb;
+      amb.kind = Selection::Ambiguous;
+      return amb;
+    }
+    cur = std::move(next);
+  }
+  return Selection();
+}
+
+std::vector<MethodSetEntry> methodSet(TypeContext &tc, Type *T) {
+  // Every method name reachable through embedding, then Go's lookup of
+  // each (which settles depth and ambiguity).
+  bool ptr = false;
+  Type *base = T;
+  if (auto *p = llvm::dyn_cast<PointerType>(T)) {
+    base = p->elem;
+    ptr = true;
+  }
+  if (T->isNamed() && llvm::isa<PointerType>(T->underlying()))
+    return {};
+  std::set<std::string> names;
+  std::vector<Type *> work{base};
+  llvm::DenseSet<Type *> seen;
+  while (!work.empty()) {
+    Type *t = work.back();
+    work.pop_back();
+    if (auto *p = llvm::dyn_cast<PointerType>(t); p && t != base)
+      t = p->elem;
+    if (!seen.insert(t).second)
+      continue;
+    if (auto *n = llvm::dyn_cast<NamedType>(t)) {
+      for (Object *m : n->methods)
+        if (m->name != "_")
+          names.insert(m->name);
+      for (Object *m : tc.builtinMethods(t))
+        names.insert(m->name);
+    }
+    if (auto *st = llvm::dyn_cast_or_null<StructType>(t->underlying()))
+      for (const StructField &f : st->fields)
+        if (f.embedded && f.type)
+          work.push_back(f.type);
+  }
+  std::vector<MethodSetEntry> out;
+  for (const std::string &name : names) {
+    Selection s = lookupFieldOrMethod(tc, base, name);
+    if (s.kind != Selection::Method)
+      continue;
+    if (s.method->ptrRecv && !ptr && !s.indirect)
+      continue; // only in the method set of *T
+    out.push_back({s.method, s.path, s.indirect || ptr});
+  }
+  return out;
+}
+
+std::string methodSymbol(Object *m) {
+  std::string pkg = m->recvNamed && !m->recvNamed->obj->pkgPath.empty()
+                        ? m->recvNamed->obj->pkgPath
+                        : "main";
+  std::string t = m->recvNamed ? m->recvNamed->obj->name : "?";
+  if (m->ptrRecv)
+    return pkg + ".(*" + t + ")." + m->name;
+  return pkg + "." + t + "." + m->name;
+}
+
+} // namespace glc
