@@ -266,10 +266,7 @@ Value *IRGen::genIfaceCall(CallExpr *e, SelectorExpr *sel) {
   return emitMethodCall(fn, sig, data, args);
 }
 
-// The ifn of method `name` of concrete type t (typedesc.def: it takes the
-// interface's data word in the ctx position), or null if t has no such
-// method. Wrappers are generated once methods are lowered (IRGenMethod).
-Constant *IRGen::ifnFor(Type *t, const std::string &name) { return nullptr; }
+// ifnFor (the itab entries) is in IRGenMethod.cpp.
 
 // Calls an ifn-convention function: the receiver word goes where a func
 // value's context goes.

@@ -349,6 +349,8 @@ struct IRGen {
   llvm::DenseMap<Object *, llvm::Function *> boundWrappers;
   llvm::DenseMap<std::pair<Type *, Object *>, llvm::Function *> setWrappers;
   llvm::DenseMap<llvm::Function *, llvm::Constant *> methodExprVals;
+  std::map<std::pair<Type *, std::string>, llvm::Constant *> ifns; // ifnFor
+  void panicwrapIfNil(llvm::Value *p, Object *m, Type *elem);
   /// Wrappers (flagged in __glc_functab: tracebacks show them only when
   /// they are the frame that panicked, as Go's).
   llvm::DenseSet<llvm::Function *> wrapperFuncs;

@@ -23,6 +23,16 @@
 //               pointer" as runtime.panicwrap does; main.S.M /
 //               main.(*S).M for a method promoted into S).
 //
+// Interfaces (IRGenIface.cpp) call methods through itab entries, "ifn"s
+// (typedesc.def): ifnFor(t, M) takes the interface's data word where a
+// func value's ctx goes (the pointer itself for a pointer-shaped t, else a
+// pointer to the boxed t), then M's parameters; it is Go's wrapper for
+// the pointer's method set, named as gc names it (main.(*T).M), and
+// panics as runtime.panicwrap for a value method called on a nil *T.
+// methodTable(t) lists t's method set for its type descriptor: name
+// (unexported ones qualified, rtMethodName), signature, ifn and tfn
+// (methodSetFunc: the receiver as its first parameter).
+//
 // Wrappers are marked in the traceback table (glc_funcinfo::flags,
 // abi.def): the runtime prints a wrapper's frame only when it is the
 // frame that panicked, as Go's traceback elides wrappers otherwise.
@@ -217,17 +227,7 @@ Function *IRGen::methodSetFunc(Type *T, Object *m, ArrayRef<int> path) {
     if (auto *pt = dyn_cast<glc::PointerType>(T)) {
       cur = pt->elem;
       if (p.empty() && !m->ptrRecv) {
-        // (*T).M of a value method: runtime.panicwrap's message on nil.
-        BasicBlock *fail = newBlock("wrap.nil"), *ok = newBlock("wrap.ok");
-        b.CreateCondBr(b.CreateIsNull(arg), fail, ok);
-        b.SetInsertPoint(fail);
-        std::string tn = isa<NamedType>(cur) ? cast<NamedType>(cur)->obj->name : typeString(cur);
-        Value *msg = constString("value method " + methodSymbol(m) + " called using nil *" + tn +
-                                 " pointer");
-        Value *none = constString("");
-        callRT(RT::gopanicstring, {strData(msg), strLen(msg), strData(none), strLen(none)});
-        b.CreateUnreachable();
-        b.SetInsertPoint(ok);
+        panicwrapIfNil(arg, m, cur); // (*T).M of a value method
         addr = arg;
       } else {
         addr = nilCheck(arg);
@@ -259,6 +259,82 @@ Value *IRGen::genMethodExpr(SelectorExpr *s, Object *m) {
   gv->setAlignment(Align(8));
   methodExprVals[fn] = gv;
   return gv;
+}
+
+// Emits the nil test of a (*T).M wrapper for a value method: Go's
+// runtime.panicwrap message.
+void IRGen::panicwrapIfNil(Value *p, Object *m, Type *elem) {
+  BasicBlock *fail = newBlock("wrap.nil"), *ok = newBlock("wrap.ok");
+  b.CreateCondBr(b.CreateIsNull(p), fail, ok);
+  b.SetInsertPoint(fail);
+  std::string tn = isa<NamedType>(elem) ? cast<NamedType>(elem)->obj->name : typeString(elem);
+  Value *msg =
+      constString("value method " + methodSymbol(m) + " called using nil *" + tn + " pointer");
+  Value *none = constString("");
+  callRT(RT::gopanicstring, {strData(msg), strLen(msg), strData(none), strLen(none)});
+  b.CreateUnreachable();
+  b.SetInsertPoint(ok);
+}
+
+static const MethodSetEntry *findInSet(const std::vector<MethodSetEntry> &set,
+                                       llvm::StringRef name) {
+  for (const MethodSetEntry &e : set)
+    if (e.method->name == name)
+      return &e;
+  return nullptr;
+}
+
+Constant *IRGen::ifnFor(Type *t, const std::string &name) {
+  auto key = std::make_pair(t, name);
+  if (auto it = ifns.find(key); it != ifns.end())
+    return it->second;
+  std::vector<MethodSetEntry> set = methodSet(types, t);
+  const MethodSetEntry *e = findInSet(set, name);
+  if (!e || !e->method->funcDecl || !e->method->type)
+    return ifns[key] = nullptr;
+  Object *m = e->method;
+  std::vector<int> path = e->path;
+  auto *sig = cast<FuncType>(m->type);
+  bool direct = isDirectIfaceT(t);
+  Type *ptrT = direct ? t : types.pointerTo(t);
+  Function *target = methodFunc(m);
+  Function *w = declareFunc(wrapperName(ptrT, m->name), sig);
+  wrapperFuncs.insert(w);
+  ifns[key] = w;
+  genSyntheticBody(w, [&] {
+    Value *word = w->getArg(0);
+    Value *recv;
+    if (auto *pt = dyn_cast<glc::PointerType>(under(t)); direct && !pt) {
+      recv = word; // a named func/chan/map type: the word is the value
+    } else {
+      Type *cur = direct ? cast<glc::PointerType>(under(t))->elem : t;
+      Value *addr = word;
+      if (path.empty() && !m->ptrRecv && direct)
+        panicwrapIfNil(word, m, cur);
+      else if (!path.empty() && direct)
+        addr = nilCheck(word);
+      Type *ft;
+      Value *field = walkFields(addr, cur, path, &ft);
+      recv = recvFromField(field, ft, m, true);
+    }
+    forwardToMethod(w, sig, recv, target, 0);
+  });
+  return w;
+}
+
+std::vector<Constant *> IRGen::methodTable(Type *t) {
+  std::vector<Constant *> out;
+  for (const MethodSetEntry &e : methodSet(types, t)) {
+    Object *m = e.method;
+    if (!m->funcDecl || !m->type)
+      continue; // the stdlib's built-in methods have no function
+    Constant *ifn = ifnFor(t, m->name);
+    Constant *tfn = methodSetFunc(t, m, e.path);
+    out.push_back(ConstantStruct::get(descType(Desc::Method),
+                                      {constString(rtMethodName(m->name)), typeDesc(m->type),
+                                       ifn, tfn}));
+  }
+  return out;
 }
 
 } // namespace glc

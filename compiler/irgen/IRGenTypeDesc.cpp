@@ -634,9 +634,6 @@ Constant *IRGen::uncommonDesc(Type *t, const std::string &link) {
   return gv;
 }
 
-// The method table of t's descriptor: one Method record per method in t's
-// method set, sorted by run-time name. Filled in once methods are lowered
-// (IRGenMethod.cpp); empty until then.
-std::vector<Constant *> IRGen::methodTable(Type *t) { return {}; }
+// methodTable (the descriptor's Method records) is in IRGenMethod.cpp.
 
 } // namespace glc

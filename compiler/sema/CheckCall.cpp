@@ -107,7 +107,7 @@ bool Checker::arguments(CallExpr *c, FuncType *sig, llvm::function_ref<std::stri
     return false;
   }
   if (nargs != npars) {
-    llvm::SMLoc at = c->rparen.isValid() ? c->rparen : c->pos;
+    llvm::SMLoc at = exprStart(c); // no arguments: gc reports at the call
     std::string q = "not enough";
     if (nargs > npars) {
       q = "too many";
