@@ -351,6 +351,9 @@ struct IRGen {
   llvm::DenseMap<llvm::Function *, llvm::Constant *> methodExprVals;
   std::map<std::pair<Type *, std::string>, llvm::Constant *> ifns; // ifnFor
   void panicwrapIfNil(llvm::Value *p, Object *m, Type *elem);
+  /// i.M of an interface i as a value: {main.I.M-fm, itab, data}.
+  llvm::Value *genIfaceMethodValue(SelectorExpr *s);
+  std::map<std::pair<Type *, int>, llvm::Function *> ifaceBound;
   /// Wrappers (flagged in __glc_functab: tracebacks show them only when
   /// they are the frame that panicked, as Go's).
   llvm::DenseSet<llvm::Function *> wrapperFuncs;

@@ -261,6 +261,48 @@ Value *IRGen::genMethodExpr(SelectorExpr *s, Object *m) {
   return gv;
 }
 
+// i.M with i of interface type, as a value (also `go i.M(x)`): Go
+// evaluates i now (a nil interface panics here) and binds it in a
+// closure record {main.I.M-fm, itab, data}; the wrapper calls through the
+// itab's fun[k] with the data word as the ifn's ctx.
+Value *IRGen::genIfaceMethodValue(SelectorExpr *s) {
+  auto *it = cast<InterfaceType>(under(s->x->type));
+  int k = s->ifaceMethod;
+  FuncType *sig = it->methods[k].sig;
+  auto key = std::make_pair(s->x->type, k);
+  Function *w = ifaceBound[key];
+  auto *recTy = llvm::StructType::get(C, {ptrTy, ptrTy, ptrTy});
+  if (!w) {
+    std::string tn = isa<NamedType>(s->x->type) ? "main." + cast<NamedType>(s->x->type)->obj->name
+                                                 : typeString(s->x->type);
+    w = declareFunc(tn + "." + it->methods[k].name + "-fm", sig);
+    wrapperFuncs.insert(w);
+    ifaceBound[key] = w;
+    genSyntheticBody(w, [&] {
+      Value *tab = b.CreateLoad(ptrTy, b.CreateStructGEP(recTy, w->getArg(0), 1), "tab");
+      Value *data = b.CreateLoad(ptrTy, b.CreateStructGEP(recTy, w->getArg(0), 2), "data");
+      Value *fn = b.CreateLoad(ptrTy, b.CreateConstInBoundsGEP1_64(i8, tab, 24 + 8 * k), "ifn");
+      std::vector<Value *> args{data};
+      for (unsigned i = 1; i < w->arg_size(); ++i)
+        args.push_back(w->getArg(i)); // sret, then the parameters, as they came
+      Value *r = b.CreateCall(funcLLType(sig), fn, args);
+      if (w->getReturnType()->isVoidTy())
+        b.CreateRetVoid();
+      else
+        b.CreateRet(r);
+    });
+  }
+  Value *x = genExpr(s->x);
+  Value *tab = b.CreateExtractValue(x, 0);
+  nilCheck(tab); // gc checks the itab word itself: addr=0x0
+  Value *rec = callRT(RT::newobject, {i64c(DL.getTypeAllocSize(recTy))});
+  rec->setName("method.value");
+  b.CreateStore(w, b.CreateStructGEP(recTy, rec, 0));
+  b.CreateStore(tab, b.CreateStructGEP(recTy, rec, 1));
+  b.CreateStore(b.CreateExtractValue(x, 1), b.CreateStructGEP(recTy, rec, 2));
+  return rec;
+}
+
 // Emits the nil test of a (*T).M wrapper for a value method: Go's
 // runtime.panicwrap message.
 void IRGen::panicwrapIfNil(Value *p, Object *m, Type *elem) {

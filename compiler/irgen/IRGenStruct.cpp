@@ -157,6 +157,8 @@ Value *IRGen::methodRecvPtr(SelectorExpr *s, Type **recvT) {
 }
 
 Value *IRGen::genSelector(SelectorExpr *s) {
+  if (s->ifaceMethod >= 0)
+    return genIfaceMethodValue(s);
   if (Object *m = s->sel->obj; m && m->funcDecl && m->funcDecl->recv)
     return s->methodExpr ? genMethodExpr(s, m) : genMethodValue(s, m);
   if (s->sel->obj) { // a built-in method not called: a method value
