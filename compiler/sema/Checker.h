@@ -26,6 +26,13 @@
 //    names are initialised together); zero-initialised specs are omitted.
 //  - Package-level and local var names (ValueSpec::names) have their
 //    Ident::type set; the names of `:=` and range `:=` too.
+//  - Methods (Methods.cpp): FuncDecl::name->obj is the method's Func
+//    object (not in any scope), attached to NamedType::methods; its
+//    FuncInfo::recv is the receiver variable and FuncInfo::name Go's
+//    symbol (main.T.M, main.(*T).M). A selector x.M of a declared method
+//    has sel->obj = the method and `path` to the receiver (the call stays
+//    CallKind::Regular); T.M / (*T).M sets SelectorExpr::methodExpr and
+//    the selector's type is the func with the receiver first.
 //  - FuncInfo::name: Go's symbol names (main.f, main.main.func1,
 //    main.main.func1.1, main.glob..func1 in package initialisers,
 //    main.init.0 for init functions).
