@@ -312,7 +312,7 @@ int runProgram(const std::string &exe, const std::vector<std::string> &args,
 /// 100,000 deep (gc compiles it). The 8 MB main-thread stack overflows near
 /// 11,600 terms, so glcMain runs on a thread whose stack is reserved at
 /// kCompilerStack and committed page by page as it is touched. The parser
-/// bounds tree height (parse/Parser.cpp, kMaxHeight) so that every phase
+/// bounds tree height (parse/ParserImpl.h, kMaxHeight) so that every phase
 /// fits in this stack; past the bound the program is rejected with a
 /// diagnostic instead of overflowing.
 constexpr size_t kCompilerStack = size_t(1) << 30; // 1 GiB reserved, lazily committed

@@ -6,7 +6,13 @@
 //                  of package objects (objDecl), function bodies, labels,
 //                  unused variables/imports.
 //   InitOrder.cpp  File::initOrder and "initialization loop" errors.
-//   CheckExpr.cpp  expressions, operands, untyped-constant conversion.
+//   CheckExpr.cpp  expressions: dispatch (rawExpr), identifiers, operand
+//                  descriptions.
+//   CheckUntyped.cpp  untyped-constant conversion, assignability.
+//   CheckLit.cpp   basic, function and composite literals.
+//   CheckSelector.cpp  selectors, index and slice expressions.
+//   CheckOperator.cpp  unary, binary, comparison and shift operators.
+//   CheckStruct.cpp  struct literals, comparability, & and *.
 //   CheckCall.cpp  calls, conversions and builtins.
 //   CheckStmt.cpp  statements, terminating-statement analysis.
 //   TypeExpr.cpp   type expressions ([]T, func(...), named types).
@@ -163,7 +169,7 @@ public:
   void checkValidType(NamedType *named);
   int64_t arrayLength(Expr *e);   // -1 on error
 
-  // ---- expressions (CheckExpr.cpp)
+  // ---- expressions (CheckExpr/Lit/Selector/Operator/Struct.cpp)
   void expr(Expr *e, Type *hint = nullptr);      // single value expected
   void rawExpr(Expr *e, Type *hint);             // any mode (types, no value, tuples)
   void exprOrType(Expr *e);
@@ -190,7 +196,7 @@ public:
   bool checkIndex(Expr *idx, int64_t max, bool allowMax, int64_t *value);
   bool singleValue(Expr *e);
 
-  // untyped handling
+  // untyped handling (CheckUntyped.cpp)
   bool convertUntyped(Expr *e, Type *target);     // binary-op context
   enum class Conv { Ok, Overflow, Truncated, Invalid };
   Conv implicitType(Expr *e, Type *target, Type *&result);
@@ -260,6 +266,11 @@ public:
   void collectLabelsIn(FuncCtx &ctx, const std::vector<Stmt *> &list, llvm::SMLoc blockPos);
   void checkGoto(BranchStmt *s, LabeledStmt *target);
 };
+
+/// The leftmost position of an expression (gc reports errors there).
+llvm::SMLoc startPos(Expr *e);
+/// "array", "slice", ... for composite types, else the type's name.
+std::string kindString(Type *t);
 
 } // namespace glc
 
