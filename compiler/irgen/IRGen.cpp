@@ -326,7 +326,7 @@ void IRGen::genGlcMain() {
         // A composite literal known at compile time is the global's
         // initial value (static data, as gc does): no code, no copy.
         if (spec->names.size() == 1 && spec->values.size() == 1 && spec->names[0]->obj &&
-            isa<CompositeLit>(unparenExpr(spec->values[0])))
+            isa<CompositeLit>(unparen(spec->values[0])))
           if (GlobalVariable *gv = globals.lookup(spec->names[0]->obj))
             if (Constant *k = constLitValue(spec->values[0], spec->names[0]->obj->type)) {
               gv->setInitializer(k);

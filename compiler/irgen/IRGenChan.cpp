@@ -40,19 +40,8 @@ using namespace llvm;
 
 namespace glc {
 
-static Expr *unparenC(Expr *e) {
-  while (auto *p = dyn_cast_or_null<ParenExpr>(e))
-    e = p->x;
-  return e;
-}
-
-static bool isBlankC(Expr *e) {
-  auto *id = dyn_cast_or_null<Ident>(unparenC(e));
-  return id && id->name == "_";
-}
-
 UnaryExpr *IRGen::asRecv(Expr *e) {
-  auto *u = dyn_cast_or_null<UnaryExpr>(unparenC(e));
+  auto *u = dyn_cast_or_null<UnaryExpr>(unparen(e));
   return u && u->op == TokKind::Arrow ? u : nullptr;
 }
 
@@ -128,7 +117,7 @@ Value *IRGen::takeRecvOk(Expr *e) {
 void IRGen::genRangeChan(RangeStmt *s) {
   Type *elem = chanElem(s->x->type);
   llvm::Type *et = llType(elem);
-  Expr *keyE = s->key && !isBlankC(s->key) ? s->key : nullptr;
+  Expr *keyE = s->key && !isBlank(s->key) ? s->key : nullptr;
   hoistCalls(s->x);
   Value *c = genExpr(s->x);
   Value *keyAddr = nullptr;
@@ -172,7 +161,7 @@ struct Comm {
   AssignStmt *assign = nullptr; // `case v[, ok] =/:= <-c`
   Value *chan = nullptr;
   Value *elem = nullptr; // send: the spilled value; recv: the slot or null
-  bool wantOk() const { return assign && assign->lhs.size() > 1 && !isBlankC(assign->lhs[1]); }
+  bool wantOk() const { return assign && assign->lhs.size() > 1 && !isBlank(assign->lhs[1]); }
 };
 } // namespace
 
@@ -183,7 +172,7 @@ void IRGen::genCommAssign(AssignStmt *as, Type *elem, Value *slot, Value *ok) {
     return;
   for (size_t i = 0; i < as->lhs.size() && i < 2; ++i) {
     Expr *l = as->lhs[i];
-    if (isBlankC(l))
+    if (isBlank(l))
       continue;
     Value *v = i == 0 ? (Value *)b.CreateLoad(llType(elem), slot) : ok;
     if (i == 1 && v->getType() != llType(l->type))
@@ -241,7 +230,7 @@ void IRGen::genSelect(SelectStmt *s) {
     } else {
       hoistCalls(cm.recv->x);
       cm.chan = genExpr(cm.recv->x);
-      bool needSlot = cm.assign && !isBlankC(cm.assign->lhs[0]);
+      bool needSlot = cm.assign && !isBlank(cm.assign->lhs[0]);
       cm.elem = needSlot ? (Value *)entryAlloca(llType(chanElem(cm.recv->x->type)), "select.recv")
                          : ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy));
     }

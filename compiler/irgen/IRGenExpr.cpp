@@ -62,7 +62,7 @@ bool IRGen::isLargeAggregate(Type *t) {
 }
 
 void IRGen::storeExpr(Value *dst, Expr *src, Type *dstType) {
-  if (auto *lit = dyn_cast<CompositeLit>(unparenExpr(src));
+  if (auto *lit = dyn_cast<CompositeLit>(unparen(src));
       lit && isLargeAggregate(dstType) && isa<glc::ArrayType, glc::StructType>(under(lit->type))) {
     genCompositeLitInto(lit, dst);
     return;
@@ -135,22 +135,6 @@ Value *IRGen::pairToString(Value *pair) {
   return makeString(b.CreateExtractValue(pair, 0), b.CreateExtractValue(pair, 1));
 }
 
-static Expr *unparen(Expr *e) {
-  while (auto *p = dyn_cast_or_null<ParenExpr>(e))
-    e = p->x;
-  return e;
-}
-
-Expr *IRGen::unparenExpr(Expr *e) { return unparen(e); }
-
-static bool isNilExpr(Expr *e) {
-  e = unparen(e);
-  if (e->type && e->type->kind == TypeKind::UntypedNil)
-    return true;
-  if (auto *id = dyn_cast<Ident>(e))
-    return id->obj && id->obj->kind == ObjKind::Nil;
-  return false;
-}
 
 //===----------------------------------------------------------------------===//
 // Constants and values

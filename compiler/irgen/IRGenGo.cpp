@@ -71,14 +71,6 @@ Function *IRGen::goWrapper(FuncType *ft) {
   return w;
 }
 
-static bool isNilArg(Expr *e) {
-  e = IRGen::unparenExpr(e);
-  if (e->type && e->type->kind == TypeKind::UntypedNil)
-    return true;
-  auto *id = dyn_cast<Ident>(e);
-  return id && id->obj && id->obj->kind == ObjKind::Nil;
-}
-
 // go builtin(args): one trampoline per statement (see the top of the file).
 static void genGoBuiltin(IRGen &g, GoStmt *s, CallExpr *call, BuiltinId id) {
   auto &b = g.b;
@@ -87,7 +79,7 @@ static void genGoBuiltin(IRGen &g, GoStmt *s, CallExpr *call, BuiltinId id) {
   for (Expr *a : call->args)
     g.hoistCalls(a);
   for (Expr *a : call->args) {
-    if ((a->mode == ExprMode::Constant && a->constVal) || isNilArg(a))
+    if ((a->mode == ExprMode::Constant && a->constVal) || isNilExpr(a))
       continue; // re-made in the trampoline
     evaluated.push_back(a);
     vals.push_back(g.genExpr(a));
@@ -95,7 +87,7 @@ static void genGoBuiltin(IRGen &g, GoStmt *s, CallExpr *call, BuiltinId id) {
   // go wg.Done(): a built-in method with a pointer receiver takes the
   // receiver's address here, in the caller (IRGenStdlib finds it in
   // hoisted under the selector).
-  if (auto *sel = dyn_cast<SelectorExpr>(IRGen::unparenExpr(call->fun)))
+  if (auto *sel = dyn_cast<SelectorExpr>(unparen(call->fun)))
     if (TypeContext::isPointerMethod(id)) {
       evaluated.push_back(sel);
       vals.push_back(g.methodRecvPtr(sel));
@@ -128,7 +120,7 @@ void IRGen::genGo(GoStmt *s) {
   CallExpr *call = s->call;
   if (!call)
     return;
-  Expr *fun = unparenExpr(call->fun);
+  Expr *fun = unparen(call->fun);
   Object *callee = nullptr;
   if (auto *id = dyn_cast<Ident>(fun))
     callee = id->obj;

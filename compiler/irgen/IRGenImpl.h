@@ -23,6 +23,7 @@
 #define GLC_IRGEN_IRGENIMPL_H
 
 #include "irgen/IRGen.h"
+#include "parse/ASTUtil.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
@@ -298,7 +299,6 @@ struct IRGen {
   /// The receiver pointer of a pointer method: x itself if it is a
   /// pointer (nil-checked), else &x.
   llvm::Value *recvPtr(Expr *x);
-  static Expr *unparenExpr(Expr *e);
   llvm::Value *floatToInt(llvm::Value *v, Type *from, Type *to);
   /// Go's bounds check: panics with (x, y, code) unless 0 <= x < y (or
   /// x <= y when `inclusive`). x has Go type xt.

@@ -32,7 +32,7 @@ bool IRGen::isStdlibBuiltin(BuiltinId id) {
 }
 
 Value *IRGen::genStdlib(CallExpr *e, BuiltinId id) {
-  Expr *fun = unparenExpr(e->fun);
+  Expr *fun = unparen(e->fun);
   auto *sel = dyn_cast<SelectorExpr>(fun);
   auto *ft = dyn_cast_or_null<FuncType>(fun->type);
   if (!sel || !ft) {

@@ -26,17 +26,6 @@ using namespace llvm;
 
 namespace glc {
 
-static Expr *unparenS(Expr *e) {
-  while (auto *p = dyn_cast_or_null<ParenExpr>(e))
-    e = p->x;
-  return e;
-}
-
-static bool isBlankS(Expr *e) {
-  auto *id = dyn_cast_or_null<Ident>(unparenS(e));
-  return id && id->name == "_";
-}
-
 void IRGen::genBlock(BlockStmt *s) {
   if (s)
     genStmts(s->stmts);
@@ -111,7 +100,7 @@ std::vector<Value *> IRGen::genRHS(const std::vector<Expr *> &rhs, size_t n,
       Value *v = genExpr(e);
       return {v, takeRecvOk(e)};
     }
-    if (auto *ta = dyn_cast<TypeAssertExpr>(unparenS(e)); ta && n == 2) { // v, ok = x.(T)
+    if (auto *ta = dyn_cast<TypeAssertExpr>(unparen(e)); ta && n == 2) { // v, ok = x.(T)
       Value *ok = nullptr;
       Value *v = genTypeAssert(ta, &ok);
       return {coerce(v, ta->type, dstTypes[0]), ok};
@@ -132,7 +121,7 @@ std::vector<Value *> IRGen::genRHS(const std::vector<Expr *> &rhs, size_t n,
   for (size_t i = 0; i < rhs.size(); ++i) {
     Type *dt = i < dstTypes.size() ? dstTypes[i] : nullptr;
     // `_ = x`: reading a variable has no effect; do not load it.
-    auto *id = dyn_cast<Ident>(unparenS(rhs[i]));
+    auto *id = dyn_cast<Ident>(unparen(rhs[i]));
     if (!dt && id && id->obj && id->obj->kind == ObjKind::Var) {
       vals.push_back(PoisonValue::get(llType(rhs[i]->type)));
       continue;
@@ -208,7 +197,7 @@ void IRGen::genAssign(AssignStmt *s) {
   }
   if (s->tok != TokKind::Define)
     for (Expr *l : s->lhs)
-      if (!isa<Ident>(unparenS(l)))
+      if (!isa<Ident>(unparen(l)))
         hoistCalls(l);
   for (Expr *r : s->rhs)
     hoistCalls(r);
@@ -230,15 +219,15 @@ void IRGen::genAssign(AssignStmt *s) {
     return;
   }
   if (s->tok == TokKind::Assign) {
-    if (s->lhs.size() == 1 && s->rhs.size() == 1 && !isBlankS(s->lhs[0]) &&
+    if (s->lhs.size() == 1 && s->rhs.size() == 1 && !isBlank(s->lhs[0]) &&
         isLargeAggregate(s->lhs[0]->type) && isAddressable(s->rhs[0])) {
       Value *from = genAddr(s->rhs[0]);
       Value *to = genAddr(s->lhs[0]);
       b.CreateMemMove(to, DL.getABITypeAlign(llType(s->lhs[0]->type)), from, DL.getABITypeAlign(llType(s->lhs[0]->type)), i64c(sizeOf(s->lhs[0]->type)));
       return;
     }
-    if (s->lhs.size() == 1 && s->rhs.size() == 1 && !isBlankS(s->lhs[0]) &&
-        isLargeAggregate(s->lhs[0]->type) && isa<CompositeLit>(unparenExpr(s->rhs[0]))) {
+    if (s->lhs.size() == 1 && s->rhs.size() == 1 && !isBlank(s->lhs[0]) &&
+        isLargeAggregate(s->lhs[0]->type) && isa<CompositeLit>(unparen(s->rhs[0]))) {
       // `a = [N]T{...}`: the literal is built in a temporary (its constant
       // part static data + memcpy) instead of one huge SSA value, then
       // copied; the temporary keeps `a = [2]int{a[1], a[0]}` right.
@@ -251,15 +240,15 @@ void IRGen::genAssign(AssignStmt *s) {
       return;
     }
     if (s->lhs.size() == 1 && s->rhs.size() == 1) {
-      Value *v = genValue(s->rhs[0], isBlankS(s->lhs[0]) ? nullptr : s->lhs[0]->type);
-      if (!isBlankS(s->lhs[0]))
+      Value *v = genValue(s->rhs[0], isBlank(s->lhs[0]) ? nullptr : s->lhs[0]->type);
+      if (!isBlank(s->lhs[0]))
         b.CreateStore(v, genAddr(s->lhs[0]));
       return;
     }
     std::vector<Value *> addrs;
     std::vector<Type *> dsts;
     for (Expr *l : s->lhs) {
-      bool blank = isBlankS(l);
+      bool blank = isBlank(l);
       addrs.push_back(blank ? nullptr : genAddr(l));
       dsts.push_back(blank ? nullptr : l->type);
     }
@@ -309,7 +298,7 @@ void IRGen::genReturn(ReturnStmt *s) {
         vals.push_back(zeroValue(results[i]));
     }
   } else if (fs->sret && results.size() == 1 && s->results.size() == 1 &&
-             isa<CompositeLit>(unparenExpr(s->results[0]))) {
+             isa<CompositeLit>(unparen(s->results[0]))) {
     // `return [N]T{...}`: build the literal in a temporary (static data +
     // memcpy for its constant part, see genCompositeLitInto) rather than as
     // one huge SSA value, then copy it out; the temporary keeps the
@@ -395,8 +384,8 @@ void IRGen::genRange(RangeStmt *s) {
   if (isa<ChanType>(xt))
     return genRangeChan(s);
   bool define = s->tok == TokKind::Define;
-  Expr *keyE = s->key && !isBlankS(s->key) ? s->key : nullptr;
-  Expr *valE = s->value && !isBlankS(s->value) ? s->value : nullptr;
+  Expr *keyE = s->key && !isBlank(s->key) ? s->key : nullptr;
+  Expr *valE = s->value && !isBlank(s->value) ? s->value : nullptr;
 
   // Evaluate the range expression once.
   Value *data = nullptr, *len = nullptr;
@@ -423,7 +412,7 @@ void IRGen::genRange(RangeStmt *s) {
       // Range over an array ranges over a copy.
       data = entryAlloca(llType(at), "range.copy");
       storeExpr(data, s->x, at);
-    } else if (isa<CallExpr>(unparenS(s->x))) {
+    } else if (isa<CallExpr>(unparen(s->x))) {
       genExpr(s->x);
     }
   } else if (auto *pat = ptrToArray(xt)) {
@@ -435,7 +424,7 @@ void IRGen::genRange(RangeStmt *s) {
     elemTy = llType(pat->elem);
     if (valE)
       data = nilCheck(genExpr(s->x));
-    else if (isa<CallExpr>(unparenS(s->x)))
+    else if (isa<CallExpr>(unparen(s->x)))
       genExpr(s->x);
   } else {
     return unsupported(s->x->pos, "range over " + typeString(s->x->type) + " is");

@@ -43,12 +43,6 @@ using namespace llvm;
 
 namespace glc {
 
-static Expr *unparenF(Expr *e) {
-  while (auto *p = dyn_cast_or_null<ParenExpr>(e))
-    e = p->x;
-  return e;
-}
-
 int IRGen::fieldIndex(glc::StructType *st, llvm::StringRef name) {
   for (size_t i = 0; i < st->fields.size(); ++i)
     if (st->fields[i].name == name)
@@ -185,7 +179,7 @@ Value *IRGen::newObject(Type *t, const Twine &name) {
 }
 
 Value *IRGen::genAddressOf(UnaryExpr *e) {
-  Expr *x = unparenF(e->x);
+  Expr *x = unparen(e->x);
   if (auto *lit = dyn_cast<CompositeLit>(x)) {
     // &T{...}: evaluate the elements, then fill a fresh heap object.
     Value *p = newObject(lit->type, "lit.heap");

@@ -9,14 +9,13 @@
 //         (ExprStmt
 //           (Call (Ident println) (BasicLit Int 1))))))
 //
-// exprString/stmtString render an expression or simple statement back in Go
-// syntax (like gc's syntax.String), for diagnostics such as
-// "cannot use x := 1 as value" and "invalid operation: a + b".
+// exprString/stmtString (Go syntax, for diagnostics) are in ASTUtil.h.
 //===----------------------------------------------------------------------===//
 #ifndef GLC_PARSE_ASTDUMP_H
 #define GLC_PARSE_ASTDUMP_H
 
 #include "parse/AST.h"
+#include "parse/ASTUtil.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -27,9 +26,6 @@ namespace glc {
 void dumpAST(const File *f, llvm::raw_ostream &os);
 void dumpExpr(const Expr *e, llvm::raw_ostream &os, unsigned indent = 0);
 void dumpStmt(const Stmt *s, llvm::raw_ostream &os, unsigned indent = 0);
-
-std::string exprString(const Expr *e);
-std::string stmtString(const Stmt *s);
 
 } // namespace glc
 

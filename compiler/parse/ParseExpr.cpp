@@ -469,91 +469,16 @@ unsigned Parser::seal(Expr *e) {
   if (e->height)
     return e->height;
   unsigned h = 0;
-  auto sub = [&](Expr *x) { h = std::max(h, seal(x)); };
-  auto fields = [&](const std::vector<Field *> &fs) {
-    for (Field *f : fs)
-      if (f)
-        sub(f->typeExpr);
-  };
-  switch (e->kind) {
-  case ExprKind::Bad:
-  case ExprKind::Ident:
-  case ExprKind::BasicLit:
-  case ExprKind::FuncLit: // operand() measures it, body included
-    break;
-  case ExprKind::CompositeLit: {
-    auto *c = llvm::cast<CompositeLit>(e);
-    sub(c->typeExpr);
-    for (Expr *x : c->elts)
-      sub(x);
-    break;
-  }
-  case ExprKind::Paren:
-    sub(llvm::cast<ParenExpr>(e)->x);
-    break;
-  case ExprKind::Selector:
-    sub(llvm::cast<SelectorExpr>(e)->x);
-    break;
-  case ExprKind::Index:
-    sub(llvm::cast<IndexExpr>(e)->x);
-    sub(llvm::cast<IndexExpr>(e)->index);
-    break;
-  case ExprKind::Slice: {
-    auto *x = llvm::cast<SliceExpr>(e);
-    sub(x->x);
-    sub(x->lo);
-    sub(x->hi);
-    sub(x->max);
-    break;
-  }
-  case ExprKind::TypeAssert:
-    sub(llvm::cast<TypeAssertExpr>(e)->x);
-    sub(llvm::cast<TypeAssertExpr>(e)->typeExpr);
-    break;
-  case ExprKind::Call:
-    sub(llvm::cast<CallExpr>(e)->fun);
-    for (Expr *x : llvm::cast<CallExpr>(e)->args)
-      sub(x);
-    break;
-  case ExprKind::Star:
-    sub(llvm::cast<StarExpr>(e)->x);
-    break;
-  case ExprKind::Unary:
-    sub(llvm::cast<UnaryExpr>(e)->x);
-    break;
-  case ExprKind::Binary:
-    sub(llvm::cast<BinaryExpr>(e)->x);
-    sub(llvm::cast<BinaryExpr>(e)->y);
-    break;
-  case ExprKind::KeyValue:
-    sub(llvm::cast<KeyValueExpr>(e)->key);
-    sub(llvm::cast<KeyValueExpr>(e)->value);
-    break;
-  case ExprKind::ArrayType:
-    sub(llvm::cast<ArrayTypeExpr>(e)->len);
-    sub(llvm::cast<ArrayTypeExpr>(e)->elem);
-    break;
-  case ExprKind::FuncType:
-    fields(llvm::cast<FuncTypeExpr>(e)->params);
-    fields(llvm::cast<FuncTypeExpr>(e)->results);
-    break;
-  case ExprKind::ChanType:
-    sub(llvm::cast<ChanTypeExpr>(e)->elem);
-    break;
-  case ExprKind::MapType:
-    sub(llvm::cast<MapTypeExpr>(e)->key);
-    sub(llvm::cast<MapTypeExpr>(e)->value);
-    break;
-  case ExprKind::StructType:
-    fields(llvm::cast<StructTypeExpr>(e)->fields);
-    break;
-  case ExprKind::InterfaceType:
-    fields(llvm::cast<InterfaceTypeExpr>(e)->methods);
-    break;
-  case ExprKind::Ellipsis:
-    sub(llvm::cast<EllipsisExpr>(e)->elem);
-    break;
-  }
+  // operand() measures a function literal, body included. A field counts
+  // by its type (its names are leaves).
+  if (!llvm::isa<FuncLit>(e))
+    forEachChild(e, [&](auto *c) {
+      using C = std::remove_pointer_t<decltype(c)>;
+      if constexpr (std::is_same_v<C, Expr>)
+        h = std::max(h, seal(c));
+      else if constexpr (std::is_same_v<C, Field>)
+        h = std::max(h, seal(c->typeExpr));
+    });
   e->height = h + 1;
   return checkHeight(e);
 }

@@ -38,7 +38,7 @@
 #include "parse/Parser.h"
 
 #include "lex/Lexer.h"
-#include "parse/ASTDump.h"
+#include "parse/ASTUtil.h"
 
 #include "llvm/ADT/DenseMap.h"
 
@@ -231,11 +231,6 @@ private:
   llvm::DenseMap<Expr *, Ident *> typeSwitchBinding_;
 };
 
-static inline Expr *unparen(Expr *x) {
-  while (auto *p = llvm::dyn_cast<ParenExpr>(x))
-    x = p->x;
-  return x;
-}
 } // namespace glc
 
 #endif // GLC_PARSE_PARSERIMPL_H

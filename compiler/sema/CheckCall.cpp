@@ -10,7 +10,7 @@
 // "not enough/too many arguments ... have (...) want (...)" messages.
 //===----------------------------------------------------------------------===//
 #include "sema/CheckerImpl.h"
-#include "sema/ExprString.h"
+#include "parse/ASTUtil.h"
 
 #include "lex/Lexer.h"
 

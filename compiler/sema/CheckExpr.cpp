@@ -15,7 +15,7 @@
 //    syntax.StartPos), except where gc names another node.
 //===----------------------------------------------------------------------===//
 #include "sema/CheckerImpl.h"
-#include "sema/ExprString.h"
+#include "parse/ASTUtil.h"
 
 #include "lex/Lexer.h"
 

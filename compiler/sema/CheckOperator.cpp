@@ -4,7 +4,7 @@
 // top of CheckExpr.cpp.
 //===----------------------------------------------------------------------===//
 #include "sema/CheckerImpl.h"
-#include "sema/ExprString.h"
+#include "parse/ASTUtil.h"
 
 #include "lex/Lexer.h"
 
@@ -224,15 +224,6 @@ void Checker::binary(BinaryExpr *e, Expr *x, Expr *y, TokKind op, Expr *lhsForMs
   }
   e->mode = ExprMode::Value;
   (void)res;
-}
-
-/// The predeclared nil (possibly parenthesized); its type may already be
-/// the context's after convertUntyped.
-static bool isNilExpr(Expr *z) {
-  while (auto *p = llvm::dyn_cast<ParenExpr>(z))
-    z = p->x;
-  auto *id = llvm::dyn_cast<Ident>(z);
-  return id && id->obj && id->obj->kind == ObjKind::Nil;
 }
 
 void Checker::comparison(Expr *e, Expr *x, Expr *y, TokKind op, bool switchCase) {

@@ -4,7 +4,7 @@
 // top of CheckExpr.cpp.
 //===----------------------------------------------------------------------===//
 #include "sema/CheckerImpl.h"
-#include "sema/ExprString.h"
+#include "parse/ASTUtil.h"
 
 #include "lex/Lexer.h"
 

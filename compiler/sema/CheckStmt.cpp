@@ -11,7 +11,7 @@
 // "x declared but not used" (a plain assignment `x = v` is not a use).
 //===----------------------------------------------------------------------===//
 #include "sema/CheckerImpl.h"
-#include "sema/ExprString.h"
+#include "parse/ASTUtil.h"
 
 #include <algorithm>
 
@@ -496,13 +496,13 @@ Type *Checker::lhsVar(Expr *lhs) {
   return lhs->type;
 }
 
-static bool isBlank(Expr *e) {
+static bool isBlankIdent(Expr *e) {
   auto *id = llvm::dyn_cast<Ident>(e);
   return id && id->name == "_";
 }
 
 void Checker::assignVar(Expr *lhs, Expr *rhs, bool rhsChecked) {
-  if (isBlank(lhs)) {
+  if (isBlankIdent(lhs)) {
     if (!rhsChecked)
       expr(rhs);
     if (rhs->mode != ExprMode::Invalid)
@@ -547,7 +547,7 @@ void Checker::assignStmt(AssignStmt *s) {
     Expr *r = s->rhs[0];
     multiExpr(r);
     if (r->mode != ExprMode::Invalid && r->type && r->type->kind == TypeKind::Tuple) {
-      if (!isBlank(s->lhs[0]))
+      if (!isBlankIdent(s->lhs[0]))
         lhsVar(s->lhs[0]);
       assignError(s->rhs, 1, llvm::cast<TupleType>(r->type)->elems.size());
       return;
@@ -566,7 +566,7 @@ void Checker::assignStmt(AssignStmt *s) {
     std::vector<Type *> ts;
     if (r->mode == ExprMode::Invalid) {
       for (Expr *l : s->lhs)
-        if (!isBlank(l))
+        if (!isBlankIdent(l))
           lhsVar(l);
       return;
     }
@@ -579,13 +579,13 @@ void Checker::assignStmt(AssignStmt *s) {
     }
     if (ts.size() != nl) {
       for (Expr *l : s->lhs)
-        if (!isBlank(l))
+        if (!isBlankIdent(l))
           expr(l); // counts as a use, like gc (no follow-on errors)
       assignError(s->rhs, nl, ts.size());
       return;
     }
     for (size_t i = 0; i < nl; ++i) {
-      if (isBlank(s->lhs[i]))
+      if (isBlankIdent(s->lhs[i]))
         continue;
       Type *t = lhsVar(s->lhs[i]);
       if (!t)
@@ -600,7 +600,7 @@ void Checker::assignStmt(AssignStmt *s) {
     return;
   }
   for (Expr *l : s->lhs)
-    if (!isBlank(l))
+    if (!isBlankIdent(l))
       expr(l);
   for (Expr *r : s->rhs)
     expr(r);
@@ -942,7 +942,7 @@ void Checker::rangeStmt(RangeStmt *s, LabeledStmt *label) {
     }
   } else if (s->tok == TokKind::Assign) {
     for (int i = 0; i < 2; ++i) {
-      if (!vars[i] || isBlank(vars[i]))
+      if (!vars[i] || isBlankIdent(vars[i]))
         continue;
       Type *t = lhsVar(vars[i]);
       if (!t || !ok || !types[i])

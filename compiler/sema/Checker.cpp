@@ -21,7 +21,7 @@
 //===----------------------------------------------------------------------===//
 #include "sema/Checker.h"
 #include "sema/CheckerImpl.h"
-#include "sema/ExprString.h"
+#include "parse/ASTUtil.h"
 
 #include <algorithm>
 

@@ -14,7 +14,7 @@
 // M() int".
 //===----------------------------------------------------------------------===//
 #include "sema/CheckerImpl.h"
-#include "sema/ExprString.h"
+#include "parse/ASTUtil.h"
 
 using namespace glc;
 

@@ -20,24 +20,18 @@
 //     variable, declared in the body's block by declareParams.
 //===----------------------------------------------------------------------===//
 #include "sema/CheckerImpl.h"
-#include "sema/ExprString.h"
+#include "parse/ASTUtil.h"
 
 using namespace glc;
-
-static Expr *unparenT(Expr *e) {
-  while (auto *p = llvm::dyn_cast_or_null<ParenExpr>(e))
-    e = p->x;
-  return e;
-}
 
 void Checker::associateMethods() {
   for (Object *m : methodObjs) {
     FuncDecl *fd = m->funcDecl;
-    Expr *te = unparenT(fd->recv->typeExpr);
+    Expr *te = unparen(fd->recv->typeExpr);
     bool ptr = false;
     if (auto *st = llvm::dyn_cast_or_null<StarExpr>(te)) {
       ptr = true;
-      te = unparenT(st->x);
+      te = unparen(st->x);
     }
     m->ptrRecv = ptr;
     fd->info.name = "main." + m->name;
@@ -48,7 +42,7 @@ void Checker::associateMethods() {
       auto d = decls.find(tn);
       if (d == decls.end() || !d->second.tspec || !d->second.tspec->alias)
         break;
-      auto *aid = llvm::dyn_cast_or_null<Ident>(unparenT(d->second.tspec->typeExpr));
+      auto *aid = llvm::dyn_cast_or_null<Ident>(unparen(d->second.tspec->typeExpr));
       tn = aid ? pkgScope->lookupLocal(aid->name) : nullptr;
     }
     if (!tn || tn->kind != ObjKind::TypeName)
@@ -101,15 +95,15 @@ void Checker::methodDecl(Object *obj, FuncDecl *fd) {
   if (auto *n = llvm::dyn_cast<NamedType>(base); n && err.empty() && obj->name != "_") {
     auto d = decls.find(n->obj);
     auto *ste = d != decls.end() && d->second.tspec
-                    ? llvm::dyn_cast_or_null<StructTypeExpr>(unparenT(d->second.tspec->typeExpr))
+                    ? llvm::dyn_cast_or_null<StructTypeExpr>(unparen(d->second.tspec->typeExpr))
                     : nullptr;
     if (ste)
       for (Field *f : ste->fields) {
         llvm::SMLoc at;
         if (f->names.empty()) { // embedded: named after its type
-          Expr *t = unparenT(f->typeExpr);
+          Expr *t = unparen(f->typeExpr);
           if (auto *s = llvm::dyn_cast_or_null<StarExpr>(t))
-            t = unparenT(s->x);
+            t = unparen(s->x);
           if (auto *sel = llvm::dyn_cast_or_null<SelectorExpr>(t))
             t = sel->sel;
           if (auto *id = llvm::dyn_cast_or_null<Ident>(t); id && id->name == obj->name)

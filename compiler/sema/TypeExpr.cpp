@@ -16,7 +16,7 @@
 // type, so later layout and comparability walks terminate.
 //===----------------------------------------------------------------------===//
 #include "sema/CheckerImpl.h"
-#include "sema/ExprString.h"
+#include "parse/ASTUtil.h"
 
 #include <algorithm>
 

@@ -15,6 +15,8 @@
 //===----------------------------------------------------------------------===//
 #include "sema/Types.h"
 
+#include "parse/ASTUtil.h"
+
 #include "llvm/ADT/StringMap.h"
 
 #include <map>
@@ -587,4 +589,14 @@ TypeContext::TypeContext() : impl_(std::make_unique<Impl>()) {
   addStr("GOOS", "linux");
   addStr("GOARCH", "amd64");
   addStdlibPackages();
+}
+
+bool glc::isNilExpr(const Expr *e) {
+  e = unparen(e);
+  if (!e)
+    return false;
+  if (e->type && e->type->kind == TypeKind::UntypedNil)
+    return true;
+  auto *id = llvm::dyn_cast<Ident>(e);
+  return id && id->obj && id->obj->kind == ObjKind::Nil;
 }

@@ -336,6 +336,12 @@ public:
   ~TypeContext();
 };
 
+/// The predeclared nil, possibly parenthesized. It needs name resolution
+/// (a variable named nil is not it), so it lives here rather than with
+/// the syntax-only helpers of parse/ASTUtil.h. After convertUntyped the
+/// type of nil may already be the context's.
+bool isNilExpr(const Expr *e);
+
 } // namespace glc
 
 #endif // GLC_SEMA_TYPES_H
