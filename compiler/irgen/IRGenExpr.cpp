@@ -372,13 +372,13 @@ Value *IRGen::genAddr(Expr *e) {
     if (auto *st = dyn_cast<SliceType>(xt)) {
       Value *s = genExpr(ix->x);
       Value *i = genValue(ix->index, nullptr);
-      Value *i64v = boundsCheck(i, ix->index->type, b.CreateExtractValue(s, 1), 0, false);
+      Value *i64v = boundsCheck(i, ix->index->type, b.CreateExtractValue(s, 1), BoundsCode::Index, false);
       return b.CreateGEP(llType(st->elem), b.CreateExtractValue(s, 0), i64v);
     }
     if (auto *at = ptrToArray(xt)) {
       Value *base = nilCheck(genExpr(ix->x));
       Value *i = genValue(ix->index, nullptr);
-      Value *i64v = boundsCheck(i, ix->index->type, i64c(at->len), 0, false);
+      Value *i64v = boundsCheck(i, ix->index->type, i64c(at->len), BoundsCode::Index, false);
       return b.CreateGEP(llType(at), base, {i64c(0), i64v});
     }
     if (auto *at = dyn_cast<glc::ArrayType>(xt)) {
@@ -391,7 +391,7 @@ Value *IRGen::genAddr(Expr *e) {
         b.CreateStore(v, base);
       }
       Value *i = genValue(ix->index, nullptr);
-      Value *i64v = boundsCheck(i, ix->index->type, i64c(at->len), 0, false);
+      Value *i64v = boundsCheck(i, ix->index->type, i64c(at->len), BoundsCode::Index, false);
       return b.CreateGEP(llType(at), base, {i64c(0), i64v});
     }
   }
@@ -410,7 +410,7 @@ Value *IRGen::genAddr(Expr *e) {
 // Bounds checks, index and slice expressions
 //===----------------------------------------------------------------------===//
 
-Value *IRGen::boundsCheck(Value *x, Type *xt, Value *y, int code, bool inclusive) {
+Value *IRGen::boundsCheck(Value *x, Type *xt, Value *y, BoundsCode code, bool inclusive) {
   Value *x64 = toI64(x, xt);
   Value *ok = inclusive ? b.CreateICmpULE(x64, y) : b.CreateICmpULT(x64, y);
   if (auto *c = dyn_cast<ConstantInt>(ok); c && c->isOne())
@@ -418,7 +418,7 @@ Value *IRGen::boundsCheck(Value *x, Type *xt, Value *y, int code, bool inclusive
   BasicBlock *fail = newBlock("bounds.fail"), *cont = newBlock("bounds.ok");
   b.CreateCondBr(ok, cont, fail);
   b.SetInsertPoint(fail);
-  callRT(RT::panicBounds, {x64, y, ConstantInt::get(i32, code),
+  callRT(RT::panicBounds, {x64, y, ConstantInt::get(i32, static_cast<int>(code)),
                            ConstantInt::get(i8, isSigned(xt) ? 1 : 0)});
   b.SetInsertPoint(cont);
   return x64;
@@ -429,7 +429,7 @@ Value *IRGen::genIndex(IndexExpr *e) {
   if (isStringT(xt)) {
     Value *s = genExpr(e->x);
     Value *i = genValue(e->index, nullptr);
-    Value *i64v = boundsCheck(i, e->index->type, strLen(s), 0, false);
+    Value *i64v = boundsCheck(i, e->index->type, strLen(s), BoundsCode::Index, false);
     return b.CreateLoad(i8, b.CreateGEP(i8, strData(s), i64v));
   }
   if (isa<SliceType>(xt) || ptrToArray(xt) || (isa<glc::ArrayType>(xt) && isAddressable(e->x)))
@@ -444,7 +444,7 @@ Value *IRGen::genIndex(IndexExpr *e) {
     Value *tmp = entryAlloca(v->getType(), "arr.tmp");
     b.CreateStore(v, tmp);
     Value *i = genValue(e->index, nullptr);
-    Value *i64v = boundsCheck(i, e->index->type, i64c(at->len), 0, false);
+    Value *i64v = boundsCheck(i, e->index->type, i64c(at->len), BoundsCode::Index, false);
     return b.CreateLoad(llType(at->elem), b.CreateGEP(llType(at), tmp, {i64c(0), i64v}));
   }
   unsupported(e->pos, "indexing this type is");
@@ -486,23 +486,23 @@ Value *IRGen::genSliceExpr(SliceExpr *e) {
   Value *k = e->max ? genValue(e->max, nullptr) : nullptr;
   if (e->slice3) {
     if (k)
-      k = boundsCheck(k, e->max->type, cap, isSlice ? 5 : 4, true);
+      k = boundsCheck(k, e->max->type, cap, isSlice ? BoundsCode::Slice3Acap : BoundsCode::Slice3Alen, true);
     else
       k = cap;
     if (j)
-      j = boundsCheck(j, e->hi->type, k, 6, true);
+      j = boundsCheck(j, e->hi->type, k, BoundsCode::Slice3B, true);
     else
       j = len;
     if (i)
-      i = boundsCheck(i, e->lo->type, j, 7, true);
+      i = boundsCheck(i, e->lo->type, j, BoundsCode::Slice3C, true);
   } else {
     k = cap;
     if (j)
-      j = boundsCheck(j, e->hi->type, cap, isSlice ? 2 : 1, true);
+      j = boundsCheck(j, e->hi->type, cap, isSlice ? BoundsCode::SliceAcap : BoundsCode::SliceAlen, true);
     else
       j = len;
     if (i)
-      i = boundsCheck(i, e->lo->type, j, 3, true);
+      i = boundsCheck(i, e->lo->type, j, BoundsCode::SliceB, true);
   }
   if (!i)
     i = i64c(0);

@@ -37,6 +37,19 @@
 
 namespace glc {
 
+/// Go's boundsErrorCode (runtime/error.go), the code argument of
+/// glrt_panicBounds (runtime/abi.def); the values are the runtime's.
+enum class BoundsCode : int {
+  Index = 0,      // s[x]: 0 <= x < len(s)
+  SliceAlen = 1,  // s[?:x]: 0 <= x <= len(s) (arrays, strings)
+  SliceAcap = 2,  // s[?:x]: 0 <= x <= cap(s) (slices)
+  SliceB = 3,     // s[x:y]: 0 <= x <= y
+  Slice3Alen = 4, // s[?:?:x]: 0 <= x <= len(s) (arrays)
+  Slice3Acap = 5, // s[?:?:x]: 0 <= x <= cap(s) (slices)
+  Slice3B = 6,    // s[?:x:y]: 0 <= x <= y
+  Slice3C = 7,    // s[x:y:?]: 0 <= x <= y
+};
+
 /// Runtime entry points, one enumerator per abi.def row.
 enum class RT {
 #define GLRT_FUNC(name, ret, ...) name,
@@ -302,7 +315,8 @@ struct IRGen {
   llvm::Value *floatToInt(llvm::Value *v, Type *from, Type *to);
   /// Go's bounds check: panics with (x, y, code) unless 0 <= x < y (or
   /// x <= y when `inclusive`). x has Go type xt.
-  llvm::Value *boundsCheck(llvm::Value *x, Type *xt, llvm::Value *y, int code, bool inclusive);
+  llvm::Value *boundsCheck(llvm::Value *x, Type *xt, llvm::Value *y, BoundsCode code,
+                          bool inclusive);
   llvm::Value *strData(llvm::Value *s) { return b.CreateExtractValue(s, 0); }
   llvm::Value *strLen(llvm::Value *s) { return b.CreateExtractValue(s, 1); }
   llvm::Value *makeString(llvm::Value *p, llvm::Value *n);
