@@ -16,7 +16,7 @@
 //   - closed only goes 0 -> 1; after it, sendq is empty and stays empty.
 //
 // The entry points for generated code are the extern "C" glrt_* functions
-// below; their rows for runtime/abi.def are in runtime/abi_chan.def.proposed.
+// below; their rows are in runtime/abi.def.
 // chan.cpp has the algorithms, the stack rules and the memory orderings.
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -129,7 +129,7 @@ uint32_t cheaprandn(uint32_t n); // uniform in [0, n)
 
 } // namespace glrt
 
-// ---- entry points for generated code (rows in abi_chan.def.proposed) ----
+// ---- entry points for generated code (rows in abi.def) ----
 extern "C" {
 void *glrt_makechan(int64_t elemSize, int64_t size);
 void glrt_chansend1(void *c, void *elem);

@@ -32,9 +32,11 @@
 // FuncState::hoisted (as if the argument expressions had been evaluated
 // ahead), so the builtin's ordinary lowering is reused unchanged.
 //
-// Not yet: gc's "fatal error: go of nil func value" (in the caller) for a
-// nil func() with no arguments and no results; glc panics in the new
-// goroutine instead.
+// A nil func value: for a call with no arguments and no results gc passes
+// the func value itself to newproc, which throws "go of nil func value" in
+// the caller; glc checks it in the caller the same way (glrt_gonilfunc).
+// Other calls of a nil func panic in the new goroutine, as gc's wrapper
+// closures do.
 //===----------------------------------------------------------------------===//
 #include "irgen/IRGenImpl.h"
 

@@ -18,7 +18,7 @@
 //    compiler builds with -fno-rtti.
 //
 // The grammar covered is Go's, minus generics. Nodes for features sema does
-// not support yet (structs, maps, interfaces, methods, defer, ...) exist so
+// not support yet (maps, interfaces, methods, defer, ...) exist so
 // the parser can accept the whole syntax and sema can give a clear
 // "not supported" diagnostic instead of a syntax error.
 //===----------------------------------------------------------------------===//
