@@ -11,6 +11,7 @@ Suites, in order; each runs even when an earlier one failed:
   lit                 test/lit (lit + FileCheck), exec root under the build dir
   difftest            every lit run test also run by go1.19; outputs must match
   callgen             400 random evaluation-order tests (test/difftest/callgen.py), vs go1.19
+  constgen            400 random untyped-constant expressions (test/difftest/constgen.py), vs go1.19
   conformance         Go's own test files from /usr/share/go-1.19/test
   fuzz                glc-fuzz (test/fuzz) for FUZZ_SECONDS from Go's test files
                       and test/lit as seeds, -seed=1: one test, failed by any finding
@@ -227,6 +228,10 @@ def main():
     # form) against go1.19; a fixed seed keeps the run reproducible.
     results.append(counting_script("callgen", [py, os.path.join(REPO, "test/difftest/callgen.py"),
                                                "--glc", glc, "--seed", "1", "--count", "400"]))
+    # Random constant expressions (exact untyped arithmetic, rounding of
+    # conversions) against go1.19, fixed seed.
+    results.append(counting_script("constgen", [py, os.path.join(REPO, "test/difftest/constgen.py"),
+                                                "--glc", glc, "--seed", "1", "--count", "400"]))
     results.append(counting_script("conformance", [py, os.path.join(REPO, "test/conformance/run.py"),
                                                    "--glc", glc, "--gomaxprocs", "1,2"]))
     results.append(counting_script("fuzz", [py, os.path.join(REPO, "test/fuzz/run.py"),

@@ -149,24 +149,15 @@ Value *IRGen::genConstValue(const ConstValue &cv, Type *t, SMLoc pos) {
   if (isIntegerT(t) || (lt->isIntegerTy() && !isBoolT(t))) {
     unsigned bits = lt->getIntegerBitWidth();
     if (cv.kind == ConstValue::Float) {
-      APSInt r(bits, isUnsignedInt(t));
-      bool exact;
-      cv.f.convertToInteger(r, APFloat::rmTowardZero, &exact);
-      return ConstantInt::get(lt, r);
+      // Sema checked that the value is an integer that fits.
+      auto v = cv.r.toInt(ConstValue::kIntBits);
+      return ConstantInt::get(lt, v ? v->trunc(bits) : APInt(bits, 0));
     }
     return ConstantInt::get(lt, cv.i.trunc(bits));
   }
   if (isFloatT(t)) {
     const fltSemantics &sem = lt->isFloatTy() ? APFloat::IEEEsingle() : APFloat::IEEEdouble();
-    APFloat f(sem);
-    if (cv.kind == ConstValue::Float) {
-      f = cv.f;
-      bool lost;
-      f.convert(sem, APFloat::rmNearestTiesToEven, &lost);
-    } else {
-      f.convertFromAPInt(cv.i, /*isSigned=*/true, APFloat::rmNearestTiesToEven);
-    }
-    return ConstantFP::get(C, f);
+    return ConstantFP::get(C, cv.asAPFloat(sem));
   }
   if (isStringT(t))
     return constString(cv.s);

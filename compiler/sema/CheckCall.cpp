@@ -283,6 +283,17 @@ void Checker::conversion(CallExpr *c, Type *t) {
       c->mode = ExprMode::Value;
   }
   if (!ok) {
+    if (constArg && constType && t->isInteger() && x->constVal->kind == ConstValue::Float) {
+      // gc prints the operand's value as converted to an integer, when it is
+      // one ("cannot convert 1e19 (untyped float constant 10000000000000000000)
+      // to type int64"). x is not used after this error, so its constant
+      // becomes an Int of whatever width the value needs, for desc() only.
+      if (auto v = constfold::toIntValue(*x->constVal)) {
+        auto iv = std::make_shared<ConstValue>();
+        iv->i = llvm::APSInt(*v, false);
+        x->constVal = iv;
+      }
+    }
     error(exprStart(x), "cannot convert " + desc(x) + " to type " + typeStr(t));
     c->mode = ExprMode::Invalid;
     return;
@@ -635,7 +646,7 @@ void Checker::builtinCall(CallExpr *c, Object *b) {
         return;
       }
       if (c->args[0]->mode != ExprMode::Invalid &&
-          assignment(c->args[0], nullptr, "argument to built-in " + name))
+          assignment(c->args[0], nullptr, "argument to " + name))
         printable(c, c->args[0]);
       c->mode = ExprMode::NoValue;
       return;
@@ -644,7 +655,7 @@ void Checker::builtinCall(CallExpr *c, Object *b) {
       expr(a);
       if (a->mode == ExprMode::Invalid)
         continue;
-      if (assignment(a, nullptr, "argument to built-in " + name))
+      if (assignment(a, nullptr, "argument to " + name))
         printable(c, a);
     }
     c->mode = ExprMode::NoValue;

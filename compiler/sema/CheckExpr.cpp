@@ -164,7 +164,7 @@ bool Checker::isConstZero(Expr *e) {
   if (c.kind == ConstValue::Int)
     return c.i.isZero();
   if (c.kind == ConstValue::Float)
-    return c.f.isZero();
+    return c.r.isZero();
   return false;
 }
 

@@ -72,20 +72,16 @@ void Checker::basicLit(BasicLit *lit) {
     break;
   }
   case TokKind::Float: {
-    std::string t;
-    for (char ch : lit->text)
-      if (ch != '_')
-        t += ch;
-    llvm::APFloat f(llvm::APFloat::IEEEdouble());
-    auto st = f.convertFromString(t, llvm::APFloat::rmNearestTiesToEven);
-    if (!st) {
-      llvm::consumeError(st.takeError());
+    ConstValue c;
+    constfold::Status st = constfold::parseFloatLit(lit->text, c);
+    if (st == constfold::Status::Overflow) {
+      error(lit->pos, "constant overflow");
+      return;
+    }
+    if (st != constfold::Status::Ok) {
       error(lit->pos, "malformed constant: " + lit->text);
       return;
     }
-    ConstValue c;
-    c.kind = ConstValue::Float;
-    c.f = f;
     // An integral float literal stays a float constant (1e3 is untyped float).
     lit->constVal = std::make_shared<ConstValue>(c);
     lit->type = tc.basic(TypeKind::UntypedFloat);

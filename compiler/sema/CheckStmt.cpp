@@ -970,7 +970,7 @@ void Checker::switchStmt(SwitchStmt *s, LabeledStmt *label) {
     if (tag->mode != ExprMode::Invalid) {
       if (!assignment(tag, nullptr, "switch expression")) {
         tagOk = false;
-      } else if (!comparable(tag->type)) {
+      } else if (!comparable(tag->type) && !hasNil(tag->type)) {
         error(exprStart(tag), "cannot switch on " + desc(tag) + " (" + typeStr(tag->type) +
                                   " is not comparable)");
         tagOk = false;

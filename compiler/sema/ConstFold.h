@@ -1,7 +1,7 @@
 //===- ConstFold.h - constant arithmetic for the type checker ---------------===//
 //
 // Exact integer arithmetic on ConstValue (512-bit signed, like gc's limit),
-// IEEE double arithmetic for float constants, representability of a constant
+// exact rational arithmetic for float constants (go/constant's), representability of a constant
 // in a typed basic type (Go spec "Representability"), and gc's printing of a
 // constant value in diagnostics (go/constant's String).
 //
@@ -15,6 +15,7 @@
 #include "sema/Constant.h"
 #include "sema/Types.h"
 
+#include <optional>
 #include <string>
 
 namespace glc::constfold {
@@ -27,7 +28,12 @@ enum class Status {
   Invalid,    // kinds do not fit together (caller already diagnosed)
 };
 
-/// Integer value of a Float constant if it is integral.
+/// go/constant's ToInt: the integer value of an Int, or of a Float that is
+/// integral (an approx Float also when it is an integer but for rounding
+/// errors in its last 4 bits); any width. nullopt otherwise.
+std::optional<llvm::APInt> toIntValue(const ConstValue &x);
+/// Integer value of a Float constant if it is integral (toIntValue) and fits
+/// the storage width.
 bool floatToInt(const ConstValue &x, ConstValue &out);
 /// The value as a float constant (Int or Float).
 ConstValue toFloat(const ConstValue &x);
@@ -49,6 +55,11 @@ Status unary(TokKind op, const ConstValue &x, unsigned unsignedBits, ConstValue 
 /// Whether x is representable in the (typed or untyped) basic type `t`;
 /// on success `out` is x converted (int<->float, float32 rounding).
 Status representable(const ConstValue &x, Type *t, ConstValue &out);
+
+/// The value of a floating-point literal (decimal or hexadecimal, with `_`
+/// separators): exact, or 512-bit rounded past go/constant's exponent
+/// limit. Invalid if malformed, Overflow past glc's exponent limit.
+Status parseFloatLit(const std::string &text, ConstValue &out);
 
 /// gc's spelling of the value: 300, 2.5, 1e+100, "abc", true.
 std::string toString(const ConstValue &x);

@@ -13,6 +13,8 @@
 #ifndef GLC_SEMA_CONSTANT_H
 #define GLC_SEMA_CONSTANT_H
 
+#include "sema/BigRat.h"
+
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/APSInt.h"
 
@@ -27,7 +29,8 @@ struct ConstValue {
 
   bool b = false;
   llvm::APSInt i{llvm::APInt(kIntBits, 0), /*isUnsigned=*/false};
-  llvm::APFloat f{0.0};
+  BigRat r;           // Float: the value
+  bool approx = false; // Float: a 512-bit rounded value (gc's big.Float mode)
   std::string s;
 
   static ConstValue makeBool(bool v) { ConstValue c; c.kind = Bool; c.b = v; return c; }
@@ -36,13 +39,16 @@ struct ConstValue {
     c.i = llvm::APSInt(llvm::APInt(kIntBits, (uint64_t)v, /*isSigned=*/true), false);
     return c;
   }
-  static ConstValue makeFloat(double v) { ConstValue c; c.kind = Float; c.f = llvm::APFloat(v); return c; }
+  static ConstValue makeFloat(BigRat v) { ConstValue c; c.kind = Float; c.r = std::move(v); return c; }
   static ConstValue makeString(std::string v) { ConstValue c; c.kind = String; c.s = std::move(v); return c; }
 
   /// For irgen: the value truncated to 64 bits (callers know it fits the type).
   uint64_t asUint64() const { return i.trunc(64).getZExtValue(); }
   int64_t asInt64() const { return i.trunc(64).getSExtValue(); }
   double asDouble() const;
+  /// For irgen: a Float or Int value as the nearest IEEE single or double
+  /// (the caller knows it is in range).
+  llvm::APFloat asAPFloat(const llvm::fltSemantics &sem) const;
 };
 
 } // namespace glc
