@@ -118,6 +118,9 @@ struct IRGen {
     /// Labelled statements by label name (for break/continue L when sema
     /// left BranchStmt::target unset).
     std::map<std::string, Stmt *> labels;
+    /// The block each labelled statement starts, made by the first goto or
+    /// label that needs it (goto L may come before L).
+    llvm::DenseMap<LabeledStmt *, llvm::BasicBlock *> labelBlocks;
     /// Results of calls evaluated ahead of their expression (hoistCalls).
     llvm::DenseMap<Expr *, llvm::Value *> hoisted;
     /// The ok bit (i1) of each receive lowered as a value, until a

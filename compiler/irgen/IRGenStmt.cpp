@@ -17,7 +17,10 @@
 //
 // go statements are lowered in IRGenGo.cpp; send, select, receive
 // statements and range over channels in IRGenChan.cpp.
-// Not lowered yet (reported as "not supported by glc yet"): defer, goto,
+// goto L branches to the block that L's statement starts (sema allows only
+// jumps that enter no block and skip no declaration, so the target's
+// variables are in scope exactly as when it is reached in order).
+// Not lowered yet (reported as "not supported by glc yet"): defer,
 // type switches, range over maps.
 //===----------------------------------------------------------------------===//
 #include "irgen/IRGenImpl.h"
@@ -72,6 +75,12 @@ void IRGen::genStmt(Stmt *s) {
   case StmtKind::Labeled: {
     auto *l = cast<LabeledStmt>(s);
     fs->labels[l->label->name] = l->stmt;
+    BasicBlock *&bb = fs->labelBlocks[l];
+    if (!bb)
+      bb = newBlock("label." + l->label->name);
+    if (blockOpen())
+      b.CreateBr(bb);
+    b.SetInsertPoint(bb);
     return genStmt(l->stmt);
   }
   case StmtKind::Go:
@@ -526,7 +535,13 @@ void IRGen::genSwitch(SwitchStmt *s) {
     for (Expr *e : cc->list) {
       Value *match;
       hoistCalls(e);
-      if (tag) {
+      if (tag && ukind(tagT) == TypeKind::Slice) {
+        // switch s { case nil: }: a slice tag's only valid case is nil (sema);
+        // a nil slice is one whose data pointer is nil.
+        Value *v = genValue(e, tagT);
+        match = genCompare(TokKind::Eql, b.CreateExtractValue(tag, 0), b.CreateExtractValue(v, 0),
+                           types.basic(TypeKind::UnsafePointer));
+      } else if (tag) {
         Value *v = genValue(e, tagT);
         match = genCompare(TokKind::Eql, tag, v, tagT);
       } else {
@@ -580,8 +595,18 @@ void IRGen::genBranch(BranchStmt *s) {
   case TokKind::Fallthrough:
     dest = fs->fallthroughTo;
     break;
+  case TokKind::Goto: {
+    auto *l = dyn_cast_or_null<LabeledStmt>(s->target);
+    if (!l)
+      return unsupported(s->pos, "this goto is");
+    BasicBlock *&bb = fs->labelBlocks[l];
+    if (!bb)
+      bb = newBlock("label." + l->label->name);
+    dest = bb;
+    break;
+  }
   default:
-    return unsupported(s->pos, "goto is");
+    return unsupported(s->pos, "this branch statement is");
   }
   if (!dest)
     return unsupported(s->pos, "this branch statement is");

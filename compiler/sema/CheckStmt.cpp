@@ -44,14 +44,17 @@ void Checker::checkGoto(BranchStmt *s, LabeledStmt *target) {
                              posString(ls.blockPos));
     return;
   }
-  for (size_t i = it->second + 1; i < ls.index; ++i) {
+  // gc (syntax/branches.go) names the last declaration before the label:
+  // a var declaration by its first name, a := by its whole left-hand side.
+  for (size_t i = ls.index; i-- > it->second + 1;) {
     Stmt *d = (*ls.list)[i];
     while (auto *l = llvm::dyn_cast<LabeledStmt>(d))
       d = l->stmt;
     std::string name;
     llvm::SMLoc at;
     if (auto *a = llvm::dyn_cast<AssignStmt>(d); a && a->tok == TokKind::Define && !a->lhs.empty()) {
-      name = shortExprString(a->lhs[0]);
+      for (Expr *x : a->lhs)
+        name += (name.empty() ? "" : ", ") + shortExprString(x);
       at = a->pos;
       for (const char *p = a->pos.getPointer(); *p && *p != '\n'; ++p)
         if (p[0] == ':' && p[1] == '=') {

@@ -65,6 +65,16 @@ Object *Checker::lookup(llvm::StringRef name) {
   return tc.lookupUniverse(name);
 }
 
+// Go spec: a package-scope init, and main in package main, may only be
+// declared as functions (types2's declarePkgObj).
+bool Checker::declarablePkgName(Ident *id) {
+  if (id->name == "init" || id->name == "main") {
+    error(id->pos, "cannot declare " + id->name + " - must be func");
+    return false;
+  }
+  return true;
+}
+
 void Checker::declare(Scope *s, Object *obj, Ident *id) {
   if (id)
     id->obj = obj;
@@ -225,6 +235,8 @@ void Checker::collect() {
             DeclInfo &di = decls[o];
             di.vspec = v;
             di.index = (int)i;
+            if (!declarablePkgName(id))
+              continue;
             declare(pkgScope, o, id);
             id->obj = o;
             if (!isConst)
@@ -238,6 +250,8 @@ void Checker::collect() {
           if (!t->alias)
             o->type = tc.newNamed(o);
           decls[o].tspec = t;
+          if (!declarablePkgName(t->name))
+            continue;
           declare(pkgScope, o, t->name);
           t->name->obj = o;
         }

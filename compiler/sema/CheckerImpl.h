@@ -130,6 +130,7 @@ public:
   Scope *openScope();
   void closeScope() { scope = scope->parent; }
   Object *lookup(llvm::StringRef name);
+  bool declarablePkgName(Ident *id);
   void declare(Scope *s, Object *obj, Ident *id);
   Object *newVar(Ident *id, Type *t);
 
