@@ -934,6 +934,9 @@ Value *IRGen::genCall(CallExpr *e) {
       sel && !sel->methodExpr && callee && callee->kind == ObjKind::Func && callee->funcDecl &&
       callee->funcDecl->recv)
     return genMethodCall(e, sel, callee);
+  if (auto *sel = dyn_cast<SelectorExpr>(fun);
+      sel && !sel->methodExpr && callee && callee->ifaceOwner)
+    return genPromotedIfaceCall(e, sel, callee);
   if (callee && callee->kind == ObjKind::Func && funcs.count(callee) &&
       !(callee->funcDecl && callee->funcDecl->recv)) {
     Function *fn = funcs[callee];

@@ -252,11 +252,17 @@ Value *IRGen::genIfaceCompare(TokKind op, Value *x, Value *y, Type *t) {
 
 // A call x.M(args) with x of interface type: fun[k](data, args...).
 Value *IRGen::genIfaceCall(CallExpr *e, SelectorExpr *sel) {
-  Type *xt = sel->x->type;
-  auto *it = cast<InterfaceType>(under(xt));
-  int k = sel->ifaceMethod;
-  FuncType *sig = it->methods[k].sig;
-  Value *x = genExpr(sel->x);
+  auto *it = cast<InterfaceType>(under(sel->x->type));
+  return callIfaceMethod(genExpr(sel->x), sel->ifaceMethod, it->methods[sel->ifaceMethod].sig, e);
+}
+
+// Calls an ifn-convention function: the receiver word goes where a func
+// value's context goes.
+Value *IRGen::emitMethodCall(Value *fn, FuncType *sig, Value *recv, ArrayRef<Value *> args) {
+  return emitCall(funcLLType(sig), fn, recv, sig, args, /*refs=*/true);
+}
+
+Value *IRGen::callIfaceMethod(Value *x, int k, FuncType *sig, CallExpr *e) {
   Value *tab = b.CreateExtractValue(x, 0);
   Value *data = b.CreateExtractValue(x, 1);
   // A nil interface: Go faults loading fun[k] from the nil itab.
@@ -264,15 +270,6 @@ Value *IRGen::genIfaceCall(CallExpr *e, SelectorExpr *sel) {
   Value *fn = b.CreateLoad(ptrTy, b.CreateConstInBoundsGEP1_64(i8, tab, 24 + 8 * k), "ifn");
   std::vector<Value *> args = genArgs(e, sig, /*refs=*/true);
   return emitMethodCall(fn, sig, data, args);
-}
-
-// ifnFor (the itab entries) is in IRGenMethod.cpp.
-
-// Calls an ifn-convention function: the receiver word goes where a func
-// value's context goes.
-Value *IRGen::emitMethodCall(Value *fn, FuncType *sig, Value *recv,
-                             ArrayRef<Value *> args) {
-  return emitCall(funcLLType(sig), fn, recv, sig, args, /*refs=*/true);
 }
 
 } // namespace glc

@@ -370,6 +370,17 @@ struct IRGen {
   void panicwrapIfNil(llvm::Value *p, Object *m, Type *elem);
   /// i.M of an interface i as a value: {main.I.M-fm, itab, data}.
   llvm::Value *genIfaceMethodValue(SelectorExpr *s);
+  /// The method value {I.M-fm, itab, data} of method k of interface value x.
+  llvm::Value *ifaceMethodValue(llvm::Value *x, Type *ifaceT, int k);
+  void forwardToIfn(llvm::Function *w, llvm::Value *tab, llvm::Value *data, int k, FuncType *sig,
+                    unsigned skip);
+  /// Calls and method values of methods promoted from an embedded
+  /// interface field (Object::ifaceOwner).
+  llvm::Value *genPromotedIfaceCall(CallExpr *e, SelectorExpr *s, Object *m);
+  llvm::Value *genPromotedIfaceValue(SelectorExpr *s, Object *m);
+  llvm::Value *callIfaceMethod(llvm::Value *x, int k, FuncType *sig, CallExpr *e);
+  llvm::Function *ifaceSetFunc(Type *T, Object *m, llvm::ArrayRef<int> path, bool ifn = false);
+  llvm::DenseMap<std::pair<Type *, Object *>, llvm::Function *> ifaceIfns, ifaceSetWrappers;
   std::map<std::pair<Type *, int>, llvm::Function *> ifaceBound;
   /// Wrappers (flagged in __glc_functab: tracebacks show them only when
   /// they are the frame that panicked, as Go's).

@@ -204,6 +204,8 @@ static std::string wrapperName(Type *T, const std::string &name) {
 }
 
 Function *IRGen::methodSetFunc(Type *T, Object *m, ArrayRef<int> path) {
+  if (m->ifaceOwner)
+    return ifaceSetFunc(T, m, path);
   Type *direct = methodRecvType(m);
   if (path.empty() && T == direct)
     return methodFunc(m);
@@ -266,33 +268,27 @@ Value *IRGen::genMethodExpr(SelectorExpr *s, Object *m) {
 // closure record {main.I.M-fm, itab, data}; the wrapper calls through the
 // itab's fun[k] with the data word as the ifn's ctx.
 Value *IRGen::genIfaceMethodValue(SelectorExpr *s) {
-  auto *it = cast<InterfaceType>(under(s->x->type));
-  int k = s->ifaceMethod;
+  return ifaceMethodValue(genExpr(s->x), s->x->type, s->ifaceMethod);
+}
+
+Value *IRGen::ifaceMethodValue(Value *x, Type *ifaceT, int k) {
+  auto *it = cast<InterfaceType>(under(ifaceT));
   FuncType *sig = it->methods[k].sig;
-  auto key = std::make_pair(s->x->type, k);
+  auto key = std::make_pair(ifaceT, k);
   Function *w = ifaceBound[key];
   auto *recTy = llvm::StructType::get(C, {ptrTy, ptrTy, ptrTy});
   if (!w) {
-    std::string tn = isa<NamedType>(s->x->type) ? "main." + cast<NamedType>(s->x->type)->obj->name
-                                                 : typeString(s->x->type);
+    std::string tn = isa<NamedType>(ifaceT) ? "main." + cast<NamedType>(ifaceT)->obj->name
+                                            : typeString(ifaceT);
     w = declareFunc(tn + "." + it->methods[k].name + "-fm", sig);
     wrapperFuncs.insert(w);
     ifaceBound[key] = w;
     genSyntheticBody(w, [&] {
       Value *tab = b.CreateLoad(ptrTy, b.CreateStructGEP(recTy, w->getArg(0), 1), "tab");
       Value *data = b.CreateLoad(ptrTy, b.CreateStructGEP(recTy, w->getArg(0), 2), "data");
-      Value *fn = b.CreateLoad(ptrTy, b.CreateConstInBoundsGEP1_64(i8, tab, 24 + 8 * k), "ifn");
-      std::vector<Value *> args{data};
-      for (unsigned i = 1; i < w->arg_size(); ++i)
-        args.push_back(w->getArg(i)); // sret, then the parameters, as they came
-      Value *r = b.CreateCall(funcLLType(sig), fn, args);
-      if (w->getReturnType()->isVoidTy())
-        b.CreateRetVoid();
-      else
-        b.CreateRet(r);
+      forwardToIfn(w, tab, data, k, sig, 0);
     });
   }
-  Value *x = genExpr(s->x);
   Value *tab = b.CreateExtractValue(x, 0);
   nilCheck(tab); // gc checks the itab word itself: addr=0x0
   Value *rec = callRT(RT::newobject, {i64c(DL.getTypeAllocSize(recTy))});
@@ -301,6 +297,42 @@ Value *IRGen::genIfaceMethodValue(SelectorExpr *s) {
   b.CreateStore(tab, b.CreateStructGEP(recTy, rec, 1));
   b.CreateStore(b.CreateExtractValue(x, 1), b.CreateStructGEP(recTy, rec, 2));
   return rec;
+}
+
+// Calls fun[k] of `tab` from inside wrapper w: the data word as the ifn's
+// ctx, then w's sret and its Go parameters after the first `skip`.
+void IRGen::forwardToIfn(Function *w, Value *tab, Value *data, int k, FuncType *sig,
+                         unsigned skip) {
+  Value *fn = b.CreateLoad(ptrTy, b.CreateConstInBoundsGEP1_64(i8, tab, 24 + 8 * k), "ifn");
+  std::vector<Value *> args{data};
+  unsigned first = 1;
+  if (hasSret(sig)) {
+    args.push_back(w->getArg(1));
+    first = 2;
+  }
+  for (unsigned i = first + skip; i < w->arg_size(); ++i)
+    args.push_back(w->getArg(i));
+  Value *r = b.CreateCall(funcLLType(sig), fn, args);
+  if (w->getReturnType()->isVoidTy())
+    b.CreateRetVoid();
+  else
+    b.CreateRet(r);
+}
+
+// x.M() where M is promoted from an embedded interface field of x: load
+// the interface at the end of s->path and dispatch through its itab.
+Value *IRGen::genPromotedIfaceCall(CallExpr *e, SelectorExpr *s, Object *m) {
+  Type *t;
+  Value *addr = walkPath(s, &t);
+  Value *iv = b.CreateLoad(llType(t), addr, "embedded.iface");
+  return callIfaceMethod(iv, m->ifaceIndex, cast<FuncType>(m->type), e);
+}
+
+// x.M as a value, M promoted from an embedded interface field.
+Value *IRGen::genPromotedIfaceValue(SelectorExpr *s, Object *m) {
+  Type *t;
+  Value *addr = walkPath(s, &t);
+  return ifaceMethodValue(b.CreateLoad(llType(t), addr, "embedded.iface"), t, m->ifaceIndex);
 }
 
 // Emits the nil test of a (*T).M wrapper for a value method: Go's
@@ -332,9 +364,11 @@ Constant *IRGen::ifnFor(Type *t, const std::string &name) {
     return it->second;
   std::vector<MethodSetEntry> set = methodSet(types, t);
   const MethodSetEntry *e = findInSet(set, name);
-  if (!e || !e->method->funcDecl || !e->method->type)
+  if (!e || (!e->method->funcDecl && !e->method->ifaceOwner) || !e->method->type)
     return ifns[key] = nullptr;
   Object *m = e->method;
+  if (m->ifaceOwner) // promoted from an embedded interface
+    return ifns[key] = ifaceSetFunc(t, m, e->path, /*ifn=*/true);
   std::vector<int> path = e->path;
   auto *sig = cast<FuncType>(m->type);
   bool direct = isDirectIfaceT(t);
@@ -368,7 +402,7 @@ std::vector<Constant *> IRGen::methodTable(Type *t) {
   std::vector<Constant *> out;
   for (const MethodSetEntry &e : methodSet(types, t)) {
     Object *m = e.method;
-    if (!m->funcDecl || !m->type)
+    if ((!m->funcDecl && !m->ifaceOwner) || !m->type)
       continue; // the stdlib's built-in methods have no function
     Constant *ifn = ifnFor(t, m->name);
     Constant *tfn = methodSetFunc(t, m, e.path);
@@ -377,6 +411,69 @@ std::vector<Constant *> IRGen::methodTable(Type *t) {
                                        ifn, tfn}));
   }
   return out;
+}
+
+// A wrapper for interface method m (method m->ifaceIndex of
+// m->ifaceOwner) in the method set of T, reached along `path` (empty: T
+// is the interface itself, a method expression I.M). With `ifn`, the
+// wrapper takes the interface data word of a T (typedesc.def's ifn: the
+// pointer itself for a pointer-shaped T, else a pointer to the boxed T);
+// otherwise the T itself as its first Go parameter. It loads the
+// interface value at the end of the path and calls through its itab.
+Function *IRGen::ifaceSetFunc(Type *T, Object *m, ArrayRef<int> path, bool ifn) {
+  auto key = std::make_pair(T, m);
+  auto &cache = ifn ? ifaceIfns : ifaceSetWrappers;
+  if (Function *w = cache.lookup(key))
+    return w;
+  auto *sig = cast<FuncType>(m->type);
+  FuncType *wsig = sig;
+  if (!ifn) {
+    std::vector<Type *> params{T};
+    params.insert(params.end(), sig->params.begin(), sig->params.end());
+    wsig = types.funcOf(params, sig->results, sig->variadic);
+  }
+  bool direct = isDirectIfaceT(T);
+  Type *nameT = ifn && !direct ? (Type *)types.pointerTo(T) : T;
+  Function *w = declareFunc(wrapperName(nameT, m->name), wsig);
+  wrapperFuncs.insert(w);
+  cache[key] = w;
+  std::vector<int> p(path.begin(), path.end());
+  genSyntheticBody(w, [&] {
+    Value *iv;
+    if (p.empty() && !ifn) { // I.M: the receiver is the interface
+      iv = w->getArg(hasSret(wsig) ? 2 : 1);
+      if (byRef(T))
+        iv = b.CreateLoad(llType(T), iv);
+    } else {
+      Value *addr;
+      Type *cur = T;
+      if (ifn) {
+        addr = w->getArg(0); // the data word
+        if (auto *pt = dyn_cast<glc::PointerType>(under(T))) {
+          addr = nilCheck(addr);
+          cur = pt->elem;
+        }
+      } else {
+        Value *arg = w->getArg(hasSret(wsig) ? 2 : 1);
+        if (auto *pt = dyn_cast<glc::PointerType>(under(T))) {
+          addr = nilCheck(arg);
+          cur = pt->elem;
+        } else if (byRef(T)) {
+          addr = arg;
+        } else {
+          addr = entryAlloca(llType(T), "recv");
+          b.CreateStore(arg, addr);
+        }
+      }
+      Type *ft;
+      Value *field = walkFields(addr, cur, p, &ft);
+      iv = b.CreateLoad(llType(ft), field, "embedded.iface");
+    }
+    Value *tab = b.CreateExtractValue(iv, 0);
+    nilCheck(tab, 24 + 8 * m->ifaceIndex);
+    forwardToIfn(w, tab, b.CreateExtractValue(iv, 1), m->ifaceIndex, sig, ifn ? 0 : 1);
+  });
+  return w;
 }
 
 } // namespace glc

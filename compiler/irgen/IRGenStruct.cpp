@@ -155,6 +155,8 @@ Value *IRGen::genSelector(SelectorExpr *s) {
     return genIfaceMethodValue(s);
   if (Object *m = s->sel->obj; m && m->funcDecl && m->funcDecl->recv)
     return s->methodExpr ? genMethodExpr(s, m) : genMethodValue(s, m);
+  if (Object *m = s->sel->obj; m && m->ifaceOwner)
+    return s->methodExpr ? genMethodExpr(s, m) : genPromotedIfaceValue(s, m);
   if (s->sel->obj) { // a built-in method not called: a method value
     unsupported(s->pos, "method values are");
     return PoisonValue::get(llType(s->type));

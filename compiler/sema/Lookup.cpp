@@ -3,7 +3,9 @@
 // go/types' LookupFieldOrMethod and MethodSet for glc's types: declared
 // methods (NamedType::methods, filled by the checker before any
 // declaration is checked) and the built-in methods of the stdlib types
-// (Stdlib.cpp), struct fields and promotion through embedded fields.
+// (Stdlib.cpp), struct fields and promotion through embedded fields,
+// interface methods (an embedded interface field promotes its methods;
+// TypeContext::ifaceMethodObject stands for each).
 //
 // The search is breadth-first: depth 0 is T itself (its methods, then its
 // fields if it is a struct), depth d+1 the types embedded in the structs
@@ -32,6 +34,14 @@ static bool hiddenField(Type *t, const StructField &f) {
 }
 
 static Object *declaredMethod(TypeContext &tc, Type *t, llvm::StringRef name) {
+  // An interface's methods: an embedded interface field promotes them, and
+  // I.M is a method expression.
+  if (auto *it = llvm::dyn_cast_or_null<InterfaceType>(t->underlying())) {
+    for (size_t k = 0; k < it->methods.size(); ++k)
+      if (it->methods[k].name == name)
+        return tc.ifaceMethodObject(it, (int)k);
+    return nullptr;
+  }
   auto *n = llvm::dyn_cast<NamedType>(t);
   if (!n || name == "_")
     return nullptr;
@@ -69,7 +79,10 @@ Selection lookupFieldOrMethod(TypeContext &tc, Type *T, llvm::StringRef name) {
       }
       if (t->isNamed() && !seen.insert(t).second)
         continue;
-      if (methods)
+      // A pointer to an interface has no methods.
+      bool ptrToIface = indirect && e.path.empty() && t->underlying() &&
+                        t->underlying()->kind == TypeKind::Interface;
+      if (methods && !ptrToIface)
         if (Object *m = declaredMethod(tc, t, name)) {
           Selection sel;
           sel.kind = Selection::Method;
@@ -130,6 +143,9 @@ std::vector<MethodSetEntry> methodSet(TypeContext &tc, Type *T) {
       t = p->elem;
     if (!seen.insert(t).second)
       continue;
+    if (auto *it = llvm::dyn_cast_or_null<InterfaceType>(t->underlying()); it && t != base)
+      for (auto &m : it->methods) // promoted from an embedded interface
+        names.insert(m.name);
     if (auto *n = llvm::dyn_cast<NamedType>(t)) {
       for (Object *m : n->methods)
         if (m->name != "_")

@@ -177,7 +177,7 @@ void Checker::methodExpr(SelectorExpr *s) {
     break;
   }
   Object *m = f.method;
-  if (!m->funcDecl) {
+  if (!m->funcDecl && !m->ifaceOwner) {
     unsupported(s->pos, "method expressions of " + typeStr(T));
     return;
   }

@@ -328,6 +328,7 @@ struct TypeContext::Impl {
   std::map<std::tuple<std::vector<Type *>, std::vector<Type *>, bool>, FuncType *> funcs;
   std::vector<StructType *> structs;
   std::vector<InterfaceType *> interfaces;
+  std::map<std::pair<InterfaceType *, int>, Object *> ifaceMethods;
 
   llvm::StringMap<Object *> universe;
   llvm::StringMap<llvm::StringMap<Object *>> packages;
@@ -477,6 +478,16 @@ Object *TypeContext::lookupPackageMember(llvm::StringRef pkgPath, llvm::StringRe
     return nullptr;
   auto it = pit->second.find(name);
   return it == pit->second.end() ? nullptr : it->second;
+}
+
+Object *TypeContext::ifaceMethodObject(InterfaceType *it, int k) {
+  Object *&o = impl_->ifaceMethods[{it, k}];
+  if (!o) {
+    o = newObject(ObjKind::Func, it->methods[k].name, llvm::SMLoc(), it->methods[k].sig);
+    o->ifaceOwner = it;
+    o->ifaceIndex = k;
+  }
+  return o;
 }
 
 std::vector<Object *> TypeContext::builtinMethods(Type *recv) {

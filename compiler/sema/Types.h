@@ -272,6 +272,12 @@ struct Object {
   /// Func, a method: the named type it is declared on (the receiver is
   /// recvNamed or *recvNamed, per ptrRecv); built-in stdlib methods too.
   NamedType *recvNamed = nullptr;
+  /// Func: a method of an interface type (ifaceOwner's method number
+  /// ifaceIndex, sorted order), as lookupFieldOrMethod returns it for a
+  /// method promoted from an embedded interface field or for a method
+  /// expression I.M (TypeContext::ifaceMethodObject). No funcDecl.
+  InterfaceType *ifaceOwner = nullptr;
+  int ifaceIndex = -1;
   FuncDecl *funcDecl = nullptr; // Func: its declaration
   FuncInfo *owner = nullptr;    // Var (local): the function that declares it
   ValueSpec *spec = nullptr;    // package-level Var/Const: its declaring spec
@@ -322,6 +328,9 @@ public:
   Object *lookupBuiltinMethod(Type *recv, llvm::StringRef name);
   /// Every built-in method of a stdlib named type (any order).
   std::vector<Object *> builtinMethods(Type *recv);
+  /// The Func object standing for method k of interface type it (one per
+  /// pair; Object::ifaceOwner/ifaceIndex set).
+  Object *ifaceMethodObject(InterfaceType *it, int k);
   /// True for built-in methods with a pointer receiver (the receiver must
   /// be addressable; irgen passes its address).
   static bool isPointerMethod(BuiltinId id);
