@@ -33,6 +33,12 @@ struct glrt_pair {
   int64_t n;
 };
 
+// An interface{} value {type descriptor, data word} (type.h's Eface).
+struct glrt_eface {
+  void *type;
+  void *data;
+};
+
 // Function table for tracebacks (see the end of abi.def).
 struct glc_funcinfo {
   void *entry;
@@ -55,6 +61,7 @@ struct glc_funcinfo {
 #define GLRT_T_Ptr void *
 #define GLRT_T_Fn void (*)(void *)
 #define GLRT_T_Pair struct glrt_pair
+#define GLRT_T_Eface struct glrt_eface
 
 // Map a list of up to 6 abi.def type names to C types.
 #define GLRT_MAP0()

@@ -69,6 +69,7 @@
 //   - sudog.selectDone: see select.cpp.
 //===----------------------------------------------------------------------===//
 #include "chan.h"
+#include "defer.h"
 
 #include "abi.h"
 #include "malloc.h"
@@ -86,10 +87,9 @@ void (*chanpanicHookForTest)(const char *msg) = nullptr;
 void chanpanic(const char *msg) {
   if (chanpanicHookForTest)
     chanpanicHookForTest(msg);
-  // Go panics with plainError(msg), which prints as the bare text. Through
-  // the string panic entry point today; when recover exists this becomes
-  // a runtime.Error panic value.
-  glrt_gopanicstring(const_cast<char *>(msg), int64_t(strlen(msg)), nullptr, 0);
+  // Go panics with plainError(msg): a runtime.Error whose text has no
+  // "runtime error: " prefix.
+  gopanic(plainError(msg), reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
 }
 
 // ---- per-M random numbers (wyrand) ----

@@ -254,6 +254,7 @@ struct p {
   // slice; owner (relaxed atomic store); sysmon reads it racily (relaxed).
   uint32_t schedtick;
   uint32_t syscalltick; // every syscall; owner
+  void *deferpool;      // free heap _defer records (defer.cpp); owner
   runqring<runqSize> runq;
   // Free Gs (status _Gdead) with their first stack segment; owner.
   gList gFree;

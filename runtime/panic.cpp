@@ -17,9 +17,12 @@
 // as "runtime error: <text>". Fatal errors (Go's throw) print
 // "fatal error: <msg>" instead of "panic: ...".
 //
-// There is no defer/recover yet, so every panic is fatal at once: no
-// "[recovered]", no unwinding. When recover arrives, gopanic* become real
-// panics and the printing below becomes Go's fatalpanic.
+// Every panic -- panic(v), runtime errors, channel panics -- is a value
+// handed to gopanic (defer.cpp), which runs the deferred calls and may be
+// recovered. Only when none recovers does the printing here run
+// (fatalpanic): Go's printpanics, the chain of panics in flight, oldest
+// first, "[recovered]" after a recovered one that was followed by another
+// panic, each value printed as go1.19's printany does.
 //
 // Faults. initsig() installs handlers for SIGSEGV, SIGBUS and SIGFPE on a
 // per-thread alternate stack (minitsignalstack), as Go does:
@@ -60,6 +63,7 @@
 #include "panic.h"
 
 #include "abi.h"
+#include "defer.h"
 #include "malloc.h"
 #include "print.h"
 #include "proc.h"
@@ -195,6 +199,7 @@ enum PanicKind : uint8_t {
   kBounds,                                   // a boundsError
   kMem,                                      // nil dereference + signal line
   kFatal,                                    // "fatal error: " msg
+  kPanics,                                   // fatalpanic: the chain
 };
 
 struct PanicReq {
@@ -210,6 +215,7 @@ struct PanicReq {
   int64_t i;          // kInt/kUint/kBool value, kBounds x
   int64_t y;          // kBounds y
   double f;           // kFloat
+  _panic *panics;     // kPanics
 };
 __attribute__((tls_model("initial-exec"))) thread_local PanicReq preq;
 
@@ -249,6 +255,75 @@ void printpanicvalue(const PanicReq &r) {
 [[noreturn]] void panicsig(const char *msg, const SigCtx &sig, uintptr_t pc,
                            uintptr_t fp, bool exactpc = true);
 
+// go1.19's printany: values of the predeclared types print as print()
+// does; other types through printanycustomtype: "main.T(5)",
+// `main.S("x")`, else "(main.T) 0xc000012345" (the data word).
+void printpanicval(Eface e) {
+  const Type *t = e.type;
+  if (!t) {
+    gwrites("nil");
+    return;
+  }
+  bool named = (t->tflag & TFlagNamed) != 0;
+  uint8_t k = kindOf(t);
+  const void *d = e.data;
+  auto body = [&]() -> bool {
+    switch (k) {
+    case KindString: {
+      auto *s = static_cast<const GoString *>(d);
+      gwrite(reinterpret_cast<const char *>(s->str), size_t(s->len));
+      return true;
+    }
+    case KindBool: printbool(*static_cast<const bool *>(d)); return true;
+    case KindInt: case KindInt64: printint(*static_cast<const int64_t *>(d)); return true;
+    case KindInt8: printint(*static_cast<const int8_t *>(d)); return true;
+    case KindInt16: printint(*static_cast<const int16_t *>(d)); return true;
+    case KindInt32: printint(*static_cast<const int32_t *>(d)); return true;
+    case KindUint: case KindUint64: case KindUintptr:
+      printuint(*static_cast<const uint64_t *>(d)); return true;
+    case KindUint8: printuint(*static_cast<const uint8_t *>(d)); return true;
+    case KindUint16: printuint(*static_cast<const uint16_t *>(d)); return true;
+    case KindUint32: printuint(*static_cast<const uint32_t *>(d)); return true;
+    case KindFloat32: printfloat(*static_cast<const float *>(d)); return true;
+    case KindFloat64: printfloat(*static_cast<const double *>(d)); return true;
+    default: return false;
+    }
+  };
+  if (!named && k != KindStruct && k != KindArray && k < KindArray) {
+    if (body())
+      return;
+  }
+  if (!named && k == KindString) {
+    body();
+    return;
+  }
+  gwrite(reinterpret_cast<const char *>(t->str.str), size_t(t->str.len));
+  if (k <= KindFloat64 || k == KindString) {
+    gwrites(k == KindString ? "(\"" : "(");
+    body();
+    gwrites(k == KindString ? "\")" : ")");
+    return;
+  }
+  gwrites(") ");
+  printhex(reinterpret_cast<uintptr_t>(d));
+}
+
+// Go's printpanics: oldest first; each later one on a tab-indented line.
+void printpanics(const _panic *p) {
+  if (p->link) {
+    printpanics(p->link);
+    if (!p->link->goexit)
+      gwrites("\t");
+  }
+  if (p->goexit)
+    return;
+  gwrites("panic: ");
+  printpanicval(p->arg);
+  if (p->recovered)
+    gwrites(" [recovered]");
+  gwrites("\n");
+}
+
 // Runs on g0: prints the death described by preq and exits.
 void panicmain(void *) {
   const PanicReq r = preq;
@@ -277,6 +352,20 @@ void panicmain(void *) {
     begin("fatal error: ");
     gwrites(r.msg);
     break;
+  case kPanics: {
+    begin("");
+    printpanics(r.panics);
+    // Go prints the signal line when the goroutine's last panic came from
+    // a fault (gp.sig): the newest panic in the chain that carries one.
+    const _panic *sp = r.panics;
+    while (sp && sp->sig == 0)
+      sp = sp->link;
+    if (sp) {
+      SigCtx s{sp->sig, sp->sigcode, sp->sigaddr, sp->sigpc};
+      finish(&s, pc, fp, false);
+    }
+    finish(nullptr, pc, fp, false);
+  }
   default:
     begin("panic: ");
     printpanicvalue(r);
@@ -410,10 +499,14 @@ void onsystemstack(void (*fn)(void *), void *arg) {
 }
 
 [[noreturn]] void panicruntimeerror(const char *msg, uintptr_t fp) {
+  gopanic(errorString(msg), fp);
+}
+
+[[noreturn]] void fatalpanic(_panic *p, uintptr_t fp) {
   PanicReq &r = preq;
   r.fp = fp;
-  r.kind = kRuntimeError;
-  r.msg = msg;
+  r.kind = kPanics;
+  r.panics = p;
   dieong0();
 }
 
@@ -512,55 +605,67 @@ inline void panicvalue(uintptr_t fp, PanicKind kind, const void *typeName, int64
   r.typeLen = typeLen;
   r.frame = nullptr;
 }
+
+// The legacy panic(v) entry points (a value of basic type and its type's
+// name, if named): box v with the runtime's descriptor of the predeclared
+// type, or, for a named type, a copy of it carrying the name. Such a copy
+// prints right but is not the type glc describes: a recovered value's
+// type assertions need glc to call glrt_gopanic with its own descriptor.
+Eface boxbasic(const Type *basic, const void *v, size_t size, const void *typeName,
+               int64_t typeLen) {
+  void *box = mallocgc(size);
+  memcpy(box, v, size);
+  const Type *t = basic;
+  if (typeLen > 0) {
+    auto *nt = static_cast<Type *>(mallocgc(sizeof(Type)));
+    *nt = *basic;
+    nt->tflag |= TFlagNamed;
+    nt->str = GoString{static_cast<const uint8_t *>(typeName), typeLen};
+    t = nt;
+  }
+  return Eface{t, box};
+}
+
+// A nil dereference: Go's memoryError, with the signal line it prints
+// when the panic is fatal (glc's explicit checks stand for Go's faults).
+[[noreturn]] void panicmemat(uintptr_t fp, uint64_t addr) {
+  gopanicsig(errorString("invalid memory address or nil pointer dereference"), fp, SIGSEGV,
+             SEGV_MAPERR, addr, retpc(fp));
+}
 } // namespace
 } // namespace glrt
 
 using glrt::preq;
+using glrt::Eface;
 
 void glrt_gopanicstring(void *s, int64_t n, void *typeName, int64_t typeLen) {
-  glrt::panicvalue(GLRT_ENTRY_FP(), glrt::kString, typeName, typeLen);
-  preq.msg = static_cast<const char *>(s);
-  preq.n = n;
-  glrt::dieong0();
+  glrt::GoString v{static_cast<const uint8_t *>(s), n};
+  glrt::gopanic(glrt::boxbasic(&glrt::stringType, &v, sizeof v, typeName, typeLen),
+                GLRT_ENTRY_FP());
 }
 
 void glrt_gopanicint(int64_t v, void *typeName, int64_t typeLen) {
-  glrt::panicvalue(GLRT_ENTRY_FP(), glrt::kInt, typeName, typeLen);
-  preq.i = v;
-  glrt::dieong0();
+  glrt::gopanic(glrt::boxbasic(&glrt::intType, &v, sizeof v, typeName, typeLen), GLRT_ENTRY_FP());
 }
 
 void glrt_gopanicuint(int64_t v, void *typeName, int64_t typeLen) {
-  glrt::panicvalue(GLRT_ENTRY_FP(), glrt::kUint, typeName, typeLen);
-  preq.i = v;
-  glrt::dieong0();
+  glrt::gopanic(glrt::boxbasic(&glrt::uintType, &v, sizeof v, typeName, typeLen), GLRT_ENTRY_FP());
 }
 
 void glrt_gopanicfloat(double v, void *typeName, int64_t typeLen) {
-  glrt::panicvalue(GLRT_ENTRY_FP(), glrt::kFloat, typeName, typeLen);
-  preq.f = v;
-  glrt::dieong0();
+  glrt::gopanic(glrt::boxbasic(&glrt::float64Type, &v, sizeof v, typeName, typeLen),
+                GLRT_ENTRY_FP());
 }
 
 void glrt_gopanicbool(uint8_t v, void *typeName, int64_t typeLen) {
-  glrt::panicvalue(GLRT_ENTRY_FP(), glrt::kBool, typeName, typeLen);
-  preq.i = v != 0;
-  glrt::dieong0();
+  bool b = v != 0;
+  glrt::gopanic(glrt::boxbasic(&glrt::boolType, &b, sizeof b, typeName, typeLen), GLRT_ENTRY_FP());
 }
 
-void glrt_gopanicnil() {
-  glrt::panicvalue(GLRT_ENTRY_FP(), glrt::kNil, nullptr, 0);
-  glrt::dieong0();
-}
+void glrt_gopanicnil() { glrt::gopanic(Eface{nullptr, nullptr}, GLRT_ENTRY_FP()); }
 
-// The text is formatted on g0: its 160-byte buffer stays off the G.
 void glrt_panicBounds(int64_t x, int64_t y, int32_t code, uint8_t xSigned) {
-  glrt::panicvalue(GLRT_ENTRY_FP(), glrt::kBounds, nullptr, 0);
-  preq.i = x;
-  preq.y = y;
-  preq.code = code;
-  preq.xsigned = xSigned != 0;
-  glrt::dieong0();
+  glrt::gopanic(glrt::boundsError(x, y, xSigned != 0, uint8_t(code)), GLRT_ENTRY_FP());
 }
 
 void glrt_panicdivide() {
@@ -571,17 +676,9 @@ void glrt_panicshift() {
   glrt::panicruntimeerror("negative shift amount", GLRT_ENTRY_FP());
 }
 
-void glrt_panicmem() {
-  glrt::panicvalue(GLRT_ENTRY_FP(), glrt::kMem, nullptr, 0);
-  preq.i = 0;
-  glrt::dieong0();
-}
+void glrt_panicmem() { glrt::panicmemat(GLRT_ENTRY_FP(), 0); }
 
-void glrt_panicmemAddr(int64_t addr) {
-  glrt::panicvalue(GLRT_ENTRY_FP(), glrt::kMem, nullptr, 0);
-  preq.i = addr;
-  glrt::dieong0();
-}
+void glrt_panicmemAddr(int64_t addr) { glrt::panicmemat(GLRT_ENTRY_FP(), uint64_t(addr)); }
 
 void glrt_gonilfunc() {
   glrt::panicvalue(GLRT_ENTRY_FP(), glrt::kFatal, nullptr, 0);

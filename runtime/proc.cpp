@@ -369,6 +369,7 @@ static void newm(p *pp, bool spinning, int64_t id) {
 // Only armed for real programs (glrt_rt0_go): runtime unit tests park Gs
 // and release them from threads that are not Ms.
 static std::atomic<bool> checkdeadArmed{false};
+extern std::atomic<bool> mainGoexited; // defer.cpp: set by main's Goexit
 
 static void checkdead() REQUIRES(sched.lock) {
   if (!checkdeadArmed.load(std::memory_order_relaxed))
@@ -391,8 +392,18 @@ static void checkdead() REQUIRES(sched.lock) {
       runnable = true;
   }
   unlock(&allglock);
-  if (runnable || waiting == 0)
+  if (runnable)
     return;
+  if (waiting == 0) {
+    // Possible only when main called runtime.Goexit (defer.cpp): main
+    // returning exits the process. Go's fatal, without a goroutine dump.
+    if (!mainGoexited.load(std::memory_order_relaxed))
+      return;
+    printflush();
+    gwrites("fatal error: no goroutines (main called runtime.Goexit) - deadlock!\n");
+    printflush();
+    _exit(2);
+  }
   printflush();
   gwrites("fatal error: all goroutines are asleep - deadlock!\n");
   lock(&allglock);

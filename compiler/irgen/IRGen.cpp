@@ -68,6 +68,7 @@ void IRGen::declareRuntime() {
     if (s == "I64") return i64;
     if (s == "F64") return f64;
     if (s == "Ptr" || s == "Fn") return ptrTy;
+    if (s == "Eface") return llvm::StructType::get(C, {ptrTy, ptrTy});
     return pairTy; // Pair
   };
   // The parameter list arrives as one string ("Ptr, I64"): split it.
@@ -259,9 +260,14 @@ void IRGen::genFuncBody(Function *fn, FuncInfo *info, FuncType *sig, BlockStmt *
       continue;
     allocVar(r, r->name);
   }
+  deferPrologue(body); // functions with defer statements (IRGenDefer.cpp)
 
   genBlock(body);
 
+  if (state.defer) {
+    branchToDeferExit(); // a void function's end: run the defers, return
+    endDefer();
+  }
   if (blockOpen()) {
     if (fn->getReturnType()->isVoidTy())
       b.CreateRetVoid();

@@ -1245,6 +1245,11 @@ Value *IRGen::genBuiltin(CallExpr *e, BuiltinId id) {
   case BuiltinId::RuntimeGC:
     callRT(RT::GC, {}); // no collector yet, but it must yield (glrt_GC)
     return nullptr;
+  case BuiltinId::RuntimeGoexit:
+    callRT(RT::Goexit, {});
+    return nullptr;
+  case BuiltinId::Recover:
+    return genRecover(e);
   default:
     if (isStdlibBuiltin(id))
       return genStdlib(e, id);

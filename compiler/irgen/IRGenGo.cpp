@@ -74,17 +74,16 @@ Function *IRGen::goWrapper(FuncType *ft) {
 }
 
 // go builtin(args): one trampoline per statement (see the top of the file).
-static void genGoBuiltin(IRGen &g, GoStmt *s, CallExpr *call, BuiltinId id) {
-  auto &b = g.b;
+Function *IRGen::builtinWrapper(CallExpr *call, BuiltinId id, std::vector<Value *> &vals,
+                                llvm::StructType *&blockTy) {
   std::vector<Expr *> evaluated;
-  std::vector<Value *> vals;
   for (Expr *a : call->args)
-    g.hoistCalls(a);
+    hoistCalls(a);
   for (Expr *a : call->args) {
     if ((a->mode == ExprMode::Constant && a->constVal) || isNilExpr(a))
       continue; // re-made in the trampoline
     evaluated.push_back(a);
-    vals.push_back(g.genExpr(a));
+    vals.push_back(genExpr(a));
   }
   // go wg.Done(): a built-in method with a pointer receiver takes the
   // receiver's address here, in the caller (IRGenStdlib finds it in
@@ -92,24 +91,32 @@ static void genGoBuiltin(IRGen &g, GoStmt *s, CallExpr *call, BuiltinId id) {
   if (auto *sel = dyn_cast<SelectorExpr>(unparen(call->fun)))
     if (TypeContext::isPointerMethod(id)) {
       evaluated.push_back(sel);
-      vals.push_back(g.methodRecvPtr(sel));
+      vals.push_back(methodRecvPtr(sel));
     }
   std::vector<llvm::Type *> fields;
   for (Value *v : vals)
     fields.push_back(v->getType());
-  auto *blockTy = llvm::StructType::get(g.C, fields);
+  blockTy = llvm::StructType::get(C, fields);
   // LLVM makes the name unique (runtime.gowrap.builtin, ...builtin.1, ...).
-  auto *w = Function::Create(FunctionType::get(g.voidTy, {g.ptrTy}, false),
-                             Function::InternalLinkage, "runtime.gowrap.builtin", g.mod.get());
+  auto *w = Function::Create(FunctionType::get(voidTy, {ptrTy}, false),
+                             Function::InternalLinkage, "runtime.gowrap.builtin", mod.get());
   w->getArg(0)->setName("block");
-  g.setFuncAttrs(w, w->getName().str());
-  g.genSyntheticBody(w, [&] {
+  setFuncAttrs(w, w->getName().str());
+  llvm::StructType *bt = blockTy;
+  genSyntheticBody(w, [&] {
     Value *blk = w->getArg(0);
     for (unsigned i = 0; i < evaluated.size(); ++i)
-      g.fs->hoisted[evaluated[i]] =
-          b.CreateLoad(fields[i], b.CreateStructGEP(blockTy, blk, i));
-    g.genBuiltin(call, id);
+      fs->hoisted[evaluated[i]] = b.CreateLoad(fields[i], b.CreateStructGEP(bt, blk, i));
+    genBuiltin(call, id);
   });
+  return w;
+}
+
+static void genGoBuiltin(IRGen &g, GoStmt *s, CallExpr *call, BuiltinId id) {
+  auto &b = g.b;
+  std::vector<Value *> vals;
+  llvm::StructType *blockTy;
+  Function *w = g.builtinWrapper(call, id, vals, blockTy);
   Value *blk = g.callRT(RT::newobject, {g.i64c(std::max<uint64_t>(1, g.DL.getTypeAllocSize(blockTy)))});
   blk->setName("goblock");
   for (unsigned i = 0; i < vals.size(); ++i)

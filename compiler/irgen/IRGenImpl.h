@@ -126,6 +126,8 @@ struct IRGen {
     /// The ok bit (i1) of each receive lowered as a value, until a
     /// `v, ok` assignment takes it (IRGenChan.cpp).
     llvm::DenseMap<Expr *, llvm::Value *> recvOk;
+    /// Functions with defer statements (IRGenDefer.cpp); null otherwise.
+    struct DeferState *defer = nullptr;
   };
   FuncState *fs = nullptr;
 
@@ -389,6 +391,23 @@ struct IRGen {
   // ---- goroutines (IRGenGo.cpp)
   void genGo(GoStmt *s);
   llvm::Function *goWrapper(FuncType *ft);
+  /// `go`/`defer` of a builtin: a wrapper void(ptr block) that lowers the
+  /// call with the values in vals (evaluated here, stored in a block of
+  /// type blockTy by the caller).
+  llvm::Function *builtinWrapper(CallExpr *call, BuiltinId id, std::vector<llvm::Value *> &vals,
+                                 llvm::StructType *&blockTy);
+
+  // ---- defer, recover (IRGenDefer.cpp)
+  /// At the start of a body: sets up fs->defer when the body has defer
+  /// statements (the deferframe, result slots, the setjmp).
+  void deferPrologue(BlockStmt *body);
+  void genDefer(DeferStmt *s);
+  /// `return` in a function with defers: store the results, go to the exit.
+  void genDeferReturn(ReturnStmt *s);
+  /// Leaves the current block for the function's exit (defers, return).
+  void branchToDeferExit();
+  void endDefer(); // frees fs->defer
+  llvm::Value *genRecover(CallExpr *e);
 
   // ---- channels and select (IRGenChan.cpp)
   static UnaryExpr *asRecv(Expr *e); // the `<-c` inside e (parens), or null

@@ -86,7 +86,7 @@ void IRGen::genStmt(Stmt *s) {
   case StmtKind::Go:
     return genGo(cast<GoStmt>(s));
   case StmtKind::Defer:
-    return unsupported(s->pos, "the defer statement is");
+    return genDefer(cast<DeferStmt>(s));
   case StmtKind::Select:
     return genSelect(cast<SelectStmt>(s));
   case StmtKind::Send:
@@ -294,6 +294,8 @@ void IRGen::genIncDec(IncDecStmt *s) {
 }
 
 void IRGen::genReturn(ReturnStmt *s) {
+  if (fs->defer)
+    return genDeferReturn(s);
   Function *fn = fs->fn;
   llvm::Type *rt = fn->getReturnType();
   std::vector<Type *> results = fs->sig ? fs->sig->results : std::vector<Type *>{};

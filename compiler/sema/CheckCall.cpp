@@ -363,9 +363,7 @@ void Checker::builtinCall(CallExpr *c, Object *b) {
     unsupported(c->pos, "maps");
     return;
   case BuiltinId::New: want = 1; break;
-  case BuiltinId::Recover:
-    unsupported(c->pos, "recover");
-    return;
+  case BuiltinId::Recover: want = 0; break;
   default:
     return;
   }
@@ -611,6 +609,11 @@ void Checker::builtinCall(CallExpr *c, Object *b) {
     c->mode = ExprMode::NoValue;
     return;
   }
+  case BuiltinId::Recover:
+    // recover() interface{}: irgen passes the caller's frame (defer.cpp).
+    c->mode = ExprMode::Value;
+    c->type = tc.interfaceOf({});
+    return;
   case BuiltinId::New: {
     Type *t = typeExpr(c->args[0]);
     if (!t)

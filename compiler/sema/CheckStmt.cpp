@@ -181,13 +181,9 @@ void Checker::stmt(Stmt *s) {
   case StmtKind::Go:
     goStmt(llvm::cast<GoStmt>(s));
     return;
-  case StmtKind::Defer: {
-    auto *d = llvm::cast<DeferStmt>(s);
-    unsupported(d->pos, "defer statements");
-    if (d->call)
-      rawExpr(d->call, nullptr);
+  case StmtKind::Defer:
+    deferStmt(llvm::cast<DeferStmt>(s));
     return;
-  }
   case StmtKind::Return:
     returnStmt(llvm::cast<ReturnStmt>(s));
     return;
@@ -1070,6 +1066,22 @@ void Checker::goStmt(GoStmt *s) {
   }
   if (s->call->callKind == CallKind::Builtin && !isStatementCall(s->call))
     error(exprStart(s->call), "go discards result of " + desc(s->call));
+}
+
+// gc's wording: "defer requires function call, not conversion",
+// "defer discards result of len(s)".
+void Checker::deferStmt(DeferStmt *s) {
+  if (!s->call)
+    return;
+  rawExpr(s->call, nullptr);
+  if (s->call->mode == ExprMode::Invalid)
+    return;
+  if (s->call->callKind == CallKind::Conversion) {
+    error(s->pos, "defer requires function call, not conversion");
+    return;
+  }
+  if (s->call->callKind == CallKind::Builtin && !isStatementCall(s->call))
+    error(exprStart(s->call), "defer discards result of " + desc(s->call));
 }
 
 void Checker::selectStmt(SelectStmt *s, LabeledStmt *label) {

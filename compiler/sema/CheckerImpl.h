@@ -258,6 +258,7 @@ public:
   void selectStmt(SelectStmt *s, LabeledStmt *label);
   void sendStmt(SendStmt *s);
   void goStmt(GoStmt *s);
+  void deferStmt(DeferStmt *s);
   bool isTerminating(Stmt *s, const std::string &label);
   bool hasBreak(Stmt *s, Stmt *target, bool implicit);
   LabeledStmt *pendingLabel = nullptr;

@@ -590,6 +590,7 @@ TypeContext::TypeContext() : impl_(std::make_unique<Impl>()) {
   addFunc("runtime", "NumCPU", BuiltinId::RuntimeNumCPU, funcOf({}, {intT}, false));
   addFunc("runtime", "NumGoroutine", BuiltinId::RuntimeNumGoroutine, funcOf({}, {intT}, false));
   addFunc("runtime", "GC", BuiltinId::RuntimeGC, funcOf({}, {}, false));
+  addFunc("runtime", "Goexit", BuiltinId::RuntimeGoexit, funcOf({}, {}, false));
   auto addStr = [&](const char *name, const char *val) {
     Object *o = newObject(ObjKind::Const, name, llvm::SMLoc(), basic(TypeKind::UntypedString));
     o->constVal = std::make_shared<ConstValue>(ConstValue::makeString(val));

@@ -241,6 +241,7 @@ enum class BuiltinId {
   RuntimeNumCPU,      // runtime.NumCPU() int
   RuntimeNumGoroutine,// runtime.NumGoroutine() int
   RuntimeGC,          // runtime.GC()
+  RuntimeGoexit,      // runtime.Goexit()
   // Package time and sync (Stdlib.cpp). Methods of the packages' named
   // types are built-in methods: the receiver is the selector's x.
   TimeSleep, TimeNow, TimeSince, TimeAfter, TimeTick,

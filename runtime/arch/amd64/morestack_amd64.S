@@ -161,6 +161,8 @@ __morestack:
 	movq 8(%rbp), %r11
 	incq %r11
 	callq *%r11
+	.globl glrt_morestack_ret
+glrt_morestack_ret:
 	/* Back from the body (rax, rdx, xmm0, xmm1 live). This may be another
 	 * thread than before the call: reload g from TLS. */
 	movq glrt_curg@gottpoff(%rip), %r11

@@ -292,6 +292,22 @@ void probe_panicmakeslicelen() { glrt_panicmakeslicelen(); }
 void probe_panicmakeslicecap() { glrt_panicmakeslicecap(); }
 void probe_panicdottype() { glrt_panicdottype(&stype, &siface.typ, &siface.typ); }
 void probe_panicnildottype() { glrt_panicnildottype(&stype, nullptr); }
+// defer.cpp: panic(v) with an eface; recover outside a panic (nil);
+// deferproc + deferreturn running a record; Goexit running a deferred
+// call that panics (so that the probe dies like the other noreturn ones).
+void probe_gopanic() { glrt_gopanic(nullptr, nullptr); }
+void probe_gorecover() { (void)glrt_gorecover(__builtin_frame_address(0)); }
+uintptr_t sdeferframe[8];
+void probe_deferproc() {
+  glrt_deferproc(nopWork, nullptr, sdeferframe, 0);
+  glrt_deferreturn(sdeferframe);
+}
+void probe_deferreturn() { probe_deferproc(); }
+void panicNil(void *) { glrt_gopanicnil(); }
+void probe_Goexit() {
+  glrt_deferproc(panicNil, nullptr, sdeferframe, 0);
+  glrt_Goexit();
+}
 // os.Exit with pending output (flushed on the way out).
 void probe_exit() {
   glrt_printlock();

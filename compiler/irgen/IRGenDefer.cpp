@@ -1,0 +1,382 @@
+//===- IRGenDefer.cpp - defer statements, recover ---------------------------===//
+//
+// The runtime side and the whole design are the essay at the top of
+// runtime/defer.cpp; the record layout is runtime/deferabi.h. Here:
+//
+// A function whose body has defer statements (not counting those inside
+// function literals, which are functions of their own) gets, at entry:
+//   - a deferframe alloca: frame address, stack pointer, the goroutine
+//     (read from TLS with one inline-asm load, so LLVM can never reuse a
+//     thread pointer from before a reschedule), and the address of an
+//     array of pointers to its result slots (so the slots are memory that
+//     escapes: after a recover the exit reads what was stored last);
+//   - result slots: the named results' variables, and an alloca per
+//     unnamed result;
+//   - llvm.eh.sjlj.setjmp(frame); a 1 (a recover resumed us) goes to the
+//     exit block.
+// `return x, y` stores x, y into the result slots and branches to the
+// exit block, which runs the deferred calls and returns the slots.
+//
+// Open-coded defers (no defer statement inside a loop, no goto in the
+// function): each defer statement has a record and its argument block in
+// the frame; the statement fills and links them; the exit block unlinks
+// and calls, from the last site to the first, each site whose record is
+// at the head of g->_defer. Otherwise every statement calls
+// glrt_deferproc (argument block on the heap) and the exit block calls
+// glrt_deferreturn(frame).
+//
+// What a record calls: `defer func(){...}()` (a literal without
+// parameters or results) calls the closure itself; every other call goes
+// through a wrapper that takes a block with the func value and the
+// evaluated arguments (the go statement's trampolines, goWrapper /
+// builtinWrapper), flagged DEFER_FWRAPPED so that recover looks one frame
+// further down.
+//
+// Functions with defer statements and functions that call recover are
+// noinline: recover compares frame addresses, and a deferframe belongs to
+// one activation.
+//===----------------------------------------------------------------------===//
+#include "irgen/IRGenImpl.h"
+
+#include "runtime/deferabi.h"
+
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/InlineAsm.h"
+#include "llvm/IR/Intrinsics.h"
+
+using namespace llvm;
+
+namespace glc {
+
+struct DeferState {
+  bool open = true;            // open-coded (no loop, no goto)
+  llvm::Value *frame = nullptr;
+  llvm::BasicBlock *exit = nullptr;
+  std::vector<llvm::Value *> resultSlots; // one per result, in order
+  llvm::DenseMap<DeferStmt *, unsigned> site; // open: site index
+  std::vector<llvm::Value *> records;         // open: per site
+};
+
+namespace {
+
+// Finds the defer statements of a body (not inside function literals:
+// those are expressions, never walked here) and whether any is inside a
+// loop, or the function uses goto (a backward goto is a loop too).
+struct DeferScan {
+  std::vector<DeferStmt *> sites;
+  bool inLoop = false;
+  bool hasGoto = false;
+  void stmts(const std::vector<Stmt *> &ss, int loops) {
+    for (Stmt *s : ss)
+      stmt(s, loops);
+  }
+  void stmt(Stmt *s, int loops) {
+    if (!s)
+      return;
+    switch (s->kind) {
+    case StmtKind::Defer:
+      sites.push_back(cast<DeferStmt>(s));
+      if (loops)
+        inLoop = true;
+      return;
+    case StmtKind::Labeled:
+      return stmt(cast<LabeledStmt>(s)->stmt, loops);
+    case StmtKind::Branch:
+      if (cast<BranchStmt>(s)->tok == TokKind::Goto)
+        hasGoto = true;
+      return;
+    case StmtKind::Block:
+      return stmts(cast<BlockStmt>(s)->stmts, loops);
+    case StmtKind::If: {
+      auto *i = cast<IfStmt>(s);
+      stmt(i->init, loops);
+      stmt(i->then, loops);
+      return stmt(i->els, loops);
+    }
+    case StmtKind::CaseClause:
+      return stmts(cast<CaseClause>(s)->body, loops);
+    case StmtKind::Switch: {
+      auto *w = cast<SwitchStmt>(s);
+      stmt(w->init, loops);
+      for (CaseClause *c : w->clauses)
+        stmt(c, loops);
+      return;
+    }
+    case StmtKind::TypeSwitch: {
+      auto *w = cast<TypeSwitchStmt>(s);
+      stmt(w->init, loops);
+      for (CaseClause *c : w->clauses)
+        stmt(c, loops);
+      return;
+    }
+    case StmtKind::CommClause:
+      return stmts(cast<CommClause>(s)->body, loops);
+    case StmtKind::Select:
+      for (CommClause *c : cast<SelectStmt>(s)->clauses)
+        stmt(c, loops);
+      return;
+    case StmtKind::For: {
+      auto *f = cast<ForStmt>(s);
+      stmt(f->init, loops);
+      return stmt(f->body, loops + 1);
+    }
+    case StmtKind::Range:
+      return stmt(cast<RangeStmt>(s)->body, loops + 1);
+    default:
+      return;
+    }
+  }
+};
+
+bool isParamlessLit(Expr *fun, FuncType *ft) {
+  return isa<FuncLit>(fun) && ft && ft->params.empty() && ft->results.empty();
+}
+
+} // namespace
+
+static llvm::StructType *recordType(IRGen &g) {
+  // {link, fn, arg, frame, flags (i32), pad (i32), panic}
+  return llvm::StructType::get(g.C, {g.ptrTy, g.ptrTy, g.ptrTy, g.ptrTy, g.i32, g.i32, g.ptrTy});
+}
+
+void IRGen::deferPrologue(BlockStmt *body) {
+  DeferScan scan;
+  if (body)
+    scan.stmts(body->stmts, 0);
+  if (scan.sites.empty())
+    return;
+  auto *ds = new DeferState; // owned by the FuncState (freed in genFuncBody)
+  fs->defer = ds;
+  ds->open = !scan.inLoop && !scan.hasGoto;
+  Function *fn = fs->fn;
+  fn->addFnAttr(Attribute::NoInline);
+  fn->removeFnAttr(Attribute::AlwaysInline);
+
+  auto *frameTy = llvm::ArrayType::get(i64, DFRAME_SIZE / 8);
+  auto *frame = entryAlloca(frameTy, "deferframe");
+  frame->setAlignment(Align(16));
+  ds->frame = frame;
+
+  // Result slots: named results are their variables (allocVar already
+  // zeroed them); unnamed ones get a zeroed alloca.
+  std::vector<Type *> results = fs->sig ? fs->sig->results : std::vector<Type *>{};
+  for (size_t i = 0; i < results.size(); ++i) {
+    Object *r = i < fs->info->results.size() ? fs->info->results[i] : nullptr;
+    if (r && fs->vars.count(r)) {
+      ds->resultSlots.push_back(fs->vars[r]);
+      continue;
+    }
+    llvm::Type *t = llType(results[i]);
+    AllocaInst *slot = entryAlloca(t, "result");
+    b.CreateStore(Constant::getNullValue(t), slot);
+    ds->resultSlots.push_back(slot);
+  }
+  if (!results.empty()) {
+    auto *arrTy = llvm::ArrayType::get(ptrTy, results.size());
+    Value *arr = entryAlloca(arrTy, "resultptrs");
+    for (size_t i = 0; i < results.size(); ++i)
+      b.CreateStore(ds->resultSlots[i], b.CreateConstGEP2_32(arrTy, arr, 0, (unsigned)i));
+    b.CreateStore(arr, b.CreateConstGEP1_64(i8, frame, DFRAME_RESULTS));
+  }
+
+  // The goroutine: one load from TLS, by inline asm with side effects so
+  // that no thread pointer is ever reused across a possible reschedule.
+  auto *getg = InlineAsm::get(FunctionType::get(ptrTy, false),
+                              "movq glrt_curg@gottpoff(%rip), $0\n\tmovq %fs:($0), $0", "=r",
+                              /*hasSideEffects=*/true);
+  Value *gp = b.CreateCall(getg, {}, "g");
+  b.CreateStore(gp, b.CreateConstGEP1_64(i8, frame, DFRAME_G));
+  Function *fa = Intrinsic::getDeclaration(mod.get(), Intrinsic::frameaddress, {ptrTy});
+  b.CreateStore(b.CreateCall(fa, {b.getInt32(0)}), b.CreateConstGEP1_64(i8, frame, DFRAME_FP));
+  b.CreateStore(b.CreateStackSave(), b.CreateConstGEP1_64(i8, frame, DFRAME_SP));
+  Function *sj = Intrinsic::getDeclaration(mod.get(), Intrinsic::eh_sjlj_setjmp);
+  Value *r = b.CreateCall(sj, {frame}, "resumed");
+
+  if (ds->open) {
+    llvm::StructType *recTy = recordType(*this);
+    for (DeferStmt *d : scan.sites) {
+      ds->site[d] = (unsigned)ds->records.size();
+      AllocaInst *rec = entryAlloca(recTy, "defer");
+      rec->setAlignment(Align(8));
+      ds->records.push_back(rec);
+    }
+  }
+
+  // The exit block: deferred calls, then the results.
+  ds->exit = newBlock("defer.exit");
+  BasicBlock *bodyBB = newBlock("body");
+  b.CreateCondBr(b.CreateICmpNE(r, b.getInt32(0)), ds->exit, bodyBB);
+
+  b.SetInsertPoint(ds->exit);
+  if (ds->open) {
+    llvm::StructType *recTy = recordType(*this);
+    Value *gslot = b.CreateConstGEP1_64(i8, frame, DFRAME_G);
+    for (size_t k = ds->records.size(); k-- > 0;) {
+      Value *rec = ds->records[k];
+      Value *g = b.CreateLoad(ptrTy, gslot, "g");
+      Value *head = b.CreateLoad(ptrTy, b.CreateConstGEP1_64(i8, g, G_DEFER), "head");
+      BasicBlock *run = newBlock("defer.run"), *next = newBlock("defer.next");
+      b.CreateCondBr(b.CreateICmpEQ(head, rec), run, next);
+      b.SetInsertPoint(run);
+      Value *link = b.CreateLoad(ptrTy, b.CreateStructGEP(recTy, rec, 0));
+      b.CreateStore(link, b.CreateConstGEP1_64(i8, g, G_DEFER));
+      Value *f = b.CreateLoad(ptrTy, b.CreateStructGEP(recTy, rec, 1), "fn");
+      Value *a = b.CreateLoad(ptrTy, b.CreateStructGEP(recTy, rec, 2), "arg");
+      b.CreateCall(FunctionType::get(voidTy, {ptrTy}, false), f, {a});
+      b.CreateBr(next);
+      b.SetInsertPoint(next);
+    }
+  } else {
+    callRT(RT::deferreturn, {frame});
+  }
+  // Return the result slots (genReturn's convention).
+  std::vector<Value *> vals;
+  for (size_t i = 0; i < results.size(); ++i)
+    vals.push_back(b.CreateLoad(llType(results[i]), ds->resultSlots[i]));
+  llvm::Type *rt = fn->getReturnType();
+  if (fs->sret) {
+    if (vals.size() == 1) {
+      storeValue(vals[0], fs->sret, results[0]);
+    } else {
+      Value *v = PoisonValue::get(resultLLType(fs->sig));
+      for (size_t i = 0; i < vals.size(); ++i)
+        v = b.CreateInsertValue(v, vals[i], (unsigned)i);
+      b.CreateStore(v, fs->sret);
+    }
+    b.CreateRetVoid();
+  } else if (rt->isVoidTy()) {
+    b.CreateRetVoid();
+  } else if (vals.size() == 1) {
+    b.CreateRet(vals[0]);
+  } else {
+    Value *agg = PoisonValue::get(rt);
+    for (size_t i = 0; i < vals.size(); ++i)
+      agg = b.CreateInsertValue(agg, vals[i], (unsigned)i);
+    b.CreateRet(agg);
+  }
+  b.SetInsertPoint(bodyBB);
+}
+
+void IRGen::branchToDeferExit() {
+  if (blockOpen())
+    b.CreateBr(fs->defer->exit);
+}
+
+void IRGen::endDefer() {
+  delete fs->defer;
+  fs->defer = nullptr;
+}
+
+void IRGen::genDeferReturn(ReturnStmt *s) {
+  DeferState *ds = fs->defer;
+  std::vector<Type *> results = fs->sig ? fs->sig->results : std::vector<Type *>{};
+  if (!s->results.empty()) {
+    // All values first (`return y, x` swaps named results), then stores.
+    std::vector<Value *> vals = genRHS(s->results, results.size(), results);
+    for (size_t i = 0; i < vals.size() && i < ds->resultSlots.size(); ++i)
+      storeValue(vals[i], ds->resultSlots[i], results[i]);
+  }
+  b.CreateBr(ds->exit);
+  startDeadBlock();
+}
+
+void IRGen::genDefer(DeferStmt *s) {
+  DeferState *ds = fs->defer;
+  CallExpr *call = s->call;
+  if (!call || !ds)
+    return;
+  Expr *fun = unparenExpr(call->fun);
+  Object *callee = nullptr;
+  if (auto *id = dyn_cast<Ident>(fun))
+    callee = id->obj;
+  else if (auto *sel = dyn_cast<SelectorExpr>(fun))
+    callee = sel->sel->obj;
+
+  Value *fnv = nullptr, *arg = nullptr;
+  unsigned flags = DEFER_FWRAPPED;
+  std::vector<Value *> vals;
+  llvm::StructType *blockTy = nullptr;
+  if (call->callKind == CallKind::Builtin || (callee && callee->kind == ObjKind::Builtin)) {
+    fnv = builtinWrapper(call, callee ? callee->builtin : BuiltinId::None, vals, blockTy);
+  } else {
+    if (call->callKind != CallKind::Regular)
+      return unsupported(s->pos, "this defer statement is");
+    auto *ft = dyn_cast_or_null<FuncType>(under(fun->type));
+    if (!ft)
+      return unsupported(s->pos, "this defer statement is");
+    if (!checkSignature(ft, s->pos))
+      return;
+    if (isParamlessLit(fun, ft)) {
+      // defer func() { ... }(): the closure itself, no wrapper.
+      Value *fv = genExpr(fun);
+      fnv = b.CreateLoad(ptrTy, fv, "code");
+      arg = fv;
+      flags = 0;
+    } else {
+      // As the go statement: the func value, then each argument, each
+      // evaluated completely at the defer statement (IRGenGo.cpp).
+      Value *fv;
+      if (callee && callee->kind == ObjKind::Func && funcs.count(callee)) {
+        fv = funcValue(callee);
+      } else {
+        hoistCalls(call->fun);
+        fv = genExpr(fun);
+      }
+      for (Expr *a : call->args) {
+        hoistCalls(a);
+        if (!(a->mode == ExprMode::Constant && a->constVal) && a->type &&
+            a->type->kind != TypeKind::UntypedNil && a->type->kind != TypeKind::Tuple)
+          fs->hoisted[a] = genExpr(a);
+      }
+      std::vector<Value *> args = genArgs(call, ft);
+      fnv = goWrapper(ft);
+      vals.push_back(fv);
+      for (Value *a : args)
+        vals.push_back(a);
+      std::vector<llvm::Type *> fields;
+      for (Value *v : vals)
+        fields.push_back(v->getType());
+      blockTy = llvm::StructType::get(C, fields);
+    }
+  }
+  if (blockTy) {
+    uint64_t size = std::max<uint64_t>(1, DL.getTypeAllocSize(blockTy));
+    if (ds->open) {
+      AllocaInst *blk = entryAlloca(blockTy, "deferblock");
+      blk->setAlignment(Align(16));
+      arg = blk;
+    } else {
+      arg = callRT(RT::newobject, {i64c(size)});
+      arg->setName("deferblock");
+    }
+    for (unsigned i = 0; i < vals.size(); ++i)
+      b.CreateStore(vals[i], b.CreateStructGEP(blockTy, arg, i));
+  }
+  if (!ds->open) {
+    callRT(RT::deferproc, {fnv, arg, ds->frame, b.getInt32(flags)});
+    return;
+  }
+  llvm::StructType *recTy = recordType(*this);
+  Value *rec = ds->records[ds->site.lookup(s)];
+  Value *g = b.CreateLoad(ptrTy, b.CreateConstGEP1_64(i8, ds->frame, DFRAME_G), "g");
+  Value *headp = b.CreateConstGEP1_64(i8, g, G_DEFER);
+  b.CreateStore(b.CreateLoad(ptrTy, headp), b.CreateStructGEP(recTy, rec, 0));
+  b.CreateStore(fnv, b.CreateStructGEP(recTy, rec, 1));
+  b.CreateStore(arg, b.CreateStructGEP(recTy, rec, 2));
+  b.CreateStore(ds->frame, b.CreateStructGEP(recTy, rec, 3));
+  b.CreateStore(b.getInt32(flags), b.CreateStructGEP(recTy, rec, 4));
+  b.CreateStore(ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy)),
+                b.CreateStructGEP(recTy, rec, 6));
+  b.CreateStore(rec, headp);
+}
+
+Value *IRGen::genRecover(CallExpr *e) {
+  fs->fn->addFnAttr(Attribute::NoInline);
+  fs->fn->removeFnAttr(Attribute::AlwaysInline);
+  Function *fa = Intrinsic::getDeclaration(mod.get(), Intrinsic::frameaddress, {ptrTy});
+  Value *r = callRT(RT::gorecover, {b.CreateCall(fa, {b.getInt32(0)})});
+  (void)e;
+  return r;
+}
+
+} // namespace glc

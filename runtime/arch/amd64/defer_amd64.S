@@ -1,0 +1,56 @@
+/*===- defer_amd64.S - calling deferred functions, resuming after recover ===//
+ *
+ * See the essay at the top of runtime/defer.cpp.
+ *===--------------------------------------------------------------------===*/
+#include "asm_amd64.h"
+
+	.text
+
+/* void glrt_calldefer(void (*fn)(void *), void *arg, uintptr_t *argp)
+ * rdi = fn, rsi = arg, rdx = argp. A frame of its own (16 bytes: return
+ * address and rbp) whose rbp goes to *argp before fn(arg) is called: a
+ * function called directly by this one has that rbp as its parent frame,
+ * which is how gorecover knows it was called by the panic's deferred call
+ * (through __morestack: one link further, see glrt_morestack_ret). */
+	.globl glrt_calldefer
+	.type glrt_calldefer,@function
+glrt_calldefer:
+	.cfi_startproc
+	pushq %rbp
+	.cfi_def_cfa_offset 16
+	.cfi_offset %rbp, -16
+	movq %rsp, %rbp
+	.cfi_def_cfa_register %rbp
+	movq %rbp, (%rdx)
+	movq %rdi, %rax
+	movq %rsi, %rdi
+	callq *%rax
+	popq %rbp
+	.cfi_def_cfa %rsp, 8
+	ret
+	.cfi_endproc
+	.size glrt_calldefer, .-glrt_calldefer
+
+/* void glrt_deferresume(uintptr_t sp, uintptr_t fp, uintptr_t pc,
+ *                       uintptr_t limit)  -- never returns.
+ * Installs limit (the recovering frame's segment limit, already written to
+ * g->stackguard0) in %fs:0x70 with xchg, keeping a preemption poison that
+ * arrived meanwhile (as __morestack's KEEP_POISON), then rsp = sp,
+ * rbp = fp and jumps to pc: the resume block of llvm.eh.sjlj.setjmp in
+ * the function that deferred the recovering call, which sets its result
+ * to 1 itself and reloads everything it needs from its frame. */
+	.globl glrt_deferresume
+	.type glrt_deferresume,@function
+glrt_deferresume:
+	xchgq %rcx, %fs:TLS_STACKLIMIT
+	btq $62, %rcx
+	jnc 1f
+	movq %rcx, %fs:TLS_STACKLIMIT
+1:
+	movq %rdi, %rsp
+	movq %rsi, %rbp
+	jmpq *%rdx
+	.size glrt_deferresume, .-glrt_deferresume
+
+	.section .note.GNU-stack,"",@progbits
+	.section .note.GNU-split-stack,"",@progbits

@@ -1,0 +1,298 @@
+//===- defer.cpp - defer, panic, recover, Goexit ---------------------------===//
+//
+// DESIGN
+//
+// Records. Every executed defer statement pushes a _defer record on its
+// goroutine's list (g->_defer, newest first; deferabi.h gives the layout
+// generated code writes): the deferred call as a code pointer and one
+// argument, fn(arg), and the deferframe of the function that deferred it.
+// Like gc since Go 1.18, glc turns `defer f(x, y)` into a call of a
+// wrapper that takes a block holding f and the already evaluated x, y
+// (the `go` statement's trampolines, IRGenGo.cpp): the runtime only ever
+// calls fn(arg). `defer func() { ... }()` calls the closure itself (arg is
+// the closure record).
+//
+// The fast path (open-coded, no allocation). In a function whose defer
+// statements are not inside a loop, each statement executes at most once
+// per activation and in source order, so each gets its record and its
+// argument block as fixed slots in the function's frame. At the
+// statement, generated code fills the record and links it
+// (d->link = g->_defer; g->_defer = d) inline; at every exit it walks its
+// sites from last to first and, for each site whose record is the head of
+// the list, unlinks it and calls it. No runtime call, no allocation.
+// Defer statements inside a loop (or in a function with goto) call
+// glrt_deferproc (a record from a per-P pool, the block from the heap) and
+// the exits call glrt_deferreturn(frame), which runs every record at the
+// head whose frame is this one; such a function takes this path for all
+// its defer statements.
+//
+// Frames and recovery. A function with defer statements keeps a
+// deferframe in its frame. On entry it stores its frame address, stack
+// pointer and goroutine there and executes llvm.eh.sjlj.setjmp on it
+// (LLVM's builtin setjmp: the resume address goes into the frame, and
+// LLVM treats every register as clobbered at the resume point, so
+// nothing stale is reused after a resume). When the setjmp "returns" 1 the
+// function goes to its exit path: it runs its remaining deferred calls and
+// returns its result slots. Result slots are memory whose address the
+// deferframe holds (DFRAME_RESULTS), so a value stored before a panic
+// (named results, or `return x` followed by a panicking deferred call)
+// is what the function returns after a recover, as in Go.
+//
+// gopanic runs on the goroutine's stack below the panicking frame. For
+// each record at the head: mark it started, call it through
+// glrt_calldefer, then unlink it. If the deferred call recovered, gopanic
+// resumes the recorded frame (recovery): it finds the stack segment that
+// holds the frame's sp by walking the goroutine's chain back from its
+// current segment (stkseg.prev), makes it current (g->stackseg, the limit
+// g->stackguard0 and %fs:0x70, the latter with xchg keeping a preemption
+// poison, as __morestack does), sets rsp/rbp and jumps to the resume
+// address (glrt_deferresume). The segments below it stay cached on the
+// chain (seg->next) as after ordinary returns; the __morestack frames
+// they were entered from are simply abandoned, like the frames on them.
+//
+// recover. Go's rule: recover stops the panic only when called directly
+// by the deferred function the panic is running. glrt_calldefer stores its
+// rbp in p->argp before calling; generated code passes recover its own
+// frame address, and gorecover compares the caller's parent frame with
+// argp (parentfp: one rbp link up, or two when the function was entered
+// through __morestack, recognised by its return address
+// glrt_morestack_ret). For records made with a wrapper (DEFER_FWRAPPED)
+// the deferred function is the wrapper's callee, one frame further down;
+// the wrapper itself never counts (`defer recover()` recovers nothing, as
+// in Go). Functions that call recover are never inlined (irgen), so their
+// frame is their own.
+//
+// Goexit runs the records like a panic that cannot be recovered, then
+// ends the goroutine (goexit1). Main's Goexit leaves the process running
+// until checkdead finds nothing left: "no goroutines (main called
+// runtime.Goexit) - deadlock!".
+//
+// INVARIANTS
+//  - g->_defer lists records of live frames only, newest first; a record
+//    in a frame is unlinked before its frame is left (normal exit: the
+//    exit sequence; panic: gopanic unlinks every record it runs or skips
+//    before it resumes an older frame; Goexit: all).
+//  - After a recovery the goroutine runs on the segment holding the
+//    resumed frame, g->stackseg/g->stackguard0/%fs:0x70 agree, and the
+//    chain beyond it is intact (the next __morestack reuses it).
+//  - g->_panic lists panics in flight, newest first; each lives in its
+//    gopanic's frame, which is alive while it is listed (a recovery pops
+//    the recovered panic and aborted ones above older frames).
+//  - All of this is touched only by the goroutine itself (owner M), so no
+//    locks or atomics; the per-P pool is used by the P's owner only.
+//  - Stack: gopanic, Goexit and deferreturn run on the goroutine's stack
+//    within StackNosplitBudget (the deferred calls are generated code with
+//    their own prologues); the final printing is on g0 (fatalpanic).
+//===----------------------------------------------------------------------===//
+#include "defer.h"
+
+#include "abi.h"
+#include "malloc.h"
+#include "panic.h"
+#include "proc.h"
+#include "stack.h"
+
+namespace glrt {
+
+std::atomic<bool> mainGoexited{false};
+
+namespace {
+
+// Per-P pool of heap records (p->deferpool), owner only.
+_defer *newdefer() {
+  g *gp = getg();
+  p *pp = gp && gp->mp ? gp->mp->pp : nullptr;
+  if (pp && pp->deferpool) {
+    auto *d = static_cast<_defer *>(pp->deferpool);
+    pp->deferpool = d->link;
+    return d;
+  }
+  return static_cast<_defer *>(mallocgc(sizeof(_defer)));
+}
+
+void freedefer(_defer *d) {
+  if (!(d->flags & DEFER_FHEAP))
+    return; // a frame's slot
+  g *gp = getg();
+  p *pp = gp && gp->mp ? gp->mp->pp : nullptr;
+  if (!pp)
+    return;
+  d->fn = nullptr;
+  d->arg = nullptr;
+  d->link = static_cast<_defer *>(pp->deferpool);
+  pp->deferpool = d;
+}
+
+inline uintptr_t parentfp(uintptr_t fp) {
+  auto *f = reinterpret_cast<const uintptr_t *>(fp);
+  uintptr_t up = f[0];
+  if (f[1] == reinterpret_cast<uintptr_t>(glrt_morestack_ret))
+    up = *reinterpret_cast<const uintptr_t *>(up);
+  return up;
+}
+
+// Resumes fr's function at its setjmp (see the essay). Never returns.
+[[noreturn]] void recovery(g *gp, deferframe *fr) {
+  uintptr_t sp = fr->sp;
+  stkseg *s = gp->stackseg;
+  while (s && !(sp >= s->lo && sp < s->hi))
+    s = s->prev;
+  if (!s)
+    fatal("recovery: frame not on the goroutine's stack");
+  gp->stackseg = s;
+  gp->stackguard0 = seglimit(s);
+  glrt_deferresume(fr->sp, fr->fp, fr->pc, gp->stackguard0);
+}
+
+// Runs the head record d for panic p (gopanic and Goexit).
+inline void rundefer(g *gp, _defer *d, _panic *p) {
+  d->flags |= DEFER_FSTARTED;
+  d->panic = p;
+  glrt_calldefer(d->fn, d->arg, &p->argp);
+  p->argp = 0;
+  if (gdefer(gp) != d)
+    fatal("bad defer entry in panic");
+  d->panic = nullptr;
+  gp->_defer = d->link;
+}
+
+// A record some older panic (or Goexit) was running when a newer one got
+// to it: that panic is aborted and the record dropped, as in Go.
+inline bool skipstarted(g *gp, _defer *d) {
+  if (!(d->flags & DEFER_FSTARTED))
+    return false;
+  if (d->panic)
+    d->panic->aborted = true;
+  d->panic = nullptr;
+  gp->_defer = d->link;
+  freedefer(d);
+  return true;
+}
+
+} // namespace
+
+[[noreturn]] void gopanic(Eface e, uintptr_t fp) { gopanicsig(e, fp, 0, 0, 0, 0); }
+
+[[noreturn]] void gopanicsig(Eface e, uintptr_t fp, int32_t sig, uint64_t code,
+                             uint64_t addr, uint64_t pc) {
+  g *gp = getg();
+  _panic p{};
+  p.arg = e;
+  p.fp = fp;
+  p.sig = sig;
+  p.sigcode = code;
+  p.sigaddr = addr;
+  p.sigpc = pc;
+  if (gp == nullptr || gp->mp == nullptr || gp == gp->mp->g0)
+    fatalpanic(&p, fp);
+  p.link = gpanic(gp);
+  gp->_panic = &p;
+  for (;;) {
+    _defer *d = gdefer(gp);
+    if (!d)
+      break;
+    if (skipstarted(gp, d))
+      continue;
+    rundefer(gp, d, &p);
+    deferframe *fr = d->frame;
+    freedefer(d);
+    if (p.recovered) {
+      gp->_panic = p.link;
+      while (gpanic(gp) && gpanic(gp)->aborted)
+        gp->_panic = gpanic(gp)->link;
+      recovery(gp, fr);
+    }
+  }
+  // Go's preprintpanics: error and Stringer values print as their text,
+  // computed here on the goroutine (the methods are Go code).
+  for (_panic *q = gpanic(gp); q; q = q->link) {
+    GoString s;
+    if (errortext(q->arg, &s)) {
+      auto *box = static_cast<GoString *>(mallocgc(sizeof(GoString)));
+      *box = s;
+      q->arg = Eface{&stringType, box};
+    }
+  }
+  fatalpanic(gpanic(gp), fp);
+}
+
+} // namespace glrt
+
+using namespace glrt;
+
+#define GLRT_ENTRY_FP() reinterpret_cast<uintptr_t>(__builtin_frame_address(0))
+
+void glrt_gopanic(void *type, void *data) {
+  gopanic(Eface{static_cast<const Type *>(type), data}, GLRT_ENTRY_FP());
+}
+
+glrt_eface glrt_gorecover(void *fp) {
+  g *gp = getg();
+  _panic *p = gp ? gpanic(gp) : nullptr;
+  if (!p || p->goexit || p->recovered || p->argp == 0)
+    return glrt_eface{nullptr, nullptr};
+  _defer *d = gdefer(gp);
+  // The record being run is the newest one marked with this panic (the
+  // deferred function may have pushed records of its own since).
+  while (d && d->panic != p)
+    d = d->link;
+  if (!d)
+    return glrt_eface{nullptr, nullptr};
+  uintptr_t up = parentfp(reinterpret_cast<uintptr_t>(fp));
+  if (d->flags & DEFER_FWRAPPED) {
+    if (up == p->argp)
+      return glrt_eface{nullptr, nullptr}; // the wrapper itself
+    up = parentfp(up);
+  }
+  if (up != p->argp)
+    return glrt_eface{nullptr, nullptr};
+  p->recovered = true;
+  return glrt_eface{const_cast<Type *>(p->arg.type), p->arg.data};
+}
+
+void glrt_deferproc(void (*fn)(void *), void *arg, void *frame, int32_t flags) {
+  g *gp = getg();
+  _defer *d = newdefer();
+  d->fn = fn;
+  d->arg = arg;
+  d->frame = static_cast<deferframe *>(frame);
+  d->flags = uint32_t(flags) | DEFER_FHEAP;
+  d->panic = nullptr;
+  d->link = gdefer(gp);
+  gp->_defer = d;
+}
+
+void glrt_deferreturn(void *frame) {
+  g *gp = getg();
+  for (;;) {
+    _defer *d = gdefer(gp);
+    if (!d || d->frame != frame)
+      return;
+    gp->_defer = d->link;
+    void (*fn)(void *) = d->fn;
+    void *arg = d->arg;
+    freedefer(d);
+    fn(arg);
+  }
+}
+
+void glrt_Goexit() {
+  g *gp = getg();
+  _panic p{};
+  p.goexit = true;
+  p.link = gpanic(gp);
+  gp->_panic = &p;
+  for (;;) {
+    _defer *d = gdefer(gp);
+    if (!d)
+      break;
+    if (skipstarted(gp, d))
+      continue;
+    rundefer(gp, d, &p);
+    freedefer(d);
+  }
+  gp->_panic = nullptr;
+  if (gp->goid == 1)
+    mainGoexited.store(true, std::memory_order_relaxed);
+  glrt_goexit1();
+}

@@ -1,0 +1,120 @@
+//===- defer.h - defer records, panics in flight (the essay: defer.cpp) ---===//
+#ifndef GLRT_DEFER_H
+#define GLRT_DEFER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "deferabi.h"
+#include "gmp.h"
+#include "type.h"
+
+namespace glrt {
+
+struct _panic;
+
+// In the frame of every activation of a function with defer statements
+// (deferabi.h). fp/pc/sp are written by the function's entry
+// (llvm.frameaddress, llvm.eh.sjlj.setjmp, llvm.stacksave); recovery
+// resumes there.
+struct deferframe {
+  uintptr_t fp;
+  uintptr_t pc;
+  uintptr_t sp;
+  uintptr_t sjlj[2];
+  g *gp;
+  void *results;
+};
+static_assert(offsetof(deferframe, fp) == DFRAME_FP);
+static_assert(offsetof(deferframe, pc) == DFRAME_PC);
+static_assert(offsetof(deferframe, sp) == DFRAME_SP);
+static_assert(offsetof(deferframe, gp) == DFRAME_G);
+static_assert(offsetof(deferframe, results) == DFRAME_RESULTS);
+static_assert(sizeof(deferframe) == DFRAME_SIZE);
+
+struct _defer {
+  _defer *link;
+  void (*fn)(void *);
+  void *arg;
+  deferframe *frame;
+  uint32_t flags;
+  uint32_t pad;
+  _panic *panic;
+};
+static_assert(offsetof(_defer, link) == DEFER_LINK);
+static_assert(offsetof(_defer, fn) == DEFER_FN);
+static_assert(offsetof(_defer, arg) == DEFER_ARG);
+static_assert(offsetof(_defer, frame) == DEFER_FRAME);
+static_assert(offsetof(_defer, flags) == DEFER_FLAGS);
+static_assert(offsetof(_defer, panic) == DEFER_PANIC);
+static_assert(sizeof(_defer) == DEFER_SIZE);
+static_assert(offsetof(g, _defer) == G_DEFER);
+
+// A panic (or Goexit) in flight: Go's _panic, in gopanic's frame on the
+// goroutine's stack; linked from g->_panic, newest first.
+struct _panic {
+  Eface arg;        // the value passed to panic
+  _panic *link;     // the panic that was running when this one started
+  uintptr_t argp;   // rbp of glrt_calldefer while it runs a deferred call
+  uintptr_t fp;     // frame of the panic entry point: traceback from its caller
+  bool recovered;
+  bool aborted;     // a newer panic ran past the deferred call this one ran
+  bool goexit;
+  int32_t sig;      // a fault this panic stands for (Go's gp.sig), or 0:
+  uint64_t sigcode, sigaddr, sigpc; // printed as "[signal ...]" if fatal
+};
+
+inline _panic *gpanic(g *gp) { return static_cast<_panic *>(gp->_panic); }
+inline _defer *gdefer(g *gp) { return static_cast<_defer *>(gp->_defer); }
+
+// Go's gopanic: runs the goroutine's deferred calls; if one recovers,
+// resumes the function that deferred it; otherwise prints the panics
+// (panic.cpp: fatalpanic) and exits. fp: the entry point's frame (the
+// traceback starts at its caller). Callable on a goroutine with
+// StackNosplitBudget bytes; on g0, without a G or in a signal handler the
+// panic is fatal at once.
+[[noreturn]] void gopanic(Eface e, uintptr_t fp);
+// The same for a panic that stands for a fault signal (printed with Go's
+// "[signal ...]" line when fatal).
+[[noreturn]] void gopanicsig(Eface e, uintptr_t fp, int32_t sig, uint64_t code,
+                             uint64_t addr, uint64_t pc);
+
+// panic.cpp: prints the chain of panics (Go's preprintpanics already
+// done: error/Stringer values replaced by their text) and dies on g0.
+[[noreturn]] void fatalpanic(_panic *p, uintptr_t fp);
+
+// error.cpp: the descriptors of the runtime's own types.
+// Symbols shared with glc's descriptors ("type:" + the type string).
+extern const Type stringType __asm__("type:string");
+extern const Type intType __asm__("type:int");
+extern const Type int64Type __asm__("type:int64");
+extern const Type uintType __asm__("type:uint");
+extern const Type uint64Type __asm__("type:uint64");
+extern const Type float64Type __asm__("type:float64");
+extern const Type boolType __asm__("type:bool");
+// Go's runtime.errorString / plainError / boundsError values as efaces.
+Eface errorString(const char *msg);  // Error(): "runtime error: " + msg
+Eface plainError(const char *msg);   // Error(): msg
+Eface boundsError(int64_t x, int64_t y, bool xsigned, uint8_t code);
+// The text of a value's Error() or String() method if its type has one
+// (Go's preprintpanics); false otherwise.
+bool errortext(Eface e, GoString *out);
+
+} // namespace glrt
+
+extern "C" {
+// arch/amd64/defer_amd64.S
+// Calls fn(arg) with a frame of its own whose rbp it first stores into
+// *argp (gorecover compares deferred functions' parent frames with it).
+void glrt_calldefer(void (*fn)(void *), void *arg, uintptr_t *argp);
+// Switches to the frame (sp, fp) and jumps to pc, after installing limit
+// as the G's %fs:0x70 value (xchg, keeping a preemption poison).
+[[noreturn]] void glrt_deferresume(uintptr_t sp, uintptr_t fp, uintptr_t pc,
+                                   uintptr_t limit);
+// The return address of __morestack's call of a function body
+// (morestack_amd64.S): a frame whose return address is this was entered
+// through __morestack, and its caller's frame is one link further.
+extern char glrt_morestack_ret[];
+}
+
+#endif // GLRT_DEFER_H
