@@ -289,21 +289,17 @@ void printpanicval(Eface e) {
     default: return false;
     }
   };
-  if (!named && k != KindStruct && k != KindArray && k < KindArray) {
-    if (body())
-      return;
-  }
-  if (!named && k == KindString) {
-    body();
+  if (!named && (k <= KindFloat64 || k == KindString) && body())
     return;
-  }
-  gwrite(reinterpret_cast<const char *>(t->str.str), size_t(t->str.len));
   if (k <= KindFloat64 || k == KindString) {
+    gwrite(reinterpret_cast<const char *>(t->str.str), size_t(t->str.len));
     gwrites(k == KindString ? "(\"" : "(");
     body();
     gwrites(k == KindString ? "\")" : ")");
     return;
   }
+  gwrites("(");
+  gwrite(reinterpret_cast<const char *>(t->str.str), size_t(t->str.len));
   gwrites(") ");
   printhex(reinterpret_cast<uintptr_t>(d));
 }

@@ -1320,28 +1320,17 @@ void IRGen::genPrint(CallExpr *e, bool ln) {
   callRT(RT::printunlock, {});
 }
 
+// panic(v): v converted to interface{}, handed to glrt_gopanic as its
+// two words (defer.cpp runs the deferred calls; recover returns them).
 void IRGen::genPanic(CallExpr *e) {
   Expr *a = e->args[0];
   if (isNilExpr(a)) {
     callRT(RT::gopanicnil, {});
     return;
   }
-  Type *t = a->type;
-  Value *v = genExpr(a);
-  Value *tn = constString(goTypeName(t));
-  Value *tnp = strData(tn), *tnl = strLen(tn);
-  if (isStringT(t))
-    callRT(RT::gopanicstring, {strData(v), strLen(v), tnp, tnl});
-  else if (isSigned(t))
-    callRT(RT::gopanicint, {toI64(v, t), tnp, tnl});
-  else if (isUnsignedInt(t))
-    callRT(RT::gopanicuint, {toI64(v, t), tnp, tnl});
-  else if (isFloatT(t))
-    callRT(RT::gopanicfloat, {v->getType()->isFloatTy() ? b.CreateFPExt(v, f64) : v, tnp, tnl});
-  else if (isBoolT(t))
-    callRT(RT::gopanicbool, {b.CreateZExt(v, i8), tnp, tnl});
-  else
-    unsupported(a->pos, "panic with a value of type " + typeString(t) + " is");
+  Type *any = types.interfaceOf({});
+  Value *v = convertToIface(genExpr(a), a->type, any);
+  callRT(RT::gopanic, {b.CreateExtractValue(v, 0), b.CreateExtractValue(v, 1)});
 }
 
 Value *IRGen::genAppend(CallExpr *e) {

@@ -627,11 +627,6 @@ void Checker::builtinCall(CallExpr *c, Object *b) {
     expr(x);
     if (x->mode == ExprMode::Invalid)
       return;
-    // Other values need interfaces (panic's parameter is interface{}).
-    if (x->type && !x->type->isUntyped() && !x->type->underlying()->isBasic()) {
-      unsupported(exprStart(x), "panic with a value of type " + typeStr(x->type) + " is");
-      return;
-    }
     // panic's parameter is interface{}: untyped operands take their
     // default type; nil stays nil (go1.19: panic(nil) is allowed).
     defaultType(x);
