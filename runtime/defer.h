@@ -96,6 +96,7 @@ extern const Type boolType __asm__("type:bool");
 Eface errorString(const char *msg);  // Error(): "runtime error: " + msg
 Eface plainError(const char *msg);   // Error(): msg
 Eface boundsError(int64_t x, int64_t y, bool xsigned, uint8_t code);
+Eface typeAssertionError(const char *msg); // Error(): msg
 // The text of a value's Error() or String() method if its type has one
 // (Go's preprintpanics); false otherwise.
 bool errortext(Eface e, GoString *out);
@@ -115,6 +116,11 @@ void glrt_calldefer(void (*fn)(void *), void *arg, uintptr_t *argp);
 // (morestack_amd64.S): a frame whose return address is this was entered
 // through __morestack, and its caller's frame is one link further.
 extern char glrt_morestack_ret[];
+// The target of a fault turned into a panic (panic.cpp: injectsigpanic):
+// entered as if the faulting instruction had called it; aligns the stack
+// and calls glrt_sigpanic.
+void glrt_sigpanic0(void);
+[[noreturn]] void glrt_sigpanic(void);
 }
 
 #endif // GLRT_DEFER_H

@@ -10,6 +10,8 @@
 //   runtime.plainError   string   Error() = s  (channel panics: Go's text
 //                                 has no "runtime error: " prefix)
 //   runtime.boundsError  struct   Error() = Go's boundsError text
+//   *runtime.TypeAssertionError    Error() = "interface conversion: ..."
+//                                 (iface.cpp formats it)
 // and RuntimeError() on each. Method.ifn/tfn are C++ functions in generated
 // code's calling convention: the interface's data word (here always a
 // pointer to the boxed value) first, a string result in rax:rdx.
@@ -162,6 +164,16 @@ const NamedErrorType boundsErrorType = {
     GLRT_ERROR_METHODS(boundsErrorError)};
 static_assert(sizeof(boundsErr) == 24);
 
+// *runtime.TypeAssertionError: the data word points to the message (Go's
+// points to the struct its Error method formats; only the text is kept).
+extern const NamedErrorType typeAssertionErrorType __asm__("type:*runtime.TypeAssertionError");
+const NamedErrorType typeAssertionErrorType = {
+    {8, 8, fnv1a("*runtime.TypeAssertionError"), TFlagUncommon, 8, 8,
+     uint8_t(KindPointer | KindDirectIface), memequal8, ptrmask1,
+     gostr("*runtime.TypeAssertionError"), &typeAssertionErrorType.u, nullptr},
+    {gostr("runtime"), {const_cast<Method *>(typeAssertionErrorType.m), 2, 2}},
+    GLRT_ERROR_METHODS(plainErrorError)};
+
 namespace {
 Eface boxstring(const Type *t, const char *msg) {
   auto *s = static_cast<GoString *>(mallocgc(sizeof(GoString)));
@@ -176,6 +188,9 @@ bool streq(GoString s, const char *lit) {
 
 Eface errorString(const char *msg) { return boxstring(&errorStringType.t, msg); }
 Eface plainError(const char *msg) { return boxstring(&plainErrorType.t, msg); }
+Eface typeAssertionError(const char *msg) {
+  return boxstring(&typeAssertionErrorType.t, msg);
+}
 Eface boundsError(int64_t x, int64_t y, bool xsigned, uint8_t code) {
   auto *e = static_cast<boundsErr *>(mallocgc(sizeof(boundsErr)));
   *e = boundsErr{x, y, xsigned, code};

@@ -30,6 +30,7 @@
 // allocates and takes the lock, so it runs on g0 (onsystemstack).
 //===----------------------------------------------------------------------===//
 #include "iface.h"
+#include "defer.h"
 
 #include "abi.h"
 #include "lock.h"
@@ -204,7 +205,7 @@ struct MsgBuf {
 
 // The panic of a failed assertion: "panic: interface conversion: ...".
 [[noreturn]] void panicTypeAssertionError(const char *msg, uintptr_t fp) {
-  panicstringframe(msg, nullptr, fp);
+  gopanic(typeAssertionError(msg), fp); // recoverable, a runtime.Error
 }
 
 MsgBuf newmsg(size_t cap) {

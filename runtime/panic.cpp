@@ -67,6 +67,7 @@
 #include "malloc.h"
 #include "print.h"
 #include "proc.h"
+#include "stack.h"
 #include "traceback.h"
 
 #include <atomic>
@@ -416,6 +417,40 @@ void sighandler(int sig, siginfo_t *info, void *uctxp) {
   writestacklimit(oldlimit);
 }
 
+// Go's sigpanic: a fault in generated code that Go turns into a panic
+// (nil dereference, integer division) becomes a real, recoverable panic
+// on the goroutine. The handler makes the faulting instruction look as if
+// it had called glrt_sigpanic0 (its address pushed as the return address,
+// as asyncPreempt's injection does; the red zone is dead, the code never
+// resumes there) and returns; the stub aligns the stack and calls
+// sigpanicgo, which raises the panic with the fault's details. They pass
+// through this per-thread slot: nothing can reschedule the goroutine
+// between the handler's return and the stub's read.
+__attribute__((tls_model("initial-exec"))) thread_local SigCtx sigpanicctx;
+
+bool injectsigpanic(const SigCtx &s, ucontext_t *uc) {
+  bool nilish = (s.sig == SIGSEGV && (s.code == 0 || s.code == SEGV_MAPERR ||
+                                      s.code == SEGV_ACCERR) && s.addr < 0x1000) ||
+                (s.sig == SIGBUS && s.code == BUS_ADRERR && s.addr < 0x1000);
+  bool fpe = s.sig == SIGFPE && (s.code == FPE_INTDIV || s.code == FPE_INTOVF);
+  if (!nilish && !fpe)
+    return false;
+  g *gp = getg();
+  if (gp == nullptr || gp->mp == nullptr || gp == gp->mp->g0 || gp->stackseg == nullptr ||
+      sigdepth > 1)
+    return false;
+  greg_t *regs = uc->uc_mcontext.gregs;
+  uintptr_t sp = uintptr_t(regs[REG_RSP]);
+  if (sp < gp->stackseg->lo + 64 || sp > gp->stackseg->hi)
+    return false; // not on the goroutine's segment: die here as before
+  sigpanicctx = s;
+  sp -= 8;
+  *reinterpret_cast<uintptr_t *>(sp) = s.pc;
+  regs[REG_RSP] = greg_t(sp);
+  regs[REG_RIP] = greg_t(reinterpret_cast<uintptr_t>(&glrt_sigpanic0));
+  return true;
+}
+
 void sighandler1(int sig, siginfo_t *info, void *uctxp) {
   auto *uc = static_cast<ucontext_t *>(uctxp);
   SigCtx s;
@@ -438,6 +473,8 @@ void sighandler1(int sig, siginfo_t *info, void *uctxp) {
     begin("fatal error: unexpected signal during runtime execution\n");
     finish(&s, s.pc, fp, true);
   }
+  if (injectsigpanic(s, uc))
+    return; // the goroutine panics (recoverably) when the handler returns
   switch (sig) {
   case SIGSEGV:
   case SIGBUS: {
@@ -633,6 +670,18 @@ Eface boxbasic(const Type *basic, const void *v, size_t size, const void *typeNa
 
 using glrt::preq;
 using glrt::Eface;
+
+// Called by glrt_sigpanic0 (arch/amd64/defer_amd64.S) on the goroutine
+// that faulted; its frame chain leads to the faulting function.
+extern "C" [[noreturn]] void glrt_sigpanic() {
+  glrt::SigCtx s = glrt::sigpanicctx;
+  uintptr_t fp = GLRT_ENTRY_FP();
+  if (s.sig == SIGFPE && s.code == FPE_INTDIV) // Go checks divisors: no signal line
+    glrt::panicruntimeerror("integer divide by zero", fp);
+  const char *msg = s.sig == SIGFPE ? "integer overflow"
+                                    : "invalid memory address or nil pointer dereference";
+  glrt::gopanicsig(glrt::errorString(msg), fp, s.sig, s.code, s.addr, s.pc);
+}
 
 void glrt_gopanicstring(void *s, int64_t n, void *typeName, int64_t typeLen) {
   glrt::GoString v{static_cast<const uint8_t *>(s), n};

@@ -52,5 +52,20 @@ glrt_deferresume:
 	jmpq *%rdx
 	.size glrt_deferresume, .-glrt_deferresume
 
+/* void glrt_sigpanic0(void)  -- never returns.
+ * Entered from a signal handler as if the faulting instruction of
+ * generated code had called it (the faulting pc is the return address).
+ * Pushes rbp to link the frame chain (tracebacks see the faulting
+ * function next), aligns rsp and calls glrt_sigpanic (panic.cpp). */
+	.globl glrt_sigpanic0
+	.type glrt_sigpanic0,@function
+glrt_sigpanic0:
+	pushq %rbp
+	movq %rsp, %rbp
+	andq $-16, %rsp
+	callq glrt_sigpanic
+	ud2
+	.size glrt_sigpanic0, .-glrt_sigpanic0
+
 	.section .note.GNU-stack,"",@progbits
 	.section .note.GNU-split-stack,"",@progbits
