@@ -55,6 +55,27 @@ struct DeferState {
   std::vector<llvm::Value *> resultSlots; // one per result, in order
   llvm::DenseMap<DeferStmt *, unsigned> site; // open: site index
   std::vector<llvm::Value *> records;         // open: per site
+  /// open: how the exit calls each site directly (instead of through the
+  /// record's fn): the wrapper or closure code, or for `defer f(args)`
+  /// of a top-level f, f itself with the arguments loaded from the block.
+  struct Direct {
+    llvm::Function *fn = nullptr;      // called as fn(arg)
+    llvm::Function *target = nullptr;  // or target(null ctx, block fields 1..)
+    FuncType *ft = nullptr;
+    llvm::StructType *blockTy = nullptr;
+    llvm::Value *block = nullptr; // the frame's argument block
+    llvm::Value *arg = nullptr;   // fn's argument (block or closure record)
+  };
+  std::vector<Direct> direct;
+  std::vector<Type *> results;
+  /// open: the goroutine (SSA, read once at entry), and what this
+  /// activation knows g->_defer holds (headVar) and each site's link
+  /// (linkVars): allocas that never escape, so they become registers and
+  /// the normal exit never reloads g->_defer (no store-to-load chain).
+  llvm::Value *g = nullptr;
+  llvm::AllocaInst *headVar = nullptr;
+  std::vector<llvm::AllocaInst *> linkVars;
+  llvm::BasicBlock *resume = nullptr; // setjmp returned 1
 };
 
 namespace {
@@ -185,6 +206,7 @@ void IRGen::deferPrologue(BlockStmt *body) {
                               "movq glrt_curg@gottpoff(%rip), $0\n\tmovq %fs:($0), $0", "=r",
                               /*hasSideEffects=*/true);
   Value *gp = b.CreateCall(getg, {}, "g");
+  ds->g = gp;
   b.CreateStore(gp, b.CreateConstGEP1_64(i8, frame, DFRAME_G));
   Function *fa = Intrinsic::getDeclaration(mod.get(), Intrinsic::frameaddress, {ptrTy});
   b.CreateStore(b.CreateCall(fa, {b.getInt32(0)}), b.CreateConstGEP1_64(i8, frame, DFRAME_FP));
@@ -200,32 +222,78 @@ void IRGen::deferPrologue(BlockStmt *body) {
       rec->setAlignment(Align(8));
       ds->records.push_back(rec);
     }
+    ds->direct.resize(ds->records.size());
+    ds->headVar = entryAlloca(ptrTy, "defer.head");
+    for (size_t k = 0; k < ds->records.size(); ++k)
+      ds->linkVars.push_back(entryAlloca(ptrTy, "defer.link"));
   }
+  ds->results = results;
 
   // The exit block: deferred calls, then the results.
   ds->exit = newBlock("defer.exit");
+  ds->resume = ds->open ? newBlock("defer.resume") : ds->exit;
   BasicBlock *bodyBB = newBlock("body");
-  b.CreateCondBr(b.CreateICmpNE(r, b.getInt32(0)), ds->exit, bodyBB);
+  b.CreateCondBr(b.CreateICmpNE(r, b.getInt32(0)), ds->resume, bodyBB);
+  b.SetInsertPoint(bodyBB);
+  if (ds->open)
+    b.CreateStore(b.CreateLoad(ptrTy, b.CreateConstGEP1_64(i8, gp, G_DEFER)), ds->headVar);
 
+  b.SetInsertPoint(bodyBB);
+}
+
+void IRGen::branchToDeferExit() {
+  if (blockOpen())
+    b.CreateBr(fs->defer->exit);
+}
+
+void IRGen::endDefer() {
+  DeferState *ds = fs->defer;
+  IRBuilderBase::InsertPointGuard guard(b);
+  Function *fn = fs->fn;
+  Value *frame = ds->frame;
+  const std::vector<Type *> &results = ds->results;
   b.SetInsertPoint(ds->exit);
   if (ds->open) {
+    // Normal exit: this activation knows the head (headVar) and each
+    // site's link; after a deferred call returns, g->_defer is what it
+    // was before the call.
     llvm::StructType *recTy = recordType(*this);
-    Value *gslot = b.CreateConstGEP1_64(i8, frame, DFRAME_G);
+    Value *headp = b.CreateConstGEP1_64(i8, ds->g, G_DEFER);
     for (size_t k = ds->records.size(); k-- > 0;) {
       Value *rec = ds->records[k];
-      Value *g = b.CreateLoad(ptrTy, gslot, "g");
-      Value *head = b.CreateLoad(ptrTy, b.CreateConstGEP1_64(i8, g, G_DEFER), "head");
+      Value *head = b.CreateLoad(ptrTy, ds->headVar, "head");
       BasicBlock *run = newBlock("defer.run"), *next = newBlock("defer.next");
       b.CreateCondBr(b.CreateICmpEQ(head, rec), run, next);
       b.SetInsertPoint(run);
-      Value *link = b.CreateLoad(ptrTy, b.CreateStructGEP(recTy, rec, 0));
-      b.CreateStore(link, b.CreateConstGEP1_64(i8, g, G_DEFER));
-      Value *f = b.CreateLoad(ptrTy, b.CreateStructGEP(recTy, rec, 1), "fn");
-      Value *a = b.CreateLoad(ptrTy, b.CreateStructGEP(recTy, rec, 2), "arg");
-      b.CreateCall(FunctionType::get(voidTy, {ptrTy}, false), f, {a});
+      Value *link = b.CreateLoad(ptrTy, ds->linkVars[k]);
+      b.CreateStore(link, headp);
+      b.CreateStore(link, ds->headVar);
+      const DeferState::Direct &d = ds->direct[k];
+      if (d.target) {
+        std::vector<Value *> args;
+        for (unsigned i = 1; i < d.blockTy->getNumElements(); ++i)
+          args.push_back(b.CreateLoad(d.blockTy->getElementType(i), b.CreateStructGEP(d.blockTy, d.block, i)));
+        emitCall(d.target->getFunctionType(), d.target,
+                 ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy)), d.ft, args);
+      } else if (d.fn) {
+        b.CreateCall(d.fn, {d.arg});
+      } else {
+        Value *a = b.CreateLoad(ptrTy, b.CreateStructGEP(recTy, rec, 2), "arg");
+        Value *f = b.CreateLoad(ptrTy, b.CreateStructGEP(recTy, rec, 1), "fn");
+        b.CreateCall(FunctionType::get(voidTy, {ptrTy}, false), f, {a});
+      }
       b.CreateBr(next);
       b.SetInsertPoint(next);
     }
+    // After a recover resumed this frame: registers are gone; the runtime
+    // runs what is left of this frame's records (deferreturn knows them
+    // by their frame), then the common return.
+    BasicBlock *ret = newBlock("defer.ret");
+    b.CreateBr(ret);
+    b.SetInsertPoint(ds->resume);
+    callRT(RT::deferreturn, {frame});
+    b.CreateBr(ret);
+    b.SetInsertPoint(ret);
   } else {
     callRT(RT::deferreturn, {frame});
   }
@@ -254,15 +322,6 @@ void IRGen::deferPrologue(BlockStmt *body) {
       agg = b.CreateInsertValue(agg, vals[i], (unsigned)i);
     b.CreateRet(agg);
   }
-  b.SetInsertPoint(bodyBB);
-}
-
-void IRGen::branchToDeferExit() {
-  if (blockOpen())
-    b.CreateBr(fs->defer->exit);
-}
-
-void IRGen::endDefer() {
   delete fs->defer;
   fs->defer = nullptr;
 }
@@ -294,10 +353,12 @@ void IRGen::genDefer(DeferStmt *s) {
 
   Value *fnv = nullptr, *arg = nullptr;
   unsigned flags = DEFER_FWRAPPED;
+  DeferState::Direct direct;
   std::vector<Value *> vals;
   llvm::StructType *blockTy = nullptr;
   if (call->callKind == CallKind::Builtin || (callee && callee->kind == ObjKind::Builtin)) {
     fnv = builtinWrapper(call, callee ? callee->builtin : BuiltinId::None, vals, blockTy);
+    direct.fn = cast<Function>(fnv);
   } else {
     if (call->callKind != CallKind::Regular)
       return unsupported(s->pos, "this defer statement is");
@@ -318,6 +379,8 @@ void IRGen::genDefer(DeferStmt *s) {
       Value *fv;
       if (callee && callee->kind == ObjKind::Func && funcs.count(callee)) {
         fv = funcValue(callee);
+        direct.target = funcs[callee];
+        direct.ft = ft;
       } else {
         hoistCalls(call->fun);
         fv = genExpr(fun);
@@ -330,6 +393,8 @@ void IRGen::genDefer(DeferStmt *s) {
       }
       std::vector<Value *> args = genArgs(call, ft);
       fnv = goWrapper(ft);
+      if (!direct.target)
+        direct.fn = cast<Function>(fnv);
       vals.push_back(fv);
       for (Value *a : args)
         vals.push_back(a);
@@ -357,17 +422,27 @@ void IRGen::genDefer(DeferStmt *s) {
     return;
   }
   llvm::StructType *recTy = recordType(*this);
-  Value *rec = ds->records[ds->site.lookup(s)];
-  Value *g = b.CreateLoad(ptrTy, b.CreateConstGEP1_64(i8, ds->frame, DFRAME_G), "g");
-  Value *headp = b.CreateConstGEP1_64(i8, g, G_DEFER);
-  b.CreateStore(b.CreateLoad(ptrTy, headp), b.CreateStructGEP(recTy, rec, 0));
+  unsigned k = ds->site.lookup(s);
+  direct.blockTy = blockTy;
+  direct.block = blockTy ? arg : nullptr;
+  if (direct.target && !blockTy)
+    direct.target = nullptr;
+  if (direct.fn && !isa<AllocaInst>(arg))
+    direct.fn = nullptr; // the argument is not available at the exit
+  direct.arg = arg;
+  ds->direct[k] = direct;
+  Value *rec = ds->records[k];
+  Value *head = b.CreateLoad(ptrTy, ds->headVar, "head");
+  b.CreateStore(head, ds->linkVars[k]);
+  b.CreateStore(head, b.CreateStructGEP(recTy, rec, 0));
   b.CreateStore(fnv, b.CreateStructGEP(recTy, rec, 1));
   b.CreateStore(arg, b.CreateStructGEP(recTy, rec, 2));
   b.CreateStore(ds->frame, b.CreateStructGEP(recTy, rec, 3));
   b.CreateStore(b.getInt32(flags), b.CreateStructGEP(recTy, rec, 4));
   b.CreateStore(ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy)),
                 b.CreateStructGEP(recTy, rec, 6));
-  b.CreateStore(rec, headp);
+  b.CreateStore(rec, b.CreateConstGEP1_64(i8, ds->g, G_DEFER));
+  b.CreateStore(rec, ds->headVar);
 }
 
 Value *IRGen::genRecover(CallExpr *e) {
