@@ -36,9 +36,11 @@
 //    Go's "fatal error: stack overflow" (without Go's "runtime: sp=..."
 //    line, which needs stack bounds the runtime does not track yet).
 // Both add Go's "[signal SIG...: <name> code=0x.. addr=0x.. pc=0x..]" line.
-// The handler does not return; it prints and exits on the signal stack.
-// Go's sigpanic instead injects a call so that recover can work; that comes
-// with defer.
+// The nil dereference and integer-division faults of a goroutine become
+// real panics: the handler injects a call of glrt_sigpanic0 (Go's
+// sigpanic, injectsigpanic below) and returns, so deferred calls run and
+// recover works; the signal line is printed if the panic is fatal. Every
+// other case prints and exits on the signal stack.
 //
 // Stacks. Every panic entry point and fatal() only record their arguments
 // in a per-M request (preq) and switch to the M's g0 stack (dieong0) before
