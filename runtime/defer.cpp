@@ -53,14 +53,14 @@
 // recover. Go's rule: recover stops the panic only when called directly
 // by the deferred function the panic is running. glrt_calldefer stores its
 // rbp in p->argp before calling; generated code passes recover its own
-// frame address, and gorecover compares the caller's parent frame with
-// argp (parentfp: one rbp link up, or two when the function was entered
-// through __morestack, recognised by its return address
-// glrt_morestack_ret). For records made with a wrapper (DEFER_FWRAPPED)
-// the deferred function is the wrapper's callee, one frame further down;
-// the wrapper itself never counts (`defer recover()` recovers nothing, as
-// in Go). Functions that call recover are never inlined (irgen), so their
-// frame is their own.
+// frame address, and gorecover walks up the frame links (parentfp: one
+// rbp link up, or two when the function was entered through __morestack,
+// recognised by its return address glrt_morestack_ret) to argp, through
+// wrapper frames only: the defer trampolines (runtime.gowrap.*) and
+// method wrappers (functab's GLC_FUNC_WRAPPER, e.g. a method value's -fm),
+// which Go does not count either. A trampoline itself never counts
+// (`defer recover()` recovers nothing, as in Go). Functions that call
+// recover are never inlined (irgen), so their frame is their own.
 //
 // Goexit runs the records like a panic that cannot be recovered, then
 // ends the goroutine (goexit1). Main's Goexit leaves the process running
@@ -91,6 +91,9 @@
 #include "panic.h"
 #include "proc.h"
 #include "stack.h"
+#include "traceback.h"
+
+#include <string.h>
 
 namespace glrt {
 
@@ -123,12 +126,33 @@ void freedefer(_defer *d) {
   pp->deferpool = d;
 }
 
-inline uintptr_t parentfp(uintptr_t fp) {
+// The frame that called the function whose frame is fp, and the return
+// address into it. A function entered through __morestack has that
+// frame in between: its caller's frame is one link further and its real
+// return address is the third word of __morestack's frame.
+inline uintptr_t parentfp(uintptr_t fp, uintptr_t *ret) {
   auto *f = reinterpret_cast<const uintptr_t *>(fp);
   uintptr_t up = f[0];
-  if (f[1] == reinterpret_cast<uintptr_t>(glrt_morestack_ret))
-    up = *reinterpret_cast<const uintptr_t *>(up);
+  *ret = f[1];
+  if (f[1] == reinterpret_cast<uintptr_t>(glrt_morestack_ret)) {
+    auto *ms = reinterpret_cast<const uintptr_t *>(up);
+    up = ms[0];
+    *ret = ms[2];
+  }
   return up;
+}
+
+// Whether the generated function containing pc is a wrapper that Go
+// would not count as a frame of its own for recover: the defer/go
+// trampolines (runtime.gowrap.*) and method wrappers (GLC_FUNC_WRAPPER,
+// e.g. the -fm of a method value).
+bool iswrapper(uintptr_t pc) {
+  uintptr_t entry;
+  int64_t flags = 0;
+  const char *name = funcname(pc, &entry, &flags);
+  if (!name)
+    return false;
+  return (flags & GLC_FUNC_WRAPPER) != 0 || strncmp(name, "runtime.gowrap.", 15) == 0;
 }
 
 // Resumes fr's function at its setjmp (see the essay). Never returns.
@@ -238,14 +262,23 @@ glrt_eface glrt_gorecover(void *fp) {
     d = d->link;
   if (!d)
     return glrt_eface{nullptr, nullptr};
-  uintptr_t up = parentfp(reinterpret_cast<uintptr_t>(fp));
-  if (d->flags & DEFER_FWRAPPED) {
-    if (up == p->argp)
-      return glrt_eface{nullptr, nullptr}; // the wrapper itself
-    up = parentfp(up);
+  // Walk up from the caller of recover through wrapper frames only,
+  // until the frame glrt_calldefer made for this panic's deferred call.
+  uintptr_t cur = reinterpret_cast<uintptr_t>(fp);
+  for (int depth = 0;; depth++) {
+    uintptr_t ret;
+    uintptr_t up = parentfp(cur, &ret);
+    if (up == p->argp) {
+      // Called by the deferred call itself: unless that is the wrapper
+      // of `defer recover()` (or of a builtin), which Go does not count.
+      if (depth == 0 && (d->flags & DEFER_FWRAPPED))
+        return glrt_eface{nullptr, nullptr};
+      break;
+    }
+    if (depth >= 4 || !iswrapper(ret))
+      return glrt_eface{nullptr, nullptr};
+    cur = up;
   }
-  if (up != p->argp)
-    return glrt_eface{nullptr, nullptr};
   p->recovered = true;
   return glrt_eface{const_cast<Type *>(p->arg.type), p->arg.data};
 }

@@ -377,7 +377,10 @@ void IRGen::genDefer(DeferStmt *s) {
       // As the go statement: the func value, then each argument, each
       // evaluated completely at the defer statement (IRGenGo.cpp).
       Value *fv;
-      if (callee && callee->kind == ObjKind::Func && funcs.count(callee)) {
+      // defer x.M(a): x.M is a method value (IRGenMethod.cpp), its
+      // receiver evaluated here, as in Go.
+      bool method = callee && callee->funcDecl && callee->funcDecl->recv;
+      if (callee && callee->kind == ObjKind::Func && funcs.count(callee) && !method) {
         fv = funcValue(callee);
         direct.target = funcs[callee];
         direct.ft = ft;
