@@ -155,6 +155,20 @@ bool iswrapper(uintptr_t pc) {
   return (flags & GLC_FUNC_WRAPPER) != 0 || strncmp(name, "runtime.gowrap.", 15) == 0;
 }
 
+// Go's preprintpanics: error and Stringer values print as their text,
+// computed before the switch to g0 (on a goroutine: the methods are Go
+// code).
+void preprintpanics(_panic *p) {
+  for (; p; p = p->link) {
+    GoString s;
+    if (errortext(p->arg, &s)) {
+      auto *box = static_cast<GoString *>(mallocgc(sizeof(GoString)));
+      *box = s;
+      p->arg = Eface{&stringType, box};
+    }
+  }
+}
+
 // Resumes fr's function at its setjmp (see the essay). Never returns.
 [[noreturn]] void recovery(g *gp, deferframe *fr) {
   uintptr_t sp = fr->sp;
@@ -195,20 +209,16 @@ inline bool skipstarted(g *gp, _defer *d) {
 
 } // namespace
 
-[[noreturn]] void gopanic(Eface e, uintptr_t fp) { gopanicsig(e, fp, 0, 0, 0, 0); }
-
-[[noreturn]] void gopanicsig(Eface e, uintptr_t fp, int32_t sig, uint64_t code,
-                             uint64_t addr, uint64_t pc) {
+[[noreturn]] void gopanicsig(Eface e, uintptr_t fp, const sigpanicinfo *sig) {
   g *gp = getg();
   _panic p{};
   p.arg = e;
   p.fp = fp;
   p.sig = sig;
-  p.sigcode = code;
-  p.sigaddr = addr;
-  p.sigpc = pc;
-  if (gp == nullptr || gp->mp == nullptr || gp == gp->mp->g0)
+  if (gp == nullptr || gp->mp == nullptr || gp == gp->mp->g0) {
+    preprintpanics(&p); // no goroutine: nothing to unwind
     fatalpanic(&p, fp);
+  }
   p.link = gpanic(gp);
   gp->_panic = &p;
   for (;;) {
@@ -227,16 +237,7 @@ inline bool skipstarted(g *gp, _defer *d) {
       recovery(gp, fr);
     }
   }
-  // Go's preprintpanics: error and Stringer values print as their text,
-  // computed here on the goroutine (the methods are Go code).
-  for (_panic *q = gpanic(gp); q; q = q->link) {
-    GoString s;
-    if (errortext(q->arg, &s)) {
-      auto *box = static_cast<GoString *>(mallocgc(sizeof(GoString)));
-      *box = s;
-      q->arg = Eface{&stringType, box};
-    }
-  }
+  preprintpanics(gpanic(gp));
   fatalpanic(gpanic(gp), fp);
 }
 

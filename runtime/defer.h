@@ -60,8 +60,15 @@ struct _panic {
   bool recovered;
   bool aborted;     // a newer panic ran past the deferred call this one ran
   bool goexit;
-  int32_t sig;      // a fault this panic stands for (Go's gp.sig), or 0:
-  uint64_t sigcode, sigaddr, sigpc; // printed as "[signal ...]" if fatal
+  // The fault this panic stands for (Go's gp.sig), printed as
+  // "[signal ...]" if the panic is fatal; null for other panics. A heap
+  // copy, so that _panic stays small (gopanic's frame counts against
+  // StackNosplitBudget).
+  const struct sigpanicinfo *sig;
+};
+struct sigpanicinfo {
+  int32_t sig;
+  uint64_t code, addr, pc;
 };
 
 inline _panic *gpanic(g *gp) { return static_cast<_panic *>(gp->_panic); }
@@ -73,11 +80,10 @@ inline _defer *gdefer(g *gp) { return static_cast<_defer *>(gp->_defer); }
 // traceback starts at its caller). Callable on a goroutine with
 // StackNosplitBudget bytes; on g0, without a G or in a signal handler the
 // panic is fatal at once.
-[[noreturn]] void gopanic(Eface e, uintptr_t fp);
 // The same for a panic that stands for a fault signal (printed with Go's
-// "[signal ...]" line when fatal).
-[[noreturn]] void gopanicsig(Eface e, uintptr_t fp, int32_t sig, uint64_t code,
-                             uint64_t addr, uint64_t pc);
+// "[signal ...]" line when fatal); sig may be null.
+[[noreturn]] void gopanicsig(Eface e, uintptr_t fp, const sigpanicinfo *sig);
+[[noreturn]] inline void gopanic(Eface e, uintptr_t fp) { gopanicsig(e, fp, nullptr); }
 
 // panic.cpp: prints the chain of panics (Go's preprintpanics already
 // done: error/Stringer values replaced by their text) and dies on g0.

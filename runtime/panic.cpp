@@ -357,10 +357,10 @@ void panicmain(void *) {
     // Go prints the signal line when the goroutine's last panic came from
     // a fault (gp.sig): the newest panic in the chain that carries one.
     const _panic *sp = r.panics;
-    while (sp && sp->sig == 0)
+    while (sp && !sp->sig)
       sp = sp->link;
     if (sp) {
-      SigCtx s{sp->sig, sp->sigcode, sp->sigaddr, sp->sigpc};
+      SigCtx s{sp->sig->sig, sp->sig->code, sp->sig->addr, sp->sig->pc};
       finish(&s, pc, fp, false);
     }
     finish(nullptr, pc, fp, false);
@@ -664,8 +664,9 @@ Eface boxbasic(const Type *basic, const void *v, size_t size, const void *typeNa
 // A nil dereference: Go's memoryError, with the signal line it prints
 // when the panic is fatal (glc's explicit checks stand for Go's faults).
 [[noreturn]] void panicmemat(uintptr_t fp, uint64_t addr) {
-  gopanicsig(errorString("invalid memory address or nil pointer dereference"), fp, SIGSEGV,
-             SEGV_MAPERR, addr, retpc(fp));
+  auto *si = static_cast<sigpanicinfo *>(mallocgc(sizeof(sigpanicinfo)));
+  *si = sigpanicinfo{SIGSEGV, SEGV_MAPERR, addr, retpc(fp)};
+  gopanicsig(errorString("invalid memory address or nil pointer dereference"), fp, si);
 }
 } // namespace
 } // namespace glrt
@@ -682,7 +683,9 @@ extern "C" [[noreturn]] void glrt_sigpanic() {
     glrt::panicruntimeerror("integer divide by zero", fp);
   const char *msg = s.sig == SIGFPE ? "integer overflow"
                                     : "invalid memory address or nil pointer dereference";
-  glrt::gopanicsig(glrt::errorString(msg), fp, s.sig, s.code, s.addr, s.pc);
+  auto *si = static_cast<glrt::sigpanicinfo *>(glrt::mallocgc(sizeof(glrt::sigpanicinfo)));
+  *si = glrt::sigpanicinfo{s.sig, s.code, s.addr, s.pc};
+  glrt::gopanicsig(glrt::errorString(msg), fp, si);
 }
 
 void glrt_gopanicstring(void *s, int64_t n, void *typeName, int64_t typeLen) {
