@@ -344,7 +344,7 @@ void IRGen::genDefer(DeferStmt *s) {
   CallExpr *call = s->call;
   if (!call || !ds)
     return;
-  Expr *fun = unparenExpr(call->fun);
+  Expr *fun = unparen(call->fun);
   Object *callee = nullptr;
   if (auto *id = dyn_cast<Ident>(fun))
     callee = id->obj;
