@@ -209,18 +209,12 @@ inline bool skipstarted(g *gp, _defer *d) {
 
 } // namespace
 
-[[noreturn]] void gopanicsig(Eface e, uintptr_t fp, const sigpanicinfo *sig) {
-  g *gp = getg();
-  _panic p{};
-  p.arg = e;
-  p.fp = fp;
-  p.sig = sig;
-  if (gp == nullptr || gp->mp == nullptr || gp == gp->mp->g0) {
-    preprintpanics(&p); // no goroutine: nothing to unwind
-    fatalpanic(&p, fp);
-  }
-  p.link = gpanic(gp);
-  gp->_panic = &p;
+namespace {
+// gopanic's loop (kept out of gopanicsig so that a panic with nothing to
+// run stays within StackNosplitBudget: this frame saves every callee-saved
+// register).
+[[noreturn]] __attribute__((noinline)) void unwind(g *gp, _panic *pp, uintptr_t fp) {
+  _panic &p = *pp;
   for (;;) {
     _defer *d = gdefer(gp);
     if (!d)
@@ -239,6 +233,25 @@ inline bool skipstarted(g *gp, _defer *d) {
   }
   preprintpanics(gpanic(gp));
   fatalpanic(gpanic(gp), fp);
+}
+} // namespace
+
+[[noreturn]] void gopanicsig(Eface e, uintptr_t fp, const sigpanicinfo *sig) {
+  g *gp = getg();
+  _panic p{};
+  p.arg = e;
+  p.fp = fp;
+  p.sig = sig;
+  if (gp == nullptr || gp->mp == nullptr || gp == gp->mp->g0) {
+    preprintpanics(&p); // no goroutine: nothing to unwind
+    fatalpanic(&p, fp);
+  }
+  p.link = gpanic(gp);
+  gp->_panic = &p;
+  if (gdefer(gp))
+    unwind(gp, &p, fp);
+  preprintpanics(&p);
+  fatalpanic(&p, fp);
 }
 
 } // namespace glrt

@@ -105,7 +105,11 @@ Eface boundsError(int64_t x, int64_t y, bool xsigned, uint8_t code);
 Eface typeAssertionError(const char *msg); // Error(): msg
 // The text of a value's Error() or String() method if its type has one
 // (Go's preprintpanics); false otherwise.
+// The runtime's own error values are not converted by preprintpanics;
+// printpanicval prints their Error() text itself (on g0).
 bool errortext(Eface e, GoString *out);
+bool isruntimeerror(const Type *t);
+void printruntimeerror(Eface e);
 
 } // namespace glrt
 

@@ -30,6 +30,7 @@
 #include "defer.h"
 #include "malloc.h"
 #include "panic.h"
+#include "print.h"
 #include "type.h"
 
 #include <string.h>
@@ -199,8 +200,29 @@ Eface boundsError(int64_t x, int64_t y, bool xsigned, uint8_t code) {
 
 // Go's preprintpanics: `case error: v.Error()`, then `case stringer:
 // v.String()`. A method qualifies by name and signature func() string.
+bool isruntimeerror(const Type *t) {
+  return t == &errorStringType.t || t == &plainErrorType.t || t == &boundsErrorType.t ||
+         t == &typeAssertionErrorType.t;
+}
+
+void printruntimeerror(Eface e) {
+  if (e.type == &boundsErrorType.t) {
+    auto *b = static_cast<const boundsErr *>(e.data);
+    char buf[160];
+    gwrite(buf, fmtboundserror(buf, b->x, b->y, b->code, b->xsigned));
+    return;
+  }
+  if (e.type == &errorStringType.t)
+    gwrites("runtime error: ");
+  auto *s = static_cast<const GoString *>(e.data);
+  gwrite(reinterpret_cast<const char *>(s->str), size_t(s->len));
+}
+
 bool errortext(Eface e, GoString *out) {
-  if (!e.type || !e.type->uncommon)
+  // The runtime's own errors print on g0 (printruntimeerror): calling
+  // their Error methods here would format and allocate on the goroutine's
+  // stack, past StackNosplitBudget.
+  if (!e.type || !e.type->uncommon || isruntimeerror(e.type))
     return false;
   const GoSlice<Method> &ms = e.type->uncommon->methods;
   for (const char *want : {"Error", "String"}) {

@@ -267,6 +267,10 @@ void printpanicval(Eface e) {
     gwrites("nil");
     return;
   }
+  if (isruntimeerror(t)) {
+    printruntimeerror(e);
+    return;
+  }
   bool named = (t->tflag & TFlagNamed) != 0;
   uint8_t k = kindOf(t);
   const void *d = e.data;
