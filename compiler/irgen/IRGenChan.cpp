@@ -174,7 +174,7 @@ void IRGen::genCommAssign(AssignStmt *as, Type *elem, Value *slot, Value *ok) {
     Expr *l = as->lhs[i];
     if (isBlank(l))
       continue;
-    Value *v = i == 0 ? (Value *)b.CreateLoad(llType(elem), slot) : ok;
+    Value *v = i == 0 ? coerce(b.CreateLoad(llType(elem), slot), elem, l->type) : ok;
     if (i == 1 && v->getType() != llType(l->type))
       v = b.CreateZExtOrTrunc(v, llType(l->type));
     Value *addr;
