@@ -13,8 +13,9 @@
 //   *runtime.TypeAssertionError    Error() = "interface conversion: ..."
 //                                 (iface.cpp formats it)
 // and RuntimeError() on each. Method.ifn/tfn are C++ functions in generated
-// code's calling convention: the interface's data word (here always a
-// pointer to the boxed value) first, a string result in rax:rdx.
+// code's calling convention: a null ctx word, then the interface's data
+// word (here always a pointer to the boxed value), a string result in
+// rax:rdx.
 //
 // Also the descriptors of the predeclared types the runtime boxes itself
 // (string, int, ...: the legacy panic entry points of abi.def). They are
@@ -63,8 +64,14 @@ bool f64equal(const void *a, const void *b) {
 
 const uint8_t ptrmask1[1] = {1};
 
+// TFlagRegularMemory as glc sets it (IRGenTypeDesc.cpp): never for
+// strings (their bytes are behind a pointer) or floats (NaN, -0).
+constexpr uint8_t regularTFlag(uint8_t k) {
+  return k == KindString || k == KindFloat32 || k == KindFloat64 ? 0 : TFlagRegularMemory;
+}
+
 #define basic(str, size, k, eq, ...)                                            \
-  Type{size, (0, ##__VA_ARGS__) ? 8u : 0u, fnv1a(str), TFlagRegularMemory, uint8_t(size),   \
+  Type{size, (0, ##__VA_ARGS__) ? 8u : 0u, fnv1a(str), regularTFlag(k), uint8_t(size),     \
        uint8_t(size), uint8_t(k), eq, (0, ##__VA_ARGS__) ? ptrmask1 : nullptr, gostr(str),   \
        nullptr, nullptr}
 
@@ -76,7 +83,7 @@ struct boundsErr {
   uint8_t code;
 };
 
-GoString errorStringError(void *data) {
+GoString errorStringError(void *, void *data) {
   auto *s = static_cast<const GoString *>(data);
   constexpr size_t kPrefix = sizeof("runtime error: ") - 1;
   auto *buf = static_cast<uint8_t *>(mallocbytes(kPrefix + size_t(s->len)));
@@ -85,14 +92,14 @@ GoString errorStringError(void *data) {
     memcpy(buf + kPrefix, s->str, size_t(s->len));
   return GoString{buf, intptr_t(kPrefix) + s->len};
 }
-GoString plainErrorError(void *data) { return *static_cast<const GoString *>(data); }
-GoString boundsErrorError(void *data) {
+GoString plainErrorError(void *, void *data) { return *static_cast<const GoString *>(data); }
+GoString boundsErrorError(void *, void *data) {
   auto *e = static_cast<const boundsErr *>(data);
   auto *buf = static_cast<char *>(mallocbytes(160));
   size_t n = fmtboundserror(buf, e->x, e->y, e->code, e->xsigned);
   return GoString{reinterpret_cast<const uint8_t *>(buf), intptr_t(n)};
 }
-void runtimeErrorMethod(void *) {}
+void runtimeErrorMethod(void *, void *) {}
 
 bool boundsequal(const void *a, const void *b) {
   auto *x = static_cast<const boundsErr *>(a);
@@ -149,12 +156,12 @@ extern const NamedErrorType errorStringType __asm__("type:runtime.errorString");
 extern const NamedErrorType plainErrorType __asm__("type:runtime.plainError");
 extern const NamedErrorType boundsErrorType __asm__("type:runtime.boundsError");
 const NamedErrorType errorStringType = {
-    {16, 8, fnv1a("runtime.errorString"), TFlagUncommon | TFlagNamed | TFlagRegularMemory, 8, 8,
+    {16, 8, fnv1a("runtime.errorString"), TFlagUncommon | TFlagNamed, 8, 8,
      KindString, strequal, ptrmask1, gostr("runtime.errorString"), &errorStringType.u, nullptr},
     {gostr("runtime"), {const_cast<Method *>(errorStringType.m), 2, 2}},
     GLRT_ERROR_METHODS(errorStringError)};
 const NamedErrorType plainErrorType = {
-    {16, 8, fnv1a("runtime.plainError"), TFlagUncommon | TFlagNamed | TFlagRegularMemory, 8, 8,
+    {16, 8, fnv1a("runtime.plainError"), TFlagUncommon | TFlagNamed, 8, 8,
      KindString, strequal, ptrmask1, gostr("runtime.plainError"), &plainErrorType.u, nullptr},
     {gostr("runtime"), {const_cast<Method *>(plainErrorType.m), 2, 2}},
     GLRT_ERROR_METHODS(plainErrorError)};
@@ -233,8 +240,8 @@ bool errortext(Eface e, GoString *out) {
       const FuncType *ft = m.mtyp;
       if (ft->in.len != 0 || ft->out.len != 1 || kindOf(ft->out.array[0]) != KindString)
         continue;
-      auto fn = reinterpret_cast<GoString (*)(void *)>(const_cast<void *>(m.ifn));
-      *out = fn(e.data);
+      auto fn = reinterpret_cast<GoString (*)(void *, void *)>(const_cast<void *>(m.ifn));
+      *out = fn(nullptr, e.data);
       return true;
     }
   }

@@ -18,7 +18,9 @@
 //
 // Method calls through an interface load fun[k] from the itab (k = the
 // method's index in the interface's sorted method list) and call it with
-// the data word as the receiver: the ifn convention of typedesc.def.
+// the data word as the receiver, the first Go parameter (null ctx): the
+// ifn convention of typedesc.def, the same as a method's, so a pointer
+// method of a pointer type is its own itab entry.
 //===----------------------------------------------------------------------===//
 #include "irgen/IRGenImpl.h"
 
@@ -256,10 +258,23 @@ Value *IRGen::genIfaceCall(CallExpr *e, SelectorExpr *sel) {
   return callIfaceMethod(genExpr(sel->x), sel->ifaceMethod, it->methods[sel->ifaceMethod].sig, e);
 }
 
-// Calls an ifn-convention function: the receiver word goes where a func
-// value's context goes.
+// An ifn's Go signature: the interface's data word (unsafe.Pointer) as the
+// receiver, then M's parameters, so that a pointer method of a pointer
+// type is its own ifn.
+FuncType *IRGen::ifnSig(FuncType *sig) {
+  std::vector<Type *> params{types.basic(TypeKind::UnsafePointer)};
+  params.insert(params.end(), sig->params.begin(), sig->params.end());
+  return types.funcOf(params, sig->results, sig->variadic);
+}
+
+// Calls an ifn (typedesc.def): null ctx, sret, the data word, the
+// arguments (already by reference where the convention says so).
 Value *IRGen::emitMethodCall(Value *fn, FuncType *sig, Value *recv, ArrayRef<Value *> args) {
-  return emitCall(funcLLType(sig), fn, recv, sig, args, /*refs=*/true);
+  FuncType *isig = ifnSig(sig);
+  std::vector<Value *> vals{recv};
+  vals.insert(vals.end(), args.begin(), args.end());
+  return emitCall(funcLLType(isig), fn, ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy)),
+                  isig, vals, /*refs=*/true);
 }
 
 Value *IRGen::callIfaceMethod(Value *x, int k, FuncType *sig, CallExpr *e) {

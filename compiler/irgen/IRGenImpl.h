@@ -216,6 +216,7 @@ struct IRGen {
   llvm::Value *genTypeAssert(TypeAssertExpr *e, llvm::Value **okOut);
   llvm::Value *genIfaceCompare(TokKind op, llvm::Value *x, llvm::Value *y, Type *t);
   llvm::Value *genIfaceCall(CallExpr *e, SelectorExpr *sel);
+  FuncType *ifnSig(FuncType *sig);
   llvm::Value *emitMethodCall(llvm::Value *fn, FuncType *sig, llvm::Value *recv,
                               llvm::ArrayRef<llvm::Value *> args);
   void genTypeSwitch(TypeSwitchStmt *s);

@@ -24,11 +24,13 @@
 //               main.(*S).M for a method promoted into S).
 //
 // Interfaces (IRGenIface.cpp) call methods through itab entries, "ifn"s
-// (typedesc.def): ifnFor(t, M) takes the interface's data word where a
-// func value's ctx goes (the pointer itself for a pointer-shaped t, else a
-// pointer to the boxed t), then M's parameters; it is Go's wrapper for
-// the pointer's method set, named as gc names it (main.(*T).M), and
-// panics as runtime.panicwrap for a value method called on a nil *T.
+// (typedesc.def): ifnFor(t, M) takes the interface's data word as its
+// receiver, the first Go parameter after the (null) ctx and sret (the
+// pointer itself for a pointer-shaped t, else a pointer to the boxed t),
+// then M's parameters. For a pointer method of *T it is the method itself;
+// otherwise Go's wrapper for the pointer's method set, named as gc names
+// it (main.(*T).M), which panics as runtime.panicwrap for a value method
+// called on a nil *T.
 // methodTable(t) lists t's method set for its type descriptor: name
 // (unexported ones qualified, rtMethodName), signature, ifn and tfn
 // (methodSetFunc: the receiver as its first parameter).
@@ -299,20 +301,22 @@ Value *IRGen::ifaceMethodValue(Value *x, Type *ifaceT, int k) {
   return rec;
 }
 
-// Calls fun[k] of `tab` from inside wrapper w: the data word as the ifn's
-// ctx, then w's sret and its Go parameters after the first `skip`.
+// Calls fun[k] of `tab` from inside wrapper w (ifn convention: null ctx,
+// sret, the data word, M's parameters): forwards w's sret and its Go
+// parameters after the first `skip`.
 void IRGen::forwardToIfn(Function *w, Value *tab, Value *data, int k, FuncType *sig,
                          unsigned skip) {
   Value *fn = b.CreateLoad(ptrTy, b.CreateConstInBoundsGEP1_64(i8, tab, 24 + 8 * k), "ifn");
-  std::vector<Value *> args{data};
+  std::vector<Value *> args{ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy))};
   unsigned first = 1;
   if (hasSret(sig)) {
     args.push_back(w->getArg(1));
     first = 2;
   }
+  args.push_back(data);
   for (unsigned i = first + skip; i < w->arg_size(); ++i)
     args.push_back(w->getArg(i));
-  Value *r = b.CreateCall(funcLLType(sig), fn, args);
+  Value *r = b.CreateCall(funcLLType(ifnSig(sig)), fn, args);
   if (w->getReturnType()->isVoidTy())
     b.CreateRetVoid();
   else
@@ -374,11 +378,16 @@ Constant *IRGen::ifnFor(Type *t, const std::string &name) {
   bool direct = isDirectIfaceT(t);
   Type *ptrT = direct ? t : types.pointerTo(t);
   Function *target = methodFunc(m);
-  Function *w = declareFunc(wrapperName(ptrT, m->name), sig);
+  // A pointer method of pointer type t, declared on t's base: the method
+  // itself takes the data word as its receiver.
+  if (path.empty() && m->ptrRecv && direct && isa<glc::PointerType>(under(t)))
+    return ifns[key] = target;
+  FuncType *wsig = ifnSig(sig);
+  Function *w = declareFunc(wrapperName(ptrT, m->name), wsig);
   wrapperFuncs.insert(w);
   ifns[key] = w;
   genSyntheticBody(w, [&] {
-    Value *word = w->getArg(0);
+    Value *word = w->getArg(hasSret(wsig) ? 2 : 1);
     Value *recv;
     if (auto *pt = dyn_cast<glc::PointerType>(under(t)); direct && !pt) {
       recv = word; // a named func/chan/map type: the word is the value
@@ -393,7 +402,7 @@ Constant *IRGen::ifnFor(Type *t, const std::string &name) {
       Value *field = walkFields(addr, cur, path, &ft);
       recv = recvFromField(field, ft, m, true);
     }
-    forwardToMethod(w, sig, recv, target, 0);
+    forwardToMethod(w, wsig, recv, target, 1);
   });
   return w;
 }
@@ -426,7 +435,7 @@ Function *IRGen::ifaceSetFunc(Type *T, Object *m, ArrayRef<int> path, bool ifn) 
   if (Function *w = cache.lookup(key))
     return w;
   auto *sig = cast<FuncType>(m->type);
-  FuncType *wsig = sig;
+  FuncType *wsig = ifnSig(sig);
   if (!ifn) {
     std::vector<Type *> params{T};
     params.insert(params.end(), sig->params.begin(), sig->params.end());
@@ -448,7 +457,7 @@ Function *IRGen::ifaceSetFunc(Type *T, Object *m, ArrayRef<int> path, bool ifn) 
       Value *addr;
       Type *cur = T;
       if (ifn) {
-        addr = w->getArg(0); // the data word
+        addr = w->getArg(hasSret(wsig) ? 2 : 1); // the data word
         if (auto *pt = dyn_cast<glc::PointerType>(under(T))) {
           addr = nilCheck(addr);
           cur = pt->elem;
@@ -471,7 +480,7 @@ Function *IRGen::ifaceSetFunc(Type *T, Object *m, ArrayRef<int> path, bool ifn) 
     }
     Value *tab = b.CreateExtractValue(iv, 0);
     nilCheck(tab, 24 + 8 * m->ifaceIndex);
-    forwardToIfn(w, tab, b.CreateExtractValue(iv, 1), m->ifaceIndex, sig, ifn ? 0 : 1);
+    forwardToIfn(w, tab, b.CreateExtractValue(iv, 1), m->ifaceIndex, sig, 1);
   });
   return w;
 }
