@@ -417,6 +417,8 @@ Value *IRGen::boundsCheck(Value *x, Type *xt, Value *y, BoundsCode code, bool in
 
 Value *IRGen::genIndex(IndexExpr *e) {
   Type *xt = under(e->x->type);
+  if (auto *mt = dyn_cast<MapType>(xt))
+    return genMapIndex(e, mt);
   if (isStringT(xt)) {
     Value *s = genExpr(e->x);
     Value *i = genValue(e->index, nullptr);
@@ -1100,6 +1102,13 @@ Value *IRGen::genCompositeLitAs(CompositeLit *e, Type *type, Value *into) {
   }
   if (auto *st = dyn_cast<glc::StructType>(t))
     return genStructLit(e, st, type, into);
+  if (auto *mt = dyn_cast<MapType>(t)) {
+    Value *m = genMapLit(e, mt, type);
+    if (!into)
+      return m;
+    b.CreateStore(m, into);
+    return nullptr;
+  }
   Type *elem = nullptr;
   if (auto *st = dyn_cast<SliceType>(t))
     elem = st->elem;
@@ -1188,6 +1197,8 @@ Value *IRGen::genBuiltin(CallExpr *e, BuiltinId id) {
     Type *t = under(argType(0));
     if (isa<ChanType>(t))
       return genChanBuiltin(e, id);
+    if (isa<MapType>(t))
+      return genMapLen(genExpr(e->args[0]));
     if (auto *at = dyn_cast<glc::ArrayType>(t)) {
       if (isa<CallExpr>(unparen(e->args[0])))
         genExpr(e->args[0]);
@@ -1206,6 +1217,8 @@ Value *IRGen::genBuiltin(CallExpr *e, BuiltinId id) {
   case BuiltinId::Make: {
     if (isa<ChanType>(under(e->type)))
       return genMakeChan(e);
+    if (isa<MapType>(under(e->type)))
+      return genMakeMap(e);
     auto *st = dyn_cast<SliceType>(under(e->type));
     if (!st) {
       unsupported(e->pos, "make of " + typeString(e->type) + " is");
@@ -1216,6 +1229,9 @@ Value *IRGen::genBuiltin(CallExpr *e, BuiltinId id) {
     Value *p = callRT(RT::makeslice, {i64c(sizeOf(st->elem)), n, c});
     return makeSlice(p, n, c);
   }
+  case BuiltinId::Delete:
+    genMapDelete(e);
+    return nullptr;
   case BuiltinId::Append:
     return genAppend(e);
   case BuiltinId::Copy:

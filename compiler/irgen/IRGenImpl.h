@@ -424,6 +424,36 @@ struct IRGen {
   void genCommAssign(AssignStmt *as, Type *elem, llvm::Value *slot, llvm::Value *ok);
   void genSelect(SelectStmt *s);
 
+  // ---- maps (IRGenMap.cpp)
+  enum class MapKeyPath { Generic, Fast64, Str };
+  struct MapLval { // m[k] on the left: operands evaluated, no slot yet
+    MapType *mt = nullptr;
+    llvm::Value *m = nullptr, *key = nullptr;
+  };
+  static MapType *mapIndexType(Expr *e); // m's type if e is m[k], else null
+  static MapKeyPath mapKeyPath(MapType *mt);
+  static bool isBlankMap(Expr *e);
+  llvm::StructType *typeBaseTy();
+  llvm::Constant *mapEqualFn(Type *t);
+  llvm::Constant *mapTypeBase(Type *t, bool keyNeeds);
+  llvm::Constant *mapTypeDescOf(Type *t, bool keyNeeds);
+  llvm::Constant *mapTypeDesc(MapType *mt);
+  llvm::Value *genMakeMap(CallExpr *e);
+  llvm::Value *genMapLen(llvm::Value *m);
+  std::vector<llvm::Value *> mapKeyArgs(MapType *mt, llvm::Value *key);
+  llvm::Value *mapCall(RT generic, RT fast64, RT faststr, MapType *mt, llvm::Value *m,
+                       llvm::Value *key, std::vector<llvm::Value *> extra = {});
+  llvm::Value *genMapIndex(IndexExpr *e, MapType *mt);
+  std::pair<llvm::Value *, llvm::Value *> genMapIndexOk(IndexExpr *e, MapType *mt);
+  MapLval genMapLval(Expr *e);
+  llvm::Value *mapAssignSlot(const MapLval &l); // call mapassign; store at once
+  void genMapDelete(CallExpr *e);
+  llvm::Value *genMapLit(CompositeLit *e, MapType *mt, Type *t);
+  void genMapAssign(AssignStmt *s, const std::vector<Type *> &dsts);
+  void genMapOpAssign(AssignStmt *s);
+  void genMapIncDec(IncDecStmt *s);
+  void genRangeMap(RangeStmt *s);
+
   // ---- statements (IRGenStmt.cpp)
   void genBlock(BlockStmt *s);
   void genStmts(const std::vector<Stmt *> &stmts);

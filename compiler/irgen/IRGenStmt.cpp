@@ -109,6 +109,10 @@ std::vector<Value *> IRGen::genRHS(const std::vector<Expr *> &rhs, size_t n,
       Value *v = genExpr(e);
       return {v, takeRecvOk(e)};
     }
+    if (MapType *mt = mapIndexType(e); mt && n == 2) { // v, ok = m[k]
+      auto [v, ok] = genMapIndexOk(cast<IndexExpr>(unparen(e)), mt);
+      return {v, ok};
+    }
     if (auto *ta = dyn_cast<TypeAssertExpr>(unparen(e)); ta && n == 2) { // v, ok = x.(T)
       Value *ok = nullptr;
       Value *v = genTypeAssert(ta, &ok);
@@ -210,6 +214,17 @@ void IRGen::genAssign(AssignStmt *s) {
         hoistCalls(l);
   for (Expr *r : s->rhs)
     hoistCalls(r);
+  if (s->tok == TokKind::Assign) {
+    for (Expr *l : s->lhs)
+      if (mapIndexType(l)) {
+        std::vector<Type *> dsts;
+        for (Expr *l2 : s->lhs)
+          dsts.push_back(isBlankS(l2) ? nullptr : l2->type);
+        return genMapAssign(s, dsts);
+      }
+  } else if (s->tok != TokKind::Define && mapIndexType(s->lhs[0])) {
+    return genMapOpAssign(s);
+  }
   if (s->tok == TokKind::Define) {
     std::vector<Type *> dsts;
     for (Expr *l : s->lhs) {
@@ -282,6 +297,8 @@ void IRGen::genAssign(AssignStmt *s) {
 void IRGen::genIncDec(IncDecStmt *s) {
   Type *t = s->x->type;
   hoistCalls(s->x);
+  if (mapIndexType(s->x))
+    return genMapIncDec(s);
   Value *addr = genAddr(s->x);
   llvm::Type *lt = llType(t);
   Value *old = b.CreateLoad(lt, addr);
@@ -394,6 +411,8 @@ void IRGen::genRange(RangeStmt *s) {
   Type *xt = under(s->x->type);
   if (isa<ChanType>(xt))
     return genRangeChan(s);
+  if (isa<MapType>(xt))
+    return genRangeMap(s);
   bool define = s->tok == TokKind::Define;
   Expr *keyE = s->key && !isBlank(s->key) ? s->key : nullptr;
   Expr *valE = s->value && !isBlank(s->value) ? s->value : nullptr;

@@ -359,9 +359,7 @@ void Checker::builtinCall(CallExpr *c, Object *b) {
   case BuiltinId::Complex: case BuiltinId::Real: case BuiltinId::Imag:
     unsupported(c->pos, "complex numbers");
     return;
-  case BuiltinId::Delete:
-    unsupported(c->pos, "maps");
-    return;
+  case BuiltinId::Delete: want = 2; break;
   case BuiltinId::New: want = 1; break;
   case BuiltinId::Recover: want = 0; break;
   default:
@@ -419,6 +417,9 @@ void Checker::builtinCall(CallExpr *c, Object *b) {
     case TypeKind::Chan:
       ok = true;
       break;
+    case TypeKind::Map:
+      ok = b->builtin == BuiltinId::Len;
+      break;
     case TypeKind::Pointer: // len(p) of a *[N]T is N
       if (auto *a = llvm::dyn_cast<ArrayType>(llvm::cast<PointerType>(u)->elem->underlying())) {
         ok = true;
@@ -444,6 +445,28 @@ void Checker::builtinCall(CallExpr *c, Object *b) {
     }
     return;
   }
+  case BuiltinId::Delete: {
+    // gc: delete(m, k) with k assignable to m's key type; no value.
+    Expr *m = c->args[0], *k = c->args[1];
+    expr(m);
+    if (m->mode == ExprMode::Invalid) {
+      expr(k);
+      return;
+    }
+    auto *mt = llvm::dyn_cast<MapType>(m->type->underlying());
+    if (!mt) {
+      expr(k);
+      error(exprStart(m), "invalid argument: " + desc(m) + " is not a map");
+      return;
+    }
+    expr(k, mt->key);
+    if (k->mode == ExprMode::Invalid)
+      return;
+    if (!assignment(k, mt->key, "argument to delete"))
+      return;
+    c->mode = ExprMode::NoValue;
+    return;
+  }
   case BuiltinId::Make: {
     Type *t = typeExpr(c->args[0]);
     for (size_t i = 1; i < nargs; ++i)
@@ -456,7 +479,7 @@ void Checker::builtinCall(CallExpr *c, Object *b) {
     if (u->kind == TypeKind::Slice) {
       minArgs = 2;
       maxArgs = 3;
-    } else if (u->kind == TypeKind::Chan) {
+    } else if (u->kind == TypeKind::Chan || u->kind == TypeKind::Map) {
       maxArgs = 2;
     } else {
       for (size_t i = 1; i < nargs; ++i)

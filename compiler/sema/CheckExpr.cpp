@@ -98,7 +98,7 @@ std::string Checker::desc(Expr *e) {
   case ExprMode::Builtin: s += "built-in"; break;
   case ExprMode::TypeExpr: s += "type"; break;
   case ExprMode::Constant: s += "constant"; break;
-  case ExprMode::Variable: s += "variable"; break;
+  case ExprMode::Variable: s += isMapIndex(e) ? "map index expression" : "variable"; break;
   case ExprMode::Value: s += "value"; break;
   case ExprMode::CommaOk: s += "comma, ok expression"; break;
   case ExprMode::Package: s += "package"; break;

@@ -188,8 +188,8 @@ void Checker::compositeLit(CompositeLit *c, Type *hint) {
     structLit(c, t, st);
     return;
   } else {
-    if (u->kind == TypeKind::Map)
-      unsupported(c->pos, "map literals");
+    if (auto *mt = llvm::dyn_cast<MapType>(u))
+      mapLit(c, t, mt);
     else
       error(c->pos, "invalid composite literal type " + typeStr(t));
     return;

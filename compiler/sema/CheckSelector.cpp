@@ -187,6 +187,9 @@ void Checker::indexExpr(IndexExpr *e) {
     e->type = llvm::cast<SliceType>(u)->elem;
     e->mode = ExprMode::Variable;
     break;
+  case TypeKind::Map:
+    mapIndex(e, llvm::cast<MapType>(u));
+    return;
   case TypeKind::Pointer:
     // p[i] with p a *[N]T is (*p)[i].
     if (auto *a = llvm::dyn_cast<ArrayType>(llvm::cast<PointerType>(u)->elem->underlying())) {

@@ -173,6 +173,8 @@ void Checker::stmt(Stmt *s) {
     }
     if (i->x->mode != ExprMode::Variable)
       error(exprStart(i->x), "cannot assign to " + desc(i->x));
+    else
+      mapElemPart(i->x);
     return;
   }
   case StmtKind::Assign:
@@ -421,9 +423,10 @@ void Checker::initVars(std::vector<Object *> &lhs, std::vector<Expr *> &rhs, llv
       }
       return;
     }
-    if (r->mode == ExprMode::CommaOk && lhs.size() == 2 && !isReturn) {
+    if (isCommaOk(r) && lhs.size() == 2 && !isReturn) {
       initOne(lhs[0], r);
-      r->mode = ExprMode::CommaOk;
+      if (!isMapIndex(r))
+        r->mode = ExprMode::CommaOk;
       Object *ok = lhs[1];
       if (ok) {
         if (!ok->type)
@@ -492,6 +495,8 @@ Type *Checker::lhsVar(Expr *lhs) {
     error(exprStart(lhs), "cannot assign to " + desc(lhs));
     return nullptr;
   }
+  if (!mapElemPart(lhs))
+    return nullptr;
   return lhs->type;
 }
 
@@ -539,6 +544,8 @@ void Checker::assignStmt(AssignStmt *s) {
       return;
     if (x->mode != ExprMode::Variable)
       error(exprStart(x), "cannot assign to " + desc(x));
+    else
+      mapElemPart(x);
     return;
   }
   size_t nl = s->lhs.size(), nr = s->rhs.size();
@@ -571,7 +578,7 @@ void Checker::assignStmt(AssignStmt *s) {
     }
     if (auto *tt = llvm::dyn_cast_or_null<TupleType>(r->type)) {
       ts = tt->elems;
-    } else if (r->mode == ExprMode::CommaOk && nl == 2) {
+    } else if (isCommaOk(r) && nl == 2) {
       ts = {r->type, tc.boolType()};
     } else {
       ts = {r->type};
@@ -590,7 +597,7 @@ void Checker::assignStmt(AssignStmt *s) {
       if (!t)
         continue;
       Type *v = ts[i];
-      if (i == 1 && r->mode == ExprMode::CommaOk && t->isBoolean())
+      if (i == 1 && isCommaOk(r) && t->isBoolean())
         continue;
       if (!assignableType(v, t))
         error(exprStart(r), "cannot use " + shortExprString(r) + " (value of type " + typeStr(v) +
@@ -893,6 +900,11 @@ void Checker::rangeStmt(RangeStmt *s, LabeledStmt *label) {
       } else {
         error(exprStart(x), "cannot range over " + desc(x));
       }
+      break;
+    case TypeKind::Map:
+      kt = llvm::cast<MapType>(u)->key;
+      vt = llvm::cast<MapType>(u)->value;
+      ok = true;
       break;
     case TypeKind::Chan:
       kt = llvm::cast<ChanType>(u)->elem;

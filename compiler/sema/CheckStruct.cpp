@@ -89,7 +89,7 @@ void Checker::addressOf(UnaryExpr *e) {
   expr(e->x);
   if (e->x->mode == ExprMode::Invalid)
     return;
-  if (e->x->mode != ExprMode::Variable) {
+  if (e->x->mode != ExprMode::Variable || isMapIndex(e->x)) {
     error(startPos(e->x), "invalid operation: cannot take address of " + desc(e->x));
     return;
   }

@@ -186,6 +186,16 @@ public:
   void addressOf(UnaryExpr *e);
   void star(StarExpr *e);
   void structLit(CompositeLit *c, Type *t, StructType *st);
+  // maps (CheckMap.cpp)
+  void mapLit(CompositeLit *c, Type *t, MapType *mt);
+  void mapIndex(IndexExpr *e, MapType *mt);
+  /// m[k] (parens allowed): assignable, not addressable, comma-ok.
+  static bool isMapIndex(Expr *e);
+  /// An operand usable in `v, ok := x`: a receive or a map index.
+  /// False (with gc's error) if lhs is a field or array element of a map
+  /// index (m[k].f = v): map elements are not addressable.
+  bool mapElemPart(Expr *lhs);
+  static bool isCommaOk(Expr *e) { return e->mode == ExprMode::CommaOk || isMapIndex(e); }
   void markAddrTaken(Expr *e);
   bool hiddenField(Type *t, const StructField &f);
   /// What x.name selects (Types.h; sema/Lookup.cpp).

@@ -21,6 +21,9 @@
 #include <algorithm>
 
 using namespace glc;
+namespace glc {
+llvm::SMLoc exprStart(Expr *e);
+}
 
 Type *Checker::typeExpr(Expr *e) {
   Type *t = nullptr;
@@ -121,9 +124,19 @@ Type *Checker::typeExpr(Expr *e) {
     t = tc.chanOf(elem, c->dir);
     break;
   }
-  case ExprKind::MapType:
-    unsupported(e->pos, "map types");
-    return nullptr;
+  case ExprKind::MapType: {
+    auto *m = llvm::cast<MapTypeExpr>(e);
+    Type *key = typeExpr(m->key);
+    Type *value = typeExpr(m->value);
+    if (!key || !value)
+      return nullptr;
+    if (!comparable(key)) {
+      error(exprStart(m->key), "invalid map key type " + typeStr(key));
+      return nullptr;
+    }
+    t = tc.mapOf(key, value);
+    break;
+  }
   case ExprKind::StructType:
     t = structType(llvm::cast<StructTypeExpr>(e));
     if (!t)

@@ -26,6 +26,7 @@
 #include "print.h"
 #include "proc.h"
 #include "stack.h"
+#include "map_types.h"
 #include "type.h"
 
 #include <gtest/gtest.h>
@@ -177,6 +178,108 @@ void probe_selectnbsend() { sval += glrt_selectnbsend(schan, &sval); }
 void probe_selectnbrecv() { sval += glrt_selectnbrecv(&sval, schan).n; }
 void probe_chanlen() { sval += glrt_chanlen(schan); }
 void probe_chancap() { sval += glrt_chancap(schan); }
+// Maps: every path but the deaths (map_test.cpp): lazy first bucket,
+// growth (hashGrow + evacuate during assign and delete), overflow buckets,
+// lookups during growth, struct keys hashed on g0, iteration.
+void *smap;
+int64_t skey;
+void mapFill(void *m, int n) {
+  for (int i = 0; i < n; i++)
+    *static_cast<int64_t *>(glrt_mapassign_fast64(&maptest::mInt64, m, skey++)) = i;
+}
+void probe_makemap() {
+  smap = glrt_makemap(&maptest::mInt64, 0);
+  sval += glrt_makemap(&maptest::mString, 100) != nullptr;
+}
+void probe_mapassign() {
+  void *m = glrt_makemap(&maptest::mSKey, 0);
+  for (int i = 0; i < 40; i++) {
+    maptest::SKey k{maptest::gs("key"), i};
+    *static_cast<int64_t *>(glrt_mapassign(&maptest::mSKey, m, &k)) = i;
+  }
+  void *b = glrt_makemap(&maptest::mBig, 0);
+  for (int64_t i = 0; i < 20; i++) {
+    char k[200] = {};
+    memcpy(k, &i, 8);
+    sval += *static_cast<char *>(glrt_mapassign(&maptest::mBig, b, k));
+  }
+}
+void probe_mapaccess1() {
+  void *m = glrt_makemap(&maptest::mInt64, 0);
+  mapFill(m, 13); // growing now
+  for (int64_t k = skey - 20; k < skey + 2; k++)
+    sval += *static_cast<int64_t *>(glrt_mapaccess1(&maptest::mInt64, m, &k));
+}
+void probe_mapaccess1_fat() {
+  static char zero[2000];
+  int64_t k = 1;
+  sval += *static_cast<char *>(glrt_mapaccess1_fat(&maptest::mInt64, smap, &k, zero));
+}
+void probe_mapaccess2() {
+  maptest::SKey k{maptest::gs("x"), 3};
+  void *m = glrt_makemap(&maptest::mSKey, 0);
+  *static_cast<int64_t *>(glrt_mapassign(&maptest::mSKey, m, &k)) = 1;
+  sval += glrt_mapaccess2(&maptest::mSKey, m, &k).n;
+}
+void probe_mapdelete() {
+  void *m = glrt_makemap(&maptest::mInt64, 0);
+  int64_t k0 = skey;
+  mapFill(m, 13);
+  for (int64_t k = k0; k < skey; k++)
+    glrt_mapdelete(&maptest::mInt64, m, &k);
+}
+void probe_mapaccess1_fast64() {
+  mapFill(smap, 7);
+  sval += *static_cast<int64_t *>(glrt_mapaccess1_fast64(&maptest::mInt64, smap, skey - 1));
+}
+void probe_mapaccess2_fast64() { sval += glrt_mapaccess2_fast64(&maptest::mInt64, smap, 5).n; }
+void probe_mapassign_fast64() { mapFill(smap, 30); }
+void probe_mapdelete_fast64() {
+  mapFill(smap, 30);
+  for (int64_t k = skey - 30; k < skey; k++)
+    glrt_mapdelete_fast64(&maptest::mInt64, smap, k);
+}
+char skeys[30][8];
+void probe_mapassign_faststr() {
+  void *m = glrt_makemap(&maptest::mString, 0);
+  for (int i = 0; i < 30; i++) {
+    snprintf(skeys[i], sizeof skeys[i], "k%d", i);
+    *static_cast<int64_t *>(glrt_mapassign_faststr(&maptest::mString, m, skeys[i],
+                                                    int64_t(strlen(skeys[i])))) = i;
+  }
+  smap = m;
+}
+void probe_mapaccess1_faststr() {
+  probe_mapassign_faststr();
+  sval += *static_cast<int64_t *>(glrt_mapaccess1_faststr(&maptest::mString, smap, skeys[3], 2));
+}
+void probe_mapaccess2_faststr() {
+  probe_mapassign_faststr();
+  sval += glrt_mapaccess2_faststr(&maptest::mString, smap, skeys[3], 2).n;
+}
+void probe_mapdelete_faststr() {
+  probe_mapassign_faststr();
+  for (int i = 0; i < 30; i++)
+    glrt_mapdelete_faststr(&maptest::mString, smap, skeys[i], int64_t(strlen(skeys[i])));
+  smap = glrt_makemap(&maptest::mInt64, 0);
+}
+void probe_mapiterinit() {
+  void *m = glrt_makemap(&maptest::mInt64, 0);
+  mapFill(m, 13);
+  alignas(8) char it[96];
+  glrt_mapiterinit(&maptest::mInt64, m, it);
+  sval += *reinterpret_cast<void **>(it) != nullptr;
+}
+void probe_mapiternext() {
+  void *m = glrt_makemap(&maptest::mInt64, 0);
+  mapFill(m, 9);
+  alignas(8) char it[96];
+  glrt_mapiterinit(&maptest::mInt64, m, it);
+  mapFill(m, 40); // grows during the iteration
+  while (*reinterpret_cast<void **>(it) != nullptr)
+    glrt_mapiternext(it);
+}
+
 void probe_selectgo() {
   struct {
     void *c, *elem;

@@ -1,0 +1,449 @@
+//===- IRGenMap.cpp - maps: make, m[k], assignment, delete, range ----------===//
+//
+// Lowering of map operations to glrt's map.cpp entry points (abi.def):
+//  - a map value is a pointer to the runtime's hmap (nil map = null);
+//    len(m) loads the count at offset 0 (0 for nil); printing a map prints
+//    the pointer, comparing with nil compares it;
+//  - m[k] reads through mapaccess1 (the runtime returns a zero value's
+//    address for a missing key), v, ok := m[k] through mapaccess2;
+//  - m[k] = v, m[k] op= v, m[k]++ store through the slot mapassign
+//    returns, right after the call: a later map operation may move the
+//    entry (growth), so no slot address outlives its statement's store;
+//  - keys go by address (spilled to a stack slot), except for the fast
+//    variants: string keys (faststr) and 8-byte integer/pointer/chan keys
+//    (fast64), which hash exactly as the generic path (alg.h), so growth
+//    (which always hashes generically) agrees with them;
+//  - for k, v := range m keeps a 96-byte hiter in the frame.
+// Map types are described to the runtime by mapTypeDesc: a MapType record
+// (typedesc.def) whose key descriptor carries what hashing needs (kind,
+// size, equal, the string, element/field tables for arrays and structs).
+//===----------------------------------------------------------------------===//
+#include "irgen/IRGenImpl.h"
+
+using namespace llvm;
+
+namespace glc {
+
+namespace {
+Expr *unparenMap(Expr *e) {
+  while (auto *p = dyn_cast_or_null<ParenExpr>(e))
+    e = p->x;
+  return e;
+}
+
+// Go's reflect.Kind numbers (runtime/type.h).
+uint8_t goKind(Type *u) {
+  switch (u->kind) {
+  case TypeKind::Bool: return 1;
+  case TypeKind::Int: return 2;
+  case TypeKind::Int8: return 3;
+  case TypeKind::Int16: return 4;
+  case TypeKind::Int32: return 5;
+  case TypeKind::Int64: return 6;
+  case TypeKind::Uint: return 7;
+  case TypeKind::Uint8: return 8;
+  case TypeKind::Uint16: return 9;
+  case TypeKind::Uint32: return 10;
+  case TypeKind::Uint64: return 11;
+  case TypeKind::Uintptr: return 12;
+  case TypeKind::Float32: return 13;
+  case TypeKind::Float64: return 14;
+  case TypeKind::Array: return 17;
+  case TypeKind::Chan: return 18 | 32;
+  case TypeKind::Func: return 19 | 32;
+  case TypeKind::Interface: return 20;
+  case TypeKind::Map: return 21 | 32;
+  case TypeKind::Pointer: return 22 | 32;
+  case TypeKind::Slice: return 23;
+  case TypeKind::String: return 24;
+  case TypeKind::Struct: return 25;
+  case TypeKind::UnsafePointer: return 26 | 32;
+  default: return 0;
+  }
+}
+} // namespace
+
+MapType *IRGen::mapIndexType(Expr *e) {
+  auto *ix = dyn_cast_or_null<IndexExpr>(unparenMap(e));
+  if (!ix || !ix->x->type)
+    return nullptr;
+  return dyn_cast<MapType>(under(ix->x->type));
+}
+
+IRGen::MapKeyPath IRGen::mapKeyPath(MapType *mt) {
+  Type *k = under(mt->key);
+  if (k->kind == TypeKind::String)
+    return MapKeyPath::Str;
+  switch (k->kind) {
+  case TypeKind::Int: case TypeKind::Int64: case TypeKind::Uint: case TypeKind::Uint64:
+  case TypeKind::Uintptr: case TypeKind::Pointer: case TypeKind::Chan:
+  case TypeKind::UnsafePointer:
+    return MapKeyPath::Fast64;
+  default:
+    return MapKeyPath::Generic;
+  }
+}
+
+// ---- descriptors (a local stand-in until IRGenTypeDesc's typeDesc) ----
+
+Constant *IRGen::mapEqualFn(Type *t) {
+  std::string name = "glc.eq." + typeString(t);
+  if (Function *f = mod->getFunction(name))
+    return f;
+  auto *fty = FunctionType::get(i1, {ptrTy, ptrTy}, false);
+  Function *fn = Function::Create(fty, GlobalValue::InternalLinkage, name, mod.get());
+  fn->setSection("gl_text");
+  fn->addFnAttr("frame-pointer", "all");
+  fn->addFnAttr(Attribute::NoUnwind);
+  if (opts.splitStack)
+    fn->addFnAttr("split-stack");
+  fn->addRetAttr(Attribute::ZExt);
+  functab.push_back({fn, "runtime.memequal"});
+  genSyntheticBody(fn, [&] {
+    llvm::Type *lt = llType(t);
+    Value *x = b.CreateLoad(lt, fn->getArg(0));
+    Value *y = b.CreateLoad(lt, fn->getArg(1));
+    b.CreateRet(genCompare(TokKind::Eql, x, y, t));
+  });
+  return fn;
+}
+
+Constant *IRGen::mapTypeBase(Type *t, bool keyNeeds) {
+  Type *u = under(t);
+  std::string str = typeString(t);
+  uint32_t h = 2166136261u; // FNV-1a of the string, as typedesc.def says
+  for (char c : str)
+    h = (h ^ uint8_t(c)) * 16777619u;
+  uint8_t kind = goKind(u);
+  bool plain = false;
+  switch (u->kind) {
+  case TypeKind::Bool: case TypeKind::Int: case TypeKind::Int8: case TypeKind::Int16:
+  case TypeKind::Int32: case TypeKind::Int64: case TypeKind::Uint: case TypeKind::Uint8:
+  case TypeKind::Uint16: case TypeKind::Uint32: case TypeKind::Uint64: case TypeKind::Uintptr:
+  case TypeKind::Pointer: case TypeKind::Chan: case TypeKind::UnsafePointer:
+    plain = true;
+    break;
+  default:
+    break;
+  }
+  llvm::Type *lt = llType(t);
+  Constant *eq = keyNeeds ? mapEqualFn(t) : ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy));
+  Constant *fields[] = {
+      ConstantInt::get(i64, sizeOf(t)),
+      ConstantInt::get(i64, 0), // ptrdata: no collector reads these yet
+      ConstantInt::get(i32, h),
+      ConstantInt::get(i8, plain ? 8 /* TFlagRegularMemory */ : 0),
+      ConstantInt::get(i8, DL.getABITypeAlign(lt).value()),
+      ConstantInt::get(i8, DL.getABITypeAlign(lt).value()),
+      ConstantInt::get(i8, kind),
+      eq,
+      ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy)),
+      constString(str),
+      ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy)),
+      ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy)),
+  };
+  return ConstantStruct::get(typeBaseTy(), fields);
+}
+
+llvm::StructType *IRGen::typeBaseTy() {
+  return llvm::StructType::get(C, {i64, i64, i32, i8, i8, i8, i8, ptrTy, ptrTy, strTy, ptrTy, ptrTy});
+}
+
+// The descriptor of a key (or elem) type: the Type record, extended for
+// arrays (elem, slice, len) and structs (pkgpath, fields) whose parts the
+// runtime's typehash walks.
+Constant *IRGen::mapTypeDescOf(Type *t, bool keyNeeds) {
+  std::string name = "glc.maptd." + std::string(keyNeeds ? "k." : "e.") + typeString(t);
+  if (GlobalVariable *g = mod->getGlobalVariable(name, true))
+    return g;
+  Type *u = under(t);
+  Constant *init;
+  if (auto *at = dyn_cast<glc::ArrayType>(u); at && keyNeeds) {
+    init = ConstantStruct::getAnon(
+        {mapTypeBase(t, true), mapTypeDescOf(at->elem, true),
+         ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy)), ConstantInt::get(i64, at->len)});
+  } else if (auto *st = dyn_cast<glc::StructType>(u); st && keyNeeds) {
+    auto *fieldTy = llvm::StructType::get(C, {strTy, ptrTy, i64, i64});
+    const StructLayout *sl = DL.getStructLayout(cast<llvm::StructType>(llType(u)));
+    std::vector<Constant *> fs;
+    for (size_t i = 0; i < st->fields.size(); ++i) {
+      auto &f = st->fields[i];
+      fs.push_back(ConstantStruct::get(
+          fieldTy, {constString(f.name), mapTypeDescOf(f.type, true),
+                    ConstantInt::get(i64, sl->getElementOffset((unsigned)i)),
+                    ConstantInt::get(i64, f.embedded ? 1 : 0)}));
+    }
+    auto *arrTy = llvm::ArrayType::get(fieldTy, fs.size());
+    auto *arr = new GlobalVariable(*mod, arrTy, true, GlobalValue::PrivateLinkage,
+                                   ConstantArray::get(arrTy, fs), name + ".fields");
+    init = ConstantStruct::getAnon(
+        {mapTypeBase(t, true), constString(""),
+         ConstantStruct::get(sliceTy, {arr, ConstantInt::get(i64, fs.size()),
+                                       ConstantInt::get(i64, fs.size())})});
+  } else {
+    init = ConstantStruct::getAnon({mapTypeBase(t, keyNeeds)});
+  }
+  return new GlobalVariable(*mod, init->getType(), true, GlobalValue::PrivateLinkage, init, name);
+}
+
+Constant *IRGen::mapTypeDesc(MapType *mt) {
+  std::string name = "glc.maptd." + typeString(mt);
+  if (GlobalVariable *g = mod->getGlobalVariable(name, true))
+    return g;
+  Type *k = under(mt->key);
+  bool needKeyUpdate = false;
+  switch (k->kind) {
+  case TypeKind::Float32: case TypeKind::Float64: case TypeKind::String:
+  case TypeKind::Interface: case TypeKind::Struct: case TypeKind::Array:
+    needKeyUpdate = true; // +0/-0, string bytes (conservative for composites)
+    break;
+  default:
+    break;
+  }
+  Constant *init = ConstantStruct::getAnon(
+      {mapTypeBase(mt, false), mapTypeDescOf(mt->key, true), mapTypeDescOf(mt->value, false),
+       ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy)), // hasher: by the key's descriptor
+       ConstantInt::get(i64, sizeOf(mt->key)), ConstantInt::get(i64, sizeOf(mt->value)),
+       ConstantInt::get(i64, needKeyUpdate ? 1 : 0)});
+  return new GlobalVariable(*mod, init->getType(), true, GlobalValue::PrivateLinkage, init, name);
+}
+
+// ---- operations ----
+
+Value *IRGen::genMakeMap(CallExpr *e) {
+  auto *mt = cast<MapType>(under(e->type));
+  Value *hint = e->args.size() > 1 ? toI64(genValue(e->args[1], nullptr), e->args[1]->type) : i64c(0);
+  return callRT(RT::makemap, {mapTypeDesc(mt), hint});
+}
+
+Value *IRGen::genMapLen(Value *m) {
+  Value *isNil = b.CreateICmpEQ(m, ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy)));
+  BasicBlock *cur = b.GetInsertBlock();
+  BasicBlock *loadBB = newBlock("maplen.load"), *endBB = newBlock("maplen.end");
+  b.CreateCondBr(isNil, endBB, loadBB);
+  b.SetInsertPoint(loadBB);
+  Value *n = b.CreateLoad(i64, m);
+  b.CreateBr(endBB);
+  b.SetInsertPoint(endBB);
+  PHINode *phi = b.CreatePHI(i64, 2);
+  phi->addIncoming(i64c(0), cur);
+  phi->addIncoming(n, loadBB);
+  return phi;
+}
+
+// The key operand(s) of a runtime call: the spilled key's address, or the
+// key's words for the fast variants.
+std::vector<Value *> IRGen::mapKeyArgs(MapType *mt, Value *key) {
+  switch (mapKeyPath(mt)) {
+  case MapKeyPath::Str:
+    return {strData(key), strLen(key)};
+  case MapKeyPath::Fast64:
+    return {key->getType()->isPointerTy() ? b.CreatePtrToInt(key, i64) : key};
+  default: {
+    Value *slot = entryAlloca(llType(mt->key), "map.key");
+    b.CreateStore(key, slot);
+    return {slot};
+  }
+  }
+}
+
+Value *IRGen::mapCall(RT generic, RT fast64, RT faststr, MapType *mt, Value *m, Value *key,
+                      std::vector<Value *> extra) {
+  MapKeyPath p = mapKeyPath(mt);
+  RT id = p == MapKeyPath::Str ? faststr : p == MapKeyPath::Fast64 ? fast64 : generic;
+  std::vector<Value *> args = {mapTypeDesc(mt), m};
+  for (Value *v : mapKeyArgs(mt, key))
+    args.push_back(v);
+  for (Value *v : extra)
+    args.push_back(v);
+  return callRT(id, args);
+}
+
+Value *IRGen::genMapIndex(IndexExpr *e, MapType *mt) {
+  Value *m = genExpr(e->x);
+  Value *k = genValue(e->index, mt->key);
+  Value *p;
+  if (sizeOf(mt->value) > 1024) {
+    auto *zero = new GlobalVariable(*mod, llType(mt->value), true, GlobalValue::PrivateLinkage,
+                                    Constant::getNullValue(llType(mt->value)), "map.zero");
+    std::vector<Value *> ks = mapKeyArgs(mt, k);
+    Value *slot = ks.size() == 1 && ks[0]->getType()->isPointerTy()
+                      ? ks[0]
+                      : nullptr;
+    if (!slot) {
+      slot = entryAlloca(llType(mt->key), "map.key");
+      b.CreateStore(k, slot);
+    }
+    p = callRT(RT::mapaccess1_fat, {mapTypeDesc(mt), m, slot, zero});
+  } else {
+    p = mapCall(RT::mapaccess1, RT::mapaccess1_fast64, RT::mapaccess1_faststr, mt, m, k);
+  }
+  return b.CreateLoad(llType(mt->value), p);
+}
+
+std::pair<Value *, Value *> IRGen::genMapIndexOk(IndexExpr *e, MapType *mt) {
+  Value *m = genExpr(e->x);
+  Value *k = genValue(e->index, mt->key);
+  Value *r = mapCall(RT::mapaccess2, RT::mapaccess2_fast64, RT::mapaccess2_faststr, mt, m, k);
+  Value *p = b.CreateExtractValue(r, 0);
+  Value *ok = b.CreateICmpNE(b.CreateExtractValue(r, 1), i64c(0));
+  return {b.CreateLoad(llType(mt->value), p), ok};
+}
+
+IRGen::MapLval IRGen::genMapLval(Expr *e) {
+  auto *ix = cast<IndexExpr>(unparenMap(e));
+  MapType *mt = mapIndexType(ix);
+  MapLval l;
+  l.mt = mt;
+  l.m = genExpr(ix->x);
+  l.key = genValue(ix->index, mt->key);
+  return l;
+}
+
+Value *IRGen::mapAssignSlot(const MapLval &l) {
+  return mapCall(RT::mapassign, RT::mapassign_fast64, RT::mapassign_faststr, l.mt, l.m, l.key);
+}
+
+void IRGen::genMapDelete(CallExpr *e) {
+  auto *mt = cast<MapType>(under(e->args[0]->type));
+  Value *m = genExpr(e->args[0]);
+  Value *k = genValue(e->args[1], mt->key);
+  mapCall(RT::mapdelete, RT::mapdelete_fast64, RT::mapdelete_faststr, mt, m, k);
+}
+
+Value *IRGen::genMapLit(CompositeLit *e, MapType *mt, Type *t) {
+  size_t n = e->elts.size();
+  Value *m = callRT(RT::makemap, {mapTypeDesc(mt), i64c(int64_t(n))});
+  for (Expr *el : e->elts) {
+    auto *kv = dyn_cast<KeyValueExpr>(el);
+    if (!kv)
+      continue;
+    MapLval l{mt, m, genValue(kv->key, mt->key)};
+    Value *v = genValue(kv->value, mt->value);
+    b.CreateStore(v, mapAssignSlot(l));
+  }
+  return m;
+}
+
+// Assignments with a map index on the left (IRGenStmt's genAssign hands
+// them here): operands of every left side first (map and key values, or
+// the address of a plain variable), then the right sides, then each store
+// in order, a map's through a fresh mapassign.
+void IRGen::genMapAssign(AssignStmt *s, const std::vector<Type *> &dsts) {
+  struct L {
+    bool isMap = false;
+    MapLval ml;
+    Value *addr = nullptr;
+  };
+  std::vector<L> ls;
+  for (Expr *l : s->lhs) {
+    L x;
+    if (mapIndexType(l)) {
+      x.isMap = true;
+      x.ml = genMapLval(l);
+    } else if (!isBlankMap(l)) {
+      x.addr = genAddr(l);
+    }
+    ls.push_back(x);
+  }
+  std::vector<Value *> vals;
+  if (s->rhs.size() == 1 && s->lhs.size() == 2 && mapIndexType(s->rhs[0])) {
+    auto *ix = cast<IndexExpr>(unparenMap(s->rhs[0]));
+    auto [v, ok] = genMapIndexOk(ix, mapIndexType(ix));
+    vals = {v, ok};
+  } else {
+    vals = genRHS(s->rhs, s->lhs.size(), dsts);
+  }
+  for (size_t i = 0; i < ls.size() && i < vals.size(); ++i) {
+    if (ls[i].isMap)
+      b.CreateStore(vals[i], mapAssignSlot(ls[i].ml));
+    else if (ls[i].addr)
+      b.CreateStore(vals[i], ls[i].addr);
+  }
+}
+
+bool IRGen::isBlankMap(Expr *e) {
+  auto *id = dyn_cast<Ident>(unparenMap(e));
+  return id && id->name == "_";
+}
+
+void IRGen::genRangeMap(RangeStmt *s) {
+  auto *mt = cast<MapType>(under(s->x->type));
+  Expr *keyE = s->key && !isBlankMap(s->key) ? s->key : nullptr;
+  Expr *valE = s->value && !isBlankMap(s->value) ? s->value : nullptr;
+  hoistCalls(s->x);
+  Value *m = genExpr(s->x);
+  auto *itTy = llvm::ArrayType::get(i64, 12); // hiter: 96 bytes, 8-aligned
+  Value *it = entryAlloca(itTy, "map.iter");
+  callRT(RT::mapiterinit, {mapTypeDesc(mt), m, it});
+  Expr *vars[2] = {keyE, valE};
+  Value *addrs[2] = {nullptr, nullptr};
+  if (s->tok == TokKind::Define)
+    for (int i = 0; i < 2; ++i)
+      if (auto *id = dyn_cast_or_null<Ident>(vars[i]); id && id->obj)
+        addrs[i] = allocVar(id->obj, id->name); // one variable for the loop (go1.19)
+  BasicBlock *condBB = newBlock("rangemap.cond"), *bodyBB = newBlock("rangemap.body");
+  BasicBlock *nextBB = newBlock("rangemap.next"), *endBB = newBlock("rangemap.end");
+  setBlock(condBB);
+  Value *kp = b.CreateLoad(ptrTy, it);
+  b.CreateCondBr(b.CreateICmpEQ(kp, ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy))),
+                 endBB, bodyBB);
+  b.SetInsertPoint(bodyBB);
+  Value *vals[2] = {nullptr, nullptr};
+  if (keyE)
+    vals[0] = b.CreateLoad(llType(mt->key), kp);
+  if (valE)
+    vals[1] = b.CreateLoad(llType(mt->value), b.CreateLoad(ptrTy, b.CreateConstGEP1_64(i8, it, 8)));
+  for (int i = 0; i < 2; ++i) {
+    if (!vars[i])
+      continue;
+    if (s->tok == TokKind::Define) {
+      if (addrs[i])
+        b.CreateStore(vals[i], addrs[i]);
+    } else if (mapIndexType(vars[i])) {
+      MapLval l = genMapLval(vars[i]);
+      b.CreateStore(vals[i], mapAssignSlot(l));
+    } else {
+      hoistCalls(vars[i]);
+      b.CreateStore(vals[i], genAddr(vars[i]));
+    }
+  }
+  fs->targets.push_back({s, endBB, nextBB});
+  genBlock(s->body);
+  fs->targets.pop_back();
+  setBlock(nextBB);
+  callRT(RT::mapiternext, {it});
+  b.CreateBr(condBB);
+  b.SetInsertPoint(endBB);
+}
+
+// m[k] op= v as gc lowers it: m[k] = m[k] op v with m and k evaluated
+// once; the operation (which may panic) runs before mapassign inserts k.
+void IRGen::genMapOpAssign(AssignStmt *s) {
+  TokKind op = opAssignToBinary(s->tok);
+  Expr *lhs = s->lhs[0], *rhs = s->rhs[0];
+  Type *lt = lhs->type;
+  MapLval l = genMapLval(lhs);
+  bool shift = op == TokKind::Shl || op == TokKind::Shr;
+  Value *y = genValue(rhs, shift ? nullptr : lt);
+  Value *p = mapCall(RT::mapaccess1, RT::mapaccess1_fast64, RT::mapaccess1_faststr, l.mt, l.m, l.key);
+  Value *old = b.CreateLoad(llType(lt), p);
+  Value *r = genBinOp(op, old, y, lt, shift ? rhs->type : lt, s->pos);
+  b.CreateStore(r, mapAssignSlot(l));
+}
+
+void IRGen::genMapIncDec(IncDecStmt *s) {
+  Type *t = s->x->type;
+  MapLval l = genMapLval(s->x);
+  llvm::Type *lt = llType(t);
+  Value *p = mapCall(RT::mapaccess1, RT::mapaccess1_fast64, RT::mapaccess1_faststr, l.mt, l.m, l.key);
+  Value *old = b.CreateLoad(lt, p);
+  Value *r;
+  if (lt->isFloatingPointTy())
+    r = s->inc ? b.CreateFAdd(old, ConstantFP::get(lt, 1.0)) : b.CreateFSub(old, ConstantFP::get(lt, 1.0));
+  else
+    r = s->inc ? b.CreateAdd(old, ConstantInt::get(lt, 1)) : b.CreateSub(old, ConstantInt::get(lt, 1));
+  b.CreateStore(r, mapAssignSlot(l));
+}
+
+} // namespace glc

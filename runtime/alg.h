@@ -1,0 +1,58 @@
+//===- alg.h - hashing of Go values for maps (wyhash) ----------------------===//
+//
+// Go's runtime/alg.go for glrt: the hash functions maps use, driven by the
+// key's type descriptor. The mixing function is wyhash (Wang Yi's, the
+// final v4 constants; the same function Go's memhashFallback is built on),
+// seeded per map (hmap.hash0) and per process (hashkey, random at first
+// use).
+//
+// Invariants the map fast paths rely on (map.cpp):
+//  - typehash(t, p, seed) of a key of 8 bytes compared as plain memory
+//    (TFlagRegularMemory, or integer/pointer/chan/unsafe.Pointer kinds)
+//    is memhash64(p, seed); of a 4-byte one memhash32; of a string
+//    strhash. So a map whose accesses use mapaccess1_fast64 / _faststr and
+//    whose growth (evacuate) uses the generic hasher agree on every hash.
+//  - Floats: +0 and -0 hash equal; a NaN hashes to a fresh random value
+//    each time (NaN != NaN, so every NaN insert is a new entry, as in Go).
+//  - Interfaces hash their dynamic type's value; a dynamic type that is not
+//    comparable (equal == null) panics "runtime error: hash of unhashable
+//    type T", as Go does.
+// Stack: every function here runs in a few dozen bytes of the caller's
+// stack, except the walk over struct/array keys that are not plain
+// memory, which recurses by type nesting and therefore runs on g0
+// (onsystemstack) when called on a goroutine.
+//===----------------------------------------------------------------------===//
+#ifndef GLRT_ALG_H
+#define GLRT_ALG_H
+
+#include "type.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace glrt {
+
+uintptr_t memhash(const void *p, uintptr_t seed, uintptr_t size);
+uintptr_t memhash32(const void *p, uintptr_t seed);
+uintptr_t memhash64(const void *p, uintptr_t seed);
+uintptr_t strhash(const void *p, uintptr_t seed);    // p points to a GoString
+uintptr_t f32hash(const void *p, uintptr_t seed);
+uintptr_t f64hash(const void *p, uintptr_t seed);
+uintptr_t c64hash(const void *p, uintptr_t seed);
+uintptr_t c128hash(const void *p, uintptr_t seed);
+uintptr_t nilinterhash(const void *p, uintptr_t seed); // p points to an Eface
+uintptr_t interhash(const void *p, uintptr_t seed);    // p points to an Iface
+
+// Hash of the value of type t at p (Go's typehash). Panics for
+// non-comparable types (reached through interface keys).
+uintptr_t typehash(const Type *t, const void *p, uintptr_t seed);
+
+// A fresh random 64-bit value (per-M wyrand).
+uint64_t rand64();
+
+// "runtime error: hash of unhashable type T"; fp as panicruntimeerror's.
+[[noreturn]] void panicunhashable(const Type *t, uintptr_t fp);
+
+} // namespace glrt
+
+#endif // GLRT_ALG_H
