@@ -311,11 +311,24 @@ __attribute__((noinline)) void evacuate(const MapType *t, hmap *h, uintptr_t old
     advanceEvacuationMark(g, h, newbit);
 }
 
-inline void growWork(const MapType *t, hmap *h, uintptr_t bucket) {
-  // The old bucket this operation is about to use, then one more.
-  evacuate(t, h, bucket & (noldbuckets(h) - 1));
-  if (growing(h))
-    evacuate(t, h, h->nevacuate);
+// Evacuation's frame (two destinations, the geometry, hashing) does not
+// fit the goroutine's 256-byte budget next to the entry point's: it runs
+// on g0 (one switch per growing operation).
+__attribute__((noinline)) void growWork(const MapType *t, hmap *h, uintptr_t bucket) {
+  struct Args {
+    const MapType *t;
+    hmap *h;
+    uintptr_t bucket;
+  } a{t, h, bucket};
+  onsystemstack(
+      [](void *v) {
+        Args *a = static_cast<Args *>(v);
+        // The old bucket this operation is about to use, then one more.
+        evacuate(a->t, a->h, a->bucket & (noldbuckets(a->h) - 1));
+        if (growing(a->h))
+          evacuate(a->t, a->h, a->h->nevacuate);
+      },
+      &a);
 }
 
 // ---- key policies: the generic path (key by address, hashed and compared

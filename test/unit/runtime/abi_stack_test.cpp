@@ -243,7 +243,9 @@ char skeys[30][8];
 void probe_mapassign_faststr() {
   void *m = glrt_makemap(&maptest::mString, 0);
   for (int i = 0; i < 30; i++) {
-    snprintf(skeys[i], sizeof skeys[i], "k%d", i);
+    skeys[i][0] = 'k';
+    skeys[i][1] = char('a' + i);
+    skeys[i][2] = 0;
     *static_cast<int64_t *>(glrt_mapassign_faststr(&maptest::mString, m, skeys[i],
                                                     int64_t(strlen(skeys[i])))) = i;
   }
