@@ -18,15 +18,11 @@
 namespace glrt {
 namespace {
 
-constexpr uint64_t kP0 = 0xa0761d6478bd642full;
-constexpr uint64_t kP1 = 0xe7037ed1a0b428dbull;
-constexpr uint64_t kP2 = 0x8ebc6af09c88c6e3ull;
-constexpr uint64_t kP3 = 0x589965cc75374cc3ull;
+constexpr uint64_t kP0 = kWyP0;
+constexpr uint64_t kP1 = kWyP1;
+constexpr uint64_t kP2 = kWyP2;
+constexpr uint64_t kP3 = kWyP3;
 
-inline uint64_t wymix(uint64_t a, uint64_t b) {
-  __uint128_t r = __uint128_t(a) * b;
-  return uint64_t(r) ^ uint64_t(r >> 64);
-}
 inline uint64_t r8(const uint8_t *p) {
   uint64_t v;
   memcpy(&v, p, 8);
@@ -85,8 +81,7 @@ uintptr_t memhash(const void *vp, uintptr_t seed, uintptr_t s) {
 
 // The 4- and 8-byte cases, specialised (the map fast paths call these).
 uintptr_t memhash64(const void *p, uintptr_t seed) {
-  uint64_t a = r8(static_cast<const uint8_t *>(p));
-  return wymix(kP0 ^ 8, wymix(a ^ kP1, a ^ seed ^ kP2));
+  return memhash64v(r8(static_cast<const uint8_t *>(p)), seed);
 }
 
 uintptr_t memhash32(const void *p, uintptr_t seed) {

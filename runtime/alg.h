@@ -32,6 +32,21 @@
 
 namespace glrt {
 
+// wyhash's constants and mixer (alg.cpp has the whole function); inline
+// here so the map fast paths hash an 8-byte key without a call.
+inline constexpr uint64_t kWyP0 = 0xa0761d6478bd642full;
+inline constexpr uint64_t kWyP1 = 0xe7037ed1a0b428dbull;
+inline constexpr uint64_t kWyP2 = 0x8ebc6af09c88c6e3ull;
+inline constexpr uint64_t kWyP3 = 0x589965cc75374cc3ull;
+[[gnu::always_inline]] inline uint64_t wymix(uint64_t a, uint64_t b) {
+  __uint128_t r = __uint128_t(a) * b;
+  return uint64_t(r) ^ uint64_t(r >> 64);
+}
+// The 8-byte key's hash by value (memhash64 of its bytes).
+[[gnu::always_inline]] inline uintptr_t memhash64v(uint64_t a, uintptr_t seed) {
+  return wymix(kWyP0 ^ 8, wymix(a ^ kWyP1, a ^ seed ^ kWyP2));
+}
+
 uintptr_t memhash(const void *p, uintptr_t seed, uintptr_t size);
 uintptr_t memhash32(const void *p, uintptr_t seed);
 uintptr_t memhash64(const void *p, uintptr_t seed);

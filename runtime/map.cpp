@@ -114,15 +114,22 @@ inline bool evacuated(const bmap *b) {
 inline uintptr_t bucketShift(uint8_t B) { return uintptr_t(1) << B; }
 inline uintptr_t bucketMask(uint8_t B) { return bucketShift(B) - 1; }
 
-// Bucket geometry, from the map type.
+// Bucket geometry, from the map type's sizes. kslot: the key slot size
+// when the caller knows it at compile time (8 for fast64, 16 for faststr;
+// 0: read it from t), so the fast paths fold their offsets.
 struct Geo {
   uintptr_t ks, es; // slot sizes (8 when indirect)
   bool ik, ie;      // indirect key / elem
-  explicit Geo(const MapType *t) {
-    ik = t->key->size > kMaxKeySize;
-    ie = t->elem->size > kMaxElemSize;
-    ks = ik ? sizeof(void *) : t->key->size;
-    es = ie ? sizeof(void *) : t->elem->size;
+  [[gnu::always_inline]] explicit Geo(const MapType *t, uintptr_t kslot = 0) {
+    if (kslot != 0) {
+      ik = false;
+      ks = kslot;
+    } else {
+      ik = t->keysize > kMaxKeySize;
+      ks = ik ? sizeof(void *) : t->keysize;
+    }
+    ie = t->elemsize > kMaxElemSize;
+    es = ie ? sizeof(void *) : t->elemsize;
   }
   uintptr_t bucketsize() const { return kBucketCnt * (1 + ks + es) + sizeof(void *); }
   char *key(bmap *b, uintptr_t i) const { return reinterpret_cast<char *>(b) + kBucketCnt + i * ks; }
@@ -222,7 +229,7 @@ bmap *newoverflow(const Geo &g, hmap *h, bmap *b) {
   return ovf;
 }
 
-void hashGrow(const MapType *t, hmap *h) {
+__attribute__((noinline)) void hashGrow(const MapType *t, hmap *h) {
   Geo g(t);
   uint8_t bigger = 1;
   uint8_t flags = loadflags(h);
@@ -239,12 +246,6 @@ void hashGrow(const MapType *t, hmap *h) {
   h->noverflow = 0;
 }
 
-// Where evacuation writes next in one half (X or Y) of the new array.
-struct evacDst {
-  bmap *b;
-  uintptr_t i;
-};
-
 void advanceEvacuationMark(const Geo &g, hmap *h, uintptr_t newbit) {
   h->nevacuate++;
   // Skip old buckets evacuated out of order, looking at no more than 1024
@@ -260,8 +261,80 @@ void advanceEvacuationMark(const Geo &g, hmap *h, uintptr_t newbit) {
   }
 }
 
-__attribute__((noinline)) void evacuate(const MapType *t, hmap *h, uintptr_t oldbucket) {
-  Geo g(t);
+// ---- key policies: the generic path (key by address, hashed and compared
+// through the type's descriptor) and the fast paths for 8-byte
+// plain-memory keys and strings (Go's mapaccess1_fast64 / _faststr). One
+// template per operation serves all three; a policy gives the key slot
+// size when it is fixed (kSlot), hashes a key (hash) and a key in a slot
+// (hashslot) exactly as typehash does (alg.h), so every variant agrees.
+
+// The generic key: its address and its hash, computed on the goroutine
+// (hashing may panic) before the operation switches to g0 (below).
+struct GKey {
+  const void *p;
+  uintptr_t hash;
+};
+
+struct GenericKey {
+  using K = GKey;
+  static constexpr uintptr_t kSlot = 0;
+  static constexpr bool kAlwaysReflexive = false;
+  static uintptr_t hash(const MapType *, K k, uintptr_t) { return k.hash; }
+  static uintptr_t hashslot(const MapType *t, const void *slot, uintptr_t seed) {
+    return hashkey(t, slot, seed);
+  }
+  static bool equal(const MapType *t, K k, const void *slot) { return t->key->equal(k.p, slot); }
+  static void store(const MapType *t, void *slot, K k) { memmove(slot, k.p, t->key->size); }
+};
+
+struct Key64 {
+  using K = uint64_t;
+  static constexpr uintptr_t kSlot = 8;
+  static constexpr bool kAlwaysReflexive = true;
+  [[gnu::always_inline]] static uintptr_t hash(const MapType *, K k, uintptr_t seed) {
+    return memhash64v(k, seed);
+  }
+  [[gnu::always_inline]] static uintptr_t hashslot(const MapType *, const void *slot,
+                                                    uintptr_t seed) {
+    return memhash64v(*static_cast<const uint64_t *>(slot), seed);
+  }
+  [[gnu::always_inline]] static bool equal(const MapType *, K k, const void *slot) {
+    return *static_cast<const uint64_t *>(slot) == k;
+  }
+  static void store(const MapType *, void *slot, K k) { *static_cast<uint64_t *>(slot) = k; }
+};
+
+struct KeyStr {
+  using K = GoString;
+  static constexpr uintptr_t kSlot = sizeof(GoString);
+  static constexpr bool kAlwaysReflexive = true;
+  [[gnu::always_inline]] static uintptr_t hash(const MapType *, K k, uintptr_t seed) {
+    return memhash(k.str, seed, uintptr_t(k.len));
+  }
+  [[gnu::always_inline]] static uintptr_t hashslot(const MapType *, const void *slot,
+                                                    uintptr_t seed) {
+    const GoString *s = static_cast<const GoString *>(slot);
+    return memhash(s->str, seed, uintptr_t(s->len));
+  }
+  // Lengths first, then the bytes (memcmp, a libc leaf).
+  [[gnu::always_inline]] static bool equal(const MapType *, K k, const void *slot) {
+    const GoString *s = static_cast<const GoString *>(slot);
+    return s->len == k.len && (s->str == k.str || memcmp(s->str, k.str, size_t(k.len)) == 0);
+  }
+  static void store(const MapType *, void *slot, K k) { *static_cast<GoString *>(slot) = k; }
+};
+
+// Where evacuation writes next in one half (X or Y) of the new array.
+struct evacDst {
+  bmap *b;
+  uintptr_t i;
+};
+
+// Moves old bucket oldbucket (and its overflow chain) into the new array.
+// On g0 (growWork).
+template <class P> __attribute__((noinline)) void evacuate(const MapType *t, hmap *h,
+                                                           uintptr_t oldbucket) {
+  Geo g(t, P::kSlot);
   bmap *b = g.bucket(h->oldbuckets, oldbucket);
   uintptr_t newbit = noldbuckets(h);
   if (!evacuated(b)) {
@@ -276,16 +349,16 @@ __attribute__((noinline)) void evacuate(const MapType *t, hmap *h, uintptr_t old
           continue;
         }
         char *k = g.key(b, i);
-        void *k2 = deref(k, g.ik);
         uintptr_t useY = 0;
         if (xy[1].b != nullptr) {
-          if (!reflexive(t, k2)) {
+          void *k2 = deref(k, g.ik);
+          if (!P::kAlwaysReflexive && !reflexive(t, k2)) {
             // A NaN: its hash is random; split by the old tophash's low
             // bit (mapiternext decides ownership by the same bit) and
             // give it a fresh tophash.
             useY = top & 1;
-            top = tophash(hashkey(t, k2, h->hash0));
-          } else if (hashkey(t, k2, h->hash0) & newbit) {
+            top = tophash(P::hashslot(t, k2, h->hash0));
+          } else if (P::hashslot(t, k2, h->hash0) & newbit) {
             useY = 1;
           }
         }
@@ -311,10 +384,15 @@ __attribute__((noinline)) void evacuate(const MapType *t, hmap *h, uintptr_t old
     advanceEvacuationMark(g, h, newbit);
 }
 
-// Evacuation's frame (two destinations, the geometry, hashing) does not
-// fit the goroutine's 256-byte budget next to the entry point's: it runs
-// on g0 (one switch per growing operation).
-__attribute__((noinline)) void growWork(const MapType *t, hmap *h, uintptr_t bucket) {
+// The old bucket this operation is about to use, then one more (Go's
+// growWork): at most two evacuations per assign/delete while growing.
+// Evacuation's frame (two destinations, the geometry, hashing, a new
+// overflow bucket) does not fit the goroutine's 256-byte budget next to
+// the entry point's: it runs on g0, one switch per growing operation
+// (about one insert in six while a map fills; amortised over the up to
+// 16 entries moved).
+template <class P> __attribute__((noinline)) void growWork(const MapType *t, hmap *h,
+                                                           uintptr_t bucket) {
   struct Args {
     const MapType *t;
     hmap *h;
@@ -323,60 +401,25 @@ __attribute__((noinline)) void growWork(const MapType *t, hmap *h, uintptr_t buc
   onsystemstack(
       [](void *v) {
         Args *a = static_cast<Args *>(v);
-        // The old bucket this operation is about to use, then one more.
-        evacuate(a->t, a->h, a->bucket & (noldbuckets(a->h) - 1));
+        evacuate<P>(a->t, a->h, a->bucket & (noldbuckets(a->h) - 1));
         if (growing(a->h))
-          evacuate(a->t, a->h, a->h->nevacuate);
+          evacuate<P>(a->t, a->h, a->h->nevacuate);
       },
       &a);
 }
 
-// ---- key policies: the generic path (key by address, hashed and compared
-// through the type) and the fast paths for 8-byte plain-memory keys and
-// strings (Go's mapaccess1_fast64 / _faststr), one template for all.
-
-struct GenericKey {
-  using K = const void *;
-  static uintptr_t hash(const MapType *t, K k, uintptr_t seed) { return hashkey(t, k, seed); }
-  static bool equal(const MapType *t, K k, const void *slot) { return t->key->equal(k, slot); }
-  static void store(const MapType *t, void *slot, K k) { memmove(slot, k, t->key->size); }
-  static const void *addr(const K &k) { return k; }
-};
-
-struct Key64 {
-  using K = uint64_t;
-  static uintptr_t hash(const MapType *, K k, uintptr_t seed) { return memhash64(&k, seed); }
-  static bool equal(const MapType *, K k, const void *slot) {
-    uint64_t v;
-    memcpy(&v, slot, 8);
-    return v == k;
-  }
-  static void store(const MapType *, void *slot, K k) { memcpy(slot, &k, 8); }
-  static const void *addr(const K &k) { return &k; }
-};
-
-struct KeyStr {
-  using K = GoString;
-  static uintptr_t hash(const MapType *, K k, uintptr_t seed) {
-    return memhash(k.str, seed, uintptr_t(k.len));
-  }
-  static bool equal(const MapType *, K k, const void *slot) {
-    const GoString *s = static_cast<const GoString *>(slot);
-    return s->len == k.len && (s->str == k.str || memcmp(s->str, k.str, size_t(k.len)) == 0);
-  }
-  static void store(const MapType *, void *slot, K k) { memcpy(slot, &k, sizeof k); }
-  static const void *addr(const K &k) { return &k; }
-};
-
-// Lookup: the key's slot and elem slot (resolved), or nulls.
-template <class P> inline void *lookup(const MapType *t, hmap *h, typename P::K key, void **kslot) {
-  if (loadflags(h) & kHashWriting)
+// Lookup: the elem slot of key (resolved), or null; *kslot gets the key's
+// slot when asked. The caller has checked h != null and h->count != 0.
+template <class P>
+[[gnu::always_inline]] inline void *lookup(const MapType *t, hmap *h, typename P::K key,
+                                           void **kslot) {
+  if (__builtin_expect(loadflags(h) & kHashWriting, 0))
     fatalReadWrite();
-  Geo g(t);
+  Geo g(t, P::kSlot);
   uintptr_t hash = P::hash(t, key, h->hash0);
   uintptr_t m = bucketMask(h->B);
   bmap *b = g.bucket(h->buckets, hash & m);
-  if (bmap *c = h->oldbuckets) {
+  if (bmap *c = h->oldbuckets; __builtin_expect(c != nullptr, 0)) {
     if (!sameSizeGrow(h))
       m >>= 1; // the old array had half as many buckets
     bmap *oldb = g.bucket(c, hash & m);
@@ -384,10 +427,11 @@ template <class P> inline void *lookup(const MapType *t, hmap *h, typename P::K 
       b = oldb;
   }
   uint8_t top = tophash(hash);
-  for (; b != nullptr; b = g.overflow(b)) {
+  do {
     for (uintptr_t i = 0; i < kBucketCnt; i++) {
-      if (b->tophash[i] != top) {
-        if (b->tophash[i] == kEmptyRest)
+      uint8_t th = b->tophash[i];
+      if (th != top) {
+        if (th == kEmptyRest)
           return nullptr;
         continue;
       }
@@ -398,29 +442,27 @@ template <class P> inline void *lookup(const MapType *t, hmap *h, typename P::K 
         return deref(g.elem(b, i), g.ie);
       }
     }
-  }
+    b = g.overflow(b);
+  } while (b != nullptr);
   return nullptr;
 }
 
-// The elem slot for key, inserting the key if it is absent.
-template <class P> inline void *assign(const MapType *t, hmap *h, typename P::K key) {
-  if (h == nullptr)
-    panicNilMapWrite(reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
-  if (loadflags(h) & kHashWriting)
-    fatalConcurrentWrites();
-  Geo g(t);
-  uintptr_t hash = P::hash(t, key, h->hash0);
-  // Set after hashing: the hash may panic, and then no write happened.
-  storeflags(h, loadflags(h) ^ kHashWriting);
+// The slow half of assign: the map has no bucket yet, is growing, must
+// grow, or key's bucket chain is full. The writing flag is set (the fast
+// half set it); this clears it. Not inlined, so the fast half's frame
+// holds none of this.
+template <class P>
+__attribute__((noinline)) void *assignslow(const MapType *t, hmap *h, typename P::K key,
+                                           uintptr_t hash) {
+  Geo g(t, P::kSlot);
   if (h->buckets == nullptr)
     h->buckets = makeBucketArray(g, 0);
-
   void *elem;
 again:
   {
     uintptr_t bucket = hash & bucketMask(h->B);
     if (growing(h))
-      growWork(t, h, bucket);
+      growWork<P>(t, h, bucket);
     bmap *b = g.bucket(h->buckets, bucket);
     uint8_t top = tophash(hash);
     bmap *insertb = nullptr;
@@ -486,27 +528,142 @@ done:
   return deref(elem, g.ie);
 }
 
-template <class P> inline void del(const MapType *t, hmap *h, typename P::K key) {
-  if (h == nullptr || h->count == 0) {
-    if (hashMightPanic(t->key))
-      P::hash(t, key, 0); // panics for an unhashable interface key
+// assignslow on g0 (it allocates bucket arrays and overflow buckets and
+// grows the map: its frames do not fit the goroutine's budget). The fast
+// key policies call no generated code; the generic operations are on g0
+// already (onsystemstack is then a plain call).
+template <class P>
+__attribute__((noinline)) void *assignslowg0(const MapType *t, hmap *h, typename P::K key,
+                                             uintptr_t hash) {
+  struct Args {
+    const MapType *t;
+    hmap *h;
+    typename P::K *key;
+    uintptr_t hash;
+    void *r;
+  } a{t, h, &key, hash, nullptr};
+  onsystemstack(
+      [](void *v) {
+        Args *a = static_cast<Args *>(v);
+        a->r = assignslow<P>(a->t, a->h, *a->key, a->hash);
+      },
+      &a);
+  return a.r;
+}
+
+// The elem slot for key, inserting the key if it is absent. The fast half:
+// the map has buckets and is not growing, and key is present or its chain
+// has a free slot and the insert needs no growth; anything else goes to
+// assignslow.
+template <class P>
+[[gnu::always_inline]] inline void *assign(const MapType *t, hmap *h, typename P::K key) {
+  if (__builtin_expect(h == nullptr, 0))
+    panicNilMapWrite(reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
+  uint8_t f = loadflags(h);
+  if (__builtin_expect(f & kHashWriting, 0))
+    fatalConcurrentWrites();
+  uintptr_t hash = P::hash(t, key, h->hash0);
+  // Set after hashing: the hash may panic, and then no write happened.
+  storeflags(h, f ^ kHashWriting);
+  if (__builtin_expect(h->buckets == nullptr || h->oldbuckets != nullptr, 0))
+    return assignslowg0<P>(t, h, key, hash);
+  Geo g(t, P::kSlot);
+  bmap *b = g.bucket(h->buckets, hash & bucketMask(h->B));
+  uint8_t top = tophash(hash);
+  bmap *insertb = nullptr;
+  uintptr_t inserti = 0;
+  void *elem;
+  do {
+    for (uintptr_t i = 0; i < kBucketCnt; i++) {
+      uint8_t th = b->tophash[i];
+      if (th != top) {
+        if (isEmpty(th) && insertb == nullptr) {
+          insertb = b;
+          inserti = i;
+        }
+        if (th == kEmptyRest)
+          goto notfound;
+        continue;
+      }
+      void *k = deref(g.key(b, i), g.ik);
+      if (!P::equal(t, key, k))
+        continue;
+      if (t->flags & MapNeedKeyUpdate)
+        P::store(t, k, key);
+      elem = g.elem(b, i);
+      goto done;
+    }
+    b = g.overflow(b);
+  } while (b != nullptr);
+notfound:
+  if (__builtin_expect(insertb == nullptr || g.ik || g.ie ||
+                           overLoadFactor(h->count + 1, h->B) ||
+                           tooManyOverflowBuckets(h->noverflow, h->B),
+                       0))
+    return assignslowg0<P>(t, h, key, hash);
+  elem = g.elem(insertb, inserti);
+  P::store(t, g.key(insertb, inserti), key);
+  insertb->tophash[inserti] = top;
+  h->count++;
+done:
+  if (__builtin_expect((loadflags(h) & kHashWriting) == 0, 0))
+    fatalConcurrentWrites();
+  storeflags(h, loadflags(h) & ~kHashWriting);
+  return deref(elem, g.ie);
+}
+
+// After a delete cleared slot i of b: if the bucket now ends in empty
+// slots, turn the trailing run of emptyOne into emptyRest (walking back
+// through the chain from bOrig).
+__attribute__((noinline)) void markEmptyRest(const Geo &g, bmap *bOrig, bmap *b, uintptr_t i) {
+  if (i == kBucketCnt - 1) {
+    bmap *ovf = g.overflow(b);
+    if (ovf != nullptr && ovf->tophash[0] != kEmptyRest)
+      return;
+  } else if (b->tophash[i + 1] != kEmptyRest) {
     return;
   }
-  if (loadflags(h) & kHashWriting)
+  for (;;) {
+    b->tophash[i] = kEmptyRest;
+    if (i == 0) {
+      if (b == bOrig)
+        break;
+      bmap *c = b;
+      for (b = bOrig; g.overflow(b) != c; b = g.overflow(b)) {
+      }
+      i = kBucketCnt - 1;
+    } else {
+      i--;
+    }
+    if (b->tophash[i] != kEmptyOne)
+      break;
+  }
+}
+
+__attribute__((noinline)) void hashMightPanicCheck(const MapType *t, const void *key);
+
+template <class P>
+[[gnu::always_inline]] inline void del(const MapType *t, hmap *h, typename P::K key) {
+  if (h == nullptr || h->count == 0) {
+    return;
+  }
+  uint8_t f = loadflags(h);
+  if (__builtin_expect(f & kHashWriting, 0))
     fatalConcurrentWrites();
-  Geo g(t);
   uintptr_t hash = P::hash(t, key, h->hash0);
-  storeflags(h, loadflags(h) ^ kHashWriting);
+  storeflags(h, f ^ kHashWriting);
+  Geo g(t, P::kSlot);
   uintptr_t bucket = hash & bucketMask(h->B);
-  if (growing(h))
-    growWork(t, h, bucket);
+  if (__builtin_expect(growing(h), 0))
+    growWork<P>(t, h, bucket);
   bmap *b = g.bucket(h->buckets, bucket);
   bmap *bOrig = b;
   uint8_t top = tophash(hash);
-  for (; b != nullptr; b = g.overflow(b)) {
+  do {
     for (uintptr_t i = 0; i < kBucketCnt; i++) {
-      if (b->tophash[i] != top) {
-        if (b->tophash[i] == kEmptyRest)
+      uint8_t th = b->tophash[i];
+      if (th != top) {
+        if (th == kEmptyRest)
           goto out;
         continue;
       }
@@ -518,61 +675,43 @@ template <class P> inline void del(const MapType *t, hmap *h, typename P::K key)
       memset(kslot, 0, g.ks);
       memset(g.elem(b, i), 0, g.es);
       b->tophash[i] = kEmptyOne;
-      // If the bucket now ends in empty slots, turn the trailing run of
-      // emptyOne into emptyRest (walking back through the chain).
-      if (i == kBucketCnt - 1) {
-        bmap *ovf = g.overflow(b);
-        if (ovf != nullptr && ovf->tophash[0] != kEmptyRest)
-          goto notLast;
-      } else if (b->tophash[i + 1] != kEmptyRest) {
-        goto notLast;
-      }
-      for (;;) {
-        b->tophash[i] = kEmptyRest;
-        if (i == 0) {
-          if (b == bOrig)
-            break;
-          bmap *c = b;
-          for (b = bOrig; g.overflow(b) != c; b = g.overflow(b)) {
-          }
-          i = kBucketCnt - 1;
-        } else {
-          i--;
-        }
-        if (b->tophash[i] != kEmptyOne)
-          break;
-      }
-    notLast:
+      markEmptyRest(g, bOrig, b, i);
       h->count--;
       if (h->count == 0) // a fresh seed, so an attacker cannot keep colliding
         h->hash0 = uintptr_t(rand64());
       goto out;
     }
-  }
+    b = g.overflow(b);
+  } while (b != nullptr);
 out:
-  if ((loadflags(h) & kHashWriting) == 0)
+  if (__builtin_expect((loadflags(h) & kHashWriting) == 0, 0))
     fatalConcurrentWrites();
   storeflags(h, loadflags(h) & ~kHashWriting);
 }
 
-template <class P> inline void *access1(const MapType *t, hmap *h, typename P::K key) {
-  if (h == nullptr || h->count == 0) {
-    if (hashMightPanic(t->key))
-      P::hash(t, key, 0);
+template <class P>
+[[gnu::always_inline]] inline void *access1(const MapType *t, hmap *h, typename P::K key) {
+  if (__builtin_expect(h == nullptr || h->count == 0, 0)) {
     return const_cast<uint8_t *>(zeroVal);
   }
   void *e = lookup<P>(t, h, key, nullptr);
   return e ? e : const_cast<uint8_t *>(zeroVal);
 }
 
-template <class P> inline glrt_pair access2(const MapType *t, hmap *h, typename P::K key) {
-  if (h == nullptr || h->count == 0) {
-    if (hashMightPanic(t->key))
-      P::hash(t, key, 0);
+template <class P>
+[[gnu::always_inline]] inline glrt_pair access2(const MapType *t, hmap *h, typename P::K key) {
+  if (__builtin_expect(h == nullptr || h->count == 0, 0)) {
     return {const_cast<uint8_t *>(zeroVal), 0};
   }
   void *e = lookup<P>(t, h, key, nullptr);
   return e ? glrt_pair{e, 1} : glrt_pair{const_cast<uint8_t *>(zeroVal), 0};
+}
+
+// Go hashes the key even for a nil or empty map when hashing might panic
+// (an interface inside the key type), so m[k] panics the same either way.
+void hashMightPanicCheck(const MapType *t, const void *key) {
+  if (hashMightPanic(t->key))
+    hashkey(t, key, 0);
 }
 
 } // namespace
@@ -602,29 +741,147 @@ hmap *makemap(const MapType *t, int64_t hint) {
   return h;
 }
 
+// ---- the generic operations: checks that may panic or die and the
+// key's hash on the goroutine; the operation itself on g0 (its frames,
+// which call the key type's generated equal function, do not fit the
+// goroutine's 256-byte budget; a switch costs a few ns). Generated equal
+// functions run on g0 like any split-stack code (the prologue checks g0's
+// limit); a map key's equal cannot panic (hashing it on the goroutine
+// would have panicked first).
+
+namespace {
+struct GArgs {
+  const MapType *t;
+  hmap *h;
+  GKey k;
+  void *r;
+};
+
+// Nil or empty map: Go still hashes a key whose hash may panic.
+[[gnu::always_inline]] inline bool genericEmpty(const MapType *t, hmap *h, const void *key) {
+  if (h != nullptr && h->count != 0)
+    return false;
+  hashMightPanicCheck(t, key);
+  return true;
+}
+
+__attribute__((noinline)) void *genericLookup(const MapType *t, hmap *h, const void *key) {
+  if (loadflags(h) & kHashWriting)
+    fatalReadWrite();
+  GArgs a{t, h, {key, hashkey(t, key, h->hash0)}, nullptr};
+  onsystemstack(
+      [](void *v) {
+        GArgs *a = static_cast<GArgs *>(v);
+        a->r = lookup<GenericKey>(a->t, a->h, a->k, nullptr);
+      },
+      &a);
+  return a.r;
+}
+} // namespace
+
 void *mapaccess1(const MapType *t, hmap *h, const void *key) {
-  return access1<GenericKey>(t, h, key);
+  if (genericEmpty(t, h, key))
+    return const_cast<uint8_t *>(zeroVal);
+  void *e = genericLookup(t, h, key);
+  return e ? e : const_cast<uint8_t *>(zeroVal);
 }
 
 void *mapaccess2(const MapType *t, hmap *h, const void *key, bool *ok) {
-  glrt_pair r = access2<GenericKey>(t, h, key);
-  *ok = r.n != 0;
-  return r.p;
+  void *e = genericEmpty(t, h, key) ? nullptr : genericLookup(t, h, key);
+  *ok = e != nullptr;
+  return e ? e : const_cast<uint8_t *>(zeroVal);
 }
 
 void *mapassign(const MapType *t, hmap *h, const void *key) {
-  return assign<GenericKey>(t, h, key);
+  if (h == nullptr)
+    panicNilMapWrite(reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
+  if (loadflags(h) & kHashWriting)
+    fatalConcurrentWrites();
+  GArgs a{t, h, {key, hashkey(t, key, h->hash0)}, nullptr};
+  onsystemstack(
+      [](void *v) {
+        GArgs *a = static_cast<GArgs *>(v);
+        a->r = assign<GenericKey>(a->t, a->h, a->k);
+      },
+      &a);
+  return a.r;
 }
 
-void mapdelete(const MapType *t, hmap *h, const void *key) { del<GenericKey>(t, h, key); }
-
-// Go's mapaccessK: the current key and elem slots of key (for the iterator).
-static bool mapaccessK(const MapType *t, hmap *h, const void *key, void **k, void **e) {
-  if (h == nullptr || h->count == 0)
-    return false;
-  *e = lookup<GenericKey>(t, h, key, k);
-  return *e != nullptr;
+void mapdelete(const MapType *t, hmap *h, const void *key) {
+  if (genericEmpty(t, h, key))
+    return;
+  if (loadflags(h) & kHashWriting)
+    fatalConcurrentWrites();
+  GArgs a{t, h, {key, hashkey(t, key, h->hash0)}, nullptr};
+  onsystemstack(
+      [](void *v) {
+        GArgs *a = static_cast<GArgs *>(v);
+        del<GenericKey>(a->t, a->h, a->k);
+      },
+      &a);
 }
+
+// mapiternext's rare cases, out of line (and on g0: they hash and compare
+// keys generically) so its frame stays small.
+namespace {
+struct IterArgs {
+  const MapType *t;
+  hmap *h;
+  hiter *it;
+  void *k, *e;
+  uintptr_t checkBucket;
+  uint8_t top;
+  bool ie;
+  bool r;
+};
+
+// An entry of an old bucket walked during a doubling, for new bucket
+// checkBucket: whether it will move there.
+__attribute__((noinline)) bool iterOwns(const MapType *t, hmap *h, hiter *it, void *k,
+                                        uintptr_t checkBucket, uint8_t top) {
+  IterArgs args{t, h, it, k, nullptr, checkBucket, top, false, false};
+  IterArgs *a = &args;
+  onsystemstack(
+      [](void *v) {
+        IterArgs *a = static_cast<IterArgs *>(v);
+        uint8_t itB = a->it->B;
+        if (reflexive(a->t, a->k))
+          a->r = (hashkey(a->t, a->k, a->h->hash0) & bucketMask(itB)) == a->checkBucket;
+        else // a NaN: evacuate sends it by this bit
+          a->r = (a->checkBucket >> (itB - 1)) == uintptr_t(a->top & 1);
+      },
+      a);
+  return a->r;
+}
+
+// An entry moved by a growth after the iteration started: sets the
+// current entry (looked up again, Go's mapaccessK), or returns false if it
+// has been deleted since. A NaN cannot be looked up: its copy here (k, e)
+// is the one to return.
+__attribute__((noinline)) bool iterMoved(const MapType *t, hmap *h, hiter *it, void *k,
+                                         void *e, bool ie) {
+  IterArgs args{t, h, it, k, e, 0, 0, ie, false};
+  IterArgs *a = &args;
+  onsystemstack(
+      [](void *v) {
+        IterArgs *a = static_cast<IterArgs *>(v);
+        a->r = true;
+        if (!reflexive(a->t, a->k)) {
+          a->it->key = a->k;
+          a->it->elem = deref(a->e, a->ie);
+          return;
+        }
+        void *rk = nullptr, *re = nullptr;
+        if (a->h->count != 0)
+          re = lookup<GenericKey>(a->t, a->h, GKey{a->k, hashkey(a->t, a->k, a->h->hash0)}, &rk);
+        a->r = re != nullptr;
+        a->it->key = rk;
+        a->it->elem = re;
+      },
+      a);
+  return a->r;
+}
+} // namespace
 
 void mapiterinit(const MapType *t, hmap *h, hiter *it) {
   it->key = nullptr;
@@ -646,86 +903,102 @@ void mapiterinit(const MapType *t, hmap *h, hiter *it) {
   mapiternext(it);
 }
 
-void mapiternext(hiter *it) {
+// Moves the walk to its next bucket (it->bptr; false when the walk is
+// over). Out of line: mapiternext's frame stays small.
+__attribute__((noinline)) static bool iterNextBucket(hiter *it) {
   hmap *h = it->h;
-  const MapType *t = it->t;
-  if (loadflags(h) & kHashWriting)
-    fatalIterWrite();
-  Geo g(t);
   uintptr_t bucket = it->bucket;
-  bmap *b = it->bptr;
-  uintptr_t i = it->i;
-  uintptr_t checkBucket = it->checkBucket;
+  if (bucket == it->startBucket && it->wrapped)
+    return false;
+  Geo g(it->t);
+  bmap *b;
+  uintptr_t checkBucket = kNoCheck;
+  if (growing(h) && it->B == h->B) {
+    // Started during this growth: it->buckets is the new array. Walk the
+    // old bucket instead if it has not been evacuated yet, keeping only
+    // the entries that will move to this new bucket.
+    uintptr_t oldbucket = bucket & (noldbuckets(h) - 1);
+    b = g.bucket(h->oldbuckets, oldbucket);
+    if (!evacuated(b))
+      checkBucket = bucket;
+    else
+      b = g.bucket(it->buckets, bucket);
+  } else {
+    b = g.bucket(it->buckets, bucket);
+  }
+  bucket++;
+  if (bucket == bucketShift(it->B)) {
+    bucket = 0;
+    it->wrapped = true;
+  }
+  it->bucket = bucket;
+  it->bptr = b;
+  it->checkBucket = checkBucket;
+  it->i = 0;
+  return true;
+}
+
+// mapiternext's scan: the next occupied slot. Sets it->key/elem and
+// returns false for an entry it can return as is; returns true for a
+// candidate that needs the slow checks (an old bucket walked during a
+// doubling, or an entry evacuated since the walk started), left in
+// it->ck/ce/ctop; it->key == null when the walk is over.
+__attribute__((noinline)) static bool iterScan(hiter *it) {
+  hmap *h = it->h;
+  Geo g(it->t);
   for (;;) {
+    bmap *b = it->bptr;
     if (b == nullptr) {
-      if (bucket == it->startBucket && it->wrapped) { // done
+      if (!iterNextBucket(it)) { // done
         it->key = nullptr;
         it->elem = nullptr;
-        return;
+        return false;
       }
-      if (growing(h) && it->B == h->B) {
-        // Started during this growth: it->buckets is the new array. Walk
-        // the old bucket instead if it has not been evacuated yet, keeping
-        // only the entries that will move to this new bucket.
-        uintptr_t oldbucket = bucket & (noldbuckets(h) - 1);
-        b = g.bucket(h->oldbuckets, oldbucket);
-        if (!evacuated(b)) {
-          checkBucket = bucket;
-        } else {
-          b = g.bucket(it->buckets, bucket);
-          checkBucket = kNoCheck;
-        }
-      } else {
-        b = g.bucket(it->buckets, bucket);
-        checkBucket = kNoCheck;
-      }
-      bucket++;
-      if (bucket == bucketShift(it->B)) {
-        bucket = 0;
-        it->wrapped = true;
-      }
-      i = 0;
+      continue;
     }
-    for (; i < kBucketCnt; i++) {
-      uintptr_t offi = (i + it->offset) & (kBucketCnt - 1);
+    while (it->i < kBucketCnt) {
+      uintptr_t offi = (it->i + it->offset) & (kBucketCnt - 1);
+      it->i++;
       uint8_t top = b->tophash[offi];
       if (isEmpty(top) || top == kEvacuatedEmpty)
         continue;
       void *k = deref(g.key(b, offi), g.ik);
       void *e = g.elem(b, offi);
-      bool refl = true;
-      if (checkBucket != kNoCheck && !sameSizeGrow(h)) {
-        // An old bucket during a doubling: only keys bound for checkBucket.
-        refl = reflexive(t, k);
-        if (refl) {
-          if ((hashkey(t, k, h->hash0) & bucketMask(it->B)) != checkBucket)
-            continue;
-        } else if ((checkBucket >> (it->B - 1)) != uintptr_t(top & 1)) {
-          continue; // a NaN: evacuate sends it by this bit
-        }
+      if ((it->checkBucket != kNoCheck && !sameSizeGrow(h)) || top == kEvacuatedX ||
+          top == kEvacuatedY) {
+        it->ck = k;
+        it->ce = e;
+        it->ctop = top;
+        return true;
       }
-      if ((top != kEvacuatedX && top != kEvacuatedY) || !(refl = reflexive(t, k))) {
-        // Still here (or a NaN, which cannot be looked up: its copy here
-        // is the one to return).
-        it->key = k;
-        it->elem = deref(e, g.ie);
-      } else {
-        // Moved by a growth after the iteration started: return the
-        // current entry, or skip it if it has been deleted.
-        void *rk, *re;
-        if (!mapaccessK(t, h, k, &rk, &re))
-          continue;
-        it->key = rk;
-        it->elem = re;
-      }
-      it->bucket = bucket;
-      it->bptr = b;
-      it->i = uint8_t(i + 1);
-      it->checkBucket = checkBucket;
+      it->key = k;
+      it->elem = deref(e, g.ie);
+      return false;
+    }
+    it->bptr = g.overflow(b);
+    it->i = 0;
+  }
+}
+
+void mapiternext(hiter *it) {
+  hmap *h = it->h;
+  const MapType *t = it->t;
+  if (loadflags(h) & kHashWriting)
+    fatalIterWrite();
+  // The scan and the slow checks are separate calls, so their frames are
+  // not stacked on the goroutine.
+  while (iterScan(it)) {
+    bool ie = t->elemsize > kMaxElemSize;
+    if (it->checkBucket != kNoCheck && !sameSizeGrow(h) &&
+        !iterOwns(t, h, it, it->ck, it->checkBucket, it->ctop))
+      continue;
+    if (it->ctop != kEvacuatedX && it->ctop != kEvacuatedY) { // still here
+      it->key = it->ck;
+      it->elem = deref(it->ce, ie);
       return;
     }
-    b = g.overflow(b);
-    i = 0;
+    if (iterMoved(t, h, it, it->ck, it->ce, ie))
+      return;
   }
 }
 
@@ -737,31 +1010,31 @@ using namespace glrt;
 void *glrt_makemap(void *t, int64_t hint) { return makemap(static_cast<const MapType *>(t), hint); }
 
 void *glrt_mapaccess1(void *t, void *h, void *key) {
-  return access1<GenericKey>(static_cast<const MapType *>(t), static_cast<hmap *>(h), key);
+  return mapaccess1(static_cast<const MapType *>(t), static_cast<hmap *>(h), key);
 }
 
 void *glrt_mapaccess1_fat(void *t, void *h, void *key, void *zero) {
   auto *mt = static_cast<const MapType *>(t);
   auto *hm = static_cast<hmap *>(h);
-  if (hm == nullptr || hm->count == 0) {
-    if (hashMightPanic(mt->key))
-      hashkey(mt, key, 0);
+  if (genericEmpty(mt, hm, key))
     return zero;
-  }
-  void *e = lookup<GenericKey>(mt, hm, key, nullptr);
+  void *e = genericLookup(mt, hm, key);
   return e ? e : zero;
 }
 
 glrt_pair glrt_mapaccess2(void *t, void *h, void *key) {
-  return access2<GenericKey>(static_cast<const MapType *>(t), static_cast<hmap *>(h), key);
+  auto *mt = static_cast<const MapType *>(t);
+  auto *hm = static_cast<hmap *>(h);
+  void *e = genericEmpty(mt, hm, key) ? nullptr : genericLookup(mt, hm, key);
+  return e ? glrt_pair{e, 1} : glrt_pair{const_cast<uint8_t *>(zeroVal), 0};
 }
 
 void *glrt_mapassign(void *t, void *h, void *key) {
-  return assign<GenericKey>(static_cast<const MapType *>(t), static_cast<hmap *>(h), key);
+  return mapassign(static_cast<const MapType *>(t), static_cast<hmap *>(h), key);
 }
 
 void glrt_mapdelete(void *t, void *h, void *key) {
-  del<GenericKey>(static_cast<const MapType *>(t), static_cast<hmap *>(h), key);
+  mapdelete(static_cast<const MapType *>(t), static_cast<hmap *>(h), key);
 }
 
 void *glrt_mapaccess1_fast64(void *t, void *h, int64_t key) {

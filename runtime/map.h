@@ -61,8 +61,10 @@ struct hiter {
   bool wrapped;         // bucket wrapped around past the end
   uint8_t B;            // h->B when the iteration started
   uint8_t i;            // next slot in bptr
-  uint32_t pad;
-  uintptr_t pad2[2];
+  uint8_t ctop;         // mapiternext's candidate: its tophash, key, elem slot
+  uint8_t pad[3];
+  void *ck;
+  void *ce;
 };
 static_assert(sizeof(hiter) == 96, "generated code reserves 96 bytes");
 

@@ -433,11 +433,6 @@ struct IRGen {
   static MapType *mapIndexType(Expr *e); // m's type if e is m[k], else null
   static MapKeyPath mapKeyPath(MapType *mt);
   static bool isBlankMap(Expr *e);
-  llvm::StructType *typeBaseTy();
-  llvm::Constant *mapEqualFn(Type *t);
-  llvm::Constant *mapTypeBase(Type *t, bool keyNeeds);
-  llvm::Constant *mapTypeDescOf(Type *t, bool keyNeeds);
-  llvm::Constant *mapTypeDesc(MapType *mt);
   llvm::Value *genMakeMap(CallExpr *e);
   llvm::Value *genMapLen(llvm::Value *m);
   std::vector<llvm::Value *> mapKeyArgs(MapType *mt, llvm::Value *key);

@@ -14,9 +14,10 @@
 //    (fast64), which hash exactly as the generic path (alg.h), so growth
 //    (which always hashes generically) agrees with them;
 //  - for k, v := range m keeps a 96-byte hiter in the frame.
-// Map types are described to the runtime by mapTypeDesc: a MapType record
-// (typedesc.def) whose key descriptor carries what hashing needs (kind,
-// size, equal, the string, element/field tables for arrays and structs).
+// Map types are described to the runtime by their typeDesc (IRGenTypeDesc:
+// the MapType record, shared with interfaces and everything else that
+// needs the type); its hasher is null: the runtime hashes by the key's
+// descriptor (typedesc.def).
 //===----------------------------------------------------------------------===//
 #include "irgen/IRGenImpl.h"
 
@@ -31,36 +32,6 @@ Expr *unparenMap(Expr *e) {
   return e;
 }
 
-// Go's reflect.Kind numbers (runtime/type.h).
-uint8_t goKind(Type *u) {
-  switch (u->kind) {
-  case TypeKind::Bool: return 1;
-  case TypeKind::Int: return 2;
-  case TypeKind::Int8: return 3;
-  case TypeKind::Int16: return 4;
-  case TypeKind::Int32: return 5;
-  case TypeKind::Int64: return 6;
-  case TypeKind::Uint: return 7;
-  case TypeKind::Uint8: return 8;
-  case TypeKind::Uint16: return 9;
-  case TypeKind::Uint32: return 10;
-  case TypeKind::Uint64: return 11;
-  case TypeKind::Uintptr: return 12;
-  case TypeKind::Float32: return 13;
-  case TypeKind::Float64: return 14;
-  case TypeKind::Array: return 17;
-  case TypeKind::Chan: return 18 | 32;
-  case TypeKind::Func: return 19 | 32;
-  case TypeKind::Interface: return 20;
-  case TypeKind::Map: return 21 | 32;
-  case TypeKind::Pointer: return 22 | 32;
-  case TypeKind::Slice: return 23;
-  case TypeKind::String: return 24;
-  case TypeKind::Struct: return 25;
-  case TypeKind::UnsafePointer: return 26 | 32;
-  default: return 0;
-  }
-}
 } // namespace
 
 MapType *IRGen::mapIndexType(Expr *e) {
@@ -84,136 +55,12 @@ IRGen::MapKeyPath IRGen::mapKeyPath(MapType *mt) {
   }
 }
 
-// ---- descriptors (a local stand-in until IRGenTypeDesc's typeDesc) ----
-
-Constant *IRGen::mapEqualFn(Type *t) {
-  std::string name = "glc.eq." + typeString(t);
-  if (Function *f = mod->getFunction(name))
-    return f;
-  auto *fty = FunctionType::get(i1, {ptrTy, ptrTy}, false);
-  Function *fn = Function::Create(fty, GlobalValue::InternalLinkage, name, mod.get());
-  fn->setSection("gl_text");
-  fn->addFnAttr("frame-pointer", "all");
-  fn->addFnAttr(Attribute::NoUnwind);
-  if (opts.splitStack)
-    fn->addFnAttr("split-stack");
-  fn->addRetAttr(Attribute::ZExt);
-  functab.push_back({fn, "runtime.memequal"});
-  genSyntheticBody(fn, [&] {
-    llvm::Type *lt = llType(t);
-    Value *x = b.CreateLoad(lt, fn->getArg(0));
-    Value *y = b.CreateLoad(lt, fn->getArg(1));
-    b.CreateRet(genCompare(TokKind::Eql, x, y, t));
-  });
-  return fn;
-}
-
-Constant *IRGen::mapTypeBase(Type *t, bool keyNeeds) {
-  Type *u = under(t);
-  std::string str = typeString(t);
-  uint32_t h = 2166136261u; // FNV-1a of the string, as typedesc.def says
-  for (char c : str)
-    h = (h ^ uint8_t(c)) * 16777619u;
-  uint8_t kind = goKind(u);
-  bool plain = false;
-  switch (u->kind) {
-  case TypeKind::Bool: case TypeKind::Int: case TypeKind::Int8: case TypeKind::Int16:
-  case TypeKind::Int32: case TypeKind::Int64: case TypeKind::Uint: case TypeKind::Uint8:
-  case TypeKind::Uint16: case TypeKind::Uint32: case TypeKind::Uint64: case TypeKind::Uintptr:
-  case TypeKind::Pointer: case TypeKind::Chan: case TypeKind::UnsafePointer:
-    plain = true;
-    break;
-  default:
-    break;
-  }
-  llvm::Type *lt = llType(t);
-  Constant *eq = keyNeeds ? mapEqualFn(t) : ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy));
-  Constant *fields[] = {
-      ConstantInt::get(i64, sizeOf(t)),
-      ConstantInt::get(i64, 0), // ptrdata: no collector reads these yet
-      ConstantInt::get(i32, h),
-      ConstantInt::get(i8, plain ? 8 /* TFlagRegularMemory */ : 0),
-      ConstantInt::get(i8, DL.getABITypeAlign(lt).value()),
-      ConstantInt::get(i8, DL.getABITypeAlign(lt).value()),
-      ConstantInt::get(i8, kind),
-      eq,
-      ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy)),
-      constString(str),
-      ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy)),
-      ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy)),
-  };
-  return ConstantStruct::get(typeBaseTy(), fields);
-}
-
-llvm::StructType *IRGen::typeBaseTy() {
-  return llvm::StructType::get(C, {i64, i64, i32, i8, i8, i8, i8, ptrTy, ptrTy, strTy, ptrTy, ptrTy});
-}
-
-// The descriptor of a key (or elem) type: the Type record, extended for
-// arrays (elem, slice, len) and structs (pkgpath, fields) whose parts the
-// runtime's typehash walks.
-Constant *IRGen::mapTypeDescOf(Type *t, bool keyNeeds) {
-  std::string name = "glc.maptd." + std::string(keyNeeds ? "k." : "e.") + typeString(t);
-  if (GlobalVariable *g = mod->getGlobalVariable(name, true))
-    return g;
-  Type *u = under(t);
-  Constant *init;
-  if (auto *at = dyn_cast<glc::ArrayType>(u); at && keyNeeds) {
-    init = ConstantStruct::getAnon(
-        {mapTypeBase(t, true), mapTypeDescOf(at->elem, true),
-         ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy)), ConstantInt::get(i64, at->len)});
-  } else if (auto *st = dyn_cast<glc::StructType>(u); st && keyNeeds) {
-    auto *fieldTy = llvm::StructType::get(C, {strTy, ptrTy, i64, i64});
-    const StructLayout *sl = DL.getStructLayout(cast<llvm::StructType>(llType(u)));
-    std::vector<Constant *> fs;
-    for (size_t i = 0; i < st->fields.size(); ++i) {
-      auto &f = st->fields[i];
-      fs.push_back(ConstantStruct::get(
-          fieldTy, {constString(f.name), mapTypeDescOf(f.type, true),
-                    ConstantInt::get(i64, sl->getElementOffset((unsigned)i)),
-                    ConstantInt::get(i64, f.embedded ? 1 : 0)}));
-    }
-    auto *arrTy = llvm::ArrayType::get(fieldTy, fs.size());
-    auto *arr = new GlobalVariable(*mod, arrTy, true, GlobalValue::PrivateLinkage,
-                                   ConstantArray::get(arrTy, fs), name + ".fields");
-    init = ConstantStruct::getAnon(
-        {mapTypeBase(t, true), constString(""),
-         ConstantStruct::get(sliceTy, {arr, ConstantInt::get(i64, fs.size()),
-                                       ConstantInt::get(i64, fs.size())})});
-  } else {
-    init = ConstantStruct::getAnon({mapTypeBase(t, keyNeeds)});
-  }
-  return new GlobalVariable(*mod, init->getType(), true, GlobalValue::PrivateLinkage, init, name);
-}
-
-Constant *IRGen::mapTypeDesc(MapType *mt) {
-  std::string name = "glc.maptd." + typeString(mt);
-  if (GlobalVariable *g = mod->getGlobalVariable(name, true))
-    return g;
-  Type *k = under(mt->key);
-  bool needKeyUpdate = false;
-  switch (k->kind) {
-  case TypeKind::Float32: case TypeKind::Float64: case TypeKind::String:
-  case TypeKind::Interface: case TypeKind::Struct: case TypeKind::Array:
-    needKeyUpdate = true; // +0/-0, string bytes (conservative for composites)
-    break;
-  default:
-    break;
-  }
-  Constant *init = ConstantStruct::getAnon(
-      {mapTypeBase(mt, false), mapTypeDescOf(mt->key, true), mapTypeDescOf(mt->value, false),
-       ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy)), // hasher: by the key's descriptor
-       ConstantInt::get(i64, sizeOf(mt->key)), ConstantInt::get(i64, sizeOf(mt->value)),
-       ConstantInt::get(i64, needKeyUpdate ? 1 : 0)});
-  return new GlobalVariable(*mod, init->getType(), true, GlobalValue::PrivateLinkage, init, name);
-}
-
 // ---- operations ----
 
 Value *IRGen::genMakeMap(CallExpr *e) {
   auto *mt = cast<MapType>(under(e->type));
   Value *hint = e->args.size() > 1 ? toI64(genValue(e->args[1], nullptr), e->args[1]->type) : i64c(0);
-  return callRT(RT::makemap, {mapTypeDesc(mt), hint});
+  return callRT(RT::makemap, {typeDesc(mt), hint});
 }
 
 Value *IRGen::genMapLen(Value *m) {
@@ -251,7 +98,7 @@ Value *IRGen::mapCall(RT generic, RT fast64, RT faststr, MapType *mt, Value *m, 
                       std::vector<Value *> extra) {
   MapKeyPath p = mapKeyPath(mt);
   RT id = p == MapKeyPath::Str ? faststr : p == MapKeyPath::Fast64 ? fast64 : generic;
-  std::vector<Value *> args = {mapTypeDesc(mt), m};
+  std::vector<Value *> args = {typeDesc(mt), m};
   for (Value *v : mapKeyArgs(mt, key))
     args.push_back(v);
   for (Value *v : extra)
@@ -274,7 +121,7 @@ Value *IRGen::genMapIndex(IndexExpr *e, MapType *mt) {
       slot = entryAlloca(llType(mt->key), "map.key");
       b.CreateStore(k, slot);
     }
-    p = callRT(RT::mapaccess1_fat, {mapTypeDesc(mt), m, slot, zero});
+    p = callRT(RT::mapaccess1_fat, {typeDesc(mt), m, slot, zero});
   } else {
     p = mapCall(RT::mapaccess1, RT::mapaccess1_fast64, RT::mapaccess1_faststr, mt, m, k);
   }
@@ -313,7 +160,7 @@ void IRGen::genMapDelete(CallExpr *e) {
 
 Value *IRGen::genMapLit(CompositeLit *e, MapType *mt, Type *t) {
   size_t n = e->elts.size();
-  Value *m = callRT(RT::makemap, {mapTypeDesc(mt), i64c(int64_t(n))});
+  Value *m = callRT(RT::makemap, {typeDesc(mt), i64c(int64_t(n))});
   for (Expr *el : e->elts) {
     auto *kv = dyn_cast<KeyValueExpr>(el);
     if (!kv)
@@ -375,7 +222,7 @@ void IRGen::genRangeMap(RangeStmt *s) {
   Value *m = genExpr(s->x);
   auto *itTy = llvm::ArrayType::get(i64, 12); // hiter: 96 bytes, 8-aligned
   Value *it = entryAlloca(itTy, "map.iter");
-  callRT(RT::mapiterinit, {mapTypeDesc(mt), m, it});
+  callRT(RT::mapiterinit, {typeDesc(mt), m, it});
   Expr *vars[2] = {keyE, valE};
   Value *addrs[2] = {nullptr, nullptr};
   if (s->tok == TokKind::Define)

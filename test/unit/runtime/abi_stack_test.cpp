@@ -198,8 +198,8 @@ void probe_mapassign() {
     *static_cast<int64_t *>(glrt_mapassign(&maptest::mSKey, m, &k)) = i;
   }
   void *b = glrt_makemap(&maptest::mBig, 0);
+  static char k[200]; // static: the key is the caller's, not the runtime's stack use
   for (int64_t i = 0; i < 20; i++) {
-    char k[200] = {};
     memcpy(k, &i, 8);
     sval += *static_cast<char *>(glrt_mapassign(&maptest::mBig, b, k));
   }
@@ -268,14 +268,14 @@ void probe_mapdelete_faststr() {
 void probe_mapiterinit() {
   void *m = glrt_makemap(&maptest::mInt64, 0);
   mapFill(m, 13);
-  alignas(8) char it[96];
+  alignas(8) static char it[96]; // the hiter is in the caller's frame
   glrt_mapiterinit(&maptest::mInt64, m, it);
   sval += *reinterpret_cast<void **>(it) != nullptr;
 }
 void probe_mapiternext() {
   void *m = glrt_makemap(&maptest::mInt64, 0);
   mapFill(m, 9);
-  alignas(8) char it[96];
+  alignas(8) static char it[96];
   glrt_mapiterinit(&maptest::mInt64, m, it);
   mapFill(m, 40); // grows during the iteration
   while (*reinterpret_cast<void **>(it) != nullptr)
