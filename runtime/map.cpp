@@ -74,6 +74,7 @@
 #include "panic.h"
 
 #include <string.h>
+#include <sys/mman.h>
 
 namespace glrt {
 
@@ -206,8 +207,22 @@ bool hashMightPanic(const Type *t) {
   fatal("concurrent map iteration and map write");
 }
 
+// Bucket arrays of 64 KiB and more come from their own fresh mmap
+// (malloc.cpp) and are written at once (evacuation fills about half of
+// every new bucket): they are prefaulted with one madvise instead of a
+// page fault per 4 KiB page (map_int: 61k faults, 0.4 s of system time
+// under a paravirtualised kernel). Best effort: older kernels reject the
+// advice and the pages fault in as before.
 bmap *makeBucketArray(const Geo &g, uint8_t B) {
-  return static_cast<bmap *>(mallocgc(g.bucketsize() << B));
+  size_t n = g.bucketsize() << B;
+  void *p = mallocgc(n);
+  if (n >= (size_t(64) << 10)) {
+    uintptr_t lo = (reinterpret_cast<uintptr_t>(p) + 4095) & ~uintptr_t(4095);
+    uintptr_t hi = (reinterpret_cast<uintptr_t>(p) + n) & ~uintptr_t(4095);
+    if (hi > lo)
+      madvise(reinterpret_cast<void *>(lo), hi - lo, 23 /* MADV_POPULATE_WRITE */);
+  }
+  return static_cast<bmap *>(p);
 }
 
 // Go's incrnoverflow: exact below 2^16 buckets, then counted with
