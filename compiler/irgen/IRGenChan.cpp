@@ -137,8 +137,9 @@ void IRGen::genRangeChan(RangeStmt *s) {
     if (keyAddr) {
       b.CreateStore(v, keyAddr);
     } else {
-      hoistCalls(keyE);
-      b.CreateStore(v, genAddr(keyE));
+      Expr *vars[2] = {keyE, nullptr};
+      Value *vals[2] = {v, nullptr};
+      genPairAssign(vars, vals); // also m[k] = range c
     }
   }
   fs->targets.push_back({s, endBB, condBB});
@@ -170,6 +171,8 @@ struct Comm {
 void IRGen::genCommAssign(AssignStmt *as, Type *elem, Value *slot, Value *ok) {
   if (!as)
     return;
+  Expr *vars[2] = {nullptr, nullptr};
+  Value *vals[2] = {nullptr, nullptr};
   for (size_t i = 0; i < as->lhs.size() && i < 2; ++i) {
     Expr *l = as->lhs[i];
     if (isBlank(l))
@@ -177,19 +180,19 @@ void IRGen::genCommAssign(AssignStmt *as, Type *elem, Value *slot, Value *ok) {
     Value *v = i == 0 ? coerce(b.CreateLoad(llType(elem), slot), elem, l->type) : ok;
     if (i == 1 && v->getType() != llType(l->type))
       v = b.CreateZExtOrTrunc(v, llType(l->type));
-    Value *addr;
     if (as->tok == TokKind::Define) {
       auto *id = dyn_cast<Ident>(l);
       if (!id || !id->obj)
         continue;
       bool isNew = i < as->isNew.size() ? as->isNew[i] : !fs->vars.count(id->obj);
-      addr = isNew ? allocVar(id->obj, id->name) : varAddr(id->obj, id->pos);
+      b.CreateStore(v, isNew ? allocVar(id->obj, id->name) : varAddr(id->obj, id->pos));
     } else {
-      hoistCalls(l);
-      addr = genAddr(l);
+      vars[i] = l;
+      vals[i] = v;
     }
-    b.CreateStore(v, addr);
   }
+  if (as->tok != TokKind::Define)
+    genPairAssign(vars, vals); // operands of both sides first; m[k] = <-c too
 }
 
 void IRGen::genSelect(SelectStmt *s) {

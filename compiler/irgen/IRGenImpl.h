@@ -432,7 +432,6 @@ struct IRGen {
   };
   static MapType *mapIndexType(Expr *e); // m's type if e is m[k], else null
   static MapKeyPath mapKeyPath(MapType *mt);
-  static bool isBlankMap(Expr *e);
   llvm::Value *genMakeMap(CallExpr *e);
   llvm::Value *genMapLen(llvm::Value *m);
   std::vector<llvm::Value *> mapKeyArgs(MapType *mt, llvm::Value *key);
@@ -448,6 +447,7 @@ struct IRGen {
   void genMapOpAssign(AssignStmt *s);
   void genMapIncDec(IncDecStmt *s);
   void genRangeMap(RangeStmt *s);
+  void genPairAssign(Expr *vars[2], llvm::Value *vals[2]);
 
   // ---- statements (IRGenStmt.cpp)
   void genBlock(BlockStmt *s);

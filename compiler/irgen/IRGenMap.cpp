@@ -25,17 +25,8 @@ using namespace llvm;
 
 namespace glc {
 
-namespace {
-Expr *unparenMap(Expr *e) {
-  while (auto *p = dyn_cast_or_null<ParenExpr>(e))
-    e = p->x;
-  return e;
-}
-
-} // namespace
-
 MapType *IRGen::mapIndexType(Expr *e) {
-  auto *ix = dyn_cast_or_null<IndexExpr>(unparenMap(e));
+  auto *ix = dyn_cast_or_null<IndexExpr>(unparen(e));
   if (!ix || !ix->x->type)
     return nullptr;
   return dyn_cast<MapType>(under(ix->x->type));
@@ -138,7 +129,7 @@ std::pair<Value *, Value *> IRGen::genMapIndexOk(IndexExpr *e, MapType *mt) {
 }
 
 IRGen::MapLval IRGen::genMapLval(Expr *e) {
-  auto *ix = cast<IndexExpr>(unparenMap(e));
+  auto *ix = cast<IndexExpr>(unparen(e));
   MapType *mt = mapIndexType(ix);
   MapLval l;
   l.mt = mt;
@@ -188,14 +179,14 @@ void IRGen::genMapAssign(AssignStmt *s, const std::vector<Type *> &dsts) {
     if (mapIndexType(l)) {
       x.isMap = true;
       x.ml = genMapLval(l);
-    } else if (!isBlankMap(l)) {
+    } else if (!isBlank(l)) {
       x.addr = genAddr(l);
     }
     ls.push_back(x);
   }
   std::vector<Value *> vals;
   if (s->rhs.size() == 1 && s->lhs.size() == 2 && mapIndexType(s->rhs[0])) {
-    auto *ix = cast<IndexExpr>(unparenMap(s->rhs[0]));
+    auto *ix = cast<IndexExpr>(unparen(s->rhs[0]));
     auto [v, ok] = genMapIndexOk(ix, mapIndexType(ix));
     vals = {v, ok};
   } else {
@@ -209,15 +200,10 @@ void IRGen::genMapAssign(AssignStmt *s, const std::vector<Type *> &dsts) {
   }
 }
 
-bool IRGen::isBlankMap(Expr *e) {
-  auto *id = dyn_cast<Ident>(unparenMap(e));
-  return id && id->name == "_";
-}
-
 void IRGen::genRangeMap(RangeStmt *s) {
   auto *mt = cast<MapType>(under(s->x->type));
-  Expr *keyE = s->key && !isBlankMap(s->key) ? s->key : nullptr;
-  Expr *valE = s->value && !isBlankMap(s->value) ? s->value : nullptr;
+  Expr *keyE = s->key && !isBlank(s->key) ? s->key : nullptr;
+  Expr *valE = s->value && !isBlank(s->value) ? s->value : nullptr;
   hoistCalls(s->x);
   Value *m = genExpr(s->x);
   auto *itTy = llvm::ArrayType::get(i64, 12); // hiter: 96 bytes, 8-aligned
@@ -241,19 +227,12 @@ void IRGen::genRangeMap(RangeStmt *s) {
     vals[0] = b.CreateLoad(llType(mt->key), kp);
   if (valE)
     vals[1] = b.CreateLoad(llType(mt->value), b.CreateLoad(ptrTy, b.CreateConstGEP1_64(i8, it, 8)));
-  for (int i = 0; i < 2; ++i) {
-    if (!vars[i])
-      continue;
-    if (s->tok == TokKind::Define) {
-      if (addrs[i])
+  if (s->tok == TokKind::Define) {
+    for (int i = 0; i < 2; ++i)
+      if (vars[i] && addrs[i])
         b.CreateStore(vals[i], addrs[i]);
-    } else if (mapIndexType(vars[i])) {
-      MapLval l = genMapLval(vars[i]);
-      b.CreateStore(vals[i], mapAssignSlot(l));
-    } else {
-      hoistCalls(vars[i]);
-      b.CreateStore(vals[i], genAddr(vars[i]));
-    }
+  } else {
+    genPairAssign(vars, vals);
   }
   fs->targets.push_back({s, endBB, nextBB});
   genBlock(s->body);
@@ -262,6 +241,30 @@ void IRGen::genRangeMap(RangeStmt *s) {
   callRT(RT::mapiternext, {it});
   b.CreateBr(condBB);
   b.SetInsertPoint(endBB);
+}
+
+// for k, v = range x and a select case k, v = <-c (assigned, not
+// declared) assign as k, v = key, value does: the operands of both left
+// sides first (an index; a map and its key: `for i, x[i] = range` indexes
+// with the old i), then the stores in order, a map element's through
+// mapassign. vars[i] null: not assigned.
+void IRGen::genPairAssign(Expr *vars[2], Value *vals[2]) {
+  MapLval ml[2];
+  Value *addr[2] = {nullptr, nullptr};
+  for (int i = 0; i < 2; ++i) {
+    if (!vars[i])
+      continue;
+    hoistCalls(vars[i]);
+    if (mapIndexType(vars[i]))
+      ml[i] = genMapLval(vars[i]);
+    else
+      addr[i] = genAddr(vars[i]);
+  }
+  for (int i = 0; i < 2; ++i) {
+    if (!vars[i])
+      continue;
+    b.CreateStore(vals[i], ml[i].mt ? mapAssignSlot(ml[i]) : addr[i]);
+  }
 }
 
 // m[k] op= v as gc lowers it: m[k] = m[k] op v with m and k evaluated

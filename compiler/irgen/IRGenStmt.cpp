@@ -219,7 +219,7 @@ void IRGen::genAssign(AssignStmt *s) {
       if (mapIndexType(l)) {
         std::vector<Type *> dsts;
         for (Expr *l2 : s->lhs)
-          dsts.push_back(isBlankS(l2) ? nullptr : l2->type);
+          dsts.push_back(isBlank(l2) ? nullptr : l2->type);
         return genMapAssign(s, dsts);
       }
   } else if (s->tok != TokKind::Define && mapIndexType(s->lhs[0])) {
@@ -512,13 +512,18 @@ void IRGen::genRange(RangeStmt *s) {
                                        : b.CreateGEP(elemTy, data, i);
     valV = b.CreateLoad(elemTy, p);
   }
-  if (keyE) {
-    Value *kv = b.CreateSExtOrTrunc(keyV, llType(keyE->type ? keyE->type : types.intType()));
-    b.CreateStore(kv, define ? keyAddr : genAddr(keyE));
-  }
-  if (valE && valV) {
-    (void)valGo;
-    b.CreateStore(valV, define ? valAddr : genAddr(valE));
+  Value *kv = keyE ? b.CreateSExtOrTrunc(keyV, llType(keyE->type ? keyE->type : types.intType()))
+                   : nullptr;
+  (void)valGo;
+  if (define) {
+    if (kv)
+      b.CreateStore(kv, keyAddr);
+    if (valE && valV)
+      b.CreateStore(valV, valAddr);
+  } else {
+    Expr *vars[2] = {keyE, valE && valV ? valE : nullptr};
+    Value *vals[2] = {kv, valV};
+    genPairAssign(vars, vals);
   }
 
   fs->targets.push_back({s, endBB, postBB});

@@ -14,7 +14,7 @@
 //===----------------------------------------------------------------------===//
 #include "sema/CheckerImpl.h"
 #include "sema/ConstFold.h"
-#include "sema/ExprString.h"
+#include "parse/ASTUtil.h"
 
 #include <map>
 
@@ -22,29 +22,23 @@ namespace glc {
 
 llvm::SMLoc exprStart(Expr *e);
 
-static Expr *unparenM(Expr *e) {
-  while (auto *p = llvm::dyn_cast_or_null<ParenExpr>(e))
-    e = p->x;
-  return e;
-}
-
 bool Checker::isMapIndex(Expr *e) {
-  auto *ix = llvm::dyn_cast_or_null<IndexExpr>(unparenM(e));
+  auto *ix = llvm::dyn_cast_or_null<IndexExpr>(unparen(e));
   return ix && ix->x && ix->x->type && ix->x->type->underlying()->kind == TypeKind::Map;
 }
 
 bool Checker::mapElemPart(Expr *lhs) {
   // Walk x.f and x[i] (arrays only: slices and pointers lead elsewhere).
-  Expr *e = unparenM(lhs);
+  Expr *e = unparen(lhs);
   bool field = false;
   for (;;) {
     if (auto *s = llvm::dyn_cast<SelectorExpr>(e)) {
       if (!s->x->type || s->x->type->underlying()->kind == TypeKind::Pointer)
         return true;
       field = true;
-      e = unparenM(s->x);
+      e = unparen(s->x);
     } else if (auto *ix = llvm::dyn_cast<IndexExpr>(e)) {
-      if (e != unparenM(lhs) && isMapIndex(ix)) {
+      if (e != unparen(lhs) && isMapIndex(ix)) {
         if (field)
           error(exprStart(lhs), "cannot assign to struct field " + shortExprString(lhs) + " in map");
         else
@@ -54,7 +48,7 @@ bool Checker::mapElemPart(Expr *lhs) {
       }
       if (!ix->x->type || ix->x->type->underlying()->kind != TypeKind::Array)
         return true;
-      e = unparenM(ix->x);
+      e = unparen(ix->x);
     } else {
       return true;
     }
