@@ -60,11 +60,16 @@
 // they overlap, it is not a lock. glrt code is never preempted, so at
 // GOMAXPROCS=1 operations never overlap.
 //
-// Stack: every entry point runs on the goroutine's stack within the
-// 256-byte budget (abi_stack_test.cpp measures them): bucket arrays and
-// overflow buckets come from mallocgc (whose slow paths switch to g0 by
-// themselves); evacuate's frame is kept small; hashing struct keys that
-// contain strings/floats/interfaces walks the type on g0 (alg.cpp).
+// Stack: every entry point stays within the goroutine's 256-byte budget
+// (abi_stack_test.cpp measures them; 48-240 bytes with its probe frames).
+// On the goroutine: the fast halves of the fast64/faststr operations
+// (hash inline, bucket scan, an insert into a free slot) and every check
+// that may panic or die (nil map write, unhashable key, concurrent use).
+// On g0 (onsystemstack): assign's slow half (first bucket, growth, a new
+// overflow bucket), growWork/evacuate, the generic operations after their
+// key is hashed (they call the key type's generated equal), and the
+// iterator's rare re-lookups; hashing struct keys that contain
+// strings/floats/interfaces walks the type on g0 (alg.cpp).
 //===----------------------------------------------------------------------===//
 #include "map.h"
 
@@ -780,10 +785,12 @@ struct GArgs {
   return true;
 }
 
-__attribute__((noinline)) void *genericLookup(const MapType *t, hmap *h, const void *key) {
-  if (loadflags(h) & kHashWriting)
-    fatalReadWrite();
-  GArgs a{t, h, {key, hashkey(t, key, h->hash0)}, nullptr};
+// The g0 halves. Separate frames from the callers', which hash the key
+// first: the hash's frames (typehash, its own switch for struct keys) and
+// these are not stacked on the goroutine.
+__attribute__((noinline)) void *lookupg0(const MapType *t, hmap *h, const void *key,
+                                         uintptr_t hash) {
+  GArgs a{t, h, {key, hash}, nullptr};
   onsystemstack(
       [](void *v) {
         GArgs *a = static_cast<GArgs *>(v);
@@ -791,6 +798,35 @@ __attribute__((noinline)) void *genericLookup(const MapType *t, hmap *h, const v
       },
       &a);
   return a.r;
+}
+
+__attribute__((noinline)) void *assigng0(const MapType *t, hmap *h, const void *key,
+                                         uintptr_t hash) {
+  GArgs a{t, h, {key, hash}, nullptr};
+  onsystemstack(
+      [](void *v) {
+        GArgs *a = static_cast<GArgs *>(v);
+        a->r = assign<GenericKey>(a->t, a->h, a->k);
+      },
+      &a);
+  return a.r;
+}
+
+__attribute__((noinline)) void deleteg0(const MapType *t, hmap *h, const void *key,
+                                        uintptr_t hash) {
+  GArgs a{t, h, {key, hash}, nullptr};
+  onsystemstack(
+      [](void *v) {
+        GArgs *a = static_cast<GArgs *>(v);
+        del<GenericKey>(a->t, a->h, a->k);
+      },
+      &a);
+}
+
+__attribute__((noinline)) void *genericLookup(const MapType *t, hmap *h, const void *key) {
+  if (loadflags(h) & kHashWriting)
+    fatalReadWrite();
+  return lookupg0(t, h, key, hashkey(t, key, h->hash0));
 }
 } // namespace
 
@@ -812,14 +848,7 @@ void *mapassign(const MapType *t, hmap *h, const void *key) {
     panicNilMapWrite(reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
   if (loadflags(h) & kHashWriting)
     fatalConcurrentWrites();
-  GArgs a{t, h, {key, hashkey(t, key, h->hash0)}, nullptr};
-  onsystemstack(
-      [](void *v) {
-        GArgs *a = static_cast<GArgs *>(v);
-        a->r = assign<GenericKey>(a->t, a->h, a->k);
-      },
-      &a);
-  return a.r;
+  return assigng0(t, h, key, hashkey(t, key, h->hash0));
 }
 
 void mapdelete(const MapType *t, hmap *h, const void *key) {
@@ -827,13 +856,7 @@ void mapdelete(const MapType *t, hmap *h, const void *key) {
     return;
   if (loadflags(h) & kHashWriting)
     fatalConcurrentWrites();
-  GArgs a{t, h, {key, hashkey(t, key, h->hash0)}, nullptr};
-  onsystemstack(
-      [](void *v) {
-        GArgs *a = static_cast<GArgs *>(v);
-        del<GenericKey>(a->t, a->h, a->k);
-      },
-      &a);
+  deleteg0(t, h, key, hashkey(t, key, h->hash0));
 }
 
 // mapiternext's rare cases, out of line (and on g0: they hash and compare

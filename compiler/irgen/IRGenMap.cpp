@@ -11,8 +11,8 @@
 //    entry (growth), so no slot address outlives its statement's store;
 //  - keys go by address (spilled to a stack slot), except for the fast
 //    variants: string keys (faststr) and 8-byte integer/pointer/chan keys
-//    (fast64), which hash exactly as the generic path (alg.h), so growth
-//    (which always hashes generically) agrees with them;
+//    (fast64), which hash exactly as the generic path (alg.h), so the
+//    iterator (which hashes generically) agrees with them;
 //  - for k, v := range m keeps a 96-byte hiter in the frame.
 // Map types are described to the runtime by their typeDesc (IRGenTypeDesc:
 // the MapType record, shared with interfaces and everything else that

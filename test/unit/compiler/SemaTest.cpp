@@ -393,6 +393,8 @@ func (t T) M() {}
 func main() {
 	var p *int
 	m := map[int]int{}
+	var z complex128 // complex numbers: still unsupported
+	_ = z
 	defer println()
 	var v interface{} = 1
 	switch v.(type) {
