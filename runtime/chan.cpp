@@ -348,15 +348,20 @@ bool finishPark(opArgs *a) {
 
 } // namespace
 
-bool chansend(hchan *c, void *ep, bool block) {
+namespace {
+// chansend's body: returns the operation's outcome (opDone,
+// opWouldBlock or opClosed), leaving the panic to chansend so that this
+// frame (opArgs and saved registers) is gone before gopanic runs on the
+// goroutine's StackNosplitBudget.
+[[gnu::noinline]] opState chansendop(hchan *c, void *ep, bool block) {
   if (c == nullptr) {
     if (!block)
-      return false;
+      return opWouldBlock;
     gopark(nullptr, nullptr, waitReasonChanSendNilChan);
     fatal("unreachable");
   }
   if (!block && c->closed.load(std::memory_order_relaxed) == 0 && full(c))
-    return false;
+    return opWouldBlock;
   opArgs a{c, ep, getg(), nullptr, block, opDone};
   chansendLocked(&a);
   if (a.state == opPark) {
@@ -366,9 +371,15 @@ bool chansend(hchan *c, void *ep, bool block) {
     if (!ok)
       a.state = opClosed;
   }
-  if (a.state == opClosed)
+  return opState(a.state);
+}
+} // namespace
+
+bool chansend(hchan *c, void *ep, bool block) {
+  opState st = chansendop(c, ep, block);
+  if (st == opClosed)
     chanpanic("send on closed channel");
-  return a.state != opWouldBlock;
+  return st != opWouldBlock;
 }
 
 // ---- receive ----
@@ -457,8 +468,9 @@ recvResult chanrecv(hchan *c, void *ep, bool block) {
 
 namespace {
 
-// Returns false if the channel was already closed.
-bool closechanLocked(hchan *c) {
+// Returns false if the channel was already closed. Not inlined: closechan
+// panics after this frame is gone (StackNosplitBudget).
+[[gnu::noinline]] bool closechanLocked(hchan *c) {
   lock(&c->lock);
   if (c->closed.load(std::memory_order_relaxed) != 0) {
     unlock(&c->lock);

@@ -93,6 +93,8 @@ void closechan(hchan *c);
 struct selectResult {
   int64_t chosen;
   bool recvOK;
+  bool sendClosed; // the chosen case sends on a closed channel: the
+                   // caller panics (after selectgo's frame is gone)
 };
 selectResult selectgo(scase *cas0, uint16_t *order0, int64_t nsends,
                       int64_t nrecvs, bool block);

@@ -158,7 +158,7 @@ bool iswrapper(uintptr_t pc) {
 // Go's preprintpanics: error and Stringer values print as their text,
 // computed before the switch to g0 (on a goroutine: the methods are Go
 // code).
-void preprintpanics(_panic *p) {
+__attribute__((noinline)) void preprintpanics1(_panic *p) {
   for (; p; p = p->link) {
     GoString s;
     if (errortext(p->arg, &s)) {
@@ -167,6 +167,15 @@ void preprintpanics(_panic *p) {
       p->arg = Eface{&stringType, box};
     }
   }
+}
+// Only a value whose type has methods (and is not one of the runtime's
+// own errors, printed on g0) needs it: the common panics -- runtime
+// errors, panic(basic value) -- skip preprintpanics1's frame and
+// errortext's. needspreprint is a leaf in another file, so the check
+// adds no registers to gopanicsig's frame.
+__attribute__((always_inline)) inline void preprintpanics(_panic *p) {
+  if (needspreprint(p))
+    preprintpanics1(p);
 }
 
 // Resumes fr's function at its setjmp (see the essay). Never returns.
@@ -182,12 +191,17 @@ void preprintpanics(_panic *p) {
   glrt_deferresume(fr->sp, fr->fp, fr->pc, gp->stackguard0);
 }
 
-// Runs the head record d for panic p (gopanic and Goexit).
-inline void rundefer(g *gp, _defer *d, _panic *p) {
+// Runs the head record d for panic p (gopanic and Goexit). The goroutine
+// is read again after the call (a TLS load) rather than kept in a
+// callee-saved register: the callers' frames stay under the deferred
+// call, and every register live across it costs 8 bytes of the
+// goroutine's StackNosplitBudget.
+inline void rundefer(_defer *d, _panic *p) {
   d->flags |= DEFER_FSTARTED;
   d->panic = p;
   glrt_calldefer(d->fn, d->arg, &p->argp);
   p->argp = 0;
+  g *gp = getg();
   if (gdefer(gp) != d)
     fatal("bad defer entry in panic");
   d->panic = nullptr;
@@ -210,29 +224,33 @@ inline bool skipstarted(g *gp, _defer *d) {
 } // namespace
 
 namespace {
-// gopanic's loop (kept out of gopanicsig so that a panic with nothing to
-// run stays within StackNosplitBudget: this frame saves every callee-saved
-// register).
-[[noreturn]] __attribute__((noinline)) void unwind(g *gp, _panic *pp, uintptr_t fp) {
-  _panic &p = *pp;
+// gopanic's loop: runs the records until one recovers (then resumes its
+// frame, never returning) or none is left (returns). Kept out of
+// gopanicsig so that a panic with nothing to run stays within
+// StackNosplitBudget, and returning rather than dying itself so that
+// its frame (it saves callee-saved registers) is gone before
+// fatalpanic's path: panic entry + gopanicsig + max(unwind + calldefer,
+// fatalpanic's path) must fit the budget.
+__attribute__((noinline)) void unwind(_panic *p) {
   for (;;) {
+    g *gp = getg();
     _defer *d = gdefer(gp);
     if (!d)
-      break;
+      return;
     if (skipstarted(gp, d))
       continue;
-    rundefer(gp, d, &p);
-    deferframe *fr = d->frame;
-    freedefer(d);
-    if (p.recovered) {
-      gp->_panic = p.link;
+    rundefer(d, p);
+    if (p->recovered) {
+      gp = getg();
+      gp->_panic = p->link;
       while (gpanic(gp) && gpanic(gp)->aborted)
         gp->_panic = gpanic(gp)->link;
+      deferframe *fr = d->frame;
+      freedefer(d);
       recovery(gp, fr);
     }
+    freedefer(d);
   }
-  preprintpanics(gpanic(gp));
-  fatalpanic(gpanic(gp), fp);
 }
 } // namespace
 
@@ -249,9 +267,13 @@ namespace {
   p.link = gpanic(gp);
   gp->_panic = &p;
   if (gdefer(gp))
-    unwind(gp, &p, fp);
-  preprintpanics(&p);
-  fatalpanic(&p, fp);
+    unwind(&p);
+  // Not recovered. The chain of panics in flight: p and, if p started
+  // inside a deferred call, the older ones (Go's printpanics). Read
+  // again from memory (getg, p.fp): nothing kept in a callee-saved
+  // register across unwind.
+  preprintpanics(gpanic(getg()));
+  fatalpanic(gpanic(getg()), p.fp);
 }
 
 } // namespace glrt
@@ -324,20 +346,26 @@ void glrt_deferreturn(void *frame) {
 }
 
 void glrt_Goexit() {
-  g *gp = getg();
+  // The loop keeps only d in a register across a deferred call (see
+  // rundefer): this frame is mostly p. Like gopanic's, it lies under
+  // every deferred call Goexit runs; the deferred calls are generated
+  // code, whose prologues give whatever they call a fresh
+  // StackNosplitBudget.
   _panic p{};
   p.goexit = true;
-  p.link = gpanic(gp);
-  gp->_panic = &p;
+  p.link = gpanic(getg());
+  getg()->_panic = &p;
   for (;;) {
+    g *gp = getg();
     _defer *d = gdefer(gp);
     if (!d)
       break;
     if (skipstarted(gp, d))
       continue;
-    rundefer(gp, d, &p);
+    rundefer(d, &p);
     freedefer(d);
   }
+  g *gp = getg();
   gp->_panic = nullptr;
   if (gp->goid == 1)
     mainGoexited.store(true, std::memory_order_relaxed);

@@ -212,6 +212,15 @@ bool isruntimeerror(const Type *t) {
          t == &typeAssertionErrorType.t;
 }
 
+bool needspreprint(const _panic *p) {
+  for (; p; p = p->link) {
+    const Type *t = p->arg.type;
+    if (t && t->uncommon && !isruntimeerror(t))
+      return true;
+  }
+  return false;
+}
+
 void printruntimeerror(Eface e) {
   if (e.type == &boundsErrorType.t) {
     auto *b = static_cast<const boundsErr *>(e.data);

@@ -203,21 +203,31 @@ struct MsgBuf {
   void add(const GoString &s) { add(reinterpret_cast<const char *>(s.str), size_t(s.len)); }
 };
 
-// The panic of a failed assertion: "panic: interface conversion: ...".
-[[noreturn]] void panicTypeAssertionError(const char *msg, uintptr_t fp) {
-  gopanic(typeAssertionError(msg), fp); // recoverable, a runtime.Error
-}
-
 MsgBuf newmsg(size_t cap) {
   return MsgBuf{static_cast<char *>(mallocgc(cap)), 0, cap};
 }
 
-// Go's TypeAssertionError text (runtime/error.go). iface: the static
-// interface type of the operand (null: print "interface").
-[[noreturn]] __attribute__((noinline)) void panicTypeAssertion(const Type *iface,
-                                                               const Type *concrete,
-                                                               const Type *asserted,
-                                                               GoString missing, uintptr_t fp) {
+// A failed assertion's operands, replaced by the panic value built from
+// them (a union: the request lives in the panicking goroutine's frame,
+// which counts against StackNosplitBudget).
+struct AssertReq {
+  union {
+    struct {
+      const Type *iface, *concrete, *asserted;
+      GoString missing;
+    } in;
+    Eface err;
+  };
+};
+
+// Go's TypeAssertionError text (runtime/error.go), boxed as a
+// *runtime.TypeAssertionError. iface: the static interface type of the
+// operand (null: print "interface"). Runs on g0: formatting and two
+// allocations, more than StackNosplitBudget leaves.
+void fmtTypeAssertion(void *arg) {
+  auto *r = static_cast<AssertReq *>(arg);
+  const Type *iface = r->in.iface, *concrete = r->in.concrete, *asserted = r->in.asserted;
+  GoString missing = r->in.missing;
   size_t cap = 64 + size_t(asserted->str.len) + (iface ? size_t(iface->str.len) : 0) +
                (concrete ? size_t(concrete->str.len) : 0) + size_t(missing.len);
   MsgBuf m = newmsg(cap);
@@ -247,7 +257,27 @@ MsgBuf newmsg(size_t cap) {
     m.add(": missing method ");
     m.add(missing);
   }
-  panicTypeAssertionError(m.p, fp);
+  r->err = typeAssertionError(m.p);
+}
+
+// The panic of a failed assertion: "panic: interface conversion: ...",
+// recoverable, a runtime.Error. The goroutine keeps only the request
+// under gopanic: inlined into the entry points (glrt_panicdottype, ...),
+// whose frame it becomes.
+[[noreturn]] __attribute__((always_inline)) inline void
+panicTypeAssertion(const Type *iface, const Type *concrete, const Type *asserted,
+                   GoString missing, uintptr_t fp) {
+  AssertReq r;
+  r.in = {iface, concrete, asserted, missing};
+  onsystemstack(fmtTypeAssertion, &r);
+  gopanic(r.err, fp);
+}
+
+// getitab's failure path (kept out of getitab's frame).
+[[noreturn]] __attribute__((noinline)) void panicMissingMethod(const Type *concrete,
+                                                               const Type *asserted,
+                                                               GoString missing, uintptr_t fp) {
+  panicTypeAssertion(nullptr, concrete, asserted, missing, fp);
 }
 
 } // namespace
@@ -281,7 +311,7 @@ const Itab *getitab(const InterfaceType *inter, const Type *typ, bool canfail, u
     onsystemstack(getitabslow, &r);
     missing = r.missing;
   }
-  panicTypeAssertion(nullptr, typ, &inter->typ, missing, fp);
+  panicMissingMethod(typ, &inter->typ, missing, fp);
 }
 
 } // namespace glrt

@@ -288,8 +288,10 @@ void selectPass3(selState *st) {
 
 } // namespace
 
-selectResult selectgo(scase *cas0, uint16_t *order0, int64_t nsends,
-                      int64_t nrecvs, bool block) {
+// Not inlined into selectgoEntry: a panic raised there runs without this
+// frame under it.
+[[gnu::noinline]] selectResult selectgo(scase *cas0, uint16_t *order0, int64_t nsends,
+                                        int64_t nrecvs, bool block) {
   int64_t ncases = nsends + nrecvs;
   if (ncases > 65536)
     fatal("selectgo: too many cases");
@@ -311,9 +313,7 @@ selectResult selectgo(scase *cas0, uint16_t *order0, int64_t nsends,
     gopark(selparkcommit, &st, waitReasonSelect);
     systemstack([&st] { selectPass3(&st); });
   }
-  if (st.sendClosed)
-    chanpanic("send on closed channel");
-  return {st.chosen, st.recvOK};
+  return {st.chosen, st.recvOK, st.sendClosed};
 }
 
 } // namespace glrt
@@ -326,6 +326,8 @@ selectResult selectgo(scase *cas0, uint16_t *order0, int64_t nsends,
   glrt::selectResult r =
       glrt::selectgo(static_cast<glrt::scase *>(cases), static_cast<uint16_t *>(order),
                      nsends, nrecvs, block != 0);
+  if (r.sendClosed) // here, with selectgo's frame (selState) gone
+    glrt::chanpanic("send on closed channel");
   return {reinterpret_cast<void *>(intptr_t(r.chosen)), int64_t(r.recvOK)};
 }
 
