@@ -345,7 +345,8 @@ TEST(PanicDeathTest, GuardPageOverflowOnGoroutineIsStackOverflow) {
 // While the fault handler runs, %fs:0x70 holds the signal stack's own
 // limit (its lowest address + STACK_GUARD), not the interrupted
 // goroutine segment's. Observed from the print sink, which the dying
-// handler calls.
+// handler calls for a fault it reports itself: one outside generated
+// code (Go's "unexpected signal during runtime execution").
 void limitSink(const char *p, size_t n) {
   static bool checked;
   if (!checked) {
@@ -366,10 +367,49 @@ TEST(PanicDeathTest, SignalHandlerUsesTheSignalStacksLimit) {
   EXPECT_EXIT(dieOnGoroutine(
                   [](void *) {
                     glrt::setprintsink(limitSink);
+                    static int *volatile nilp = nullptr;
+                    *nilp = 1; // a fault outside generated code
+                  },
+                  nullptr, 0),
+              ::testing::ExitedWithCode(2),
+              "LIMIT-OK\nfatal error: unexpected signal during runtime execution\n"
+              "\\[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x[0-9a-f]+\\]\n");
+}
+
+// A nil dereference in generated code is not reported by the handler: it
+// injects a call of sigpanic and returns, so the panic runs on the
+// goroutine like any other (deferred calls, recover) and dies on g0.
+// When the panic prints, the thread is off the signal stack and
+// %fs:0x70 holds g0's limit (systemstack's), not the signal stack's.
+void injectedSink(const char *p, size_t n) {
+  static bool checked;
+  if (!checked) {
+    checked = true;
+    uintptr_t limit;
+    asm volatile("movq %%fs:0x70, %0" : "=r"(limit));
+    stack_t ss;
+    glrt::g *gp = glrt::getg();
+    bool ok = sigaltstack(nullptr, &ss) == 0 && (ss.ss_flags & SS_ONSTACK) == 0 &&
+              gp != nullptr && gp->mp != nullptr && gp == gp->mp->g0 &&
+              limit == gp->stackguard0;
+    const char *v = ok ? "INJECTED-OK\n" : "INJECTED-BAD\n";
+    glrt::writeall(2, v, strlen(v));
+  }
+  glrt::writeall(2, p, n);
+}
+
+TEST(PanicDeathTest, FaultInGeneratedCodePanicsOffTheSignalStack) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(dieOnGoroutine(
+                  [](void *) {
+                    glrt::setprintsink(injectedSink);
                     tb_fault();
                   },
                   nullptr, 0),
-              ::testing::ExitedWithCode(2), "LIMIT-OK\npanic: runtime error: invalid memory");
+              ::testing::ExitedWithCode(2),
+              "INJECTED-OK\npanic: runtime error: invalid memory address or nil pointer "
+              "dereference\n\\[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 "
+              "pc=0x[0-9a-f]+\\]\n\ngoroutine [0-9]+ \\[running\\]:\nmain\\.fault\\(\\.\\.\\.\\)\n");
 }
 
 } // namespace
