@@ -61,14 +61,19 @@ struct _panic {
   bool aborted;     // a newer panic ran past the deferred call this one ran
   bool goexit;
   // The fault this panic stands for (Go's gp.sig), printed as
-  // "[signal ...]" if the panic is fatal; null for other panics. A heap
-  // copy, so that _panic stays small (gopanic's frame counts against
+  // "[signal ...]" if the panic is fatal, and/or a pseudo-frame to print
+  // (panicstringframe); null for other panics. A heap copy, so that
+  // _panic stays small (gopanic's frame counts against
   // StackNosplitBudget).
   const struct sigpanicinfo *sig;
 };
 struct sigpanicinfo {
-  int32_t sig;
+  int32_t sig; // 0: not a fault
   uint64_t code, addr, pc;
+  // The innermost frame to print first if the panic is fatal, for a
+  // panic raised in a runtime entry point standing for a Go library
+  // function (e.g. "time.(*Timer).Stop"), or null.
+  const char *frame;
 };
 
 inline _panic *gpanic(g *gp) { return static_cast<_panic *>(gp->_panic); }

@@ -361,13 +361,14 @@ void panicmain(void *) {
     // Go prints the signal line when the goroutine's last panic came from
     // a fault (gp.sig): the newest panic in the chain that carries one.
     const _panic *sp = r.panics;
-    while (sp && !sp->sig)
+    while (sp && !(sp->sig && sp->sig->sig != 0))
       sp = sp->link;
     if (sp) {
       SigCtx s{sp->sig->sig, sp->sig->code, sp->sig->addr, sp->sig->pc};
       finish(&s, pc, fp, false);
     }
-    finish(nullptr, pc, fp, false);
+    // The newest panic's pseudo-frame (panicstringframe), if any.
+    finish(nullptr, pc, fp, false, r.panics && r.panics->sig ? r.panics->sig->frame : nullptr);
   }
   default:
     begin("panic: ");
@@ -550,15 +551,13 @@ void onsystemstack(void (*fn)(void *), void *arg) {
 }
 
 [[noreturn]] void panicstringframe(const char *msg, const char *frame, uintptr_t fp) {
-  PanicReq &r = preq;
-  r.fp = fp;
-  r.kind = kString;
-  r.typeName = nullptr;
-  r.typeLen = 0;
-  r.msg = msg;
-  r.n = int64_t(strlen(msg));
-  r.frame = frame;
-  dieong0();
+  // Go's panic(msg) in a library function: a recoverable panic whose
+  // value is the string; its frame is printed first if it is fatal.
+  auto *box = static_cast<GoString *>(mallocgc(sizeof(GoString)));
+  *box = GoString{reinterpret_cast<const uint8_t *>(msg), intptr_t(strlen(msg))};
+  auto *si = static_cast<sigpanicinfo *>(mallocgc(sizeof(sigpanicinfo)));
+  *si = sigpanicinfo{0, 0, 0, 0, frame};
+  gopanicsig(Eface{&stringType, box}, fp, si);
 }
 
 size_t fmtboundserror(char *buf, int64_t x, int64_t y, int code,
@@ -669,7 +668,7 @@ Eface boxbasic(const Type *basic, const void *v, size_t size, const void *typeNa
 // when the panic is fatal (glc's explicit checks stand for Go's faults).
 [[noreturn]] void panicmemat(uintptr_t fp, uint64_t addr) {
   auto *si = static_cast<sigpanicinfo *>(mallocgc(sizeof(sigpanicinfo)));
-  *si = sigpanicinfo{SIGSEGV, SEGV_MAPERR, addr, retpc(fp)};
+  *si = sigpanicinfo{SIGSEGV, SEGV_MAPERR, addr, retpc(fp), nullptr};
   gopanicsig(errorString("invalid memory address or nil pointer dereference"), fp, si);
 }
 } // namespace
@@ -688,7 +687,7 @@ extern "C" [[noreturn]] void glrt_sigpanic() {
   const char *msg = s.sig == SIGFPE ? "integer overflow"
                                     : "invalid memory address or nil pointer dereference";
   auto *si = static_cast<glrt::sigpanicinfo *>(glrt::mallocgc(sizeof(glrt::sigpanicinfo)));
-  *si = glrt::sigpanicinfo{s.sig, s.code, s.addr, s.pc};
+  *si = glrt::sigpanicinfo{s.sig, s.code, s.addr, s.pc, nullptr};
   glrt::gopanicsig(glrt::errorString(msg), fp, si);
 }
 

@@ -16,7 +16,8 @@ namespace glrt {
 [[noreturn]] void panicruntimeerror(const char *msg, uintptr_t fp);
 
 // panic(msg) raised inside a Go library function that glrt implements
-// (time.(*Timer).Stop): Go's trace starts with that function's frame, so
+// (time.(*Timer).Stop): a recoverable panic whose value is the string
+// msg. If it is fatal, Go's trace starts with that function's frame, so
 // `frame` ("time.(*Timer).Stop") is printed as the first frame, then the
 // generated frames from the caller of the entry point whose frame pointer
 // is fp.
