@@ -159,6 +159,8 @@ bool iswrapper(uintptr_t pc) {
 // computed before the switch to g0 (on a goroutine: the methods are Go
 // code).
 __attribute__((noinline)) void preprintpanics1(_panic *p) {
+  if (g *gp = getg())
+    gp->printingpanics = true;
   for (; p; p = p->link) {
     GoString s;
     if (errortext(p->arg, &s)) {
@@ -167,6 +169,29 @@ __attribute__((noinline)) void preprintpanics1(_panic *p) {
       p->arg = Eface{&stringType, box};
     }
   }
+  if (g *gp = getg())
+    gp->printingpanics = false;
+}
+
+// A panic raised by an Error or String method while preprintpanics runs:
+// Go's preprintpanics recovers it and throws.
+[[noreturn]] __attribute__((noinline)) void panicwhileprinting(Eface e) {
+  const char *prefix = "panic while printing panic value: ";
+  size_t pn = strlen(prefix);
+  const GoString *str = nullptr;
+  GoString tstr = e.type ? e.type->str : GoString{nullptr, 0};
+  if (e.type && kindOf(e.type) == KindString)
+    str = static_cast<const GoString *>(e.data);
+  size_t n = pn + (str ? size_t(str->len) : 5 + size_t(tstr.len)) + 1;
+  auto *buf = static_cast<char *>(mallocgc(n));
+  memcpy(buf, prefix, pn);
+  if (str) {
+    memcpy(buf + pn, str->str, size_t(str->len));
+  } else {
+    memcpy(buf + pn, "type ", 5);
+    memcpy(buf + pn + 5, tstr.str, size_t(tstr.len));
+  }
+  fatal(buf);
 }
 // Only a value whose type has methods (and is not one of the runtime's
 // own errors, printed on g0) needs it: the common panics -- runtime
@@ -264,6 +289,8 @@ __attribute__((noinline)) void unwind(_panic *p) {
     preprintpanics(&p); // no goroutine: nothing to unwind
     fatalpanic(&p, fp);
   }
+  if (gp->printingpanics) [[unlikely]]
+    panicwhileprinting(e);
   p.link = gpanic(gp);
   gp->_panic = &p;
   if (gdefer(gp))

@@ -157,6 +157,10 @@ struct g {
   // 0 for goroutine 1 and Gs the runtime starts. Written by newproc1
   // before the G is runnable.
   uintptr_t gopc;
+  // Set while preprintpanics calls a dying panic's Error/String methods
+  // (defer.cpp): a panic raised meanwhile is Go's "panic while printing
+  // panic value". Owner: the G itself.
+  bool printingpanics;
 };
 static_assert(offsetof(g, sched) == G_SCHED);
 static_assert(offsetof(g, stackguard0) == G_STACKGUARD0);

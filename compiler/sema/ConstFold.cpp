@@ -546,8 +546,16 @@ Status constfold::parseFloatLit(const std::string &text, ConstValue &out) {
   // Decimal: mant * 10^(exp - fracDigits); hexadecimal: mant * 2^(exp - 4*fracDigits).
   int64_t k = hex ? exp - 4 * fracDigits : exp - fracDigits;
   int64_t bin = m.ilog2() + (hex ? k : (k * 3322) / 1000);
-  if (bin >= kMaxBinExp || bin <= -kMaxBinExp)
+  if (bin >= kMaxBinExp)
     return Status::Overflow;
+  if (bin <= -kMaxBinExp) {
+    // Far below any float type's smallest value (gc keeps it as a tiny
+    // big.Float; every conversion rounds it to 0): an approximate zero,
+    // as glc's APFloat literals gave before (fixedbugs/issue7419.go).
+    out = ConstValue::makeFloat(BigRat());
+    out.approx = true;
+    return Status::Ok;
+  }
   BigRat v = m * (hex ? BigRat::pow2(k) : BigRat::pow10(k));
   // go/constant: exact while the binary exponent is within +-maxExp,
   // otherwise a 512-bit float.
