@@ -20,8 +20,8 @@
 // goto L branches to the block that L's statement starts (sema allows only
 // jumps that enter no block and skip no declaration, so the target's
 // variables are in scope exactly as when it is reached in order).
-// Not lowered yet (reported as "not supported by glc yet"): defer,
-// type switches, range over maps.
+// defer statements are lowered in IRGenDefer.cpp, type switches in
+// IRGenIface.cpp, range over maps in IRGenMap.cpp.
 //===----------------------------------------------------------------------===//
 #include "irgen/IRGenImpl.h"
 
