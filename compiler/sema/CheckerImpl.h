@@ -218,12 +218,11 @@ public:
   bool assignment(Expr *e, Type *t, llvm::function_ref<std::string()> context);
   bool assignableTo(Expr *e, Type *t);
   /// Go's assignability for a typed value of type v to t.
-  static bool assignableType(Type *v, Type *t);
+  bool assignableType(Type *v, Type *t);
   void markIfaceConv(Expr *e, Type *t);
   // ---- interfaces (Interfaces.cpp)
-  static Object *findMethod(Type *t, const std::string &name, bool *ptrOnly, FuncType **sig);
-  static std::string missingMethodCause(Type *v, InterfaceType *it);
-  static bool implements(Type *v, Type *t);
+  std::string missingMethodCause(Type *v, InterfaceType *it);
+  bool implements(Type *v, Type *t);
   void typeAssert(TypeAssertExpr *e);
   void typeSwitchStmt(TypeSwitchStmt *s, LabeledStmt *label);
   bool identical(Type *a, Type *b) { return a == b; }

@@ -32,107 +32,16 @@ std::string methodSig(const std::string &name, FuncType *sig) {
 
 } // namespace
 
-// Finds method `name` in t's method set or in the method set of *t
-// (promotion included, shallowest depth wins). *ptrOnly is set when the
-// method is only in *t's set. Returns the method's Func object (for an
-// interface type, a null object and *sig set).
-Object *Checker::findMethod(Type *t, const std::string &name, bool *ptrOnly, FuncType **sig) {
-  *ptrOnly = false;
-  if (sig)
-    *sig = nullptr;
-  bool viaPtr = false;
-  if (auto *p = llvm::dyn_cast<PointerType>(t)) {
-    t = p->elem;
-    viaPtr = true;
-    if (!t->isNamed()) // *struct{...}: promoted methods only
-      ;
-  }
-  if (auto *it = llvm::dyn_cast_or_null<InterfaceType>(t->underlying())) {
-    if (viaPtr)
-      return nullptr; // pointers to interfaces have no methods
-    for (auto &m : it->methods)
-      if (m.name == name) {
-        if (sig)
-          *sig = m.sig;
-        return nullptr;
-      }
-    return nullptr;
-  }
-  // Breadth-first over embedded fields: each level's (type, reached through
-  // a pointer) pairs.
-  struct Entry {
-    Type *t;
-    bool indirect;
-  };
-  std::vector<Entry> level{{t, viaPtr}};
-  llvm::DenseMap<Type *, bool> seen;
-  for (int depth = 0; !level.empty() && depth < 64; ++depth) {
-    Object *found = nullptr;
-    bool foundPtrOnly = false;
-    FuncType *foundSig = nullptr;
-    int count = 0;
-    std::vector<Entry> next;
-    for (Entry &e : level) {
-      Type *et = e.t;
-      if (auto *n = llvm::dyn_cast<NamedType>(et)) {
-        if (seen.count(n))
-          continue;
-        seen[n] = true;
-        for (Object *m : n->methods)
-          if (m->name == name) {
-            ++count;
-            found = m;
-            foundSig = llvm::dyn_cast_or_null<FuncType>(m->type);
-            foundPtrOnly = m->ptrRecv && !e.indirect;
-          }
-        if (depth > 0)
-          if (auto *it = llvm::dyn_cast_or_null<InterfaceType>(n->underlying()))
-            for (auto &m : it->methods)
-              if (m.name == name) {
-                ++count;
-                found = nullptr;
-                foundSig = m.sig;
-                foundPtrOnly = false;
-              }
-      }
-      auto *st = llvm::dyn_cast_or_null<StructType>(et->underlying());
-      if (!st)
-        continue;
-      for (auto &f : st->fields) {
-        if (f.name == name && depth > 0) {
-          // A field at this depth hides deeper methods.
-          ++count;
-        }
-        if (!f.embedded)
-          continue;
-        Type *ft = f.type;
-        bool ind = e.indirect;
-        if (auto *p = llvm::dyn_cast<PointerType>(ft)) {
-          ft = p->elem;
-          ind = true;
-        }
-        next.push_back({ft, ind});
-      }
-    }
-    if (count == 1 && (found || foundSig)) {
-      *ptrOnly = foundPtrOnly;
-      if (sig)
-        *sig = foundSig;
-      return found;
-    }
-    if (count > 0)
-      return nullptr; // ambiguous or hidden by a field
-    level = std::move(next);
-  }
-  return nullptr;
-}
-
 // Empty when v implements it; otherwise gc's parenthesised cause.
 std::string Checker::missingMethodCause(Type *v, InterfaceType *it) {
   for (auto &m : it->methods) {
-    bool ptrOnly = false;
-    FuncType *sig = nullptr;
-    findMethod(v, m.name, &ptrOnly, &sig);
+    // Go's lookup (Lookup.cpp: promotion, ambiguity, fields hiding
+    // methods, interfaces' own and embedded interfaces' methods).
+    Selection sel = lookupFieldOrMethod(tc, v, m.name);
+    FuncType *sig = sel.kind == Selection::Method && sel.method
+                        ? llvm::dyn_cast_or_null<FuncType>(sel.method->type)
+                        : nullptr;
+    bool ptrOnly = sig && sel.method->ptrRecv && !sel.indirect;
     if (!sig)
       return "(missing " + m.name + " method)";
     if (sig != m.sig)
