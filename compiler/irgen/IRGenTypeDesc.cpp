@@ -402,15 +402,10 @@ Constant *IRGen::typeDesc(Type *t) {
   auto k64 = [&](int64_t v) { return k64Of(i64, v); };
   if (!t)
     return ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy));
-  if (t->isUntyped()) { // default type of an untyped constant
-    switch (t->kind) {
-    case TypeKind::UntypedBool: t = types.basic(TypeKind::Bool); break;
-    case TypeKind::UntypedInt: t = types.basic(TypeKind::Int); break;
-    case TypeKind::UntypedRune: t = types.basic(TypeKind::Int32); break;
-    case TypeKind::UntypedFloat: t = types.basic(TypeKind::Float64); break;
-    case TypeKind::UntypedString: t = types.basic(TypeKind::String); break;
-    default: return ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy));
-    }
+  if (t->isUntyped()) { // an untyped constant: its default type
+    if (t->kind == TypeKind::UntypedNil)
+      return ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy));
+    t = defaultTypeOf(t);
   }
   if (auto it = typeDescs.find(t); it != typeDescs.end())
     return it->second;
