@@ -153,6 +153,23 @@ struct Geo {
 
 inline void *deref(void *p, bool indirect) { return indirect ? *static_cast<void **>(p) : p; }
 
+// Copies one key or elem slot. Slots of 8 and 16 bytes (ints, pointers,
+// strings, interfaces) are the common case and are copied inline: a
+// memcpy call per moved entry was a fifth of evacuate's time on
+// map[int]int.
+[[gnu::always_inline]] inline void copyslot(void *dst, const void *src, uintptr_t n) {
+  switch (n) {
+  case 8:
+    __builtin_memcpy(dst, src, 8);
+    return;
+  case 16:
+    __builtin_memcpy(dst, src, 16);
+    return;
+  default:
+    memcpy(dst, src, n);
+  }
+}
+
 inline uint8_t loadflags(const hmap *h) { return h->flags.load(std::memory_order_relaxed); }
 inline void storeflags(hmap *h, uint8_t f) { h->flags.store(f, std::memory_order_relaxed); }
 
@@ -391,8 +408,8 @@ template <class P> __attribute__((noinline)) void evacuate(const MapType *t, hma
         dst->b->tophash[dst->i] = top;
         // Indirect slots move the pointer; the heap copy is shared by the
         // old and the new slot (old slots are never written again).
-        memcpy(g.key(dst->b, dst->i), k, g.ks);
-        memcpy(g.elem(dst->b, dst->i), g.elem(b, i), g.es);
+        copyslot(g.key(dst->b, dst->i), k, g.ks);
+        copyslot(g.elem(dst->b, dst->i), g.elem(b, i), g.es);
         dst->i++;
       }
     }
