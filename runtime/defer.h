@@ -111,6 +111,7 @@ extern const Type boolType __asm__("type:bool");
 // Go's runtime.errorString / plainError / boundsError values as efaces.
 Eface errorString(const char *msg);  // Error(): "runtime error: " + msg
 Eface plainError(const char *msg);   // Error(): msg
+Eface plainError(GoString msg);     // the same for a Go string (not copied)
 Eface boundsError(int64_t x, int64_t y, bool xsigned, uint8_t code);
 Eface typeAssertionError(const char *msg); // Error(): msg
 // The text of a value's Error() or String() method if its type has one

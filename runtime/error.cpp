@@ -196,6 +196,11 @@ bool streq(GoString s, const char *lit) {
 
 Eface errorString(const char *msg) { return boxstring(&errorStringType.t, msg); }
 Eface plainError(const char *msg) { return boxstring(&plainErrorType.t, msg); }
+Eface plainError(GoString msg) {
+  auto *s = static_cast<GoString *>(mallocgc(sizeof(GoString)));
+  *s = msg;
+  return Eface{&plainErrorType.t, s};
+}
 Eface typeAssertionError(const char *msg) {
   return boxstring(&typeAssertionErrorType.t, msg);
 }

@@ -697,6 +697,11 @@ void glrt_gopanicstring(void *s, int64_t n, void *typeName, int64_t typeLen) {
                 GLRT_ENTRY_FP());
 }
 
+void glrt_panicwrap(void *s, int64_t n) {
+  glrt::gopanic(glrt::plainError(glrt::GoString{static_cast<const uint8_t *>(s), n}),
+                GLRT_ENTRY_FP());
+}
+
 void glrt_gopanicint(int64_t v, void *typeName, int64_t typeLen) {
   glrt::gopanic(glrt::boxbasic(&glrt::intType, &v, sizeof v, typeName, typeLen), GLRT_ENTRY_FP());
 }

@@ -148,12 +148,18 @@ namespace {
 
 // Prints one frame if pc is in generated code. Returns 1 if printed and
 // sets *ismain when the walk must stop after it (main.main, runtime.main).
-// *seen says whether a generated frame came before (inner): a wrapper is
-// shown only as the innermost one, where it panicked itself.
-int printframe(uintptr_t pc, bool exactpc, bool *ismain, bool *seen) {
+// *childgen says whether the frame this one called (its child, the one
+// printed or skipped just before) is generated code, and is updated for
+// the next frame. A wrapper (GLC_FUNC_WRAPPER) is shown only when its
+// child is not: Go's elideWrapperCalling shows a wrapper whose callee is
+// gopanic, sigpanic or panicwrap, where it panicked itself, and hides it
+// when it called the wrapped method.
+int printframe(uintptr_t pc, bool exactpc, bool *ismain, bool *childgen) {
   uintptr_t lookup = exactpc ? pc : pc - 1;
-  if (!ingeneratedcode(lookup))
+  if (!ingeneratedcode(lookup)) {
+    *childgen = false;
     return 0;
+  }
   uintptr_t entry = 0;
   int64_t flags = 0;
   const char *name = funcname(lookup, &entry, &flags);
@@ -161,9 +167,9 @@ int printframe(uintptr_t pc, bool exactpc, bool *ismain, bool *seen) {
     name = "?";
     entry = pc;
   }
-  bool inner = !*seen;
-  *seen = true;
-  if ((flags & GLC_FUNC_WRAPPER) && !inner)
+  bool wrapperHidden = (flags & GLC_FUNC_WRAPPER) && *childgen;
+  *childgen = true;
+  if (wrapperHidden)
     return 0;
   if (strncmp(name, "runtime.", 8) == 0) {
     // Go hides runtime frames; runtime.main (glc's name for the function
@@ -207,8 +213,8 @@ int traceback(uintptr_t pc, uintptr_t fp, bool exactpc) {
   if (__start_gl_text == nullptr)
     return 0; // no generated code: the chain above us is not ours to walk
   int printed = 0;
-  bool ismain = false, seen = false;
-  printed += printframe(pc, exactpc, &ismain, &seen);
+  bool ismain = false, childgen = false; // the first frame's child is the runtime
+  printed += printframe(pc, exactpc, &ismain, &childgen);
   while (!ismain && fp != 0 && fp != stopfp && (fp & 7) == 0) {
     uintptr_t frame[2];
     if (!readframe(fp, frame))
@@ -221,7 +227,7 @@ int traceback(uintptr_t pc, uintptr_t fp, bool exactpc) {
       gwrites("...additional frames elided...\n");
       break;
     }
-    printed += printframe(pc, false, &ismain, &seen);
+    printed += printframe(pc, false, &ismain, &childgen);
   }
   return printed;
 }

@@ -348,8 +348,7 @@ void IRGen::panicwrapIfNil(Value *p, Object *m, Type *elem) {
   std::string tn = isa<NamedType>(elem) ? cast<NamedType>(elem)->obj->name : typeString(elem);
   Value *msg =
       constString("value method " + methodSymbol(m) + " called using nil *" + tn + " pointer");
-  Value *none = constString("");
-  callRT(RT::gopanicstring, {strData(msg), strLen(msg), strData(none), strLen(none)});
+  callRT(RT::panicwrap, {strData(msg), strLen(msg)});
   b.CreateUnreachable();
   b.SetInsertPoint(ok);
 }

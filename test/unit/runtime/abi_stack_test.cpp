@@ -382,6 +382,7 @@ void probe_efaceeq() {
 void probe_gopanicstring() {
   glrt_gopanicstring(sbytes, 3, const_cast<char *>("main.S"), 6);
 }
+void probe_panicwrap() { glrt_panicwrap(sbytes, 3); }
 void probe_gopanicint() { glrt_gopanicint(-7, const_cast<char *>("main.T"), 6); }
 void probe_gopanicuint() { glrt_gopanicuint(-1, nullptr, 0); }
 void probe_gopanicfloat() { glrt_gopanicfloat(1.5, nullptr, 0); }
