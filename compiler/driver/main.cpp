@@ -1,19 +1,22 @@
 //===- main.cpp - the glc driver -------------------------------------------===//
 //
 // The pipeline reads top-down:
-//   read the source (SourceMgr) -> parseFile -> checkFile -> generateIR
+//   load the packages (Loader.cpp: find, read, parse, order) -> checkPackage
+//   on each, dependencies first -> generateIR of the whole program
 //   -> verify (debug builds, --verify-ir) -> optimise (new pass manager)
 //   -> emit (.ll / .s / object through TargetMachine) -> link with clang-19
 //   against libglrt.a -> for `run`, execute the program and remove it.
 //
-// Command lines:
-//   glc build file.gl [-o out]        (default out: the file's stem, in .)
-//   glc run file.gl [args...]         (exit status = the program's; a signal
-//                                      N gives 128+N)
+// Command lines (a package is one directory, or .gl/.go files of one
+// package; Loader.cpp describes imports, go.mod and stdlib/):
+//   glc build file.gl... | dir [-o out]  (default out: the file's stem or
+//                                      the directory's name, in .)
+//   glc run file.gl... | dir [args...]  (exit status = the program's; a
+//                                      signal N gives 128+N)
 //   glc -S file.gl [-o out.s]         glc -emit-llvm file.gl [-o out.ll]
 //   -O0 / -O2 (default), --verify-ir, -o - writes .s/.ll to stdout,
 //   -no-split-stack (omit the segmented-stack prologues: inspection only).
-// Everything after the source file of `glc run` belongs to the program and
+// Everything after the source files (or directory) of `glc run` belongs to the program and
 // is never parsed as a glc option.
 //
 // Exit status of glc itself: 0 ok, 1 the program was rejected (diagnostics
@@ -22,10 +25,12 @@
 //
 // Environment: GLC_CC overrides the link driver (default: the clang-19
 // found by CMake, GLC_LINKER); GLC_RUNTIME overrides the runtime library
-// (default <dir of glc>/../lib/libglrt.a); GLC_VERIFY_IR=1 turns on
+// (default <dir of glc>/../lib/libglrt.a); GLC_STDLIB overrides the stdlib
+// root (default <dir of glc>/../lib/glc/stdlib); GLC_VERIFY_IR=1 turns on
 // --verify-ir (for test runs of release builds).
 //===----------------------------------------------------------------------===//
 #include "basic/Diagnostics.h"
+#include "driver/Loader.h"
 #include "irgen/IRGen.h"
 #include "parse/Parser.h"
 #include "sema/Checker.h"
@@ -393,15 +398,26 @@ static int glcMain(int argc, char **argv) {
   }
   if (const char *v = getenv("GLC_VERIFY_IR"); v && *v && StringRef(v) != "0")
     verifyIR = true;
+  // `glc run a.gl b.gl args...` / `glc run ./dir args...`: the sources are
+  // the .gl/.go words right after `run`, or one directory.
+  bool seenAction = false;
   for (int i = 0; i < argc; ++i) {
     if (seenSource && isRun) {
       programArgs.push_back(argv[i]);
       continue;
     }
     glcArgs.push_back(argv[i]);
-    if (i > 0 && argv[i][0] != '-' && isSourceFile(argv[i]) &&
-        !(i > 1 && StringRef(argv[i - 1]) == "-o"))
-      seenSource = true;
+    if (i == 0 || argv[i][0] == '-' || (i > 1 && StringRef(argv[i - 1]) == "-o"))
+      continue;
+    if (!seenAction) {
+      seenAction = true;
+      if (isRun)
+        continue;
+    }
+    bool src = isSourceFile(argv[i]);
+    bool nextSrc = i + 1 < argc && isSourceFile(argv[i + 1]);
+    if (!src || !nextSrc)
+      seenSource = true; // a directory, or the last of the files
   }
   cl::HideUnrelatedOptions(glcCat);
   // `glc --version` and `glc version` print glc's version (as `go version`
@@ -445,8 +461,8 @@ static int glcMain(int argc, char **argv) {
     action = LL;
   else if (emitAsm)
     action = Asm;
-  if (pos.size() != 1) {
-    errs() << "usage: glc build|run file.gl [-o out] | glc -S|-emit-llvm file.gl [-o out]\n";
+  if (pos.empty()) {
+    errs() << "usage: glc build|run file.gl... | dir [-o out] | glc -S|-emit-llvm file.gl [-o out]\n";
     return 1;
   }
   if (optLevel != 0 && optLevel != 1 && optLevel != 2 && optLevel != 3) {
@@ -455,28 +471,21 @@ static int glcMain(int argc, char **argv) {
   }
   std::string srcPath = pos[0];
 
-  // ---- read
-  auto buf = MemoryBuffer::getFile(srcPath, /*IsText=*/false, /*RequiresNullTerminator=*/true);
-  if (!buf) {
-    errs() << "glc: open " << srcPath << ": " << errnoText(buf.getError()) << "\n";
-    return 1;
-  }
+  // ---- load (find, parse every package), check package by package
   SourceMgr sm;
-  unsigned bufID = sm.AddNewSourceBuffer(std::move(*buf), SMLoc());
   glc::DiagEngine diags(sm);
-
-  // ---- parse, check
   glc::ASTContext astCtx;
-  glc::File *file = glc::parseFile(sm, bufID, astCtx, diags);
-  if (!file || diags.hasErrors()) {
+  glc::Loader loader(sm, astCtx, diags, glc::Loader::defaultStdlibRoot(mainExecutable()));
+  if (!loader.load(pos)) {
     diags.flush();
     return 1;
   }
   glc::TypeContext types;
-  bool ok = glc::checkFile(file, types, diags);
-  if (!ok || diags.hasErrors()) {
-    diags.flush();
-    return 1;
+  for (glc::Package *pkg : loader.order) {
+    if (!glc::checkPackage(pkg, types, diags) || diags.hasErrors()) {
+      diags.flush();
+      return 1;
+    }
   }
 
   // ---- irgen
@@ -490,7 +499,7 @@ static int glcMain(int argc, char **argv) {
   LLVMContext llctx;
   glc::IRGenOptions irOpts;
   irOpts.splitStack = !noSplitStack;
-  auto mod = glc::generateIR(file, types, diags, llctx, tm->createDataLayout(), triple.str(),
+  auto mod = glc::generateIR(loader.order, types, diags, llctx, tm->createDataLayout(), triple.str(),
                              irOpts);
   if (!mod || diags.hasErrors()) {
     diags.flush();
@@ -507,7 +516,15 @@ static int glcMain(int argc, char **argv) {
 
   // ---- optimise, emit
   optimise(*mod, *tm);
-  StringRef stem = sys::path::stem(srcPath);
+  // The executable's default name: the file's stem, or the directory's
+  // name (as go build names it after the package's directory).
+  std::string stemStr = sys::path::stem(srcPath).str();
+  if (sys::fs::is_directory(srcPath)) {
+    SmallString<256> real;
+    if (!sys::fs::real_path(srcPath, real))
+      stemStr = sys::path::filename(real).str();
+  }
+  StringRef stem = stemStr;
   if (action == LL || action == Asm) {
     std::string out = outputFile.empty() ? (stem + (action == LL ? ".ll" : ".s")).str()
                                          : std::string(outputFile);

@@ -310,67 +310,74 @@ void IRGen::genSyntheticBody(Function *fn, llvm::function_ref<void()> body) {
   fs = saved;
 }
 
-// main.init runs the package-level initialisers in dependency order (as
-// gc's main.init does, so a panic in one shows main.init in the
-// traceback); __glc_main calls it, then the init functions, then main.main.
+// <pkg>.init runs a package's package-level initialisers in dependency
+// order (as gc's main.init does, so a panic in one shows main.init in the
+// traceback); __glc_main calls, package by package in initialisation
+// order, its <pkg>.init and then its init functions, and at last main.main.
 void IRGen::genGlcMain() {
   auto *nullCtx = ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy));
-  Function *initFn = nullptr;
-  bool anyInit = false;
-  for (ValueSpec *spec : file->initOrder)
-    anyInit |= spec && !spec->values.empty();
-  if (anyInit) {
-    initFn = Function::Create(FunctionType::get(voidTy, {ptrTy}, false),
-                              Function::InternalLinkage, "main.init", mod.get());
-    initFn->getArg(0)->setName("ctx");
-    setFuncAttrs(initFn, "main.init");
-    genSyntheticBody(initFn, [&] {
-      llvm::DenseSet<ValueSpec *> done;
-      for (ValueSpec *spec : file->initOrder) {
-        if (!spec || !done.insert(spec).second || spec->values.empty())
-          continue;
-        // A composite literal known at compile time is the global's
-        // initial value (static data, as gc does): no code, no copy.
-        if (spec->names.size() == 1 && spec->values.size() == 1 && spec->names[0]->obj &&
-            isa<CompositeLit>(unparen(spec->values[0])))
-          if (GlobalVariable *gv = globals.lookup(spec->names[0]->obj))
-            if (Constant *k = constLitValue(spec->values[0], spec->names[0]->obj->type)) {
-              gv->setInitializer(k);
-              continue;
-            }
-        if (spec->names.size() == 1 && spec->values.size() == 1 && spec->names[0]->obj &&
-            globals.count(spec->names[0]->obj) && isLargeAggregate(spec->names[0]->obj->type)) {
-          hoistCalls(spec->values[0]);
-          storeExpr(globals[spec->names[0]->obj], spec->values[0], spec->names[0]->obj->type);
-          continue;
-        }
-        std::vector<Type *> dsts;
-        for (Ident *n : spec->names)
-          dsts.push_back(n->obj ? n->obj->type : nullptr);
-        std::vector<Value *> vals = genRHS(spec->values, spec->names.size(), dsts);
-        for (size_t i = 0; i < spec->names.size() && i < vals.size(); ++i) {
-          Ident *n = spec->names[i];
-          if (!n->obj || n->name == "_")
-            continue;
-          if (GlobalVariable *gv = globals.lookup(n->obj))
-            b.CreateStore(vals[i], gv);
-        }
-      }
-    });
+  std::vector<Function *> order;
+  for (Package *pkg : pkgs) {
+    bool anyInit = false;
+    for (ValueSpec *spec : pkg->initOrder)
+      anyInit |= spec && !spec->values.empty();
+    if (anyInit) {
+      std::string name = pkg->symPrefix() + ".init";
+      Function *initFn = Function::Create(FunctionType::get(voidTy, {ptrTy}, false),
+                                          Function::InternalLinkage, name, mod.get());
+      initFn->getArg(0)->setName("ctx");
+      setFuncAttrs(initFn, name);
+      genSyntheticBody(initFn, [&] { genVarInits(pkg); });
+      order.push_back(initFn);
+    }
+    for (FuncDecl *d : pkg->inits)
+      if (Function *f = declFuncs.lookup(d))
+        order.push_back(f);
   }
 
   auto *fn = Function::Create(FunctionType::get(voidTy, false), Function::ExternalLinkage,
                               "__glc_main", mod.get());
   setFuncAttrs(fn, "runtime.main");
   genSyntheticBody(fn, [&] {
-    if (initFn)
-      b.CreateCall(initFn->getFunctionType(), initFn, {nullCtx});
-    for (FuncDecl *d : file->inits)
-      if (Function *f = declFuncs.lookup(d))
-        b.CreateCall(f->getFunctionType(), f, {nullCtx});
+    for (Function *f : order)
+      b.CreateCall(f->getFunctionType(), f, {nullCtx});
     if (Function *m = mod->getFunction("main.main"))
       b.CreateCall(m->getFunctionType(), m, {nullCtx});
   });
+}
+
+void IRGen::genVarInits(Package *pkg) {
+  llvm::DenseSet<ValueSpec *> done;
+  for (ValueSpec *spec : pkg->initOrder) {
+    if (!spec || !done.insert(spec).second || spec->values.empty())
+      continue;
+    // A composite literal known at compile time is the global's
+    // initial value (static data, as gc does): no code, no copy.
+    if (spec->names.size() == 1 && spec->values.size() == 1 && spec->names[0]->obj &&
+        isa<CompositeLit>(unparen(spec->values[0])))
+      if (GlobalVariable *gv = globals.lookup(spec->names[0]->obj))
+        if (Constant *k = constLitValue(spec->values[0], spec->names[0]->obj->type)) {
+          gv->setInitializer(k);
+          continue;
+        }
+    if (spec->names.size() == 1 && spec->values.size() == 1 && spec->names[0]->obj &&
+        globals.count(spec->names[0]->obj) && isLargeAggregate(spec->names[0]->obj->type)) {
+      hoistCalls(spec->values[0]);
+      storeExpr(globals[spec->names[0]->obj], spec->values[0], spec->names[0]->obj->type);
+      continue;
+    }
+    std::vector<Type *> dsts;
+    for (Ident *n : spec->names)
+      dsts.push_back(n->obj ? n->obj->type : nullptr);
+    std::vector<Value *> vals = genRHS(spec->values, spec->names.size(), dsts);
+    for (size_t i = 0; i < spec->names.size() && i < vals.size(); ++i) {
+      Ident *n = spec->names[i];
+      if (!n->obj || n->name == "_")
+        continue;
+      if (GlobalVariable *gv = globals.lookup(n->obj))
+        b.CreateStore(vals[i], gv);
+    }
+  }
 }
 
 void IRGen::genFunctab() {
@@ -399,6 +406,8 @@ void IRGen::genFunctab() {
 // never appear in a traceback.
 void IRGen::keepTracebackFrames() {
   for (auto &[fn, name] : functab) {
+    if (fn->hasFnAttribute(Attribute::AlwaysInline))
+      continue; // a runtime binding (IRGenRuntimeBinding.cpp): never a frame
     bool calls = fn->getName() == "main.main";
     for (BasicBlock &bb : *fn)
       for (Instruction &inst : bb)
@@ -412,61 +421,80 @@ void IRGen::keepTracebackFrames() {
   }
 }
 
-bool IRGen::run() {
-  declareRuntime();
-
-  // Package-level variables and function declarations.
-  struct Body { FuncDecl *decl; Function *fn; FuncType *sig; };
-  std::vector<Body> bodies;
-  unsigned initIndex = 0;
-  for (Decl *d : file->decls) {
-    if (auto *g = dyn_cast<GenDecl>(d)) {
-      if (g->tok != TokKind::Var)
+// Declares the global of a package-level var, or the function of a func or
+// method declaration (its body is lowered later, through `queue`).
+void IRGen::declareTopLevel(Decl *d, const std::string &prefix, unsigned &initIndex,
+                            llvm::function_ref<void(FuncDecl *, Function *, FuncType *)> queue) {
+  if (auto *g = dyn_cast<GenDecl>(d)) {
+    if (g->tok != TokKind::Var)
+      return;
+    for (Spec *s : g->specs) {
+      auto *vs = dyn_cast<ValueSpec>(s);
+      if (!vs)
         continue;
-      for (Spec *s : g->specs) {
-        auto *vs = dyn_cast<ValueSpec>(s);
-        if (!vs)
+      for (Ident *n : vs->names) {
+        if (!n->obj || n->name == "_")
           continue;
-        for (Ident *n : vs->names) {
-          if (!n->obj || n->name == "_")
-            continue;
-          auto *ty = llType(n->obj->type);
-          auto *gv = new GlobalVariable(*mod, ty, false, GlobalValue::InternalLinkage,
-                                        Constant::getNullValue(ty), "main." + n->name);
-          globals[n->obj] = gv;
-        }
+        auto *ty = llType(n->obj->type);
+        auto *gv = new GlobalVariable(*mod, ty, false, GlobalValue::InternalLinkage,
+                                      Constant::getNullValue(ty), prefix + "." + n->name);
+        globals[n->obj] = gv;
       }
-    } else if (auto *f = dyn_cast<FuncDecl>(d)) {
-      if (f->recv) {
-        Object *obj = f->name->obj;
-        auto *sig = obj ? dyn_cast_or_null<FuncType>(obj->type) : nullptr;
-        if (!sig || !f->body || !f->info.recv || !checkSignature(sig, f->name->pos))
-          continue;
-        Function *fn = methodFunc(obj);
-        declFuncs[f] = fn;
-        bodies.push_back({f, fn, methodSig(obj)});
-        continue;
-      }
-      if (!f->body) {
-        unsupported(f->pos, "function declarations without a body are");
-        continue;
-      }
-      Object *obj = f->name->obj;
-      auto *sig = obj ? dyn_cast_or_null<FuncType>(obj->type) : nullptr;
-      if (!sig) {
-        sig = types.funcOf({}, {}, false);
-      }
-      std::string name = "main." + f->name->name;
-      if (f->name->name == "init")
-        name = "main.init." + std::to_string(initIndex++);
-      if (!checkSignature(sig, f->name->pos))
-        continue;
-      Function *fn = declareFunc(name, sig);
+    }
+    return;
+  }
+  auto *f = dyn_cast<FuncDecl>(d);
+  if (!f)
+    return;
+  if (f->recv) {
+    Object *obj = f->name->obj;
+    auto *sig = obj ? dyn_cast_or_null<FuncType>(obj->type) : nullptr;
+    if (!sig || !f->body || !f->info.recv || !checkSignature(sig, f->name->pos))
+      return;
+    Function *fn = methodFunc(obj);
+    declFuncs[f] = fn;
+    queue(f, fn, methodSig(obj));
+    return;
+  }
+  Object *obj = f->name->obj;
+  auto *sig = obj ? dyn_cast_or_null<FuncType>(obj->type) : nullptr;
+  if (!sig)
+    sig = types.funcOf({}, {}, false);
+  if (!f->body) {
+    // Implemented by glrt (driver/Loader.cpp: the naming rule).
+    if (Function *fn = runtimeBinding(f, sig, prefix)) {
       if (obj)
         funcs[obj] = fn;
       declFuncs[f] = fn;
-      bodies.push_back({f, fn, sig});
     }
+    return;
+  }
+  std::string name = prefix + "." + f->name->name;
+  if (f->name->name == "init")
+    name = prefix + ".init." + std::to_string(initIndex++);
+  if (!checkSignature(sig, f->name->pos))
+    return;
+  Function *fn = declareFunc(name, sig);
+  if (obj)
+    funcs[obj] = fn;
+  declFuncs[f] = fn;
+  queue(f, fn, sig);
+}
+
+bool IRGen::run() {
+  declareRuntime();
+
+  // Package-level variables and function declarations, package by package.
+  struct Body { FuncDecl *decl; Function *fn; FuncType *sig; };
+  std::vector<Body> bodies;
+  for (Package *pkg : pkgs) {
+    unsigned initIndex = 0;
+    const std::string &prefix = pkg->symPrefix();
+    for (File *f : pkg->files)
+      for (Decl *d : f->decls)
+        declareTopLevel(d, prefix, initIndex, [&](FuncDecl *fd, Function *fn, FuncType *sig) {
+          bodies.push_back({fd, fn, sig});
+        });
   }
   for (Body &bd : bodies)
     genFuncBody(bd.fn, &bd.decl->info, bd.sig, bd.decl->body);
@@ -478,13 +506,29 @@ bool IRGen::run() {
   return !failed;
 }
 
-std::unique_ptr<Module> generateIR(File *file, TypeContext &types, DiagEngine &diags,
-                                   LLVMContext &llctx, const DataLayout &dataLayout,
-                                   StringRef targetTriple, const IRGenOptions &opts) {
-  IRGen gen(file, types, diags, llctx, dataLayout, targetTriple, opts);
+std::unique_ptr<Module> generateIR(const std::vector<Package *> &pkgs, TypeContext &types,
+                                   DiagEngine &diags, LLVMContext &llctx,
+                                   const DataLayout &dataLayout, StringRef targetTriple,
+                                   const IRGenOptions &opts) {
+  File *mainFile = pkgs.empty() || pkgs.back()->files.empty() ? nullptr : pkgs.back()->files[0];
+  IRGen gen(mainFile, types, diags, llctx, dataLayout, targetTriple, opts);
+  gen.pkgs = pkgs;
   if (!gen.run())
     return nullptr;
   return std::move(gen.mod);
+}
+
+std::unique_ptr<Module> generateIR(File *file, TypeContext &types, DiagEngine &diags,
+                                   LLVMContext &llctx, const DataLayout &dataLayout,
+                                   StringRef targetTriple, const IRGenOptions &opts) {
+  Package pkg;
+  pkg.path = "main";
+  pkg.name = "main";
+  pkg.files.push_back(file);
+  pkg.initOrder = file->initOrder;
+  pkg.inits = file->inits;
+  return generateIR(std::vector<Package *>{&pkg}, types, diags, llctx, dataLayout, targetTriple,
+                    opts);
 }
 
 } // namespace glc

@@ -97,6 +97,18 @@ struct IRGenOptions {
 /// Sizes depend on the target: the module gets `targetTriple` and a copy of
 /// `dataLayout` (irgen sizes types with that copy, so one DataLayout may
 /// serve compilations in different LLVMContexts).
+/// A whole program: `pkgs` in initialisation order (every package after
+/// the packages it imports; package main last), all lowered into one
+/// module. Each package's var initialisers are `<path>.init`, run before
+/// its init functions `<path>.init.N`; __glc_main runs the packages in
+/// order, then main.main.
+std::unique_ptr<llvm::Module> generateIR(const std::vector<Package *> &pkgs, TypeContext &types,
+                                         DiagEngine &diags, llvm::LLVMContext &llctx,
+                                         const llvm::DataLayout &dataLayout,
+                                         llvm::StringRef targetTriple,
+                                         const IRGenOptions &opts = {});
+
+/// One file of package main (unit tests, the fuzzer); File::initOrder/inits.
 std::unique_ptr<llvm::Module> generateIR(File *file, TypeContext &types, DiagEngine &diags,
                                          llvm::LLVMContext &llctx,
                                          const llvm::DataLayout &dataLayout,

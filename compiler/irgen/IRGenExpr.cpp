@@ -279,6 +279,7 @@ Value *IRGen::genExprNoConv(Expr *e) {
       return v;
     }
   }
+  e = unqualify(e);
   switch (e->kind) {
   case ExprKind::Ident: {
     auto *id = cast<Ident>(e);
@@ -330,8 +331,16 @@ Value *IRGen::genExprNoConv(Expr *e) {
   return PoisonValue::get(llType(e->type));
 }
 
+// A qualified identifier pkg.X denotes what sema resolved X to (its
+// Ident carries the object, type and mode): lowered as that identifier.
+Expr *IRGen::unqualify(Expr *e) {
+  if (auto *s = dyn_cast<SelectorExpr>(e); s && s->x->mode == ExprMode::Package && s->sel->obj)
+    return s->sel;
+  return e;
+}
+
 bool IRGen::isAddressable(Expr *e) {
-  e = unparen(e);
+  e = unqualify(unparen(e));
   if (auto *id = dyn_cast<Ident>(e))
     return id->obj && id->obj->kind == ObjKind::Var;
   if (auto *ix = dyn_cast<IndexExpr>(e)) {
@@ -353,7 +362,7 @@ bool IRGen::isAddressable(Expr *e) {
 }
 
 Value *IRGen::genAddr(Expr *e) {
-  e = unparen(e);
+  e = unqualify(unparen(e));
   if (auto *id = dyn_cast<Ident>(e)) {
     if (id->obj && id->obj->kind == ObjKind::Var)
       return varAddr(id->obj, e->pos);

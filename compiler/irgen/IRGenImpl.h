@@ -68,7 +68,8 @@ enum class Desc {
 /// irgen reports "not supported" and keeps going with a placeholder value;
 /// generateIR returns null when any error was reported.
 struct IRGen {
-  File *file;
+  File *file; // package main's first file (the module's source name)
+  std::vector<Package *> pkgs; // initialisation order, main last
   TypeContext &types;
   DiagEngine &diags;
   llvm::LLVMContext &C;
@@ -153,6 +154,12 @@ struct IRGen {
   void setFuncAttrs(llvm::Function *fn, const std::string &goName);
   void genFuncBody(llvm::Function *fn, FuncInfo *info, FuncType *sig, BlockStmt *body);
   void genGlcMain();
+  void genVarInits(Package *pkg);
+  void declareTopLevel(Decl *d, const std::string &prefix, unsigned &initIndex,
+                       llvm::function_ref<void(FuncDecl *, llvm::Function *, FuncType *)> queue);
+  /// The function standing for a body-less stdlib declaration: a Go-
+  /// convention stub calling its abi.def row (IRGenRuntimeBinding.cpp).
+  llvm::Function *runtimeBinding(FuncDecl *f, FuncType *sig, const std::string &prefix);
   void genSyntheticBody(llvm::Function *fn, llvm::function_ref<void()> body);
   void genFunctab();
   void keepTracebackFrames();
@@ -260,6 +267,7 @@ struct IRGen {
   llvm::Value *genConstValue(const ConstValue &cv, Type *t, llvm::SMLoc pos);
   llvm::Value *genAddr(Expr *e); // address of an addressable expression
   bool isAddressable(Expr *e);
+  static Expr *unqualify(Expr *e); // pkg.X -> the Ident X
   llvm::Value *varAddr(Object *obj, llvm::SMLoc pos);
   llvm::Value *genBinary(BinaryExpr *e);
   llvm::Value *genBinOp(TokKind op, llvm::Value *x, llvm::Value *y, Type *xt, Type *yt,

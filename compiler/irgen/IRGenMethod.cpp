@@ -197,11 +197,9 @@ Value *IRGen::genMethodValue(SelectorExpr *s, Object *m) {
 static std::string wrapperName(Type *T, const std::string &name) {
   if (auto *p = dyn_cast<glc::PointerType>(T))
     if (auto *n = dyn_cast<NamedType>(p->elem))
-      return (n->obj->pkgPath.empty() ? std::string("main") : n->obj->pkgPath) + ".(*" +
-             n->obj->name + ")." + name;
+      return symbolPackage(n->obj) + ".(*" + n->obj->name + ")." + name;
   if (auto *n = dyn_cast<NamedType>(T))
-    return (n->obj->pkgPath.empty() ? std::string("main") : n->obj->pkgPath) + "." +
-           n->obj->name + "." + name;
+    return symbolPackage(n->obj) + "." + n->obj->name + "." + name;
   return typeString(T) + "." + name;
 }
 
@@ -280,7 +278,8 @@ Value *IRGen::ifaceMethodValue(Value *x, Type *ifaceT, int k) {
   Function *w = ifaceBound[key];
   auto *recTy = llvm::StructType::get(C, {ptrTy, ptrTy, ptrTy});
   if (!w) {
-    std::string tn = isa<NamedType>(ifaceT) ? "main." + cast<NamedType>(ifaceT)->obj->name
+    std::string tn = isa<NamedType>(ifaceT) ? symbolPackage(cast<NamedType>(ifaceT)->obj) + "." +
+                                                  cast<NamedType>(ifaceT)->obj->name
                                             : typeString(ifaceT);
     w = declareFunc(tn + "." + it->methods[k].name + "-fm", sig);
     wrapperFuncs.insert(w);

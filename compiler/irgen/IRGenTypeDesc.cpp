@@ -110,10 +110,13 @@ void IRGen::writeRtType(std::string &out, Type *t, bool link) {
       out += o->name;
       return;
     }
-    out += o->pkgPath.empty() ? "main" : o->pkgPath;
+    // Go's run-time string qualifies by the package's name ("util.T");
+    // the link string (descriptor symbols, so the key of their
+    // deduplication) by its path: two packages named util stay apart.
+    out += link ? symbolPackage(o) : o->pkgPath.empty() ? "main" : types.packageName(o->pkgPath);
     out += ".";
     out += o->name;
-    if (link && !o->isGlobal && o->pkgPath.empty()) {
+    if (link && !o->isGlobal) {
       auto it = localTypeIds.find(o);
       if (it == localTypeIds.end())
         it = localTypeIds.insert({o, (unsigned)localTypeIds.size() + 1}).first;
@@ -621,7 +624,7 @@ Constant *IRGen::uncommonDesc(Type *t, const std::string &link) {
   std::string name = "type:.uncommon." + link;
   auto *init = ConstantStruct::get(
       descType(Desc::UncommonType),
-      {constString(n->obj->pkgPath.empty() ? "main" : n->obj->pkgPath), table});
+      {constString(symbolPackage(n->obj)), table});
   auto *gv = new GlobalVariable(*mod, init->getType(), true, GlobalValue::LinkOnceODRLinkage,
                                 init, name);
   gv->setComdat(mod->getOrInsertComdat(name));

@@ -122,7 +122,8 @@ Constant *IRGen::zeroValue(Type *t) { return Constant::getNullValue(llType(t)); 
 
 std::string IRGen::goTypeName(Type *t) {
   if (auto *n = dyn_cast_or_null<NamedType>(t))
-    return "main." + n->obj->name;
+    return (n->obj->pkgPath.empty() ? "main" : types.packageName(n->obj->pkgPath)) + "." +
+           n->obj->name;
   return "";
 }
 

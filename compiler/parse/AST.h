@@ -590,6 +590,27 @@ struct File : Node {
   std::vector<FuncDecl *> inits;
 };
 
+/// One package: the files of one directory (or the files named on glc's
+/// command line), as the loader (driver/Loader.h) found them.
+struct Package {
+  /// The import path ("unicode/utf8", "example.com/m/util"); "main" for
+  /// the command's package. It prefixes the package's symbols (Go's
+  /// linker names: main.f, unicode/utf8.RuneLen, example.com/m/util.(*T).M).
+  std::string path;
+  std::string name;            // the package clause's name
+  std::string dir;             // where its files are (for messages)
+  bool isStd = false;          // loaded from stdlib/ (body-less funcs allowed)
+  std::vector<File *> files;   // in file-name order (gc's)
+  std::vector<Package *> imports; // direct dependencies, without duplicates
+  /// sema: package-level variables in initialisation order across all
+  /// files (File::initOrder's meaning, for the whole package).
+  std::vector<ValueSpec *> initOrder;
+  /// sema: `func init()` declarations, in file order then source order.
+  std::vector<FuncDecl *> inits;
+  /// The symbol prefix: path, with "main" for the command.
+  const std::string &symPrefix() const { return path; }
+};
+
 //===----------------------------------------------------------------------===//
 // ASTContext: owns every node.
 //===----------------------------------------------------------------------===//

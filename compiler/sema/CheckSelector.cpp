@@ -26,13 +26,19 @@ void Checker::selector(SelectorExpr *s) {
       id->mode = ExprMode::Package;
       importUsed[o] = true;
       Object *m = tc.lookupPackageMember(o->pkgPath, s->sel->name);
-      if (!m && !TypeContext::isKnownPackage(o->pkgPath))
+      if (!m && !tc.hasPackage(o->pkgPath))
         return; // unsupported import, already reported
-      if (!m) {
-        if (!s->sel->name.empty() && llvm::isLower(s->sel->name[0]))
-          error(s->sel->pos, "name " + s->sel->name + " not exported by package " + o->pkgPath);
-        else // the real package has far more members than glc provides
+      // gc (types2): "undefined: a.Y" / "x not exported by package a".
+      if (!m || m->name.find('.') != std::string::npos) {
+        if (TypeContext::isKnownPackage(o->pkgPath) && !s->sel->name.empty() &&
+            llvm::isUpper(s->sel->name[0])) // the real package has far more members
           unsupported(s->sel->pos, id->name + "." + s->sel->name);
+        else
+          error(s->sel->pos, "undefined: " + id->name + "." + s->sel->name);
+        return;
+      }
+      if (s->sel->name.empty() || !llvm::isUpper(s->sel->name[0])) {
+        error(s->sel->pos, s->sel->name + " not exported by package " + tc.packageName(o->pkgPath));
         return;
       }
       s->sel->obj = m;
@@ -111,8 +117,17 @@ void Checker::selector(SelectorExpr *s) {
                                                                            : ExprMode::Value;
     return;
   }
+  // types2: a name differing only in its first letter's case is hinted at
+  // (an unexported field seen from another package: "but does have M").
+  std::string hint;
+  if (!s->sel->name.empty() && (unsigned char)s->sel->name[0] < 0x80) {
+    std::string other = s->sel->name;
+    other[0] = llvm::isUpper(other[0]) ? llvm::toLower(other[0]) : llvm::toUpper(other[0]);
+    if (other != s->sel->name && lookupFieldOrMethod(tc, xt, other).kind != Selection::None)
+      hint = ", but does have " + other;
+  }
   error(s->sel->pos, shortExprString(s) + " undefined (type " + typeStr(s->x->type) +
-                         " has no field or method " + s->sel->name + ")");
+                         " has no field or method " + s->sel->name + hint + ")");
 }
 
 bool Checker::checkIndex(Expr *idx, int64_t max, bool allowMax, int64_t *value) {

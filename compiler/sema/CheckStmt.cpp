@@ -234,6 +234,7 @@ void Checker::declStmt(GenDecl *d) {
         localVar(v);
     } else if (auto *t = llvm::dyn_cast<TypeSpec>(sp)) {
       Object *o = tc.newObject(ObjKind::TypeName, t->name->name, t->name->pos);
+      o->pkgPath = pkgPath;
       if (t->alias) {
         o->type = typeExpr(t->typeExpr);
         declare(scope, o, t->name);

@@ -42,7 +42,7 @@ std::string Checker::incomparableCause(Type *t) {
 // built-in packages' time.Timer.r, sync.Mutex's words): invisible to main.
 bool Checker::hiddenField(Type *t, const StructField &f) {
   auto *n = llvm::dyn_cast_or_null<NamedType>(t);
-  if (!n || n->obj->pkgPath.empty() || n->obj->pkgPath == "main")
+  if (!n || n->obj->pkgPath == tc.currentPackage())
     return false;
   return f.name.empty() || !llvm::isUpper(f.name[0]);
 }

@@ -23,15 +23,36 @@
 #include "sema/CheckerImpl.h"
 #include "parse/ASTUtil.h"
 
+#include "llvm/ADT/StringExtras.h"
+
 #include <algorithm>
 
 using namespace glc;
 
-bool glc::checkFile(File *file, TypeContext &types, DiagEngine &diags) {
+bool glc::checkPackage(Package *pkg, TypeContext &types, DiagEngine &diags) {
   unsigned before = diags.errorCount();
-  Checker c(types, diags, file);
+  Checker c(types, diags, pkg);
+  types.setCurrentPackage(c.pkgPath);
   c.run();
+  types.setCurrentPackage("");
+  types.setPackageName(pkg->path, pkg->name);
+  // Publish the package block for importers (exported or not: the selector
+  // reports an unexported one with gc's text).
+  if (pkg->path != "main")
+    for (auto &kv : c.pkgScope->names)
+      types.addPackageMember(pkg->path, kv.getKey(), kv.getValue());
   return diags.errorCount() == before;
+}
+
+bool glc::checkFile(File *file, TypeContext &types, DiagEngine &diags) {
+  Package pkg;
+  pkg.path = "main";
+  pkg.name = file->packageName ? file->packageName->name : "main";
+  pkg.files.push_back(file);
+  bool ok = checkPackage(&pkg, types, diags);
+  file->initOrder = pkg.initOrder;
+  file->inits = pkg.inits;
+  return ok;
 }
 
 std::string Checker::posString(llvm::SMLoc loc) {
@@ -55,9 +76,13 @@ Object *Checker::lookup(llvm::StringRef name) {
     if (s == pkgScope) {
       // The file scope (imports) sits between function blocks and the
       // package block.
-      auto it = imports.find(name);
-      if (it != imports.end())
+      auto &imps = imports();
+      auto it = imps.find(name);
+      if (it != imps.end()) {
+        if (Object *owner = dotOwner.lookup(it->second))
+          importUsed[owner] = true;
         return it->second;
+      }
     }
     if (Object *o = s->lookupLocal(name))
       return o;
@@ -121,32 +146,43 @@ void Checker::recordUse(Object *obj) {
 bool Checker::run() {
   scope = nullptr;
   pkgScope = openScope();
-  globFn.name = "main.glob.";
+  globFn.name = sym("glob.");
   globFn.topLevel = true;
-  collect();
+  for (File *f : pkg->files) {
+    file = f;
+    collect();
+  }
+  // Point the queued bodies at their DeclInfo (stable now: no more inserts).
+  for (auto &[fd, info] : bodies)
+    if (fd->name->obj && decls.count(fd->name->obj))
+      info = &decls[fd->name->obj];
   associateMethods();
 
-  for (Decl *d : file->decls) {
-    if (auto *g = llvm::dyn_cast<GenDecl>(d)) {
-      for (Spec *sp : g->specs) {
-        if (auto *v = llvm::dyn_cast<ValueSpec>(sp)) {
-          for (Ident *id : v->names)
-            if (id->obj && decls.count(id->obj))
-              objDecl(id->obj);
-        } else if (auto *t = llvm::dyn_cast<TypeSpec>(sp)) {
-          if (t->name->obj && decls.count(t->name->obj))
-            objDecl(t->name->obj);
+  for (File *f : pkg->files) {
+    file = f;
+    for (Decl *d : f->decls) {
+      if (auto *g = llvm::dyn_cast<GenDecl>(d)) {
+        for (Spec *sp : g->specs) {
+          if (auto *v = llvm::dyn_cast<ValueSpec>(sp)) {
+            for (Ident *id : v->names)
+              if (id->obj && decls.count(id->obj))
+                objDecl(id->obj);
+          } else if (auto *t = llvm::dyn_cast<TypeSpec>(sp)) {
+            if (t->name->obj && decls.count(t->name->obj))
+              objDecl(t->name->obj);
+          }
         }
+      } else if (auto *fd = llvm::dyn_cast<FuncDecl>(d)) {
+        if (fd->name->obj && decls.count(fd->name->obj))
+          objDecl(fd->name->obj);
       }
-    } else if (auto *f = llvm::dyn_cast<FuncDecl>(d)) {
-      if (f->name->obj && decls.count(f->name->obj))
-        objDecl(f->name->obj);
     }
   }
 
   for (auto &[fd, info] : bodies) {
     if (!fd->body)
       continue;
+    file = bodyFile.lookup(fd);
     FuncCtx ctx;
     ctx.info = &fd->info;
     ctx.topLevel = true;
@@ -165,11 +201,24 @@ bool Checker::run() {
 
   computeInitOrder();
 
+  // gc's texts: imported and not used: "strings" / "strings" as s.
+  std::vector<std::pair<Object *, ImportSpec *>> unused;
   for (auto &[obj, spec] : importSpecs)
     if (!importUsed[obj])
-      error(spec->pathPos, "imported and not used: \"" + spec->path + "\"");
+      unused.push_back({obj, spec});
+  std::sort(unused.begin(), unused.end(), [](auto &a, auto &b) {
+    return a.second->pathPos.getPointer() < b.second->pathPos.getPointer();
+  });
+  for (auto &[obj, spec] : unused) {
+    std::string msg = "imported and not used: \"" + spec->path + "\"";
+    std::string last = spec->path.substr(spec->path.rfind('/') + 1);
+    if (spec->name && spec->name->name != "." && spec->name->name != last)
+      msg += " as " + spec->name->name;
+    error(spec->name ? spec->name->pos : spec->pathPos, msg);
+  }
 
-  checkMain();
+  if (pkg->path == "main")
+    checkMain();
   if (!diags.hasErrors())
     for (auto &[loc, msg] : lateErrors)
       error(loc, msg);
@@ -179,8 +228,8 @@ bool Checker::run() {
 void Checker::checkMain() {
   Object *m = pkgScope->lookupLocal("main");
   if (!m || m->kind != ObjKind::Func) {
-    if (file->packageName && file->packageName->name == "main")
-      error(file->packageName ? file->packageName->pos : llvm::SMLoc(),
+    if (pkg->name == "main")
+      error(file && file->packageName ? file->packageName->pos : llvm::SMLoc(),
             "function main is undeclared in the main package");
     return;
   }
@@ -189,52 +238,70 @@ void Checker::checkMain() {
     error(m->funcDecl->name->pos, "func main must have no arguments and no return values");
 }
 
+// Declares `imp` in the current file's import scope. A package that is not
+// loaded was reported by the loader (or, for a lone file, here).
+void Checker::importDecl(ImportSpec *imp) {
+  bool known = tc.hasPackage(imp->path);
+  if (!known)
+    error(imp->pathPos, "package \"" + imp->path + "\" is not supported by glc (only " +
+                            TypeContext::knownPackagesText() + ")");
+  std::string name = tc.packageName(imp->path);
+  if (imp->name) {
+    if (imp->name->name == "_")
+      return;
+    if (imp->name->name == ".") {
+      Object *pkgObj = tc.newObject(ObjKind::Package, name, imp->pos);
+      pkgObj->pkgPath = imp->path;
+      if (!known)
+        return;
+      importSpecs[pkgObj] = imp;
+      importUsed[pkgObj] = false;
+      for (Object *m : tc.packageMembers(imp->path)) {
+        if (m->name.empty() || !llvm::isUpper(m->name[0]) || m->name.find('.') != std::string::npos)
+          continue;
+        imports()[m->name] = m;
+        dotOwner[m] = pkgObj;
+      }
+      return;
+    }
+    name = imp->name->name;
+  }
+  Object *pobj = tc.newObject(ObjKind::Package, name, imp->pos);
+  pobj->pkgPath = imp->path;
+  if (imp->name)
+    imp->name->obj = pobj;
+  if (imports().count(name)) {
+    error(imp->pathPos, name + " redeclared in this block");
+    return;
+  }
+  imports()[name] = pobj;
+  if (known) {
+    importSpecs[pobj] = imp;
+    importUsed[pobj] = false;
+  }
+}
+
 void Checker::collect() {
-  if (file->packageName && file->packageName->name != "main")
+  if (pkg->path == "main" && file->packageName && file->packageName->name != "main")
     error(file->packageName->pos,
           "package " + file->packageName->name + " is not a main package (glc builds commands only)");
   for (Decl *d : file->decls) {
     if (auto *g = llvm::dyn_cast<GenDecl>(d)) {
       for (Spec *sp : g->specs) {
         if (auto *imp = llvm::dyn_cast<ImportSpec>(sp)) {
-          bool known = TypeContext::isKnownPackage(imp->path);
-          if (!known)
-            error(imp->pathPos, "package \"" + imp->path + "\" is not supported by glc (only " +
-                                    TypeContext::knownPackagesText() + ")");
-          // The package name is the last element of the path.
-          std::string name = imp->path.substr(imp->path.rfind('/') + 1);
-          if (imp->name) {
-            if (imp->name->name == "_")
-              continue;
-            if (imp->name->name == ".") {
-              unsupported(imp->name->pos, "dot imports");
-              continue;
-            }
-            name = imp->name->name;
-          }
-          Object *pkg = tc.newObject(ObjKind::Package, name, imp->pos);
-          pkg->pkgPath = imp->path;
-          if (imp->name)
-            imp->name->obj = pkg;
-          if (imports.count(name)) {
-            error(imp->pathPos, name + " redeclared in this block");
-            continue;
-          }
-          imports[name] = pkg;
-          if (known) {
-            importSpecs[pkg] = imp;
-            importUsed[pkg] = false;
-          }
+          importDecl(imp);
         } else if (auto *v = llvm::dyn_cast<ValueSpec>(sp)) {
           bool isConst = g->tok == TokKind::Const;
           for (size_t i = 0; i < v->names.size(); ++i) {
             Ident *id = v->names[i];
             Object *o = tc.newObject(isConst ? ObjKind::Const : ObjKind::Var, id->name, id->pos);
             o->isGlobal = true;
+            o->pkgPath = pkgPath;
             o->spec = v;
             DeclInfo &di = decls[o];
             di.vspec = v;
             di.index = (int)i;
+            di.file = file;
             if (!declarablePkgName(id))
               continue;
             declare(pkgScope, o, id);
@@ -247,9 +314,11 @@ void Checker::collect() {
         } else if (auto *t = llvm::dyn_cast<TypeSpec>(sp)) {
           Object *o = tc.newObject(ObjKind::TypeName, t->name->name, t->name->pos);
           o->isGlobal = true;
+          o->pkgPath = pkgPath;
           if (!t->alias)
             o->type = tc.newNamed(o);
           decls[o].tspec = t;
+          decls[o].file = file;
           if (!declarablePkgName(t->name))
             continue;
           declare(pkgScope, o, t->name);
@@ -257,13 +326,19 @@ void Checker::collect() {
         }
       }
     } else if (auto *f = llvm::dyn_cast<FuncDecl>(d)) {
+      bodyFile[f] = file;
+      // A function without a body is implemented by glrt: allowed in the
+      // standard library only (driver/Loader.cpp: the naming rule).
+      bool bodyless = !f->body && !pkg->isStd;
       if (f->recv) {
         // A method: not declared in the package block; associated with
         // its receiver's base type by associateMethods().
         Object *o = tc.newObject(ObjKind::Func, f->name->name, f->name->pos);
         o->isGlobal = true;
+        o->pkgPath = pkgPath;
         o->funcDecl = f;
         decls[o].fdecl = f;
+        decls[o].file = file;
         f->name->obj = o;
         methodObjs.push_back(o);
         bodies.push_back({f, nullptr});
@@ -271,13 +346,13 @@ void Checker::collect() {
           error(f->name->pos, "missing function body");
         continue;
       }
-      f->info.name = "main." + f->name->name;
-      if (!f->body)
+      f->info.name = sym(f->name->name);
+      if (bodyless)
         error(f->name->pos, "missing function body");
       if (f->name->name == "init") {
         // init functions are not declared; they cannot be referred to.
-        f->info.name = "main.init." + std::to_string(file->inits.size());
-        file->inits.push_back(f);
+        f->info.name = sym("init." + std::to_string(pkg->inits.size()));
+        pkg->inits.push_back(f);
         if (!f->sig->params.empty() || !f->sig->results.empty())
           error(f->name->pos, "func init must have no arguments and no return values");
         bodies.push_back({f, nullptr});
@@ -285,18 +360,16 @@ void Checker::collect() {
       }
       Object *o = tc.newObject(ObjKind::Func, f->name->name, f->name->pos);
       o->isGlobal = true;
+      o->pkgPath = pkgPath;
       o->funcDecl = f;
       DeclInfo &di = decls[o];
       di.fdecl = f;
+      di.file = file;
       declare(pkgScope, o, f->name);
       f->name->obj = o;
       bodies.push_back({f, nullptr});
     }
   }
-  // Point the queued bodies at their DeclInfo (stable now: no more inserts).
-  for (auto &[fd, info] : bodies)
-    if (fd->name->obj && decls.count(fd->name->obj))
-      info = &decls[fd->name->obj];
 }
 
 void Checker::objDecl(Object *obj) {
@@ -318,7 +391,10 @@ void Checker::objDecl(Object *obj) {
   d.state = DeclInfo::InProgress;
   declStack.push_back(obj);
 
-  // Package-level context.
+  // Package-level context, in the declaring file's import scope.
+  File *savedFile = file;
+  if (d.file)
+    file = d.file;
   Scope *savedScope = scope;
   FuncCtx *savedFn = fn;
   int64_t savedIota = iota;
@@ -348,6 +424,7 @@ void Checker::objDecl(Object *obj) {
   }
 
   scope = savedScope;
+  file = savedFile;
   fn = savedFn;
   iota = savedIota;
   curDecl = savedDecl;

@@ -46,6 +46,14 @@
 
 namespace glc {
 
+/// Checks one package whose imports have all been checked already (the
+/// loader's order), then publishes its package-level objects as members of
+/// pkg->path in `types` (TypeContext::addPackageMember), for the packages
+/// that import it. Package::initOrder/inits are filled.
+bool checkPackage(Package *pkg, TypeContext &types, DiagEngine &diags);
+
+/// One file of package main on its own (unit tests, the fuzzer): wraps it
+/// in a Package and copies initOrder/inits back to the File.
 bool checkFile(File *file, TypeContext &types, DiagEngine &diags);
 
 } // namespace glc

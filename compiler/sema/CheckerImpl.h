@@ -39,6 +39,7 @@
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -61,6 +62,7 @@ struct DeclInfo {
   int index = 0;              // position of the name in vspec->names
   TypeSpec *tspec = nullptr;
   FuncDecl *fdecl = nullptr;
+  File *file = nullptr;       // the file declaring it (its import scope)
   /// Package-level vars and funcs referenced by the initialiser or body.
   llvm::SetVector<Object *> deps;
 };
@@ -95,19 +97,35 @@ struct BranchTarget {
 
 class Checker {
 public:
-  Checker(TypeContext &tc, DiagEngine &diags, File *file)
-      : tc(tc), diags(diags), file(file) {}
+  Checker(TypeContext &tc, DiagEngine &diags, Package *pkg)
+      : tc(tc), diags(diags), pkg(pkg), file(pkg->files.empty() ? nullptr : pkg->files[0]),
+        pkgPath(pkg->path == "main" ? "" : pkg->path) {}
   bool run();
 
   TypeContext &tc;
   DiagEngine &diags;
+  Package *pkg;
+  /// The file being checked: the one declaring the package object or
+  /// function body at hand (objDecl switches it, so an identifier resolves
+  /// through the import scope of the file it is written in).
   File *file;
+  /// Object::pkgPath of this package's objects ("" for package main).
+  std::string pkgPath;
+  /// Go symbol of a package-level name: "main.f", "unicode/utf8.RuneLen".
+  std::string sym(const std::string &name) { return pkg->path + "." + name; }
 
   // ---- scopes and objects (Checker.cpp)
   std::vector<std::unique_ptr<Scope>> scopeStore;
   Scope *pkgScope = nullptr;
   Scope *scope = nullptr; // innermost
-  llvm::StringMap<Object *> imports; // package name -> Package object
+  /// Each file's import scope: package name -> Package object, and the
+  /// members a dot import brings in (name -> member).
+  std::map<File *, llvm::StringMap<Object *>> fileImports;
+  llvm::StringMap<Object *> &imports() { return fileImports[file]; }
+  /// A dot-imported member -> the import's Package object (for "imported
+  /// and not used").
+  llvm::DenseMap<Object *, Object *> dotOwner;
+  llvm::DenseMap<FuncDecl *, File *> bodyFile;
   llvm::DenseMap<Object *, ImportSpec *> importSpecs;
   llvm::DenseMap<Object *, bool> importUsed;
   llvm::DenseMap<Object *, DeclInfo> decls;
@@ -135,6 +153,7 @@ public:
   Object *newVar(Ident *id, Type *t);
 
   void collect();
+  void importDecl(ImportSpec *imp);
   void objDecl(Object *obj);
   void constDecl(Object *obj, ValueSpec *spec, int index);
   void varDecl(Object *obj, DeclInfo &d);

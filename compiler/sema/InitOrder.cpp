@@ -131,7 +131,7 @@ struct InitOrder {
           continue;
         emitted[i] = true;
         --remaining;
-        c.file->initOrder.push_back(specs[i]);
+        c.pkg->initOrder.push_back(specs[i]);
         for (Ident *id : specs[i]->names)
           if (id->obj)
             done.insert(id->obj);
@@ -144,7 +144,7 @@ struct InitOrder {
         (void)reported;
         for (size_t i = 0; i < specs.size(); ++i)
           if (!emitted[i])
-            c.file->initOrder.push_back(specs[i]);
+            c.pkg->initOrder.push_back(specs[i]);
         break;
       }
     }

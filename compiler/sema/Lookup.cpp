@@ -24,11 +24,11 @@
 
 namespace glc {
 
-// An unexported field of a struct type declared in another package (the
-// built-in packages' time.Timer.r, sync.Mutex's words): invisible to main.
-static bool hiddenField(Type *t, const StructField &f) {
+// An unexported field of a struct type declared in another package than
+// the one being checked (time.Timer.r, sync.Mutex's words): invisible.
+static bool hiddenField(TypeContext &tc, Type *t, const StructField &f) {
   auto *n = llvm::dyn_cast_or_null<NamedType>(t);
-  if (!n || n->obj->pkgPath.empty() || n->obj->pkgPath == "main")
+  if (!n || n->obj->pkgPath == tc.currentPackage())
     return false;
   return f.name.empty() || !llvm::isUpper(f.name[0]);
 }
@@ -98,7 +98,7 @@ Selection lookupFieldOrMethod(TypeContext &tc, Type *T, llvm::StringRef name) {
         const StructField &f = st->fields[i];
         std::vector<int> path = e.path;
         path.push_back((int)i);
-        if (f.name == name && name != "_" && !hiddenField(t, f)) {
+        if (f.name == name && name != "_" && !hiddenField(tc, t, f)) {
           Selection sel;
           sel.kind = Selection::Field;
           sel.path = path;
@@ -170,10 +170,12 @@ std::vector<MethodSetEntry> methodSet(TypeContext &tc, Type *T) {
   return out;
 }
 
+std::string symbolPackage(Object *o) {
+  return o->pkgPath.empty() ? std::string("main") : o->pkgPath;
+}
+
 std::string methodSymbol(Object *m) {
-  std::string pkg = m->recvNamed && !m->recvNamed->obj->pkgPath.empty()
-                        ? m->recvNamed->obj->pkgPath
-                        : "main";
+  std::string pkg = m->recvNamed ? symbolPackage(m->recvNamed->obj) : "main";
   std::string t = m->recvNamed ? m->recvNamed->obj->name : "?";
   if (m->ptrRecv)
     return pkg + ".(*" + t + ")." + m->name;

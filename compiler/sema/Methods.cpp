@@ -34,7 +34,7 @@ void Checker::associateMethods() {
       te = unparen(st->x);
     }
     m->ptrRecv = ptr;
-    fd->info.name = "main." + m->name;
+    fd->info.name = sym(m->name);
     auto *id = llvm::dyn_cast_or_null<Ident>(te);
     Object *tn = id ? pkgScope->lookupLocal(id->name) : nullptr;
     // type A = T: the method belongs to T.
@@ -79,7 +79,7 @@ void Checker::methodDecl(Object *obj, FuncDecl *fd) {
     base = p->elem;
   std::string err;
   if (auto *n = llvm::dyn_cast<NamedType>(base)) {
-    if (!n->obj->pkgPath.empty() && n->obj->pkgPath != "main")
+    if (n->obj->pkgPath != pkgPath)
       err = "cannot define new methods on non-local type " + typeStr(base);
     else if (n->under && (llvm::isa<PointerType>(n->under) || llvm::isa<InterfaceType>(n->under)))
       err = "invalid receiver type " + typeStr(base) + " (pointer or interface type)";

@@ -16,6 +16,8 @@
 // type, so later layout and comparability walks terminate.
 //===----------------------------------------------------------------------===//
 #include "sema/CheckerImpl.h"
+
+#include "llvm/ADT/StringExtras.h"
 #include "parse/ASTUtil.h"
 
 #include <algorithm>
@@ -76,8 +78,12 @@ Type *Checker::typeExpr(Expr *e) {
         id->obj = o;
         id->mode = ExprMode::Package;
         // A type of a built-in package (time.Duration, sync.WaitGroup).
-        if (Object *m = tc.lookupPackageMember(o->pkgPath, s->sel->name);
-            m && m->kind == ObjKind::TypeName) {
+        Object *m = tc.lookupPackageMember(o->pkgPath, s->sel->name);
+        if (m && m->kind == ObjKind::TypeName && !llvm::isUpper(s->sel->name[0])) {
+          error(s->sel->pos, s->sel->name + " not exported by package " + tc.packageName(o->pkgPath));
+          return nullptr;
+        }
+        if (m && m->kind == ObjKind::TypeName) {
           s->sel->obj = m;
           s->sel->type = s->type = m->type;
           s->sel->mode = s->mode = ExprMode::TypeExpr;

@@ -170,6 +170,11 @@ uint64_t Type::align() {
 // typeString
 //===----------------------------------------------------------------------===//
 
+// The package sema is checking, for typeString and field visibility. One
+// compilation checks one package at a time, on one thread.
+static std::string gCurrentPackage;
+static llvm::StringMap<std::string> gPackageNames;
+
 static void writeType(std::string &out, Type *t);
 
 static void writeTypeList(std::string &out, const std::vector<Type *> &ts, bool variadic) {
@@ -294,8 +299,13 @@ static void writeType(std::string &out, Type *t) {
     return;
   }
   case TypeKind::Named:
-    if (auto *o = llvm::cast<NamedType>(t)->obj; !o->pkgPath.empty() && o->pkgPath != "main")
-      out += o->pkgPath + ".";
+    if (auto *o = llvm::cast<NamedType>(t)->obj;
+        !o->pkgPath.empty() && o->pkgPath != gCurrentPackage) {
+      auto it = gPackageNames.find(o->pkgPath);
+      out += (it != gPackageNames.end() ? it->second
+                                         : o->pkgPath.substr(o->pkgPath.rfind('/') + 1)) +
+             ".";
+    }
     out += llvm::cast<NamedType>(t)->obj->name;
     return;
   default:
@@ -466,6 +476,34 @@ std::string TypeContext::knownPackagesText() {
     r += '"';
   }
   return r;
+}
+
+
+void TypeContext::setCurrentPackage(llvm::StringRef pkgPath) { gCurrentPackage = pkgPath.str(); }
+const std::string &TypeContext::currentPackage() const { return gCurrentPackage; }
+
+bool TypeContext::hasPackage(llvm::StringRef pkgPath) const {
+  return isKnownPackage(pkgPath) || impl_->packages.count(pkgPath);
+}
+
+std::string TypeContext::packageName(llvm::StringRef pkgPath) const {
+  auto it = gPackageNames.find(pkgPath);
+  if (it != gPackageNames.end())
+    return it->second;
+  return pkgPath.substr(pkgPath.rfind('/') + 1).str();
+}
+
+void TypeContext::setPackageName(llvm::StringRef pkgPath, llvm::StringRef name) {
+  gPackageNames[pkgPath] = name.str();
+}
+
+std::vector<Object *> TypeContext::packageMembers(llvm::StringRef pkgPath) {
+  std::vector<Object *> out;
+  auto pit = impl_->packages.find(pkgPath);
+  if (pit != impl_->packages.end())
+    for (auto &kv : pit->second)
+      out.push_back(kv.getValue());
+  return out;
 }
 
 void TypeContext::addPackageMember(llvm::StringRef pkgPath, llvm::StringRef name, Object *o) {

@@ -214,6 +214,10 @@ struct MethodSetEntry {
 /// have a null `type` (irgen only sees complete ones).
 std::vector<MethodSetEntry> methodSet(TypeContext &tc, Type *T);
 
+/// The symbol prefix of o's package: "main" for package main's objects
+/// (pkgPath ""), else the import path.
+std::string symbolPackage(Object *o);
+
 /// The Go symbol of method m declared on named type recvBase:
 /// "main.T.M" or "main.(*T).M" (Object::ptrRecv).
 std::string methodSymbol(Object *m);
@@ -282,7 +286,9 @@ struct Object {
   FuncDecl *funcDecl = nullptr; // Func: its declaration
   FuncInfo *owner = nullptr;    // Var (local): the function that declares it
   ValueSpec *spec = nullptr;    // package-level Var/Const: its declaring spec
-  std::string pkgPath;          // Package: import path ("os"); members: their package
+  /// Package: import path ("os"); package members, methods and types:
+  /// their package's path ("" for package main).
+  std::string pkgPath;
 };
 
 //===----------------------------------------------------------------------===//
@@ -317,7 +323,21 @@ public:
   /// Members of an importable package ("os": Exit; "runtime": Gosched...).
   /// Returns nullptr if the package or member does not exist.
   Object *lookupPackageMember(llvm::StringRef pkgPath, llvm::StringRef name);
+  /// A package whose members can be looked up: one checked already
+  /// (checkPackage publishes it) or one of the built-in registry's.
+  bool hasPackage(llvm::StringRef pkgPath) const;
   static bool isKnownPackage(llvm::StringRef pkgPath);
+  /// Every member of a package (any order).
+  std::vector<Object *> packageMembers(llvm::StringRef pkgPath);
+  /// The package clause's name of an imported package (default: the last
+  /// element of its path).
+  std::string packageName(llvm::StringRef pkgPath) const;
+  void setPackageName(llvm::StringRef pkgPath, llvm::StringRef name);
+  /// The package being type-checked (Object::pkgPath of its objects: ""
+  /// for main). Its unexported fields are visible, other packages' are not;
+  /// typeString leaves its types unqualified.
+  void setCurrentPackage(llvm::StringRef pkgPath);
+  const std::string &currentPackage() const;
   /// `"os", "runtime", "sync" and "time"`: the known packages, for messages.
   static std::string knownPackagesText();
   /// Adds a member to an importable package (Stdlib.cpp uses it; a built-in
