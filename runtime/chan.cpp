@@ -76,6 +76,7 @@
 #include "panic.h"
 #include "preempt.h"
 #include "proc.h"
+#include "schedseed.h"
 
 #include <new>
 #include <string.h>
@@ -101,6 +102,12 @@ uint32_t cheaprand() {
   uint64_t s = randstate;
   if (s == 0) { // first use on this thread: seed from the clock and stack
     s = uint64_t(nanotime()) ^ (uint64_t(reinterpret_cast<uintptr_t>(&s)) << 16);
+    // Under schedseed (schedseed.h) map iteration orders replay too: the
+    // seed and this M's id (at GOMAXPROCS=1 Go code runs on one M).
+    if (schedseedEnabled()) {
+      g *gp = getg();
+      s = seedmix(schedseedValue ^ uint64_t(gp && gp->mp ? gp->mp->id + 7 : 3));
+    }
   }
   s += 0xa0761d6478bd642full;
   randstate = s;

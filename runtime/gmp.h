@@ -122,6 +122,8 @@ struct gQueue {
   g *pop();
 };
 
+struct traceBuf; // trace.h
+
 struct g {
   gobuf sched; // owner (the M switching it); read by gogo/mcall.
   // The value this G wants in %fs:0x70 while it runs: its current
@@ -161,6 +163,10 @@ struct g {
   // (defer.cpp): a panic raised meanwhile is Go's "panic while printing
   // panic value". Owner: the G itself.
   bool printingpanics;
+  // Why the G is about to stop, for the trace (traceStopReason, trace.h):
+  // set by the preemption paths just before they yield, read and cleared
+  // by gosched_m on g0. Owner: the G itself, then its M.
+  uint8_t tracestop;
 };
 static_assert(offsetof(g, sched) == G_SCHED);
 static_assert(offsetof(g, stackguard0) == G_STACKGUARD0);
@@ -213,6 +219,9 @@ struct m {
   // so the TCB they point into stays valid (stacks.md 6.4).
   int32_t procid;
   uintptr_t *stacklimitslot;
+  // GODEBUG=tracefile: this M's event chunk (trace.h); owner thread only,
+  // read by the flusher (relaxed; chunks are never freed).
+  traceBuf *tracebuf;
 };
 static_assert(offsetof(m, g0) == M_G0);
 static_assert(offsetof(m, curg) == M_CURG);
@@ -269,6 +278,11 @@ struct p {
   // when it first saw it. Go's p.sysmontick.
   uint32_t sysmonSchedtick;
   int64_t sysmonSchedwhen;
+  // GODEBUG=tracefile: this P's event chunk (trace.h); written by the M
+  // holding the P, read by the flusher (relaxed; chunks are never freed).
+  traceBuf *tracebuf;
+  // GODEBUG=schedseed: this P's generator (schedseed.h); owner M only.
+  uint64_t seedrand;
 };
 
 // Global scheduler state (Go's schedt).

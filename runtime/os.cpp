@@ -11,6 +11,7 @@
 #include "abi.h"
 #include "panic.h"
 #include "print.h"
+#include "trace.h"
 
 #include <unistd.h>
 
@@ -24,6 +25,7 @@ char **argv;
 void glrt_exit(int64_t code) {
   glrt::onsystemstack([&] {
     glrt::printflush();
+    glrt::traceFlush(); // GODEBUG=tracefile: os.Exit and main's return
     _exit(static_cast<int>(code));
   });
   __builtin_unreachable();

@@ -69,6 +69,7 @@
 #include "malloc.h"
 #include "print.h"
 #include "proc.h"
+#include "trace.h"
 #include "stack.h"
 #include "traceback.h"
 
@@ -170,6 +171,7 @@ void printsigline(const SigCtx &s) {
   traceback(pc, fp, exactpc);
   printcreatedby(curgopc ? curgopc() : 0);
   printflush();
+  traceFlush(); // GODEBUG=tracefile: the trace ends with the death
   _exit(2);
 }
 

@@ -56,7 +56,9 @@
 #include <unistd.h>
 
 #include "proc.h"
+#include "schedseed.h"
 #include "stack.h"
+#include "trace.h"
 #include "traceback.h"
 
 extern "C" void glrt_asyncPreempt(void); // arch/amd64/preempt_amd64.S
@@ -85,6 +87,12 @@ bool preemptone(p *pp) {
   if (slot != nullptr)
     __atomic_store_n(slot, uintptr_t(INT64_MAX), __ATOMIC_SEQ_CST);
   preemptStat.requests.fetch_add(1, std::memory_order_relaxed);
+  if (traceEnabled()) {
+    if (getg() == nullptr)
+      traceSysmonEvent(traceEvPreemptReq, gp->goid, pp->id); // sysmon's thread
+    else
+      traceGoEvent(traceEvPreemptReq, gp->goid, pp->id, 0); // preemptall on a g0
+  }
   if (!asyncPreemptOff && mp->procid != 0) {
     syscall(SYS_tgkill, getpid(), mp->procid, SIGURG);
     preemptStat.signals.fetch_add(1, std::memory_order_relaxed);
@@ -120,6 +128,7 @@ static void sigPreempt(int, siginfo_t *, void *uctxp) {
     return; // inside a print statement (acquirem) etc.: releasem re-arms
   if (!__atomic_exchange_n(&gp->preempt, false, __ATOMIC_SEQ_CST))
     return; // already honoured at a prologue, or a stale signal
+  gp->tracestop = traceStopAsyncPreempt;
   uintptr_t nsp = sp - 128 - 8;
   *reinterpret_cast<uintptr_t *>(nsp) = pc;
   regs[REG_RSP] = greg_t(nsp);
@@ -153,7 +162,19 @@ extern "C" void glrt_morestack_preempt(void) {
     __atomic_store_n(&gp->preempt, true, __ATOMIC_RELAXED);
     return;
   }
+  if (schedseedEnabled()) {
+    // Every prologue comes here under schedseed (schedseed.h): yield at a
+    // seeded fraction of them; otherwise keep the request pending, and
+    // __morestack's resume path re-poisons the slot.
+    __atomic_store_n(&gp->preempt, true, __ATOMIC_RELAXED);
+    if (!seedPreemptHere())
+      return;
+    gp->tracestop = traceStopSeedPreempt;
+    Gosched();
+    return;
+  }
   preemptStat.cooperative.fetch_add(1, std::memory_order_relaxed);
+  gp->tracestop = traceStopPreempt;
   Gosched();
 }
 
@@ -168,7 +189,17 @@ namespace glrt {
   if (!canPreemptM(gp->mp))
     return; // the request stays pending until releasem
   if (__atomic_exchange_n(&gp->preempt, false, __ATOMIC_SEQ_CST)) {
+    if (schedseedEnabled()) {
+      // A seeded preemption point (schedseed.h); the request stays.
+      __atomic_store_n(&gp->preempt, true, __ATOMIC_RELAXED);
+      if (!seedPreemptHere())
+        return;
+      gp->tracestop = traceStopSeedPreempt;
+      Gosched();
+      return;
+    }
     preemptStat.cooperative.fetch_add(1, std::memory_order_relaxed);
+    gp->tracestop = traceStopPreempt;
     Gosched();
   }
 }

@@ -40,6 +40,14 @@
 // stop-the-world preempts every running G while it waits.
 // Not yet: syscall hand-off, locked threads.
 //
+// Seeing and steering (both off by default, one predictable branch each):
+// GODEBUG=tracefile records the scheduler's events at the sites marked
+// traceEnabled() (trace.h: create, start/stop with reason, unblock, spin,
+// park, procresize, stop-the-world); GODEBUG=schedseed takes the choices
+// marked schedseedEnabled() from a seeded generator (schedseed.h: runnext
+// or tail in newproc1/ready, the steal order, a request pending on every G
+// in execute) and switches off sysmon's time-driven preemption.
+//
 // Invariants:
 //   - mp->pp != null <=> pp->mp == mp and pp->status == _Prunning.
 //   - a P is on sched.pidle <=> status _Pidle and no M (npidle counts them).
@@ -62,9 +70,11 @@
 #include "print.h"
 #include "traceback.h"
 #include "runq.h"
+#include "schedseed.h"
 #include "sema.h"
 #include "stack.h"
 #include "timer.h"
+#include "trace.h"
 
 // Runtime objects may be called from split-stack code under the rule in
 // stack.h: tell gold/lld not to rewrite such callers.
@@ -147,6 +157,8 @@ static void *persistentalloc(uintptr_t size) {
 }
 
 static uint32_t fastrand(m *mp) {
+  if (schedseedEnabled())
+    return seedrand(); // the steal order is a free choice (schedseed.h)
   uint64_t x = mp->fastrand;
   x ^= x << 13;
   x ^= x >> 7;
@@ -297,6 +309,8 @@ static void mstart1() {
     p *pp = mp->nextp;
     mp->nextp = nullptr;
     acquirep(pp);
+    if (traceEnabled() && mp->spinning)
+      traceMEvent(traceEvMSpin, 0, 0);
   }
   schedule();
 }
@@ -402,6 +416,7 @@ static void checkdead() REQUIRES(sched.lock) {
     printflush();
     gwrites("fatal error: no goroutines (main called runtime.Goexit) - deadlock!\n");
     printflush();
+    traceFlush();
     _exit(2);
   }
   printflush();
@@ -420,7 +435,15 @@ static void checkdead() REQUIRES(sched.lock) {
   }
   unlock(&allglock);
   printflush();
+  traceFlush();
   _exit(2);
+}
+
+// Trace: an M woke up with a P; startm may have made it a spinning M.
+static void traceUnpark(m *mp) {
+  traceMEvent(traceEvMUnpark, 0, 0);
+  if (mp->spinning)
+    traceMEvent(traceEvMSpin, 0, 0);
 }
 
 // Stops the current M until startm gives it a P (in m.nextp).
@@ -434,6 +457,8 @@ static void stopm() {
   mput(mp);
   checkdead();
   unlock(&sched.lock);
+  if (traceEnabled())
+    traceMEvent(traceEvMPark, 0, 0);
   mp->blocked = true;
   notesleep(&mp->park);
   mp->blocked = false;
@@ -441,6 +466,8 @@ static void stopm() {
   p *pp = mp->nextp;
   mp->nextp = nullptr;
   acquirep(pp);
+  if (traceEnabled())
+    traceUnpark(mp);
 }
 
 // Like stopm, but an M that nobody wakes gives up at nanotime() >= until
@@ -457,6 +484,8 @@ static void stopmUntil(int64_t until) {
   mput(mp);
   checkdead();
   unlock(&sched.lock);
+  if (traceEnabled())
+    traceMEvent(traceEvMPark, 0, 0);
   mp->blocked = true;
   for (;;) {
     int64_t ns = until - nanotime();
@@ -484,6 +513,8 @@ static void stopmUntil(int64_t until) {
     unlock(&sched.lock);
     mp->blocked = false;
     acquirep(pp);
+    if (traceEnabled())
+      traceUnpark(mp);
     return;
   }
   mp->blocked = false;
@@ -491,6 +522,8 @@ static void stopmUntil(int64_t until) {
   p *pp = mp->nextp;
   mp->nextp = nullptr;
   acquirep(pp);
+  if (traceEnabled())
+    traceUnpark(mp);
 }
 
 // Schedules some M to run pp (or an idle P if pp is null). If spinning, the
@@ -564,6 +597,8 @@ static void wakep() {
 static void resetspinning() {
   m *mp = getg()->mp;
   mp->spinning = false;
+  if (traceEnabled())
+    traceMEvent(traceEvMSpinDone, 0, 0);
   int32_t n = sched.nmspinning.fetch_sub(1, std::memory_order_seq_cst) - 1;
   if (n < 0)
     throwfatal("runtime: findRunnable: negative nmspinning", "findRunnable: negative nmspinning");
@@ -577,6 +612,8 @@ static void gcstopm() {
   if (mp->spinning) {
     mp->spinning = false;
     sched.nmspinning.fetch_sub(1, std::memory_order_seq_cst);
+    if (traceEnabled())
+      traceMEvent(traceEvMSpinDone, 0, 0);
   }
   p *pp = releasep();
   lock(&sched.lock);
@@ -683,6 +720,8 @@ top:
     if (!mp->spinning) {
       mp->spinning = true;
       sched.nmspinning.fetch_add(1, std::memory_order_seq_cst);
+      if (traceEnabled())
+        traceMEvent(traceEvMSpin, 0, 0);
     }
     if (g *gp = stealWork(pp)) {
       *inheritTime = false;
@@ -708,6 +747,8 @@ top:
   bool wasSpinning = mp->spinning;
   if (mp->spinning) {
     mp->spinning = false;
+    if (traceEnabled())
+      traceMEvent(traceEvMSpinDone, 0, 0);
     // seq_cst: StoreLoad against runqput+wakep on another M. Either we see
     // its G below, or it sees nmspinning == 0 and wakes an M.
     sched.nmspinning.fetch_sub(1, std::memory_order_seq_cst);
@@ -725,6 +766,8 @@ top:
           if (wasSpinning) {
             mp->spinning = true;
             sched.nmspinning.fetch_add(1, std::memory_order_seq_cst);
+            if (traceEnabled())
+              traceMEvent(traceEvMSpin, 0, 0);
           }
           goto top;
         }
@@ -744,8 +787,13 @@ GLRT_SWITCH_NORETURN static void execute(g *gp, bool inheritTime) {
   gp->mp = mp;
   casgstatus(gp, _Grunnable, _Grunning);
   // A request for the G's previous run is moot now (Go's execute does the
-  // same); gogo then installs its real limit over any poison.
-  __atomic_store_n(&gp->preempt, false, __ATOMIC_RELAXED);
+  // same); gogo then installs its real limit over any poison. Under
+  // schedseed every run starts with a request pending instead: gogo
+  // poisons the slot, and each prologue is a seeded preemption point
+  // (schedseed.h).
+  __atomic_store_n(&gp->preempt, schedseedEnabled(), __ATOMIC_RELAXED);
+  if (traceEnabled())
+    traceGoEvent(traceEvGoStart, gp->goid, mp->id, 0);
   if (!inheritTime)
     __atomic_store_n(&mp->pp->schedtick, mp->pp->schedtick + 1, __ATOMIC_RELAXED);
   glrt_gogo(&gp->sched);
@@ -890,8 +938,10 @@ int64_t newproc1pc(void (*fn)(void *), void *arg, uintptr_t stacksize, uintptr_t
   int64_t id = gp->goid;
   sched.ngoroutines.fetch_add(1, std::memory_order_relaxed);
   casgstatus(gp, _Gdead, _Grunnable);
+  if (traceEnabled())
+    traceGoEvent(traceEvGoCreate, id, mp && mp->curg ? mp->curg->goid : 0, int64_t(gopc));
   if (pp) {
-    runqput(pp, gp, true);
+    runqput(pp, gp, schedseedEnabled() ? seedRunnext() : true);
     if (mainStarted.load(std::memory_order_relaxed))
       wakep();
   } else {
@@ -907,6 +957,8 @@ int64_t newproc1pc(void (*fn)(void *), void *arg, uintptr_t stacksize, uintptr_t
 static void goexit0(g *gp) {
   m *mp = getg()->mp;
   stackdebugReport(gp); // before NumGoroutine drops: observers see it done
+  if (traceEnabled())
+    traceGoEvent(traceEvGoStop, gp->goid, 0, 0, traceStopExit);
   dropg();
   gp->waitreason = waitReasonZero;
   gp->_panic = gp->_defer = nullptr;
@@ -928,6 +980,8 @@ static void goexit0(g *gp) {
 static void park_m(g *gp) {
   m *mp = getg()->mp;
   casgstatus(gp, _Grunning, _Gwaiting);
+  if (traceEnabled())
+    traceGoEvent(traceEvGoStop, gp->goid, gp->waitreason, 0, traceStopPark);
   dropg();
   // An idle G keeps no cached segments beyond the one it is on: a parked
   // goroutine costs its G and the segments in use, nothing more. (Crossing
@@ -949,6 +1003,9 @@ static void park_m(g *gp) {
 
 void gosched_m(g *gp) {
   casgstatus(gp, _Grunning, _Grunnable);
+  if (traceEnabled())
+    traceGoEvent(traceEvGoStop, gp->goid, 0, 0, gp->tracestop ? gp->tracestop : traceStopGosched);
+  gp->tracestop = 0;
   dropg();
   lock(&sched.lock);
   globrunqput(gp);
@@ -972,7 +1029,11 @@ static void ready(g *gp) {
     throwfatal("runtime: goready: bad g status", "bad g->status in ready");
   casgstatus(gp, _Gwaiting, _Grunnable);
   m *mp = getg()->mp;
-  runqput(mp->pp, gp, true);
+  if (traceEnabled())
+    traceGoEvent(traceEvGoUnblock, gp->goid, mp->curg ? mp->curg->goid : 0, 0);
+  // runnext: the woken G runs next. Under schedseed a coin decides, which
+  // also permutes the order of several Gs woken at once (schedseed.h).
+  runqput(mp->pp, gp, schedseedEnabled() ? seedRunnext() : true);
   wakep();
 }
 
@@ -1016,17 +1077,23 @@ void Gosched() {
 // through p.link; the caller must start Ms for them.
 static p *procresize(int32_t nprocs) REQUIRES(sched.lock) {
   int32_t old = gomaxprocs.load(std::memory_order_relaxed);
+  if (traceEnabled())
+    traceMEvent(traceEvProcResize, old, nprocs);
   if (nprocs > allplen) {
     p **na = static_cast<p **>(persistentalloc(sizeof(p *) * size_t(nprocs)));
     for (int32_t i = 0; i < allplen; i++)
       na[i] = allp[i];
-    allp = na; // old arrays stay valid for racy readers
-    allplen = nprocs;
+    // Release stores, allp first: a reader that loads allplen (acquire,
+    // allplenForTrace) then allp sees an array at least that long. Old
+    // arrays stay valid for racy readers.
+    __atomic_store_n(&allp, na, __ATOMIC_RELEASE);
+    __atomic_store_n(&allplen, nprocs, __ATOMIC_RELEASE);
   }
   for (int32_t i = 0; i < nprocs; i++) {
     if (allp[i] == nullptr) {
       p *pp = static_cast<p *>(persistentalloc(sizeof(p)));
       pp->id = i;
+      pp->seedrand = seedrandInit(i);
       __atomic_store_n(&pp->status, _Pgcstop, __ATOMIC_RELAXED);
       allp[i] = pp;
     } else if (allp[i]->status == _Pdead) {
@@ -1105,8 +1172,10 @@ struct stwArgs {
 // preemptoff. The collector will take it too.
 static std::atomic<uint32_t> worldsema{1};
 
-static void stopTheWorldOnG0(void *) {
+static void stopTheWorldOnG0(void *reason) {
   m *mp = getg()->mp;
+  if (traceEnabled())
+    traceGoEvent(traceEvSTWStart, 0, 0, int64_t(reason));
   lock(&sched.lock);
   sched.stopwait = gomaxprocs.load();
   sched.gcwaiting.store(1, std::memory_order_seq_cst);
@@ -1133,13 +1202,15 @@ static void stopTheWorldOnG0(void *) {
 void stopTheWorld(const char *reason) {
   semacquire(&worldsema, waitReasonSemacquire);
   getg()->mp->preemptoff = reason;
-  glrt_systemstack(stopTheWorldOnG0, nullptr);
+  glrt_systemstack(stopTheWorldOnG0, const_cast<char *>(reason));
 }
 
 static void startTheWorldOnG0(void *arg) {
   int32_t n = static_cast<stwArgs *>(arg)->newprocs;
   lock(&sched.lock);
   p *runnable = procresize(n > 0 ? n : gomaxprocs.load());
+  if (traceEnabled())
+    traceMEvent(traceEvSTWDone, 0, 0);
   sched.gcwaiting.store(0, std::memory_order_seq_cst);
   wakeSysmon();
   unlock(&sched.lock);
@@ -1238,6 +1309,34 @@ static int32_t godebug(const char *name) {
   return result;
 }
 
+// GODEBUG=name=value,... -> copies value (NUL-terminated, truncated to
+// size) into buf and returns true if name is set; the last setting wins.
+static bool godebugstr(const char *name, char *buf, size_t size) {
+  const char *s = getenv("GODEBUG");
+  if (!s)
+    return false;
+  size_t nl = strlen(name);
+  bool found = false;
+  while (*s) {
+    const char *end = strchr(s, ',');
+    size_t len = end ? size_t(end - s) : strlen(s);
+    if (len > nl && strncmp(s, name, nl) == 0 && s[nl] == '=') {
+      size_t vl = len - nl - 1;
+      if (vl >= size)
+        vl = size - 1;
+      memcpy(buf, s + nl + 1, vl);
+      buf[vl] = 0;
+      found = true;
+    }
+    s += len;
+    if (*s == ',')
+      s++;
+  }
+  return found;
+}
+
+int32_t allplenForTrace() { return __atomic_load_n(&allplen, __ATOMIC_ACQUIRE); }
+
 void releasem0ForTest() {
   mainStarted.store(true, std::memory_order_relaxed);
   if (getg() != &g0_0 || m0.pp == nullptr)
@@ -1269,6 +1368,21 @@ extern "C" void glrt_schedinit(int argc, char **argv) {
   setstacklimit(g0_0.stackguard0);
   minitpreempt(&m0);
 
+  // Before the first procresize: it creates the Ps (their seeded
+  // generators) and is the trace's first event.
+  char tracepath[4096];
+  if (godebugstr("tracefile", tracepath, sizeof tracepath) && tracepath[0])
+    traceInit(tracepath);
+  char seedstr[32];
+  if (godebugstr("schedseed", seedstr, sizeof seedstr) && seedstr[0]) {
+    uint64_t seed = 0;
+    for (const char *c = seedstr; *c >= '0' && *c <= '9'; c++)
+      seed = seed * 10 + uint64_t(*c - '0');
+    schedseedInit(seed, godebug("schedpreempt"));
+    // Time-driven preemption cannot be replayed: no SIGURGs (below) and
+    // no retake (sysmon.cpp).
+  }
+
   ncpu = getproccount();
   int32_t procs = ncpu;
   int32_t n;
@@ -1283,7 +1397,7 @@ extern "C" void glrt_schedinit(int argc, char **argv) {
     startSchedtraceThread(st, godebug("scheddetail") > 0);
   debugStack = godebug("stackdebug") > 0;
   debugPreempt = godebug("preemptdebug") > 0;
-  setAsyncPreemptOff(godebug("asyncpreemptoff") > 0);
+  setAsyncPreemptOff(godebug("asyncpreemptoff") > 0 || schedseedEnabled());
 }
 
 // GODEBUG=stackdebug=1: one line per goroutine that grew its stack, printed
@@ -1311,7 +1425,8 @@ static void mainTrampoline(void *fn) {
         stackdebugReport(getg()->mp->curg);
         preemptdebugReport();
         if (&glrt_exit != nullptr)
-          glrt_exit(0);
+          glrt_exit(0); // flushes the trace
+        traceFlush();
         _exit(0);
       },
       nullptr);
@@ -1329,6 +1444,14 @@ extern "C" void glrt_rt0_go(void (*mainfn)(void)) {
   p *pp = self && self->mp ? self->mp->pp : nullptr;
   if (pp && pp->goidcache + 3 <= pp->goidcacheend)
     pp->goidcache += 3;
+  // Those system goroutines also run before main.main (runtime.main waits
+  // for two of them): P0's schedtick is 4 (mod 61) when main.main starts
+  // in go1.19, measured with GOMAXPROCS=1 by which Gosched first finds the
+  // global queue's turn (findRunnable's schedtick % 61 check). Start there,
+  // so a program that yields with runtime.Gosched sees go1.19's order
+  // (from 0, main's first Gosched came straight back to main).
+  if (pp)
+    __atomic_store_n(&pp->schedtick, pp->schedtick + 4, __ATOMIC_RELAXED);
   mainStarted.store(true, std::memory_order_relaxed);
   // Real programs only (unit tests drive the scheduler by hand): the
   // SIGURG handler, then sysmon, which may send SIGURG.

@@ -94,6 +94,9 @@ void startTheWorld(int32_t newprocs);
 void freeallocas(g *gp);
 // Calls fn for every G ever created (under allglock).
 void forEachG(void (*fn)(g *, void *), void *arg);
+// allp's length (every P ever made, _Pdead ones included); acquire, paired
+// with procresize's release stores (trace.cpp walks every P's buffer).
+int32_t allplenForTrace();
 uint32_t readgstatus(g *gp);
 
 void schedtrace(bool detailed);

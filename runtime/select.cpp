@@ -51,6 +51,7 @@
 #include "panic.h"
 #include "preempt.h"
 #include "proc.h"
+#include "schedseed.h"
 
 namespace glrt {
 namespace {
@@ -161,7 +162,8 @@ void selectPass12(selState *st) NO_THREAD_SAFETY_ANALYSIS {
       cas->elem = nullptr; // never used
       continue;
     }
-    uint32_t j = cheaprandn(uint32_t(norder + 1));
+    // The poll order is a free choice: seeded under schedseed (schedseed.h).
+    uint32_t j = schedseedEnabled() ? seedrandn(uint32_t(norder + 1)) : cheaprandn(uint32_t(norder + 1));
     st->pollorder[norder] = st->pollorder[j];
     st->pollorder[j] = uint16_t(i);
     norder++;

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "proc.h"
+#include "trace.h"
 
 namespace glrt {
 
@@ -218,6 +219,8 @@ extern "C" void glrt_morestack_grow(void *needp) {
   cur->next = s;
   gp->nsegalloc++;
   stackStats.segalloc.fetch_add(1, std::memory_order_relaxed);
+  if (traceEnabled())
+    traceGoEvent(traceEvStackGrow, gp->goid, int64_t(size), gp->nsegalloc);
 }
 
 namespace {

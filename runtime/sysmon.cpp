@@ -55,6 +55,7 @@
 #include "lock.h"
 #include "preempt.h"
 #include "proc.h"
+#include "schedseed.h"
 #include "timer.h"
 
 namespace glrt {
@@ -146,7 +147,10 @@ static void *sysmon(void *) {
       unlock(&sched.lock);
       now = nanotime();
     }
-    retake(now);
+    // Under schedseed, preemption comes only from the seed (schedseed.h):
+    // a time-driven request could not be replayed.
+    if (!schedseedEnabled())
+      retake(now);
     sysmonCheckTimers(now);
     idle++;
   }

@@ -7,6 +7,7 @@
 #   FileCheck   /usr/lib/llvm-19/bin/FileCheck
 #   not         /usr/lib/llvm-19/bin/not (inverts the exit status)
 #   %python     the Python running lit (tests that generate big inputs)
+#   %scripts    <repo>/scripts (glc-trace.py: the trace query tool)
 # Outputs (%t) go under <build dir>/test/lit, never into the source tree.
 import os
 import sys
@@ -29,6 +30,7 @@ glc = os.path.join(build_dir, "bin", "glc")
 # Whole-word substitutions, so "not" inside a word or a path is left alone.
 config.substitutions.append(("%glc", glc))
 config.substitutions.append(("%python", sys.executable))
+config.substitutions.append(("%scripts", os.path.join(repo, "scripts")))
 for tool in ("FileCheck", "not"):
     config.substitutions.append(
         (r"(?<![\w/.%-])" + tool + r"(?![\w/.-])", os.path.join(llvm_bin, tool)))

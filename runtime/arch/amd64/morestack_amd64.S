@@ -140,6 +140,11 @@ __morestack:
 	 * back into the slot (KEEP_POISON), so the body's first call sees it. */
 	xchgq %rcx, %fs:TLS_STACKLIMIT
 	KEEP_POISON %rcx
+	cmpb $0, G_PREEMPT(%rax)              /* a pending request keeps the poison */
+	je 2f
+	movabsq $0x7fffffffffffffff, %rcx
+	movq %rcx, %fs:TLS_STACKLIMIT
+2:
 	/* New sp: below the copied arguments, 16-byte aligned. */
 	movq SEG_HI(%rsi), %r10
 	subq %r11, %r10
@@ -179,6 +184,11 @@ glrt_morestack_ret:
 	 * call. */
 	xchgq %r10, %fs:TLS_STACKLIMIT
 	KEEP_POISON %r10
+	cmpb $0, G_PREEMPT(%r11)              /* a pending request keeps the poison */
+	je 3f
+	movabsq $0x7fffffffffffffff, %r10
+	movq %r10, %fs:TLS_STACKLIMIT
+3:
 	popq %rbp
 	.cfi_def_cfa %rsp, 8
 	ret                                   /* to the 1-byte ret in the prologue */
@@ -200,7 +210,17 @@ glrt_morestack_ret:
 	jb .Lgrow                             /* wrapped: certainly not */
 	cmpq G_STACKGUARD0(%rax), %rcx
 	jbe .Lgrow
-	/* It fits: resume the body here, as if the prologue had passed. */
+	/* It fits: resume the body here, as if the prologue had passed. A
+	 * request still pending (glrt_morestack_preempt declined it, or
+	 * GODEBUG=schedseed keeps one pending on every G: schedseed.h) keeps
+	 * the poison, as gogo and systemstack do (REPOISON_IF_PREEMPT), so the
+	 * next prologue comes back here. Clobbers rcx and flags (restored /
+	 * dead below). */
+	cmpb $0, G_PREEMPT(%rax)
+	je 1f
+	movabsq $0x7fffffffffffffff, %rcx
+	movq %rcx, %fs:TLS_STACKLIMIT
+1:
 	movq -8(%rbp), %rax
 	movq -16(%rbp), %rdi
 	movq -24(%rbp), %rsi

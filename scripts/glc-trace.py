@@ -1,0 +1,357 @@
+#!/usr/bin/env python3
+"""Render and query a glrt timeline trace (GODEBUG=tracefile=PATH).
+
+The trace is Chrome Trace Event JSON written by the runtime at exit
+(runtime/trace.cpp): Perfetto (ui.perfetto.dev) and chrome://tracing open it
+as it is. This tool needs only python3's standard library:
+
+  glc-trace.py render TRACE [-o OUT.html|OUT.svg]   picture + text summary
+  glc-trace.py summary TRACE                       text summary only
+  glc-trace.py events TRACE [--ts]                 one line per event, in
+                                                   time order (for tests and
+                                                   for comparing replays)
+
+`glc trace TRACE [-o OUT]` runs `render`.
+
+The picture: one lane per P over time; each goroutine's runs on the P are
+bars in that goroutine's colour, labelled G<id> when wide enough; a red
+triangle ends a run that was preempted (sysmon's request, a signal, or a
+schedseed point), a black tick marks stack growth, a blue dot a goroutine
+creation; below the Ps, one lane per M (yellow: spinning, grey: parked) and
+a runtime lane (stop-the-world). Hovering a bar shows its goroutine, start,
+length and why it stopped.
+"""
+import argparse
+import html
+import json
+import math
+import os
+import sys
+from collections import defaultdict
+
+PREEMPT_REASONS = ("preempted", "async preempted", "seed preempted")
+
+
+def load(path):
+    with open(path) as f:
+        doc = json.load(f)
+    evs = doc["traceEvents"] if isinstance(doc, dict) else doc
+    meta = doc.get("otherData", {}) if isinstance(doc, dict) else {}
+    return meta, evs
+
+
+def semantic(evs):
+    """The runtime's events (args.kind), in file order (sorted by time)."""
+    out = []
+    for e in evs:
+        a = e.get("args") or {}
+        k = a.get("kind")
+        if not k:
+            continue
+        out.append((float(e.get("ts", 0)), k, a, e))
+    return out
+
+
+def fmt_event(k, a):
+    keys = [x for x in ("g", "by", "reason", "size", "segments", "a", "b") if x in a]
+    if k in ("GoStart", "GoStop", "GoCreate", "GoUnblock", "StackGrow", "PreemptRequest") and "p" in a:
+        keys = ["p"] + keys
+    return k + "".join(" %s=%s" % (x, a[x]) for x in keys)
+
+
+def percentile(xs, q):
+    if not xs:
+        return 0.0
+    xs = sorted(xs)
+    i = min(len(xs) - 1, max(0, int(math.ceil(q / 100.0 * len(xs))) - 1))
+    return xs[i]
+
+
+def us(x):
+    if x >= 1e6:
+        return "%.2fs" % (x / 1e6)
+    if x >= 1e3:
+        return "%.2fms" % (x / 1e3)
+    return "%.1fus" % x
+
+
+class Analysis:
+    def __init__(self, meta, evs):
+        self.meta = meta
+        self.sem = semantic(evs)
+        self.runs = []  # (p, g, start, end, reason)
+        self.marks = []  # (kind, p, ts, g)
+        self.mslices = []  # (m, name, start, end)
+        self.stw = []  # (start, end)
+        self.run_time = defaultdict(float)
+        self.blocked = defaultdict(lambda: defaultdict(float))
+        self.runnable_wait = defaultdict(float)
+        self.sched_lat = []
+        self.preempt_lat = []
+        self.counts = defaultdict(int)
+        t0 = None
+        t1 = 0.0
+        running = {}  # p -> (g, start)
+        mopen = {}  # (m, name) -> start
+        stw_open = None
+        runnable_since = {}  # g -> ts
+        blocked_since = {}  # g -> (ts, reason)
+        preempt_req = {}  # g -> ts
+        for ts, k, a, e in self.sem:
+            t0 = ts if t0 is None else min(t0, ts)
+            t1 = max(t1, ts)
+            g = a.get("g", 0)
+            p = a.get("p", -1)
+            self.counts[k] += 1
+            if k == "GoCreate":
+                runnable_since[g] = ts
+                self.marks.append(("create", p, ts, g))
+            elif k == "GoUnblock":
+                if g in blocked_since:
+                    bts, why = blocked_since.pop(g)
+                    self.blocked[g][why] += ts - bts
+                runnable_since[g] = ts
+            elif k == "GoStart":
+                running[p] = (g, ts)
+                if g in runnable_since:
+                    lat = ts - runnable_since.pop(g)
+                    self.sched_lat.append(lat)
+                    self.runnable_wait[g] += lat
+            elif k == "GoStop":
+                why = a.get("reason", "?")
+                if p in running and running[p][0] == g:
+                    _, st = running.pop(p)
+                    self.runs.append((p, g, st, ts, why))
+                    self.run_time[g] += ts - st
+                if why in PREEMPT_REASONS:
+                    self.counts["preempt:" + why] += 1
+                # A request is for the run it was made in: honoured now, or
+                # moot (the runtime clears it when the G runs again).
+                req = preempt_req.pop(g, None)
+                if req is not None and why in ("preempted", "async preempted"):
+                    self.preempt_lat.append(ts - req)
+                if why in ("Gosched",) + PREEMPT_REASONS:
+                    runnable_since[g] = ts
+                elif why not in ("exit", "running at exit"):
+                    blocked_since[g] = (ts, why)
+            elif k == "PreemptRequest":
+                preempt_req.setdefault(g, ts)
+                self.marks.append(("preemptreq", p, ts, g))
+            elif k == "StackGrow":
+                self.marks.append(("stack", p, ts, g))
+            elif k in ("MSpin", "MPark"):
+                name = "spinning" if k == "MSpin" else "parked"
+                mopen.setdefault((a.get("m", -1), name), ts)
+            elif k in ("MSpinDone", "MUnpark"):
+                name = "spinning" if k == "MSpinDone" else "parked"
+                st = mopen.pop((a.get("m", -1), name), None)
+                if st is not None:
+                    self.mslices.append((a.get("m", -1), name, st, ts))
+            elif k == "STWStart":
+                stw_open = ts
+            elif k == "STWDone" and stw_open is not None:
+                self.stw.append((stw_open, ts))
+                stw_open = None
+        # The file closes open slices with plain E events at the end.
+        for e in evs:
+            if e.get("ph") == "E" and (e.get("args") or {}).get("reason") == "running at exit":
+                p = e.get("tid")
+                if p in running:
+                    g, st = running.pop(p)
+                    ts = float(e["ts"])
+                    self.runs.append((p, g, st, ts, "running at exit"))
+                    self.run_time[g] += ts - st
+                    t1 = max(t1, ts)
+        for (m, name), st in mopen.items():
+            self.mslices.append((m, name, st, t1))
+        self.t0 = t0 or 0.0
+        self.t1 = t1
+        self.procs = sorted({r[0] for r in self.runs if r[0] is not None and r[0] >= 0} |
+                            {e.get("tid") for e in evs if e.get("ph") == "M" and e.get("pid") == 1
+                             and e.get("name") == "thread_name"})
+        self.ms = sorted({m for m, _, _, _ in self.mslices if m >= 0} |
+                         {e.get("tid") for e in evs if e.get("ph") == "M" and e.get("pid") == 2
+                          and e.get("name") == "thread_name"})
+        self.goids = sorted(set(self.run_time) | {m[3] for m in self.marks if m[0] == "create"})
+
+    def summary(self):
+        L = []
+        dur = max(self.t1 - self.t0, 1e-9)
+        c = self.counts
+        L.append("trace: %s, %d events, %d Ps, %d Ms, %d goroutines%s" % (
+            us(dur), len(self.sem), len(self.procs), len(self.ms), len(self.goids),
+            ", schedseed=%s" % self.meta["schedseed"] if self.meta.get("schedseed") is not None else ""))
+        if self.meta.get("dropped"):
+            L.append("dropped events (buffer cap): %d" % self.meta["dropped"])
+        L.append("context switches: %d (%.0f/s)" % (c["GoStart"], c["GoStart"] / (dur / 1e6)))
+        L.append("creations: %d, wake-ups: %d, stack growths: %d, preemption requests: %d" % (
+            c["GoCreate"], c["GoUnblock"], c["StackGrow"], c["PreemptRequest"]))
+        L.append("preemptions: cooperative %d, async %d, seeded %d" % (
+            c["preempt:preempted"], c["preempt:async preempted"], c["preempt:seed preempted"]))
+        sl = self.sched_lat
+        L.append("scheduler latency (runnable -> running), %d samples: p50 %s  p90 %s  p99 %s  max %s" % (
+            len(sl), us(percentile(sl, 50)), us(percentile(sl, 90)), us(percentile(sl, 99)),
+            us(max(sl) if sl else 0)))
+        pl = self.preempt_lat
+        if pl:
+            L.append("preemption latency (request -> yield), %d samples: p99 %s  max %s" % (
+                len(pl), us(percentile(pl, 99)), us(max(pl))))
+        else:
+            L.append("preemption latency (request -> yield): no requests honoured")
+        if self.stw:
+            L.append("stop-the-world: %d, total %s" % (len(self.stw), us(sum(b - a for a, b in self.stw))))
+        L.append("")
+        L.append("%-8s %10s %10s  %s" % ("goroutine", "running", "runnable", "blocked (by reason)"))
+        for g in self.goids[:200]:
+            bl = self.blocked.get(g, {})
+            bls = ", ".join("%s %s" % (r, us(t)) for r, t in sorted(bl.items(), key=lambda x: -x[1]))
+            L.append("%-8s %10s %10s  %s" % ("G%d" % g, us(self.run_time.get(g, 0)),
+                                              us(self.runnable_wait.get(g, 0)), bls or "-"))
+        if len(self.goids) > 200:
+            L.append("... %d more goroutines" % (len(self.goids) - 200))
+        return "\n".join(L) + "\n"
+
+    def svg(self, width=1400):
+        left, right, lane, gap = 70, 20, 26, 6
+        plot = width - left - right
+        dur = max(self.t1 - self.t0, 1e-3)
+        x = lambda t: left + (t - self.t0) / dur * plot
+        rows = [("P%d" % p, "p", p) for p in self.procs] + [("M%d" % m, "m", m) for m in self.ms] + \
+            [("runtime", "rt", 0)]
+        top = 40
+        y = {}
+        for i, (name, kind, ident) in enumerate(rows):
+            y[(kind, ident)] = top + i * (lane + gap)
+        height = top + len(rows) * (lane + gap) + 40
+        def colour(g):
+            h = (g * 0.61803398875) % 1.0
+            return "hsl(%d,65%%,%d%%)" % (int(h * 360), 55 if g % 2 else 42)
+        out = []
+        w = out.append
+        w('<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" '
+          'font-size="11">' % (width, height))
+        w('<rect width="100%" height="100%" fill="white"/>')
+        # Time axis.
+        step = 10 ** math.floor(math.log10(dur / 5)) if dur > 0 else 1
+        for mult in (1, 2, 5, 10):
+            if dur / (step * mult) <= 10:
+                step *= mult
+                break
+        t = 0.0
+        while t <= dur + 1e-9:
+            xx = x(self.t0 + t)
+            w('<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#ddd"/>' % (xx, top - 5, xx, height - 30))
+            w('<text x="%.1f" y="%d" text-anchor="middle" fill="#555">%s</text>' % (xx, top - 10, us(t)))
+            t += step
+        for name, kind, ident in rows:
+            yy = y[(kind, ident)]
+            w('<rect x="%d" y="%d" width="%d" height="%d" fill="#f4f4f4"/>' % (left, yy, plot, lane))
+            w('<text x="%d" y="%d" text-anchor="end">%s</text>' % (left - 6, yy + lane / 2 + 4, name))
+        # Goroutine runs. Runs narrower than 0.3 px are merged per lane so
+        # that huge traces stay drawable.
+        minw = 0.3
+        for p, g, st, en, why in self.runs:
+            if ("p", p) not in y:
+                continue
+            x0, x1 = x(st), x(en)
+            if x1 - x0 < minw and len(self.runs) > 20000:
+                continue
+            yy = y[("p", p)]
+            w('<rect x="%.2f" y="%d" width="%.2f" height="%d" fill="%s"><title>G%d on P%d at %s for %s; '
+              'stopped: %s</title></rect>' % (x0, yy + 2, max(x1 - x0, minw), lane - 4, colour(g), g, p,
+                                             us(st - self.t0), us(en - st), html.escape(why)))
+            if x1 - x0 > 8 * len(str(g)) + 6:
+                w('<text x="%.1f" y="%d" fill="white" font-size="10">G%d</text>' % (x0 + 2, yy + lane / 2 + 4, g))
+            if why in PREEMPT_REASONS:
+                w('<path d="M%.1f %d l4 -6 l-8 0 z" fill="#d00"><title>%s</title></path>' % (x1, yy + 6, why))
+        for kind, p, ts, g in self.marks:
+            if ("p", p) not in y:
+                continue
+            yy = y[("p", p)]
+            xx = x(ts)
+            if kind == "stack":
+                w('<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="black" stroke-width="1.5">'
+                  '<title>G%d stack growth</title></line>' % (xx, yy + lane - 8, xx, yy + lane, g))
+            elif kind == "create":
+                w('<circle cx="%.1f" cy="%d" r="2.5" fill="#06c"><title>G%d created</title></circle>' % (
+                    xx, yy + lane - 3, g))
+            elif kind == "preemptreq":
+                w('<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#d00" stroke-dasharray="2,2">'
+                  '<title>preemption request to G%d</title></line>' % (xx, yy, xx, yy + 6, g))
+        for m, name, st, en in self.mslices:
+            if ("m", m) not in y:
+                continue
+            yy = y[("m", m)]
+            fill = "#f5c518" if name == "spinning" else "#aaa"
+            w('<rect x="%.2f" y="%d" width="%.2f" height="%d" fill="%s"><title>M%d %s for %s</title></rect>' % (
+                x(st), yy + 4, max(x(en) - x(st), minw), lane - 8, fill, m, name, us(en - st)))
+        for st, en in self.stw:
+            yy = y[("rt", 0)]
+            w('<rect x="%.2f" y="%d" width="%.2f" height="%d" fill="#c33"><title>stop-the-world %s</title>'
+              '</rect>' % (x(st), yy + 2, max(x(en) - x(st), 1), lane - 4, us(en - st)))
+        # Legend.
+        ly = height - 18
+        lx = left
+        for label, fill in (("preempted", "#d00"), ("M spinning", "#f5c518"), ("M parked", "#aaa"),
+                            ("stop-the-world", "#c33"), ("created", "#06c")):
+            w('<rect x="%d" y="%d" width="10" height="10" fill="%s"/><text x="%d" y="%d">%s</text>' % (
+                lx, ly - 9, fill, lx + 14, ly, label))
+            lx += 30 + 7 * len(label)
+        w('<text x="%d" y="%d">| black tick: stack growth; bar colour: goroutine</text>' % (lx, ly))
+        w("</svg>")
+        return "\n".join(out)
+
+
+def cmd_render(args):
+    meta, evs = load(args.trace)
+    an = Analysis(meta, evs)
+    out = args.output or os.path.splitext(args.trace)[0] + ".html"
+    svg = an.svg()
+    summary = an.summary()
+    with open(out, "w") as f:
+        if out.endswith(".svg"):
+            f.write(svg)
+        else:
+            f.write("<!DOCTYPE html><html><head><meta charset='utf-8'><title>glrt trace: %s</title></head>"
+                    "<body style='font-family:sans-serif'><h3>glrt trace: %s</h3>%s<pre>%s</pre></body></html>\n" % (
+                        html.escape(os.path.basename(args.trace)), html.escape(args.trace), svg,
+                        html.escape(summary)))
+    sys.stdout.write(summary)
+    print("picture: %s" % os.path.abspath(out))
+
+
+def cmd_summary(args):
+    meta, evs = load(args.trace)
+    sys.stdout.write(Analysis(meta, evs).summary())
+
+
+def cmd_events(args):
+    _, evs = load(args.trace)
+    for ts, k, a, e in semantic(evs):
+        line = fmt_event(k, a)
+        if args.ts:
+            line = "%.3f %s" % (ts, line)
+        print(line)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    r = sub.add_parser("render", help="write the picture (HTML or SVG) and print the summary")
+    r.add_argument("trace")
+    r.add_argument("-o", "--output", help="OUT.html (default: TRACE with .html) or OUT.svg")
+    r.set_defaults(fn=cmd_render)
+    s = sub.add_parser("summary", help="print the text summary")
+    s.add_argument("trace")
+    s.set_defaults(fn=cmd_summary)
+    e = sub.add_parser("events", help="print the runtime's events, one per line, in time order")
+    e.add_argument("trace")
+    e.add_argument("--ts", action="store_true", help="prefix each line with its timestamp (us)")
+    e.set_defaults(fn=cmd_events)
+    args = ap.parse_args(argv)
+    args.fn(args)
+
+
+if __name__ == "__main__":
+    main()

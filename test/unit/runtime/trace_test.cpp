@@ -1,0 +1,210 @@
+//===- trace_test.cpp - GODEBUG=tracefile buffers and schedseed's generator ===//
+//
+// The trace's per-P/per-M chunks under real concurrency (goroutines on
+// several Ms and plain threads writing at once, several chunks each, so
+// every buffer wraps into the full list), the per-P ordering the flusher
+// relies on, the JSON flush, and schedseed's generator plumbing (same seed,
+// same choices). Tracing is turned on for this file's tests only and
+// flushed (which turns it off for good) by the last one.
+//===----------------------------------------------------------------------===//
+#include "abi.h"
+#include "proc.h"
+#include "schedseed.h"
+#include "trace.h"
+
+#include "sched_harness.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <fcntl.h>
+#include <map>
+#include <string>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+using namespace glrt;
+
+namespace {
+
+constexpr int kGoroutines = 6;
+constexpr int kYields = 2000;  // 2 events each: > 2 chunks per P in total
+constexpr int kThreads = 3;
+constexpr int kThreadEvents = 5000; // ~3 chunks each through the shared buffer
+constexpr int64_t kMarker = 0x7ace;
+
+std::vector<traceEvent> snapshot() {
+  std::vector<traceEvent> v(1 << 16);
+  for (;;) {
+    int64_t n = traceSnapshotForTest(v.data(), int64_t(v.size()));
+    if (n <= int64_t(v.size())) {
+      v.resize(size_t(n));
+      return v;
+    }
+    v.resize(size_t(n) * 2);
+  }
+}
+
+// Runs kGoroutines goroutines that each Gosched kYields times, while
+// kThreads plain threads write marker events, with tracing on.
+void workload(std::vector<int64_t> *goids) {
+  glrt_test::ensureSched();
+  traceEnableForTest(true);
+  std::atomic<int> done{0};
+  std::atomic<int64_t> ids[kGoroutines];
+  for (int i = 0; i < kGoroutines; i++) {
+    glrt_test::go([&, i] {
+      ids[i].store(getg()->goid);
+      for (int k = 0; k < kYields; k++)
+        glrt_Gosched();
+      done.fetch_add(1);
+    });
+  }
+  std::vector<std::thread> ts;
+  for (int t = 0; t < kThreads; t++)
+    ts.emplace_back([t] {
+      for (int k = 0; k < kThreadEvents; k++)
+        traceGoEvent(traceEvGCStart, 0, kMarker + t, k); // a reserved kind, as a marker
+    });
+  for (auto &t : ts)
+    t.join();
+  while (done.load() < kGoroutines)
+    ::usleep(1000);
+  for (int i = 0; i < kGoroutines; i++)
+    goids->push_back(ids[i].load());
+}
+
+} // namespace
+
+TEST(TraceTest, BuffersWrapWithoutLosingEventsUnderConcurrency) {
+  std::vector<int64_t> goids;
+  workload(&goids);
+  std::vector<traceEvent> evs = snapshot();
+  EXPECT_EQ(traceDroppedForTest(), 0);
+  EXPECT_GT(evs.size(), size_t(2 * traceBuf::cap)) << "the workload must fill several chunks";
+  // Every goroutine: created once, its Gosched stops all there, and as many
+  // starts as stops (each run ends in a Gosched, or in its exit).
+  for (int64_t id : goids) {
+    int creates = 0, starts = 0, gosched = 0, exits = 0;
+    for (const traceEvent &e : evs) {
+      if (e.g != id)
+        continue;
+      creates += e.kind == traceEvGoCreate;
+      starts += e.kind == traceEvGoStart;
+      gosched += e.kind == traceEvGoStop && e.reason == traceStopGosched;
+      exits += e.kind == traceEvGoStop && e.reason == traceStopExit;
+    }
+    EXPECT_EQ(creates, 1) << "G" << id;
+    EXPECT_EQ(gosched, kYields) << "G" << id;
+    EXPECT_EQ(exits, 1) << "G" << id;
+    EXPECT_EQ(starts, gosched + exits) << "G" << id;
+  }
+  // The plain threads' markers: all present, each thread's in its order.
+  for (int t = 0; t < kThreads; t++) {
+    int64_t next = 0;
+    for (const traceEvent &e : evs)
+      if (e.kind == traceEvGCStart && e.a == kMarker + t) {
+        EXPECT_EQ(e.b, next) << "thread " << t;
+        next = e.b + 1;
+      }
+    EXPECT_EQ(next, kThreadEvents) << "thread " << t;
+  }
+}
+
+// Within one P's stream (program order of whichever M held the P, across
+// chunk boundaries), time never goes backwards and a G's run is a start
+// followed by its stop on that P before the next start there.
+TEST(TraceTest, EventsArePerPOrdered) {
+  std::vector<traceEvent> evs = snapshot();
+  std::map<int, std::vector<traceEvent>> byP;
+  // The snapshot gives each buffer's events in write order; starts and
+  // stops are written to the P's own buffer.
+  for (const traceEvent &e : evs)
+    if (e.p >= 0 && (e.kind == traceEvGoStart || e.kind == traceEvGoStop))
+      byP[e.p].push_back(e);
+  ASSERT_FALSE(byP.empty());
+  for (auto &[pid, v] : byP) {
+    for (size_t i = 1; i < v.size(); i++)
+      ASSERT_LE(v[i - 1].ts, v[i].ts) << "P" << pid << " event " << i << ": time went backwards";
+    int64_t running = 0;
+    for (const traceEvent &e : v) {
+      if (e.kind == traceEvGoStart) {
+        EXPECT_EQ(running, 0) << "P" << pid << ": G" << e.g << " started while G" << running << " runs";
+        running = e.g;
+      } else {
+        EXPECT_EQ(running, e.g) << "P" << pid << ": G" << e.g << " stopped but G" << running << " runs";
+        running = 0;
+      }
+    }
+  }
+}
+
+TEST(TraceTest, SameSeedSameChoices) {
+  // A stand-in G/M/P on this thread, so seedrand() uses the P's generator.
+  static p fakeP;
+  static m fakeM;
+  static g fakeG;
+  fakeM.pp = &fakeP;
+  fakeG.mp = &fakeM;
+  g *saved = glrt_curg;
+  glrt_curg = &fakeG;
+  auto draw = [](uint64_t seed) {
+    schedseedInit(seed, 4);
+    fakeP.seedrand = seedrandInit(0);
+    std::string s;
+    for (int i = 0; i < 2000; i++) {
+      s += seedRunnext() ? 'n' : 't';
+      s += char('0' + seedrandn(7));
+      s += seedPreemptHere() ? 'y' : '.';
+    }
+    return s;
+  };
+  std::string a = draw(42), b = draw(42), c = draw(43);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+  // schedpreempt=4: about one point in four yields.
+  size_t yields = 0;
+  for (size_t i = 2; i < a.size(); i += 3)
+    yields += a[i] == 'y';
+  EXPECT_GT(yields, 400u);
+  EXPECT_LT(yields, 600u);
+  // Ps get distinct streams.
+  EXPECT_NE(seedrandInit(0), seedrandInit(1));
+  glrt_curg = saved;
+  schedseedOn = false; // the other tests run unseeded
+}
+
+// Last: the JSON file (the flush turns tracing off for the process).
+TEST(TraceTest, FlushWritesChromeJSON) {
+  char path[] = "/tmp/glrt-trace-test-XXXXXX";
+  int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  int64_t starts = 0;
+  for (const traceEvent &e : snapshot())
+    starts += e.kind == traceEvGoStart;
+  traceInit(path);
+  traceFlush();
+  EXPECT_FALSE(traceEnabled());
+  FILE *f = fopen(path, "r");
+  ASSERT_NE(f, nullptr);
+  std::string s;
+  char buf[1 << 16];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+    s.append(buf, n);
+  fclose(f);
+  unlink(path);
+  EXPECT_EQ(s.rfind("{\"displayTimeUnit\":\"ns\"", 0), 0u);
+  EXPECT_NE(s.find("\"traceEvents\":["), std::string::npos);
+  EXPECT_NE(s.find("\n],\"glrtFlushUs\":"), std::string::npos);
+  EXPECT_EQ(s.substr(s.size() - 2), "}\n");
+  int64_t found = 0;
+  for (size_t pos = 0; (pos = s.find("\"kind\":\"GoStart\"", pos)) != std::string::npos; pos++)
+    found++;
+  EXPECT_EQ(found, starts);
+  EXPECT_NE(s.find("\"name\":\"thread_name\",\"args\":{\"name\":\"P0\"}"), std::string::npos);
+}
