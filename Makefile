@@ -2,7 +2,9 @@
 #
 #   make demo    install missing Debian packages, build, run examples/showcase.gl,
 #                examples/stacks.gl (goroutine stacks growing, schedtrace) and
-#                examples/preempt.gl (tight loops preempted by signals)
+#                examples/preempt.gl (tight loops preempted by signals) with a
+#                timeline trace, draw its picture ($(BUILD)/demo/preempt.html)
+#                and find a deadlock in examples/bugs/ by seeded schedules
 #   make test    install, build, run every test suite; last line "N passed, N failed"
 #
 # Other targets:
@@ -63,7 +65,12 @@ build: deps
 demo: build
 	$(BUILD)/bin/glc run examples/showcase.gl
 	GODEBUG=schedtrace=50,stackdebug=1 $(BUILD)/bin/glc run examples/stacks.gl
-	$(BUILD)/bin/glc run examples/preempt.gl
+	@mkdir -p $(BUILD)/demo
+	GODEBUG=tracefile=$(BUILD)/demo/preempt.json $(BUILD)/bin/glc run examples/preempt.gl
+	$(BUILD)/bin/glc trace $(BUILD)/demo/preempt.json -o $(BUILD)/demo/preempt.html
+	$(BUILD)/bin/glc explore examples/bugs/handshake_deadlock.gl -n 1000 --stop --trace \
+	  --outdir $(BUILD)/demo/explore || true
+	@echo "demo: the picture of examples/preempt.gl's schedule is $(abspath $(BUILD))/demo/preempt.html"
 
 # Build with ninja -k 0 (keep going) so that one broken target does not stop
 # the others; a build failure is reported by the test driver as a failed

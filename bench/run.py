@@ -11,6 +11,14 @@ For each bench/programs/*.gl:
     compilers alike, and take the median wall time of each.
 Then it times `glc build -O2` on each examples/*.gl (median of 3).
 
+--trace-overhead measures GODEBUG=tracefile instead (glc only; chan_pingpong
+and goroutines_spawn unless programs are named): each program is built with
+this glc against --baseline-runtime (a libglrt.a without the trace hooks,
+e.g. main's before the trace landed) and against its own runtime, and run
+round-robin three ways: baseline, hooks present but tracing off, tracing on
+(the trace written to a temporary file). The table gives the medians and the
+ratios off/baseline (goal <= 1.01) and on/off (goal <= 1.20).
+
 The table goes to stdout and to bench/out/latest.md. Exit status 1 if glc
 could not build a program or its output differed from go's.
 """
@@ -53,13 +61,91 @@ def ratio(a, b):
     return f"{statistics.median(a) / statistics.median(b):.2f}"
 
 
+def run_env(exe, env):
+    t0 = time.perf_counter()
+    p = subprocess.run([exe], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       stdin=subprocess.DEVNULL, timeout=TIMEOUT, env=env)
+    return time.perf_counter() - t0, p.returncode, p.stdout
+
+
+def trace_overhead(args):
+    glc = os.path.abspath(args.glc)
+    bindir = os.path.join(args.out, "bin")
+    os.makedirs(bindir, exist_ok=True)
+    progs = args.programs or ["chan_pingpong", "goroutines_spawn"]
+    tracefile = os.path.join(bindir, "overhead-trace.json")
+    env_off = dict(os.environ)
+    env_off.pop("GODEBUG", None)
+    env_on = dict(env_off, GODEBUG="tracefile=" + tracefile)
+    runs = {}  # (prog, mode) -> (exe, env)
+    for p in progs:
+        src = os.path.join(HERE, "programs", p + ".gl")
+        exe = os.path.join(bindir, f"{p}.trace.exe")
+        ok, log = build([glc, "build", "-O2", src, "-o", exe])
+        if not ok:
+            print(f"bench: {p}: glc build failed: {log}")
+            return 1
+        runs[p, "off"] = (exe, env_off)
+        runs[p, "on"] = (exe, env_on)
+        if args.baseline_runtime:
+            bexe = os.path.join(bindir, f"{p}.base.exe")
+            ok, log = build([glc, "build", "-O2", src, "-o", bexe],
+                            env=dict(os.environ, GLC_RUNTIME=os.path.abspath(args.baseline_runtime)))
+            if not ok:
+                print(f"bench: {p}: baseline build failed: {log}")
+                return 1
+            runs[p, "base"] = (bexe, env_off)
+    modes = ["base", "off", "on"] if args.baseline_runtime else ["off", "on"]
+    times = {k: [] for k in runs}
+    events = {}
+    for r in range(args.rounds):
+        for p in progs:
+            for mode in modes:
+                exe, env = runs[p, mode]
+                t, rc, out = run_env(exe, env)
+                if rc != 0:
+                    print(f"bench: {p} ({mode}) exited {rc}: {out[:200]!r}")
+                    return 1
+                times[p, mode].append(t)
+                if mode == "on":
+                    events[p] = os.path.getsize(tracefile)
+                    with open(tracefile, "rb") as f:
+                        f.seek(max(0, events[p] - 100))
+                        tail = f.read().decode(errors="replace")
+                    flush_us = int(tail.rsplit('"glrtFlushUs":', 1)[1].strip().rstrip("}"))
+                    times.setdefault((p, "rec"), []).append(t - flush_us / 1e6)
+        print(f"bench: round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
+    lines = [f"GODEBUG=tracefile overhead: median wall seconds over {args.rounds} round-robin rounds "
+             f"({os.cpu_count()} CPUs, glc -O2).", "",
+             "'on' is the whole run; 'recording' subtracts the flush at exit (sorting the events and",
+             "writing the JSON, timed by the runtime: the file's glrtFlushUs).", "",
+             "| program | baseline | off | on | recording | off/baseline | recording/off | on/off | trace size |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for p in progs:
+        b = times.get((p, "base"), [])
+        off, on, rec = times[p, "off"], times[p, "on"], times.get((p, "rec"), [])
+        lines.append(f"| {p} | {fmt_time(b)} | {fmt_time(off)} | {fmt_time(on)} | {fmt_time(rec)} "
+                     f"| {ratio(off, b)} | {ratio(rec, off)} | {ratio(on, off)} "
+                     f"| {events.get(p, 0) / 1e6:.0f} MB |")
+    text = "\n".join(lines) + "\n"
+    print(text)
+    with open(os.path.join(args.out, "trace-overhead.md"), "w") as f:
+        f.write(text)
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description="glc vs go1.19 vs gccgo benchmarks")
     ap.add_argument("--glc", default=os.path.join(REPO, "build", "bin", "glc"))
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--out", default=os.path.join(HERE, "out"))
+    ap.add_argument("--trace-overhead", action="store_true",
+                    help="measure GODEBUG=tracefile's cost instead (see above)")
+    ap.add_argument("--baseline-runtime", help="libglrt.a without the trace hooks (--trace-overhead)")
     ap.add_argument("programs", nargs="*", help="program names (default: all in bench/programs)")
     args = ap.parse_args()
+    if args.trace_overhead:
+        return trace_overhead(args)
     glc = os.path.abspath(args.glc)
     bindir = os.path.join(args.out, "bin")
     os.makedirs(bindir, exist_ok=True)

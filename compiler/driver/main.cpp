@@ -372,8 +372,13 @@ static void printVersion(raw_ostream &os) {
 }
 
 static int glcMain(int argc, char **argv);
+int runToolCommand(int argc, char **argv); // Tools.cpp: glc trace, glc explore
 
-int main(int argc, char **argv) { return runOnLargeStack(glcMain, argc, argv); }
+int main(int argc, char **argv) {
+  if (int rc = runToolCommand(argc, argv); rc >= 0)
+    return rc;
+  return runOnLargeStack(glcMain, argc, argv);
+}
 
 static int glcMain(int argc, char **argv) {
   InitLLVM initLLVM(argc, argv);
@@ -426,6 +431,8 @@ static int glcMain(int argc, char **argv) {
   const char *overview = "glc: the GL compiler\n\n"
                          "  glc build file.gl [-o out]\n"
                          "  glc run file.gl [args...]\n"
+                         "  glc trace TRACE.json [-o OUT.html|OUT.svg]\n"
+                         "  glc explore file.gl [-n 1000] [-p 1] [--trace]\n"
                          "  glc -S|-emit-llvm file.gl [-o out]\n"
                          "  glc help | glc version\n";
   // `glc help` and `glc version` are commands, not file names.
