@@ -28,7 +28,7 @@ FUZZ_SECONDS ?= 600
 # zlib1g-dev and libzstd-dev: LLVM's CMake package links LLVMSupport against
 # ZLIB::ZLIB and zstd but llvm-19-dev does not depend on them.
 # python3-psutil lets lit enforce a per-test timeout.
-# libclang-rt-19-dev: the ASan, TSan and libFuzzer runtimes (GLRT_SANITIZE,
+# libclang-rt-19-dev: the ASan, TSan and libFuzzer runtimes (`glc -race`, GLRT_SANITIZE,
 # GLRT_TSAN, glc-fuzz); clang-19 only recommends it.
 DEPS := llvm-19-dev llvm-19-tools clang-19 libclang-rt-19-dev libgtest-dev cmake ninja-build \
         zlib1g-dev libzstd-dev \

@@ -215,7 +215,38 @@ bool empty(hchan *c) {
   return c->qcount.load(std::memory_order_acquire) == 0;
 }
 
+// Every use is under c->lock, in the current G's context (a timer's send:
+// the M's), with sg's G parked.
+void racenotify(hchan *c, uint64_t idx, sudog *sg) {
+  if (!raceenabled)
+    return;
+  const void *qp = c->elemsize == 0 ? c->buf + idx : chanbuf(c, idx);
+  if (sg == nullptr) {
+    raceacquire(qp);
+    racerelease(qp);
+  } else {
+    raceacquireg(sg->gp, qp);
+    racereleaseg(sg->gp, qp);
+  }
+}
+
+void racesync(hchan *c, sudog *sg) {
+  if (!raceenabled)
+    return;
+  const void *qp = chanbuf(c, 0);
+  racerelease(qp);
+  raceacquireg(sg->gp, qp);
+  racereleaseg(sg->gp, qp);
+  raceacquire(qp);
+}
+
 g *sendToWaiter(hchan *c, sudog *sg, const void *ep) {
+  if (c->dataqsiz == 0) {
+    racesync(c, sg);
+  } else { // the buffer is empty: as if through slot recvx
+    racenotify(c, c->recvx, nullptr);
+    racenotify(c, c->recvx, sg);
+  }
   elemmove(c, sg->elem, ep);
   sg->elem = nullptr;
   g *gp = sg->gp;
@@ -226,8 +257,11 @@ g *sendToWaiter(hchan *c, sudog *sg, const void *ep) {
 
 g *recvFromWaiter(hchan *c, sudog *sg, void *ep) {
   if (c->dataqsiz == 0) {
+    racesync(c, sg);
     elemmove(c, ep, sg->elem);
   } else {
+    racenotify(c, c->recvx, nullptr); // we take the head slot
+    racenotify(c, c->recvx, sg);      // the sender refills it
     // The buffer is full (a sender is parked): take the head, put the
     // sender's value at the tail, which is the same slot.
     char *qp = chanbuf(c, c->recvx);
@@ -245,6 +279,7 @@ g *recvFromWaiter(hchan *c, sudog *sg, void *ep) {
 }
 
 void bufsend(hchan *c, const void *ep) {
+  racenotify(c, c->sendx, nullptr);
   elemmove(c, chanbuf(c, c->sendx), ep);
   if (++c->sendx == c->dataqsiz)
     c->sendx = 0;
@@ -252,6 +287,7 @@ void bufsend(hchan *c, const void *ep) {
 }
 
 void bufrecv(hchan *c, void *ep) {
+  racenotify(c, c->recvx, nullptr);
   char *qp = chanbuf(c, c->recvx);
   elemmove(c, ep, qp);
   elemclr(c, qp);
@@ -401,6 +437,7 @@ void chanrecvLocked(opArgs *a) NO_THREAD_SAFETY_ANALYSIS {
   if (c->closed.load(std::memory_order_relaxed) != 0 &&
       c->qcount.load(std::memory_order_relaxed) == 0) {
     unlock(&c->lock);
+    raceacquire(chanraceaddr(c)); // close -> receive of the zero value
     elemclr(c, a->ep);
     a->state = opRecvClosed;
     return;
@@ -449,6 +486,7 @@ recvResult chanrecv(hchan *c, void *ep, bool block) {
     if (c->closed.load(std::memory_order_acquire) == 0)
       return {false, false};
     if (empty(c)) {
+      raceacquire(chanraceaddr(c));
       elemclr(c, ep);
       return {true, false};
     }
@@ -484,11 +522,13 @@ namespace {
     return false;
   }
   c->closed.store(1, std::memory_order_release);
+  racerelease(chanraceaddr(c));
   // Collect every waiter (linked through sudog.next, which dequeue left
   // null), wake them after unlocking. A sudog's fields are read before its
   // G is readied: afterwards it belongs to the running G again.
   sudog *wake = nullptr;
   while (sudog *sg = c->recvq.dequeue()) {
+    raceacquireg(sg->gp, chanraceaddr(c));
     elemclr(c, sg->elem);
     sg->elem = nullptr;
     sg->success = false;
@@ -497,6 +537,7 @@ namespace {
     wake = sg;
   }
   while (sudog *sg = c->sendq.dequeue()) {
+    raceacquireg(sg->gp, chanraceaddr(c));
     sg->elem = nullptr;
     sg->success = false;
     sg->gp->param = sg;

@@ -27,6 +27,7 @@
 #include "abi.h"
 #include "gmp.h"
 #include "lock.h"
+#include "race.h"
 #include "sudog.h"
 
 namespace glrt {
@@ -123,6 +124,12 @@ g *recvFromWaiter(hchan *c, sudog *sg, void *ep);
 void bufsend(hchan *c, const void *ep); // room in the buffer
 void bufrecv(hchan *c, void *ep);       // qcount > 0
 bool chanparkcommit(g *gp, void *lk);   // unlockf: unlocks (mutex *)lk
+// -race (race.h), as go1.19's chan.go: the address close -> receive
+// synchronises on (Go's c.raceaddr()), a buffer slot's address (elements of
+// size 0: buf + idx, distinct per slot), and the two edges of a hand-off.
+inline const void *chanraceaddr(hchan *c) { return &c->buf; }
+void racenotify(hchan *c, uint64_t idx, sudog *sg); // sg null: the current G
+void racesync(hchan *c, sudog *sg);                 // unbuffered hand-off
 } // namespace chanimpl
 
 // Per-M fast random (wyrand), for select's poll order.

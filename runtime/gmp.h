@@ -167,6 +167,10 @@ struct g {
   // set by the preemption paths just before they yield, read and cleared
   // by gosched_m on g0. Owner: the G itself, then its M.
   uint8_t tracestop;
+  // -race only (runtime/race.h): this G's ThreadSanitizer fiber, created by
+  // newproc1 in the creator's context, switched to by execute, destroyed by
+  // goexit0; for an M's g0, the thread's own TSan context. Owner M.
+  void *racectx;
 };
 static_assert(offsetof(g, sched) == G_SCHED);
 static_assert(offsetof(g, stackguard0) == G_STACKGUARD0);

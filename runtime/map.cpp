@@ -76,6 +76,7 @@
 #include "abi.h"
 #include "alg.h"
 #include "malloc.h"
+#include "race.h"
 #include "panic.h"
 
 #include <string.h>
@@ -1060,15 +1061,23 @@ void mapiternext(hiter *it) {
 } // namespace glrt
 
 // ---- entry points (abi.def) ----
+// -race: each operation is a read or write of the map header at the
+// caller's PC (Go's racereadpc/racewritepc), so maps written without
+// synchronisation are reported as a data race at the map operation.
+
 using namespace glrt;
 
 void *glrt_makemap(void *t, int64_t hint) { return makemap(static_cast<const MapType *>(t), hint); }
 
 void *glrt_mapaccess1(void *t, void *h, void *key) {
+  if (raceenabled && h)
+    racereadpc(h, RACE_CALLERPC()); // go1.19's map race checks
   return mapaccess1(static_cast<const MapType *>(t), static_cast<hmap *>(h), key);
 }
 
 void *glrt_mapaccess1_fat(void *t, void *h, void *key, void *zero) {
+  if (raceenabled && h)
+    racereadpc(h, RACE_CALLERPC()); // go1.19's map race checks
   auto *mt = static_cast<const MapType *>(t);
   auto *hm = static_cast<hmap *>(h);
   if (genericEmpty(mt, hm, key))
@@ -1078,6 +1087,8 @@ void *glrt_mapaccess1_fat(void *t, void *h, void *key, void *zero) {
 }
 
 glrt_pair glrt_mapaccess2(void *t, void *h, void *key) {
+  if (raceenabled && h)
+    racereadpc(h, RACE_CALLERPC()); // go1.19's map race checks
   auto *mt = static_cast<const MapType *>(t);
   auto *hm = static_cast<hmap *>(h);
   void *e = genericEmpty(mt, hm, key) ? nullptr : genericLookup(mt, hm, key);
@@ -1085,50 +1096,72 @@ glrt_pair glrt_mapaccess2(void *t, void *h, void *key) {
 }
 
 void *glrt_mapassign(void *t, void *h, void *key) {
+  if (raceenabled && h)
+    racewritepc(h, RACE_CALLERPC()); // go1.19's map race checks
   return mapassign(static_cast<const MapType *>(t), static_cast<hmap *>(h), key);
 }
 
 void glrt_mapdelete(void *t, void *h, void *key) {
+  if (raceenabled && h)
+    racewritepc(h, RACE_CALLERPC()); // go1.19's map race checks
   mapdelete(static_cast<const MapType *>(t), static_cast<hmap *>(h), key);
 }
 
 void *glrt_mapaccess1_fast64(void *t, void *h, int64_t key) {
+  if (raceenabled && h)
+    racereadpc(h, RACE_CALLERPC()); // go1.19's map race checks
   return access1<Key64>(static_cast<const MapType *>(t), static_cast<hmap *>(h), uint64_t(key));
 }
 
 glrt_pair glrt_mapaccess2_fast64(void *t, void *h, int64_t key) {
+  if (raceenabled && h)
+    racereadpc(h, RACE_CALLERPC()); // go1.19's map race checks
   return access2<Key64>(static_cast<const MapType *>(t), static_cast<hmap *>(h), uint64_t(key));
 }
 
 void *glrt_mapassign_fast64(void *t, void *h, int64_t key) {
+  if (raceenabled && h)
+    racewritepc(h, RACE_CALLERPC()); // go1.19's map race checks
   return assign<Key64>(static_cast<const MapType *>(t), static_cast<hmap *>(h), uint64_t(key));
 }
 
 void glrt_mapdelete_fast64(void *t, void *h, int64_t key) {
+  if (raceenabled && h)
+    racewritepc(h, RACE_CALLERPC()); // go1.19's map race checks
   del<Key64>(static_cast<const MapType *>(t), static_cast<hmap *>(h), uint64_t(key));
 }
 
 void *glrt_mapaccess1_faststr(void *t, void *h, void *p, int64_t n) {
+  if (raceenabled && h)
+    racereadpc(h, RACE_CALLERPC()); // go1.19's map race checks
   GoString s{static_cast<const uint8_t *>(p), n};
   return access1<KeyStr>(static_cast<const MapType *>(t), static_cast<hmap *>(h), s);
 }
 
 glrt_pair glrt_mapaccess2_faststr(void *t, void *h, void *p, int64_t n) {
+  if (raceenabled && h)
+    racereadpc(h, RACE_CALLERPC()); // go1.19's map race checks
   GoString s{static_cast<const uint8_t *>(p), n};
   return access2<KeyStr>(static_cast<const MapType *>(t), static_cast<hmap *>(h), s);
 }
 
 void *glrt_mapassign_faststr(void *t, void *h, void *p, int64_t n) {
+  if (raceenabled && h)
+    racewritepc(h, RACE_CALLERPC()); // go1.19's map race checks
   GoString s{static_cast<const uint8_t *>(p), n};
   return assign<KeyStr>(static_cast<const MapType *>(t), static_cast<hmap *>(h), s);
 }
 
 void glrt_mapdelete_faststr(void *t, void *h, void *p, int64_t n) {
+  if (raceenabled && h)
+    racewritepc(h, RACE_CALLERPC()); // go1.19's map race checks
   GoString s{static_cast<const uint8_t *>(p), n};
   del<KeyStr>(static_cast<const MapType *>(t), static_cast<hmap *>(h), s);
 }
 
 void glrt_mapiterinit(void *t, void *h, void *it) {
+  if (raceenabled && h)
+    racereadpc(h, RACE_CALLERPC()); // go1.19's map race checks
   mapiterinit(static_cast<const MapType *>(t), static_cast<hmap *>(h), static_cast<hiter *>(it));
 }
 

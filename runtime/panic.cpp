@@ -70,6 +70,7 @@
 #include "print.h"
 #include "proc.h"
 #include "trace.h"
+#include "race.h"
 #include "stack.h"
 #include "traceback.h"
 
@@ -604,7 +605,8 @@ size_t fmtboundserror(char *buf, int64_t x, int64_t y, int code,
 }
 
 void minitsignalstack() {
-  constexpr size_t kSigStackSize = 64 << 10;
+  // -race: STACK_GUARD holds RACE_STACK_RESERVE; the limit must stay inside.
+  constexpr size_t kSigStackSize = (64 << 10) + (raceenabled ? STACK_GUARD : 0);
   void *p = mmap(nullptr, kSigStackSize, PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED)
@@ -623,9 +625,9 @@ void initsig() {
   sa.sa_sigaction = sighandler;
   sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
   sigfillset(&sa.sa_mask); // nothing else interrupts a dying thread
-  sigaction(SIGSEGV, &sa, nullptr);
-  sigaction(SIGBUS, &sa, nullptr);
-  sigaction(SIGFPE, &sa, nullptr);
+  glrt_sigaction(SIGSEGV, &sa, nullptr); // race.h: never TSan's interceptor
+  glrt_sigaction(SIGBUS, &sa, nullptr);
+  glrt_sigaction(SIGFPE, &sa, nullptr);
 }
 
 } // namespace glrt

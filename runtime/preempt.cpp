@@ -57,6 +57,7 @@
 
 #include "proc.h"
 #include "schedseed.h"
+#include "race.h"
 #include "stack.h"
 #include "trace.h"
 #include "traceback.h"
@@ -144,7 +145,7 @@ void initPreemptSignal() {
   // resumes it. SIGURG is otherwise ignored by default, as in Go.
   sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
   sigemptyset(&sa.sa_mask);
-  sigaction(SIGURG, &sa, nullptr);
+  glrt_sigaction(SIGURG, &sa, nullptr); // race.h: never TSan's interceptor
 }
 
 } // namespace glrt

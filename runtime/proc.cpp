@@ -56,6 +56,7 @@
 //     between one and execute()).
 //===----------------------------------------------------------------------===//
 #include "proc.h"
+#include "race.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -335,6 +336,7 @@ static void setg0bounds(m *mp) {
 static void *mstart_thread(void *arg) {
   m *mp = static_cast<m *>(arg);
   glrt_curg = mp->g0;
+  raceminit(mp->g0); // -race: the thread's own TSan context is g0's
   setg0bounds(mp);
   // glibc reuses TCBs: the slot may hold a stale value. Write ours.
   setstacklimit(mp->g0->stackguard0);
@@ -796,6 +798,7 @@ GLRT_SWITCH_NORETURN static void execute(g *gp, bool inheritTime) {
     traceGoEvent(traceEvGoStart, gp->goid, mp->id, 0);
   if (!inheritTime)
     __atomic_store_n(&mp->pp->schedtick, mp->pp->schedtick + 1, __ATOMIC_RELAXED);
+  racegoswitch(gp); // -race: from here on, TSan sees gp's fiber
   glrt_gogo(&gp->sched);
   __builtin_unreachable();
 }
@@ -935,6 +938,7 @@ int64_t newproc1pc(void (*fn)(void *), void *arg, uintptr_t stacksize, uintptr_t
   gp->param = nullptr;
   gp->gopc = gopc;
   gp->goid = newgoid(pp);
+  racegostart(gp); // -race: in the creator's context (the `go` edge)
   int64_t id = gp->goid;
   sched.ngoroutines.fetch_add(1, std::memory_order_relaxed);
   casgstatus(gp, _Gdead, _Grunnable);
@@ -955,6 +959,8 @@ int64_t newproc1pc(void (*fn)(void *), void *arg, uintptr_t stacksize, uintptr_t
 
 // goexit continuation on g0.
 static void goexit0(g *gp) {
+  racegotog0();
+  racegoend(gp);
   m *mp = getg()->mp;
   stackdebugReport(gp); // before NumGoroutine drops: observers see it done
   if (traceEnabled())
@@ -978,6 +984,9 @@ static void goexit0(g *gp) {
 
 // Park continuation on g0.
 static void park_m(g *gp) {
+  // -race: back to the M's context before unlockf publishes the G (its
+  // sudog): from then on a waker may act in gp's fiber (raceacquireg).
+  racegotog0();
   m *mp = getg()->mp;
   casgstatus(gp, _Grunning, _Gwaiting);
   if (traceEnabled())
@@ -1002,6 +1011,7 @@ static void park_m(g *gp) {
 }
 
 void gosched_m(g *gp) {
+  racegotog0();
   casgstatus(gp, _Grunning, _Grunnable);
   if (traceEnabled())
     traceGoEvent(traceEvGoStop, gp->goid, 0, 0, gp->tracestop ? gp->tracestop : traceStopGosched);
@@ -1360,6 +1370,7 @@ extern "C" void glrt_schedinit(int argc, char **argv) {
   g0_0.atomicstatus.store(_Grunning, std::memory_order_relaxed);
   m0.g0 = &g0_0;
   glrt_curg = &g0_0;
+  raceminit(&g0_0);
   lock(&sched.lock);
   int64_t id = mReserveID();
   unlock(&sched.lock);

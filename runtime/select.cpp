@@ -195,6 +195,7 @@ void selectPass12(selState *st) NO_THREAD_SAFETY_ANALYSIS {
       }
       if (c->closed.load(std::memory_order_relaxed) != 0) {
         selunlock(st);
+        raceacquire(chanraceaddr(c)); // close -> receive (race.h)
         elemclr(c, cas->elem);
         st->chosen = casi;
         st->recvOK = false;

@@ -27,10 +27,12 @@
 
 #include "proc.h"
 #include "trace.h"
+#include "race.h"
 
 namespace glrt {
 
-uintptr_t firstSegmentSize = minSegmentSize;
+// -race: every segment also holds RACE_STACK_RESERVE below its limit.
+uintptr_t firstSegmentSize = minSegmentSize + (raceenabled ? StackGuard : 0);
 stackstats stackStats;
 
 namespace {
@@ -129,6 +131,7 @@ stkseg *stackalloc(uintptr_t size) {
   s->prev = s->next = nullptr;
   s->oldsp = 0;
   s->size = total;
+  racenewstack(uintptr_t(base), total);
   return s;
 }
 
@@ -181,6 +184,8 @@ void stackinit(g *gp, uintptr_t size) {
   }
   if (gp->stackbase == nullptr)
     gp->stackbase = stackalloc(size);
+  else
+    racenewstack(gp->stackbase->lo, gp->stackbase->size); // a dead G's segment
   gp->stackseg = gp->stackbase;
   gp->stackguard0 = seglimit(gp->stackbase);
 }

@@ -40,6 +40,7 @@
 
 #include "abi.h"
 #include "proc.h"
+#include "race.h"
 #include "sema.h"
 
 namespace glrt {
@@ -192,6 +193,11 @@ using namespace glrt;
 // call from the entry point. timesync_stack_test.cpp measures it: 208
 // bytes including the probe's frames (280 when semparkonce was a frame of
 // its own between mutexLockSlow and gopark).
+//
+// -race (race.h), as go1.19's sync package: Unlock releases the mutex's
+// address, Lock acquires it once it holds the mutex. (The race runtime has
+// room for the extra frame: its STACK_GUARD holds RACE_STACK_RESERVE.)
+#if !GLRT_RACE
 extern "C" void glrt_mutexLock(void *m) {
   auto *mu = static_cast<syncMutex *>(m);
   uint32_t zero = 0;
@@ -199,10 +205,24 @@ extern "C" void glrt_mutexLock(void *m) {
     return;
   [[clang::musttail]] return mutexLockSlow(m);
 }
-extern "C" void glrt_mutexUnlock(void *m) { mutexUnlock(static_cast<syncMutex *>(m)); }
+#else
+extern "C" void glrt_mutexLock(void *m) {
+  auto *mu = static_cast<syncMutex *>(m);
+  uint32_t zero = 0;
+  if (!mu->state.compare_exchange_strong(zero, mutexLocked, std::memory_order_acquire))
+    mutexLockSlow(m);
+  raceacquire(m);
+}
+#endif
+extern "C" void glrt_mutexUnlock(void *m) {
+  racerelease(m);
+  mutexUnlock(static_cast<syncMutex *>(m));
+}
 
 extern "C" void glrt_waitgroupAdd(void *p, int64_t delta) {
   auto *wg = static_cast<syncWaitGroup *>(p);
+  if (delta < 0)
+    racerelease(wg); // -race: Done -> the Wait that returns (merges)
   uint64_t v = wg->state.fetch_add(uint64_t(delta) << 32, std::memory_order_acq_rel) + (uint64_t(delta) << 32);
   int32_t counter = int32_t(v >> 32);
   uint32_t waiters = uint32_t(v);
@@ -223,10 +243,13 @@ extern "C" void glrt_waitgroupWait(void *p) {
   auto *wg = static_cast<syncWaitGroup *>(p);
   uint64_t s = wg->state.load(std::memory_order_acquire);
   for (;;) {
-    if ((s >> 32) == 0)
+    if ((s >> 32) == 0) {
+      raceacquire(wg);
       return;
+    }
     if (wg->state.compare_exchange_weak(s, s + 1, std::memory_order_acq_rel)) {
       semacquire(&wg->sema, waitReasonSemacquire);
+      raceacquire(wg);
       return;
     }
   }
@@ -234,26 +257,34 @@ extern "C" void glrt_waitgroupWait(void *p) {
 
 [[gnu::noinline]] static uint8_t onceWait(syncOnce *o) {
   o->waiters.fetch_add(1, std::memory_order_seq_cst);
-  if (o->done.load(std::memory_order_seq_cst) == 1)
+  if (o->done.load(std::memory_order_seq_cst) == 1) {
+    raceacquire(o);
     return 0; // finished meanwhile (a count may be left in sema: harmless)
+  }
   semacquire(&o->sema, waitReasonSemacquire);
+  raceacquire(o); // -race: f's end (onceEnd) -> every Do that waited
   return 0;
 }
 
 extern "C" uint8_t glrt_onceBegin(void *p) {
   auto *o = static_cast<syncOnce *>(p);
   uint32_t d = o->done.load(std::memory_order_acquire);
-  if (d == 1)
+  if (d == 1) {
+    raceacquire(o);
     return 0;
+  }
   if (d == 0 && o->done.compare_exchange_strong(d, 2, std::memory_order_acq_rel))
     return 1;
-  if (d == 1)
+  if (d == 1) {
+    raceacquire(o);
     return 0;
+  }
   return onceWait(o);
 }
 
 extern "C" void glrt_onceEnd(void *p) {
   auto *o = static_cast<syncOnce *>(p);
+  racerelease(o);
   o->done.store(1, std::memory_order_seq_cst);
   uint32_t n = o->waiters.exchange(0, std::memory_order_seq_cst);
   for (uint32_t i = 0; i < n; i++)

@@ -70,6 +70,7 @@
 #include "lock.h"
 #include "panic.h"
 #include "proc.h"
+#include "race.h"
 
 namespace glrt {
 
@@ -198,6 +199,7 @@ static bool addtimerNoWake(timer *t) {
 }
 
 void addtimer(timer *t) {
+  racerelease(t); // -race: starting a timer -> its function (runHeap)
   int64_t when = t->when > 0 ? t->when : 1; // read while t is still ours
   if (addtimerNoWake(t))
     wakeTimerSleeper(when);
@@ -231,6 +233,7 @@ static void runHeap(timerHeap *h, int64_t now) {
     auto f = t->f;
     void *arg = t->arg;
     uintptr_t seq = t->seq;
+    raceacquire(t); // in whatever context runs timers (an M's, usually)
     if (t->period > 0) {
       // Next tick after now (missed ticks are dropped, as in Go).
       t->when += t->period * (1 + (now - t->when) / t->period);

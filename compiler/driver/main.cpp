@@ -15,7 +15,8 @@
 //                                      signal N gives 128+N)
 //   glc -S file.gl [-o out.s]         glc -emit-llvm file.gl [-o out.ll]
 //   -O0 / -O2 (default), --verify-ir, -o - writes .s/.ll to stdout,
-//   -no-split-stack (omit the segmented-stack prologues: inspection only).
+//   -no-split-stack (omit the segmented-stack prologues: inspection only),
+//   -race (the data-race detector: Race.cpp).
 // Everything after the source files (or directory) of `glc run` belongs to the program and
 // is never parsed as a glc option.
 //
@@ -25,12 +26,14 @@
 //
 // Environment: GLC_CC overrides the link driver (default: the clang-19
 // found by CMake, GLC_LINKER); GLC_RUNTIME overrides the runtime library
-// (default <dir of glc>/../lib/libglrt.a); GLC_STDLIB overrides the stdlib
+// (default <dir of glc>/../lib/libglrt.a; with -race GLC_RACE_RUNTIME,
+// default libglrt_race.a beside it); GLC_STDLIB overrides the stdlib
 // root (default <dir of glc>/../lib/glc/stdlib); GLC_VERIFY_IR=1 turns on
 // --verify-ir (for test runs of release builds).
 //===----------------------------------------------------------------------===//
 #include "basic/Diagnostics.h"
 #include "driver/Loader.h"
+#include "driver/Race.h"
 #include "irgen/IRGen.h"
 #include "parse/Parser.h"
 #include "sema/Checker.h"
@@ -97,6 +100,8 @@ cl::opt<bool> noSplitStack("no-split-stack",
                            cl::desc("Omit split-stack prologues (programs cannot grow stacks)"),
                            cl::init(false), cl::cat(glcCat));
 cl::opt<bool> splitStackCompat("split-stack", cl::Hidden, cl::init(false));
+cl::opt<bool> raceFlag("race", cl::desc("Enable data race detection (ThreadSanitizer)"),
+                       cl::init(false), cl::cat(glcCat));
 
 [[noreturn]] void internalError(const Twine &msg) {
   errs() << "glc: internal compiler error: " << msg << "\n";
@@ -134,10 +139,10 @@ std::string mainExecutable() {
 }
 
 std::string runtimeLibrary() {
-  if (const char *e = getenv("GLC_RUNTIME"); e && *e)
+  if (const char *e = getenv(raceFlag ? "GLC_RACE_RUNTIME" : "GLC_RUNTIME"); e && *e)
     return e;
   SmallString<256> p(sys::path::parent_path(mainExecutable()));
-  sys::path::append(p, "..", "lib", "libglrt.a");
+  sys::path::append(p, "..", "lib", raceFlag ? "libglrt_race.a" : "libglrt.a");
   SmallString<256> real;
   if (!sys::fs::real_path(p, real))
     return std::string(real);
@@ -228,6 +233,8 @@ void optimise(Module &m, TargetMachine &tm) {
   pb.registerFunctionAnalyses(fam);
   pb.registerLoopAnalyses(lam);
   pb.crossRegisterProxies(lam, fam, cgam, mam);
+  if (raceFlag)
+    glc::addRaceInstrumentation(m, pb);
   ModulePassManager mpm = optLevel == 0
                               ? pb.buildO0DefaultPipeline(OptimizationLevel::O0)
                               : pb.buildPerModuleDefaultPipeline(OptimizationLevel::O2);
@@ -271,6 +278,9 @@ int link(StringRef obj, StringRef exe) {
   // stack, ~1.6 KB with its xsave area: far beyond the 800-byte reserve a
   // goroutine segment keeps below its limit (runtime/stack.h).
   std::vector<StringRef> args{*prog, obj, rt, "-o", exe, "-lpthread", "-Wl,-z,now"};
+  if (raceFlag) // clang-19's TSan runtime
+    for (const char *f : glc::raceLinkFlags())
+      args.push_back(f);
   std::string err;
   int rc = sys::ExecuteAndWait(*prog, args, std::nullopt, {}, 0, 0, &err);
   if (rc != 0) {

@@ -12,6 +12,8 @@ nothing is copied into the repository. For each file:
     (GOOS, GOARCH, "gc", "test_run"; cgo is off: glc has no cgo).
   * The file is built with `glc build FILE -o EXE` (in a scratch dir) and
     run with the recipe's args and a timeout (a timeout is a failure).
+    With --race, `glc build -race` (the data-race detector: a report makes
+    the output differ and the exit status 66, so a false positive fails).
   * PASS iff the exit status is 0 and combined stdout+stderr equals FILE's
     .out (CRLF normalised), or is empty when there is no .out.
 
@@ -34,6 +36,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 GOTEST = "/usr/share/go-1.19/test"
+BUILD_FLAGS = []  # ["-race"] with --race
 GOOS, GOARCH = "linux", "amd64"
 
 # T1 (suite.md §4): the concurrency kernel plus the small function tests.
@@ -175,7 +178,7 @@ def judge(rel, glc, timeout, procs, scratch):
     os.makedirs(work, exist_ok=True)
     exe = os.path.join(work, "prog")
     try:
-        b = subprocess.run([glc, "build", path, "-o", exe], capture_output=True,
+        b = subprocess.run([glc, "build"] + BUILD_FLAGS + [path, "-o", exe], capture_output=True,
                            stdin=subprocess.DEVNULL, timeout=timeout)
     except subprocess.TimeoutExpired:
         return every(False, f"glc build timed out after {timeout}s")
@@ -235,9 +238,13 @@ def main():
     ap.add_argument("--timeout", type=int, default=60, help="seconds per build and per run")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                     help="files built and run at once (default: number of CPUs)")
+    ap.add_argument("--race", action="store_true",
+                    help="build with glc -race; a race report fails the file")
     ap.add_argument("files", nargs="*", help="extra files (relative to the Go test dir), reported only")
     args = ap.parse_args()
     glc = os.path.abspath(args.glc)
+    if args.race:
+        BUILD_FLAGS.append("-race")
 
     if not os.path.isdir(GOTEST):
         print(f"conformance: {GOTEST} is missing (install golang-1.19-src)")

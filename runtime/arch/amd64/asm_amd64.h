@@ -38,7 +38,18 @@
  * LLVM's 256-byte small-frame slack + the larger of __morestack's needs
  * (512) and an injected asyncPreempt's (544). See stack.h, which
  * static_asserts the budget. */
+#ifndef GLRT_RACE
 #define STACK_GUARD 800
+#else
+/* The -race runtime (libglrt_race.a): generated code calls ThreadSanitizer's
+ * runtime (__tsan_read8, __tsan_func_entry, ...) from any rsp it runs at,
+ * and a race report (symbolizing, printing both stacks) runs there too, on
+ * the goroutine's segment: TSan's code is not split-stack. RACE_STACK_RESERVE
+ * more bytes below every limit hold it (mostly untouched virtual memory:
+ * segments this big are mmapped). See runtime/race.h. */
+#define RACE_STACK_RESERVE (128 * 1024)
+#define STACK_GUARD (800 + RACE_STACK_RESERVE)
+#endif
 
 /* glibc tcbhead_t.__private_ss: the split-stack limit slot, %fs:0x70. */
 #define TLS_STACKLIMIT 0x70

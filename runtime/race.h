@@ -1,0 +1,100 @@
+//===- race.h - the -race runtime's ThreadSanitizer annotations ------------===//
+//
+// `glc build -race` instruments generated code with LLVM's ThreadSanitizer
+// pass and links libglrt_race.a (this runtime compiled with GLRT_RACE=1)
+// and clang-19's TSan runtime. glrt itself is never instrumented: its
+// lock-free run queues, futex locks and atomics would be reported as races
+// or, worse, turned into happens-before edges between goroutines that the
+// Go memory model does not have. Instead it tells TSan what Go guarantees:
+//
+//   goroutines     each G is a TSan fiber (g.racectx): newproc1 creates it
+//                  in the creator's context (`go` statement -> goroutine
+//                  start is the fiber's creation edge), execute switches to
+//                  it before gogo, every mcall continuation (park_m,
+//                  gosched_m, goexit0) switches back to the M's own context
+//                  (g0.racectx) first, goexit0 destroys it. Switches pass
+//                  __tsan_switch_to_fiber_no_sync: running one G after
+//                  another on an M is no synchronisation.
+//   channels       Go's chan.go scheme: per buffer slot acquire+release by
+//                  the sender and the receiver (racenotify), a two-way edge
+//                  for unbuffered hand-offs (racesync), close -> receive of
+//                  the zero value through the channel's own address. The
+//                  other party of a hand-off is parked: its side is done in
+//                  its own fiber (raceacquireg/racereleaseg switch to it for
+//                  the one call; it cannot run meanwhile: its sudog is ours).
+//   sync           Mutex: Unlock releases, Lock acquires the mutex address;
+//                  WaitGroup: Done/Add(<0) release, Wait acquires; Once:
+//                  the end of f releases, every Do that finds it done
+//                  acquires (sync.cpp).
+//   timers         addtimer releases the timer, the timer's function runs
+//                  after an acquire (time.After's send then carries it).
+//   maps           Go's racereadpc/racewritepc on the map header at every
+//                  map operation (map.cpp), so unsynchronised map writes
+//                  are a DATA RACE report, not only a lucky fatal error.
+//   stacks         a segment handed out by stackalloc (fresh or reused) has
+//                  its shadow cleared (AnnotateNewMemory), so a goroutine
+//                  never "races" with the dead one that used the memory.
+//
+// Every function here is a no-op (inline, empty) in the ordinary runtime.
+// All of them run in the context of the G on whose behalf the operation
+// happens (the current fiber) unless named ...g(gp, ...).
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <csignal>
+#include <cstdint>
+
+namespace glrt {
+
+struct g;
+
+#if GLRT_RACE
+constexpr bool raceenabled = true;
+void raceacquire(const void *addr);
+void racerelease(const void *addr);
+void raceacquireg(g *gp, const void *addr);
+void racereleaseg(g *gp, const void *addr);
+// Go's racereadpc / racewritepc: an access of size 1 at addr by the
+// generated code whose call returned to callerpc (the report's top frame).
+void racereadpc(const void *addr, uintptr_t callerpc);
+void racewritepc(const void *addr, uintptr_t callerpc);
+void racereadrangepc(const void *addr, uintptr_t len, uintptr_t callerpc);
+void racewriterangepc(const void *addr, uintptr_t len, uintptr_t callerpc);
+// Goroutine lifecycle (proc.cpp).
+void racegostart(g *newg);  // in the creator's context
+void racegoswitch(g *gp);   // execute: before gogo to gp
+void racegotog0();          // first thing in every mcall continuation
+void racegoend(g *gp);      // goexit0, after racegotog0
+void raceminit(g *g0);      // an M's thread: g0.racectx = its own context
+void racenewstack(uintptr_t lo, uintptr_t size);
+#else
+constexpr bool raceenabled = false;
+inline void raceacquire(const void *) {}
+inline void racerelease(const void *) {}
+inline void raceacquireg(g *, const void *) {}
+inline void racereleaseg(g *, const void *) {}
+inline void racereadpc(const void *, uintptr_t) {}
+inline void racewritepc(const void *, uintptr_t) {}
+inline void racereadrangepc(const void *, uintptr_t, uintptr_t) {}
+inline void racewriterangepc(const void *, uintptr_t, uintptr_t) {}
+inline void racegostart(g *) {}
+inline void racegoswitch(g *) {}
+inline void racegotog0() {}
+inline void racegoend(g *) {}
+inline void raceminit(g *) {}
+inline void racenewstack(uintptr_t, uintptr_t) {}
+#endif
+
+// sigaction for glrt's own handlers (SIGSEGV/SIGBUS/SIGFPE, SIGURG). Under
+// -race it is libc's, not TSan's interceptor: TSan defers asynchronous
+// signals to its next safe point and hands the handler a copy of the
+// context, so the SIGURG handler's injected asyncPreempt call would be
+// lost; installed directly, the handler runs as the kernel delivers it and
+// only injects when the interrupted PC is in generated code (never inside
+// TSan's runtime, whose state is then consistent for the fiber switch).
+int glrt_sigaction(int sig, const struct sigaction *sa, struct sigaction *old);
+
+// The caller's return address into generated code, for racereadpc.
+#define RACE_CALLERPC() (reinterpret_cast<uintptr_t>(__builtin_return_address(0)))
+
+} // namespace glrt
