@@ -11,6 +11,8 @@
 #   make deps    install missing Debian packages only (apt-get; sudo when not root)
 #   make build   deps, then configure and build into build/
 #   make bench   build, then the glc vs go1.19 vs gccgo benchmark table
+#   make race-check  build, then run the lit run/chan/sync programs, the examples
+#                and the conformance list under `glc -race` (no report allowed)
 #   make fuzz    build glc-fuzz (libFuzzer over lexer, parser, sema, irgen) and
 #                run it for FUZZ_SECONDS (default 600); the corpus it grows is
 #                kept in $(BUILD)/fuzz/corpus, findings in $(BUILD)/fuzz/artifacts
@@ -38,7 +40,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 CONFIGURE := cmake -S . -B $(BUILD) -G Ninja -DGLRT_SANITIZE=ON -DGLRT_TSAN=ON -DGLC_FUZZ=ON
 
-.PHONY: all deps build demo test bench fuzz clean
+.PHONY: all deps build demo test bench fuzz race-check clean
 
 all: build
 
@@ -83,6 +85,13 @@ test: deps
 
 bench: build
 	$(PYTHON) bench/run.py --glc $(BUILD)/bin/glc
+
+# Every lit run/chan/sync program, the examples and the conformance list
+# under `glc -race`: a race report or a changed exit status fails (about
+# 6 + 10 minutes on 2 cores; scripts/run-tests.py runs a subset).
+race-check: build
+	$(PYTHON) scripts/race-check.py --glc $(BUILD)/bin/glc --jobs $(JOBS)
+	$(PYTHON) test/conformance/run.py --race --glc $(BUILD)/bin/glc --jobs $(JOBS)
 
 fuzz: deps
 	$(CONFIGURE)

@@ -959,8 +959,6 @@ int64_t newproc1pc(void (*fn)(void *), void *arg, uintptr_t stacksize, uintptr_t
 
 // goexit continuation on g0.
 static void goexit0(g *gp) {
-  racegotog0();
-  racegoend(gp);
   m *mp = getg()->mp;
   stackdebugReport(gp); // before NumGoroutine drops: observers see it done
   if (traceEnabled())
@@ -972,6 +970,11 @@ static void goexit0(g *gp) {
   // cache after it is trimmed (a dead G keeps only its first segment).
   gp->stackseg = gp->stackbase;
   stacktrimcache(gp);
+  // -race: still in gp's fiber: the segments it used are released for
+  // their next users (stackfree did the cache's), then the fiber ends.
+  racestackput(gp->stackbase->lo);
+  racegotog0();
+  racegoend(gp);
   freeallocas(gp);
   // _Gdead last (Go marks it first): the status CAS (acq_rel) publishes the
   // trimmed G, so whoever sees _Gdead with readgstatus (acquire) sees its
@@ -984,9 +987,6 @@ static void goexit0(g *gp) {
 
 // Park continuation on g0.
 static void park_m(g *gp) {
-  // -race: back to the M's context before unlockf publishes the G (its
-  // sudog): from then on a waker may act in gp's fiber (raceacquireg).
-  racegotog0();
   m *mp = getg()->mp;
   casgstatus(gp, _Grunning, _Gwaiting);
   if (traceEnabled())
@@ -997,7 +997,10 @@ static void park_m(g *gp) {
   // a boundary between two parks costs one pooled segment allocation; the
   // hot-split cache is for loops that do not park.)
   if (gp->stackseg->next)
-    stacktrimcache(gp);
+    stacktrimcache(gp); // -race: in gp's fiber still (stackfree releases)
+  // -race: back to the M's context before unlockf publishes the G (its
+  // sudog): from then on a waker may act in gp's fiber (raceacquireg).
+  racegotog0();
   if (auto fn = mp->waitunlockf) {
     bool ok = fn(gp, mp->waitlock);
     mp->waitunlockf = nullptr;

@@ -6,6 +6,7 @@
 #include "race.h"
 
 #include <csignal>
+#include <atomic>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
@@ -120,7 +121,6 @@ void __tsan_read1_pc(void *addr, void *pc);
 void __tsan_write1_pc(void *addr, void *pc);
 void __tsan_read_range_pc(void *addr, unsigned long size, void *pc);
 void __tsan_write_range_pc(void *addr, unsigned long size, void *pc);
-void AnnotateNewMemory(const char *file, int line, const volatile void *mem, unsigned long size);
 }
 
 extern "C" {
@@ -135,6 +135,7 @@ int __tsan_get_report_thread(void *report, unsigned long idx, int *tid, uint64_t
                              unsigned long trace_size);
 void __sanitizer_symbolize_pc(void *pc, const char *fmt, char *out, size_t size);
 void __sanitizer_set_report_fd(void *fd);
+void __sanitizer_set_death_callback(void (*cb)(void));
 }
 
 // __tsan_switch_to_fiber_no_sync: switching is no happens-before edge.
@@ -181,7 +182,44 @@ void racewriterangepc(const void *addr, uintptr_t len, uintptr_t pc) {
     __tsan_write_range_pc(const_cast<void *>(addr), len, reinterpret_cast<void *>(pc));
 }
 
+// Each TSan fiber maps its own 512 KiB shadow stack: with Linux's
+// vm.max_map_count (65530 by default) mappings in all, a program cannot
+// have many more than ~60,000 goroutines alive under -race (go1.19's race
+// runtime has no such limit; older ones stopped at 8128). Past 3/4 of
+// max_map_count glrt stops the program with the message those old Go
+// versions printed, rather than TSan's out-of-memory death.
+static std::atomic<int64_t> racealive{0};
+static int64_t racelimit() {
+  static int64_t limit = 0;
+  if (limit == 0) {
+    int64_t maps = 65530;
+    int fd = open("/proc/sys/vm/max_map_count", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      char b[32];
+      long n = syscall(SYS_read, fd, b, sizeof b - 1);
+      close(fd);
+      if (n > 0) {
+        int64_t v = 0;
+        for (long i = 0; i < n && b[i] >= '0' && b[i] <= '9'; i++)
+          v = v * 10 + (b[i] - '0');
+        if (v > 0)
+          maps = v;
+      }
+    }
+    limit = maps / 4 * 3;
+  }
+  return limit;
+}
+
 void racegostart(g *newg) {
+  if (racealive.fetch_add(1, std::memory_order_relaxed) + 1 > racelimit()) {
+    char msg[128];
+    int n = snprintf(msg, sizeof msg,
+                     "race: limit on %lld simultaneously alive goroutines is exceeded, dying\n",
+                     (long long)racelimit());
+    syscall(SYS_write, 2, msg, size_t(n));
+    _exit(66);
+  }
   // Created in the creator's context: TSan's fiber creation is a release
   // by the creator acquired by the new fiber (the `go` statement's edge).
   // The `go` statement's PC is pushed for the call so that the creation
@@ -217,6 +255,7 @@ void racegotog0() {
 
 void racegoend(g *gp) {
   if (gp->racectx) {
+    racealive.fetch_sub(1, std::memory_order_relaxed);
     __tsan_destroy_fiber(gp->racectx);
     gp->racectx = nullptr;
   }
@@ -232,12 +271,19 @@ void raceminit(g *g0) {
       int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
       if (fd >= 0)
         __sanitizer_set_report_fd(reinterpret_cast<void *>(uintptr_t(fd)));
+      // Its fatal errors went there too: say that it died, and how to see why.
+      __sanitizer_set_death_callback([] {
+        static const char msg[] = "race: ThreadSanitizer's runtime failed; run again with "
+                                  "GLRT_RACE_TSAN_REPORTS=1 to see its message\n";
+        syscall(SYS_write, 2, msg, sizeof msg - 1);
+      });
     }
   }
 }
 
-void racenewstack(uintptr_t lo, uintptr_t size) {
-  AnnotateNewMemory(__FILE__, __LINE__, reinterpret_cast<void *>(lo), size);
+void racestackget(uintptr_t lo) { __tsan_acquire(reinterpret_cast<void *>(lo)); }
+void racestackput(uintptr_t lo) {
+  __tsan_release(reinterpret_cast<void *>(lo));
 }
 
 int glrt_sigaction(int sig, const struct sigaction *sa, struct sigaction *old) {

@@ -31,9 +31,16 @@
 //   maps           Go's racereadpc/racewritepc on the map header at every
 //                  map operation (map.cpp), so unsynchronised map writes
 //                  are a DATA RACE report, not only a lucky fatal error.
-//   stacks         a segment handed out by stackalloc (fresh or reused) has
-//                  its shadow cleared (AnnotateNewMemory), so a goroutine
-//                  never "races" with the dead one that used the memory.
+//   stacks         a segment's memory is reused by other goroutines (a dead
+//                  G's first segment goes with the G to the next goroutine,
+//                  freed segments go back to the pools): the last user
+//                  releases the segment's base address when it gives the
+//                  segment up (stackfree; goexit0 for the first segment),
+//                  the next one acquires it when it gets the segment
+//                  (stackalloc, stackinit), so TSan sees the new goroutine's
+//                  stack writes ordered after the old one's. (LLVM 19's
+//                  AnnotateNewMemory, which would clear the shadow, is an
+//                  empty function.)
 //
 // Every function here is a no-op (inline, empty) in the ordinary runtime.
 // All of them run in the context of the G on whose behalf the operation
@@ -66,7 +73,8 @@ void racegoswitch(g *gp);   // execute: before gogo to gp
 void racegotog0();          // first thing in every mcall continuation
 void racegoend(g *gp);      // goexit0, after racegotog0
 void raceminit(g *g0);      // an M's thread: g0.racectx = its own context
-void racenewstack(uintptr_t lo, uintptr_t size);
+void racestackget(uintptr_t lo); // acquire; in the new user's context
+void racestackput(uintptr_t lo); // release; in the last user's context
 #else
 constexpr bool raceenabled = false;
 inline void raceacquire(const void *) {}
@@ -82,7 +90,8 @@ inline void racegoswitch(g *) {}
 inline void racegotog0() {}
 inline void racegoend(g *) {}
 inline void raceminit(g *) {}
-inline void racenewstack(uintptr_t, uintptr_t) {}
+inline void racestackget(uintptr_t) {}
+inline void racestackput(uintptr_t) {}
 #endif
 
 // sigaction for glrt's own handlers (SIGSEGV/SIGBUS/SIGFPE, SIGURG). Under

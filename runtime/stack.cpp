@@ -131,11 +131,12 @@ stkseg *stackalloc(uintptr_t size) {
   s->prev = s->next = nullptr;
   s->oldsp = 0;
   s->size = total;
-  racenewstack(uintptr_t(base), total);
+  racestackget(uintptr_t(base)); // after its last user's racestackput
   return s;
 }
 
 void stackfree(stkseg *s) {
+  racestackput(s->lo); // -race: in the context of the G that used it last
   int c = sizeclass(s->size);
   void *base = reinterpret_cast<void *>(s->lo);
   if (c >= 0) {
@@ -185,7 +186,7 @@ void stackinit(g *gp, uintptr_t size) {
   if (gp->stackbase == nullptr)
     gp->stackbase = stackalloc(size);
   else
-    racenewstack(gp->stackbase->lo, gp->stackbase->size); // a dead G's segment
+    racestackget(gp->stackbase->lo); // a dead G's segment (goexit0 put it)
   gp->stackseg = gp->stackbase;
   gp->stackguard0 = seglimit(gp->stackbase);
 }

@@ -11,6 +11,9 @@ Files whose RUN lines compile only (no `glc run` / no execution) are run
 anyway: every .gl is a complete program. Go's conformance files: use
 `test/conformance/run.py --race` (same judgement as without -race).
 
+Files in KNOWN (below: real races that go1.19 -race reports as well, a
+program over -race's goroutine limit) are reported, never counted.
+
 Output: PASS/FAIL per file, then "N passed, N failed"; exit status 1 iff a
 file failed. `--files-from` reads a list of paths (one per line, # comments)
 instead of the default directories (the fast subset scripts/run-tests.py
@@ -26,6 +29,15 @@ import tempfile
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DIRS = ["test/lit/run", "test/lit/chan", "test/lit/sync", "examples"]
 REPORT_MARKS = ("WARNING: DATA RACE", "ThreadSanitizer", "WARNING: ThreadSanitizer")
+# Programs that really race (go1.19's `go run -race` reports them too) or
+# exceed a limit of -race itself: reported as KNOWN, never failures.
+KNOWN = {
+    "test/lit/run/go_statements.gl": "polls slots with runtime.Gosched, no synchronisation "
+                                     "(go1.19 -race reports it too)",
+    "examples/stacks.gl": "main polls results[i] with runtime.Gosched (go1.19 -race reports it too)",
+    "test/lit/chan/park_100k.gl": "100,000 live goroutines: over -race's limit "
+                                  "(TSan fibers' shadow stacks vs vm.max_map_count)",
+}
 
 
 def build(glc, src, exe, race, timeout):
@@ -102,6 +114,9 @@ def main():
             name, ok, why, out = fut.result()
             if ok is None:
                 print(f"SKIP {name}: {why}")
+                continue
+            if name in KNOWN:
+                print(f"KNOWN {name}: {'fails' if not ok else 'passes'} ({KNOWN[name]})")
                 continue
             if ok:
                 passed += 1

@@ -45,9 +45,12 @@
  * runtime (__tsan_read8, __tsan_func_entry, ...) from any rsp it runs at,
  * and a race report (symbolizing, printing both stacks) runs there too, on
  * the goroutine's segment: TSan's code is not split-stack. RACE_STACK_RESERVE
- * more bytes below every limit hold it (mostly untouched virtual memory:
- * segments this big are mmapped). See runtime/race.h. */
-#define RACE_STACK_RESERVE (128 * 1024)
+ * more bytes below every limit hold it. Measured: a goroutine that reports
+ * a race (TSan's report, glrt's Go-style one, the symbolizer) writes 2.8 KB
+ * of its first segment in all; 24 KiB keeps a first segment (2 KiB + the
+ * guard) in the 32 KiB pool class, so goroutines do not cost an mmap each.
+ * See runtime/race.h. */
+#define RACE_STACK_RESERVE (24 * 1024)
 #define STACK_GUARD (800 + RACE_STACK_RESERVE)
 #endif
 
