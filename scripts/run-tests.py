@@ -13,6 +13,8 @@ Suites, in order; each runs even when an earlier one failed:
   callgen             400 random evaluation-order tests (test/difftest/callgen.py), vs go1.19
   constgen            400 random untyped-constant expressions (test/difftest/constgen.py), vs go1.19
   conformance         Go's own test files from /usr/share/go-1.19/test
+  race                a subset of the lit programs and examples under glc -race
+                      (test/lit/race/ci-subset.txt; `make race-check`: all of them)
   fuzz                glc-fuzz (test/fuzz) for FUZZ_SECONDS from Go's test files
                       and test/lit as seeds, -seed=1: one test, failed by any finding
 
@@ -234,6 +236,11 @@ def main():
                                                 "--glc", glc, "--seed", "1", "--count", "400"]))
     results.append(counting_script("conformance", [py, os.path.join(REPO, "test/conformance/run.py"),
                                                    "--glc", glc, "--gomaxprocs", "1,2"]))
+    # The data-race detector must stay silent on correct programs (~1 min;
+    # the full sweep is `make race-check`, ~15 min on 2 cores).
+    results.append(counting_script("race", [py, os.path.join(REPO, "scripts/race-check.py"),
+                                            "--glc", glc, "--files-from",
+                                            os.path.join(REPO, "test/lit/race/ci-subset.txt")]))
     results.append(counting_script("fuzz", [py, os.path.join(REPO, "test/fuzz/run.py"),
                                             "--fuzzer", os.path.join(bindir, "glc-fuzz"),
                                             "--seconds", str(FUZZ_SECONDS),
