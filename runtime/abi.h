@@ -51,6 +51,24 @@ struct glc_funcinfo {
 // traceback elides wrappers (runtime.elideWrapperCalling).
 #define GLC_FUNC_WRAPPER 1
 
+// The pc -> file:line table (Go's pclntab lines), written by glc's link
+// step from the object's DWARF line table (compiler/driver/LineTable.cpp)
+// into loaded data, so it survives stripping (glc -w / -s). Row i covers
+// the PCs base+rows[i].off up to the next row's; line 0 means no line.
+// Rows are sorted by off. Read by funcline (symtab.cpp).
+struct glc_linetab_row {
+  uint32_t off;  // from base
+  uint32_t line;
+  uint32_t file; // index into files
+};
+struct glc_linetab {
+  const char *base; // __glc_text_base, a label in gl_text
+  int64_t nrows;
+  const struct glc_linetab_row *rows;
+  int64_t nfiles;
+  const char *const *files; // absolute paths
+};
+
 } // extern "C"
 
 #define GLRT_T_Void void
@@ -96,6 +114,8 @@ extern const int64_t __glc_functab_len __attribute__((weak));
 // exists; both null otherwise.
 extern char __start_gl_text[] __attribute__((weak));
 extern char __stop_gl_text[] __attribute__((weak));
+// Absent when the program was linked without glc's table (unit tests).
+extern const struct glc_linetab __glc_linetab __attribute__((weak));
 
 }
 

@@ -7,11 +7,12 @@
 //     <blank line>
 //     goroutine 1 [running]:
 //     main.f(...)                         traceback.cpp
-//             ?:0 +0x45
-//     main.main(...)
-//             ?:0 +0x1e
+//             /abs/path/x.go:12 +0x45
+//     main.main()
+//             /abs/path/x.go:20 +0x1e
 //
-// then exit status 2. The value's text: predeclared types print as print()
+// then exit status 2 (GOTRACEBACK decides how much of this and which
+// goroutines are printed, and crash dies by SIGABRT: traceback.cpp). The value's text: predeclared types print as print()
 // would (strings raw, floats as +1.500000e+000, panic(nil) as "nil"); named
 // types as main.T(5), main.S("x"), main.F(+2.000000e+000); runtime errors
 // as "runtime error: <text>". Fatal errors (Go's throw) print
@@ -160,19 +161,28 @@ void printsigline(const SigCtx &s) {
                          bool exactpc, const char *frame = nullptr) {
   if (sig)
     printsigline(*sig);
-  gwrites("\ngoroutine ");
-  printint(curgoid ? curgoid() : 1);
-  gwrites(" [running]:\n");
-  if (frame) {
-    // No address inside it to show: Go prints such a frame (inlined) with
-    // its file:line only.
-    gwrites(frame);
-    gwrites("(...)\n\t?:0\n");
+  int32_t level;
+  bool all, crash;
+  gotraceback(&level, &all, &crash);
+  if (level > 0) {
+    gwrites("\ngoroutine ");
+    printint(curgoid ? curgoid() : 1);
+    gwrites(" [running]:\n");
+    if (frame) {
+      // No address inside it to show: Go prints such a frame (inlined) with
+      // its file:line only (a file of Go's library glc does not have).
+      gwrites(frame);
+      gwrites("(...)\n\t?:0\n");
+    }
+    traceback(pc, fp, exactpc);
+    printcreatedby(curgopc ? curgopc() : 0);
+    if (all && tracebackothers)
+      tracebackothers();
   }
-  traceback(pc, fp, exactpc);
-  printcreatedby(curgopc ? curgopc() : 0);
   printflush();
   traceFlush(); // GODEBUG=tracefile: the trace ends with the death
+  if (crash)
+    dieabort();
   _exit(2);
 }
 
@@ -602,6 +612,20 @@ size_t fmtboundserror(char *buf, int64_t x, int64_t y, int code,
       n += fmtint(buf + n, y);
   }
   return n;
+}
+
+[[noreturn]] void dieabort() {
+  printflush();
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = SIG_DFL;
+  sigaction(SIGABRT, &sa, nullptr);
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGABRT);
+  sigprocmask(SIG_UNBLOCK, &set, nullptr);
+  raise(SIGABRT);
+  _exit(2); // SIGABRT was ignored by a parent: Go's exit status
 }
 
 void minitsignalstack() {

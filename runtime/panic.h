@@ -44,6 +44,12 @@ int64_t curgoid() __attribute__((weak));
 // goroutine (0 for goroutine 1 and for goroutines the runtime started), for
 // the "created by" lines after its traceback.
 uintptr_t curgopc() __attribute__((weak));
+// Likewise: GOTRACEBACK=all: every other goroutine's header, frames and
+// "created by" (Go's tracebackothers).
+void tracebackothers() __attribute__((weak));
+// GOTRACEBACK=crash: Go's crash(): die by SIGABRT with its default action
+// (a core dump where enabled; status 134 from a shell).
+[[noreturn]] void dieabort();
 
 // Runs fn(arg) on the M's g0 stack (glrt_systemstack, 32 bytes of the G's
 // stack) when called on a goroutine; directly when already on g0, on a

@@ -423,8 +423,11 @@ static void checkdead() REQUIRES(sched.lock) {
   }
   printflush();
   gwrites("fatal error: all goroutines are asleep - deadlock!\n");
+  int32_t level;
+  bool all, crash;
+  gotraceback(&level, &all, &crash);
   lock(&allglock);
-  for (g *gp = allgs; gp; gp = gp->alllink) {
+  for (g *gp = allgs; gp && level > 0; gp = gp->alllink) {
     if (gp->goid <= 0 || gp->atomicstatus.load(std::memory_order_acquire) != _Gwaiting)
       continue;
     gwrites("\ngoroutine ");
@@ -438,7 +441,47 @@ static void checkdead() REQUIRES(sched.lock) {
   unlock(&allglock);
   printflush();
   traceFlush();
+  if (crash)
+    dieabort();
   _exit(2);
+}
+
+// GOTRACEBACK=all (panic.cpp's finish, on the dying M): every goroutine
+// but the current one, in creation order, as Go's tracebackothers: a
+// parked or runnable G from its saved context, a G running on another
+// thread without a stack. Goroutines the runtime started (goid <= 0) are
+// Go's system goroutines: not shown. Reads allgs without allglock: the
+// dying thread may hold it (a panic inside newproc1), allgs only grows
+// (links are written before the G is published) and the others may keep
+// running while we print, as in Go, which freezes the world only loosely.
+void tracebackothers() NO_THREAD_SAFETY_ANALYSIS {
+  g *me = getg();
+  if (me && me->mp && me->mp->curg)
+    me = me->mp->curg;
+  for (g *gp = allgs; gp; gp = gp->alllink) {
+    if (gp == me || gp->goid <= 0)
+      continue;
+    uint32_t s = gp->atomicstatus.load(std::memory_order_acquire);
+    if (s == _Gdead || s == _Gidle)
+      continue;
+    gwrites("\ngoroutine ");
+    printint(gp->goid);
+    gwrites(" [");
+    if (s == _Gwaiting)
+      gwrites(waitReasonString(gp->waitreason));
+    else if (s == _Grunnable)
+      gwrites("runnable");
+    else if (s == _Grunning)
+      gwrites("running");
+    else
+      gwrites("syscall");
+    gwrites("]:\n");
+    if (s == _Grunning)
+      gwrites("\tgoroutine running on other thread; stack unavailable\n");
+    else
+      traceback(gp->sched.pc, gp->sched.bp, false);
+    printcreatedby(gp->gopc);
+  }
 }
 
 // Trace: an M woke up with a P; startm may have made it a spinning M.

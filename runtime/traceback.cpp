@@ -3,12 +3,25 @@
 // Go prints, after a panic, one entry per frame:
 //     main.f(0x5?)
 //         /path/x.go:12 +0x45
-// glc records no argument values, file names or line tables yet, so a frame
-// prints as
+// glc records no argument values yet, so a frame prints as
 //     main.f(...)
-//         ?:0 +0x45
-// (main.main() keeps Go's empty parentheses) where +0x45 is, as in Go, the PC's offset from the function's entry.
-// Differential tests therefore compare only the function-name lines.
+//         /path/x.go:12 +0x45
+// (main.main() keeps Go's empty parentheses) where +0x45 is, as in Go, the
+// PC's offset from the function's entry, and file:line come from glc's
+// __glc_linetab (symtab.cpp's funcline) for the PC itself when it faulted,
+// else for pc-1 (a return address: the call instruction's line, as Go).
+// A PC without a line prints "?:0". Differential tests compare the
+// function and file:line of every frame (the path prefix and the offsets
+// masked).
+//
+// GOTRACEBACK (read once by tracebackinit; Go's runtime1.go setTraceback):
+// none (level 0: no goroutine is printed), single (1, the default: the
+// panicking goroutine), all (1 + every other user goroutine,
+// tracebackothers in proc.cpp), system (2: all, and the generated runtime.*
+// frames Go hides -- runtime.main included -- are printed; glrt's C++
+// frames have no Go names and are never printed), crash (system, then die
+// by SIGABRT instead of exit 2), or a number N (level N with all). Go's
+// system level also prints "fp= sp= pc=" per frame; glc does not yet.
 //
 // How frames are found. Every generated function keeps a frame pointer
 // (abi.def: "frame-pointer"="all"), so [rbp] is the caller's rbp and
@@ -31,8 +44,8 @@
 //
 // A goroutine other than main is followed, as in Go, by the function whose
 // `go` statement created it: "created by main.main" and a second line like
-// a frame's ("\t?:0 +0x6a", the offset of the return address of the
-// glrt_newproc call). The scheduler records that address (g.gopc).
+// a frame's ("\t/abs/x.go:LINE +0x6a": the go statement's line and the
+// offset of the return address of the glrt_newproc call). The scheduler records that address (g.gopc).
 //
 // Frame words are read with process_vm_readv, so a chain that runs into
 // unmapped memory ends the walk instead of faulting.
@@ -45,9 +58,11 @@
 #include "abi.h"
 #include "malloc.h"
 #include "print.h"
+#include "symtab.h"
 
 #include <atomic>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -59,6 +74,40 @@ const glc_funcinfo *sorted;    // copy of __glc_functab, by entry address
 int64_t nsorted;               // its length
 std::atomic<int> initstate{0}; // 0 none, 1 in progress, 2 done
 uintptr_t stopfp;              // rt0 main's frame; set once before __glc_main
+// GOTRACEBACK, parsed by tracebackinit before initstate becomes 2.
+int32_t tblevel = 1;
+bool tball = false, tbcrash = false;
+
+bool streq(const char *a, const char *b) { return strcmp(a, b) == 0; }
+
+void parsegotraceback(const char *v) {
+  if (v == nullptr || *v == 0 || streq(v, "single"))
+    return; // level 1, this goroutine only
+  if (streq(v, "none")) {
+    tblevel = 0;
+  } else if (streq(v, "all")) {
+    tball = true;
+  } else if (streq(v, "system")) {
+    tblevel = 2;
+    tball = true;
+  } else if (streq(v, "crash")) {
+    tblevel = 2;
+    tball = true;
+    tbcrash = true;
+  } else {
+    // Go: any other value is "all" at level atoi(v) (0 if not a number).
+    tball = true;
+    int32_t n = 0;
+    for (const char *p = v; *p; p++) {
+      if (*p < '0' || *p > '9') {
+        n = 0;
+        break;
+      }
+      n = n * 10 + (*p - '0');
+    }
+    tblevel = n;
+  }
+}
 
 bool less(const glc_funcinfo &a, const glc_funcinfo &b) {
   return reinterpret_cast<uintptr_t>(a.entry) <
@@ -102,6 +151,7 @@ void tracebackinit() {
     }
     return;
   }
+  parsegotraceback(getenv("GOTRACEBACK"));
   int64_t n = (&__glc_functab_len != nullptr && __glc_functab != nullptr)
                   ? __glc_functab_len
                   : 0;
@@ -117,6 +167,14 @@ void tracebackinit() {
 }
 
 void settracebackstop(uintptr_t fp) { stopfp = fp; }
+
+void gotraceback(int32_t *level, bool *all, bool *crash) {
+  if (initstate.load(std::memory_order_acquire) != 2)
+    tracebackinit();
+  *level = tblevel;
+  *all = tball;
+  *crash = tbcrash;
+}
 
 bool ingeneratedcode(uintptr_t pc) {
   uintptr_t lo = reinterpret_cast<uintptr_t>(__start_gl_text);
@@ -146,6 +204,24 @@ const char *funcname(uintptr_t pc, uintptr_t *entry, int64_t *flags) {
 
 namespace {
 
+// "\t/abs/file.go:12 +0x45\n" for the frame at pc in the function at entry;
+// lookup is the PC whose line is shown (pc, or pc-1 for a return address).
+void printfileline(uintptr_t lookup, uintptr_t pc, uintptr_t entry) {
+  const char *file = nullptr;
+  int32_t line = 0;
+  gwrite("\t", 1);
+  if (funcline(lookup, &file, &line)) {
+    gwrites(file);
+    gwrite(":", 1);
+    printint(line);
+  } else {
+    gwrites("?:0");
+  }
+  gwrites(" +");
+  printhex(pc - entry);
+  gwrite("\n", 1);
+}
+
 // Prints one frame if pc is in generated code. Returns 1 if printed and
 // sets *ismain when the walk must stop after it (main.main, runtime.main).
 // *childgen says whether the frame this one called (its child, the one
@@ -172,18 +248,25 @@ int printframe(uintptr_t pc, bool exactpc, bool *ismain, bool *childgen) {
   if (wrapperHidden)
     return 0;
   if (strncmp(name, "runtime.", 8) == 0) {
-    // Go hides runtime frames; runtime.main (glc's name for the function
-    // that runs initialisers and main.main) is the bottom of goroutine 1.
+    // Go hides runtime frames below GOTRACEBACK=system; runtime.main
+    // (glc's name for the function that runs initialisers and main.main)
+    // is the bottom of goroutine 1.
     *ismain = strcmp(name, "runtime.main") == 0;
-    return 0;
+    if (tblevel < 2)
+      return 0;
+    gwrites(name);
+    gwrites("()\n");
+    printfileline(lookup, pc, entry);
+    return 1;
   }
   gwrites(name);
   // Argument values are not recorded: "(...)" is what Go prints for a frame
   // whose arguments it cannot show. main.main has none: Go prints "()".
-  *ismain = strcmp(name, "main.main") == 0;
-  gwrites(*ismain ? "()\n\t?:0 +" : "(...)\n\t?:0 +");
-  printhex(pc - entry);
-  gwrite("\n", 1);
+  // At GOTRACEBACK=system the walk goes on to runtime.main, as Go's.
+  bool mainmain = strcmp(name, "main.main") == 0;
+  *ismain = mainmain && tblevel < 2;
+  gwrites(mainmain ? "()\n" : "(...)\n");
+  printfileline(lookup, pc, entry);
   return 1;
 }
 
@@ -241,9 +324,9 @@ void printcreatedby(uintptr_t gopc) {
     return;
   gwrites("created by ");
   gwrites(name);
-  gwrites("\n\t?:0 +");
-  printhex(gopc - entry);
   gwrite("\n", 1);
+  // Go: the line of the go statement (pc-1: the call of newproc).
+  printfileline(gopc > entry ? gopc - 1 : gopc, gopc, entry);
 }
 
 } // namespace glrt

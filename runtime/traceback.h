@@ -16,6 +16,11 @@ void tracebackinit();
 // started by the scheduler end their chain with rbp = 0 instead.
 void settracebackstop(uintptr_t fp);
 
+// Go's gotraceback(): GOTRACEBACK's level (0 none, 1 single/all, 2
+// system/crash), whether every goroutine is printed, whether to die by
+// SIGABRT. Parsed once (tracebackinit).
+void gotraceback(int32_t *level, bool *all, bool *crash);
+
 // True if pc lies inside the "gl_text" section of generated code.
 bool ingeneratedcode(uintptr_t pc);
 
@@ -23,7 +28,7 @@ bool ingeneratedcode(uintptr_t pc);
 // address when found.
 const char *funcname(uintptr_t pc, uintptr_t *entry, int64_t *flags = nullptr);
 
-// Print Go-style frames ("main.f(...)\n\t?:0 +0xOFF\n") for the generated
+// Print Go-style frames ("main.f(...)\n\t/abs/x.go:12 +0xOFF\n") for the generated
 // functions on the frame-pointer chain, innermost first, stopping after
 // main.main, at a null frame pointer, or after 100 frames (then Go's
 // "...additional frames elided..." line).
@@ -38,7 +43,7 @@ int traceback(uintptr_t pc, uintptr_t fp, bool exactpc);
 
 // Go's printcreatedby, after a goroutine's frames: for gopc (the return
 // address of the `go` statement's call of glrt_newproc) in a generated
-// function F, prints "created by F\n\t?:0 +0xOFF\n" (OFF = gopc - F's
+// function F, prints "created by F\n\t/abs/x.go:LINE +0xOFF\n" (OFF = gopc - F's
 // entry, as for ordinary frames). Prints nothing for gopc 0 (goroutine 1,
 // goroutines the runtime starts), outside generated code, or in a hidden
 // runtime.* function.

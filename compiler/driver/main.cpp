@@ -17,6 +17,8 @@
 //   -O0 / -O2 (default), --verify-ir, -o - writes .s/.ll to stdout,
 //   -no-split-stack (omit the segmented-stack prologues: inspection only),
 //   -race (the data-race detector: Race.cpp).
+//   -w (no DWARF in the executable), -s (no symbol table and no DWARF): go's
+//   -ldflags=-w / -s; tracebacks keep file:line either way (LineTable.cpp).
 // Everything after the source files (or directory) of `glc run` belongs to the program and
 // is never parsed as a glc option.
 //
@@ -31,6 +33,7 @@
 // root (default <dir of glc>/../lib/glc/stdlib); GLC_VERIFY_IR=1 turns on
 // --verify-ir (for test runs of release builds).
 //===----------------------------------------------------------------------===//
+#include "LineTable.h"
 #include "basic/Diagnostics.h"
 #include "driver/Loader.h"
 #include "driver/Race.h"
@@ -101,6 +104,16 @@ cl::opt<bool> noSplitStack("no-split-stack",
                            cl::init(false), cl::cat(glcCat));
 cl::opt<bool> splitStackCompat("split-stack", cl::Hidden, cl::init(false));
 cl::opt<bool> raceFlag("race", cl::desc("Enable data race detection (ThreadSanitizer)"),
+                       cl::init(false), cl::cat(glcCat));
+// Debug information (compiler/irgen/IRGenDebug.cpp) is on by default, as
+// in go. These are go's linker flags -w and -s: the traceback table
+// (__glc_linetab, LineTable.cpp) is built from the object's line table
+// before the link strips DWARF, so panics still print file:line.
+cl::opt<bool> stripDWARF("w", cl::desc("Omit DWARF debug information (like go's -ldflags=-w)"),
+                         cl::init(false), cl::cat(glcCat));
+cl::opt<bool> stripAll("s",
+                       cl::desc("Omit the symbol table and DWARF (like go's -ldflags=-s); "
+                                "tracebacks keep file:line"),
                        cl::init(false), cl::cat(glcCat));
 
 [[noreturn]] void internalError(const Twine &msg) {
@@ -277,10 +290,28 @@ int link(StringRef obj, StringRef exe) {
   // libc from glrt) runs the dynamic linker's resolver on the caller's
   // stack, ~1.6 KB with its xsave area: far beyond the 800-byte reserve a
   // goroutine segment keeps below its limit (runtime/stack.h).
-  std::vector<StringRef> args{*prog, obj, rt, "-o", exe, "-lpthread", "-Wl,-z,now"};
+  // The traceback table (LineTable.cpp), assembled by the link driver.
+  SmallString<128> table;
+  if (auto ec = sys::fs::createTemporaryFile("glc-linetab", "s", table)) {
+    errs() << "glc: cannot create a temporary file: " << ec.message() << "\n";
+    return 1;
+  }
+  FileRemover tableRemover(table);
+  {
+    std::error_code ec;
+    raw_fd_ostream os(table, ec);
+    std::string err;
+    if (ec || !glc::writeLineTable(obj, os, err))
+      internalError("line table: " + (ec ? ec.message() : err));
+  }
+  std::vector<StringRef> args{*prog, obj, table, rt, "-o", exe, "-lpthread", "-Wl,-z,now"};
   if (raceFlag) // clang-19's TSan runtime
     for (const char *f : glc::raceLinkFlags())
       args.push_back(f);
+  if (stripAll)
+    args.push_back("-Wl,--strip-all");
+  else if (stripDWARF)
+    args.push_back("-Wl,--strip-debug");
   std::string err;
   int rc = sys::ExecuteAndWait(*prog, args, std::nullopt, {}, 0, 0, &err);
   if (rc != 0) {
@@ -516,6 +547,8 @@ static int glcMain(int argc, char **argv) {
   LLVMContext llctx;
   glc::IRGenOptions irOpts;
   irOpts.splitStack = !noSplitStack;
+  irOpts.debug = stripDWARF || stripAll ? glc::IRGenOptions::Debug::LineTables
+                                        : glc::IRGenOptions::Debug::Full;
   auto mod = glc::generateIR(loader.order, types, diags, llctx, tm->createDataLayout(), triple.str(),
                              irOpts);
   if (!mod || diags.hasErrors()) {

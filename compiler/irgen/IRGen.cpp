@@ -220,6 +220,7 @@ void IRGen::genFuncBody(Function *fn, FuncInfo *info, FuncType *sig, BlockStmt *
   state.allocaBB = BasicBlock::Create(C, "entry", fn);
   auto *start = BasicBlock::Create(C, "start", fn);
   b.SetInsertPoint(start);
+  dbgBeginFunction(fn, info, body ? body->pos : SMLoc());
 
   // Captured variables of enclosing functions: box pointers in the record.
   for (size_t i = 0; i < info->captures.size(); ++i) {
@@ -281,6 +282,7 @@ void IRGen::genFuncBody(Function *fn, FuncInfo *info, FuncType *sig, BlockStmt *
       b.SetInsertPoint(&bb);
       b.CreateUnreachable();
     }
+  dbgEndFunction();
   fs = saved;
 }
 
@@ -297,6 +299,7 @@ void IRGen::genSyntheticBody(Function *fn, llvm::function_ref<void()> body) {
   state.allocaBB = BasicBlock::Create(C, "entry", fn);
   auto *start = BasicBlock::Create(C, "start", fn);
   b.SetInsertPoint(start);
+  dbgBeginFunction(fn, nullptr, SMLoc());
   body();
   if (blockOpen())
     b.CreateRetVoid();
@@ -307,6 +310,7 @@ void IRGen::genSyntheticBody(Function *fn, llvm::function_ref<void()> body) {
       b.SetInsertPoint(&bb);
       b.CreateUnreachable();
     }
+  dbgEndFunction();
   fs = saved;
 }
 
@@ -483,6 +487,7 @@ void IRGen::declareTopLevel(Decl *d, const std::string &prefix, unsigned &initIn
 
 bool IRGen::run() {
   declareRuntime();
+  dbgInit();
 
   // Package-level variables and function declarations, package by package.
   struct Body { FuncDecl *decl; Function *fn; FuncType *sig; };
@@ -503,6 +508,7 @@ bool IRGen::run() {
   genFunctab();
   if (!usedGlobals.empty())
     appendToCompilerUsed(*mod, usedGlobals);
+  dbgFinish();
   return !failed;
 }
 

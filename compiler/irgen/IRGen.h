@@ -90,6 +90,12 @@ struct IRGenOptions {
   /// -no-split-stack turns it off (then goroutines cannot grow their
   /// stacks: only for inspecting code).
   bool splitStack = true;
+  /// DWARF (IRGenDebug.cpp): None emits no debug metadata (the default
+  /// for library users: unit tests, the fuzzer); LineTables only the
+  /// subprograms and the line table (what glc's traceback table is built
+  /// from, -w and -s); Full adds types, parameters, locals and lexical
+  /// blocks (glc's default, as go's).
+  enum class Debug { None, LineTables, Full } debug = Debug::None;
 };
 
 /// Lower a type-checked file to a new module. Returns null (after reporting

@@ -109,6 +109,7 @@ Value *IRGen::allocVar(Object *obj, const Twine &name) {
       b.CreateStore(Constant::getNullValue(t), addr);
   }
   fs->vars[obj] = addr;
+  dbgDeclare(obj, addr);
   return addr;
 }
 
@@ -280,6 +281,7 @@ Value *IRGen::genExprNoConv(Expr *e) {
     }
   }
   e = unqualify(e);
+  DbgLocGuard dl = dbgExprLoc(e->kind == ExprKind::Call ? nullptr : e); // genCall sets its own
   switch (e->kind) {
   case ExprKind::Ident: {
     auto *id = cast<Ident>(e);
@@ -919,6 +921,7 @@ std::vector<Value *> IRGen::genArgs(CallExpr *e, FuncType *ft, bool refs) {
 }
 
 Value *IRGen::genCall(CallExpr *e) {
+  DbgLocGuard dl = dbgExprLoc(e);
   Expr *fun = unparen(e->fun);
   if (e->callKind == CallKind::Conversion) {
     if (e->args.size() != 1)

@@ -13,6 +13,7 @@
 //   IRGenGo.cpp    go statements (newproc and its trampolines)
 //   IRGenChan.cpp  channel operations and select
 //   IRGenMethod.cpp method calls, method values and expressions, wrappers
+//   IRGenDebug.cpp DWARF: compile unit, subprograms, lines, types, variables
 //
 // Invariant: `b` always has an insertion point inside the current
 // function while a body is being lowered; a block is never left without
@@ -134,6 +135,30 @@ struct IRGen {
 
   IRGen(File *f, TypeContext &t, DiagEngine &d, llvm::LLVMContext &c, const llvm::DataLayout &dl,
         llvm::StringRef triple, const IRGenOptions &o);
+  ~IRGen();
+
+  // ---- DWARF (IRGenDebug.cpp; every hook is a no-op when
+  // opts.debug == None). The state lives behind `dbg`.
+  struct DebugInfo *dbg = nullptr;
+  void dbgInit();
+  void dbgFinish(); // before verification: every function gets a subprogram
+  /// A body starts: fn's DISubprogram (info null: a synthetic function),
+  /// the builder's location at `pos`.
+  void dbgBeginFunction(llvm::Function *fn, FuncInfo *info, llvm::SMLoc pos);
+  void dbgEndFunction();
+  void dbgPushBlock(llvm::SMLoc pos); // a lexical block { ... }
+  void dbgPopBlock();
+  void dbgSetLoc(llvm::SMLoc pos);    // a statement starts
+  /// An expression's operation at `pos`: the builder's location until the
+  /// guard dies (then the previous one again).
+  struct DbgLocGuard {
+    IRGen *g = nullptr;
+    llvm::DebugLoc saved;
+    ~DbgLocGuard();
+  };
+  DbgLocGuard dbgExprLoc(Expr *e);
+  /// A variable's storage was allocated (allocVar): dbg.declare it.
+  void dbgDeclare(Object *obj, llvm::Value *addr);
 
   // ---- module (IRGen.cpp)
   bool run();

@@ -30,8 +30,11 @@ using namespace llvm;
 namespace glc {
 
 void IRGen::genBlock(BlockStmt *s) {
-  if (s)
-    genStmts(s->stmts);
+  if (!s)
+    return;
+  dbgPushBlock(s->pos);
+  genStmts(s->stmts);
+  dbgPopBlock();
 }
 
 void IRGen::genStmts(const std::vector<Stmt *> &stmts) {
@@ -42,6 +45,8 @@ void IRGen::genStmts(const std::vector<Stmt *> &stmts) {
 void IRGen::genStmt(Stmt *s) {
   if (!s)
     return;
+  if (s->kind != StmtKind::Block)
+    dbgSetLoc(s->pos);
   switch (s->kind) {
   case StmtKind::Empty:
   case StmtKind::Bad:

@@ -10,9 +10,11 @@ test/lit/**/*.gl whose RUN lines run the program (`%glc run`, or
      the program's real exit code rather than go run's 1),
   3. runs `glc run x.gl`,
   4. compares exit code, stdout, and stderr. Stderr is compared exactly up to
-     and including the first line starting with "goroutine " (a traceback's
-     file paths and PC offsets legitimately differ); after it, only the
-     sequence of main.* function names in the traceback is compared.
+     and including the first line starting with "goroutine "; after it, the
+     sequence of main.* frames of the traceback is compared, each as its
+     function name and its file:line (the directory and the .go/.gl
+     extension masked, and the +0x offset dropped: they legitimately
+     differ), `created by main.f` lines likewise.
 examples/*.gl are always compared too (they must run identically under go).
 Files containing a line `// NODIFF: reason` are skipped and listed.
 
@@ -58,28 +60,43 @@ def find_tests(root):
                 yield os.path.join(dirpath, fn)
 
 
+FILE_LINE = re.compile(r"^\t(?:.*/)?([^/\s]+?)(?:\.go|\.gl)?:(\d+)(?: \+0x[0-9a-f]+)?$")
+
+
+def frame_location(lines, i):
+    """The masked file:line of the frame whose name is lines[i]: the
+    tab-indented line after it, as "x:12" (directory, .go/.gl and the +0x
+    offset dropped); "?" if there is none."""
+    if i + 1 < len(lines):
+        m = FILE_LINE.match(lines[i + 1])
+        if m:
+            return f"{m.group(1)}:{m.group(2)}"
+    return "?"
+
+
 def frame_names(lines):
-    """main.* function names of traceback frame lines (not the tab-indented
-    file:line lines), and of `created by main.f` lines, marked as such."""
+    """main.* frames of a traceback (function name and masked file:line, not
+    the tab-indented lines themselves), and `created by main.f` lines,
+    marked as such."""
     names = []
-    for ln in lines:
+    for i, ln in enumerate(lines):
         if ln.startswith("\t"):
             continue
         if ln.startswith("created by "):
             name = ln[len("created by "):].split(" ", 1)[0]
             if name.startswith("main."):
-                names.append("created by " + name)
+                names.append("created by " + name + " at " + frame_location(lines, i))
             continue
         if not ln.endswith(")") or "(" not in ln:
             continue
         name = ln[:ln.rfind("(")]
         if name.startswith("main."):
-            names.append(name)
+            names.append(name + " at " + frame_location(lines, i))
     return names
 
 
 def normalise_stderr(text):
-    """Stderr up to and including the first 'goroutine ' line, plus main.* frame names after it.
+    """Stderr up to and including the first 'goroutine ' line, plus main.* frames (name, file:line) after it.
     In a fault's signal line ([signal SIGSEGV: ... pc=0x...]) the pc is an
     address in the binary, never the same under two compilers: it is masked."""
     text = SIGNAL_PC.sub(r"\1pc=PC]", text)
