@@ -15,6 +15,16 @@
  * limit slot) with xchg, a full fence: see stacks.md 6.4 for why a
  * preemption poison store from sysmon must not be reordered with the
  * following read of g.preempt.
+ *
+ * CFI (for debuggers; glrt's own tracebacks walk rbp): every routine
+ * describes its frame while it is on the caller's stack. Where a routine
+ * leaves that stack for good (gogo, mcall's and mstart_on_g0's switch to
+ * g0, deferresume) the return address becomes undefined: the unwinder
+ * stops there instead of reading a stack that no longer belongs to the
+ * frame. gostart's return address is undefined from its first
+ * instruction: it is the outermost frame of every goroutine, where gdb's
+ * `bt` ends. systemstack's frame is rbp-based, so frames of fn on g0
+ * unwind back onto the G's stack.
  *===--------------------------------------------------------------------===*/
 #include "asm_amd64.h"
 
@@ -44,6 +54,7 @@
 	.globl glrt_gogo
 	.type glrt_gogo,@function
 glrt_gogo:
+	.cfi_startproc
 	movq GOBUF_G(%rdi), %rax
 	movq glrt_curg@gottpoff(%rip), %rcx
 	movq %rax, %fs:(%rcx)
@@ -51,9 +62,11 @@ glrt_gogo:
 	xchgq %rcx, %fs:TLS_STACKLIMIT
 	REPOISON_IF_PREEMPT %rax, %rcx
 	movq GOBUF_SP(%rdi), %rsp
+	.cfi_undefined %rip
 	movq GOBUF_BP(%rdi), %rbp
 	movq GOBUF_CTXT(%rdi), %rdx
 	jmpq *GOBUF_PC(%rdi)
+	.cfi_endproc
 	.size glrt_gogo, .-glrt_gogo
 
 /* void glrt_mcall(void (*fn)(g *gp))
@@ -66,12 +79,25 @@ glrt_gogo:
 	.globl glrt_mcall
 	.type glrt_mcall,@function
 glrt_mcall:
+	.cfi_startproc
 	pushq %rbp
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %rbp, -16
 	pushq %rbx
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %rbx, -24
 	pushq %r12
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %r12, -32
 	pushq %r13
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %r13, -40
 	pushq %r14
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %r14, -48
 	pushq %r15
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %r15, -56
 	movq glrt_curg@gottpoff(%rip), %rcx
 	movq %fs:(%rcx), %rax                 /* rax = gp */
 	movq %rsp, G_SCHED+GOBUF_SP(%rax)
@@ -84,20 +110,30 @@ glrt_mcall:
 	movq %rdx, %fs:(%rcx)
 	movq G_STACKGUARD0(%rdx), %rsi
 	xchgq %rsi, %fs:TLS_STACKLIMIT
+	.cfi_remember_state
 	movq G_SCHED+GOBUF_SP(%rdx), %rsp
+	.cfi_undefined %rip                   /* on g0: fn is the outermost frame */
 	xorl %ebp, %ebp
 	movq %rdi, %rsi
 	movq %rax, %rdi
 	callq *%rsi
 	ud2
 .Lmcall_resume:
+	.cfi_restore_state                    /* back on the G's stack (gogo) */
 	popq %r15
+	.cfi_adjust_cfa_offset -8
 	popq %r14
+	.cfi_adjust_cfa_offset -8
 	popq %r13
+	.cfi_adjust_cfa_offset -8
 	popq %r12
+	.cfi_adjust_cfa_offset -8
 	popq %rbx
+	.cfi_adjust_cfa_offset -8
 	popq %rbp
+	.cfi_adjust_cfa_offset -8
 	ret
+	.cfi_endproc
 	.size glrt_mcall, .-glrt_mcall
 
 /* void glrt_systemstack(void (*fn)(void *), void *arg)
@@ -109,6 +145,7 @@ glrt_mcall:
 	.globl glrt_systemstack
 	.type glrt_systemstack,@function
 glrt_systemstack:
+	.cfi_startproc
 	movq glrt_curg@gottpoff(%rip), %rcx
 	movq %fs:(%rcx), %rax                 /* rax = gp */
 	movq G_M(%rax), %rdx
@@ -116,9 +153,14 @@ glrt_systemstack:
 	cmpq %rax, %rdx
 	je .Lsys_direct
 	pushq %rbp
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset %rbp, -16
 	movq %rsp, %rbp
+	.cfi_def_cfa_register %rbp            /* CFA = rbp+16 on the G's stack */
 	pushq %rbx
+	.cfi_offset %rbx, -24
 	pushq %r12
+	.cfi_offset %r12, -32
 	movq %rax, %rbx                       /* rbx = gp, survives the call */
 	movq %rdx, %fs:(%rcx)
 	movq G_STACKGUARD0(%rdx), %rax
@@ -134,13 +176,18 @@ glrt_systemstack:
 	REPOISON_IF_PREEMPT %rbx, %rax
 	leaq -16(%rbp), %rsp
 	popq %r12
+	.cfi_restore %r12
 	popq %rbx
+	.cfi_restore %rbx
 	popq %rbp
+	.cfi_restore %rbp
+	.cfi_def_cfa %rsp, 8
 	ret
 .Lsys_direct:
 	movq %rdi, %rax
 	movq %rsi, %rdi
 	jmpq *%rax
+	.cfi_endproc
 	.size glrt_systemstack, .-glrt_systemstack
 
 /* Entry PC of every new G. gogo arrives with rsp = top of the first
@@ -150,12 +197,15 @@ glrt_systemstack:
 	.globl glrt_gostart
 	.type glrt_gostart,@function
 glrt_gostart:
+	.cfi_startproc
+	.cfi_undefined %rip                   /* a goroutine's outermost frame */
 	movq glrt_curg@gottpoff(%rip), %rax
 	movq %fs:(%rax), %rax
 	movq G_STARTARG(%rax), %rdi
 	callq *G_STARTFN(%rax)
 	callq glrt_goexit1
 	ud2
+	.cfi_endproc
 	.size glrt_gostart, .-glrt_gostart
 
 /* void glrt_mstart_on_g0(g *g0, void (*fn)(void))  -- never returns.
@@ -165,13 +215,16 @@ glrt_gostart:
 	.globl glrt_mstart_on_g0
 	.type glrt_mstart_on_g0,@function
 glrt_mstart_on_g0:
+	.cfi_startproc
 	leaq -8(%rsp), %rax
 	andq $-16, %rax
 	movq %rax, G_SCHED+GOBUF_SP(%rdi)
 	movq %rax, %rsp
+	.cfi_undefined %rip                   /* the M's outermost scheduler frame */
 	xorl %ebp, %ebp
 	callq *%rsi
 	ud2
+	.cfi_endproc
 	.size glrt_mstart_on_g0, .-glrt_mstart_on_g0
 
 	.section .note.GNU-stack,"",@progbits

@@ -42,14 +42,17 @@ glrt_calldefer:
 	.globl glrt_deferresume
 	.type glrt_deferresume,@function
 glrt_deferresume:
+	.cfi_startproc
 	xchgq %rcx, %fs:TLS_STACKLIMIT
 	btq $62, %rcx
 	jnc 1f
 	movq %rcx, %fs:TLS_STACKLIMIT
 1:
 	movq %rdi, %rsp
+	.cfi_undefined %rip                   /* the frame is gone: resuming another */
 	movq %rsi, %rbp
 	jmpq *%rdx
+	.cfi_endproc
 	.size glrt_deferresume, .-glrt_deferresume
 
 /* void glrt_sigpanic0(void)  -- never returns.
@@ -60,11 +63,17 @@ glrt_deferresume:
 	.globl glrt_sigpanic0
 	.type glrt_sigpanic0,@function
 glrt_sigpanic0:
+	.cfi_startproc
+	.cfi_signal_frame                     /* the return address is the faulting pc itself */
 	pushq %rbp
+	.cfi_def_cfa_offset 16
+	.cfi_offset %rbp, -16
 	movq %rsp, %rbp
+	.cfi_def_cfa_register %rbp
 	andq $-16, %rsp
 	callq glrt_sigpanic
 	ud2
+	.cfi_endproc
 	.size glrt_sigpanic0, .-glrt_sigpanic0
 
 	.section .note.GNU-stack,"",@progbits

@@ -36,6 +36,11 @@
  *   256  xmm0-15
  *    56  glrt_mcall: its return address + 6 callee-saved registers
  *  = 544; glrt_asyncPreempt_m runs on g0. preempt_test.cpp measures it.
+ *
+ * CFI: a signal frame (the "return address" is the interrupted PC itself,
+ * not after a call: the unwinder must not look up pc-1), CFA = the
+ * interrupted rsp = entry rsp + 136, and every saved register's slot, so
+ * gdb shows the interrupted function's registers in its frame.
  *===--------------------------------------------------------------------===*/
 #include "asm_amd64.h"
 
@@ -43,18 +48,34 @@
 	.globl glrt_asyncPreempt
 	.type glrt_asyncPreempt,@function
 glrt_asyncPreempt:
+	.cfi_startproc
+	.cfi_signal_frame
+	.cfi_def_cfa %rsp, 136
+	.cfi_offset %rip, -136
 	pushq %rbp
+	.cfi_def_cfa_offset 144
+	.cfi_offset %rbp, -144
 	movq %rsp, %rbp
+	.cfi_def_cfa_register %rbp            /* CFA = rbp + 144 */
 	pushfq
 	pushq %rax
+	.cfi_offset %rax, -160
 	pushq %rcx
+	.cfi_offset %rcx, -168
 	pushq %rdx
+	.cfi_offset %rdx, -176
 	pushq %rsi
+	.cfi_offset %rsi, -184
 	pushq %rdi
+	.cfi_offset %rdi, -192
 	pushq %r8
+	.cfi_offset %r8, -200
 	pushq %r9
+	.cfi_offset %r9, -208
 	pushq %r10
+	.cfi_offset %r10, -216
 	pushq %r11                            /* rsp = rbp - 80 */
+	.cfi_offset %r11, -224
 	subq $256, %rsp
 	andq $-16, %rsp                       /* aligned for the call (and movaps-safe) */
 	movups %xmm0, 0(%rsp)
@@ -104,7 +125,9 @@ glrt_asyncPreempt:
 	popq %rax
 	popfq
 	popq %rbp
+	.cfi_def_cfa %rsp, 136
 	ret $128
+	.cfi_endproc
 	.size glrt_asyncPreempt, .-glrt_asyncPreempt
 
 	.section .note.GNU-stack,"",@progbits
