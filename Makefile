@@ -32,9 +32,10 @@ FUZZ_SECONDS ?= 600
 # python3-psutil lets lit enforce a per-test timeout.
 # libclang-rt-19-dev: the ASan, TSan and libFuzzer runtimes (`glc -race`, GLRT_SANITIZE,
 # GLRT_TSAN, glc-fuzz); clang-19 only recommends it.
+# gdb: lit's debug/ tests drive it in batch mode (debug information, CFI).
 DEPS := llvm-19-dev llvm-19-tools clang-19 libclang-rt-19-dev libgtest-dev cmake ninja-build \
         zlib1g-dev libzstd-dev \
-        golang-go golang-1.19-src gccgo python3 python3-psutil
+        golang-go golang-1.19-src gccgo python3 python3-psutil gdb
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -8,6 +8,8 @@
 #   not         /usr/lib/llvm-19/bin/not (inverts the exit status)
 #   %python     the Python running lit (tests that generate big inputs)
 #   %scripts    <repo>/scripts (glc-trace.py: the trace query tool)
+#   %repo       the repository root (debug/ tests load runtime/gdb/glrt-gdb.py)
+# Feature "gdb" when gdb is installed (test/lit/debug/gdb_*.gl: REQUIRES: gdb).
 # Outputs (%t) go under <build dir>/test/lit, never into the source tree.
 import os
 import sys
@@ -31,6 +33,10 @@ glc = os.path.join(build_dir, "bin", "glc")
 config.substitutions.append(("%glc", glc))
 config.substitutions.append(("%python", sys.executable))
 config.substitutions.append(("%scripts", os.path.join(repo, "scripts")))
+config.substitutions.append(("%repo", repo))
+import shutil
+if shutil.which("gdb"):
+    config.available_features.add("gdb")
 for tool in ("FileCheck", "not"):
     config.substitutions.append(
         (r"(?<![\w/.%-])" + tool + r"(?![\w/.-])", os.path.join(llvm_bin, tool)))

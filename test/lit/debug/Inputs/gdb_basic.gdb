@@ -1,0 +1,22 @@
+set pagination off
+set confirm off
+break main.main
+break main.greet
+run
+next
+info args
+print s
+finish
+next
+next
+info locals
+print n
+print xs
+step
+next
+info args
+next
+info locals
+finish
+printf "goid = %d\n", $goid()
+kill
