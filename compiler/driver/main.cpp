@@ -115,6 +115,9 @@ cl::opt<bool> stripAll("s",
                        cl::desc("Omit the symbol table and DWARF (like go's -ldflags=-s); "
                                 "tracebacks keep file:line"),
                        cl::init(false), cl::cat(glcCat));
+// No debug metadata at all (then tracebacks print ?:0): only to measure
+// what debug information costs (README, "Debugging").
+cl::opt<bool> noDebugInfo("no-debug-info", cl::Hidden, cl::init(false));
 
 [[noreturn]] void internalError(const Twine &msg) {
   errs() << "glc: internal compiler error: " << msg << "\n";
@@ -547,8 +550,9 @@ static int glcMain(int argc, char **argv) {
   LLVMContext llctx;
   glc::IRGenOptions irOpts;
   irOpts.splitStack = !noSplitStack;
-  irOpts.debug = stripDWARF || stripAll ? glc::IRGenOptions::Debug::LineTables
-                                        : glc::IRGenOptions::Debug::Full;
+  irOpts.debug = noDebugInfo                ? glc::IRGenOptions::Debug::None
+                 : stripDWARF || stripAll ? glc::IRGenOptions::Debug::LineTables
+                                          : glc::IRGenOptions::Debug::Full;
   auto mod = glc::generateIR(loader.order, types, diags, llctx, tm->createDataLayout(), triple.str(),
                              irOpts);
   if (!mod || diags.hasErrors()) {

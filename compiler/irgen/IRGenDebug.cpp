@@ -347,8 +347,15 @@ static DIType *buildDI(IRGen &g, DebugInfo &d, Type *t) {
     // Named types other than structs: a typedef of the underlying type.
     Type *u = IRGen::under(t);
     std::string name = g.rtTypeString(t);
-    if (t->kind == TypeKind::Named && u->kind != TypeKind::Struct)
-      return db.createTypedef(diTypeOf(g, d, u), name, d.file, 0, d.cu);
+    if (t->kind == TypeKind::Named && u->kind != TypeKind::Struct) {
+      // A temporary stands for it meanwhile: `type S []S` refers to itself.
+      auto *tmp = db.createReplaceableCompositeType(dwarf::DW_TAG_structure_type, name, d.cu,
+                                                    d.file, 0);
+      d.types[t] = tmp;
+      DIType *real = db.createTypedef(diTypeOf(g, d, u), name, d.file, 0, d.cu);
+      db.replaceTemporary(TempDIType(tmp), real);
+      return real;
+    }
     auto *st = cast<glc::StructType>(u);
     auto *lt = cast<llvm::StructType>(g.llType(t));
     const StructLayout *sl = g.DL.getStructLayout(lt);
