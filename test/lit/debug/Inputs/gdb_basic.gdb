@@ -2,7 +2,7 @@ set pagination off
 set confirm off
 break main.main
 break main.greet
-run
+run 2>/dev/null
 next
 info args
 print s

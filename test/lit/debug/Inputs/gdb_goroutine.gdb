@@ -1,7 +1,7 @@
 set pagination off
 set confirm off
 break gdb_goroutine.gl:20
-run
+run 2>/dev/null
 bt
 info goroutines
 printf "goid = %d\n", $goid()
