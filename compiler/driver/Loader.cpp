@@ -31,9 +31,8 @@
 //      path M or M/rest is <dir of go.mod>/rest.
 //   3. otherwise the import is an error at the import's position:
 //      `package fmt is not in std (<root>/fmt)`.
-// Until the four packages of the old built-in registry (os, runtime, sync,
-// time) have their GL source, an import of one of them without a stdlib/
-// directory is served by sema's registry (isBuiltinPackage).
+// There is no other registry: os, runtime, sync and time are stdlib/
+// packages like any other.
 //
 // Order. Packages are visited depth first from package main, each file's
 // imports in source order, files in name order; a package is appended to
@@ -95,10 +94,6 @@ std::string Loader::defaultStdlibRoot(const std::string &glcPath) {
   if (!sys::fs::real_path(p, real))
     return std::string(real);
   return std::string(p);
-}
-
-bool Loader::isBuiltinPackage(StringRef path) {
-  return path == "os" || path == "runtime" || path == "sync" || path == "time";
 }
 
 static bool isSource(StringRef name, StringRef ext) {
@@ -216,8 +211,6 @@ Package *Loader::loadImport(const std::string &path, ImportSpec *from) {
   bool isStd = false;
   std::string dir = resolve(path, isStd);
   if (dir.empty()) {
-    if (isBuiltinPackage(path))
-      return nullptr; // sema's registry
     SmallString<256> std(stdlibRoot);
     sys::path::append(std, path);
     if (!modulePath.empty() && StringRef(path).starts_with(modulePath + "/"))
@@ -254,7 +247,7 @@ bool Loader::loadImports(Package *pkg) {
     for (ImportSpec *imp : f->imports) {
       Package *dep = loadImport(imp->path, imp);
       if (!dep) {
-        ok &= isBuiltinPackage(imp->path);
+        ok = false;
         continue;
       }
       if (seen.insert(dep).second)

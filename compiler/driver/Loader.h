@@ -33,9 +33,6 @@ public:
 
   /// <dir of glc>/../lib/glc/stdlib, or $GLC_STDLIB.
   static std::string defaultStdlibRoot(const std::string &glcPath);
-  /// Import paths glc provides without GL source (sema/Types.cpp's
-  /// registry); empty once every package is in stdlib/.
-  static bool isBuiltinPackage(llvm::StringRef path);
 
 private:
   llvm::SourceMgr &sm;

@@ -355,7 +355,7 @@ bool IRGen::isAddressable(Expr *e) {
   if (auto *sel = dyn_cast<SelectorExpr>(e)) {
     if (!sel->x->type || sel->x->mode == ExprMode::Package || sel->sel->obj ||
         sel->path.empty())
-      return false; // package member or built-in method
+      return false; // a method (a qualified identifier was unqualified above)
     return pathIndirect(sel) || isAddressable(sel->x);
   }
   if (isa<StarExpr>(e))
@@ -1257,30 +1257,9 @@ Value *IRGen::genBuiltin(CallExpr *e, BuiltinId id) {
     return nullptr;
   case BuiltinId::New:
     return genNew(e);
-  case BuiltinId::OsExit:
-    callRT(RT::exit, {toI64(genValue(e->args[0], types.intType()), types.intType())});
-    return nullptr;
-  case BuiltinId::RuntimeGosched:
-    callRT(RT::Gosched, {});
-    return nullptr;
-  case BuiltinId::RuntimeGOMAXPROCS:
-    return callRT(RT::GOMAXPROCS,
-                  {toI64(genValue(e->args[0], types.intType()), types.intType())});
-  case BuiltinId::RuntimeNumCPU:
-    return callRT(RT::NumCPU, {});
-  case BuiltinId::RuntimeNumGoroutine:
-    return callRT(RT::NumGoroutine, {});
-  case BuiltinId::RuntimeGC:
-    callRT(RT::GC, {}); // no collector yet, but it must yield (glrt_GC)
-    return nullptr;
-  case BuiltinId::RuntimeGoexit:
-    callRT(RT::Goexit, {});
-    return nullptr;
   case BuiltinId::Recover:
     return genRecover(e);
   default:
-    if (isStdlibBuiltin(id))
-      return genStdlib(e, id);
     break;
   }
   unsupported(e->pos, "this builtin is");

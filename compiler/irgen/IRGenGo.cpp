@@ -85,14 +85,6 @@ Function *IRGen::builtinWrapper(CallExpr *call, BuiltinId id, std::vector<Value 
     evaluated.push_back(a);
     vals.push_back(genExpr(a));
   }
-  // go wg.Done(): a built-in method with a pointer receiver takes the
-  // receiver's address here, in the caller (IRGenStdlib finds it in
-  // hoisted under the selector).
-  if (auto *sel = dyn_cast<SelectorExpr>(unparen(call->fun)))
-    if (TypeContext::isPointerMethod(id)) {
-      evaluated.push_back(sel);
-      vals.push_back(methodRecvPtr(sel));
-    }
   std::vector<llvm::Type *> fields;
   for (Value *v : vals)
     fields.push_back(v->getType());

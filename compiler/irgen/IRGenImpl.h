@@ -309,9 +309,6 @@ struct IRGen {
   std::vector<llvm::Value *> genArgs(CallExpr *e, FuncType *ft, bool refs = false);
   llvm::Value *genConversion(llvm::Value *v, Type *from, Type *to);
   llvm::Value *genBuiltin(CallExpr *e, BuiltinId id);
-  // package time and sync (IRGenStdlib.cpp)
-  static bool isStdlibBuiltin(BuiltinId id);
-  llvm::Value *genStdlib(CallExpr *e, BuiltinId id);
   void genPrint(CallExpr *e, bool ln);
   void genPanic(CallExpr *e);
   llvm::Value *genAppend(CallExpr *e);
@@ -380,8 +377,8 @@ struct IRGen {
   /// receiver type and `path` is empty, else a wrapper named as gc names
   /// it (main.(*T).M for a value method reached through *T; main.S.M or
   /// main.(*S).M for a method promoted into S along `path`, as from
-  /// lookupFieldOrMethod/methodSet). Declared methods only (not the
-  /// stdlib's built-in methods). For method tables and itabs: Go's itab
+  /// lookupFieldOrMethod/methodSet). Declared methods only. For method
+  /// tables and itabs: Go's itab
   /// entry for a value method of a non-pointer T is methodSetFunc(*T, ...).
   llvm::Function *methodSetFunc(Type *T, Object *m, llvm::ArrayRef<int> path);
   /// x.M(args) for a declared method M.

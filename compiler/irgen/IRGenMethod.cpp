@@ -410,7 +410,7 @@ std::vector<Constant *> IRGen::methodTable(Type *t) {
   for (const MethodSetEntry &e : methodSet(types, t)) {
     Object *m = e.method;
     if ((!m->funcDecl && !m->ifaceOwner) || !m->type)
-      continue; // the stdlib's built-in methods have no function
+      continue; // an erroneous declaration (sema reported it)
     Constant *ifn = ifnFor(t, m->name);
     Constant *tfn = methodSetFunc(t, m, e.path);
     out.push_back(ConstantStruct::get(descType(Desc::Method),

@@ -157,10 +157,6 @@ Value *IRGen::genSelector(SelectorExpr *s) {
     return s->methodExpr ? genMethodExpr(s, m) : genMethodValue(s, m);
   if (Object *m = s->sel->obj; m && m->ifaceOwner)
     return s->methodExpr ? genMethodExpr(s, m) : genPromotedIfaceValue(s, m);
-  if (s->sel->obj) { // a built-in method not called: a method value
-    unsupported(s->pos, "method values are");
-    return PoisonValue::get(llType(s->type));
-  }
   if (isAddressable(s))
     return b.CreateLoad(llType(s->type), fieldAddr(s), s->sel->name);
   // A field of a struct value (f().x, f().e.x): no pointer on the path.

@@ -591,8 +591,7 @@ Constant *IRGen::typeDesc(Type *t) {
 
 // The UncommonType of a named type or a pointer to one: its package path
 // and method table: methodTable(t) (IRGenMethod.cpp), t's method set
-// sorted by name, promoted methods included; the stdlib's built-in methods
-// have no function and are left out.
+// sorted by name, promoted methods included.
 Constant *IRGen::uncommonDesc(Type *t, const std::string &link) {
   auto k64 = [&](int64_t v) { return k64Of(i64, v); };
   NamedType *n = dyn_cast<NamedType>(t);

@@ -185,7 +185,7 @@ struct ParenExpr : Expr {
 struct SelectorExpr : Expr {
   Expr *x = nullptr;
   Ident *sel = nullptr; // sema: sel->obj is the package member for os.Exit
-  /// sema, for a field or a promoted built-in method: the indices of the
+  /// sema, for a field or a promoted method: the indices of the
   /// struct fields selected from x's struct type (after one implicit
   /// dereference if x is a pointer) down to the field itself, through
   /// embedded fields (each may be a pointer, dereferenced implicitly).

@@ -29,12 +29,8 @@ void Checker::selector(SelectorExpr *s) {
       if (!m && !tc.hasPackage(o->pkgPath))
         return; // unsupported import, already reported
       // gc (types2): "undefined: a.Y" / "x not exported by package a".
-      if (!m || m->name.find('.') != std::string::npos) {
-        if (TypeContext::isKnownPackage(o->pkgPath) && !s->sel->name.empty() &&
-            llvm::isUpper(s->sel->name[0])) // the real package has far more members
-          unsupported(s->sel->pos, id->name + "." + s->sel->name);
-        else
-          error(s->sel->pos, "undefined: " + id->name + "." + s->sel->name);
+      if (!m) {
+        error(s->sel->pos, "undefined: " + id->name + "." + s->sel->name);
         return;
       }
       if (s->sel->name.empty() || !llvm::isUpper(s->sel->name[0])) {

@@ -112,7 +112,7 @@ static bool isStatementCall(Expr *x) {
   case BuiltinId::Recover:
     return true;
   default:
-    return b->kind == ObjKind::Func; // os.Exit, runtime.* behave like calls
+    return b->kind == ObjKind::Func;
   }
 }
 

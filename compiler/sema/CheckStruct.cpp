@@ -38,8 +38,8 @@ std::string Checker::incomparableCause(Type *t) {
   }
 }
 
-// An unexported field of a struct type declared in another package (the
-// built-in packages' time.Timer.r, sync.Mutex's words): invisible to main.
+// An unexported field of a struct type declared in another package than
+// the one being checked (time.Timer.r, sync.Mutex.state): invisible.
 bool Checker::hiddenField(Type *t, const StructField &f) {
   auto *n = llvm::dyn_cast_or_null<NamedType>(t);
   if (!n || n->obj->pkgPath == tc.currentPackage())

@@ -242,9 +242,8 @@ void Checker::checkMain() {
 // loaded was reported by the loader (or, for a lone file, here).
 void Checker::importDecl(ImportSpec *imp) {
   bool known = tc.hasPackage(imp->path);
-  if (!known)
-    error(imp->pathPos, "package \"" + imp->path + "\" is not supported by glc (only " +
-                            TypeContext::knownPackagesText() + ")");
+  if (!known) // checkFile of a lone file: the loader did not run
+    error(imp->pathPos, "could not import " + imp->path + " (package not loaded)");
   std::string name = tc.packageName(imp->path);
   if (imp->name) {
     if (imp->name->name == "_")

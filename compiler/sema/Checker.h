@@ -7,9 +7,9 @@
 // run on a file it accepted.
 //
 // Annotations beyond those documented in AST.h/Types.h:
-//  - Calls of package functions (os.Exit, runtime.Gosched, ...) have
-//    CallKind::Builtin; the callee's Object (SelectorExpr::sel->obj) is an
-//    ObjKind::Func whose `builtin` says which one.
+//  - A qualified identifier pkg.X (SelectorExpr whose x has mode Package)
+//    has sel->obj = the member of the imported package; calls of package
+//    functions are ordinary CallKind::Regular calls.
 //  - `nil` operands get the type of the context they are used in (a slice,
 //    func or chan type), mode Value; comparisons `x == nil` give the nil
 //    operand x's type.

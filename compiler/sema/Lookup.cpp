@@ -2,8 +2,8 @@
 //
 // go/types' LookupFieldOrMethod and MethodSet for glc's types: declared
 // methods (NamedType::methods, filled by the checker before any
-// declaration is checked) and the built-in methods of the stdlib types
-// (Stdlib.cpp), struct fields and promotion through embedded fields,
+// declaration is checked; the stdlib's types are declared in GL like any
+// other), struct fields and promotion through embedded fields,
 // interface methods (an embedded interface field promotes its methods;
 // TypeContext::ifaceMethodObject stands for each).
 //
@@ -48,7 +48,7 @@ static Object *declaredMethod(TypeContext &tc, Type *t, llvm::StringRef name) {
   for (Object *m : n->methods)
     if (m->name == name)
       return m;
-  return tc.lookupBuiltinMethod(t, name);
+  return nullptr;
 }
 
 Selection lookupFieldOrMethod(TypeContext &tc, Type *T, llvm::StringRef name) {
@@ -150,8 +150,6 @@ std::vector<MethodSetEntry> methodSet(TypeContext &tc, Type *T) {
       for (Object *m : n->methods)
         if (m->name != "_")
           names.insert(m->name);
-      for (Object *m : tc.builtinMethods(t))
-        names.insert(m->name);
     }
     if (auto *st = llvm::dyn_cast_or_null<StructType>(t->underlying()))
       for (const StructField &f : st->fields)

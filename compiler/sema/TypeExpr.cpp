@@ -77,7 +77,7 @@ Type *Checker::typeExpr(Expr *e) {
         importUsed[o] = true;
         id->obj = o;
         id->mode = ExprMode::Package;
-        // A type of a built-in package (time.Duration, sync.WaitGroup).
+        // A type of an imported package (time.Duration, util.T).
         Object *m = tc.lookupPackageMember(o->pkgPath, s->sel->name);
         if (m && m->kind == ObjKind::TypeName && !llvm::isUpper(s->sel->name[0])) {
           error(s->sel->pos, s->sel->name + " not exported by package " + tc.packageName(o->pkgPath));

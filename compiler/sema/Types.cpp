@@ -454,36 +454,11 @@ Object *TypeContext::lookupUniverse(llvm::StringRef name) const {
   return it == impl_->universe.end() ? nullptr : it->second;
 }
 
-// The packages glc provides, in the order the "not supported" message lists
-// them. Adding one here is what makes sema accept its import.
-static const char *const kKnownPackages[] = {"os", "runtime", "sync", "time"};
-
-bool TypeContext::isKnownPackage(llvm::StringRef pkgPath) {
-  for (const char *p : kKnownPackages)
-    if (pkgPath == p)
-      return true;
-  return false;
-}
-
-std::string TypeContext::knownPackagesText() {
-  std::string r;
-  size_t n = std::size(kKnownPackages);
-  for (size_t i = 0; i < n; ++i) {
-    if (i)
-      r += i + 1 == n ? " and " : ", ";
-    r += '"';
-    r += kKnownPackages[i];
-    r += '"';
-  }
-  return r;
-}
-
-
 void TypeContext::setCurrentPackage(llvm::StringRef pkgPath) { gCurrentPackage = pkgPath.str(); }
 const std::string &TypeContext::currentPackage() const { return gCurrentPackage; }
 
 bool TypeContext::hasPackage(llvm::StringRef pkgPath) const {
-  return isKnownPackage(pkgPath) || impl_->packages.count(pkgPath);
+  return impl_->packages.count(pkgPath);
 }
 
 std::string TypeContext::packageName(llvm::StringRef pkgPath) const {
@@ -495,6 +470,7 @@ std::string TypeContext::packageName(llvm::StringRef pkgPath) const {
 
 void TypeContext::setPackageName(llvm::StringRef pkgPath, llvm::StringRef name) {
   gPackageNames[pkgPath] = name.str();
+  impl_->packages[pkgPath]; // known, even without members
 }
 
 std::vector<Object *> TypeContext::packageMembers(llvm::StringRef pkgPath) {
@@ -526,21 +502,6 @@ Object *TypeContext::ifaceMethodObject(InterfaceType *it, int k) {
     o->ifaceIndex = k;
   }
   return o;
-}
-
-std::vector<Object *> TypeContext::builtinMethods(Type *recv) {
-  std::vector<Object *> out;
-  auto *n = llvm::dyn_cast_or_null<NamedType>(recv);
-  if (!n || n->obj->pkgPath.empty() || n->obj->pkgPath == "main")
-    return out;
-  auto pit = impl_->packages.find(n->obj->pkgPath);
-  if (pit == impl_->packages.end())
-    return out;
-  std::string prefix = n->obj->name + ".";
-  for (auto &kv : pit->second)
-    if (kv.getKey().starts_with(prefix))
-      out.push_back(kv.getValue());
-  return out;
 }
 
 TypeContext::TypeContext() : impl_(std::make_unique<Impl>()) {
@@ -612,33 +573,6 @@ TypeContext::TypeContext() : impl_(std::make_unique<Impl>()) {
     u[b.name] = o;
   }
 
-  // Package members. Functions are ObjKind::Func with `builtin` set: calls
-  // to them are CallKind::Builtin (irgen lowers them to runtime calls).
-  Type *intT = basic(TypeKind::Int);
-  auto addFunc = [&](const char *pkg, const char *name, BuiltinId id, FuncType *sig) {
-    Object *o = newObject(ObjKind::Func, name, llvm::SMLoc(), sig);
-    o->builtin = id;
-    o->isGlobal = true;
-    o->pkgPath = pkg;
-    impl_->packages[pkg][name] = o;
-  };
-  addFunc("os", "Exit", BuiltinId::OsExit, funcOf({intT}, {}, false));
-  addFunc("runtime", "Gosched", BuiltinId::RuntimeGosched, funcOf({}, {}, false));
-  addFunc("runtime", "GOMAXPROCS", BuiltinId::RuntimeGOMAXPROCS, funcOf({intT}, {intT}, false));
-  addFunc("runtime", "NumCPU", BuiltinId::RuntimeNumCPU, funcOf({}, {intT}, false));
-  addFunc("runtime", "NumGoroutine", BuiltinId::RuntimeNumGoroutine, funcOf({}, {intT}, false));
-  addFunc("runtime", "GC", BuiltinId::RuntimeGC, funcOf({}, {}, false));
-  addFunc("runtime", "Goexit", BuiltinId::RuntimeGoexit, funcOf({}, {}, false));
-  auto addStr = [&](const char *name, const char *val) {
-    Object *o = newObject(ObjKind::Const, name, llvm::SMLoc(), basic(TypeKind::UntypedString));
-    o->constVal = std::make_shared<ConstValue>(ConstValue::makeString(val));
-    o->isGlobal = true;
-    o->pkgPath = "runtime";
-    impl_->packages["runtime"][name] = o;
-  };
-  addStr("GOOS", "linux");
-  addStr("GOARCH", "amd64");
-  addStdlibPackages();
 }
 
 bool glc::isNilExpr(const Expr *e) {

@@ -180,7 +180,7 @@ struct Selection {
   std::vector<int> path;
   Type *type = nullptr;     // Field: its type
   Object *method = nullptr; // Method: a declared method (Object::funcDecl set)
-                            // or a built-in stdlib method (Object::builtin)
+
   /// The path goes through a pointer: x itself (when lookupFieldOrMethod
   /// was given a pointer type) or an embedded *E. A pointer method is then
   /// callable whatever x's addressability.
@@ -238,25 +238,6 @@ enum class BuiltinId {
   // Universe builtins
   Append, Cap, Close, Complex, Copy, Delete, Imag, Len, Make, New, Panic,
   Print, Println, Real, Recover,
-  // Package functions implemented by the runtime/compiler
-  OsExit,             // os.Exit(code int)
-  RuntimeGosched,     // runtime.Gosched()
-  RuntimeGOMAXPROCS,  // runtime.GOMAXPROCS(n int) int
-  RuntimeNumCPU,      // runtime.NumCPU() int
-  RuntimeNumGoroutine,// runtime.NumGoroutine() int
-  RuntimeGC,          // runtime.GC()
-  RuntimeGoexit,      // runtime.Goexit()
-  // Package time and sync (Stdlib.cpp). Methods of the packages' named
-  // types are built-in methods: the receiver is the selector's x.
-  TimeSleep, TimeNow, TimeSince, TimeAfter, TimeTick,
-  DurationSeconds, DurationMilliseconds, DurationMicroseconds, DurationNanoseconds,
-  DurationMinutes, DurationHours,
-  TimeSub,            // t.Sub(u)
-  MutexLock, MutexUnlock,                    // pointer receivers (&x)
-  WaitGroupAdd, WaitGroupDone, WaitGroupWait, // pointer receivers
-  OnceDo,                                     // pointer receiver
-  TimeNewTimer,                               // time.NewTimer(d) *Timer
-  TimerStop, TimerReset,                      // pointer receivers
 };
 
 struct Object {
@@ -266,7 +247,7 @@ struct Object {
   Type *type = nullptr;  // Var/Const/Func: its type; TypeName: the type it names
   /// Const: the value (typed or untyped per `type`).
   std::shared_ptr<ConstValue> constVal;
-  BuiltinId builtin = BuiltinId::None; // Builtin (and package funcs like os.Exit)
+  BuiltinId builtin = BuiltinId::None; // Builtin (the universe's len, print, ...)
   bool isGlobal = false;   // package-level var/func/const/type
   bool isParam = false;    // parameter or named result
   /// Var: referenced from a function literal other than its owner; the
@@ -320,13 +301,12 @@ public:
 
   /// The universe scope's objects (int, true, nil, len, ...), by name.
   Object *lookupUniverse(llvm::StringRef name) const;
-  /// Members of an importable package ("os": Exit; "runtime": Gosched...).
+  /// Members of a checked package (stdlib/ or the module's), by name.
   /// Returns nullptr if the package or member does not exist.
   Object *lookupPackageMember(llvm::StringRef pkgPath, llvm::StringRef name);
-  /// A package whose members can be looked up: one checked already
-  /// (checkPackage publishes it) or one of the built-in registry's.
+  /// A package checked already (checkPackage publishes it): its members
+  /// can be looked up.
   bool hasPackage(llvm::StringRef pkgPath) const;
-  static bool isKnownPackage(llvm::StringRef pkgPath);
   /// Every member of a package (any order).
   std::vector<Object *> packageMembers(llvm::StringRef pkgPath);
   /// The package clause's name of an imported package (default: the last
@@ -338,27 +318,12 @@ public:
   /// typeString leaves its types unqualified.
   void setCurrentPackage(llvm::StringRef pkgPath);
   const std::string &currentPackage() const;
-  /// `"os", "runtime", "sync" and "time"`: the known packages, for messages.
-  static std::string knownPackagesText();
-  /// Adds a member to an importable package (Stdlib.cpp uses it; a built-in
-  /// method M of named type T is stored as member "T.M").
+  /// Adds a member to an importable package (checkPackage publishes every
+  /// package-level object of a checked package).
   void addPackageMember(llvm::StringRef pkgPath, llvm::StringRef name, Object *o);
-  /// The built-in method `name` of a stdlib named type (time.Duration,
-  /// time.Time, sync.Mutex, ...), or nullptr. Its type is the method's
-  /// signature without the receiver (Stdlib.cpp).
-  Object *lookupBuiltinMethod(Type *recv, llvm::StringRef name);
-  /// Every built-in method of a stdlib named type (any order).
-  std::vector<Object *> builtinMethods(Type *recv);
   /// The Func object standing for method k of interface type it (one per
   /// pair; Object::ifaceOwner/ifaceIndex set).
   Object *ifaceMethodObject(InterfaceType *it, int k);
-  /// True for built-in methods with a pointer receiver (the receiver must
-  /// be addressable; irgen passes its address).
-  static bool isPointerMethod(BuiltinId id);
-  /// Declares packages "time" and "sync" (Stdlib.cpp; called by the
-  /// constructor).
-  void addStdlibPackages();
-
 private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
