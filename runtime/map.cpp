@@ -75,6 +75,7 @@
 
 #include "abi.h"
 #include "alg.h"
+#include "defer.h"
 #include "malloc.h"
 #include "race.h"
 #include "panic.h"
@@ -755,12 +756,9 @@ void hashMightPanicCheck(const MapType *t, const void *key) {
 } // namespace
 
 [[noreturn]] void panicNilMapWrite(uintptr_t fp) {
-  // Go: panic(plainError("assignment to entry in nil map")) -- a
-  // runtime.Error whose text has no "runtime error: " prefix. Printed
-  // through the string panic until runtime.Error values exist.
-  (void)fp;
-  static const char msg[] = "assignment to entry in nil map";
-  glrt_gopanicstring(const_cast<char *>(msg), int64_t(sizeof msg - 1), nullptr, 0);
+  // Go: panic(plainError("assignment to entry in nil map")): a
+  // runtime.Error whose text has no "runtime error: " prefix.
+  gopanic(plainError("assignment to entry in nil map"), fp);
 }
 
 hmap *makemap(const MapType *t, int64_t hint) {

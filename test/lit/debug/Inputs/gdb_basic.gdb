@@ -1,5 +1,7 @@
 set pagination off
 set confirm off
+set print thread-events off
+set print inferior-events off
 break main.main
 break main.greet
 run 2>/dev/null

@@ -1,5 +1,7 @@
 set pagination off
 set confirm off
+set print thread-events off
+set print inferior-events off
 break gdb_goroutine.gl:20
 run 2>/dev/null
 bt
