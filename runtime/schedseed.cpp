@@ -8,7 +8,7 @@
 
 namespace glrt {
 
-bool schedseedOn = false;
+std::atomic<bool> schedseedOn{false};
 uint64_t schedseedValue = 0;
 // Chance of a yield at an extra preemption point: 1 in preemptOneIn
 // (0: never). Written once by schedseedInit.
@@ -16,13 +16,13 @@ static uint32_t preemptOneIn = 0;
 
 void schedseedInit(uint64_t seed, int32_t oneIn) {
   schedseedValue = seed;
-  schedseedOn = true;
   if (oneIn >= 0) {
     preemptOneIn = uint32_t(oneIn);
   } else {
     // Seeds differ in how eagerly they preempt too: 1 in 2, 4, ..., 64.
     preemptOneIn = 2u << (seedmix(seed ^ 0x5eed) % 6);
   }
+  schedseedOn.store(true, std::memory_order_release); // after the parameters above
 }
 
 // Without a P (a thread that is not running Go code: unit tests) the

@@ -41,16 +41,22 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 
 #include "gmp.h"
 
 namespace glrt {
 
-// Set once by schedinit before any other thread exists; read-only after.
-extern bool schedseedOn;
+// Set by schedinit before any other thread exists (and by unit tests while
+// Ms run, hence atomic): a release store after schedseedValue and the
+// generators' parameters, an acquire load per hook (a plain load on
+// x86-64, so "off" stays one load and a not-taken branch).
+extern std::atomic<bool> schedseedOn;
 extern uint64_t schedseedValue;
-inline bool schedseedEnabled() { return __builtin_expect(schedseedOn, 0); }
+inline bool schedseedEnabled() {
+  return __builtin_expect(schedseedOn.load(std::memory_order_acquire), 0);
+}
 
 // splitmix64: seeds generators from (seed, stream).
 inline uint64_t seedmix(uint64_t x) {

@@ -497,7 +497,7 @@ void traceFlush() {
   o.lit(",\"gomaxprocs\":");
   o.i(gomaxprocs.load());
   o.lit(",\"schedseed\":");
-  if (schedseedOn)
+  if (schedseedEnabled())
     o.i(int64_t(schedseedValue));
   else
     o.lit("null");

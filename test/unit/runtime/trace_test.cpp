@@ -178,7 +178,7 @@ TEST(TraceTest, SameSeedSameChoices) {
   // Ps get distinct streams.
   EXPECT_NE(seedrandInit(0), seedrandInit(1));
   glrt_curg = saved;
-  schedseedOn = false; // the other tests run unseeded
+  schedseedOn.store(false, std::memory_order_release); // the other tests run unseeded
 }
 
 // Last: the JSON file (the flush turns tracing off for the process).
