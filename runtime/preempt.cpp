@@ -148,6 +148,24 @@ void initPreemptSignal() {
   glrt_sigaction(SIGURG, &sa, nullptr); // race.h: never TSan's interceptor
 }
 
+// A consumed cooperative request: yield as runtime.Gosched. Under
+// schedseed (schedseed.h) every prologue and preemptCheck comes here: the
+// request stays pending (__morestack's resume path and releasem re-poison
+// the slot) and only a seeded fraction of the points yield.
+void yieldForPreempt(g *gp) {
+  if (schedseedEnabled()) {
+    __atomic_store_n(&gp->preempt, true, __ATOMIC_RELAXED);
+    if (!seedPreemptHere())
+      return;
+    gp->tracestop = traceStopSeedPreempt;
+    Gosched();
+    return;
+  }
+  preemptStat.cooperative.fetch_add(1, std::memory_order_relaxed);
+  gp->tracestop = traceStopPreempt;
+  Gosched();
+}
+
 } // namespace glrt
 
 using namespace glrt;
@@ -163,20 +181,7 @@ extern "C" void glrt_morestack_preempt(void) {
     __atomic_store_n(&gp->preempt, true, __ATOMIC_RELAXED);
     return;
   }
-  if (schedseedEnabled()) {
-    // Every prologue comes here under schedseed (schedseed.h): yield at a
-    // seeded fraction of them; otherwise keep the request pending, and
-    // __morestack's resume path re-poisons the slot.
-    __atomic_store_n(&gp->preempt, true, __ATOMIC_RELAXED);
-    if (!seedPreemptHere())
-      return;
-    gp->tracestop = traceStopSeedPreempt;
-    Gosched();
-    return;
-  }
-  preemptStat.cooperative.fetch_add(1, std::memory_order_relaxed);
-  gp->tracestop = traceStopPreempt;
-  Gosched();
+  yieldForPreempt(gp);
 }
 
 namespace glrt {
@@ -190,18 +195,7 @@ namespace glrt {
   if (!canPreemptM(gp->mp))
     return; // the request stays pending until releasem
   if (__atomic_exchange_n(&gp->preempt, false, __ATOMIC_SEQ_CST)) {
-    if (schedseedEnabled()) {
-      // A seeded preemption point (schedseed.h); the request stays.
-      __atomic_store_n(&gp->preempt, true, __ATOMIC_RELAXED);
-      if (!seedPreemptHere())
-        return;
-      gp->tracestop = traceStopSeedPreempt;
-      Gosched();
-      return;
-    }
-    preemptStat.cooperative.fetch_add(1, std::memory_order_relaxed);
-    gp->tracestop = traceStopPreempt;
-    Gosched();
+    yieldForPreempt(gp);
   }
 }
 
