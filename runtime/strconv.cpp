@@ -196,3 +196,15 @@ int64_t glrt_fmt_write(int64_t fd, void *p, int64_t n, int64_t cap) {
   });
   return r;
 }
+
+int64_t glrt_strconv_fbits(double f, int64_t bitSize) {
+  if (bitSize == 32) {
+    float g = float(f);
+    uint32_t b;
+    memcpy(&b, &g, 4);
+    return b;
+  }
+  int64_t b;
+  memcpy(&b, &f, 8);
+  return b;
+}

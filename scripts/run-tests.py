@@ -12,6 +12,7 @@ Suites, in order; each runs even when an earlier one failed:
   difftest            every lit run test also run by go1.19; outputs must match
   callgen             400 random evaluation-order tests (test/difftest/callgen.py), vs go1.19
   constgen            400 random untyped-constant expressions (test/difftest/constgen.py), vs go1.19
+  fmtgen              400 random fmt calls: values and format strings (test/difftest/fmtgen.py), vs go1.19
   conformance         Go's own test files from /usr/share/go-1.19/test
   race                a subset of the lit programs and examples under glc -race
                       (test/lit/race/ci-subset.txt; `make race-check`: all of them)
@@ -234,6 +235,9 @@ def main():
     # conversions) against go1.19, fixed seed.
     results.append(counting_script("constgen", [py, os.path.join(REPO, "test/difftest/constgen.py"),
                                                 "--glc", glc, "--seed", "1", "--count", "400"]))
+    # Random fmt.Sprintf/Print/Println calls against go1.19, fixed seed.
+    results.append(counting_script("fmtgen", [py, os.path.join(REPO, "test/difftest/fmtgen.py"),
+                                              "--glc", glc, "--seed", "1", "--count", "400"]))
     results.append(counting_script("conformance", [py, os.path.join(REPO, "test/conformance/run.py"),
                                                    "--glc", glc, "--gomaxprocs", "1,2"]))
     # The data-race detector must stay silent on correct programs (~1 min;
