@@ -70,6 +70,51 @@ bool bump(char *s, int delta) {
   return false;
 }
 
+// The fast path: f (> 0) whose exact value has at most 3 decimals and
+// which is small enough that no decimal with fewer significant digits
+// lies in its round-trip interval (half an ulp < 10^-3: f < 2^43, float32
+// f < 2^13). Then the exact decimal, trailing zeros dropped, is Go's
+// shortest. f*10^k is an integer iff mant*5^k*2^(e+k) is: computed on the
+// IEEE bits, so no rounding is involved.
+bool shortestExact(double f, bool is32, char *d, int &nd, int &dp) {
+  if (!(f > 0) || f >= (is32 ? 8192.0 : 8796093022208.0))
+    return false;
+  uint64_t bits;
+  memcpy(&bits, &f, 8);
+  int e = int((bits >> 52) & 0x7ff);
+  uint64_t mant = bits & ((uint64_t(1) << 52) - 1);
+  if (e == 0)
+    return false; // subnormal: never exact in 3 decimals
+  mant |= uint64_t(1) << 52;
+  e -= 1075; // f = mant * 2^e
+  uint64_t p5 = 1;
+  for (int k = 0; k <= 3; ++k, p5 *= 5) {
+    int sh = e + k; // f*10^k = mant*5^k * 2^sh
+    uint64_t r;
+    if (sh >= 0) {
+      r = (mant * p5) << sh; // < 2^43 * 10^3 < 2^53
+    } else {
+      if (sh <= -64 || (mant & ((uint64_t(1) << -sh) - 1)) != 0)
+        continue;
+      r = (mant >> -sh) * p5;
+    }
+    char tmp[24];
+    int n = 0;
+    while (r > 0) {
+      tmp[n++] = char('0' + r % 10);
+      r /= 10;
+    }
+    nd = 0;
+    for (int i = n - 1; i >= 0; --i)
+      d[nd++] = tmp[i];
+    while (nd > 0 && d[nd - 1] == '0')
+      --nd;
+    dp = n - k;
+    return true;
+  }
+  return false;
+}
+
 void shortest(double f, bool is32, Digits &out) {
   char buf[64], best[64];
   int lo = 1, hi = is32 ? 9 : 17;
@@ -106,6 +151,13 @@ void shortest(double f, bool is32, Digits &out) {
 
 int64_t glrt_strconv_ftoa(double f, int64_t mode, int64_t prec, void *buf, int64_t len,
                           int64_t cap) {
+  // The exact fast path needs no libc and little stack: it runs on the
+  // goroutine's stack (stack.h's rule); buf holds >= 32 bytes in mode 0.
+  if ((mode & 3) == 0) {
+    int nd = 0, dp = 0;
+    if (shortestExact(fabs(f), mode & 4, static_cast<char *>(buf), nd, dp))
+      return int64_t(nd) | (int64_t(dp) << 16);
+  }
   int64_t result = 0;
   glrt::onsystemstack([&] {
     bool is32 = mode & 4;
