@@ -378,6 +378,100 @@ void probe_efaceeq() {
   sval += glrt_efaceeq(&stype, &a, &b) + glrt_efaceeq(nullptr, nullptr, nullptr);
 }
 
+
+// strconv.cpp: shortest, fixed-precision and float32 digits (printf on g0),
+// parsing (strtod on g0), IEEE bits; fmt_write to fd -1 (write(2) runs on g0
+// and fails with EBADF: the path is the same, nothing is printed).
+char sdigits[800];
+void probe_strconv_ftoa() {
+  sval += glrt_strconv_ftoa(0.1, 0, -1, sdigits, sizeof sdigits, sizeof sdigits);
+  sval += glrt_strconv_ftoa(1e300, 2, 20, sdigits, sizeof sdigits, sizeof sdigits);
+  sval += glrt_strconv_ftoa(5e-324, 1, 700, sdigits, sizeof sdigits, sizeof sdigits);
+  sval += glrt_strconv_ftoa(3.25, 4, -1, sdigits, sizeof sdigits, sizeof sdigits);
+}
+void probe_strconv_atof() {
+  static char num[] = "1.7976931348623157e308";
+  sval += int64_t(glrt_strconv_atof(num, int64_t(strlen(num)), 64) > 0);
+  sval += int64_t(glrt_strconv_atof(num, 3, 32));
+}
+void probe_strconv_fbits() { sval += glrt_strconv_fbits(1.5, 64) + glrt_strconv_fbits(1.5, 32); }
+constexpr int sdevnull = -1;
+void probe_fmt_write() {
+  static char msg[] = "hello\n";
+  sval += glrt_fmt_write(sdevnull, msg, 6, 6);
+}
+
+// reflect.cpp: the descriptor readers over map_types.h's types, boxing
+// (newobject) and map iteration (mapiterinit/mapiternext on the heap).
+int64_t sints[3] = {1, 2, 3};
+struct {
+  int64_t *p;
+  int64_t len, cap;
+} sslice{sints, 3, 3};
+SliceType sSliceInt{maptest::basic(24, KindSlice, nullptr, "[]int64", 0), &maptest::tInt64};
+maptest::SKey sskey{maptest::gs("k"), 7};
+void *sreflectmap;
+void probe_reflect_typeof() { sval += glrt_reflect_typeof(glrt_eface{&stype, &sval}) != nullptr; }
+void probe_reflect_dataptr() {
+  sval += glrt_reflect_dataptr(glrt_eface{&maptest::tString, &sskey.s}) != nullptr;
+  sval += glrt_reflect_dataptr(glrt_eface{&maptest::mInt64.typ, smap}) != nullptr; // boxes
+}
+void probe_reflect_kind() { sval += glrt_reflect_kind(&maptest::tSKey.typ); }
+void probe_reflect_typestring() { sval += glrt_reflect_typestring(&stype).n; }
+void probe_reflect_size() { sval += glrt_reflect_size(&maptest::tSKey.typ); }
+void probe_reflect_named() { sval += glrt_reflect_named(&maptest::tSKey.typ); }
+void probe_reflect_elem() { sval += glrt_reflect_elem(&sSliceInt.typ) != nullptr; }
+void probe_reflect_key() { sval += glrt_reflect_key(&maptest::mInt64.typ) != nullptr; }
+void probe_reflect_len() {
+  if (!sreflectmap) {
+    sreflectmap = glrt_makemap(&maptest::mInt64, 0);
+    mapFill(sreflectmap, 5);
+  }
+  sval += glrt_reflect_len(&sSliceInt.typ, &sslice) + glrt_reflect_len(&maptest::mInt64.typ, &sreflectmap);
+  sval += glrt_reflect_len(&maptest::tArr3.typ, sbytes);
+}
+void probe_reflect_cap() { sval += glrt_reflect_cap(&sSliceInt.typ, &sslice); }
+void probe_reflect_index() { sval += *static_cast<int64_t *>(glrt_reflect_index(&sSliceInt.typ, &sslice, 2)); }
+void probe_reflect_numfield() { sval += glrt_reflect_numfield(&maptest::tSKey.typ); }
+void probe_reflect_fieldname() { sval += glrt_reflect_fieldname(&maptest::tSKey.typ, 1).n; }
+void probe_reflect_fieldtype() { sval += glrt_reflect_fieldtype(&maptest::tSKey.typ, 0) != nullptr; }
+void probe_reflect_fieldoffset() { sval += glrt_reflect_fieldoffset(&maptest::tSKey.typ, 1); }
+void probe_reflect_fieldembedded() { sval += glrt_reflect_fieldembedded(&maptest::tSKey.typ, 1); }
+void probe_reflect_int() { sval += glrt_reflect_int(&maptest::tInt8, sbytes) + glrt_reflect_int(&maptest::tInt64, &sval); }
+void probe_reflect_uint() { sval += glrt_reflect_uint(&maptest::tInt8, sbytes); }
+void probe_reflect_float() { sval += int64_t(glrt_reflect_float(&maptest::tFloat64, sints)); }
+void probe_reflect_bool() { sval += glrt_reflect_bool(sbytes); }
+void probe_reflect_string() { sval += glrt_reflect_string(&sskey.s).n; }
+void probe_reflect_word() { sval += glrt_reflect_word(&sval) != 0; }
+void probe_reflect_ifacenil() { sval += glrt_reflect_ifacenil(&sslice); }
+void probe_reflect_packeface() {
+  sval += glrt_reflect_packeface(&maptest::tSKey.typ, &sskey).data != nullptr;
+  sval += glrt_reflect_packeface(&maptest::mInt64.typ, &smap).data != nullptr;
+}
+void probe_reflect_mapiterinit() {
+  probe_reflect_len();
+  sval += glrt_reflect_mapiterinit(&maptest::mInt64.typ, &sreflectmap) != nullptr;
+}
+void probe_reflect_mapiterkey() {
+  probe_reflect_len();
+  void *it = glrt_reflect_mapiterinit(&maptest::mInt64.typ, &sreflectmap);
+  sval += glrt_reflect_mapiterkey(it) != nullptr;
+}
+void probe_reflect_mapiterelem() {
+  probe_reflect_len();
+  void *it = glrt_reflect_mapiterinit(&maptest::mInt64.typ, &sreflectmap);
+  sval += glrt_reflect_mapiterelem(it) != nullptr;
+}
+void probe_reflect_mapiternext() {
+  probe_reflect_len();
+  void *it = glrt_reflect_mapiterinit(&maptest::mInt64.typ, &sreflectmap);
+  while (glrt_reflect_mapiterkey(it) != nullptr)
+    glrt_reflect_mapiternext(it);
+}
+void probe_reflect_copy() { sval += glrt_reflect_copy(&maptest::tSKey.typ, &sskey) != nullptr; }
+void probe_reflect_offset() { sval += glrt_reflect_offset(&sskey, 16) != nullptr; }
+void probe_reflect_derefcell() { sval += glrt_reflect_derefcell(&sslice) != nullptr; }
+
 // ---- noreturn entry points (death tests) ----
 void probe_gopanicstring() {
   glrt_gopanicstring(sbytes, 3, const_cast<char *>("main.S"), 6);
