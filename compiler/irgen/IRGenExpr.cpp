@@ -580,6 +580,12 @@ Value *IRGen::genBinary(BinaryExpr *e) {
     Type *t = isNilExpr(e->x) ? yt : xt;
     if (t && t->isUntyped() && yt && !yt->isUntyped())
       t = yt;
+    // A non-interface operand compared with an interface (Go spec,
+    // "Comparison operators": x's type implements the interface) is
+    // converted to the interface and compared as interfaces.
+    if (xt && yt && !isNilExpr(e->x) && !isNilExpr(e->y) &&
+        (ukind(xt) == TypeKind::Interface) != (ukind(yt) == TypeKind::Interface))
+      t = ukind(xt) == TypeKind::Interface ? xt : yt;
     Value *x = genValue(e->x, t);
     Value *y = genValue(e->y, t);
     if (ukind(t) == TypeKind::Slice) {
