@@ -307,7 +307,7 @@ int link(StringRef obj, StringRef exe) {
     if (ec || !glc::writeLineTable(obj, os, err))
       internalError("line table: " + (ec ? ec.message() : err));
   }
-  std::vector<StringRef> args{*prog, obj, table, rt, "-o", exe, "-lpthread", "-Wl,-z,now"};
+  std::vector<StringRef> args{*prog, obj, table, rt, "-o", exe, "-lpthread", "-lm", "-Wl,-z,now"};
   if (raceFlag) // clang-19's TSan runtime
     for (const char *f : glc::raceLinkFlags())
       args.push_back(f);
