@@ -472,6 +472,80 @@ void probe_reflect_copy() { sval += glrt_reflect_copy(&maptest::tSKey.typ, &sske
 void probe_reflect_offset() { sval += glrt_reflect_offset(&sskey, 16) != nullptr; }
 void probe_reflect_derefcell() { sval += glrt_reflect_derefcell(&sslice) != nullptr; }
 
+// The text packages' rows: strings.Builder's no-copy String, memchr-based
+// IndexByte/Count, sort's swap of a slice in an interface{} (8-, 16-byte
+// and odd element sizes), errors.As's checks and assignment (through
+// getitab), libm (tgamma on g0), the float bit casts, sync/atomic.
+void probe_bytesString() { sval += glrt_bytesString(sbytes, 5, 10).n; }
+void probe_indexByteString() { sval += glrt_indexByteString(sbytes, sizeof sbytes, 'z'); }
+void probe_countByteString() { sval += glrt_countByteString(sbytes, sizeof sbytes, 'x'); }
+SliceType sSliceI64{maptest::basic(24, KindSlice, nullptr, "[]int64", 0), &maptest::tInt64};
+SliceType sSliceStr{maptest::basic(24, KindSlice, nullptr, "[]string", 0), &maptest::tString};
+SliceType sSliceBig{maptest::basic(24, KindSlice, nullptr, "[][25]int64", 0), &maptest::tBig};
+int64_t sswap[2][25];
+GoSlice<uint8_t> sswapslice{reinterpret_cast<uint8_t *>(sswap), 2, 2};
+void probe_reflectSliceLen() {
+  sval += glrt_reflectSliceLen(glrt_eface{&sSliceI64.typ, &sswapslice});
+  sval += glrt_reflectSliceLen(glrt_eface{&maptest::tInt64, &sval});
+}
+void probe_reflectSwap() {
+  glrt_reflectSwap(glrt_eface{&sSliceI64.typ, &sswapslice}, 0, 1);
+  glrt_reflectSwap(glrt_eface{&sSliceStr.typ, &sswapslice}, 0, 1);
+  glrt_reflectSwap(glrt_eface{&sSliceBig.typ, &sswapslice}, 0, 1);
+}
+// *main.I (main.I has the method M, so getitab runs) and *main.T.
+PtrType sPtrIface{maptest::basic(8, KindPointer, nullptr, "*main.I", 0), &siface.typ};
+PtrType sPtrT{maptest::basic(8, KindPointer, nullptr, "*main.T", 0), &stype};
+Eface serrtarget;
+void probe_errorsAsCheck() {
+  sval += glrt_errorsAsCheck(glrt_eface{&sPtrIface.typ, &serrtarget});
+  sval += glrt_errorsAsCheck(glrt_eface{&sPtrT.typ, &sval}); // T has no Error method: 3
+}
+void probe_errorsAsAssign() {
+  sval += glrt_errorsAsAssign(glrt_eface{&sPtrIface.typ, &serrtarget}, glrt_eface{&stype, &sval});
+  int64_t v = 0;
+  sval += glrt_errorsAsAssign(glrt_eface{&sPtrT.typ, &v}, glrt_eface{&stype, &sval});
+}
+#define MATH1(Name) \
+  void probe_math##Name() { sval += int64_t(glrt_math##Name(0.5) * 1000); }
+#define MATH2(Name) \
+  void probe_math##Name() { sval += int64_t(glrt_math##Name(0.5, 1.5) * 1000); }
+MATH1(Sqrt) MATH1(Floor) MATH1(Ceil) MATH1(Trunc) MATH2(Fmod) MATH1(Exp) MATH1(Expm1)
+MATH1(Exp2) MATH1(Log) MATH1(Log2) MATH1(Log10) MATH1(Log1p) MATH2(Pow) MATH1(Sin)
+MATH1(Cos) MATH1(Tan) MATH1(Asin) MATH1(Acos) MATH1(Atan) MATH2(Atan2) MATH1(Sinh)
+MATH1(Cosh) MATH1(Tanh) MATH1(Asinh) MATH1(Atanh) MATH1(Cbrt) MATH2(Hypot)
+MATH1(Erf) MATH1(Erfc) MATH1(Gamma)
+#undef MATH1
+#undef MATH2
+void probe_mathAcosh() { sval += int64_t(glrt_mathAcosh(1.5) * 1000); }
+void probe_mathFloat64bits() { sval += glrt_mathFloat64bits(1.5); }
+void probe_mathFloat64frombits() { sval += int64_t(glrt_mathFloat64frombits(0x3ff8000000000000)); }
+void probe_mathFloat32bits() { sval += glrt_mathFloat32bits(1.5); }
+void probe_mathFloat32frombits() { sval += int64_t(glrt_mathFloat32frombits(0x3fc00000)); }
+alignas(8) int64_t satomic;
+#define ATOMIC_PROBES(T, W)                                                       \
+  void probe_atomicAdd##T() { sval += int64_t(glrt_atomicAdd##T(&satomic, W(1))); }     \
+  void probe_atomicLoad##T() { sval += int64_t(glrt_atomicLoad##T(&satomic)); }         \
+  void probe_atomicStore##T() { glrt_atomicStore##T(&satomic, W(2)); }                  \
+  void probe_atomicSwap##T() { sval += int64_t(glrt_atomicSwap##T(&satomic, W(3))); }   \
+  void probe_atomicCas##T() { sval += glrt_atomicCas##T(&satomic, W(3), W(4)); }
+ATOMIC_PROBES(Int32, int32_t)
+ATOMIC_PROBES(Uint32, int32_t)
+ATOMIC_PROBES(Int64, int64_t)
+ATOMIC_PROBES(Uint64, int64_t)
+ATOMIC_PROBES(Uintptr, int64_t)
+#undef ATOMIC_PROBES
+Eface satomicvalue[1];
+void probe_atomicValueLoad() { sval += glrt_atomicValueLoad(satomicvalue).data != nullptr; }
+void probe_atomicValueStore() { sval += glrt_atomicValueStore(satomicvalue, glrt_eface{&stype, &sval}); }
+void probe_atomicValueSwap() {
+  glrt_eface old;
+  sval += glrt_atomicValueSwap(satomicvalue, glrt_eface{&stype, &sval}, &old);
+}
+void probe_atomicValueCas() {
+  sval += glrt_atomicValueCas(satomicvalue, glrt_eface{&stype, &sval}, glrt_eface{&stype, &sval});
+}
+
 // ---- noreturn entry points (death tests) ----
 void probe_gopanicstring() {
   glrt_gopanicstring(sbytes, 3, const_cast<char *>("main.S"), 6);
