@@ -31,7 +31,9 @@
 // pointer and goroutine there and executes llvm.eh.sjlj.setjmp on it
 // (LLVM's builtin setjmp: the resume address goes into the frame, and
 // LLVM treats every register as clobbered at the resume point, so
-// nothing stale is reused after a resume). When the setjmp "returns" 1 the
+// nothing stale is reused after a resume; the call is marked
+// returns_twice, so no spill slot live into the resume path is shared
+// with the body's temporaries). When the setjmp "returns" 1 the
 // function goes to its exit path: it runs its remaining deferred calls and
 // returns its result slots. Result slots are memory whose address the
 // deferframe holds (DFRAME_RESULTS), so a value stored before a panic

@@ -212,7 +212,17 @@ void IRGen::deferPrologue(BlockStmt *body) {
   b.CreateStore(b.CreateCall(fa, {b.getInt32(0)}), b.CreateConstGEP1_64(i8, frame, DFRAME_FP));
   b.CreateStore(b.CreateStackSave(), b.CreateConstGEP1_64(i8, frame, DFRAME_SP));
   Function *sj = Intrinsic::getDeclaration(mod.get(), Intrinsic::eh_sjlj_setjmp);
-  Value *r = b.CreateCall(sj, {frame}, "resumed");
+  // returns_twice, as a C compiler marks setjmp: the resume edge starts
+  // at the setjmp in LLVM's CFG, but the goroutine really arrives there
+  // after running the body, which in the machine code may reuse a dead
+  // value's spill slot for its own (StackSlotColoring merges slots whose
+  // live ranges look disjoint: a body that ends in a panic never reaches
+  // the exit, so the sret pointer or g looked dead in it). The attribute
+  // makes the function exposesReturnsTwice(), which turns that merging
+  // off. Found by Go's abi/defer_recover_results.go under -race -O2
+  // (lit defer/recover_spill_slots.gl).
+  CallInst *r = b.CreateCall(sj, {frame}, "resumed");
+  r->addFnAttr(Attribute::ReturnsTwice);
 
   if (ds->open) {
     llvm::StructType *recTy = recordType(*this);
