@@ -402,7 +402,7 @@ void IRGen::genDefer(DeferStmt *s) {
         hoistCalls(a);
         if (!(a->mode == ExprMode::Constant && a->constVal) && a->type &&
             a->type->kind != TypeKind::UntypedNil && a->type->kind != TypeKind::Tuple)
-          fs->hoisted[a] = genExpr(a);
+          fs->hoisted[a] = genExprNoConv(a); // genArgs converts
       }
       std::vector<Value *> args = genArgs(call, ft);
       fnv = goWrapper(ft);

@@ -83,7 +83,7 @@ Function *IRGen::builtinWrapper(CallExpr *call, BuiltinId id, std::vector<Value 
     if ((a->mode == ExprMode::Constant && a->constVal) || isNilExpr(a))
       continue; // re-made in the trampoline
     evaluated.push_back(a);
-    vals.push_back(genExpr(a));
+    vals.push_back(genExprNoConv(a)); // the trampoline's genExpr converts
   }
   std::vector<llvm::Type *> fields;
   for (Value *v : vals)
@@ -159,7 +159,7 @@ void IRGen::genGo(GoStmt *s) {
     hoistCalls(a);
     if (!(a->mode == ExprMode::Constant && a->constVal) && a->type &&
         a->type->kind != TypeKind::UntypedNil && a->type->kind != TypeKind::Tuple)
-      fs->hoisted[a] = genExpr(a);
+      fs->hoisted[a] = genExprNoConv(a); // genArgs converts
   }
   std::vector<Value *> args = genArgs(call, ft);
 
