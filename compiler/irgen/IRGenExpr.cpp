@@ -719,17 +719,9 @@ Value *IRGen::genCompare(TokKind op, Value *x, Value *y, Type *t) {
     default: return b.CreateFCmpOGE(x, y);
     }
   }
-  if (auto *st = dyn_cast_or_null<glc::StructType>(u)) {
-    Value *eq = genStructEq(x, y, st);
+  if (u && (u->kind == TypeKind::Struct || u->kind == TypeKind::Array)) {
+    Value *eq = genAggregateEq(x, y, t); // IRGenStruct.cpp
     return op == TokKind::Eql ? eq : b.CreateNot(eq);
-  }
-  if (auto *at = dyn_cast_or_null<glc::ArrayType>(u)) {
-    Value *all = ConstantInt::getTrue(C);
-    for (int64_t i = 0; i < at->len; ++i) {
-      Value *ex = b.CreateExtractValue(x, (unsigned)i), *ey = b.CreateExtractValue(y, (unsigned)i);
-      all = b.CreateAnd(all, genCompare(TokKind::Eql, ex, ey, at->elem));
-    }
-    return op == TokKind::Eql ? all : b.CreateNot(all);
   }
   if (x->getType()->isIntegerTy() || x->getType()->isPointerTy()) {
     bool s = isSigned(t);

@@ -342,7 +342,7 @@ struct IRGen {
   llvm::Value *genDeref(StarExpr *e);
   llvm::Value *genAddressOf(UnaryExpr *e);
   llvm::Value *genStructLit(CompositeLit *e, glc::StructType *st, Type *t, llvm::Value *into);
-  llvm::Value *genStructEq(llvm::Value *x, llvm::Value *y, glc::StructType *st);
+  llvm::Value *genAggregateEq(llvm::Value *x, llvm::Value *y, Type *t);
   llvm::Value *genNew(CallExpr *e);
   llvm::Value *newObject(Type *t, const llvm::Twine &name);
   /// The receiver pointer of a pointer method: x itself if it is a

@@ -225,15 +225,77 @@ Value *IRGen::genStructLit(CompositeLit *e, glc::StructType *st, Type *t, Value 
   return agg;
 }
 
-Value *IRGen::genStructEq(Value *x, Value *y, glc::StructType *st) {
-  Value *all = ConstantInt::getTrue(C);
-  for (size_t i = 0; i < st->fields.size(); ++i) {
-    if (st->fields[i].name == "_")
-      continue;
-    Value *fx = b.CreateExtractValue(x, (unsigned)i), *fy = b.CreateExtractValue(y, (unsigned)i);
-    all = b.CreateAnd(all, genCompare(TokKind::Eql, fx, fy, st->fields[i].type));
+// == on structs and arrays, in Go's order (gc's walkCompare and the
+// type..eq functions it generates, compare.EqStruct): components in
+// order, depth first, blank fields skipped; a comparison that can panic
+// (an interface, whose dynamic type may be uncomparable) runs only when
+// every component before it was equal, so A{1, []int{}} == A{2,
+// []int{}} is false and does not panic (issue8606.go). Runs of
+// components that cannot panic are combined without branches (their
+// order is not observable).
+static bool eqCanPanic(Type *t) {
+  Type *u = IRGen::under(t);
+  if (auto *st = dyn_cast_or_null<glc::StructType>(u)) {
+    for (auto &f : st->fields)
+      if (f.name != "_" && eqCanPanic(f.type))
+        return true;
+    return false;
   }
-  return all;
+  if (auto *at = dyn_cast_or_null<glc::ArrayType>(u))
+    return at->len > 0 && eqCanPanic(at->elem);
+  return u && u->kind == TypeKind::Interface;
+}
+
+namespace {
+struct EqChain {
+  IRGen &g;
+  llvm::Value *acc;                     // every component so far is equal
+  std::vector<llvm::BasicBlock *> fail; // blocks that found a difference
+  llvm::BasicBlock *done = nullptr;      // where they go
+  void part(llvm::Value *x, llvm::Value *y, Type *t) {
+    Type *u = IRGen::under(t);
+    if (auto *st = dyn_cast_or_null<glc::StructType>(u)) {
+      for (size_t i = 0; i < st->fields.size(); ++i)
+        if (st->fields[i].name != "_")
+          part(g.b.CreateExtractValue(x, (unsigned)i), g.b.CreateExtractValue(y, (unsigned)i),
+               st->fields[i].type);
+      return;
+    }
+    if (auto *at = dyn_cast_or_null<glc::ArrayType>(u)) {
+      for (int64_t i = 0; i < at->len; ++i)
+        part(g.b.CreateExtractValue(x, (unsigned)i), g.b.CreateExtractValue(y, (unsigned)i), at->elem);
+      return;
+    }
+    if (!eqCanPanic(t)) {
+      acc = g.b.CreateAnd(acc, g.genCompare(TokKind::Eql, x, y, t));
+      return;
+    }
+    if (!isa<ConstantInt>(acc)) { // acc is true while nothing has been compared
+      BasicBlock *next = g.newBlock("eq.next");
+      if (!done)
+        done = g.newBlock("eq.done");
+      fail.push_back(g.b.GetInsertBlock());
+      g.b.CreateCondBr(acc, next, done);
+      g.b.SetInsertPoint(next);
+    }
+    acc = g.genCompare(TokKind::Eql, x, y, t);
+  }
+};
+} // namespace
+
+Value *IRGen::genAggregateEq(Value *x, Value *y, Type *t) {
+  EqChain ch{*this, ConstantInt::getTrue(C), {}, nullptr};
+  ch.part(x, y, t);
+  if (ch.fail.empty())
+    return ch.acc;
+  BasicBlock *done = ch.done, *last = b.GetInsertBlock();
+  b.CreateBr(done);
+  b.SetInsertPoint(done);
+  PHINode *phi = b.CreatePHI(i1, (unsigned)ch.fail.size() + 1);
+  for (BasicBlock *bb : ch.fail)
+    phi->addIncoming(ConstantInt::getFalse(C), bb);
+  phi->addIncoming(ch.acc, last);
+  return phi;
 }
 
 Value *IRGen::genNew(CallExpr *e) {
