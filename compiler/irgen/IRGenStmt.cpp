@@ -572,6 +572,12 @@ void IRGen::genSwitch(SwitchStmt *s) {
         Value *v = genValue(e, tagT);
         match = genCompare(TokKind::Eql, b.CreateExtractValue(tag, 0), b.CreateExtractValue(v, 0),
                            types.basic(TypeKind::UnsafePointer));
+      } else if (tag && ukind(e->type) == TypeKind::Interface && ukind(tagT) != TypeKind::Interface) {
+        // switch p { case err: }: the concrete tag is converted to the
+        // case's interface type for this comparison (sema leaves the tag
+        // unconverted: other cases may be concrete).
+        Value *v = genValue(e, e->type);
+        match = genCompare(TokKind::Eql, convertToIface(tag, tagT, e->type), v, e->type);
       } else if (tag) {
         Value *v = genValue(e, tagT);
         match = genCompare(TokKind::Eql, tag, v, tagT);

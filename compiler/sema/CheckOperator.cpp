@@ -273,9 +273,13 @@ void Checker::comparison(Expr *e, Expr *x, Expr *y, TokKind op, bool switchCase)
     return;
   }
   // An interface compared with a non-interface value: the value is
-  // converted to the interface type (Go spec "Comparison operators").
+  // converted to the interface type (Go spec "Comparison operators"). In
+  // a switch, y is the tag, shared by every case: a concrete tag compared
+  // with an interface case is converted per case by irgen (genSwitch).
   if (!isNil(x) && !isNil(y) && x->type != y->type) {
     if (x->type->underlying()->kind == TypeKind::Interface && y->type->underlying()->kind != TypeKind::Interface) {
+      if (switchCase)
+        return;
       defaultType(y);
       markIfaceConv(y, x->type);
     } else if (y->type->underlying()->kind == TypeKind::Interface &&

@@ -149,6 +149,11 @@ Checker::Conv Checker::implicitType(Expr *e, Type *target, Type *&result) {
     result = target;
     return Conv::Ok;
   case TypeKind::Interface:
+    // A constant's default type has no methods: it implements only
+    // empty interfaces (types2's "cannot assign untyped values to
+    // non-empty interfaces").
+    if (e->type->kind != TypeKind::UntypedNil && !llvm::cast<InterfaceType>(u)->methods.empty())
+      return Conv::Invalid;
     result = e->type->kind == TypeKind::UntypedNil ? target : defaultOf(e->type);
     return Conv::Ok;
   default:
@@ -160,7 +165,7 @@ bool Checker::convertUntyped(Expr *e, Type *target) {
   Type *r = nullptr;
   Conv c = implicitType(e, target, r);
   if (c != Conv::Ok) {
-    Type *t = target;
+    Type *t = target->underlying() ? target->underlying() : target; // as types2
     switch (c) {
     case Conv::Overflow:
       error(startPos(e), desc(e) + " overflows " + typeStr(t));
