@@ -399,6 +399,13 @@ void IRGen::dbgDeclare(Object *obj, Value *addr) {
       dbg->fns.back().autogen || !fs || !fs->fn || !addr || !b.GetInsertBlock() ||
       fs->fn->getSubprogram() != dbg->fns.back().sp)
     return; // (a body lowered without dbgBeginFunction: a wrapper)
+  // A zero-size variable (struct{}, [0]T) has no location: once SROA
+  // turns its declare into a dbg.value of `{} zeroinitializer`, LLVM 19's
+  // instruction selection crashes on it (resolveDanglingDebugInfo: an
+  // empty aggregate has no SDValue; abi/f_ret_z_not.go). gdb sees no
+  // such variable; there is nothing in it to print.
+  if (DL.getTypeAllocSize(llType(obj->type)) == 0)
+    return;
   unsigned argNo = 0;
   if (fs->info) {
     unsigned n = 0;
