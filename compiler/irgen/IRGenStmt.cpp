@@ -581,6 +581,11 @@ void IRGen::genSwitch(SwitchStmt *s) {
       } else if (tag) {
         Value *v = genValue(e, tagT);
         match = genCompare(TokKind::Eql, tag, v, tagT);
+      } else if (ukind(e->type) == TypeKind::Interface) {
+        // switch { case x: } with x an interface: true == x, true boxed.
+        Value *v = genValue(e, e->type);
+        match = genCompare(TokKind::Eql, convertToIface(ConstantInt::getTrue(C), types.boolType(), e->type),
+                           v, e->type);
       } else {
         match = genValue(e, types.boolType());
       }
