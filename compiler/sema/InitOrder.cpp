@@ -7,8 +7,9 @@
 // deps, recorded while checking).
 //
 // The unit of ordering is a ValueSpec with initialisers (all its names are
-// initialised together; irgen runs the spec once). Specs without
-// initialisers (zero values) are not listed in File::initOrder.
+// initialised together; irgen runs the spec once) or a variable without
+// one (zero values: not listed in File::initOrder, but it is initialised
+// only when its turn in declaration order comes).
 //
 // A variable that depends on itself is an "initialization loop", reported
 // as gc does:
@@ -79,15 +80,12 @@ struct InitOrder {
   }
 
   void run() {
-    // Units: specs with initialisers, in declaration order.
-    std::vector<ValueSpec *> specs;
+    // Each spec with initialisers: the variables it depends on.
     llvm::DenseMap<ValueSpec *, llvm::SetVector<Object *>> deps;
     for (Object *v : c.pkgVars) {
       ValueSpec *s = v->spec;
       if (!s || s->values.empty())
         continue;
-      if (!deps.count(s))
-        specs.push_back(s);
       llvm::DenseSet<Object *> seenFuncs;
       varDeps(v, seenFuncs, deps[s]);
     }
@@ -106,45 +104,66 @@ struct InitOrder {
       }
     }
 
+    // Units in declaration order: each spec with initialisers, and each
+    // variable without one. The latter is ready at once but counts as
+    // initialised only when its turn comes (the spec's "earliest variable
+    // in declaration order that is ready"), so in `var a = f(x); var e =
+    // f(); var x int` e is initialised before a (issue43444.go).
+    struct Unit {
+      ValueSpec *spec; // with initialisers, or
+      Object *var;     // a variable without
+    };
+    std::vector<Unit> units;
+    {
+      llvm::DenseSet<ValueSpec *> listed;
+      for (Object *v : c.pkgVars) {
+        if (!v->spec || v->spec->values.empty())
+          units.push_back({nullptr, v});
+        else if (listed.insert(v->spec).second)
+          units.push_back({v->spec, nullptr});
+      }
+    }
     llvm::DenseSet<Object *> done;
-    // Variables without initialisers are ready from the start.
-    for (Object *v : c.pkgVars)
-      if (!v->spec || v->spec->values.empty())
-        done.insert(v);
-    std::vector<bool> emitted(specs.size(), false);
-    size_t remaining = specs.size();
+    std::vector<bool> emitted(units.size(), false);
+    size_t remaining = units.size();
     while (remaining) {
       bool progress = false;
-      for (size_t i = 0; i < specs.size(); ++i) {
+      for (size_t i = 0; i < units.size(); ++i) {
         if (emitted[i])
           continue;
+        Unit &u = units[i];
         bool ready = true;
-        for (Object *d : deps[specs[i]]) {
-          if (d->spec == specs[i])
-            continue; // a self-reference (reported above)
-          if (!done.count(d)) {
-            ready = false;
-            break;
+        if (u.spec)
+          for (Object *d : deps[u.spec]) {
+            if (d->spec == u.spec)
+              continue; // a self-reference (reported above)
+            if (!done.count(d)) {
+              ready = false;
+              break;
+            }
           }
-        }
         if (!ready)
           continue;
         emitted[i] = true;
         --remaining;
-        c.pkg->initOrder.push_back(specs[i]);
-        for (Ident *id : specs[i]->names)
-          if (id->obj)
-            done.insert(id->obj);
+        if (u.spec) {
+          c.pkg->initOrder.push_back(u.spec);
+          for (Ident *id : u.spec->names)
+            if (id->obj)
+              done.insert(id->obj);
+        } else {
+          done.insert(u.var);
+        }
         progress = true;
-        break; // restart: the earliest ready spec first
+        break; // restart: the earliest ready unit first
       }
       if (!progress) {
         // A loop (reported above unless the graph is inconsistent): emit the
         // rest in declaration order so irgen still sees every spec.
         (void)reported;
-        for (size_t i = 0; i < specs.size(); ++i)
-          if (!emitted[i])
-            c.pkg->initOrder.push_back(specs[i]);
+        for (size_t i = 0; i < units.size(); ++i)
+          if (!emitted[i] && units[i].spec)
+            c.pkg->initOrder.push_back(units[i].spec);
         break;
       }
     }
