@@ -13,6 +13,7 @@ Suites, in order; each runs even when an earlier one failed:
   callgen             400 random evaluation-order tests (test/difftest/callgen.py), vs go1.19
   constgen            400 random untyped-constant expressions (test/difftest/constgen.py), vs go1.19
   fmtgen              400 random fmt calls: values and format strings (test/difftest/fmtgen.py), vs go1.19
+  cmpgen              150 random struct/array/interface comparisons (test/difftest/cmpgen.py), vs go1.19
   conformance         Go's own test files from /usr/share/go-1.19/test
   race                a subset of the lit programs and examples under glc -race
                       (test/lit/race/ci-subset.txt; `make race-check`: all of them)
@@ -238,6 +239,11 @@ def main():
     # Random fmt.Sprintf/Print/Println calls against go1.19, fixed seed.
     results.append(counting_script("fmtgen", [py, os.path.join(REPO, "test/difftest/fmtgen.py"),
                                               "--glc", glc, "--seed", "1", "--count", "400"]))
+    # Random == on structs/arrays/interfaces (Go's order: stop at the first
+    # difference, panic only on reaching an uncomparable value), as tags
+    # and cases of switches, map keys and defer/go arguments; fixed seed.
+    results.append(counting_script("cmpgen", [py, os.path.join(REPO, "test/difftest/cmpgen.py"),
+                                              "--glc", glc, "--seed", "1", "--count", "150"]))
     results.append(counting_script("conformance", [py, os.path.join(REPO, "test/conformance/run.py"),
                                                    "--glc", glc, "--gomaxprocs", "1,2"]))
     # The data-race detector must stay silent on correct programs (~1 min;
