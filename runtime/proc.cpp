@@ -737,7 +737,7 @@ top:
   // No timers anywhere (most programs, most of the time): skip even the
   // clock read.
   if (anyTimers()) {
-    int64_t now = nanotime();
+    int64_t now = timeNow();
     checkTimers(pp, now);
     if (runqempty(pp)) {
       int64_t w = nextTimerWhen();
@@ -787,6 +787,22 @@ top:
   }
   releasep();
   pidleput(pp);
+  // Under schedseed, time is virtual (schedseed.h): when the last P goes
+  // idle with a timer pending, nothing can happen before that timer, so the
+  // clock jumps to it (plus a seeded slack: the timers due within it fire
+  // together, in a seeded order) and this M takes a P back to run them.
+  // Under sched.lock, so exactly one M (the last to put its P) sees every
+  // P idle.
+  if (schedseedEnabled() &&
+      sched.npidle.load(std::memory_order_relaxed) == gomaxprocs.load(std::memory_order_relaxed)) {
+    if (int64_t w = nextTimerWhen()) {
+      p *np = pidleget();
+      unlock(&sched.lock);
+      acquirep(np); // first: seedrand draws from this P's generator
+      seedClockJump(w + int64_t(seedrandn(seedTimerSlack)));
+      goto top;
+    }
+  }
   unlock(&sched.lock);
 
   bool wasSpinning = mp->spinning;
@@ -820,8 +836,9 @@ top:
       }
     }
   }
-  // 6. Sleep until startm hands us a P, or until the earliest timer.
-  stopmUntil(nextTimerWhen());
+  // 6. Sleep until startm hands us a P, or until the earliest timer (under
+  // schedseed `when` is virtual: the last M to go idle runs it, above).
+  stopmUntil(schedseedEnabled() ? 0 : nextTimerWhen());
   goto top;
 }
 
@@ -836,7 +853,10 @@ GLRT_SWITCH_NORETURN static void execute(g *gp, bool inheritTime) {
   // schedseed every run starts with a request pending instead: gogo
   // poisons the slot, and each prologue is a seeded preemption point
   // (schedseed.h).
-  __atomic_store_n(&gp->preempt, schedseedEnabled(), __ATOMIC_RELAXED);
+  bool seeded = schedseedEnabled();
+  __atomic_store_n(&gp->preempt, seeded, __ATOMIC_RELAXED);
+  if (seeded)
+    seedClockTick(); // virtual time moves with the schedule (schedseed.h)
   if (traceEnabled())
     traceGoEvent(traceEvGoStart, gp->goid, mp->id, 0);
   if (!inheritTime)

@@ -6,9 +6,12 @@
 //===----------------------------------------------------------------------===//
 #include "schedseed.h"
 
+#include "lock.h"
+
 namespace glrt {
 
 std::atomic<bool> schedseedOn{false};
+std::atomic<int64_t> seedClock{0};
 uint64_t schedseedValue = 0;
 // Chance of a yield at an extra preemption point: 1 in preemptOneIn
 // (0: never). Written once by schedseedInit.
@@ -22,6 +25,7 @@ void schedseedInit(uint64_t seed, int32_t oneIn) {
     // Seeds differ in how eagerly they preempt too: 1 in 2, 4, ..., 64.
     preemptOneIn = 2u << (seedmix(seed ^ 0x5eed) % 6);
   }
+  seedClock.store(nanotime(), std::memory_order_relaxed);
   schedseedOn.store(true, std::memory_order_release); // after the parameters above
 }
 
@@ -39,6 +43,12 @@ uint32_t seedrand() {
   *state = s;
   __uint128_t t = __uint128_t(s) * (s ^ 0xe7037ed1a0b428dbull);
   return uint32_t(uint64_t(t >> 64) ^ uint64_t(t));
+}
+
+void seedClockJump(int64_t when) {
+  int64_t c = seedClock.load(std::memory_order_relaxed);
+  while (c < when && !seedClock.compare_exchange_weak(c, when, std::memory_order_relaxed)) {
+  }
 }
 
 bool seedPreemptHere() {

@@ -24,10 +24,32 @@
 //     k is drawn from the seed (1..6), so seeds also differ in how often
 //     they preempt; GODEBUG=schedpreempt=K sets the chance to 1/K (0: no
 //     extra points).
+//   the order of simultaneous timers: the timers due at one check fire in
+//     a seeded order (time.cpp's runHeapSeeded), not by `when`.
+//   the wake-up order of a semaphore's waiters: a Mutex Unlock in normal
+//     mode, WaitGroup's and Once's releases wake a seeded pick among the
+//     waiters (sema.cpp); a starving Mutex's hand-off stays FIFO, which is
+//     Go's fairness guarantee.
 // Time-driven choices are switched off instead, because no seed can
 // replay them: sysmon's 10 ms preemption and its SIGURGs (retake), so a
-// loop without calls is never preempted under schedseed. Timers still fire
-// by the clock: a program that sleeps is not replayable (tests use none).
+// loop without calls is never preempted under schedseed, and sysmon's
+// overdue-timer wake-ups.
+//
+// Virtual time: under schedseed the clock that Go code and timers see
+// (time.Now, time.Since, time.Sleep, time.After/Tick/Timer, a Mutex's
+// starvation threshold: timeNow() in timer.h) is not the machine's but
+// seedClock, as on the Go playground: it starts at nanotime() when the
+// seed is set, advances by seedClockQuantum each time a G is scheduled
+// (execute) and by 1 ns each time it is read (so a loop polling
+// time.Since always gets somewhere), and, when every P is idle and a
+// timer is pending, jumps to that timer's `when` plus a seeded slack of
+// under 50 us (findRunnable) instead of sleeping: the timers due within
+// the slack are "simultaneous" and fire in a seeded order, as timers that
+// a real M finds due together after its sleep. A program that sleeps therefore runs without waiting, and at
+// GOMAXPROCS=1 its timers fire at the same points of the schedule every
+// time: replay covers timers too. Not virtual: the trace's timestamps,
+// sysmon, and anything read from the OS (files, wall-clock dates). A G
+// blocked in a system call does not stop a jump (its P is idle).
 //
 // Determinism: each P has its own generator (p.seedrand, seeded from N and
 // the P's id when the P is created), advanced only by the M that holds the
@@ -73,6 +95,16 @@ inline uint32_t seedrandn(uint32_t n) { return uint32_t((uint64_t(seedrand()) * 
 // The choices (see the header). Call only when schedseedEnabled().
 inline bool seedRunnext() { return (seedrand() & 1) != 0; }
 bool seedPreemptHere();
+
+// The virtual clock (see the header). Any thread; relaxed atomics (at
+// GOMAXPROCS=1 one M does every update, so the values are replayable).
+extern std::atomic<int64_t> seedClock;
+constexpr int64_t seedClockQuantum = 1000; // ns per scheduled G
+constexpr uint32_t seedTimerSlack = 50000;  // ns: a jump overshoots by [0, this)
+inline int64_t seedClockRead() { return seedClock.fetch_add(1, std::memory_order_relaxed) + 1; }
+inline void seedClockTick() { seedClock.fetch_add(seedClockQuantum, std::memory_order_relaxed); }
+// Moves the clock forward to `when` (never back).
+void seedClockJump(int64_t when);
 
 // schedinit: parses the value and the optional schedpreempt=K.
 void schedseedInit(uint64_t seed, int32_t preemptOneIn);

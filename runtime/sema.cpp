@@ -7,7 +7,8 @@
 // semTabSize roots hashed by address; each root has a lock and a FIFO list
 // of waiters (any address hashing to the root; a release scans for the
 // first waiter on its own address, so waiters on one address are woken in
-// arrival order). Go keeps a treap per root; a list is enough here because
+// arrival order; under GODEBUG=schedseed a plain release wakes a seeded
+// pick instead, see semrelease). Go keeps a treap per root; a list is enough here because
 // a root rarely holds more than a handful of distinct addresses.
 //
 // A waiter is a sudog from the per-M cache (sudog.h: gp; next = queue
@@ -29,6 +30,7 @@
 
 #include "lock.h"
 #include "proc.h"
+#include "schedseed.h"
 #include "sudog.h"
 
 namespace glrt {
@@ -95,6 +97,27 @@ static sudog *semenqueue(std::atomic<uint32_t> *addr, bool lifo, g *gp) NO_THREA
   return w;
 }
 
+// schedseed: the waiter to wake among those on addr (first: the head one,
+// prevp: in/out, its predecessor), drawn from the caller's P's generator.
+// Caller holds the root's lock (the list is the root's).
+static sudog *seedPickWaiter(std::atomic<uint32_t> *addr, sudog *first, sudog **prevp) {
+  uint32_t n = 0;
+  for (sudog *w = first; w; w = w->next)
+    n += w->elem == addr;
+  if (n <= 1)
+    return first;
+  uint32_t k = seedrandn(n);
+  sudog *prev = *prevp, *w = first;
+  for (;;) {
+    if (w->elem == addr && k-- == 0)
+      break;
+    prev = w;
+    w = w->next;
+  }
+  *prevp = prev;
+  return w;
+}
+
 bool semparkenqueue(g *gp, void *lk) NO_THREAD_SAFETY_ANALYSIS {
   uintptr_t v = reinterpret_cast<uintptr_t>(lk);
   auto *addr = reinterpret_cast<std::atomic<uint32_t> *>(v & ~uintptr_t(1));
@@ -149,6 +172,14 @@ void semrelease(std::atomic<uint32_t> *addr, bool handoff) NO_THREAD_SAFETY_ANAL
     unlock(&root->lock);
     return;
   }
+  // Under schedseed, a plain release (not a hand-off) wakes a seeded pick
+  // among addr's waiters instead of the head: which waiter a Mutex Unlock
+  // in normal mode, a WaitGroup's zero or a Once's end wakes first is
+  // left unspecified by Go (its sema.go happens to be FIFO, with LIFO for
+  // a Mutex waiter that lost the race once). A hand-off (starving Mutex)
+  // keeps the head: that FIFO order is sync.Mutex's fairness guarantee.
+  if (!handoff && schedseedEnabled())
+    w = seedPickWaiter(addr, w, &prev);
   if (prev)
     prev->next = w->next;
   else

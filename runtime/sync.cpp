@@ -42,6 +42,7 @@
 #include "proc.h"
 #include "race.h"
 #include "sema.h"
+#include "timer.h"
 
 namespace glrt {
 
@@ -77,11 +78,13 @@ static bool canSpin(int iter) {
   return iter < 4 && ncpu > 1 && gomaxprocs.load(std::memory_order_relaxed) > 1;
 }
 
-// nanotime on g0: clock_gettime (vDSO) on top of Lock's frame would go
-// past the goroutine-stack budget. Only on the parking path.
+// timeNow on g0: clock_gettime (vDSO) on top of Lock's frame would go
+// past the goroutine-stack budget. Only on the parking path. timeNow, not
+// nanotime: under schedseed the starvation threshold is on the virtual
+// clock, so whether a waiter starves is part of the replayable schedule.
 [[gnu::noinline]] static int64_t nanotimeOnG0() {
   int64_t t;
-  glrt_systemstack([](void *p) { *static_cast<int64_t *>(p) = nanotime(); }, &t);
+  glrt_systemstack([](void *p) { *static_cast<int64_t *>(p) = timeNow(); }, &t);
   return t;
 }
 

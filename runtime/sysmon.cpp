@@ -67,6 +67,8 @@ static constexpr int64_t timerGraceNS = 1000 * 1000;
 // A timer overdue by more than timerGraceNS with a P idle: start an M for
 // it (see the header). Returns whether sysmon asked for one.
 bool sysmonCheckTimers(int64_t now) {
+  if (schedseedEnabled())
+    return false; // virtual time: `when` is not on sysmon's clock (schedseed.h)
   int64_t next = nextTimerWhen();
   if (next == 0 || now - next <= timerGraceNS)
     return false;
@@ -117,7 +119,7 @@ static void *sysmon(void *) {
     if (delay > 10 * 1000 * 1000)
       delay = 10 * 1000 * 1000;
     int64_t sleep = delay;
-    if (int64_t next = nextTimerWhen()) {
+    if (int64_t next = schedseedEnabled() ? 0 : nextTimerWhen()) {
       int64_t until = next - nanotime();
       if (until < sleep)
         sleep = until < 20 * 1000 ? 20 * 1000 : until;
@@ -129,7 +131,7 @@ static void *sysmon(void *) {
       lock(&sched.lock);
       if (sched.gcwaiting.load(std::memory_order_seq_cst) != 0 ||
           sched.npidle.load(std::memory_order_seq_cst) == gomaxprocs.load(std::memory_order_seq_cst)) {
-        int64_t next = nextTimerWhen();
+        int64_t next = schedseedEnabled() ? 0 : nextTimerWhen();
         int64_t sleep = sysmonIdleSleepNS;
         if (next != 0 && next - now < sleep)
           sleep = next - now;

@@ -71,6 +71,7 @@
 #include "panic.h"
 #include "proc.h"
 #include "race.h"
+#include "schedseed.h"
 
 namespace glrt {
 
@@ -223,27 +224,71 @@ bool deltimer(timer *t) {
   }
 }
 
+int64_t timeNow() { return schedseedEnabled() ? seedClockRead() : nanotime(); }
+
+// Takes h's first timer (due: h->t[0]->when <= now) out for firing: a
+// periodic one is re-armed for its next tick after now, a one-shot one
+// leaves the heap. Returns the copies f runs with. Caller holds h->lock.
+struct dueTimer {
+  void (*f)(void *, uintptr_t);
+  void *arg;
+  uintptr_t seq;
+};
+static dueTimer takeDue(timerHeap *h, int64_t now) NO_THREAD_SAFETY_ANALYSIS {
+  timer *t = h->t[0];
+  dueTimer d{t->f, t->arg, t->seq};
+  raceacquire(t); // in whatever context runs timers (an M's, usually)
+  if (t->period > 0) {
+    // Next tick after now (missed ticks are dropped, as in Go).
+    t->when += t->period * (1 + (now - t->when) / t->period);
+    siftDown(h, 0);
+    updateTimer0When(h);
+  } else {
+    heapRemove(h, 0);
+  }
+  return d;
+}
+
+// Under schedseed: the timers due at this check fire in a seeded order
+// (Go leaves the order of timers due at once unspecified; its heap order
+// is by `when`, i.e. by the accident of when each was set). A batch is
+// taken out under the lock, shuffled by the P's generator and fired with
+// the lock released; timers that became due meanwhile are the next batch.
+static void runHeapSeeded(timerHeap *h, int64_t now) {
+  constexpr int kBatch = 32;
+  for (;;) {
+    dueTimer d[kBatch];
+    int n = 0;
+    lock(&h->lock);
+    while (n < kBatch && h->n > 0 && h->t[0]->when <= now)
+      d[n++] = takeDue(h, now);
+    unlock(&h->lock);
+    for (int i = n - 1; i > 0; i--) { // Fisher-Yates
+      int j = int(seedrandn(uint32_t(i + 1)));
+      dueTimer t = d[i];
+      d[i] = d[j];
+      d[j] = t;
+    }
+    for (int i = 0; i < n; i++)
+      d[i].f(d[i].arg, d[i].seq);
+    if (n < kBatch)
+      return;
+  }
+}
+
 static void runHeap(timerHeap *h, int64_t now) {
   int64_t w = h->timer0When.load(std::memory_order_acquire);
   if (w == 0 || w > now)
     return;
+  if (schedseedEnabled()) {
+    runHeapSeeded(h, now);
+    return;
+  }
   lock(&h->lock);
   while (h->n > 0 && h->t[0]->when <= now) {
-    timer *t = h->t[0];
-    auto f = t->f;
-    void *arg = t->arg;
-    uintptr_t seq = t->seq;
-    raceacquire(t); // in whatever context runs timers (an M's, usually)
-    if (t->period > 0) {
-      // Next tick after now (missed ticks are dropped, as in Go).
-      t->when += t->period * (1 + (now - t->when) / t->period);
-      siftDown(h, 0);
-      updateTimer0When(h);
-    } else {
-      heapRemove(h, 0);
-    }
+    dueTimer d = takeDue(h, now);
     unlock(&h->lock);
-    f(arg, seq);
+    d.f(d.arg, d.seq);
     lock(&h->lock);
   }
   unlock(&h->lock);
@@ -328,7 +373,7 @@ void timeSleep(int64_t ns) {
     return;
   timer t;
   g *gp = getg();
-  int64_t now = nanotime();
+  int64_t now = timeNow();
   t.when = now + ns < now ? INT64_MAX : now + ns; // saturate on overflow
   t.f = goroutineReady;
   t.arg = gp;
@@ -347,13 +392,13 @@ struct goTime {
 // Sends the current time on the channel without blocking (a full buffer
 // drops the tick, as Go's sendTime does).
 static void sendTime(void *c, uintptr_t) {
-  goTime now{0, nanotime(), nullptr};
+  goTime now{0, timeNow(), nullptr};
   chansend(static_cast<hchan *>(c), &now, false);
 }
 
 // Go's when(d): d from now, saturating; d <= 0 is now.
 static int64_t whenFromNow(int64_t d) {
-  int64_t now = nanotime();
+  int64_t now = timeNow();
   return d <= 0 ? now : (now + d < now ? INT64_MAX : now + d);
 }
 
@@ -435,7 +480,7 @@ using namespace glrt;
 
 extern "C" void glrt_timeSleep(int64_t ns) { timeSleep(ns); }
 
-extern "C" int64_t glrt_nanotime(void) { return nanotime(); }
+extern "C" int64_t glrt_nanotime(void) { return timeNow(); }
 
 extern "C" void *glrt_timeAfter(int64_t d) { return newChanTimer(d, 0); }
 

@@ -37,6 +37,12 @@ struct timer {
 static_assert(sizeof(timer) == 56, "abi.def: time.Timer.r is [7]uint64");
 static_assert(offsetof(timer, f) == 16);
 
+// The clock of timers and of Go code (time.Now, Since, Sleep, the timer
+// functions, a Mutex's starvation threshold): nanotime(), or under
+// GODEBUG=schedseed the virtual clock (schedseed.h). `when` values are on
+// this clock.
+int64_t timeNow();
+
 // Puts t into the current P's heap (from a G or from g0 with a P; from a
 // thread without a P, into heap 0). t must not be in a heap already.
 void addtimer(timer *t);

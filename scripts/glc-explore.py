@@ -146,7 +146,10 @@ def main(argv=None):
             continue
         seed = seeds[first]
         print("  first seed: %d (found after %d seeds)" % (seed, first + 1))
-        print("  replay: GOMAXPROCS=%d GODEBUG=schedseed=%d %s run %s" % (args.p, seed, glc, args.source))
+        # The inherited GODEBUG (e.g. schedpreempt=0) is part of the schedule.
+        extra = os.environ.get("GODEBUG", "")
+        print("  replay: GOMAXPROCS=%d GODEBUG=%sschedseed=%d %s run %s"
+              % (args.p, extra + "," if extra else "", seed, glc, args.source))
         if args.trace:
             tr = os.path.join(outdir, "seed-%d.json" % seed)
             run_one(binary, seed, args.p, args.timeout, {}, trace=tr)
