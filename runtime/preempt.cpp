@@ -81,6 +81,10 @@ bool preemptone(p *pp) {
   g *gp = __atomic_load_n(&mp->curg, __ATOMIC_RELAXED);
   if (gp == nullptr || gp == mp->g0)
     return false;
+  // The request's trace timestamp is read before the flag: once the flag
+  // is set the G may stop at once, and its stop must not precede the
+  // request in the trace (lit trace/three_goroutines.gl saw that).
+  int64_t ts = traceEnabled() ? traceNow() : 0;
   // Flag first, then the poison (stacks.md 6.4): an M that sees the poison
   // and then exchanges the flag cannot miss it.
   __atomic_store_n(&gp->preempt, true, __ATOMIC_SEQ_CST);
@@ -90,9 +94,9 @@ bool preemptone(p *pp) {
   preemptStat.requests.fetch_add(1, std::memory_order_relaxed);
   if (traceEnabled()) {
     if (getg() == nullptr)
-      traceSysmonEvent(traceEvPreemptReq, gp->goid, pp->id); // sysmon's thread
+      traceSysmonEvent(traceEvPreemptReq, gp->goid, pp->id, ts); // sysmon's thread
     else
-      traceGoEvent(traceEvPreemptReq, gp->goid, pp->id, 0); // preemptall on a g0
+      traceGoEvent(traceEvPreemptReq, gp->goid, pp->id, 0, 0, ts); // preemptall on a g0
   }
   if (!asyncPreemptOff && mp->procid != 0) {
     syscall(SYS_tgkill, getpid(), mp->procid, SIGURG);

@@ -858,7 +858,7 @@ GLRT_SWITCH_NORETURN static void execute(g *gp, bool inheritTime) {
   if (seeded)
     seedClockTick(); // virtual time moves with the schedule (schedseed.h)
   if (traceEnabled())
-    traceGoEvent(traceEvGoStart, gp->goid, mp->id, 0);
+    traceGoEvent(traceEvGoStart, gp->goid, 0, 0);
   if (!inheritTime)
     __atomic_store_n(&mp->pp->schedtick, mp->pp->schedtick + 1, __ATOMIC_RELAXED);
   racegoswitch(gp); // -race: from here on, TSan sees gp's fiber
