@@ -167,6 +167,15 @@ struct g {
   // set by the preemption paths just before they yield, read and cleared
   // by gosched_m on g0. Owner: the G itself, then its M.
   uint8_t tracestop;
+  // Go's g.waitsince: roughly when the G last became blocked (nanotime),
+  // for the ", N minutes" of goroutine headers (goroutineheader). Go sets
+  // it at the first GC that finds the G waiting; glrt has no collector, so
+  // park_m sets it on every park from the coarse monotonic clock (a few ns,
+  // ~4 ms resolution: headers count whole minutes). 0: unknown. Written by
+  // the owner M (park_m) while the G is not running; read racily by
+  // goroutine dumps, as Go does (a torn read is impossible on x86-64 and a
+  // stale one misreports a wait by minutes at worst).
+  int64_t waitsince;
   // -race only (runtime/race.h): this G's ThreadSanitizer fiber, created by
   // newproc1 in the creator's context, switched to by execute, destroyed by
   // goexit0; for an M's g0, the thread's own TSan context. Owner M.

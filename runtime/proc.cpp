@@ -64,6 +64,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "panic.h"
@@ -430,11 +431,8 @@ static void checkdead() REQUIRES(sched.lock) {
   for (g *gp = allgs; gp && level > 0; gp = gp->alllink) {
     if (gp->goid <= 0 || gp->atomicstatus.load(std::memory_order_acquire) != _Gwaiting)
       continue;
-    gwrites("\ngoroutine ");
-    printint(gp->goid);
-    gwrites(" [");
-    gwrites(waitReasonString(gp->waitreason));
-    gwrites("]:\n");
+    gwrites("\n");
+    goroutineheader(gp);
     traceback(gp->sched.pc, gp->sched.bp, false);
     printcreatedby(gp->gopc);
   }
@@ -444,6 +442,44 @@ static void checkdead() REQUIRES(sched.lock) {
   if (crash)
     dieabort();
   _exit(2);
+}
+
+int64_t coarsenanotime() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  return int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+void goroutineheader(g *gp) {
+  uint32_t s = readgstatus(gp);
+  const char *status;
+  switch (s) {
+  case _Gidle: status = "idle"; break;
+  case _Grunnable: status = "runnable"; break;
+  case _Grunning: status = "running"; break;
+  case _Gwaiting: status = "waiting"; break;
+  case _Gdead: status = "dead"; break;
+  case _Gsyscall: status = "syscall"; break;
+  case _Gcopystack: status = "copystack"; break;
+  case _Gpreempted: status = "preempted"; break;
+  default: status = "???"; break;
+  }
+  if (s == _Gwaiting && gp->waitreason != waitReasonZero)
+    status = waitReasonString(gp->waitreason);
+  // Go: whole minutes since waitsince, only when at least one.
+  int64_t waitfor = 0;
+  if ((s == _Gwaiting || s == _Gsyscall) && gp->waitsince != 0)
+    waitfor = (nanotime() - gp->waitsince) / 60000000000LL;
+  gwrites("goroutine ");
+  printint(gp->goid);
+  gwrites(" [");
+  gwrites(status);
+  if (waitfor >= 1) {
+    gwrites(", ");
+    printint(waitfor);
+    gwrites(" minutes");
+  }
+  gwrites("]:\n");
 }
 
 // GOTRACEBACK=all (panic.cpp's finish, on the dying M): every goroutine
@@ -464,18 +500,8 @@ void tracebackothers() NO_THREAD_SAFETY_ANALYSIS {
     uint32_t s = gp->atomicstatus.load(std::memory_order_acquire);
     if (s == _Gdead || s == _Gidle)
       continue;
-    gwrites("\ngoroutine ");
-    printint(gp->goid);
-    gwrites(" [");
-    if (s == _Gwaiting)
-      gwrites(waitReasonString(gp->waitreason));
-    else if (s == _Grunnable)
-      gwrites("runnable");
-    else if (s == _Grunning)
-      gwrites("running");
-    else
-      gwrites("syscall");
-    gwrites("]:\n");
+    gwrites("\n");
+    goroutineheader(gp);
     if (s == _Grunning)
       gwrites("\tgoroutine running on other thread; stack unavailable\n");
     else
@@ -1051,6 +1077,9 @@ static void goexit0(g *gp) {
 // Park continuation on g0.
 static void park_m(g *gp) {
   m *mp = getg()->mp;
+  // Before the status CAS (acq_rel), which publishes it to goroutine
+  // dumps (they read waitsince only after seeing _Gwaiting).
+  gp->waitsince = coarsenanotime();
   casgstatus(gp, _Grunning, _Gwaiting);
   if (traceEnabled())
     traceGoEvent(traceEvGoStop, gp->goid, gp->waitreason, 0, traceStopPark);

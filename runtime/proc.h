@@ -98,6 +98,13 @@ void forEachG(void (*fn)(g *, void *), void *arg);
 // with procresize's release stores (trace.cpp walks every P's buffer).
 int32_t allplenForTrace();
 uint32_t readgstatus(g *gp);
+// Go's goroutineheader: "goroutine N [status]:\n", the status being the
+// wait reason of a parked G followed by ", N minutes" once it has waited
+// a minute or more (g.waitsince). Any thread; reads gp racily, as Go.
+void goroutineheader(g *gp);
+// CLOCK_MONOTONIC_COARSE in ns: nanotime's clock, read at tick resolution
+// (~4 ms) for a few ns (vDSO, no syscall). For g.waitsince.
+int64_t coarsenanotime();
 
 void schedtrace(bool detailed);
 void startSchedtraceThread(int32_t periodMs, bool detailed);
