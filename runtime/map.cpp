@@ -223,12 +223,12 @@ bool hashMightPanic(const Type *t) {
   }
 }
 
-[[noreturn]] __attribute__((noinline)) void fatalConcurrentWrites() { fatal("concurrent map writes"); }
+[[noreturn]] __attribute__((noinline)) void fatalConcurrentWrites() { fataluser("concurrent map writes"); }
 [[noreturn]] __attribute__((noinline)) void fatalReadWrite() {
-  fatal("concurrent map read and map write");
+  fataluser("concurrent map read and map write");
 }
 [[noreturn]] __attribute__((noinline)) void fatalIterWrite() {
-  fatal("concurrent map iteration and map write");
+  fataluser("concurrent map iteration and map write");
 }
 
 // Bucket arrays of 64 KiB and more come from their own fresh mmap

@@ -157,13 +157,26 @@ void printsigline(const SigCtx &s) {
 // The common tail: optional signal line, goroutine header, traceback, exit.
 // frame: a runtime-implemented Go function to show as the innermost frame
 // (panicstringframe), or null.
+// throwtype: Go's m.throwing: 0 a panic, kThrowUser a fatal error of the
+// user's making (Go's fatal: concurrent map writes, unlock of an unlocked
+// mutex), kThrowRuntime a runtime throw. Go's gotraceback prints every
+// goroutine for both, and a runtime throw at level 2 whatever GOTRACEBACK
+// says (runtime frames, wrappers, runtime.main).
+enum : int { kThrowNone, kThrowUser, kThrowRuntime };
 [[noreturn]] void finish(const SigCtx *sig, uintptr_t pc, uintptr_t fp,
-                         bool exactpc, const char *frame = nullptr) {
+                         bool exactpc, const char *frame = nullptr,
+                         int throwtype = kThrowNone) {
   if (sig)
     printsigline(*sig);
   int32_t level;
   bool all, crash;
   gotraceback(&level, &all, &crash);
+  if (throwtype != kThrowNone)
+    all = true;
+  if (throwtype == kThrowRuntime) {
+    level = 2;
+    settracebacklevel(2); // this thread dies: no need to restore it
+  }
   if (level > 0) {
     gwrites("\ngoroutine ");
     printint(curgoid ? curgoid() : 1);
@@ -226,6 +239,7 @@ struct PanicReq {
   const void *typeName;
   int64_t typeLen;
   const char *frame;  // kString: innermost pseudo-frame or null
+  int throwtype;      // kFatal: kThrowUser or kThrowRuntime
   const char *msg;    // kString data, kRuntimeError / kFatal text
   int64_t n;          // kString length
   int64_t i;          // kInt/kUint/kBool value, kBounds x
@@ -367,7 +381,8 @@ void panicmain(void *) {
   case kFatal:
     begin("fatal error: ");
     gwrites(r.msg);
-    break;
+    gwrite("\n", 1);
+    finish(nullptr, pc, fp, false, nullptr, r.throwtype);
   case kPanics: {
     begin("");
     printpanics(r.panics);
@@ -548,6 +563,16 @@ void onsystemstack(void (*fn)(void *), void *arg) {
   r.fp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
   r.kind = kFatal;
   r.msg = msg;
+  r.throwtype = kThrowRuntime;
+  dieong0();
+}
+
+[[noreturn]] void fataluser(const char *msg) {
+  PanicReq &r = preq;
+  r.fp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  r.kind = kFatal;
+  r.msg = msg;
+  r.throwtype = kThrowUser;
   dieong0();
 }
 
@@ -769,6 +794,7 @@ void glrt_panicmemAddr(int64_t addr) { glrt::panicmemat(GLRT_ENTRY_FP(), uint64_
 void glrt_gonilfunc() {
   glrt::panicvalue(GLRT_ENTRY_FP(), glrt::kFatal, nullptr, 0);
   preq.msg = "go of nil func value";
+  preq.throwtype = glrt::kThrowRuntime;
   glrt::dieong0();
 }
 

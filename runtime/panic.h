@@ -9,7 +9,13 @@ namespace glrt {
 
 // Go's throw: "fatal error: <msg>", a blank line, the goroutine header and
 // traceback, exit 2. For broken runtime invariants, never for user errors.
+// Printed as go1.19 prints a runtime throw: every goroutine, at traceback
+// level 2 whatever GOTRACEBACK says (wrappers and runtime.main shown).
 [[noreturn]] void fatal(const char *msg);
+// Go's fatal: the same for errors of the user's making (concurrent map
+// writes, unlock of an unlocked mutex): every goroutine, at GOTRACEBACK's
+// level.
+[[noreturn]] void fataluser(const char *msg);
 
 // A Go runtime error panic ("panic: runtime error: <msg>"), traced from the
 // caller of the glrt entry point whose frame pointer is fp.

@@ -39,6 +39,7 @@
 #include <cstdint>
 
 #include "abi.h"
+#include "panic.h"
 #include "proc.h"
 #include "race.h"
 #include "sema.h"
@@ -160,7 +161,7 @@ constexpr uint32_t lkIter = 4;     // spin iterations, counted from bit 2
 
 static void mutexUnlockSlow(syncMutex *m, uint32_t n) {
   if (((n + mutexLocked) & mutexLocked) == 0)
-    throwfatal(nullptr, "sync: unlock of unlocked mutex");
+    fataluser("sync: unlock of unlocked mutex"); // Go's sync.fatal
   if ((n & mutexStarving) != 0) {
     // Starving: hand the mutex to the head waiter.
     semrelease(&m->sema, true);

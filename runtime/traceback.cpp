@@ -78,6 +78,13 @@ uintptr_t stopfp;              // rt0 main's frame; set once before __glc_main
 int32_t tblevel = 1;
 bool tball = false, tbcrash = false;
 
+// runtime.Stack prints at level 1 whatever GOTRACEBACK says (Go sets
+// m.traceback = 1): a per-thread override, 0 = none. Set on g0 by
+// callers.cpp around its traceback.
+__attribute__((tls_model("initial-exec"))) thread_local int32_t tblevelforced;
+
+int32_t curlevel() { return tblevelforced ? tblevelforced : tblevel; }
+
 bool streq(const char *a, const char *b) { return strcmp(a, b) == 0; }
 
 void parsegotraceback(const char *v) {
@@ -168,6 +175,8 @@ void tracebackinit() {
 
 void settracebackstop(uintptr_t fp) { stopfp = fp; }
 
+void settracebacklevel(int32_t level) { tblevelforced = level; }
+
 void gotraceback(int32_t *level, bool *all, bool *crash) {
   if (initstate.load(std::memory_order_acquire) != 2)
     tracebackinit();
@@ -229,7 +238,7 @@ void printfileline(uintptr_t lookup, uintptr_t pc, uintptr_t entry) {
 // the next frame. A wrapper (GLC_FUNC_WRAPPER) is shown only when its
 // child is not: Go's elideWrapperCalling shows a wrapper whose callee is
 // gopanic, sigpanic or panicwrap, where it panicked itself, and hides it
-// when it called the wrapped method.
+// when it called the wrapped method; at level 2 it is always shown.
 int printframe(uintptr_t pc, bool exactpc, bool *ismain, bool *childgen) {
   uintptr_t lookup = exactpc ? pc : pc - 1;
   if (!ingeneratedcode(lookup)) {
@@ -243,7 +252,9 @@ int printframe(uintptr_t pc, bool exactpc, bool *ismain, bool *childgen) {
     name = "?";
     entry = pc;
   }
-  bool wrapperHidden = (flags & GLC_FUNC_WRAPPER) && *childgen;
+  // Go's showframe: at level 2 (GOTRACEBACK=system, a runtime throw)
+  // every wrapper is shown.
+  bool wrapperHidden = (flags & GLC_FUNC_WRAPPER) && *childgen && curlevel() < 2;
   *childgen = true;
   if (wrapperHidden)
     return 0;
@@ -252,7 +263,7 @@ int printframe(uintptr_t pc, bool exactpc, bool *ismain, bool *childgen) {
     // (glc's name for the function that runs initialisers and main.main)
     // is the bottom of goroutine 1.
     *ismain = strcmp(name, "runtime.main") == 0;
-    if (tblevel < 2)
+    if (curlevel() < 2)
       return 0;
     gwrites(name);
     gwrites("()\n");
@@ -264,7 +275,7 @@ int printframe(uintptr_t pc, bool exactpc, bool *ismain, bool *childgen) {
   // whose arguments it cannot show. main.main has none: Go prints "()".
   // At GOTRACEBACK=system the walk goes on to runtime.main, as Go's.
   bool mainmain = strcmp(name, "main.main") == 0;
-  *ismain = mainmain && tblevel < 2;
+  *ismain = mainmain && curlevel() < 2;
   gwrites(mainmain ? "()\n" : "(...)\n");
   printfileline(lookup, pc, entry);
   return 1;
@@ -290,6 +301,10 @@ bool readframe(uintptr_t fp, uintptr_t out[2]) {
 }
 
 } // namespace
+
+bool readframewords(uintptr_t fp, uintptr_t out[2]) { return readframe(fp, out); }
+
+uintptr_t tracebackstop() { return stopfp; }
 
 int traceback(uintptr_t pc, uintptr_t fp, bool exactpc) {
   constexpr int kMaxFrames = 100; // Go's _TracebackMaxFrames

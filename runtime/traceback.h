@@ -16,6 +16,16 @@ void tracebackinit();
 // started by the scheduler end their chain with rbp = 0 instead.
 void settracebackstop(uintptr_t fp);
 
+// Forces this thread's traceback level (runtime.Stack prints at level 1
+// whatever GOTRACEBACK says, as Go's m.traceback); 0 restores GOTRACEBACK's.
+void settracebacklevel(int32_t level);
+
+// The frame walk's primitives, for runtime.Callers (callers.cpp): the two
+// words at fp (saved rbp, return address), false where the chain leaves
+// mapped memory; and settracebackstop's frame.
+bool readframewords(uintptr_t fp, uintptr_t out[2]);
+uintptr_t tracebackstop();
+
 // Go's gotraceback(): GOTRACEBACK's level (0 none, 1 single/all, 2
 // system/crash), whether every goroutine is printed, whether to die by
 // SIGABRT. Parsed once (tracebackinit).

@@ -13,8 +13,8 @@ test/lit/**/*.gl whose RUN lines run the program (`%glc run`, or
      and including the first line starting with "goroutine "; after it, the
      sequence of main.* frames of the traceback is compared, each as its
      function name and its file:line (the directory and the .go/.gl
-     extension masked, and the +0x offset dropped: they legitimately
-     differ), `created by main.f` lines likewise.
+     extension masked, and the +0x offset (and level 2's fp= sp= pc=)
+     dropped: they legitimately differ), `created by main.f` lines likewise.
 examples/*.gl are always compared too (they must run identically under go).
 Files containing a line `// NODIFF: reason` are skipped and listed.
 
@@ -60,7 +60,10 @@ def find_tests(root):
                 yield os.path.join(dirpath, fn)
 
 
-FILE_LINE = re.compile(r"^\t(?:.*/)?([^/\s]+?)(?:\.go|\.gl)?:(\d+)(?: \+0x[0-9a-f]+)?$")
+# At traceback level 2 (GOTRACEBACK=system, a runtime throw) go1.19 adds
+# " fp=0x... sp=0x... pc=0x..." after the offset; glc does not print them.
+FILE_LINE = re.compile(r"^\t(?:.*/)?([^/\s]+?)(?:\.go|\.gl)?:(\d+)(?: \+0x[0-9a-f]+)?"
+                       r"(?: fp=0x[0-9a-f]+ sp=0x[0-9a-f]+ pc=0x[0-9a-f]+)?$")
 
 
 def frame_location(lines, i):
