@@ -267,6 +267,10 @@ void IRGen::genFuncBody(Function *fn, FuncInfo *info, FuncType *sig, BlockStmt *
 
   if (state.defer) {
     branchToDeferExit(); // a void function's end: run the defers, return
+    // The deferred calls run at the closing brace, as gc positions the
+    // deferreturn of a function that ends without a return statement
+    // (runtime.Caller in a deferred call reports that line).
+    dbgSetLoc(body->rbrace);
     endDefer();
   }
   if (blockOpen()) {
