@@ -56,6 +56,10 @@ struct PrintBuf {
   char buf[kBufSize];
   size_t n;
   int depth;
+  // Go's g0.writebuf: while wbuf is set (runtime.Stack, on this thread's
+  // g0), gwrite appends here instead, up to wcap bytes; the rest is lost.
+  char *wbuf;
+  size_t wlen, wcap;
 };
 
 // Zero-initialised TLS with no constructor: no TLS wrapper, no static init.
@@ -79,6 +83,19 @@ void writeall(int fd, const char *p, size_t n) {
 }
 
 void setprintsink(PrintSink sink) { gsink = sink; }
+
+void setwritebuf(char *p, size_t cap) {
+  tls.wbuf = p;
+  tls.wlen = 0;
+  tls.wcap = cap;
+}
+
+size_t clearwritebuf() {
+  size_t n = tls.wlen;
+  tls.wbuf = nullptr;
+  tls.wlen = tls.wcap = 0;
+  return n;
+}
 
 void printflush() {
   PrintBuf &b = tls;
@@ -104,6 +121,14 @@ __attribute__((noinline)) void printflushsys() {
 
 void gwrite(const char *p, size_t n) {
   PrintBuf &b = tls;
+  if (b.wbuf) [[unlikely]] {
+    size_t k = b.wcap - b.wlen;
+    if (k > n)
+      k = n;
+    memcpy(b.wbuf + b.wlen, p, k);
+    b.wlen += k;
+    return;
+  }
   while (n > 0) {
     if (b.n == kBufSize)
       printflushsys();

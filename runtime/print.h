@@ -42,6 +42,13 @@ void writeall(int fd, const char *p, size_t n);
 using PrintSink = void (*)(const char *p, size_t n);
 void setprintsink(PrintSink sink);
 
+// Go's g0.writebuf (runtime.Stack): until clearwritebuf, this thread's
+// gwrite output goes to [p, p+cap) (the excess is dropped) instead of fd 2.
+// clearwritebuf returns the number of bytes stored. Nothing may park or
+// switch M in between (runtime.Stack runs both on g0).
+void setwritebuf(char *p, size_t cap);
+size_t clearwritebuf();
+
 // Format helpers shared with panic.cpp; each writes into buf (which must
 // hold at least 32 bytes) and returns the length. No NUL is written.
 size_t fmtint(char *buf, int64_t v);

@@ -203,10 +203,22 @@ glrt_gostart:
 	movq %fs:(%rax), %rax
 	movq G_STARTARG(%rax), %rdi
 	callq *G_STARTFN(%rax)
+.Lgostart_ret:
 	callq glrt_goexit1
 	ud2
 	.cfi_endproc
 	.size glrt_gostart, .-glrt_gostart
+
+/* The return address of gostart's call of startfn: the bottom of every
+ * goroutine's frame chain, which runtime.Callers reports as Go's
+ * runtime.goexit (callers.cpp). A data word rather than a global label,
+ * so that debuggers keep naming the code glrt_gostart. */
+	.section .data.rel.ro,"aw",@progbits
+	.p2align 3
+	.globl glrt_gostart_retpc
+glrt_gostart_retpc:
+	.quad .Lgostart_ret
+	.text
 
 /* void glrt_mstart_on_g0(g *g0, void (*fn)(void))  -- never returns.
  * Sets g0->sched.sp just below our return address (16-byte aligned): every

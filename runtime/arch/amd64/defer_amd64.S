@@ -25,6 +25,7 @@ glrt_calldefer:
 	movq %rdi, %rax
 	movq %rsi, %rdi
 	callq *%rax
+.Lcalldefer_ret:
 	popq %rbp
 	.cfi_def_cfa %rsp, 8
 	ret
@@ -72,9 +73,25 @@ glrt_sigpanic0:
 	.cfi_def_cfa_register %rbp
 	andq $-16, %rsp
 	callq glrt_sigpanic
+.Lsigpanic0_ret:
 	ud2
 	.cfi_endproc
 	.size glrt_sigpanic0, .-glrt_sigpanic0
+
+/* Return addresses runtime.Callers recognises (callers.cpp): a frame
+ * returning into glrt_calldefer is a deferred call run by gopanic or
+ * Goexit; one returning into glrt_sigpanic0 is the fault's, and the frame
+ * above it was interrupted at its exact pc. Data words, not labels, so
+ * that debuggers keep naming the code by its functions. */
+	.section .data.rel.ro,"aw",@progbits
+	.p2align 3
+	.globl glrt_calldefer_retpc
+glrt_calldefer_retpc:
+	.quad .Lcalldefer_ret
+	.globl glrt_sigpanic0_retpc
+glrt_sigpanic0_retpc:
+	.quad .Lsigpanic0_ret
+	.text
 
 	.section .note.GNU-stack,"",@progbits
 	.section .note.GNU-split-stack,"",@progbits

@@ -304,6 +304,22 @@ void probe_GOMAXPROCS() { glrt_GOMAXPROCS(glrt_GOMAXPROCS(0)); }
 void probe_GC() { glrt_GC(); }
 void probe_NumCPU() { sval += glrt_NumCPU(); }
 void probe_NumGoroutine() { sval += glrt_NumGoroutine(); }
+// callers.cpp: the walks run on g0 (no generated code here: callers finds
+// no frame; Stack still prints the goroutine header into the buffer, and
+// with all=true stops and starts the world).
+void probe_callers() {
+  uintptr_t pcs[4];
+  sval += glrt_callers(0, pcs, 4, 4);
+}
+void probe_findfunc() {
+  uint64_t fi[6];
+  sval += glrt_findfunc(int64_t(reinterpret_cast<uintptr_t>(&probe_findfunc)), fi);
+}
+void probe_Stack() {
+  char buf[64];
+  sval += glrt_Stack(buf, sizeof buf, sizeof buf, 0);
+  sval += glrt_Stack(buf, sizeof buf, sizeof buf, 1);
+}
 
 // Time and sync (rows added to abi.def while this test was written:
 // declared weak here too, so the test also builds against a runtime

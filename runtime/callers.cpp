@@ -1,0 +1,389 @@
+//===- callers.cpp - runtime.Callers, FuncForPC, CallersFrames, Stack ------===//
+//
+// The glrt half of Go's runtime.Caller, Callers, FuncForPC, CallersFrames
+// and Stack; the GL half is stdlib/runtime/extern.gl. Three abi.def rows:
+//
+//   callers(skip, pc []uintptr) int   Go's callers: the return addresses
+//       of the goroutine's logical frames, innermost first. Frame 0 is the
+//       function that called glrt_callers (the GL function the binding
+//       stub is inlined into: runtime.Callers or runtime.Caller).
+//   findfunc(pc, *funcInfo) bool      the function containing pc (name,
+//       entry) and the file:line of pc itself.
+//   Stack(buf []byte, all bool) int   Go's runtime.Stack.
+//
+// Which frames are logical frames (go1.19's gentraceback with a pcbuf):
+//  - generated functions, wrappers hidden as Go hides them (a wrapper shows
+//    only when it is the innermost generated frame: it panicked itself),
+//    and the go statements' trampolines (runtime.gowrap.N: Go's go
+//    wrappers are wrappers) never;
+//  - runtime.main (glc's __glc_main) as Go's runtime.main, proc.go:250;
+//  - the bottom of every goroutine (the return into glrt_gostart) as Go's
+//    runtime.goexit, asm_amd64.s:1594;
+//  - a deferred call run by a panic or Goexit (the return into
+//    glrt_calldefer) adds Go's runtime.gopanic (panic.go:884 for a frame's
+//    own (open-coded) defers, 890 for a heap record, as go1.19) or
+//    runtime.Goexit (panic.go:522), and for a runtime error the Go
+//    function that raised it (goPanicIndex and the other goPanic* by the
+//    boundsError's code and signedness, panicdivide, panicshift, and
+//    panicmem + sigpanic for a nil dereference), told from the panic's
+//    value;
+//  - glrt's other C++/assembly frames (entry points, __morestack at every
+//    segment boundary, deferreturn, which Go's Callers does not show either)
+//    are walked through and not reported.
+// Not reproduced: the runtime frames of a failed type assertion
+// (panicdottypeE/I) and of other runtime panics (makeslice, closed
+// channels, nil maps...), and the runtime frames above a deferred call
+// that a panic in a runtime function runs.
+//
+// Go's runtime frames are given pseudo PCs (entry+1, as Go's goexit PC):
+// the addresses of the slots of `pseudotext` below, which findfunc
+// resolves to Go's names and file:line ("$GOROOT/src/runtime/...", as a
+// -trimpath build of Go prints them).
+//
+// A frame interrupted by a fault (the one above glrt_sigpanic0) is at its
+// exact PC: its entry is pc+1, as Go stores it, so that every consumer
+// subtracts 1 alike.
+//
+// Inlining: glc keeps a frame for every function that calls anything
+// (irgen's keepTracebackFrames: noinline), so no function that can be on
+// a stack while Callers runs is ever inlined, and physical frames are
+// Go's logical frames. (The leaves LLVM inlines cannot call Callers.)
+//
+// Stack use: the entry points take the frame pointer on the goroutine and
+// do the walk on g0 (onsystemstack): the walk reads frame words with
+// process_vm_readv and binary-searches tables, too much for the 256-byte
+// budget on a 2 KiB segment.
+//===----------------------------------------------------------------------===//
+#include "abi.h"
+#include "defer.h"
+#include "gmp.h"
+#include "panic.h"
+#include "print.h"
+#include "proc.h"
+#include "symtab.h"
+#include "traceback.h"
+
+#include <signal.h>
+#include <string.h>
+
+// defer_amd64.S / asm_amd64.S: return addresses the walk recognises.
+extern "C" const uintptr_t glrt_gostart_retpc;
+extern "C" const uintptr_t glrt_calldefer_retpc;
+extern "C" const uintptr_t glrt_sigpanic0_retpc;
+
+namespace glrt {
+namespace {
+
+struct pseudofunc {
+  const char *name;
+  const char *file;
+  int32_t line;
+};
+#define PANICGO "$GOROOT/src/runtime/panic.go"
+enum : int {
+  kGoexit,
+  kGopanicOpen,
+  kGopanicHeap,
+  kGoexitCall,
+  kPanicshift,
+  kPanicdivide,
+  kPanicmem,
+  kSigpanic,
+  kBounds, // 2 per boundsErrorCode: signed x, then unsigned
+  kNPseudo = kBounds + 18,
+};
+const pseudofunc pseudofuncs[kNPseudo] = {
+    {"runtime.goexit", "$GOROOT/src/runtime/asm_amd64.s", 1594},
+    {"runtime.gopanic", PANICGO, 884},
+    {"runtime.gopanic", PANICGO, 890},
+    {"runtime.Goexit", PANICGO, 522},
+    {"runtime.panicshift", PANICGO, 231},
+    {"runtime.panicdivide", PANICGO, 239},
+    {"runtime.panicmem", PANICGO, 260},
+    {"runtime.sigpanic", "$GOROOT/src/runtime/signal_unix.go", 835},
+    // go1.19's goPanic* functions, by boundsErrorCode (abi.def).
+    {"runtime.goPanicIndex", PANICGO, 113},
+    {"runtime.goPanicIndexU", PANICGO, 119},
+    {"runtime.goPanicSliceAlen", PANICGO, 127},
+    {"runtime.goPanicSliceAlenU", PANICGO, 133},
+    {"runtime.goPanicSliceAcap", PANICGO, 139},
+    {"runtime.goPanicSliceAcapU", PANICGO, 145},
+    {"runtime.goPanicSliceB", PANICGO, 153},
+    {"runtime.goPanicSliceBU", PANICGO, 159},
+    {"runtime.goPanicSlice3Alen", PANICGO, 165},
+    {"runtime.goPanicSlice3AlenU", PANICGO, 169},
+    {"runtime.goPanicSlice3Acap", PANICGO, 173},
+    {"runtime.goPanicSlice3AcapU", PANICGO, 177},
+    {"runtime.goPanicSlice3B", PANICGO, 183},
+    {"runtime.goPanicSlice3BU", PANICGO, 187},
+    {"runtime.goPanicSlice3C", PANICGO, 193},
+    {"runtime.goPanicSlice3CU", PANICGO, 197},
+    {"runtime.goPanicSliceConvert", PANICGO, 203},
+    {"runtime.goPanicSliceConvert", PANICGO, 203},
+};
+#undef PANICGO
+
+// error.cpp's runtime.boundsError payload.
+struct boundsErr {
+  int64_t x;
+  int64_t y;
+  bool xsigned;
+  uint8_t code;
+};
+constexpr uintptr_t kPseudoSize = 16;
+// Never executed: only its addresses matter (one slot per pseudo function).
+alignas(16) const char pseudotext[kNPseudo * kPseudoSize] = {};
+
+uintptr_t pseudopc(int k) { return reinterpret_cast<uintptr_t>(pseudotext) + k * kPseudoSize + 1; }
+
+// The pseudo function at pc, or -1.
+int pseudoat(uintptr_t pc) {
+  uintptr_t base = reinterpret_cast<uintptr_t>(pseudotext);
+  if (pc < base || pc >= base + sizeof pseudotext)
+    return -1;
+  return int((pc - base) / kPseudoSize);
+}
+
+// Go's runtime.main is glc's __glc_main: report Go's file:line for it.
+const char kRuntimeMainFile[] = "$GOROOT/src/runtime/proc.go";
+constexpr int32_t kRuntimeMainLine = 250;
+
+struct walker {
+  uintptr_t *buf;
+  int64_t max;
+  int64_t n;
+  int64_t skip;
+  // Returns false when the buffer is full (the walk may stop).
+  bool put(uintptr_t pc) {
+    if (skip > 0) {
+      skip--;
+      return true;
+    }
+    if (n < max)
+      buf[n++] = pc;
+    return n < max;
+  }
+};
+
+// The deferred call whose glrt_calldefer frame has rbp fp: the pseudo
+// frames (at most 3, innermost first) of the runtime functions under it:
+// gopanic or Goexit, then for a runtime error the function that raised it
+// in Go (goPanicIndex..., panicdivide, panicshift; panicmem and sigpanic
+// for a nil dereference, which Go always detects by a fault).
+int deferrunner(g *gp, uintptr_t fp, int out[3]) {
+  _panic *p = gp ? gpanic(gp) : nullptr;
+  while (p && p->argp != fp)
+    p = p->link;
+  if (!p) {
+    out[0] = kGopanicOpen;
+    return 1;
+  }
+  if (p->goexit) {
+    out[0] = kGoexitCall;
+    return 1;
+  }
+  out[0] = kGopanicOpen;
+  for (_defer *d = gdefer(gp); d; d = d->link)
+    if (d->panic == p) {
+      if (d->flags & DEFER_FHEAP)
+        out[0] = kGopanicHeap;
+      break;
+    }
+  // The runtime's error types, by name (error.cpp keeps their descriptors
+  // to itself; no GL package can declare these names).
+  auto named = [](const Type *t, const char *lit) {
+    size_t n = strlen(lit);
+    return t && size_t(t->str.len) == n && memcmp(t->str.str, lit, n) == 0;
+  };
+  const Type *t = p->arg.type;
+  if (named(t, "runtime.boundsError") && p->arg.data) {
+    auto *e = static_cast<const boundsErr *>(p->arg.data);
+    int code = e->code <= 8 ? e->code : 0;
+    out[1] = kBounds + 2 * code + (e->xsigned ? 0 : 1);
+    return 2;
+  }
+  if (named(t, "runtime.errorString") && p->arg.data) {
+    auto *m = static_cast<const GoString *>(p->arg.data);
+    auto is = [m](const char *lit) {
+      size_t n = strlen(lit);
+      return size_t(m->len) == n && memcmp(m->str, lit, n) == 0;
+    };
+    if (p->sig && p->sig->sig == SIGSEGV &&
+        is("invalid memory address or nil pointer dereference")) {
+      out[1] = kPanicmem;
+      out[2] = kSigpanic;
+      return 3;
+    }
+    if (is("integer divide by zero")) {
+      out[1] = kPanicdivide;
+      return 2;
+    }
+    if (is("negative shift amount")) {
+      out[1] = kPanicshift;
+      return 2;
+    }
+  }
+  return 1;
+}
+
+// Go's gentraceback with a pcbuf, from the frame whose return address is
+// pc and whose caller's rbp is fp (the first frame reported is the caller).
+void walk(g *gp, uintptr_t pc, uintptr_t fp, walker *w) {
+  if (__start_gl_text == nullptr)
+    return; // no generated code (unit tests): nothing of ours above
+  bool childgen = false, exact = false;
+  uintptr_t stop = tracebackstop();
+  for (;;) {
+    uintptr_t lookup = exact ? pc : pc - 1;
+    if (ingeneratedcode(lookup)) {
+      uintptr_t entry = 0;
+      int64_t flags = 0;
+      const char *name = funcname(lookup, &entry, &flags);
+      bool hidden = (name && strncmp(name, "runtime.gowrap.", 15) == 0) ||
+                    ((flags & GLC_FUNC_WRAPPER) && childgen);
+      childgen = true;
+      if (!hidden && !w->put(exact ? pc + 1 : pc))
+        return;
+    } else {
+      childgen = false;
+      if (pc == glrt_gostart_retpc) {
+        w->put(pseudopc(kGoexit));
+        return; // the goroutine's bottom
+      }
+      if (pc == glrt_calldefer_retpc) {
+        int k[3];
+        int n = deferrunner(gp, fp, k);
+        for (int i = 0; i < n; i++)
+          if (!w->put(pseudopc(k[i])))
+            return;
+      }
+    }
+    exact = pc == glrt_sigpanic0_retpc;
+    if (fp == 0 || fp == stop || (fp & 7) != 0)
+      return;
+    uintptr_t frame[2];
+    if (!readframewords(fp, frame))
+      return;
+    pc = frame[1];
+    fp = frame[0];
+    if (pc == 0)
+      return;
+  }
+}
+
+struct funcInfo { // stdlib/runtime/extern.gl: type funcInfo
+  uintptr_t entry;
+  const char *name;
+  int64_t namelen;
+  const char *file;
+  int64_t filelen;
+  int64_t line;
+};
+
+void setstr(const char **p, int64_t *n, const char *s) {
+  *p = s;
+  *n = static_cast<int64_t>(strlen(s));
+}
+
+} // namespace
+} // namespace glrt
+
+using namespace glrt;
+
+int64_t glrt_callers(int64_t skip, void *pcbuf, int64_t len, int64_t) {
+  if (len <= 0)
+    return 0;
+  auto *fp = static_cast<uintptr_t *>(__builtin_frame_address(0));
+  struct args {
+    uintptr_t pc, fp;
+    walker w;
+  } a{fp[1], fp[0], walker{static_cast<uintptr_t *>(pcbuf), len, 0, skip < 0 ? 0 : skip}};
+  onsystemstack(
+      [](void *p) {
+        auto *a = static_cast<args *>(p);
+        g *gp = getg();
+        if (gp && gp->mp && gp->mp->curg)
+          gp = gp->mp->curg;
+        walk(gp, a->pc, a->fp, &a->w);
+      },
+      &a);
+  return a.w.n;
+}
+
+uint8_t glrt_findfunc(int64_t pc64, void *out) {
+  auto *fi = static_cast<funcInfo *>(out);
+  uintptr_t pc = static_cast<uintptr_t>(pc64);
+  int k = pseudoat(pc);
+  if (k >= 0) {
+    fi->entry = reinterpret_cast<uintptr_t>(pseudotext) + k * kPseudoSize;
+    setstr(&fi->name, &fi->namelen, pseudofuncs[k].name);
+    setstr(&fi->file, &fi->filelen, pseudofuncs[k].file);
+    fi->line = pseudofuncs[k].line;
+    return 1;
+  }
+  if (!ingeneratedcode(pc))
+    return 0;
+  uintptr_t entry = 0;
+  const char *name = funcname(pc, &entry);
+  if (name == nullptr)
+    return 0;
+  fi->entry = entry;
+  setstr(&fi->name, &fi->namelen, name);
+  const char *file = nullptr;
+  int32_t line = 0;
+  if (strcmp(name, "runtime.main") == 0) {
+    file = kRuntimeMainFile;
+    line = kRuntimeMainLine;
+  } else if (!funcline(pc, &file, &line)) {
+    file = "?"; // Go's funcline1 for a PC without a line
+    line = 0;
+  }
+  setstr(&fi->file, &fi->filelen, file);
+  fi->line = line;
+  return 1;
+}
+
+namespace {
+// Stack's body, on g0: out of line, so that glrt_Stack's own frame (under
+// stopTheWorld's, which parks on the G) holds only its arguments.
+struct stackArgs {
+  uintptr_t pc, fp;
+  char *buf;
+  int64_t len;
+  bool all;
+  int64_t n;
+};
+
+__attribute__((noinline)) int64_t stackbody(uintptr_t pc, uintptr_t fp, void *buf, int64_t len,
+                                            bool all) {
+  stackArgs a{pc, fp, static_cast<char *>(buf), len, all, 0};
+  onsystemstack(
+      [](void *p) {
+        auto *a = static_cast<stackArgs *>(p);
+        g *gp = getg()->mp->curg;
+        setwritebuf(a->buf, size_t(a->len));
+        settracebacklevel(1); // Go's m.traceback = 1
+        goroutineheader(gp);
+        traceback(a->pc, a->fp, false);
+        printcreatedby(gp->gopc);
+        if (a->all && tracebackothers)
+          tracebackothers();
+        settracebacklevel(0);
+        a->n = int64_t(clearwritebuf());
+      },
+      &a);
+  return a.n;
+}
+} // namespace
+
+int64_t glrt_Stack(void *buf, int64_t len, int64_t, uint8_t all) {
+  auto *fp = static_cast<uintptr_t *>(__builtin_frame_address(0));
+  // Go stops the world for all=true, so that every other goroutine is
+  // parked or runnable at a saved context while its frames are read.
+  if (all)
+    stopTheWorld("stack trace");
+  int64_t n = len > 0 ? stackbody(fp[1], fp[0], buf, len, all != 0) : 0;
+  if (all)
+    startTheWorld(0);
+  return n;
+}
