@@ -22,7 +22,9 @@
 //   _Grunnable  on a run queue (local ring, runnext or global), not running;
 //               owns its stack, does not own an M.
 //   _Grunning   running user code on an M that holds a P; gp.m != nil.
-//   _Gsyscall   in a system call; owns its stack, no P guaranteed (unused yet).
+//   _Gsyscall   in a blocking system call (entersyscall..exitsyscall,
+//               syscall.cpp); owns its stack and its M (m.curg), not its
+//               P: the P is in _Psyscall (m.oldp) and may be retaken.
 //   _Gwaiting   parked (gopark): on no run queue; some wait queue (a channel's
 //               sudog list) knows it and will goready it.
 //   _Gdead      exited, on a free list (gfput) or just allocated; its first
@@ -32,7 +34,10 @@
 // P status machine (status):
 //   _Pidle      on sched.pidle (or in transition); no M.
 //   _Prunning   owned by an M (pp.m) which runs user code or the scheduler.
-//   _Psyscall   reserved for syscall hand-off (no blocking syscalls yet).
+//   _Psyscall   its M is in a system call (syscall.cpp): pp.mp is null,
+//               m.oldp remembers it. Whoever CASes status _Psyscall -> _Pidle
+//               (the M in exitsyscall, sysmon's retake) or -> _Pgcstop
+//               (stopTheWorld, entersyscall_gcwait) owns it.
 //   _Pgcstop    held by the M that stopped the world (or parked for it).
 //   _Pdead      beyond gomaxprocs after a resize; kept for reuse.
 //===----------------------------------------------------------------------===//
@@ -180,6 +185,11 @@ struct g {
   // newproc1 in the creator's context, switched to by execute, destroyed by
   // goexit0; for an M's g0, the thread's own TSan context. Owner M.
   void *racectx;
+  // runtime.LockOSThread (syscall.cpp): the M this G is wired to, or null.
+  // Written only by the G itself (Lock/UnlockOSThread) and by goexit0;
+  // read by whichever M's schedule() picks the G off a run queue (the
+  // run queue's release/acquire orders it after the G's own write).
+  m *lockedm;
 };
 static_assert(offsetof(g, sched) == G_SCHED);
 static_assert(offsetof(g, stackguard0) == G_STACKGUARD0);
@@ -201,7 +211,7 @@ struct m {
   g *gsignal;      // signal-handling G (sigaltstack); later
   p *pp;           // attached P (Go's m.p); owner.
   p *nextp;        // P to acquire when woken (set by startm before notewakeup)
-  p *oldp;         // P before a syscall; later
+  p *oldp;         // P held before the current syscall (syscall.cpp); owner
   int64_t id;      // immutable
   bool spinning;   // looking for work; counted in sched.nmspinning. Owner.
   bool blocked;    // sleeping on park note
@@ -235,6 +245,15 @@ struct m {
   // GODEBUG=tracefile: this M's event chunk (trace.h); owner thread only,
   // read by the flusher (relaxed; chunks are never freed).
   traceBuf *tracebuf;
+  // runtime.LockOSThread (syscall.cpp): the G wired to this M (m.lockedg;
+  // schedule() on this M runs only it), and the nesting count of
+  // LockOSThread calls. Owner: the locked G while it runs, the M's g0
+  // otherwise.
+  g *lockedg;
+  uint32_t lockedExt;
+  // p.syscalltick when this M entered its current system call (Go's
+  // m.syscalltick). Owner.
+  uint32_t syscalltick;
 };
 static_assert(offsetof(m, g0) == M_G0);
 static_assert(offsetof(m, curg) == M_CURG);
@@ -279,7 +298,11 @@ struct p {
   // Incremented when the scheduler starts a G without inheriting the time
   // slice; owner (relaxed atomic store); sysmon reads it racily (relaxed).
   uint32_t schedtick;
-  uint32_t syscalltick; // every syscall; owner
+  // Incremented by every exitsyscall that gets this P back (and by
+  // sysmon's retake); written by the owner or by whoever took the P out of
+  // _Psyscall, with relaxed atomic stores; sysmon reads it racily to tell a
+  // P stuck in one system call from one making many short ones.
+  uint32_t syscalltick;
   void *deferpool;      // free heap _defer records (defer.cpp); owner
   runqring<runqSize> runq;
   // Free Gs (status _Gdead) with their first stack segment; owner.
@@ -291,6 +314,10 @@ struct p {
   // when it first saw it. Go's p.sysmontick.
   uint32_t sysmonSchedtick;
   int64_t sysmonSchedwhen;
+  // The same for system calls: the syscalltick sysmon saw and when (Go's
+  // sysmontick.syscalltick/syscallwhen). sysmon only.
+  uint32_t sysmonSyscalltick;
+  int64_t sysmonSyscallwhen;
   // GODEBUG=tracefile: this P's event chunk (trace.h); written by the M
   // holding the P, read by the flusher (relaxed; chunks are never freed).
   traceBuf *tracebuf;

@@ -38,7 +38,11 @@
 // to yield, at its next function prologue or, for loops without calls,
 // with a signal (preempt.cpp); a preempted G goes to the global queue. A
 // stop-the-world preempts every running G while it waits.
-// Not yet: syscall hand-off, locked threads.
+// System calls (syscall.cpp): a G in a blocking call leaves its P in
+// _Psyscall; sysmon's retake hands it off (handoffp) to another M when the
+// call lasts and there is other work. LockOSThread wires a G to its M:
+// schedule() on that M runs only the G (stoplockedm), and an M that picks
+// the G off a queue hands its P to the locked M (startlockedm).
 //
 // Seeing and steering (both off by default, one predictable branch each):
 // GODEBUG=tracefile records the scheduler's events at the sites marked
@@ -56,6 +60,7 @@
 //     between one and execute()).
 //===----------------------------------------------------------------------===//
 #include "proc.h"
+#include "procsys.h"
 #include "race.h"
 
 #include <cstdio>
@@ -185,7 +190,7 @@ static void minitpreempt(m *mp) {
 
 uint32_t readgstatus(g *gp) { return gp->atomicstatus.load(std::memory_order_acquire); }
 
-static void casgstatus(g *gp, uint32_t oldval, uint32_t newval) {
+void casgstatus(g *gp, uint32_t oldval, uint32_t newval) {
   uint32_t o = oldval;
   // acq_rel; pairs with other casgstatus and readgstatus.
   if (!gp->atomicstatus.compare_exchange_strong(o, newval, std::memory_order_acq_rel))
@@ -270,7 +275,7 @@ static void pidleput(p *pp) REQUIRES(sched.lock) {
   sched.npidle.fetch_add(1, std::memory_order_seq_cst);
 }
 
-static p *pidleget() REQUIRES(sched.lock) {
+p *pidleget() REQUIRES(sched.lock) {
   p *pp = sched.pidle;
   if (pp) {
     sched.pidle = pp->link;
@@ -279,7 +284,7 @@ static p *pidleget() REQUIRES(sched.lock) {
   return pp;
 }
 
-static void acquirep(p *pp) {
+void acquirep(p *pp) {
   m *mp = getg()->mp;
   if (mp->pp != nullptr || pp->mp != nullptr)
     throwfatal("runtime: acquirep: invalid p state", "acquirep: invalid p state");
@@ -288,7 +293,7 @@ static void acquirep(p *pp) {
   __atomic_store_n(&pp->status, _Prunning, __ATOMIC_RELAXED);
 }
 
-static p *releasep() {
+p *releasep() {
   m *mp = getg()->mp;
   p *pp = mp->pp;
   if (pp == nullptr || pp->mp != mp)
@@ -302,7 +307,7 @@ static p *releasep() {
 // ---------------------------------------------------------------------------
 // Thread start
 
-static void schedule();
+void schedule();
 static void newm(p *pp, bool spinning, int64_t id);
 
 static void mstart1() {
@@ -388,10 +393,11 @@ static void newm(p *pp, bool spinning, int64_t id) {
 static std::atomic<bool> checkdeadArmed{false};
 extern std::atomic<bool> mainGoexited; // defer.cpp: set by main's Goexit
 
-static void checkdead() REQUIRES(sched.lock) {
+void checkdead() REQUIRES(sched.lock) {
   if (!checkdeadArmed.load(std::memory_order_relaxed))
     return;
-  int64_t run = (sched.mnext - sched.nmfreed - sched.nmsys) - sched.nmidle;
+  // Ms parked for their locked G (stoplockedm) are idle too.
+  int64_t run = (sched.mnext - sched.nmfreed - sched.nmsys) - sched.nmidle - sched.nmidlelocked;
   if (run > 0)
     return;
   if (timersPending())
@@ -518,7 +524,7 @@ static void traceUnpark(m *mp) {
 }
 
 // Stops the current M until startm gives it a P (in m.nextp).
-static void stopm() {
+void stopm() {
   m *mp = getg()->mp;
   if (mp->pp)
     throwfatal("runtime: stopm holding p", "stopm holding p");
@@ -599,7 +605,7 @@ static void stopmUntil(int64_t until) {
 
 // Schedules some M to run pp (or an idle P if pp is null). If spinning, the
 // caller has already counted the M in nmspinning; undo that if no P is idle.
-static void startm(p *pp, bool spinning) {
+void startm(p *pp, bool spinning) {
   lock(&sched.lock);
   if (pp == nullptr) {
     pp = pidleget();
@@ -634,9 +640,15 @@ static void wakep() {
   startm(nullptr, true);
 }
 
-// Hands off P from an M that can no longer run Go code (syscalls, later;
-// also used when the world stops).
-[[maybe_unused]] static void handoffp(p *pp) {
+// Hands off P from an M that can no longer run Go code: an M blocked in a
+// system call (sysmon's retake, entersyscallblock), an M stopping for its
+// locked G (stoplockedm) or exiting (mexit). The caller owns pp (status
+// _Pidle after releasep or retake's CAS, pp.mp null). Go's rule: start an M
+// for it if it or the global queue has work, or if nobody else (no idle P,
+// no spinning M) would notice new work; else park it (_Pgcstop when the
+// world is stopping). May run on sysmon's thread (no G): it only takes
+// sched.lock and starts or wakes an M.
+void handoffp(p *pp) {
   if (!runqempty(pp) || sched.runqsize.load(std::memory_order_relaxed) != 0) {
     startm(pp, false);
     return;
@@ -661,8 +673,13 @@ static void wakep() {
     startm(pp, false);
     return;
   }
+  bool timers = timerWhenOf(pp) != 0;
   pidleput(pp);
   unlock(&sched.lock);
+  // Its timers now belong to an idle P: make sure some M sleeps no longer
+  // than the earliest of them (Go's wakeNetPoller(when) in handoffp).
+  if (timers)
+    wakep();
 }
 
 static void resetspinning() {
@@ -869,7 +886,7 @@ top:
 }
 
 // Runs gp on the current M. Never returns.
-GLRT_SWITCH_NORETURN static void execute(g *gp, bool inheritTime) {
+GLRT_SWITCH_NORETURN void execute(g *gp, bool inheritTime) {
   m *mp = getg()->mp;
   __atomic_store_n(&mp->curg, gp, __ATOMIC_RELAXED);
   gp->mp = mp;
@@ -897,21 +914,33 @@ GLRT_SWITCH_NORETURN static void scheduleImpl() {
   m *mp = getg()->mp;
   if (mp->curg != nullptr || getg() != mp->g0)
     throwfatal("runtime: schedule: in user G", "schedule: holding locks");
+  // An M wired to a G (LockOSThread) runs that G and nothing else: give
+  // the P away and sleep until the G is runnable (syscall.cpp).
+  if (mp->lockedg != nullptr) {
+    stoplockedm();
+    execute(mp->lockedg, false);
+  }
+top:
   bool inheritTime = false;
   g *gp = findRunnable(&inheritTime);
   if (mp->spinning)
     resetspinning();
+  // A G wired to another M: hand that M our P and wait for another.
+  if (gp->lockedm != nullptr) {
+    startlockedm(gp);
+    goto top;
+  }
   execute(gp, inheritTime);
   __builtin_unreachable();
 }
 
-static void schedule() {
+void schedule() {
   scheduleImpl();
   __builtin_unreachable();
 }
 
 // Detaches the current G from its M.
-static void dropg() {
+void dropg() {
   m *mp = getg()->mp;
   mp->curg->mp = nullptr;
   __atomic_store_n(&mp->curg, nullptr, __ATOMIC_RELAXED);
@@ -1068,9 +1097,17 @@ static void goexit0(g *gp) {
   // _Gdead last (Go marks it first): the status CAS (acq_rel) publishes the
   // trimmed G, so whoever sees _Gdead with readgstatus (acquire) sees its
   // stack fields final (stack_test reads them; TSan reported the race).
+  // A G that exits while wired to its M (LockOSThread without Unlock)
+  // takes the thread with it, as in Go: the M never runs another G.
+  bool locked = gp->lockedm != nullptr;
+  gp->lockedm = nullptr;
+  mp->lockedg = nullptr;
+  mp->lockedExt = 0;
   casgstatus(gp, _Grunning, _Gdead);
   sched.ngoroutines.fetch_sub(1, std::memory_order_relaxed);
   gfput(mp->pp, gp);
+  if (locked)
+    mexit();
   schedule();
 }
 
@@ -1286,6 +1323,19 @@ static void stopTheWorldOnG0(void *reason) {
   sched.gcwaiting.store(1, std::memory_order_seq_cst);
   __atomic_store_n(&mp->pp->status, _Pgcstop, __ATOMIC_RELAXED);
   sched.stopwait--;
+  // Ps whose M is in a system call stop now: the M finds its P gone in
+  // exitsyscall. seq_cst CAS after the seq_cst gcwaiting store: an M
+  // entering a syscall either shows up here or sees gcwaiting and stops
+  // its P itself (entersyscall_gcwait); whoever wins the CAS counts it.
+  for (int32_t i = 0; i < gomaxprocs.load(); i++) {
+    p *pp = allp[i];
+    uint32_t s = _Psyscall;
+    if (__atomic_compare_exchange_n(&pp->status, &s, _Pgcstop, false, __ATOMIC_SEQ_CST,
+                                    __ATOMIC_SEQ_CST)) {
+      __atomic_store_n(&pp->syscalltick, pp->syscalltick + 1, __ATOMIC_RELAXED);
+      sched.stopwait--;
+    }
+  }
   while (p *pp = pidleget()) {
     __atomic_store_n(&pp->status, _Pgcstop, __ATOMIC_RELAXED);
     sched.stopwait--;

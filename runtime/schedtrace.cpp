@@ -86,18 +86,19 @@ void schedtrace(bool detailed) {
     p *pp = mp->pp;
     g *gp = mp->curg;
     o.printf("  M%lld: p=%d curg=%lld mallocing=%d throwing=%d preemptoff=%s locks=%d dying=0 spinning=%s "
-             "blocked=%s lockedg=-1\n",
+             "blocked=%s lockedg=%lld\n",
              (long long)mp->id, pp ? pp->id : -1, gp ? (long long)gp->goid : -1LL, mp->mallocing, mp->throwing,
              mp->preemptoff ? mp->preemptoff : "", mp->locks, mp->spinning ? "true" : "false",
-             mp->blocked ? "true" : "false");
+             mp->blocked ? "true" : "false", mp->lockedg ? (long long)mp->lockedg->goid : -1LL);
   }
   unlock(&sched.lock);
   forEachG(
       [](g *gp, void *arg) {
         outbuf &o = *static_cast<outbuf *>(arg);
         m *mp = gp->mp;
-        o.printf("  G%lld: status=%u(%s) m=%lld lockedm=-1\n", (long long)gp->goid, readgstatus(gp),
-                 waitReasonString(gp->waitreason), mp ? (long long)mp->id : -1LL);
+        m *lm = gp->lockedm;
+        o.printf("  G%lld: status=%u(%s) m=%lld lockedm=%lld\n", (long long)gp->goid, readgstatus(gp),
+                 waitReasonString(gp->waitreason), mp ? (long long)mp->id : -1LL, lm ? (long long)lm->id : -1LL);
       },
       &o);
   o.flush();

@@ -226,28 +226,6 @@ double glrt_strconv_atof(void *s, int64_t n, int64_t bitSize) {
   return r;
 }
 
-#include <unistd.h>
-#include <errno.h>
-
-int64_t glrt_fmt_write(int64_t fd, void *p, int64_t n, int64_t cap) {
-  int64_t r = 0;
-  glrt::onsystemstack([&] {
-    const char *b = static_cast<const char *>(p);
-    int64_t done = 0;
-    while (done < n) {
-      ssize_t w = write(int(fd), b + done, size_t(n - done));
-      if (w < 0) {
-        if (errno == EINTR)
-          continue;
-        r = -errno;
-        return;
-      }
-      done += w;
-    }
-    r = done;
-  });
-  return r;
-}
 
 int64_t glrt_strconv_fbits(double f, int64_t bitSize) {
   if (bitSize == 32) {

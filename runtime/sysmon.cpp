@@ -7,8 +7,11 @@
 //   retake: a P in _Prunning whose schedtick has not moved for
 //   forcePreemptNS (10 ms) has been running the same G (or a chain of Gs
 //   inheriting one time slice through runnext) for that long: preemptone
-//   asks that G to yield (preempt.cpp). (Go also retakes Ps from Gs blocked
-//   in system calls here; glrt has no blocking syscalls from Go code yet.)
+//   asks that G to yield (preempt.cpp). A P in _Psyscall (its M blocked in
+//   a system call) seen with the same syscalltick on two looks is taken
+//   and handed to another M when there is other work (or after 10 ms):
+//   syscall.cpp's retakesyscall, Go's rule. Such a retake counts as work
+//   (the sleep goes back to 20 us), as in Go.
 //
 //   Overdue timers on idle Ps (Go's sysmon does this only on netbsd,
 //   where its netpoller may oversleep; glrt has no netpoller): normally an
@@ -55,6 +58,7 @@
 #include "lock.h"
 #include "preempt.h"
 #include "proc.h"
+#include "procsys.h"
 #include "schedseed.h"
 #include "timer.h"
 
@@ -77,12 +81,21 @@ bool sysmonCheckTimers(int64_t now) {
   return wakeForTimers();
 }
 
-static void retake(int64_t now) {
+// Returns how many Ps it took from system calls.
+static int32_t retake(int64_t now, bool preempt) {
   int32_t n = gomaxprocs.load(std::memory_order_acquire);
   p **ps = __atomic_load_n(&allp, __ATOMIC_ACQUIRE);
+  int32_t retaken = 0;
   for (int32_t i = 0; i < n; i++) {
     p *pp = ps[i];
-    if (pp == nullptr || __atomic_load_n(&pp->status, __ATOMIC_RELAXED) != _Prunning)
+    if (pp == nullptr)
+      continue;
+    uint32_t s = __atomic_load_n(&pp->status, __ATOMIC_RELAXED);
+    if (s == _Psyscall) {
+      retaken += retakesyscall(pp, now);
+      continue;
+    }
+    if (s != _Prunning || !preempt)
       continue;
     int64_t tw = timerWhenOf(pp);
     if (tw != 0 && tw <= now) {
@@ -99,6 +112,7 @@ static void retake(int64_t now) {
       // the P moves on.
     }
   }
+  return retaken;
 }
 
 static void usleepNS(int64_t ns) {
@@ -150,11 +164,14 @@ static void *sysmon(void *) {
       now = nanotime();
     }
     // Under schedseed, preemption comes only from the seed (schedseed.h):
-    // a time-driven request could not be replayed.
-    if (!schedseedEnabled())
-      retake(now);
+    // a time-driven request could not be replayed. (System calls are
+    // still retaken: a blocked read is not a schedule choice.)
+    bool retook = retake(now, !schedseedEnabled()) != 0;
     sysmonCheckTimers(now);
-    idle++;
+    if (retook)
+      idle = 0;
+    else
+      idle++;
   }
   return nullptr;
 }

@@ -54,9 +54,10 @@
 
 namespace glrt {
 
-// Event kinds. The numbering is internal (the file carries names). GC and
-// syscall kinds are reserved for the collector and the syscall hand-off:
-// traceGC/traceSyscall* are declared and drawn, but nothing emits them yet.
+// Event kinds. The numbering is internal (the file carries names). GC
+// kinds are reserved for the collector: declared and drawn, but nothing
+// emits them yet. Syscall kinds come from syscall.cpp (enter/exit on the
+// G, a = P id; retake from sysmon).
 enum traceEvKind : uint8_t {
   traceEvNone = 0,
   traceEvGoCreate,   // g = new goid, a = creator goid (0: runtime), b = go statement PC
@@ -91,7 +92,7 @@ enum traceStopReason : uint8_t {
   traceStopAsyncPreempt, // sysmon's request, honoured by the SIGURG handler
   traceStopSeedPreempt,  // GODEBUG=schedseed's extra preemption point
   traceStopExit,         // the goroutine returned (or Goexit)
-  traceStopSyscall,      // reserved: blocking syscall hand-off
+  traceStopSyscall,      // back from a syscall without a P: queued (exitsyscall0)
 };
 
 // An event as the flusher and the tests see it (decoded; see traceBuf for

@@ -396,8 +396,7 @@ void probe_efaceeq() {
 
 
 // strconv.cpp: shortest, fixed-precision and float32 digits (printf on g0),
-// parsing (strtod on g0), IEEE bits; fmt_write to fd -1 (write(2) runs on g0
-// and fails with EBADF: the path is the same, nothing is printed).
+// parsing (strtod on g0), IEEE bits.
 char sdigits[800];
 void probe_strconv_ftoa() {
   sval += glrt_strconv_ftoa(0.1, 0, -1, sdigits, sizeof sdigits, sizeof sdigits);
@@ -411,11 +410,60 @@ void probe_strconv_atof() {
   sval += int64_t(glrt_strconv_atof(num, 3, 32));
 }
 void probe_strconv_fbits() { sval += glrt_strconv_fbits(1.5, 64) + glrt_strconv_fbits(1.5, 32); }
-constexpr int sdevnull = -1;
-void probe_fmt_write() {
-  static char msg[] = "hello\n";
-  sval += glrt_fmt_write(sdevnull, msg, 6, 6);
+// syscall.cpp: each call between entersyscall and exitsyscall (the fast
+// path: the P is still ours); failing calls (fd -1, missing paths) take
+// the same path as real ones; a pipe carries real bytes.
+constexpr int sbadfd = -1;
+char sbuf[64];
+void probe_syscall_read() {
+  sval += glrt_syscall_read(sbadfd, sbuf, sizeof sbuf, sizeof sbuf);
+  int64_t fds = glrt_syscall_pipe2(0);
+  int64_t r = fds & 0xffffffff, w = fds >> 32;
+  sval += glrt_syscall_write(w, sbuf, 8, 8);
+  sval += glrt_syscall_read(r, sbuf, sizeof sbuf, sizeof sbuf);
+  glrt_syscall_close(r);
+  glrt_syscall_close(w);
 }
+void probe_syscall_write() { sval += glrt_syscall_write(sbadfd, sbuf, 6, 6); }
+static char snopath[] = "/nonexistent/glrt-abi-probe";
+void probe_syscall_open() {
+  sval += glrt_syscall_open(snopath, sizeof snopath, 0, 0);
+  static char self[] = "/proc/self/exe";
+  int64_t fd = glrt_syscall_open(self, sizeof self, 0, 0);
+  if (fd >= 0)
+    sval += glrt_syscall_close(fd);
+}
+void probe_syscall_close() { sval += glrt_syscall_close(sbadfd); }
+void probe_syscall_pipe2() {
+  int64_t fds = glrt_syscall_pipe2(0);
+  sval += fds;
+  glrt_syscall_close(fds & 0xffffffff);
+  glrt_syscall_close(fds >> 32);
+}
+void probe_syscall_unlink() { sval += glrt_syscall_unlink(snopath, sizeof snopath); }
+void probe_syscall_rmdir() { sval += glrt_syscall_rmdir(snopath, sizeof snopath); }
+void probe_syscall_mkdir() { sval += glrt_syscall_mkdir(snopath, sizeof snopath, 0755); }
+void probe_syscall_readlink() {
+  static char self[] = "/proc/self/exe";
+  sval += glrt_syscall_readlink(self, sizeof self, sbuf, sizeof sbuf, sizeof sbuf);
+}
+void probe_syscall_gettid() { sval += glrt_syscall_gettid(); }
+void probe_syscall_getpid() { sval += glrt_syscall_getpid(); }
+void probe_syscall_errstr() { sval += glrt_syscall_errstr(2).n + glrt_syscall_errstr(9999).n; }
+void probe_os_argc() { sval += glrt_os_argc(); }
+void probe_os_arg() { sval += glrt_os_arg(0).n; }
+void probe_os_envc() { sval += glrt_os_envc(); }
+void probe_os_env() {
+  if (glrt_os_envc() > 0)
+    sval += glrt_os_env(0).n;
+}
+void probe_LockOSThread() {
+  glrt_LockOSThread();
+  glrt_LockOSThread();
+  glrt_UnlockOSThread();
+  glrt_UnlockOSThread();
+}
+void probe_UnlockOSThread() { glrt_UnlockOSThread(); }
 
 // reflect.cpp: the descriptor readers over map_types.h's types, boxing
 // (newobject) and map iteration (mapiterinit/mapiternext on the heap).
