@@ -102,7 +102,7 @@ __attribute__((noinline)) void entersyscall() {
     return;
   m *mp = gp->mp;
   gp->sched.pc = uintptr_t(__builtin_return_address(0));
-  gp->sched.bp = uintptr_t(__builtin_frame_address(1));
+  gp->sched.bp = *static_cast<uintptr_t *>(__builtin_frame_address(0)); // the caller's rbp
   gp->waitreason = waitReasonZero;
   casgstatus(gp, _Grunning, _Gsyscall);
   p *pp = mp->pp;
@@ -116,6 +116,13 @@ __attribute__((noinline)) void entersyscall() {
   // below (StoreLoad, paired with stopTheWorldOnG0's seq_cst store and
   // CAS): either the stopper sees _Psyscall or we see gcwaiting.
   __atomic_store_n(&pp->status, _Psyscall, __ATOMIC_SEQ_CST);
+  // sysmon may be going to sleep because every P looked idle a moment
+  // ago: it must watch this call (Go's entersyscall_sysmon).
+  if (sched.sysmonwait.load(std::memory_order_seq_cst) != 0) {
+    lock(&sched.lock);
+    wakeSysmon();
+    unlock(&sched.lock);
+  }
   if (sched.gcwaiting.load(std::memory_order_seq_cst) != 0)
     entersyscall_gcwait(pp);
 }
@@ -128,7 +135,7 @@ __attribute__((noinline)) void entersyscallblock() {
     return;
   m *mp = gp->mp;
   gp->sched.pc = uintptr_t(__builtin_return_address(0));
-  gp->sched.bp = uintptr_t(__builtin_frame_address(1));
+  gp->sched.bp = *static_cast<uintptr_t *>(__builtin_frame_address(0)); // the caller's rbp
   gp->waitreason = waitReasonZero;
   p *pp = mp->pp;
   mp->syscalltick = pp->syscalltick;
@@ -403,6 +410,11 @@ int64_t glrt_syscall_readlink(void *path, int64_t, void *b, int64_t n, int64_t) 
 
 int64_t glrt_syscall_gettid(void) { return int64_t(syscall(SYS_gettid)); }
 int64_t glrt_syscall_getpid(void) { return int64_t(syscall(SYS_getpid)); }
+
+int64_t glrt_syscall_kill(int64_t pid, int64_t sig) {
+  long r = syscall(SYS_kill, pid_t(pid), int(sig));
+  return r < 0 ? -int64_t(errno) : 0;
+}
 
 // Go's Errno.Error() text: glibc's description (a constant string, no
 // formatting) with its first letter in lower case, as Go's table has it

@@ -449,6 +449,7 @@ void probe_syscall_readlink() {
 }
 void probe_syscall_gettid() { sval += glrt_syscall_gettid(); }
 void probe_syscall_getpid() { sval += glrt_syscall_getpid(); }
+void probe_syscall_kill() { sval += glrt_syscall_kill(glrt_syscall_getpid(), 0); }
 void probe_syscall_errstr() { sval += glrt_syscall_errstr(2).n + glrt_syscall_errstr(9999).n; }
 void probe_os_argc() { sval += glrt_os_argc(); }
 void probe_os_arg() { sval += glrt_os_arg(0).n; }
