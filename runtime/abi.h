@@ -110,6 +110,11 @@ extern "C" {
 // linked in, e.g. in the runtime's unit tests.
 extern const struct glc_funcinfo __glc_functab[] __attribute__((weak));
 extern const int64_t __glc_functab_len __attribute__((weak));
+// A program compiled package by package (glc's object cache) has one table
+// per object instead, each in section "gl_functab" (24-byte entries, no
+// padding between objects' tables); the linker's bounds, null when absent.
+extern const struct glc_funcinfo __start_gl_functab[] __attribute__((weak));
+extern const struct glc_funcinfo __stop_gl_functab[] __attribute__((weak));
 // Bounds of the "gl_text" section, provided by the linker when the section
 // exists; both null otherwise.
 extern char __start_gl_text[] __attribute__((weak));

@@ -30,9 +30,9 @@
 // panic entry point, __morestack at a segment boundary) keep the chain
 // intact; they are walked through and not printed. Whether a PC belongs to
 // generated code is decided by the gl_text section bounds alone
-// (__start_gl_text/__stop_gl_text); its name comes from __glc_functab, of
-// which tracebackinit() keeps a copy sorted by entry address for binary
-// search.
+// (__start_gl_text/__stop_gl_text); its name comes from __glc_functab and
+// the per-package tables in section gl_functab, of which tracebackinit()
+// keeps one copy sorted by entry address for binary search.
 //
 // Frames of generated functions named runtime.* are not printed (Go hides
 // runtime frames). The walk stops after main.main or at runtime.main (Go
@@ -159,13 +159,21 @@ void tracebackinit() {
     return;
   }
   parsegotraceback(getenv("GOTRACEBACK"));
-  int64_t n = (&__glc_functab_len != nullptr && __glc_functab != nullptr)
-                  ? __glc_functab_len
-                  : 0;
+  int64_t n1 = (&__glc_functab_len != nullptr && __glc_functab != nullptr)
+                   ? __glc_functab_len
+                   : 0;
+  // Per-package tables (abi.h: section gl_functab), after the program's own.
+  int64_t n2 = (__start_gl_functab != nullptr && __stop_gl_functab != nullptr)
+                   ? __stop_gl_functab - __start_gl_functab
+                   : 0;
+  int64_t n = n1 + n2;
   if (n > 0) {
     auto *copy = static_cast<glc_funcinfo *>(
         persistentalloc(static_cast<size_t>(n) * sizeof(glc_funcinfo)));
-    memcpy(copy, __glc_functab, static_cast<size_t>(n) * sizeof(glc_funcinfo));
+    if (n1 > 0)
+      memcpy(copy, __glc_functab, static_cast<size_t>(n1) * sizeof(glc_funcinfo));
+    if (n2 > 0)
+      memcpy(copy + n1, __start_gl_functab, static_cast<size_t>(n2) * sizeof(glc_funcinfo));
     heapsort(copy, n);
     sorted = copy;
     nsorted = n;

@@ -2,10 +2,14 @@
 //
 // The pipeline reads top-down:
 //   load the packages (Loader.cpp: find, read, parse, order) -> checkPackage
-//   on each, dependencies first -> generateIR of the whole program
-//   -> verify (debug builds, --verify-ir) -> optimise (new pass manager)
-//   -> emit (.ll / .s / object through TargetMachine) -> link with clang-19
-//   against libglrt.a -> for `run`, execute the program and remove it.
+//   on each, dependencies first -> for build/run with imports: each
+//   imported package's object from the cache (Cache.cpp) or lowered alone
+//   (IRGenOptions::only) -> generateIR of package main (or of the whole
+//   program) -> verify (debug builds, --verify-ir) -> optimise (new pass
+//   manager) -> emit (.ll / .s / object through TargetMachine) -> ld -r of
+//   main's and the packages' objects -> the line table -> link with
+//   clang-19 against libglrt.a -> for `run`, execute the program and
+//   remove it.
 //
 // Command lines (a package is one directory, or .gl/.go files of one
 // package; Loader.cpp describes imports, go.mod and stdlib/):
@@ -26,6 +30,13 @@
 // printed) or a file could not be read/written, 3 internal compiler error
 // (invalid IR, a crash, an LLVM fatal error: never a raw crash).
 //
+// Building or running a program that imports packages compiles each
+// imported package alone into the object cache (Cache.cpp: $GLCCACHE,
+// else $XDG_CACHE_HOME/glc or ~/.cache/glc; GLCCACHE=off compiles the
+// whole program as one module; GLC_DEBUG_CACHE=1 prints each package's
+// hit/miss/corrupt; `glc clean -cache` empties it); -S and -emit-llvm
+// always lower the whole program. GLC_DEBUG_TIME=1 prints each phase's time.
+//
 // Environment: GLC_CC overrides the link driver (default: the clang-19
 // found by CMake, GLC_LINKER); GLC_RUNTIME overrides the runtime library
 // (default <dir of glc>/../lib/libglrt.a; with -race GLC_RACE_RUNTIME,
@@ -33,6 +44,7 @@
 // root (default <dir of glc>/../lib/glc/stdlib); GLC_VERIFY_IR=1 turns on
 // --verify-ir (for test runs of release builds).
 //===----------------------------------------------------------------------===//
+#include "Cache.h"
 #include "LineTable.h"
 #include "basic/Diagnostics.h"
 #include "driver/Loader.h"
@@ -51,6 +63,7 @@
 #include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -65,6 +78,7 @@
 
 #include <cstdlib>
 #include <pthread.h>
+#include <set>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -118,6 +132,36 @@ cl::opt<bool> stripAll("s",
 // No debug metadata at all (then tracebacks print ?:0): only to measure
 // what debug information costs (README, "Debugging").
 cl::opt<bool> noDebugInfo("no-debug-info", cl::Hidden, cl::init(false));
+
+/// GLC_DEBUG_TIME=1: each phase's wall and CPU milliseconds on stderr
+/// (the link step's CPU is the child's, counted in its wall time only).
+struct PhaseTimer {
+  bool on = [] {
+    const char *e = getenv("GLC_DEBUG_TIME");
+    return e && *e && StringRef(e) != "0";
+  }();
+  double wall0 = wallNow(), cpu0 = cpuNow();
+  static double wallNow() {
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+  }
+  static double cpuNow() {
+    timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+  }
+  void mark(const char *phase) {
+    if (!on)
+      return;
+    double w = wallNow(), c = cpuNow();
+    errs() << "glc: time " << phase << ": " << format("%.1f", w - wall0) << " ms wall, "
+           << format("%.1f", c - cpu0) << " ms cpu\n";
+    wall0 = w;
+    cpu0 = c;
+  }
+};
+PhaseTimer phaseTimer;
 
 [[noreturn]] void internalError(const Twine &msg) {
   errs() << "glc: internal compiler error: " << msg << "\n";
@@ -190,9 +234,11 @@ std::unique_ptr<TargetMachine> makeTargetMachine(const Triple &triple) {
 /// name: the symbol up to the first '.' suffix LLVM appends after the Go
 /// name, i.e. ".specialized", ".cold", ".llvm"...).
 void completeFunctab(Module &m) {
-  GlobalVariable *tab = m.getGlobalVariable("__glc_functab");
+  // A package's module under separate compilation has an internal table
+  // in section gl_functab and no length (IRGen.cpp's genFunctab).
+  GlobalVariable *tab = m.getGlobalVariable("__glc_functab", /*AllowInternal=*/true);
   GlobalVariable *len = m.getGlobalVariable("__glc_functab_len");
-  if (!tab || !len || !tab->hasInitializer())
+  if (!tab || (!len && !tab->hasLocalLinkage()) || !tab->hasInitializer())
     return;
   auto *init = dyn_cast<ConstantArray>(tab->getInitializer());
   if (!init && !isa<ConstantAggregateZero>(tab->getInitializer()))
@@ -231,11 +277,15 @@ void completeFunctab(Module &m) {
   if (!added)
     return;
   auto *arrTy = ArrayType::get(entryTy, entries.size());
-  auto *ntab = new GlobalVariable(m, arrTy, true, GlobalValue::ExternalLinkage,
+  auto *ntab = new GlobalVariable(m, arrTy, true, tab->getLinkage(),
                                   ConstantArray::get(arrTy, entries), "");
   ntab->takeName(tab);
+  ntab->setSection(tab->getSection());
+  ntab->setAlignment(tab->getAlign());
+  tab->replaceAllUsesWith(ntab); // llvm.compiler.used keeps a section table
   tab->eraseFromParent();
-  len->setInitializer(ConstantInt::get(len->getValueType(), entries.size()));
+  if (len)
+    len->setInitializer(ConstantInt::get(len->getValueType(), entries.size()));
 }
 
 void optimise(Module &m, TargetMachine &tm) {
@@ -278,6 +328,63 @@ bool emit(Module &m, TargetMachine &tm, StringRef path, bool asLL, CodeGenFileTy
   return true;
 }
 
+/// Object code for `m` in memory (a package's object, for the cache).
+bool emitObject(Module &m, TargetMachine &tm, SmallVectorImpl<char> &out) {
+  raw_svector_ostream os(out);
+  legacy::PassManager pm;
+  if (tm.addPassesToEmitFile(pm, os, nullptr, CodeGenFileType::ObjectFile))
+    internalError("the target cannot emit this file type");
+  pm.run(m);
+  return true;
+}
+
+/// Everything besides a package's sources that changes its object
+/// (Cache.cpp): glc itself (version; its executable's size and mtime, so a
+/// rebuilt glc never reuses an older one's objects) and the flags that
+/// change code generation.
+std::string cacheSalt(const glc::IRGenOptions &o) {
+  std::string s = "glc " GLC_VERSION " LLVM " GLC_LLVM_VERSION;
+  sys::fs::file_status st;
+  if (!sys::fs::status(mainExecutable(), st))
+    s += " exe " + std::to_string(st.getSize()) + " " +
+         std::to_string(st.getLastModificationTime().time_since_epoch().count());
+  s += " -O" + std::to_string((unsigned)optLevel);
+  s += raceFlag ? " -race" : "";
+  s += " debug=" + std::to_string((int)o.debug);
+  s += o.splitStack ? " split-stack" : " no-split-stack";
+  s += " x86_64-pc-linux-gnu x86-64 pic";
+  return s;
+}
+
+/// One relocatable object of `inputs`, in that order (`ld -r`). The
+/// system's ld is run directly when there is one: through the clang driver
+/// the step costs ~0.2 s of CPU (loading clang), ld itself ~0.02 s.
+int linkRelocatable(const std::vector<std::string> &inputs, StringRef out) {
+  std::string cc = linker();
+  bool direct = !getenv("GLC_CC");
+  auto prog = direct ? sys::findProgramByName("ld") : sys::findProgramByName(cc);
+  if (!prog) {
+    direct = false;
+    prog = sys::findProgramByName(cc);
+  }
+  if (!prog) {
+    errs() << "glc: link driver " << cc << " not found\n";
+    return 1;
+  }
+  std::vector<StringRef> args{*prog, "-r", "-o", out};
+  if (!direct)
+    args.push_back("-nostdlib");
+  for (const std::string &in : inputs)
+    args.push_back(in);
+  std::string err;
+  int rc = sys::ExecuteAndWait(*prog, args, std::nullopt, {}, 0, 0, &err);
+  if (rc != 0) {
+    errs() << "glc: link failed" << (err.empty() ? "" : ": " + err) << "\n";
+    return 1;
+  }
+  return 0;
+}
+
 int link(StringRef obj, StringRef exe) {
   std::string cc = linker();
   std::string rt = runtimeLibrary();
@@ -307,6 +414,7 @@ int link(StringRef obj, StringRef exe) {
     if (ec || !glc::writeLineTable(obj, os, err))
       internalError("line table: " + (ec ? ec.message() : err));
   }
+  phaseTimer.mark("linetab");
   std::vector<StringRef> args{*prog, obj, table, rt, "-o", exe, "-lpthread", "-lm", "-Wl,-z,now"};
   if (raceFlag) // clang-19's TSan runtime
     for (const char *f : glc::raceLinkFlags())
@@ -317,6 +425,7 @@ int link(StringRef obj, StringRef exe) {
     args.push_back("-Wl,--strip-debug");
   std::string err;
   int rc = sys::ExecuteAndWait(*prog, args, std::nullopt, {}, 0, 0, &err);
+  phaseTimer.mark("link");
   if (rc != 0) {
     errs() << "glc: link failed" << (err.empty() ? "" : ": " + err) << "\n";
     return 1;
@@ -478,7 +587,21 @@ static int glcMain(int argc, char **argv) {
                          "  glc trace TRACE.json [-o OUT.html|OUT.svg]\n"
                          "  glc explore file.gl [-n 1000] [-p 1] [--trace]\n"
                          "  glc -S|-emit-llvm file.gl [-o out]\n"
+                         "  glc clean -cache\n"
                          "  glc help | glc version\n";
+  // `glc clean -cache` (go clean -cache): removes the object cache.
+  if (argc >= 2 && StringRef(argv[1]) == "clean") {
+    if (argc != 3 || StringRef(argv[2]) != "-cache") {
+      errs() << "usage: glc clean -cache\n";
+      return 1;
+    }
+    std::string err, dir = glc::ObjectCache::defaultDir();
+    if (!glc::ObjectCache::clean(dir, err)) {
+      errs() << "glc: clean " << dir << ": " << err << "\n";
+      return 1;
+    }
+    return 0;
+  }
   // `glc help` and `glc version` are commands, not file names.
   for (int i = 1; i < argc; ++i) {
     if (argv[i][0] == '-')
@@ -531,6 +654,7 @@ static int glcMain(int argc, char **argv) {
     diags.flush();
     return 1;
   }
+  phaseTimer.mark("load");
   glc::TypeContext types;
   for (glc::Package *pkg : loader.order) {
     if (!glc::checkPackage(pkg, types, diags) || diags.hasErrors()) {
@@ -538,6 +662,7 @@ static int glcMain(int argc, char **argv) {
       return 1;
     }
   }
+  phaseTimer.mark("check");
 
   // ---- irgen
   LLVMInitializeX86TargetInfo();
@@ -547,29 +672,99 @@ static int glcMain(int argc, char **argv) {
   LLVMInitializeX86AsmParser();
   Triple triple("x86_64-pc-linux-gnu");
   auto tm = makeTargetMachine(triple);
-  LLVMContext llctx;
   glc::IRGenOptions irOpts;
   irOpts.splitStack = !noSplitStack;
   irOpts.debug = noDebugInfo                ? glc::IRGenOptions::Debug::None
                  : stripDWARF || stripAll ? glc::IRGenOptions::Debug::LineTables
                                           : glc::IRGenOptions::Debug::Full;
-  auto mod = glc::generateIR(loader.order, types, diags, llctx, tm->createDataLayout(), triple.str(),
-                             irOpts);
-  if (!mod || diags.hasErrors()) {
-    diags.flush();
-    return 1;
-  }
-  if (verifyIR) {
-    std::string msg;
-    raw_string_ostream os(msg);
-    if (verifyModule(*mod, &os)) {
-      errs() << "glc: internal compiler error: invalid IR\n" << os.str();
-      return 3;
+  // Lowers `pkgs` (with irOpts.only: one of them) into `llctx`, verifies
+  // and optimises; null after reporting (status in `rc`).
+  int rc = 0;
+  auto lower = [&](const std::vector<glc::Package *> &pkgs, glc::Package *only,
+                   LLVMContext &llctx) -> std::unique_ptr<Module> {
+    glc::IRGenOptions o = irOpts;
+    o.only = only;
+    auto m = glc::generateIR(pkgs, types, diags, llctx, tm->createDataLayout(), triple.str(), o);
+    if (!m || diags.hasErrors()) {
+      diags.flush();
+      rc = 1;
+      return nullptr;
+    }
+    if (verifyIR) {
+      std::string msg;
+      raw_string_ostream os(msg);
+      if (verifyModule(*m, &os)) {
+        errs() << "glc: internal compiler error: invalid IR\n" << os.str();
+        rc = 3;
+        return nullptr;
+      }
+    }
+    optimise(*m, *tm);
+    return m;
+  };
+
+  // ---- imported packages: one object each, from the cache (Cache.cpp)
+  // or compiled and stored there; package main alone is lowered below.
+  std::vector<std::string> pkgObjects;
+  std::vector<std::unique_ptr<FileRemover>> pkgTemps; // when the cache is read-only
+  glc::Package *only = nullptr;
+  if ((action == Build || action == Run) && loader.order.size() > 1) {
+    glc::ObjectCache cache(glc::ObjectCache::defaultDir(), cacheSalt(irOpts));
+    if (cache.usable()) {
+      only = loader.order.back();
+      for (size_t i = 0; i + 1 < loader.order.size(); ++i) {
+        glc::Package *pkg = loader.order[i];
+        const std::string &key = cache.key(pkg, sm);
+        bool corrupt = false;
+        std::string path = cache.lookup(key, corrupt);
+        if (glc::debugCache())
+          errs() << "glc: cache " << (!path.empty() ? "hit" : corrupt ? "corrupt" : "miss") << " "
+                 << pkg->path << "\n";
+        if (path.empty()) {
+          // The package and what it imports, in initialisation order.
+          std::set<glc::Package *> need{pkg};
+          for (size_t j = i + 1; j-- > 0;)
+            if (need.count(loader.order[j]))
+              need.insert(loader.order[j]->imports.begin(), loader.order[j]->imports.end());
+          std::vector<glc::Package *> pkgs;
+          for (size_t j = 0; j <= i; ++j)
+            if (need.count(loader.order[j]))
+              pkgs.push_back(loader.order[j]);
+          LLVMContext ctx;
+          auto m = lower(pkgs, pkg, ctx);
+          if (!m)
+            return rc;
+          SmallVector<char, 0> bytes;
+          if (!emitObject(*m, *tm, bytes))
+            return 1;
+          std::string err;
+          path = cache.store(key, StringRef(bytes.data(), bytes.size()), err);
+          if (path.empty()) {
+            // An unwritable cache still builds: the object goes to a temporary file.
+            SmallString<128> tmp;
+            if (auto ec = sys::fs::createTemporaryFile("glc-pkg", "o", tmp)) {
+              errs() << "glc: cannot create a temporary file: " << ec.message() << "\n";
+              return 1;
+            }
+            pkgTemps.push_back(std::make_unique<FileRemover>(tmp));
+            std::error_code ec;
+            raw_fd_ostream os(tmp, ec);
+            os << StringRef(bytes.data(), bytes.size());
+            path = std::string(tmp);
+          }
+        }
+        pkgObjects.push_back(path);
+      }
+      phaseTimer.mark("packages");
     }
   }
 
-  // ---- optimise, emit
-  optimise(*mod, *tm);
+  // ---- package main (or the whole program without a cache)
+  LLVMContext llctx;
+  auto mod = lower(loader.order, only, llctx);
+  if (!mod)
+    return rc;
+  phaseTimer.mark("irgen+optimise");
   // The executable's default name: the file's stem, or the directory's
   // name (as go build names it after the package's directory).
   std::string stemStr = sys::path::stem(srcPath).str();
@@ -593,6 +788,27 @@ static int glcMain(int argc, char **argv) {
   FileRemover objRemover(obj);
   if (!emit(*mod, *tm, obj, false, CodeGenFileType::ObjectFile))
     return 1;
+  phaseTimer.mark("codegen");
+
+  // Package main's object first: its gl_text padding and __glc_text_base
+  // open the section (IRGen.cpp, LineTable.cpp). With package objects, one
+  // relocatable object of all of them (ld -r) is what the line table is
+  // read from and what is linked, so both see one layout.
+  SmallString<128> combined;
+  std::unique_ptr<FileRemover> combinedRemover;
+  if (!pkgObjects.empty()) {
+    if (auto ec = sys::fs::createTemporaryFile("glc-all", "o", combined)) {
+      errs() << "glc: cannot create a temporary file: " << ec.message() << "\n";
+      return 1;
+    }
+    combinedRemover = std::make_unique<FileRemover>(combined);
+    std::vector<std::string> inputs{std::string(obj)};
+    inputs.insert(inputs.end(), pkgObjects.begin(), pkgObjects.end());
+    if (int rc = linkRelocatable(inputs, combined))
+      return rc;
+    phaseTimer.mark("ld -r");
+    obj = combined;
+  }
 
   if (action == Build) {
     std::string exe = outputFile.empty() ? stem.str() : std::string(outputFile);
@@ -628,5 +844,7 @@ static int glcMain(int argc, char **argv) {
     return rc;
   objRemover.releaseFile();
   sys::fs::remove(obj);
+  combinedRemover.reset();
+  pkgTemps.clear();
   return runProgram(std::string(exe), programArgs, std::string(exe));
 }

@@ -32,15 +32,25 @@ IRGen::IRGen(File *f, TypeContext &t, DiagEngine &d, LLVMContext &c, const DataL
   mod->setTargetTriple(triple);
   if (f && !f->filename.empty())
     mod->setSourceFileName(f->filename);
+  initTypes();
+}
+
+void IRGen::padText() {
   // gl_text opens with 16 bytes of int3 that belong to no function, so the
   // linker's global __start_gl_text never shares an address with generated
   // code: perf report named the first function's samples (main.fib) after
-  // the section start. Module asm is emitted before any function, and this
-  // object is the only one with a gl_text section.
+  // the section start. Module asm is emitted before any function; the root
+  // module's object is the first on the link line (driver/main.cpp), so
+  // its padding opens the section.
+  if (!isRoot())
+    return;
   mod->appendModuleInlineAsm(".pushsection gl_text,\"ax\",@progbits\n"
                              ".p2align 4\n"
                              ".fill 16, 1, 0xcc\n"
                              ".popsection");
+}
+
+void IRGen::initTypes() {
   i1 = llvm::Type::getInt1Ty(C);
   i8 = llvm::Type::getInt8Ty(C);
   i32 = llvm::Type::getInt32Ty(C);
@@ -322,26 +332,40 @@ void IRGen::genSyntheticBody(Function *fn, llvm::function_ref<void()> body) {
 // order (as gc's main.init does, so a panic in one shows main.init in the
 // traceback); __glc_main calls, package by package in initialisation
 // order, its <pkg>.init and then its init functions, and at last main.main.
+//
+// Under separate compilation each package's module defines its own
+// <pkg>.init (external), and package main's module declares the others'
+// and emits __glc_main; other modules have no __glc_main.
 void IRGen::genGlcMain() {
   auto *nullCtx = ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy));
   std::vector<Function *> order;
   for (Package *pkg : pkgs) {
+    if (!definesPackage(pkg) && !isRoot())
+      continue;
     bool anyInit = false;
     for (ValueSpec *spec : pkg->initOrder)
       anyInit |= spec && !spec->values.empty();
     if (anyInit) {
       std::string name = pkg->symPrefix() + ".init";
-      Function *initFn = Function::Create(FunctionType::get(voidTy, {ptrTy}, false),
-                                          Function::InternalLinkage, name, mod.get());
-      initFn->getArg(0)->setName("ctx");
-      setFuncAttrs(initFn, name);
-      genSyntheticBody(initFn, [&] { genVarInits(pkg); });
+      auto *fty = FunctionType::get(voidTy, {ptrTy}, false);
+      Function *initFn;
+      if (definesPackage(pkg)) {
+        initFn = Function::Create(fty, only ? Function::ExternalLinkage : Function::InternalLinkage,
+                                  name, mod.get());
+        initFn->getArg(0)->setName("ctx");
+        setFuncAttrs(initFn, name);
+        genSyntheticBody(initFn, [&] { genVarInits(pkg); });
+      } else {
+        initFn = Function::Create(fty, Function::ExternalLinkage, name, mod.get());
+      }
       order.push_back(initFn);
     }
     for (FuncDecl *d : pkg->inits)
       if (Function *f = declFuncs.lookup(d))
         order.push_back(f);
   }
+  if (!isRoot())
+    return;
 
   auto *fn = Function::Create(FunctionType::get(voidTy, false), Function::ExternalLinkage,
                               "__glc_main", mod.get());
@@ -388,10 +412,25 @@ void IRGen::genVarInits(Package *pkg) {
   }
 }
 
+//
+// Under separate compilation every module's table is an internal array in
+// section gl_functab: the linker concatenates them (24-byte entries,
+// 8-aligned: no padding between) and glrt reads __start_gl_functab ..
+// __stop_gl_functab besides __glc_functab (runtime/traceback.cpp). Only
+// functions this module defines are listed; other packages' runtime
+// bindings it never called are erased first.
 void IRGen::genFunctab() {
   auto *entryTy = llvm::StructType::get(C, {ptrTy, ptrTy, i64});
   std::vector<Constant *> entries;
+  if (only)
+    for (Function *fn : foreignBindings)
+      if (fn->use_empty()) {
+        std::erase_if(functab, [&](auto &e) { return e.first == fn; });
+        fn->eraseFromParent();
+      }
   for (auto &[fn, name] : functab) {
+    if (fn->isDeclaration())
+      continue;
     auto *str = ConstantDataArray::getString(C, name, /*AddNull=*/true);
     auto *gv = new GlobalVariable(*mod, str->getType(), true, GlobalValue::PrivateLinkage, str,
                                   ".fname");
@@ -400,6 +439,14 @@ void IRGen::genFunctab() {
     entries.push_back(ConstantStruct::get(entryTy, {fn, gv, ConstantInt::get(i64, flags)}));
   }
   auto *arrTy = llvm::ArrayType::get(entryTy, entries.size());
+  if (only) {
+    auto *gv = new GlobalVariable(*mod, arrTy, true, GlobalValue::InternalLinkage,
+                                  ConstantArray::get(arrTy, entries), "__glc_functab");
+    gv->setSection("gl_functab");
+    gv->setAlignment(Align(8));
+    usedGlobals.push_back(gv);
+    return;
+  }
   new GlobalVariable(*mod, arrTy, true, GlobalValue::ExternalLinkage,
                      ConstantArray::get(arrTy, entries), "__glc_functab");
   new GlobalVariable(*mod, i64, true, GlobalValue::ExternalLinkage,
@@ -429,9 +476,16 @@ void IRGen::keepTracebackFrames() {
   }
 }
 
+// Whether other packages may name `name` (an upper-case first letter;
+// any non-ASCII first letter counts, conservatively: it only makes the
+// symbol external).
+static bool isExported(const std::string &name) {
+  return !name.empty() && ((unsigned char)name[0] >= 0x80 || (name[0] >= 'A' && name[0] <= 'Z'));
+}
+
 // Declares the global of a package-level var, or the function of a func or
 // method declaration (its body is lowered later, through `queue`).
-void IRGen::declareTopLevel(Decl *d, const std::string &prefix, unsigned &initIndex,
+void IRGen::declareTopLevel(Package *pkg, Decl *d, const std::string &prefix, unsigned &initIndex,
                             llvm::function_ref<void(FuncDecl *, Function *, FuncType *)> queue) {
   if (auto *g = dyn_cast<GenDecl>(d)) {
     if (g->tok != TokKind::Var)
@@ -444,8 +498,15 @@ void IRGen::declareTopLevel(Decl *d, const std::string &prefix, unsigned &initIn
         if (!n->obj || n->name == "_")
           continue;
         auto *ty = llType(n->obj->type);
-        auto *gv = new GlobalVariable(*mod, ty, false, GlobalValue::InternalLinkage,
-                                      Constant::getNullValue(ty), prefix + "." + n->name);
+        GlobalVariable *gv;
+        if (!definesPackage(pkg)) // another package's: a declaration
+          gv = new GlobalVariable(*mod, ty, false, GlobalValue::ExternalLinkage, nullptr,
+                                  prefix + "." + n->name);
+        else
+          gv = new GlobalVariable(*mod, ty, false,
+                                  only && isExported(n->name) ? GlobalValue::ExternalLinkage
+                                                              : GlobalValue::InternalLinkage,
+                                  Constant::getNullValue(ty), prefix + "." + n->name);
         globals[n->obj] = gv;
       }
     }
@@ -461,7 +522,10 @@ void IRGen::declareTopLevel(Decl *d, const std::string &prefix, unsigned &initIn
       return;
     Function *fn = methodFunc(obj);
     declFuncs[f] = fn;
-    queue(f, fn, methodSig(obj));
+    if (only) // called from other packages' modules (itabs, descriptors)
+      fn->setLinkage(Function::ExternalLinkage);
+    if (definesPackage(pkg))
+      queue(f, fn, methodSig(obj));
     return;
   }
   Object *obj = f->name->obj;
@@ -474,6 +538,8 @@ void IRGen::declareTopLevel(Decl *d, const std::string &prefix, unsigned &initIn
       if (obj)
         funcs[obj] = fn;
       declFuncs[f] = fn;
+      if (!definesPackage(pkg))
+        foreignBindings.insert(fn);
     }
     return;
   }
@@ -483,13 +549,17 @@ void IRGen::declareTopLevel(Decl *d, const std::string &prefix, unsigned &initIn
   if (!checkSignature(sig, f->name->pos))
     return;
   Function *fn = declareFunc(name, sig);
+  if (only)
+    fn->setLinkage(Function::ExternalLinkage);
   if (obj)
     funcs[obj] = fn;
   declFuncs[f] = fn;
-  queue(f, fn, sig);
+  if (definesPackage(pkg))
+    queue(f, fn, sig);
 }
 
 bool IRGen::run() {
+  padText();
   declareRuntime();
   dbgInit();
 
@@ -501,7 +571,7 @@ bool IRGen::run() {
     const std::string &prefix = pkg->symPrefix();
     for (File *f : pkg->files)
       for (Decl *d : f->decls)
-        declareTopLevel(d, prefix, initIndex, [&](FuncDecl *fd, Function *fn, FuncType *sig) {
+        declareTopLevel(pkg, d, prefix, initIndex, [&](FuncDecl *fd, Function *fn, FuncType *sig) {
           bodies.push_back({fd, fn, sig});
         });
   }
@@ -520,9 +590,11 @@ std::unique_ptr<Module> generateIR(const std::vector<Package *> &pkgs, TypeConte
                                    DiagEngine &diags, LLVMContext &llctx,
                                    const DataLayout &dataLayout, StringRef targetTriple,
                                    const IRGenOptions &opts) {
-  File *mainFile = pkgs.empty() || pkgs.back()->files.empty() ? nullptr : pkgs.back()->files[0];
+  Package *unit = opts.only ? opts.only : pkgs.empty() ? nullptr : pkgs.back();
+  File *mainFile = !unit || unit->files.empty() ? nullptr : unit->files[0];
   IRGen gen(mainFile, types, diags, llctx, dataLayout, targetTriple, opts);
   gen.pkgs = pkgs;
+  gen.only = opts.only;
   if (!gen.run())
     return nullptr;
   return std::move(gen.mod);

@@ -96,6 +96,17 @@ struct IRGenOptions {
   /// from, -w and -s); Full adds types, parameters, locals and lexical
   /// blocks (glc's default, as go's).
   enum class Debug { None, LineTables, Full } debug = Debug::None;
+  /// Separate compilation (the driver's per-package object cache): lower
+  /// only this package's bodies (one of `pkgs`, which then hold it and
+  /// the packages it imports, in initialisation order). Its functions,
+  /// methods, exported variables and <pkg>.init get external linkage;
+  /// other packages' are external declarations; type descriptors, itabs
+  /// and equality functions are link-once as always, and wrappers and
+  /// runtime bindings internal copies in each module that needs them.
+  /// The functab goes into section gl_functab. Only package main's module
+  /// (the root) defines __glc_main and __glc_text_base. Null: the whole
+  /// program in one module.
+  Package *only = nullptr;
 };
 
 /// Lower a type-checked file to a new module. Returns null (after reporting

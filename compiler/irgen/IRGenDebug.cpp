@@ -95,8 +95,11 @@ void IRGen::dbgInit() {
   mod->addModuleFlag(Module::Warning, "Dwarf Version", 4);
   mod->addModuleFlag(Module::Warning, "Debug Info Version", DEBUG_METADATA_VERSION);
   // The traceback table is made relative to this label (driver/LineTable.cpp
-  // finds it in the object's symbol table).
-  mod->appendModuleInlineAsm(".pushsection gl_text,\"ax\",@progbits\n"
+  // finds it in the object's symbol table). Only the root module has it:
+  // under separate compilation the driver links the packages' objects
+  // behind the root's (ld -r) before reading the line table.
+  if (isRoot())
+    mod->appendModuleInlineAsm(".pushsection gl_text,\"ax\",@progbits\n"
                              ".globl __glc_text_base\n"
                              ".hidden __glc_text_base\n"
                              "__glc_text_base:\n"

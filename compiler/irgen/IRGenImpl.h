@@ -71,6 +71,16 @@ enum class Desc {
 struct IRGen {
   File *file; // package main's first file (the module's source name)
   std::vector<Package *> pkgs; // initialisation order, main last
+  /// Separate compilation (IRGen.h): the one package whose bodies this
+  /// module defines; null for a whole program in one module.
+  Package *only = nullptr;
+  /// Whether this module is the program's root: it defines __glc_main,
+  /// gl_text's leading padding and __glc_text_base (the whole program, or
+  /// package main under separate compilation).
+  bool isRoot() const { return !only || only->name == "main"; }
+  /// Runtime bindings (IRGenRuntimeBinding.cpp) of other packages' body-less
+  /// functions: each module gets its own copies; unused ones are erased.
+  llvm::DenseSet<llvm::Function *> foreignBindings;
   TypeContext &types;
   DiagEngine &diags;
   llvm::LLVMContext &C;
@@ -162,6 +172,11 @@ struct IRGen {
 
   // ---- module (IRGen.cpp)
   bool run();
+  void initTypes();
+  void padText();
+  /// Under separate compilation: functions and globals of package `pkg`
+  /// are defined in this module (pkg == only) or only declared.
+  bool definesPackage(Package *pkg) const { return !only || pkg == only; }
   void declareRuntime();
   llvm::Function *declareFunc(const std::string &name, FuncType *sig);
   bool checkSignature(FuncType *sig, llvm::SMLoc pos);
@@ -180,7 +195,7 @@ struct IRGen {
   void genFuncBody(llvm::Function *fn, FuncInfo *info, FuncType *sig, BlockStmt *body);
   void genGlcMain();
   void genVarInits(Package *pkg);
-  void declareTopLevel(Decl *d, const std::string &prefix, unsigned &initIndex,
+  void declareTopLevel(Package *pkg, Decl *d, const std::string &prefix, unsigned &initIndex,
                        llvm::function_ref<void(FuncDecl *, llvm::Function *, FuncType *)> queue);
   /// The function standing for a body-less stdlib declaration: a Go-
   /// convention stub calling its abi.def row (IRGenRuntimeBinding.cpp).

@@ -48,6 +48,10 @@ config.environment["PATH"] = os.pathsep.join([llvm_bin, os.environ.get("PATH", "
 for var in ("GOMAXPROCS", "GLC_CC", "HOME", "TMPDIR"):
     if var in os.environ:
         config.environment[var] = os.environ[var]
+# glc's object cache (compiler/driver/Cache.cpp): the suite's own, in the
+# build directory, unless GLCCACHE says otherwise (GLCCACHE=off tests the
+# whole-program path).
+config.environment["GLCCACHE"] = os.environ.get("GLCCACHE") or os.path.join(build_dir, "glc-cache")
 
 lit_config.note(f"using glc: {glc}")
 if not os.path.exists(glc):
