@@ -1,0 +1,3 @@
+module example.com/cm
+
+go 1.19
