@@ -95,7 +95,18 @@ void Checker::selector(SelectorExpr *s) {
   // (*x).f), for methods only when the pointer type is not a defined type.
   // (A defined pointer type has no methods: only its base's fields.)
   bool viaPtr = llvm::isa<PointerType>(xt->underlying());
+  // An unexported method of a type declared in another package cannot be
+  // named here (gc: "x.m undefined (type T has no field or method m, but
+  // does have M)"), as unexported fields are hidden by the lookup itself.
+  // Only at the selector: the type's own package's interfaces still see it.
+  auto hiddenMethod = [&](const Selection &sel) {
+    return sel.kind == Selection::Method && sel.method && !sel.method->ifaceOwner &&
+           sel.method->pkgPath != tc.currentPackage() && !sel.method->name.empty() &&
+           !llvm::isUpper(sel.method->name[0]) && (unsigned char)sel.method->name[0] < 0x80;
+  };
   Selection found = lookupFieldOrMethod(tc, xt, s->sel->name);
+  if (hiddenMethod(found))
+    found.kind = Selection::None;
   switch (found.kind) {
   case Selection::None:
     break;
@@ -119,7 +130,8 @@ void Checker::selector(SelectorExpr *s) {
   if (!s->sel->name.empty() && (unsigned char)s->sel->name[0] < 0x80) {
     std::string other = s->sel->name;
     other[0] = llvm::isUpper(other[0]) ? llvm::toLower(other[0]) : llvm::toUpper(other[0]);
-    if (other != s->sel->name && lookupFieldOrMethod(tc, xt, other).kind != Selection::None)
+    Selection alt = other != s->sel->name ? lookupFieldOrMethod(tc, xt, other) : Selection{};
+    if (alt.kind != Selection::None && !hiddenMethod(alt))
       hint = ", but does have " + other;
   }
   error(s->sel->pos, shortExprString(s) + " undefined (type " + typeStr(s->x->type) +
