@@ -1238,7 +1238,9 @@ static p *procresize(int32_t nprocs) REQUIRES(sched.lock) {
       pp->seedrand = seedrandInit(i);
       __atomic_store_n(&pp->status, _Pgcstop, __ATOMIC_RELAXED);
       allp[i] = pp;
-    } else if (allp[i]->status == _Pdead) {
+    } else if (__atomic_load_n(&allp[i]->status, __ATOMIC_RELAXED) == _Pdead) {
+      // (an atomic load: an M leaving a system call may CAS the status of
+      // a _Psyscall P concurrently; it fails, since STW made it _Pgcstop)
       __atomic_store_n(&allp[i]->status, _Pgcstop, __ATOMIC_RELAXED);
     }
   }

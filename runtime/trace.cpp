@@ -172,13 +172,13 @@ void traceInit(const char *path) {
   }
   traceFd = fd;
   traceClockStart();
-  __atomic_store_n(&traceOn, true, __ATOMIC_RELAXED);
+  __atomic_store_n(&traceOn, true, __ATOMIC_RELEASE); // after traceStart, traceFd (traceEnabled)
 }
 
 void traceEnableForTest(bool on) {
   if (on && traceStart == 0)
     traceClockStart();
-  __atomic_store_n(&traceOn, on, __ATOMIC_RELAXED);
+  __atomic_store_n(&traceOn, on, __ATOMIC_RELEASE); // after traceStart (traceEnabled)
 }
 
 int64_t traceDroppedForTest() { return traceDropped.load(); }

@@ -137,10 +137,14 @@ static_assert(sizeof(traceBuf) == 64 * 1024);
 uint32_t traceDecode(const traceBuf *b, uint32_t i, traceEvent *e);
 
 // The one flag every event site tests. Set once in schedinit, before any
-// other thread exists; cleared by traceFlush. Relaxed loads: a site that
-// still sees it set after the flush writes into a chunk nobody reads.
+// other thread exists (the unit tests also flip it while Ms run:
+// traceEnableForTest); cleared by traceFlush: a site that still sees it
+// set after the flush writes into a chunk nobody reads. Loads are
+// acquire, paired with the release stores that set it, so a writer that
+// sees it also sees traceStart (the clock's origin) and traceFd; on
+// x86-64 that is the same plain load as a relaxed one.
 extern bool traceOn;
-inline bool traceEnabled() { return __builtin_expect(__atomic_load_n(&traceOn, __ATOMIC_RELAXED), 0); }
+inline bool traceEnabled() { return __builtin_expect(__atomic_load_n(&traceOn, __ATOMIC_ACQUIRE), 0); }
 
 // GODEBUG=tracefile=PATH: opens PATH (fatal error if it cannot) and turns
 // tracing on. Called by schedinit before the first procresize.
