@@ -21,7 +21,8 @@
 // frames Go hides -- runtime.main included -- are printed; glrt's C++
 // frames have no Go names and are never printed), crash (system, then die
 // by SIGABRT instead of exit 2), or a number N (level N with all). Go's
-// system level also prints "fp= sp= pc=" per frame; glc does not yet.
+// system level also prints "fp= sp= pc=" per frame; glc prints none
+// (difftest's file:line pattern accepts both).
 //
 // How frames are found. Every generated function keeps a frame pointer
 // (abi.def: "frame-pointer"="all"), so [rbp] is the caller's rbp and

@@ -2,9 +2,10 @@
 //
 // What a debugger (and glc's traceback table, driver/LineTable.cpp) sees:
 //
-//  - One compile unit per module (gc makes one per package: not yet),
-//    language DW_LANG_Go, producer "glc", named after package main's first
-//    file; every source file of every package by its absolute path (go's
+//  - One compile unit per module: with the object cache each package is
+//    its own module, so one per package as gc (GLCCACHE=off: one for the
+//    whole program); language DW_LANG_Go, producer "glc", named after package
+//    main's first file; every source file of every package by its absolute path (go's
 //    DWARF and tracebacks name files so), found from a position's buffer
 //    in the SourceMgr (fileFor). A location in another file than its
 //    function's (main.init runs the initialisers of every file of the
