@@ -639,19 +639,27 @@ size_t fmtboundserror(char *buf, int64_t x, int64_t y, int code,
   return n;
 }
 
-[[noreturn]] void dieabort() {
-  printflush();
+[[noreturn]] void dieFromSignal(int sig) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = SIG_DFL;
-  sigaction(SIGABRT, &sa, nullptr);
+  sigaction(sig, &sa, nullptr);
   sigset_t set;
   sigemptyset(&set);
-  sigaddset(&set, SIGABRT);
+  sigaddset(&set, sig);
   sigprocmask(SIG_UNBLOCK, &set, nullptr);
-  raise(SIGABRT);
-  _exit(2); // SIGABRT was ignored by a parent: Go's exit status
+  raise(sig);
+  _exit(2); // the signal was ignored by a parent: Go's exit status
 }
+
+[[noreturn]] void dieabort() {
+  printflush();
+  dieFromSignal(SIGABRT);
+}
+
+// A write to a pipe or socket with no reader: the write returns EPIPE, the
+// signal itself is dropped (os.cpp has the rule).
+static void sigpipeDrop(int, siginfo_t *, void *) {}
 
 void minitsignalstack() {
   // -race: STACK_GUARD holds RACE_STACK_RESERVE; the limit must stay inside.
@@ -677,6 +685,15 @@ void initsig() {
   glrt_sigaction(SIGSEGV, &sa, nullptr); // race.h: never TSan's interceptor
   glrt_sigaction(SIGBUS, &sa, nullptr);
   glrt_sigaction(SIGFPE, &sa, nullptr);
+
+  // Installed even over an inherited SIG_IGN, as Go does (it respects an
+  // inherited SIG_IGN only for SIGHUP and SIGINT).
+  struct sigaction sp;
+  memset(&sp, 0, sizeof sp);
+  sp.sa_sigaction = sigpipeDrop;
+  sp.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+  sigemptyset(&sp.sa_mask);
+  glrt_sigaction(SIGPIPE, &sp, nullptr);
 }
 
 } // namespace glrt

@@ -35,8 +35,13 @@ namespace glrt {
 size_t fmtboundserror(char *buf, int64_t x, int64_t y, int code, bool xsigned);
 
 // Install the SIGSEGV/SIGBUS/SIGFPE handlers (on the alternate signal
-// stack) that turn faults into Go's panic/fatal text. Once per process.
+// stack) that turn faults into Go's panic/fatal text, and SIGPIPE's
+// handler that drops it (os.cpp: Go's rule). Once per process.
 void initsig();
+
+// Die of sig with its default action (SIGPIPE: status 141 from a shell);
+// exit(2) should the signal not kill the process. Go's dieFromSignal.
+[[noreturn]] void dieFromSignal(int sig);
 
 // Give the calling thread an alternate signal stack. Every M must call it
 // when it starts (the scheduler's mstart); rt0 does it for the main thread.

@@ -451,6 +451,19 @@ void probe_syscall_gettid() { sval += glrt_syscall_gettid(); }
 void probe_syscall_getpid() { sval += glrt_syscall_getpid(); }
 void probe_syscall_kill() { sval += glrt_syscall_kill(glrt_syscall_getpid(), 0); }
 void probe_syscall_errstr() { sval += glrt_syscall_errstr(2).n + glrt_syscall_errstr(9999).n; }
+// Returns only while SIGPIPE is ignored: the probe ignores it around the
+// call (the death path runs on g0 like glrt_exit's).
+void probe_os_sigpipe() {
+  static struct sigaction old;
+  onsystemstack([] {
+    struct sigaction ign;
+    memset(&ign, 0, sizeof ign);
+    ign.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &ign, &old);
+  });
+  glrt_os_sigpipe();
+  onsystemstack([] { sigaction(SIGPIPE, &old, nullptr); });
+}
 void probe_os_argc() { sval += glrt_os_argc(); }
 void probe_os_arg() { sval += glrt_os_arg(0).n; }
 void probe_os_envc() { sval += glrt_os_envc(); }
