@@ -91,6 +91,7 @@ enum waitReason : uint8_t {
   waitReasonSemacquire,
   waitReasonPreempted,
   waitReasonTest,
+  waitReasonIOWait, // parked in netpollblock (netpoll.cpp)
 };
 const char *waitReasonString(waitReason r);
 

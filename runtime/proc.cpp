@@ -59,6 +59,7 @@
 //   - a G is _Grunnable iff it is on exactly one run queue (or in transit
 //     between one and execute()).
 //===----------------------------------------------------------------------===//
+#include "netpoll.h"
 #include "proc.h"
 #include "procsys.h"
 #include "race.h"
@@ -211,6 +212,7 @@ const char *waitReasonString(waitReason r) {
   case waitReasonSemacquire: return "semacquire";
   case waitReasonPreempted: return "preempted";
   case waitReasonTest: return "test";
+  case waitReasonIOWait: return "IO wait";
   }
   return "";
 }
@@ -801,6 +803,22 @@ top:
       return gp;
     }
   }
+  // 3b. Network, without blocking (Go's findRunnable polls here, before
+  // stealing): only if some G waits for I/O and no M is blocked in
+  // netpoll already (lastpoll == 0 then: that M will deliver the events).
+  if (netpollinited() && netpollWaiters.load(std::memory_order_relaxed) > 0 &&
+      sched_lastpoll.load(std::memory_order_relaxed) != 0) {
+    gList list = netpoll(0);
+    if (!list.empty()) {
+      g *gp = list.pop();
+      injectglist(&list);
+      casgstatus(gp, _Gwaiting, _Grunnable);
+      if (traceEnabled())
+        traceGoEvent(traceEvGoUnblock, gp->goid, 0, 0);
+      *inheritTime = false;
+      return gp;
+    }
+  }
   // 4. Spin and steal, if at most half the busy Ps have spinning Ms.
   int32_t procs = gomaxprocs.load(std::memory_order_relaxed);
   if (mp->spinning ||
@@ -879,10 +897,108 @@ top:
       }
     }
   }
+  // 6a. Block in netpoll (Go's rule: only one M, the last to go idle,
+  // and only while some G waits for I/O), until an fd is ready, the
+  // earliest timer is due or netpollBreak (an earlier timer was added).
+  // The exchange makes lastpoll 0: no other M blocks here meanwhile, and
+  // findRunnable/sysmon skip their non-blocking polls.
+  if (netpollinited() && netpollWaiters.load(std::memory_order_seq_cst) > 0 &&
+      sched_lastpoll.exchange(0, std::memory_order_seq_cst) != 0) {
+    int64_t until = nextTimerWhen();
+    int64_t delay = -1;
+    if (until != 0) {
+      delay = until - nanotime();
+      if (delay < 0)
+        delay = 0;
+    }
+    sched_pollUntil.store(until, std::memory_order_seq_cst);
+    gList list = netpoll(delay);
+    sched_pollUntil.store(0, std::memory_order_seq_cst);
+    sched_lastpoll.store(nanotime(), std::memory_order_seq_cst);
+    lock(&sched.lock);
+    p *np = pidleget();
+    unlock(&sched.lock);
+    if (np == nullptr) {
+      injectglist(&list); // every P is busy: the global queue
+    } else {
+      acquirep(np);
+      if (!list.empty()) {
+        g *gp = list.pop();
+        injectglist(&list);
+        casgstatus(gp, _Gwaiting, _Grunnable);
+        if (traceEnabled())
+          traceGoEvent(traceEvGoUnblock, gp->goid, 0, 0);
+        *inheritTime = false;
+        return gp;
+      }
+      goto top; // timers, or work that arrived meanwhile
+    }
+  }
   // 6. Sleep until startm hands us a P, or until the earliest timer (under
   // schedseed `when` is virtual: the last M to go idle runs it, above).
   stopmUntil(schedseedEnabled() ? 0 : nextTimerWhen());
   goto top;
+}
+
+// Go's injectglist: makes the Gs netpoll returned runnable. Without a P
+// (sysmon, or an M back from a blocking poll with no P free) they go to
+// the global queue and an M is started for each idle P (as many as there
+// are Gs). With a P, as many as there are idle Ps go to the global queue
+// (with an M started for each), the rest into this P's queue, which this
+// M runs next.
+void injectglist(gList *glist) {
+  if (glist->empty())
+    return;
+  gQueue q;
+  int32_t n = 0;
+  while (g *gp = glist->pop()) {
+    casgstatus(gp, _Gwaiting, _Grunnable);
+    if (traceEnabled())
+      traceGoEvent(traceEvGoUnblock, gp->goid, 0, 0);
+    q.pushBack(gp);
+    n++;
+  }
+  auto startIdle = [](int32_t k) {
+    for (; k > 0 && sched.npidle.load(std::memory_order_seq_cst) != 0; k--)
+      startm(nullptr, false);
+  };
+  g *cur = getg();
+  p *pp = cur && cur->mp ? cur->mp->pp : nullptr;
+  if (pp == nullptr) {
+    lock(&sched.lock);
+    globrunqputbatch(&q, n);
+    unlock(&sched.lock);
+    startIdle(n);
+    return;
+  }
+  int32_t npidle = sched.npidle.load(std::memory_order_seq_cst);
+  gQueue gq;
+  int32_t k = 0;
+  for (; k < npidle && !q.empty(); k++)
+    gq.pushBack(q.pop());
+  if (k > 0) {
+    lock(&sched.lock);
+    globrunqputbatch(&gq, k);
+    unlock(&sched.lock);
+    startIdle(k);
+  }
+  while (g *gp = q.pop())
+    runqput(pp, gp, false);
+}
+
+// sysmon (no G, no P): Go's "poll network if not polled for more than
+// 10ms". The CAS keeps two pollers (sysmon and an M's findRunnable, or a
+// blocking poll that just began) from both claiming this round.
+void sysmonNetpoll(int64_t now) {
+  if (!netpollinited())
+    return;
+  int64_t last = sched_lastpoll.load(std::memory_order_seq_cst);
+  if (last == 0 || last + 10 * 1000 * 1000 >= now)
+    return;
+  if (!sched_lastpoll.compare_exchange_strong(last, now, std::memory_order_seq_cst))
+    return;
+  gList list = netpoll(0);
+  injectglist(&list);
 }
 
 // Runs gp on the current M. Never returns.
@@ -1181,7 +1297,15 @@ static void ready(g *gp) {
 
 // A timer that fires at `when` was added: if a P is idle, start a spinning
 // M so that some idle M recomputes its sleep deadline (Go's wakeNetPoller).
-void wakeTimerSleeper(int64_t) {
+void wakeTimerSleeper(int64_t when) {
+  // An M blocked in netpoll sleeps until pollUntil at most: break its
+  // poll if this timer is earlier (Go's wakeNetPoller).
+  if (sched_lastpoll.load(std::memory_order_seq_cst) == 0) {
+    int64_t pu = sched_pollUntil.load(std::memory_order_seq_cst);
+    if (pu == 0 || pu > when)
+      onsystemstack([] { netpollBreak(); }); // write(2): g0
+
+  }
   if (sched.npidle.load(std::memory_order_relaxed) == 0)
     return;
   systemstack([] { wakep(); });

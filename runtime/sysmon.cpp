@@ -13,8 +13,12 @@
 //   syscall.cpp's retakesyscall, Go's rule. Such a retake counts as work
 //   (the sleep goes back to 20 us), as in Go.
 //
+//   netpoll: if nobody has polled the network for 10 ms (every M busy
+//   running Go code, none idle to block in netpoll), sysmon polls without
+//   blocking and queues the ready Gs globally (sysmonNetpoll, proc.cpp).
+//
 //   Overdue timers on idle Ps (Go's sysmon does this only on netbsd,
-//   where its netpoller may oversleep; glrt has no netpoller): normally an
+//   where its netpoller may oversleep): normally an
 //   M that gives up its P sleeps until the earliest timer (stopmUntil) and
 //   addtimer wakes one for an earlier timer. Should a timer still be due
 //   for more than timerGraceNS while some P is idle and no M is spinning
@@ -56,6 +60,7 @@
 #include <time.h>
 
 #include "lock.h"
+#include "netpoll.h"
 #include "preempt.h"
 #include "proc.h"
 #include "procsys.h"
@@ -168,6 +173,7 @@ static void *sysmon(void *) {
     // still retaken: a blocked read is not a schedule choice.)
     bool retook = retake(now, !schedseedEnabled()) != 0;
     sysmonCheckTimers(now);
+    sysmonNetpoll(now); // netpoll.h: if no one has polled for 10 ms
     if (retook)
       idle = 0;
     else

@@ -36,6 +36,7 @@
 #include <cstring>
 #include <string>
 #include <unistd.h>
+#include <sys/socket.h>
 
 using namespace glrt;
 
@@ -708,6 +709,132 @@ void die_waitgroupAdd() {
   if (glrt_waitgroupAdd)
     glrt_waitgroupAdd(swg, -1);
   glrt_gopanicnil();
+}
+
+// net.cpp / netpoll.cpp: the socket rows and every poll_* row on a path
+// that does not park (data already there, a peer that accepts at once).
+// Set-up (socketpair, a loopback listener) runs on g0: only the rows are
+// measured.
+int sfds[2];
+void spair(bool data) {
+  onsystemstack([data] {
+    socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sfds);
+    if (data)
+      (void)!write(sfds[1], "xy", 2);
+  });
+}
+void sclose(int fd) { onsystemstack([fd] { close(fd); }); }
+char ssa[28];
+void sloopback() { // ssa: 127.0.0.1:0 (sockaddr_in)
+  memset(ssa, 0, sizeof ssa);
+  ssa[0] = AF_INET;
+  ssa[4] = 127;
+  ssa[7] = 1;
+}
+void probe_net_socket() { sval += glrt_net_close(glrt_net_socket(AF_INET, SOCK_STREAM, 0)); }
+void probe_net_setsockopt() {
+  int64_t fd = glrt_net_socket(AF_INET, SOCK_STREAM, 0);
+  sval += glrt_net_setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, 1);
+  glrt_net_close(fd);
+}
+void probe_net_bind() {
+  int64_t fd = glrt_net_socket(AF_INET, SOCK_STREAM, 0);
+  sloopback();
+  sval += glrt_net_bind(fd, ssa, 16, 16);
+  glrt_net_close(fd);
+}
+void probe_net_listen() {
+  int64_t fd = glrt_net_socket(AF_INET, SOCK_STREAM, 0);
+  sloopback();
+  glrt_net_bind(fd, ssa, 16, 16);
+  sval += glrt_net_listen(fd, 16);
+  glrt_net_close(fd);
+}
+void probe_net_sockname() {
+  int64_t fd = glrt_net_socket(AF_INET, SOCK_STREAM, 0);
+  sloopback();
+  glrt_net_bind(fd, ssa, 16, 16);
+  sval += glrt_net_sockname(fd, 0, ssa, 28, 28) + glrt_net_sockname(fd, 1, ssa, 28, 28);
+  glrt_net_close(fd);
+}
+void probe_net_close() { sval += glrt_net_close(-1); }
+void probe_poll_open() {
+  spair(false);
+  int64_t pd = glrt_poll_open(sfds[0]);
+  sval += glrt_poll_close(pd);
+  sclose(sfds[1]);
+}
+void probe_poll_close() {
+  spair(false);
+  int64_t pd = glrt_poll_open(sfds[0]);
+  sval += glrt_poll_close(pd) + glrt_poll_close(pd); // the second: already closed
+  sclose(sfds[1]);
+}
+void probe_poll_read() {
+  spair(true);
+  int64_t pd = glrt_poll_open(sfds[0]);
+  sval += glrt_poll_read(pd, sbytes, 1, 1) + glrt_poll_read(pd, sbytes, 0, 0);
+  sclose(sfds[1]);
+  sval += glrt_poll_read(pd, sbytes, 8, 8); // "y", then EOF
+  sval += glrt_poll_read(pd, sbytes, 8, 8);
+  glrt_poll_close(pd);
+  sval += glrt_poll_read(pd, sbytes, 8, 8); // use of closed network connection
+}
+void probe_poll_write() {
+  spair(false);
+  int64_t pd = glrt_poll_open(sfds[0]);
+  sval += glrt_poll_write(pd, sbytes, 64, 64);
+  sclose(sfds[1]);
+  sval += glrt_poll_write(pd, sbytes, 64, 64); // EPIPE (no SIGPIPE)
+  glrt_poll_close(pd);
+}
+void probe_poll_accept() {
+  int l = -1, c = -1;
+  onsystemstack([&] { // a listener with a connection waiting
+    sloopback();
+    l = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    socklen_t n = 16;
+    bind(l, reinterpret_cast<sockaddr *>(ssa), 16);
+    listen(l, 4);
+    getsockname(l, reinterpret_cast<sockaddr *>(ssa), &n);
+    c = socket(AF_INET, SOCK_STREAM, 0);
+    connect(c, reinterpret_cast<sockaddr *>(ssa), 16);
+  });
+  int64_t pd = glrt_poll_open(l);
+  int64_t fd = glrt_poll_accept(pd, ssa, 28, 28);
+  sval += fd;
+  glrt_poll_close(pd);
+  sclose(int(fd));
+  sclose(c);
+}
+void probe_poll_connect() {
+  // A Unix-domain listener: a non-blocking connect completes at once.
+  int l = -1, c = -1;
+  static char sun[110];
+  onsystemstack([&] {
+    memset(sun, 0, sizeof sun);
+    sun[0] = AF_UNIX;
+    snprintf(sun + 3, 60, "glrt-probe-%d", int(getpid())); // abstract name
+    l = socket(AF_UNIX, SOCK_STREAM, 0);
+    bind(l, reinterpret_cast<sockaddr *>(sun), 2 + 1 + 30);
+    listen(l, 4);
+    c = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  });
+  int64_t pd = glrt_poll_open(c);
+  sval += glrt_poll_connect(pd, sun, 2 + 1 + 30, 2 + 1 + 30);
+  glrt_poll_close(pd);
+  sval += glrt_poll_connect(pd, sun, 33, 33); // closed
+  sclose(l);
+}
+void probe_poll_setdeadline() {
+  spair(false);
+  int64_t pd = glrt_poll_open(sfds[0]);
+  glrt_poll_setdeadline(pd, int64_t(3600) * 1000000000, 'r' + 'w'); // arms two timers
+  glrt_poll_setdeadline(pd, -1, 'r');                                // expired
+  sval += glrt_poll_read(pd, sbytes, 8, 8);                          // i/o timeout
+  glrt_poll_setdeadline(pd, 0, 'r' + 'w');                           // stops them
+  glrt_poll_close(pd);
+  sclose(sfds[1]);
 }
 
 enum Kind { Returns, Dies, ParksForever };
