@@ -1,7 +1,8 @@
 # glc + glrt: the two commands a newcomer needs.
 #
 #   make demo    install missing Debian packages, build, run examples/showcase.gl,
-#                examples/stacks.gl (goroutine stacks growing, schedtrace) and
+#                examples/stacks.gl (goroutine stacks growing, schedtrace),
+#                examples/echo.gl (an echo server on the network poller) and
 #                examples/preempt.gl (tight loops preempted by signals) with a
 #                timeline trace, draw its picture ($(BUILD)/demo/preempt.html)
 #                and find a deadlock in examples/bugs/ by seeded schedules
@@ -68,6 +69,7 @@ build: deps
 demo: build
 	$(BUILD)/bin/glc run examples/showcase.gl
 	GODEBUG=schedtrace=50,stackdebug=1 $(BUILD)/bin/glc run examples/stacks.gl
+	$(BUILD)/bin/glc run examples/echo.gl
 	@mkdir -p $(BUILD)/demo
 	GODEBUG=tracefile=$(BUILD)/demo/preempt.json $(BUILD)/bin/glc run examples/preempt.gl
 	$(BUILD)/bin/glc trace $(BUILD)/demo/preempt.json -o $(BUILD)/demo/preempt.html

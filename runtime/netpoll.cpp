@@ -381,6 +381,28 @@ template <class F> static int64_t fdop(pollDesc *pd, int32_t mode, F &&body) {
   return r;
 }
 
+// A pollDesc from the cache made new for fd (Go's poll_runtime_pollOpen
+// part under pd.lock): a recycled one keeps closing and its expired
+// deadlines until here. On g0.
+static pollDesc *pollDescReset(pollDesc *pd, int32_t fd) {
+  lock(&pd->lock);
+  if (pd->rg.load() > pdReady || pd->wg.load() > pdReady)
+    throwfatal("runtime: blocked read on free polldesc", "runtime: blocked read on free polldesc");
+  pd->fd = fd;
+  pd->closing = false;
+  pd->rseq++;
+  pd->wseq++;
+  pd->rd = pd->wd = 0;
+  pd->rg.store(pdNil);
+  pd->wg.store(pdNil);
+  pd->rlockers.store(0);
+  pd->wlockers.store(0);
+  pd->ref.store(1, std::memory_order_relaxed); // the open fd's reference
+  publishInfo(pd);
+  unlock(&pd->lock);
+  return pd;
+}
+
 } // namespace glrt
 
 using namespace glrt;
@@ -392,22 +414,7 @@ int64_t glrt_poll_open(int64_t fd) {
   int64_t r = 0;
   onsystemstack([&] {
     netpollGenericInit();
-    pollDesc *pd = pollcacheAlloc();
-    lock(&pd->lock);
-    if (pd->rg.load() > pdReady || pd->wg.load() > pdReady)
-      throwfatal("runtime: blocked read on free polldesc", "runtime: blocked read on free polldesc");
-    pd->fd = int32_t(fd);
-    pd->closing = false;
-    pd->rseq++;
-    pd->wseq++;
-    pd->rd = pd->wd = 0;
-    pd->rg.store(pdNil);
-    pd->wg.store(pdNil);
-    pd->rlockers.store(0);
-    pd->wlockers.store(0);
-    pd->ref.store(1, std::memory_order_relaxed); // the open fd's reference
-    publishInfo(pd);
-    unlock(&pd->lock);
+    pollDesc *pd = pollDescReset(pollcacheAlloc(), int32_t(fd));
     int32_t e = netpollopen(int32_t(fd), pd);
     if (e != 0) {
       pollcacheFree(pd);
@@ -595,8 +602,8 @@ void glrt_poll_setdeadline(int64_t h, int64_t d, int64_t mode) {
 // without a file descriptor.
 namespace glrt {
 pollDesc *pollDescForTest() {
-  pollDesc *pd = pollcacheAlloc();
-  pd->ref.store(1);
+  pollDesc *pd = nullptr;
+  onsystemstack([&] { pd = pollDescReset(pollcacheAlloc(), -1); });
   return pd;
 }
 bool netpollblockForTest(pollDesc *pd, int32_t mode) { return netpollblock(pd, mode, false); }

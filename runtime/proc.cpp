@@ -1299,12 +1299,14 @@ static void ready(g *gp) {
 // M so that some idle M recomputes its sleep deadline (Go's wakeNetPoller).
 void wakeTimerSleeper(int64_t when) {
   // An M blocked in netpoll sleeps until pollUntil at most: break its
-  // poll if this timer is earlier (Go's wakeNetPoller).
-  if (sched_lastpoll.load(std::memory_order_seq_cst) == 0) {
+  // poll if this timer is earlier (Go's wakeNetPoller). lastpoll is 0
+  // also before the poller exists (Go sets it in schedinit; glrt only at
+  // netpollGenericInit), so check netpollinited first: without it there
+  // is no eventfd to write.
+  if (netpollinited() && sched_lastpoll.load(std::memory_order_seq_cst) == 0) {
     int64_t pu = sched_pollUntil.load(std::memory_order_seq_cst);
     if (pu == 0 || pu > when)
       onsystemstack([] { netpollBreak(); }); // write(2): g0
-
   }
   if (sched.npidle.load(std::memory_order_relaxed) == 0)
     return;
