@@ -38,6 +38,11 @@ std::string Checker::missingMethodCause(Type *v, InterfaceType *it) {
     // Go's lookup (Lookup.cpp: promotion, ambiguity, fields hiding
     // methods, interfaces' own and embedded interfaces' methods).
     Selection sel = lookupFieldOrMethod(tc, v, m.name);
+    // A method declared later in the source has no signature yet while a
+    // package-level initialiser (var X error = &T{}) is checked: declare it
+    // now, as selectMethod does (objDecl is lazy and re-entrant).
+    if (sel.kind == Selection::Method && sel.method && sel.method->funcDecl && !sel.method->type)
+      objDecl(sel.method);
     FuncType *sig = sel.kind == Selection::Method && sel.method
                         ? llvm::dyn_cast_or_null<FuncType>(sel.method->type)
                         : nullptr;
