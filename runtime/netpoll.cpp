@@ -55,6 +55,16 @@
 // fd left the epoll set) is a spurious wake-up, which readers tolerate
 // (they retry the system call and park again on EAGAIN), as in Go 1.19.
 //
+// Handles: a row's pd is the pollDesc's address (below 2^47, user
+// space) with its incarnation's low 16 bits in bits 47..62, so a handle
+// kept by a netFD after Close cannot reach the connection that reuses its
+// recycled pollDesc: fdincref checks the incarnation after taking its
+// reference (a reopen stores gen before ref, release; the CAS acquires),
+// and every row takes a reference first. A stale handle fails as "use of
+// closed network connection" (Go's fdMutex lives in the FD, never reused;
+// here only a handle kept across 65,536 reuses of one pollDesc could
+// alias).
+//
 // Read/write exclusion: pd.rlockers/wlockers count the Gs in or waiting
 // for a direction (a benaphore: the 0 -> 1 increment owns it, the others
 // semacquire pd.rsema/wsema; the unlock that leaves others semreleases).
@@ -106,6 +116,7 @@ struct pollDesc {
   std::atomic<uintptr_t> rg{pdNil};  // the read semaphore
   std::atomic<uintptr_t> wg{pdNil};  // the write semaphore
   std::atomic<uint64_t> ref{0};      // see "Lifetime"
+  std::atomic<uint32_t> gen{0};      // incarnation, bumped by pollDescReset (see "Handles")
   std::atomic<uint32_t> rlockers{0}, wlockers{0};
   std::atomic<uint32_t> rsema{0}, wsema{0};
 };
@@ -125,6 +136,8 @@ static pollDesc *pollcacheAlloc() {
     void *mem = mmap(nullptr, chunk, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (mem == MAP_FAILED)
       throwfatal("runtime: cannot allocate memory", "runtime: cannot allocate memory");
+    if (reinterpret_cast<uintptr_t>(mem) + chunk > (uintptr_t(1) << 47))
+      throwfatal("runtime: pollDesc above 2^47", "runtime: pollDesc above 2^47"); // see "Handles"
     auto *pds = static_cast<pollDesc *>(mem);
     size_t n = chunk / sizeof(pollDesc);
     for (size_t i = 0; i < n; i++) {
@@ -312,12 +325,31 @@ static void setDeadlineOne(pollDesc *pd, int64_t d, bool read) REQUIRES(pd->lock
 // ---------------------------------------------------------------------------
 // Lifetime.
 
-static bool fdincref(pollDesc *pd) {
+static void fddecref(pollDesc *pd);
+
+constexpr int kGenShift = 47;
+constexpr uint32_t kGenMask = 0xffff;
+
+static int64_t handleOf(pollDesc *pd) {
+  return int64_t(reinterpret_cast<uintptr_t>(pd) |
+                 (uintptr_t(pd->gen.load(std::memory_order_relaxed) & kGenMask) << kGenShift));
+}
+static pollDesc *pdOf(int64_t h) {
+  return reinterpret_cast<pollDesc *>(uintptr_t(h) & ((uintptr_t(1) << kGenShift) - 1));
+}
+
+// Takes a reference for an operation on handle h's incarnation: false
+// after Close, or if the pollDesc now belongs to another fd.
+static bool fdincref(pollDesc *pd, int64_t h) {
   uint64_t v = pd->ref.load(std::memory_order_relaxed);
   do {
     if (v & fdClosed)
       return false;
   } while (!pd->ref.compare_exchange_weak(v, v + 1, std::memory_order_acq_rel));
+  if ((pd->gen.load(std::memory_order_acquire) & kGenMask) != (uint64_t(h) >> kGenShift)) {
+    fddecref(pd); // a reused pollDesc: its owner may have closed it meanwhile
+    return false;
+  }
   return true;
 }
 
@@ -369,8 +401,8 @@ static int64_t pollWait(pollDesc *pd, int32_t mode) {
 
 // An operation: takes a reference and the direction's lock, checks the
 // error state (Go's prepare), runs body, releases.
-template <class F> static int64_t fdop(pollDesc *pd, int32_t mode, F &&body) {
-  if (!fdincref(pd))
+template <class F> static int64_t fdop(pollDesc *pd, int64_t h, int32_t mode, F &&body) {
+  if (!fdincref(pd, h))
     return pollErrClosing;
   fdrwlock(pd, mode);
   int64_t r = netpollcheckerr(pd, mode);
@@ -397,7 +429,9 @@ static pollDesc *pollDescReset(pollDesc *pd, int32_t fd) {
   pd->wg.store(pdNil);
   pd->rlockers.store(0);
   pd->wlockers.store(0);
-  pd->ref.store(1, std::memory_order_relaxed); // the open fd's reference
+  pd->gen.store(pd->gen.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  // release: a stale handle's fdincref that sees this ref sees the new gen.
+  pd->ref.store(1, std::memory_order_release); // the open fd's reference
   publishInfo(pd);
   unlock(&pd->lock);
   return pd;
@@ -421,7 +455,7 @@ int64_t glrt_poll_open(int64_t fd) {
       r = -e;
       return;
     }
-    r = int64_t(reinterpret_cast<uintptr_t>(pd));
+    r = handleOf(pd);
   });
   return r;
 }
@@ -429,11 +463,15 @@ int64_t glrt_poll_open(int64_t fd) {
 // Close: pollErrClosing if already closed. Wakes every waiter (they return
 // pollErrClosing); the fd is closed when the last operation ends.
 int64_t glrt_poll_close(int64_t h) {
-  auto *pd = reinterpret_cast<pollDesc *>(h);
+  auto *pd = pdOf(h);
+  if (!fdincref(pd, h)) // ours, dropped at the end: h's incarnation stays
+    return pollErrClosing;
   uint64_t v = pd->ref.load(std::memory_order_relaxed);
   do {
-    if (v & fdClosed)
+    if (v & fdClosed) { // a concurrent Close won
+      fddecref(pd);
       return pollErrClosing;
+    }
   } while (!pd->ref.compare_exchange_weak(v, v | fdClosed, std::memory_order_acq_rel));
   onsystemstack([pd] { // Go's pollDesc.evict
     lock(&pd->lock);
@@ -451,14 +489,15 @@ int64_t glrt_poll_close(int64_t h) {
     if (wg)
       goready(wg);
   });
-  fddecref(pd);
+  fddecref(pd); // the open fd's reference
+  fddecref(pd); // ours: the last one closes the fd
   return 0;
 }
 
 // n >= 0 (0 with len > 0: end of file), -errno, or a poll error code.
 int64_t glrt_poll_read(int64_t h, void *p, int64_t n, int64_t) {
-  auto *pd = reinterpret_cast<pollDesc *>(h);
-  return fdop(pd, 'r', [&]() -> int64_t {
+  auto *pd = pdOf(h);
+  return fdop(pd, h, 'r', [&]() -> int64_t {
     if (n == 0)
       return 0;
     for (;;) {
@@ -481,8 +520,8 @@ int64_t glrt_poll_read(int64_t h, void *p, int64_t n, int64_t) {
 // the error are not reported). send(MSG_NOSIGNAL): a peer that went away
 // is EPIPE, never SIGPIPE (Go ignores SIGPIPE on sockets).
 int64_t glrt_poll_write(int64_t h, void *p, int64_t n, int64_t) {
-  auto *pd = reinterpret_cast<pollDesc *>(h);
-  return fdop(pd, 'w', [&]() -> int64_t {
+  auto *pd = pdOf(h);
+  return fdop(pd, h, 'w', [&]() -> int64_t {
     int64_t done = 0;
     while (done < n) {
       int64_t r;
@@ -507,8 +546,8 @@ int64_t glrt_poll_write(int64_t h, void *p, int64_t n, int64_t) {
 
 // accept4 (non-blocking, close-on-exec) into sa: the new fd or an error.
 int64_t glrt_poll_accept(int64_t h, void *sa, int64_t salen, int64_t) {
-  auto *pd = reinterpret_cast<pollDesc *>(h);
-  return fdop(pd, 'r', [&]() -> int64_t {
+  auto *pd = pdOf(h);
+  return fdop(pd, h, 'r', [&]() -> int64_t {
     for (;;) {
       int64_t r;
       onsystemstack([&] {
@@ -528,8 +567,8 @@ int64_t glrt_poll_accept(int64_t h, void *sa, int64_t salen, int64_t) {
 
 // Non-blocking connect: waits for writability, then SO_ERROR. 0 or error.
 int64_t glrt_poll_connect(int64_t h, void *sa, int64_t salen, int64_t) {
-  auto *pd = reinterpret_cast<pollDesc *>(h);
-  return fdop(pd, 'w', [&]() -> int64_t {
+  auto *pd = pdOf(h);
+  return fdop(pd, h, 'w', [&]() -> int64_t {
     int64_t r;
     onsystemstack([&] {
       int k = connect(pd->fd, static_cast<sockaddr *>(sa), socklen_t(salen));
@@ -564,9 +603,12 @@ int64_t glrt_poll_connect(int64_t h, void *sa, int64_t salen, int64_t) {
 }
 
 // mode 'r', 'w' or 'r'+'w'; d: 0 no deadline, < 0 already expired, > 0
-// that many ns from now.
-void glrt_poll_setdeadline(int64_t h, int64_t d, int64_t mode) {
-  auto *pd = reinterpret_cast<pollDesc *>(h);
+// that many ns from now. 0, or pollErrClosing after Close (as Go's
+// pfd.SetDeadline's incref).
+int64_t glrt_poll_setdeadline(int64_t h, int64_t d, int64_t mode) {
+  auto *pd = pdOf(h);
+  if (!fdincref(pd, h))
+    return pollErrClosing;
   onsystemstack([&] {
     int64_t when = d;
     if (d > 0) {
@@ -595,6 +637,8 @@ void glrt_poll_setdeadline(int64_t h, int64_t d, int64_t mode) {
     if (wg)
       goready(wg);
   });
+  fddecref(pd);
+  return 0;
 }
 
 // ---------------------------------------------------------------------------

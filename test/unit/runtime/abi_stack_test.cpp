@@ -834,6 +834,7 @@ void probe_poll_setdeadline() {
   sval += glrt_poll_read(pd, sbytes, 8, 8);                          // i/o timeout
   glrt_poll_setdeadline(pd, 0, 'r' + 'w');                           // stops them
   glrt_poll_close(pd);
+  sval += glrt_poll_setdeadline(pd, 0, 'r'); // closed
   sclose(sfds[1]);
 }
 
