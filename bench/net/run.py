@@ -13,6 +13,13 @@
         from /proc/PID/status, median over --rounds.
 
 Usage: bench/net/run.py [--glc build/bin/glc] [--rounds 3] [--only echo|idle]
+
+First run (2 cores shared with other jobs, load average 10-16, 3 rounds):
+echo CPU min glc 9.86 s, go1.19 10.59 s (0.93x); wall median glc 40.5 s,
+go 18.6 s (2.18x); idle connection glc 2,833 bytes, go 3,350 (0.85x).
+GODEBUG=schedtrace shows glc's two Ps never idle during echo (run queues
+full): its wall time there is the CPU share two busy threads get on a
+loaded machine, not time spent waiting; compare wall on a quiet machine.
 """
 import argparse
 import os
