@@ -350,10 +350,19 @@ TEST(SelectTest, ParkingSelectsReuseSudogs) {
   runInGoroutine([] {
     glrt_GOMAXPROCS(2);
     hchan *c = mk(8, 0), *d = mk(8, 0), *back = mk(8, 0);
-    go([&] {
+    // The echo G takes the channels by value and says when it is gone
+    // (as in ChanTest.SudogsAreCachedNotAllocatedPerOp): with [&] it read
+    // `c` from this frame after the test had returned when it was between
+    // two receives at the close, and under TSan a garbage pointer from the
+    // reused stack sent it into lock() on a word with value 2: it slept on
+    // that futex for ever holding its P, and the next test's GOMAXPROCS
+    // (stop-the-world) waited for that P for ever.
+    std::atomic<bool> echoDone{false};
+    go([c, back, &echoDone] {
       int64_t v;
       while (glrt_chanrecv2(c, &v))
         glrt_chansend1(back, &v);
+      echoDone.store(true);
     });
     auto round = [&](int64_t i) {
       int64_t v = i, w = 0;
@@ -371,6 +380,7 @@ TEST(SelectTest, ParkingSelectsReuseSudogs) {
       round(i);
     EXPECT_LT(sudogsAllocated() - before, 1000);
     glrt_closechan(c);
+    goWaitUntil([&] { return echoDone.load(); });
   });
 }
 
