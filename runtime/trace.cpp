@@ -171,7 +171,13 @@ void traceInit(const char *path) {
     _exit(2);
   }
   traceFd = fd;
-  traceClockStart();
+  // schedinit calls this before any other thread exists. Only a test
+  // (trace_test's FlushWritesChromeJSON) calls it with tracing already on
+  // (traceEnableForTest) and Ms writing events: they read traceStart in
+  // put(), so the clock that is running stays (restarting it was a data
+  // race TSan reported, and skewed the events already recorded).
+  if (traceStart == 0)
+    traceClockStart();
   __atomic_store_n(&traceOn, true, __ATOMIC_RELEASE); // after traceStart, traceFd (traceEnabled)
 }
 
