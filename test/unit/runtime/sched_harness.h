@@ -46,7 +46,12 @@ inline void runInGoroutine(std::function<void()> body, uintptr_t stacksize = 256
 }
 
 /// Starts fn as a goroutine (64 KiB first segment; fn may use gtest macros)
-/// without waiting for it.
+/// without waiting for it. A goroutine's last touch of anything it
+/// captured by reference must be the store the test waits for (or it must
+/// take what it still needs by value): once the body returns, its frame is
+/// reused, and a goroutine that reads a channel pointer from it afterwards
+/// can sleep for ever in lock() holding its P, which hangs the next test's
+/// stop-the-world (SelectTest.ParkingSelectsReuseSudogs did, under TSan).
 inline void go(std::function<void()> fn, uintptr_t stacksize = 64 << 10) {
   auto *heap = new std::function<void()>(std::move(fn));
   glrt::newproc1(
