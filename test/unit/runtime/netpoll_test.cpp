@@ -60,8 +60,11 @@ TEST(NetpollTest, ConcurrentReadyWaitTimeoutLosesAndDuplicatesNothing) {
   static std::atomic<g *> waiter;
   consumed = stop = handedReady = handedTimeout = timeouts = 0;
   waiter = nullptr;
-  note done{};
-  go([pd, &done] { // the waiter
+  // Static like the rest: if the bounded wait below gives up (a failure),
+  // the waiter's notewakeup must not land in this returned frame.
+  static note done;
+  noteclear(&done);
+  go([pd] { // the waiter
     waiter.store(getg());
     for (int i = 0; i < kRounds; i++) {
       // Each round ends with one I/O notification consumed; a deadline
