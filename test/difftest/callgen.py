@@ -26,16 +26,12 @@ shown with its test's source). Exit status 1 iff something failed.
     python3 test/difftest/callgen.py --glc build/bin/glc --seed 1 --count 400
     python3 test/difftest/callgen.py --seed 7 --count 50 --keep /tmp/cg   # keep sources
 """
-import argparse
-import concurrent.futures
 import os
 import random
-import shutil
-import subprocess
 import sys
-import tempfile
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import genharness  # noqa: E402  (the build/run/compare loop)
 
 PRELUDE = """package main
 
@@ -214,102 +210,36 @@ class Gen:
         return "\n".join(head + body + [rep.format(vals=vals), "}"])
 
 
-def build_and_run(cmd_build, exe, cwd, env=None):
-    p = subprocess.run(cmd_build, cwd=cwd, capture_output=True, text=True, env=env,
-                       stdin=subprocess.DEVNULL, timeout=300)
-    if p.returncode != 0:
-        return ("build failed", p.stdout + p.stderr)
-    r = subprocess.run([exe], cwd=cwd, capture_output=True, text=True,
-                       stdin=subprocess.DEVNULL, timeout=60)
-    return (r.returncode, r.stdout + r.stderr)
-
-
-def check_program(glc, work, k, tests, go_env):
-    d = os.path.join(work, f"p{k}")
-    os.makedirs(d, exist_ok=True)
-    src = PRELUDE + "\n" + "\n\n".join(tests) + "\n\nfunc main() {\n" + \
+def source(k, tests):
+    return PRELUDE + "\n" + "\n\n".join(tests) + "\n\nfunc main() {\n" + \
         "".join(f"\tt{k * 1000 + i}()\n" for i in range(len(tests))) + "}\n"
-    with open(os.path.join(d, "x.go"), "w") as f:
-        f.write(src)
-    shutil.copy(os.path.join(d, "x.go"), os.path.join(d, "x.gl"))
-    ref = build_and_run(["go", "build", "-o", "x_go", "x.go"], os.path.join(d, "x_go"), d, go_env)
-    outs = {}
-    for opt in ("-O2", "-O0"):
-        outs[opt] = build_and_run([glc, "build", opt, "x.gl", "-o", "x_glc" + opt],
-                                  os.path.join(d, "x_glc" + opt), d)
-    return src, ref, outs
 
 
-def first_diff(a, b):
-    al, bl = a.splitlines(), b.splitlines()
-    for i in range(max(len(al), len(bl))):
-        x = al[i] if i < len(al) else "<missing>"
-        y = bl[i] if i < len(bl) else "<missing>"
-        if x != y:
-            return i, x, y
-    return None
+def report(k, tests, bad, ref):
+    """The first differing line of each build, with its test's source."""
+    for opt, o in bad:
+        if o[0] != ref[0]:
+            print(f"  glc {opt}: exit {o[0]}, go: exit {ref[0]}")
+        d = genharness.first_diff(ref[1], o[1])
+        if d:
+            i, x, y = d
+            print(f"  glc {opt} line {i + 1}:\n    go:  {x}\n    glc: {y}")
+            tn = x.split(" ", 1)[0] if x != "<missing>" else y.split(" ", 1)[0]
+            for t in tests:
+                if t.startswith(f"func t{tn}()"):
+                    print("  test:\n" + "\n".join("    " + l for l in t.splitlines()))
+                    break
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--glc", default=os.path.join(REPO, "build", "bin", "glc"))
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--count", type=int, default=400, help="number of random tests")
-    ap.add_argument("--per-file", type=int, default=50, help="tests per generated program")
+    ap = genharness.parser(__doc__, count=400, per_file=50)
     ap.add_argument("--depth", type=int, default=3, help="expression nesting depth")
-    ap.add_argument("--keep", help="keep the generated programs in this directory")
-    ap.add_argument("-j", "--jobs", type=int, default=2)
-    args = ap.parse_args()
-    args.glc = os.path.abspath(args.glc)  # programs are built in their own directories
-
-    if not shutil.which("go"):
-        print("go not found: callgen needs go1.19 as the reference")
-        print("0 passed, 0 failed")
-        return 0
+    args = genharness.parse(ap)
     rng = random.Random(args.seed)
     gen = Gen(rng)
-    programs = []
-    for k in range((args.count + args.per_file - 1) // args.per_file):
-        n = min(args.per_file, args.count - k * args.per_file)
-        programs.append([gen.stmt(k * 1000 + i, args.depth) for i in range(n)])
-
-    work = args.keep or tempfile.mkdtemp(prefix="callgen-")
-    os.makedirs(work, exist_ok=True)
-    go_env = dict(os.environ, GO111MODULE="off", GOCACHE=os.path.join(work, "gocache"),
-                  GOFLAGS="")
-    passed = failed = 0
-    try:
-        with concurrent.futures.ThreadPoolExecutor(args.jobs) as ex:
-            futs = [ex.submit(check_program, args.glc, work, k, t, go_env)
-                    for k, t in enumerate(programs)]
-            for k, fut in enumerate(futs):
-                src, ref, outs = fut.result()
-                bad = [(opt, o) for opt, o in outs.items() if o != ref]
-                if not bad:
-                    passed += len(programs[k])
-                    print(f"PASS program {k} (seed {args.seed}, {len(programs[k])} tests)")
-                    continue
-                failed += len(programs[k])
-                print(f"FAIL program {k} (seed {args.seed}): source in {os.path.join(work, f'p{k}', 'x.go')}")
-                for opt, o in bad:
-                    if o[0] != ref[0]:
-                        print(f"  glc {opt}: exit {o[0]}, go: exit {ref[0]}")
-                    d = first_diff(ref[1], o[1])
-                    if d:
-                        i, x, y = d
-                        print(f"  glc {opt} line {i + 1}:\n    go:  {x}\n    glc: {y}")
-                        tn = x.split(" ", 1)[0] if x != "<missing>" else y.split(" ", 1)[0]
-                        for t in programs[k]:
-                            if t.startswith(f"func t{tn}()"):
-                                print("  test:\n" + "\n".join("    " + l for l in t.splitlines()))
-                                break
-                if not args.keep:
-                    args.keep = work  # keep the failing sources
-    finally:
-        if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    programs = [[gen.stmt(k * 1000 + i, args.depth) for i in range(n)]
+                for k, n in enumerate(genharness.program_sizes(args))]
+    return genharness.run(args, "callgen", programs, source, len, report=report)
 
 
 if __name__ == "__main__":

@@ -24,18 +24,12 @@ stderr, exit status) must be identical. Prints one line per program, then
     python3 test/difftest/cmpgen.py --glc build/bin/glc --seed 1 --count 300
     python3 test/difftest/cmpgen.py --seed 7 --count 50 --keep /tmp/cmp   # keep sources
 """
-import argparse
-import concurrent.futures
 import os
 import random
-import shutil
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from callgen import build_and_run, first_diff  # noqa: E402
-
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import genharness  # noqa: E402  (the build/run/compare loop)
 
 PRELUDE = """package main
 
@@ -175,77 +169,22 @@ class Gen:
         return f'func t{k}() {{\n\ttry("t{k}", func() {{\n{fn}\n\t}})\n}}'
 
 
-def check_program(glc, work, k, decls, tests, go_env):
-    d = os.path.join(work, f"p{k}")
-    os.makedirs(d, exist_ok=True)
-    src = PRELUDE + "\n" + decls + "\n\n" + "\n\n".join(tests) + "\n\nfunc main() {\n" + \
+def source(k, prog):
+    decls, tests = prog
+    return PRELUDE + "\n" + decls + "\n\n" + "\n\n".join(tests) + "\n\nfunc main() {\n" + \
         "".join(f"\tt{k * 1000 + i}()\n" for i in range(len(tests))) + "}\n"
-    with open(os.path.join(d, "x.go"), "w") as f:
-        f.write(src)
-    shutil.copy(os.path.join(d, "x.go"), os.path.join(d, "x.gl"))
-    ref = build_and_run(["go", "build", "-o", "x_go", "x.go"], os.path.join(d, "x_go"), d, go_env)
-    outs = {}
-    for opt in ("-O2", "-O0"):
-        outs[opt] = build_and_run([glc, "build", opt, "x.gl", "-o", "x_glc" + opt],
-                                  os.path.join(d, "x_glc" + opt), d)
-    return src, ref, outs
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--glc", default=os.path.join(REPO, "build", "bin", "glc"))
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--count", type=int, default=300, help="number of random tests")
-    ap.add_argument("--per-file", type=int, default=75, help="tests per generated program")
+    ap = genharness.parser(__doc__, count=300, per_file=75)
     ap.add_argument("--types", type=int, default=8, help="named types per program")
-    ap.add_argument("--keep", help="keep the generated programs in this directory")
-    ap.add_argument("-j", "--jobs", type=int, default=2)
-    args = ap.parse_args()
-    args.glc = os.path.abspath(args.glc)
-
-    if not shutil.which("go"):
-        print("go not found: cmpgen needs go1.19 as the reference")
-        print("0 passed, 0 failed")
-        return 0
+    args = genharness.parse(ap)
     rng = random.Random(args.seed)
     programs = []
-    for k in range((args.count + args.per_file - 1) // args.per_file):
-        n = min(args.per_file, args.count - k * args.per_file)
+    for k, n in enumerate(genharness.program_sizes(args)):
         gen = Gen(rng, args.types)
         programs.append((gen.decls(), [gen.test(k * 1000 + i) for i in range(n)]))
-
-    work = args.keep or tempfile.mkdtemp(prefix="cmpgen-")
-    os.makedirs(work, exist_ok=True)
-    go_env = dict(os.environ, GO111MODULE="off", GOCACHE=os.path.join(work, "gocache"), GOFLAGS="")
-    passed = failed = 0
-    try:
-        with concurrent.futures.ThreadPoolExecutor(args.jobs) as ex:
-            futs = [ex.submit(check_program, args.glc, work, k, d, t, go_env)
-                    for k, (d, t) in enumerate(programs)]
-            for k, fut in enumerate(futs):
-                src, ref, outs = fut.result()
-                ntests = len(programs[k][1])
-                bad = [(opt, o) for opt, o in outs.items() if o != ref]
-                if not bad:
-                    passed += ntests
-                    print(f"PASS program {k} (seed {args.seed}, {ntests} tests)")
-                    continue
-                failed += ntests
-                print(f"FAIL program {k} (seed {args.seed}): source in {os.path.join(work, f'p{k}', 'x.go')}")
-                for opt, o in bad:
-                    if o[0] != ref[0]:
-                        print(f"  glc {opt}: exit {o[0]}, go: exit {ref[0]}")
-                    dd = first_diff(ref[1], o[1])
-                    if dd:
-                        i, x, y = dd
-                        print(f"  glc {opt} line {i + 1}:\n    go:  {x}\n    glc: {y}")
-                if not args.keep:
-                    args.keep = work  # keep the failing sources
-    finally:
-        if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return genharness.run(args, "cmpgen", programs, source, lambda p: len(p[1]))
 
 
 if __name__ == "__main__":

@@ -24,19 +24,13 @@ program, then "N passed, N failed" (tests). Exit status 1 iff something failed.
     python3 test/difftest/constgen.py --glc build/bin/glc --seed 1 --count 400
     python3 test/difftest/constgen.py --seed 7 --count 50 --keep /tmp/kg   # keep sources
 """
-import argparse
-import concurrent.futures
 import os
 import random
-import shutil
 import sys
-import tempfile
 from fractions import Fraction
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import callgen  # noqa: E402  (build_and_run, first_diff)
-
-REPO = callgen.REPO
+import genharness  # noqa: E402  (the build/run/compare loop)
 
 PRELUDE = """package main
 
@@ -215,78 +209,22 @@ class Gen:
         return "\n".join(lines)
 
 
-def check_program(glc, work, k, tests, go_env):
-    d = os.path.join(work, f"p{k}")
-    os.makedirs(d, exist_ok=True)
-    src = PRELUDE + "\n" + "\n\n".join(tests) + "\n\nfunc main() {\n" + \
+def source(k, tests):
+    return PRELUDE + "\n" + "\n\n".join(tests) + "\n\nfunc main() {\n" + \
         "".join(f"\tt{k * 1000 + i}()\n" for i in range(len(tests))) + "}\n"
-    with open(os.path.join(d, "x.go"), "w") as f:
-        f.write(src)
-    shutil.copy(os.path.join(d, "x.go"), os.path.join(d, "x.gl"))
-    ref = callgen.build_and_run(["go", "build", "-o", "x_go", "x.go"], os.path.join(d, "x_go"), d, go_env)
-    outs = {}
-    for opt in ("-O2", "-O0"):
-        outs[opt] = callgen.build_and_run([glc, "build", opt, "x.gl", "-o", "x_glc" + opt],
-                                          os.path.join(d, "x_glc" + opt), d)
-    return src, ref, outs
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--glc", default=os.path.join(REPO, "build", "bin", "glc"))
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--count", type=int, default=400, help="number of random tests")
-    ap.add_argument("--per-file", type=int, default=200, help="tests per generated program")
+    ap = genharness.parser(__doc__, count=400, per_file=200)
     ap.add_argument("--depth", type=int, default=3, help="expression nesting depth")
-    ap.add_argument("--keep", help="keep the generated programs in this directory")
-    ap.add_argument("-j", "--jobs", type=int, default=2)
-    args = ap.parse_args()
-    args.glc = os.path.abspath(args.glc)
-
-    if not shutil.which("go"):
-        print("go not found: constgen needs go1.19 as the reference")
-        print("0 passed, 0 failed")
-        return 0
+    args = genharness.parse(ap)
     rng = random.Random(args.seed)
     gen = Gen(rng)
-    programs = []
-    for k in range((args.count + args.per_file - 1) // args.per_file):
-        n = min(args.per_file, args.count - k * args.per_file)
-        programs.append([gen.test(k * 1000 + i, args.depth) for i in range(n)])
-
-    work = args.keep or tempfile.mkdtemp(prefix="constgen-")
-    os.makedirs(work, exist_ok=True)
-    go_env = dict(os.environ, GO111MODULE="off", GOCACHE=os.path.join(work, "gocache"), GOFLAGS="")
-    passed = failed = 0
-    try:
-        with concurrent.futures.ThreadPoolExecutor(args.jobs) as ex:
-            futs = [ex.submit(check_program, args.glc, work, k, t, go_env)
-                    for k, t in enumerate(programs)]
-            for k, fut in enumerate(futs):
-                src, ref, outs = fut.result()
-                bad = [(opt, o) for opt, o in outs.items() if o != ref]
-                if not bad:
-                    passed += len(programs[k])
-                    print(f"PASS program {k} (seed {args.seed}, {len(programs[k])} tests)")
-                    continue
-                failed += len(programs[k])
-                print(f"FAIL program {k} (seed {args.seed}): source in {os.path.join(work, f'p{k}', 'x.go')}")
-                for opt, o in bad:
-                    if o[0] != ref[0]:
-                        print(f"  glc {opt}: exit {o[0]}, go: exit {ref[0]}")
-                    dd = callgen.first_diff(ref[1], o[1])
-                    if dd:
-                        i, x, y = dd
-                        print(f"  glc {opt} line {i + 1}:\n    go:  {x[:300]}\n    glc: {y[:300]}")
-                    elif o[0] == "build failed":
-                        print("  " + o[1][:2000])
-                if not args.keep:
-                    args.keep = work
-    finally:
-        if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    programs = [[gen.test(k * 1000 + i, args.depth) for i in range(n)]
+                for k, n in enumerate(genharness.program_sizes(args))]
+    return genharness.run(args, "constgen", programs, source, len,
+                          report=lambda k, p, bad, ref: genharness.default_report(
+                              k, p, bad, ref, trunc=300))
 
 
 if __name__ == "__main__":

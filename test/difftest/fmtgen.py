@@ -18,19 +18,12 @@ and by glc; outputs must be identical. Prints one line per program, then
 
     python3 test/difftest/fmtgen.py --glc build/bin/glc --seed 1 --count 400
 """
-import argparse
-import concurrent.futures
 import os
 import random
-import shutil
-import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import callgen  # noqa: E402  (build_and_run, first_diff)
-
-REPO = callgen.REPO
+import genharness  # noqa: E402  (the build/run/compare loop)
 
 PRELUDE = """package main
 
@@ -212,91 +205,30 @@ class Gen:
         return f'\tfmt.Println({k}, {call})'
 
 
-def build_and_run(cmd_build, exe, cwd, env=None):
-    """callgen's, with the output kept byte for byte (fmt prints invalid UTF-8)."""
-    p = subprocess.run(cmd_build, cwd=cwd, capture_output=True, env=env,
-                       stdin=subprocess.DEVNULL, timeout=300)
-    if p.returncode != 0:
-        return ("build failed", (p.stdout + p.stderr).decode(errors="replace"))
-    r = subprocess.run([exe], cwd=cwd, capture_output=True, stdin=subprocess.DEVNULL, timeout=60)
-    return (r.returncode, (r.stdout + r.stderr).decode(errors="surrogateescape"))
+def source(k, tests):
+    return PRELUDE + "\nfunc main() {\n" + "\n".join(tests) + "\n}\n"
 
 
-def check_program(glc, work, k, tests, go_env):
-    d = os.path.join(work, f"p{k}")
-    os.makedirs(d, exist_ok=True)
-    src = PRELUDE + "\nfunc main() {\n" + "\n".join(tests) + "\n}\n"
-    with open(os.path.join(d, "x.go"), "w") as f:
-        f.write(src)
-    shutil.copy(os.path.join(d, "x.go"), os.path.join(d, "x.gl"))
-    ref = build_and_run(["go", "build", "-o", "x_go", "x.go"], os.path.join(d, "x_go"), d, go_env)
-    outs = {"-O2": build_and_run([glc, "build", "-O2", "x.gl", "-o", "x_glc"],
-                                         os.path.join(d, "x_glc"), d)}
-    return src, ref, outs
+def count_failed(tests, ref, bad):
+    """The differing lines count as failed tests (one line per test)."""
+    o = bad[0][1]
+    rl, ol = ref[1].splitlines(), o[1].splitlines()
+    nbad = sum(1 for i in range(max(len(rl), len(ol)))
+               if (rl[i] if i < len(rl) else None) != (ol[i] if i < len(ol) else None))
+    return min(max(nbad, 1), len(tests))
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--glc", default=os.path.join(REPO, "build", "bin", "glc"))
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--count", type=int, default=400, help="number of random tests")
-    ap.add_argument("--per-file", type=int, default=200, help="tests per generated program")
-    ap.add_argument("--keep", help="keep the generated programs in this directory")
-    ap.add_argument("-j", "--jobs", type=int, default=2)
-    args = ap.parse_args()
-    args.glc = os.path.abspath(args.glc)
-
-    if not shutil.which("go"):
-        print("go not found: fmtgen needs go1.19 as the reference")
-        print("0 passed, 0 failed")
-        return 0
+    ap = genharness.parser(__doc__, count=400, per_file=200)
+    args = genharness.parse(ap)
     rng = random.Random(args.seed)
     gen = Gen(rng)
-    programs = []
-    for k in range((args.count + args.per_file - 1) // args.per_file):
-        n = min(args.per_file, args.count - k * args.per_file)
-        programs.append([gen.test(k * 1000 + i) for i in range(n)])
-
-    work = args.keep or tempfile.mkdtemp(prefix="fmtgen-")
-    os.makedirs(work, exist_ok=True)
-    go_env = dict(os.environ, GO111MODULE="off", GOCACHE=os.path.join(work, "gocache"), GOFLAGS="")
-    passed = failed = 0
-    try:
-        with concurrent.futures.ThreadPoolExecutor(args.jobs) as ex:
-            futs = [ex.submit(check_program, args.glc, work, k, t, go_env)
-                    for k, t in enumerate(programs)]
-            for k, fut in enumerate(futs):
-                src, ref, outs = fut.result()
-                bad = [(opt, o) for opt, o in outs.items() if o != ref]
-                if not bad:
-                    passed += len(programs[k])
-                    print(f"PASS program {k} (seed {args.seed}, {len(programs[k])} tests)")
-                    continue
-                # Count the differing lines as failed tests.
-                o = bad[0][1]
-                rl, ol = ref[1].splitlines(), o[1].splitlines()
-                nbad = sum(1 for i in range(max(len(rl), len(ol)))
-                           if (rl[i] if i < len(rl) else None) != (ol[i] if i < len(ol) else None))
-                nbad = min(max(nbad, 1), len(programs[k]))
-                failed += nbad
-                passed += len(programs[k]) - nbad
-                print(f"FAIL program {k} (seed {args.seed}): {nbad} lines differ; "
-                      f"source in {os.path.join(work, f'p{k}', 'x.go')}")
-                if o[0] != ref[0]:
-                    print(f"  glc: exit {o[0]}, go: exit {ref[0]}")
-                dd = callgen.first_diff(ref[1], o[1])
-                if dd:
-                    i, x, y = dd
-                    print(f"  line {i + 1}:\n    go:  {x[:300]}\n    glc: {y[:300]}")
-                elif o[0] == "build failed":
-                    print("  " + o[1][:2000])
-                if not args.keep:
-                    args.keep = work
-    finally:
-        if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    programs = [[gen.test(k * 1000 + i) for i in range(n)]
+                for k, n in enumerate(genharness.program_sizes(args))]
+    return genharness.run(args, "fmtgen", programs, source, len, opts=("-O2",), binary=True,
+                          count_failed=count_failed,
+                          report=lambda k, p, bad, ref: genharness.default_report(
+                              k, p, bad, ref, trunc=300))
 
 
 if __name__ == "__main__":
