@@ -255,7 +255,13 @@ void fmtTypeAssertion(void *arg) {
     m.add(" is not ");
     m.add(asserted->str);
     m.add(": missing method ");
-    m.add(missing);
+    // The table's name of an unexported method is qualified by its
+    // package path ("example.com/m/a.m", typedesc.def); Go's text names
+    // the method alone. A method name has no dot, so it follows the last.
+    intptr_t dot = missing.len;
+    while (dot > 0 && missing.str[dot - 1] != '.')
+      --dot;
+    m.add(reinterpret_cast<const char *>(missing.str) + dot, size_t(missing.len - dot));
   }
   r->err = typeAssertionError(m.p);
 }

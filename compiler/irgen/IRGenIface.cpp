@@ -138,7 +138,7 @@ Constant *IRGen::itabConst(Type *t, Type *i) {
     return gv;
   std::vector<Constant *> fun;
   for (auto &m : it->methods) {
-    Constant *f = ifnFor(t, m.name);
+    Constant *f = ifnFor(t, rtMethodName(m.name, m.pkgPath));
     fun.push_back(f ? f : ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy)));
   }
   auto *funTy = llvm::ArrayType::get(ptrTy, fun.size());

@@ -234,7 +234,10 @@ struct IRGen {
   /// The same with local named types made unique: descriptor symbol keys.
   std::string linkTypeString(Type *t);
   void writeRtType(std::string &out, Type *t, bool link);
-  static std::string rtMethodName(const std::string &name);
+  /// A method's name in the run-time tables (typedesc.def): the name, for
+  /// an unexported one qualified by its package path ("main.m",
+  /// "example.com/m/a.m"), so equal strings are the same Go identifier.
+  static std::string rtMethodName(const std::string &name, const std::string &pkgPath);
   /// The words of a value of type t (at byte offset off) holding pointers.
   void pointerWords(Type *t, uint64_t off, std::vector<bool> &words);
   static bool hasPointers(Type *t);

@@ -32,7 +32,7 @@
 // it (main.(*T).M), which panics as runtime.panicwrap for a value method
 // called on a nil *T.
 // methodTable(t) lists t's method set for its type descriptor: name
-// (unexported ones qualified, rtMethodName), signature, ifn and tfn
+// (unexported ones qualified by their package path, rtMethodName), signature, ifn and tfn
 // (methodSetFunc: the receiver as its first parameter).
 //
 // Wrappers are marked in the traceback table (glc_funcinfo::flags,
@@ -353,19 +353,20 @@ void IRGen::panicwrapIfNil(Value *p, Object *m, Type *elem) {
 }
 
 static const MethodSetEntry *findInSet(const std::vector<MethodSetEntry> &set,
-                                       llvm::StringRef name) {
+                                       llvm::StringRef id) {
   for (const MethodSetEntry &e : set)
-    if (e.method->name == name)
+    if (IRGen::rtMethodName(e.method->name, methodPkg(e.method)) == id)
       return &e;
   return nullptr;
 }
 
-Constant *IRGen::ifnFor(Type *t, const std::string &name) {
-  auto key = std::make_pair(t, name);
+// `id`: the method's rtMethodName (an unexported name is its package's).
+Constant *IRGen::ifnFor(Type *t, const std::string &id) {
+  auto key = std::make_pair(t, id);
   if (auto it = ifns.find(key); it != ifns.end())
     return it->second;
   std::vector<MethodSetEntry> set = methodSet(types, t);
-  const MethodSetEntry *e = findInSet(set, name);
+  const MethodSetEntry *e = findInSet(set, id);
   if (!e || (!e->method->funcDecl && !e->method->ifaceOwner) || !e->method->type)
     return ifns[key] = nullptr;
   Object *m = e->method;
@@ -411,10 +412,11 @@ std::vector<Constant *> IRGen::methodTable(Type *t) {
     Object *m = e.method;
     if ((!m->funcDecl && !m->ifaceOwner) || !m->type)
       continue; // an erroneous declaration (sema reported it)
-    Constant *ifn = ifnFor(t, m->name);
+    std::string id = rtMethodName(m->name, methodPkg(m));
+    Constant *ifn = ifnFor(t, id);
     Constant *tfn = methodSetFunc(t, m, e.path);
     out.push_back(ConstantStruct::get(descType(Desc::Method),
-                                      {constString(rtMethodName(m->name)), typeDesc(m->type),
+                                      {constString(id), typeDesc(m->type),
                                        ifn, tfn}));
   }
   return out;

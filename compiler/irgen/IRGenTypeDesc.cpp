@@ -192,7 +192,16 @@ void IRGen::writeRtType(std::string &out, Type *t, bool link) {
     for (size_t i = 0; i < ms.size(); ++i) {
       if (i)
         out += "; ";
-      out += rtMethodName(ms[i].name);
+      // Go's run-time string qualifies an unexported method by its
+      // package's name ("interface { a.m() }"); the link string by the
+      // path, as the method tables (two packages named a stay apart).
+      if (isExportedName(ms[i].name))
+        out += ms[i].name;
+      else if (link)
+        out += rtMethodName(ms[i].name, ms[i].pkgPath);
+      else
+        out += (ms[i].pkgPath.empty() ? std::string("main") : types.packageName(ms[i].pkgPath)) +
+               "." + ms[i].name;
       sig(ms[i].sig);
     }
     out += " }";
@@ -227,12 +236,14 @@ std::string IRGen::rtTypeString(Type *t) {
   return s;
 }
 
-// An unexported method name is qualified by its package ("main.m"), as in
-// the descriptors' method tables and in Go's run-time strings.
-std::string IRGen::rtMethodName(const std::string &name) {
-  if (!name.empty() && !(name[0] >= 'A' && name[0] <= 'Z') && (unsigned char)name[0] < 0x80)
-    return "main." + name;
-  return name; // exported (non-ASCII upper case letters are rare in method names)
+// An unexported method name is qualified by its package's path ("main.m",
+// "example.com/m/a.m"), as in the descriptors' method tables: the runtime
+// matches an interface's methods with a type's by these strings. (The
+// runtime's panic texts print the name after the last dot, as Go's.)
+std::string IRGen::rtMethodName(const std::string &name, const std::string &pkgPath) {
+  if (isExportedName(name))
+    return name;
+  return (pkgPath.empty() ? std::string("main") : pkgPath) + "." + name;
 }
 
 //===----------------------------------------------------------------------===//
@@ -545,8 +556,9 @@ Constant *IRGen::typeDesc(Type *t) {
     auto *it = cast<InterfaceType>(u);
     std::vector<Constant *> ms;
     for (auto &m : it->methods)
-      ms.push_back(ConstantStruct::get(descType(Desc::IMethod),
-                                       {constString(rtMethodName(m.name)), typeDesc(m.sig)}));
+      ms.push_back(ConstantStruct::get(
+          descType(Desc::IMethod),
+          {constString(rtMethodName(m.name, m.pkgPath)), typeDesc(m.sig)}));
     init = ConstantStruct::get(
         dty, {header, constString("main"),
               slice(descType(Desc::IMethod), ms, "type:.imethods." + link)});

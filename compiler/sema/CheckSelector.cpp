@@ -74,8 +74,10 @@ void Checker::selector(SelectorExpr *s) {
   }
   Type *xt = s->x->type;
   if (auto *it = llvm::dyn_cast_or_null<InterfaceType>(xt->underlying())) {
+    // Another package's unexported method m is not this package's m.
     for (size_t k = 0; k < it->methods.size(); ++k)
-      if (it->methods[k].name == s->sel->name) {
+      if (it->methods[k].name == s->sel->name &&
+          (isExportedName(s->sel->name) || it->methods[k].pkgPath == tc.currentPackage())) {
         s->ifaceMethod = (int)k;
         s->type = s->sel->type = it->methods[k].sig;
         s->mode = s->sel->mode = ExprMode::Value;

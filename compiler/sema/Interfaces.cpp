@@ -32,12 +32,20 @@ std::string methodSig(const std::string &name, FuncType *sig) {
 
 } // namespace
 
-// Empty when v implements it; otherwise gc's parenthesised cause.
+// Empty when v implements it; otherwise gc's parenthesised cause (types2's
+// missingMethod + missingMethodReason). An interface's unexported method m
+// is its package's: only that package's m implements it (Lookup.cpp).
+// When v lacks m, gc looks for a method that would be m through a pointer
+// (the pointer-receiver cause) or up to case ("have M() string / want
+// m() string"; for a non-interface v only).
 std::string Checker::missingMethodCause(Type *v, InterfaceType *it) {
+  bool vIface = v->underlying() && v->underlying()->kind == TypeKind::Interface;
   for (auto &m : it->methods) {
     // Go's lookup (Lookup.cpp: promotion, ambiguity, fields hiding
     // methods, interfaces' own and embedded interfaces' methods).
-    Selection sel = lookupFieldOrMethod(tc, v, m.name);
+    Selection sel = lookupFieldOrMethod(tc, v, m.name, m.pkgPath);
+    if (sel.kind != Selection::Method && !vIface)
+      sel = lookupFieldOrMethod(tc, v, m.name, m.pkgPath, /*foldCase=*/true);
     // A method declared later in the source has no signature yet while a
     // package-level initialiser (var X error = &T{}) is checked: declare it
     // now, as selectMethod does (objDecl is lazy and re-entrant).
@@ -46,9 +54,16 @@ std::string Checker::missingMethodCause(Type *v, InterfaceType *it) {
     FuncType *sig = sel.kind == Selection::Method && sel.method
                         ? llvm::dyn_cast_or_null<FuncType>(sel.method->type)
                         : nullptr;
-    bool ptrOnly = sig && sel.method->ptrRecv && !sel.indirect;
-    if (!sig)
+    if (!sig) {
+      auto *p = llvm::dyn_cast_or_null<PointerType>(v->underlying());
+      if (p && p->elem->underlying() && p->elem->underlying()->kind == TypeKind::Interface)
+        return "(type " + typeStr(v) + " is pointer to interface, not interface)";
       return "(missing " + m.name + " method)";
+    }
+    if (sel.method->name != m.name)
+      return "(missing " + m.name + " method)\n\t\thave " + methodSig(sel.method->name, sig) +
+             "\n\t\twant " + methodSig(m.name, m.sig);
+    bool ptrOnly = sel.method->ptrRecv && !sel.indirect;
     if (sig != m.sig)
       return "(wrong type for " + m.name + " method)\n\t\thave " + methodSig(m.name, sig) +
              "\n\t\twant " + methodSig(m.name, m.sig);

@@ -24,21 +24,52 @@
 
 namespace glc {
 
-// An unexported field of a struct type declared in another package than
-// the one being checked (time.Timer.r, sync.Mutex's words): invisible.
-static bool hiddenField(TypeContext &tc, Type *t, const StructField &f) {
-  auto *n = llvm::dyn_cast_or_null<NamedType>(t);
-  if (!n || n->obj->pkgPath == tc.currentPackage())
-    return false;
-  return f.name.empty() || !llvm::isUpper(f.name[0]);
+bool isExportedName(llvm::StringRef name) {
+  // ASCII: an upper-case letter. Any non-ASCII first letter counts as
+  // exported (glc has no table of Unicode's Lu; as IRGen's isExported).
+  return !name.empty() && ((unsigned char)name[0] >= 0x80 || llvm::isUpper(name[0]));
 }
 
-static Object *declaredMethod(TypeContext &tc, Type *t, llvm::StringRef name) {
+bool methodLess(llvm::StringRef aName, llvm::StringRef aPkg, llvm::StringRef bName,
+                llvm::StringRef bPkg) {
+  if (aName != bName)
+    return aName < bName;
+  return aPkg < bPkg;
+}
+
+std::string methodPkg(Object *m) {
+  if (m->ifaceOwner)
+    return m->ifaceOwner->methods[m->ifaceIndex].pkgPath;
+  return m->pkgPath;
+}
+
+// Whether declared name `name` of package `owner` is the identifier `want`
+// spelled in package `pkg` (go/types sameId; case folded for foldCase).
+static bool sameId(llvm::StringRef name, llvm::StringRef owner, llvm::StringRef want,
+                   llvm::StringRef pkg, bool foldCase) {
+  if (name != want && !(foldCase && name.equals_insensitive(want)))
+    return false;
+  return isExportedName(name) || owner == pkg;
+}
+
+// An unexported field of a struct type declared in another package than
+// `pkg` (time.Timer.r, sync.Mutex's words): invisible. (The field belongs
+// to the package of the named type whose struct declares it; an unnamed
+// struct's fields are everyone's.)
+static bool hiddenField(Type *t, const StructField &f, llvm::StringRef pkg) {
+  auto *n = llvm::dyn_cast_or_null<NamedType>(t);
+  if (!n || n->obj->pkgPath == pkg)
+    return false;
+  return f.name.empty() || !isExportedName(f.name);
+}
+
+static Object *declaredMethod(TypeContext &tc, Type *t, llvm::StringRef name,
+                              llvm::StringRef pkg, bool foldCase) {
   // An interface's methods: an embedded interface field promotes them, and
   // I.M is a method expression.
   if (auto *it = llvm::dyn_cast_or_null<InterfaceType>(t->underlying())) {
     for (size_t k = 0; k < it->methods.size(); ++k)
-      if (it->methods[k].name == name)
+      if (sameId(it->methods[k].name, it->methods[k].pkgPath, name, pkg, foldCase))
         return tc.ifaceMethodObject(it, (int)k);
     return nullptr;
   }
@@ -46,12 +77,17 @@ static Object *declaredMethod(TypeContext &tc, Type *t, llvm::StringRef name) {
   if (!n || name == "_")
     return nullptr;
   for (Object *m : n->methods)
-    if (m->name == name)
+    if (m->name != "_" && sameId(m->name, m->pkgPath, name, pkg, foldCase))
       return m;
   return nullptr;
 }
 
 Selection lookupFieldOrMethod(TypeContext &tc, Type *T, llvm::StringRef name) {
+  return lookupFieldOrMethod(tc, T, name, tc.currentPackage());
+}
+
+Selection lookupFieldOrMethod(TypeContext &tc, Type *T, llvm::StringRef name,
+                              llvm::StringRef pkg, bool foldCase) {
   struct Entry {
     Type *t;
     std::vector<int> path;
@@ -83,7 +119,7 @@ Selection lookupFieldOrMethod(TypeContext &tc, Type *T, llvm::StringRef name) {
       bool ptrToIface = indirect && e.path.empty() && t->underlying() &&
                         t->underlying()->kind == TypeKind::Interface;
       if (methods && !ptrToIface)
-        if (Object *m = declaredMethod(tc, t, name)) {
+        if (Object *m = declaredMethod(tc, t, name, pkg, foldCase)) {
           Selection sel;
           sel.kind = Selection::Method;
           sel.path = e.path;
@@ -98,7 +134,7 @@ Selection lookupFieldOrMethod(TypeContext &tc, Type *T, llvm::StringRef name) {
         const StructField &f = st->fields[i];
         std::vector<int> path = e.path;
         path.push_back((int)i);
-        if (f.name == name && name != "_" && !hiddenField(tc, t, f)) {
+        if (f.name == name && name != "_" && !hiddenField(t, f, pkg)) {
           Selection sel;
           sel.kind = Selection::Field;
           sel.path = path;
@@ -133,7 +169,9 @@ std::vector<MethodSetEntry> methodSet(TypeContext &tc, Type *T) {
   }
   if (T->isNamed() && llvm::isa<PointerType>(T->underlying()))
     return {};
-  std::set<std::string> names;
+  // (name, package) pairs: the package only for unexported names, whose
+  // identity it is part of (two packages' m are two methods).
+  std::set<std::pair<std::string, std::string>> names;
   std::vector<Type *> work{base};
   llvm::DenseSet<Type *> seen;
   while (!work.empty()) {
@@ -145,11 +183,11 @@ std::vector<MethodSetEntry> methodSet(TypeContext &tc, Type *T) {
       continue;
     if (auto *it = llvm::dyn_cast_or_null<InterfaceType>(t->underlying()); it && t != base)
       for (auto &m : it->methods) // promoted from an embedded interface
-        names.insert(m.name);
+        names.insert({m.name, isExportedName(m.name) ? "" : m.pkgPath});
     if (auto *n = llvm::dyn_cast<NamedType>(t)) {
       for (Object *m : n->methods)
         if (m->name != "_")
-          names.insert(m->name);
+          names.insert({m->name, isExportedName(m->name) ? "" : m->pkgPath});
     }
     if (auto *st = llvm::dyn_cast_or_null<StructType>(t->underlying()))
       for (const StructField &f : st->fields)
@@ -157,8 +195,8 @@ std::vector<MethodSetEntry> methodSet(TypeContext &tc, Type *T) {
           work.push_back(f.type);
   }
   std::vector<MethodSetEntry> out;
-  for (const std::string &name : names) {
-    Selection s = lookupFieldOrMethod(tc, base, name);
+  for (auto &[name, pkg] : names) { // std::set's order is methodLess's
+    Selection s = lookupFieldOrMethod(tc, base, name, pkg);
     if (s.kind != Selection::Method)
       continue;
     if (s.method->ptrRecv && !ptr && !s.indirect)

@@ -332,14 +332,18 @@ StructType *Checker::structType(StructTypeExpr *s) {
 
 // InterfaceType = "interface" "{" { (MethodSpec | InterfaceTypeName) ";" } "}" .
 // The method set is the union of the declared methods and those of the
-// embedded interfaces, sorted by name (a method may come in twice with
-// identical signatures; different ones are gc's "duplicate method").
+// embedded interfaces, sorted by methodLess (a method may come in twice with
+// identical signatures; different ones are gc's "duplicate method"). An
+// unexported method is this package's; one embedded from another package's
+// interface stays that package's (a different method from this package's
+// method of the same name).
 InterfaceType *Checker::interfaceType(InterfaceTypeExpr *it) {
   std::vector<InterfaceMethod> methods;
   llvm::StringMap<std::pair<FuncType *, llvm::SMLoc>> seen;
   bool ok = true;
-  auto add = [&](const std::string &name, FuncType *sig, llvm::SMLoc pos, bool explicitM) {
-    auto [pos0, fresh] = seen.try_emplace(name, sig, pos);
+  auto add = [&](const std::string &name, const std::string &pkg, FuncType *sig, llvm::SMLoc pos,
+                 bool explicitM) {
+    auto [pos0, fresh] = seen.try_emplace(pkg.empty() ? name : pkg + "\n" + name, sig, pos);
     if (!fresh) {
       if (pos0->second.first == sig && !explicitM)
         return;
@@ -352,7 +356,7 @@ InterfaceType *Checker::interfaceType(InterfaceTypeExpr *it) {
       }
       return;
     }
-    methods.push_back(InterfaceMethod{name, sig});
+    methods.push_back(InterfaceMethod{name, sig, pkg});
   };
   // Declared methods first, so a clash with an embedded one is reported at
   // the embedded name.
@@ -370,7 +374,8 @@ InterfaceType *Checker::interfaceType(InterfaceTypeExpr *it) {
       ok = false;
       continue;
     }
-    add(name->name, sig, name->pos, true);
+    add(name->name, isExportedName(name->name) ? std::string() : tc.currentPackage(), sig,
+        name->pos, true);
   }
   for (Field *f : it->methods) {
     if (f->names.size() == 1 && llvm::isa<FuncTypeExpr>(f->typeExpr))
@@ -395,12 +400,14 @@ InterfaceType *Checker::interfaceType(InterfaceTypeExpr *it) {
       continue;
     }
     for (auto &m : emb->methods)
-      add(m.name, m.sig, f->typeExpr->pos, false);
+      add(m.name, m.pkgPath, m.sig, f->typeExpr->pos, false);
   }
   if (!ok)
     return nullptr;
   std::sort(methods.begin(), methods.end(),
-            [](const InterfaceMethod &a, const InterfaceMethod &b) { return a.name < b.name; });
+            [](const InterfaceMethod &a, const InterfaceMethod &b) {
+              return methodLess(a.name, a.pkgPath, b.name, b.pkgPath);
+            });
   return tc.interfaceOf(methods);
 }
 

@@ -427,7 +427,8 @@ InterfaceType *TypeContext::interfaceOf(const std::vector<InterfaceMethod> &meth
       continue;
     bool same = true;
     for (size_t i = 0; i < methods.size() && same; ++i)
-      same = it->methods[i].name == methods[i].name && it->methods[i].sig == methods[i].sig;
+      same = it->methods[i].name == methods[i].name && it->methods[i].sig == methods[i].sig &&
+             it->methods[i].pkgPath == methods[i].pkgPath;
     if (same)
       return it;
   }
@@ -500,6 +501,7 @@ Object *TypeContext::ifaceMethodObject(InterfaceType *it, int k) {
     o = newObject(ObjKind::Func, it->methods[k].name, llvm::SMLoc(), it->methods[k].sig);
     o->ifaceOwner = it;
     o->ifaceIndex = k;
+    o->pkgPath = it->methods[k].pkgPath;
   }
   return o;
 }

@@ -142,10 +142,27 @@ struct StructType : Type {
 struct InterfaceMethod {
   std::string name;
   FuncType *sig;
+  /// For an unexported name, the path of the package whose source spelled
+  /// the method ("" for main): Go's identifiers m of two packages are
+  /// different methods (spec "Uniqueness of identifiers"), so an interface
+  /// with an unexported method is implemented only by types with that
+  /// package's m. Empty for exported names.
+  std::string pkgPath;
 };
 
+/// Go's identifier rule (spec "Exported identifiers"): the first character
+/// is a Unicode upper case letter (Lu).
+bool isExportedName(llvm::StringRef name);
+
+/// Go's order of methods in interfaces and method tables for glc: by name
+/// (byte order), then, for two unexported names alike, by package path.
+/// The run-time tables (typedesc.def) are sorted by it, so the itab walk
+/// in glrt can match an interface's methods with a type's in one pass.
+bool methodLess(llvm::StringRef aName, llvm::StringRef aPkg, llvm::StringRef bName,
+                llvm::StringRef bPkg);
+
 struct InterfaceType : Type {
-  std::vector<InterfaceMethod> methods; // sorted by name
+  std::vector<InterfaceMethod> methods; // sorted by methodLess
   explicit InterfaceType(std::vector<InterfaceMethod> m)
       : Type(TypeKind::Interface), methods(std::move(m)) {}
   static bool classof(const Type *t) { return t->kind == TypeKind::Interface; }
@@ -193,9 +210,19 @@ struct Selection {
 /// lookup is in B (indirect set); a named pointer type has no methods
 /// (only its base's fields are found). Methods are found whatever their
 /// receiver; the caller checks the method set (a pointer method needs
-/// `indirect` or an addressable x). Unexported fields of the stdlib's
-/// struct types are invisible.
+/// `indirect` or an addressable x). An unexported name matches only the
+/// fields and methods of package `pkg` (go/types: sameId): another
+/// package's unexported field or method m is a different identifier.
+/// With foldCase, method names match up to case (gc's "have M(), want
+/// m()" hint; fields never).
+Selection lookupFieldOrMethod(TypeContext &tc, Type *T, llvm::StringRef name,
+                              llvm::StringRef pkg, bool foldCase = false);
+/// The lookup from the package being checked (TypeContext::currentPackage).
 Selection lookupFieldOrMethod(TypeContext &tc, Type *T, llvm::StringRef name);
+
+/// The package an unexported method belongs to: a declared method's, or
+/// the interface literal's for an interface method ("" for main).
+std::string methodPkg(Object *m);
 
 /// One entry of a method set: the method, how the receiver is reached
 /// from a value of the set's type (as Selection::path / indirect).
@@ -205,8 +232,8 @@ struct MethodSetEntry {
   bool indirect;
 };
 
-/// The method set of T (spec "Method sets"), sorted by method name (the
-/// order of Go's method tables): for a non-interface T, the value-receiver
+/// The method set of T (spec "Method sets"), sorted by methodLess (the
+/// order of the run-time method tables): for a non-interface T, the value-receiver
 /// methods of T and of the fields embedded in it, plus those reached
 /// through embedded pointers with pointer receivers too; for *T every
 /// method of T. Blank methods and ambiguous names are left out.
