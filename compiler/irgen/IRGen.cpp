@@ -380,8 +380,22 @@ void IRGen::genGlcMain() {
 
 void IRGen::genVarInits(Package *pkg) {
   llvm::DenseSet<ValueSpec *> done;
-  for (ValueSpec *spec : pkg->initOrder) {
-    if (!spec || !done.insert(spec).second || spec->values.empty())
+  for (size_t k = 0; k < pkg->initOrder.size(); ++k) {
+    ValueSpec *spec = pkg->initOrder[k];
+    int index = k < pkg->initIndex.size() ? pkg->initIndex[k] : -1;
+    if (!spec || spec->values.empty())
+      continue;
+    if (index >= 0 && spec->names.size() > 1) {
+      // One name of `var a, b = x, y`: its own value, in its own turn.
+      Ident *n = spec->names[index];
+      std::vector<Value *> vals =
+          genRHS({spec->values[index]}, 1, {n->obj ? n->obj->type : nullptr});
+      if (n->obj && n->name != "_" && !vals.empty())
+        if (GlobalVariable *gv = globals.lookup(n->obj))
+          b.CreateStore(vals[0], gv);
+      continue;
+    }
+    if (!done.insert(spec).second)
       continue;
     // A composite literal known at compile time is the global's
     // initial value (static data, as gc does): no code, no copy.
@@ -608,6 +622,7 @@ std::unique_ptr<Module> generateIR(File *file, TypeContext &types, DiagEngine &d
   pkg.name = "main";
   pkg.files.push_back(file);
   pkg.initOrder = file->initOrder;
+  pkg.initIndex = file->initIndex;
   pkg.inits = file->inits;
   return generateIR(std::vector<Package *>{&pkg}, types, diags, llctx, dataLayout, targetTriple,
                     opts);

@@ -187,8 +187,10 @@ void IRGen::genMapAssign(AssignStmt *s, const std::vector<Type *> &dsts) {
   std::vector<Value *> vals;
   if (s->rhs.size() == 1 && s->lhs.size() == 2 && mapIndexType(s->rhs[0])) {
     auto *ix = cast<IndexExpr>(unparen(s->rhs[0]));
-    auto [v, ok] = genMapIndexOk(ix, mapIndexType(ix));
-    vals = {v, ok};
+    MapType *mt = mapIndexType(ix);
+    auto [v, ok] = genMapIndexOk(ix, mt);
+    vals = {coerce(v, mt->value, dsts.size() > 0 ? dsts[0] : nullptr),
+            coerce(ok, types.boolType(), dsts.size() > 1 ? dsts[1] : nullptr)};
   } else {
     vals = genRHS(s->rhs, s->lhs.size(), dsts);
   }

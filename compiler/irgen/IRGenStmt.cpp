@@ -110,18 +110,24 @@ std::vector<Value *> IRGen::genRHS(const std::vector<Expr *> &rhs, size_t n,
     hoistCalls(e);
   if (rhs.size() == 1 && n > 1) {
     Expr *e = rhs[0];
-    if (asRecv(e) && n == 2) { // v, ok = <-c
-      Value *v = genExpr(e);
-      return {v, takeRecvOk(e)};
+    // The comma-ok forms: v has e's type, ok is a bool; either may be
+    // assigned to an interface (`var a, b any = x.(T)`).
+    auto dst = [&](size_t i) { return i < dstTypes.size() ? dstTypes[i] : nullptr; };
+    auto commaOk = [&](Value *v, Type *vt, Value *ok) -> std::vector<Value *> {
+      return {coerce(v, vt, dst(0)), coerce(ok, types.boolType(), dst(1))};
+    };
+    if (asRecv(e) && n == 2) { // v, ok = <-c (v converted here, not by ifaceConv)
+      Value *v = genExprNoConv(e);
+      return commaOk(v, e->type, takeRecvOk(e));
     }
     if (MapType *mt = mapIndexType(e); mt && n == 2) { // v, ok = m[k]
       auto [v, ok] = genMapIndexOk(cast<IndexExpr>(unparen(e)), mt);
-      return {v, ok};
+      return commaOk(v, mt->value, ok);
     }
     if (auto *ta = dyn_cast<TypeAssertExpr>(unparen(e)); ta && n == 2) { // v, ok = x.(T)
       Value *ok = nullptr;
       Value *v = genTypeAssert(ta, &ok);
-      return {coerce(v, ta->type, dstTypes[0]), ok};
+      return commaOk(v, ta->type, ok);
     }
     if (!e->type || e->type->kind != TypeKind::Tuple) {
       unsupported(e->pos, "this multi-value expression is");

@@ -584,8 +584,14 @@ struct File : Node {
   /// sema: package-level variables in initialisation order (Go's
   /// dependency order), each with the ValueSpec that initialises it.
   /// irgen runs these before main.main. A spec with several names and one
-  /// multi-value rhs appears once, at its first name.
+  /// multi-value rhs appears once, at its first name; a spec with as many
+  /// values as names (`var a, b = x, y`) once per name, each name being
+  /// initialised alone in its turn (spec: dependency order is per
+  /// variable), with the name's index in initIndex.
   std::vector<ValueSpec *> initOrder;
+  /// Parallel to initOrder: -1 (the whole spec) or the one name's index.
+  /// May be shorter (unit tests fill initOrder alone): missing is -1.
+  std::vector<int> initIndex;
   /// sema: `func init()` declarations in source order.
   std::vector<FuncDecl *> inits;
 };
@@ -605,6 +611,7 @@ struct Package {
   /// sema: package-level variables in initialisation order across all
   /// files (File::initOrder's meaning, for the whole package).
   std::vector<ValueSpec *> initOrder;
+  std::vector<int> initIndex; // File::initIndex's meaning
   /// sema: `func init()` declarations, in file order then source order.
   std::vector<FuncDecl *> inits;
   /// The symbol prefix: path, with "main" for the command.

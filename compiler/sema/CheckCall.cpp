@@ -302,8 +302,10 @@ void Checker::conversion(CallExpr *c, Type *t) {
     Type *final = t;
     if (x->type->kind == TypeKind::UntypedNil)
       final = t;
-    else if ((constArg && !constType) || (x->type->isInteger() && t->isString()))
-      final = defaultOf(x->type);
+    else if ((constArg && !constType) || (x->type->isInteger() && t->isString()) ||
+             tu->kind == TypeKind::Interface)
+      final = defaultOf(x->type); // types2: an interface T takes the default type
+                                  // (interface{}(1<<s): the shift is an int's)
     Type *r;
     if (final == t && implicitType(x, t, r) != Conv::Ok)
       final = defaultOf(x->type);

@@ -340,10 +340,6 @@ void Checker::ident(Ident *id) {
   case ObjKind::TypeName:
     if (!o->type)
       return;
-    if (o->type->kind == TypeKind::Interface) {
-      unsupported(id->pos, "interface types");
-      return;
-    }
     if (o->type->kind == TypeKind::Complex64 || o->type->kind == TypeKind::Complex128) {
       unsupported(id->pos, "complex numbers");
       return;

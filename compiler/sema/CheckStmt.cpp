@@ -432,7 +432,8 @@ void Checker::initVars(std::vector<Object *> &lhs, std::vector<Expr *> &rhs, llv
       if (ok) {
         if (!ok->type)
           ok->type = tc.boolType();
-        else if (!ok->type->isBoolean()) {
+        else if (!ok->type->isBoolean() && !assignableType(tc.boolType(), ok->type)) {
+          // (an untyped bool goes into a bool type or an interface: any)
           error(exprStart(r), "cannot use " + shortExprString(r) + " (untyped bool value) as type " +
                                   typeStr(ok->type) + " in " + context);
         }

@@ -51,6 +51,7 @@ bool glc::checkFile(File *file, TypeContext &types, DiagEngine &diags) {
   pkg.files.push_back(file);
   bool ok = checkPackage(&pkg, types, diags);
   file->initOrder = pkg.initOrder;
+  file->initIndex = pkg.initIndex;
   file->inits = pkg.inits;
   return ok;
 }

@@ -23,7 +23,8 @@
 //    TupleType.
 //  - `v, ok := <-c` / `v, ok = <-c`: the receive keeps mode CommaOk.
 //  - File::initOrder lists each ValueSpec with initialisers once (all its
-//    names are initialised together); zero-initialised specs are omitted.
+//    names are initialised together), or once per name when it has one
+//    value per name (File::initIndex); zero-initialised specs are omitted.
 //  - Package-level and local var names (ValueSpec::names) have their
 //    Ident::type set; the names of `:=` and range `:=` too.
 //  - Methods (Methods.cpp): FuncDecl::name->obj is the method's Func

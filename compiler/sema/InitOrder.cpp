@@ -6,10 +6,12 @@
 // to, directly or through the bodies of functions it refers to (DeclInfo::
 // deps, recorded while checking).
 //
-// The unit of ordering is a ValueSpec with initialisers (all its names are
-// initialised together; irgen runs the spec once) or a variable without
-// one (zero values: not listed in File::initOrder, but it is initialised
-// only when its turn in declaration order comes).
+// The unit of ordering is a variable with its own initialiser (a spec of
+// one name, or one name of `var a, b = x, y`: File::initIndex), a
+// ValueSpec whose names share one multi-value initialiser (`var a, b =
+// f()`: initialised together; irgen runs the spec once), or a variable
+// without initialiser (zero values: not listed in File::initOrder, but it
+// is initialised only when its turn in declaration order comes).
 //
 // A variable that depends on itself is an "initialization loop", reported
 // as gc does:
@@ -79,15 +81,25 @@ struct InitOrder {
     c.error(v->pos, msg);
   }
 
+  // `var a, b = x, y`: each name is a variable with its own initialiser,
+  // ordered on its own (spec "Package initialization": `var a, b = f(u),
+  // g()` may initialise b first). `var a, b = f()` is one unit.
+  static bool perName(ValueSpec *s) { return s->names.size() > 1 && s->values.size() == s->names.size(); }
+
   void run() {
-    // Each spec with initialisers: the variables it depends on.
-    llvm::DenseMap<ValueSpec *, llvm::SetVector<Object *>> deps;
+    // Each unit with initialisers: the variables it depends on. A per-name
+    // unit is keyed by its variable, a whole spec by its first name's.
+    auto unitKey = [](Object *v) -> Object * {
+      ValueSpec *s = v->spec;
+      return perName(s) || !s->names[0]->obj ? v : s->names[0]->obj;
+    };
+    llvm::DenseMap<Object *, llvm::SetVector<Object *>> deps;
     for (Object *v : c.pkgVars) {
       ValueSpec *s = v->spec;
       if (!s || s->values.empty())
         continue;
       llvm::DenseSet<Object *> seenFuncs;
-      varDeps(v, seenFuncs, deps[s]);
+      varDeps(v, seenFuncs, deps[unitKey(v)]);
     }
 
     // Self-dependencies (through any chain) are loops.
@@ -104,23 +116,32 @@ struct InitOrder {
       }
     }
 
-    // Units in declaration order: each spec with initialisers, and each
-    // variable without one. The latter is ready at once but counts as
-    // initialised only when its turn comes (the spec's "earliest variable
-    // in declaration order that is ready"), so in `var a = f(x); var e =
-    // f(); var x int` e is initialised before a (issue43444.go).
+    // Units in declaration order: each spec with initialisers (each name
+    // of a per-name spec), and each variable without one. The latter is
+    // ready at once but counts as initialised only when its turn comes
+    // (the spec's "earliest variable in declaration order that is
+    // ready"), so in `var a = f(x); var e = f(); var x int` e is
+    // initialised before a (issue43444.go).
     struct Unit {
-      ValueSpec *spec; // with initialisers, or
-      Object *var;     // a variable without
+      ValueSpec *spec; // with initialisers (index: -1 all names, or one), or
+      int index;
+      Object *var;     // a variable: without initialiser, or the unit's key
     };
     std::vector<Unit> units;
     {
       llvm::DenseSet<ValueSpec *> listed;
       for (Object *v : c.pkgVars) {
-        if (!v->spec || v->spec->values.empty())
-          units.push_back({nullptr, v});
-        else if (listed.insert(v->spec).second)
-          units.push_back({v->spec, nullptr});
+        ValueSpec *s = v->spec;
+        if (!s || s->values.empty()) {
+          units.push_back({nullptr, -1, v});
+        } else if (perName(s)) {
+          int index = 0;
+          while (index < (int)s->names.size() && s->names[index]->obj != v)
+            ++index;
+          units.push_back({s, index, v});
+        } else if (listed.insert(s).second) {
+          units.push_back({s, -1, unitKey(v)});
+        }
       }
     }
     llvm::DenseSet<Object *> done;
@@ -134,8 +155,8 @@ struct InitOrder {
         Unit &u = units[i];
         bool ready = true;
         if (u.spec)
-          for (Object *d : deps[u.spec]) {
-            if (d->spec == u.spec)
+          for (Object *d : deps[u.var]) {
+            if (u.index >= 0 ? d == u.var : d->spec == u.spec)
               continue; // a self-reference (reported above)
             if (!done.count(d)) {
               ready = false;
@@ -148,9 +169,13 @@ struct InitOrder {
         --remaining;
         if (u.spec) {
           c.pkg->initOrder.push_back(u.spec);
-          for (Ident *id : u.spec->names)
-            if (id->obj)
-              done.insert(id->obj);
+          c.pkg->initIndex.push_back(u.index);
+          if (u.index >= 0)
+            done.insert(u.var);
+          else
+            for (Ident *id : u.spec->names)
+              if (id->obj)
+                done.insert(id->obj);
         } else {
           done.insert(u.var);
         }
@@ -162,8 +187,10 @@ struct InitOrder {
         // rest in declaration order so irgen still sees every spec.
         (void)reported;
         for (size_t i = 0; i < units.size(); ++i)
-          if (!emitted[i] && units[i].spec)
+          if (!emitted[i] && units[i].spec) {
             c.pkg->initOrder.push_back(units[i].spec);
+            c.pkg->initIndex.push_back(units[i].index);
+          }
         break;
       }
     }
