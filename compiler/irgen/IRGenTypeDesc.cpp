@@ -175,8 +175,22 @@ void IRGen::writeRtType(std::string &out, Type *t, bool link) {
     for (size_t i = 0; i < fs.size(); ++i) {
       if (i)
         out += "; ";
-      if (!fs[i].embedded)
+      if (!fs[i].embedded) {
         out += fs[i].name + " ";
+      } else if (link) {
+        // An embedded field renamed through an alias (`type Int = int;
+        // struct{ Int }`) is neither struct{ int } nor struct{ Int int }:
+        // as gc's LinkString, the link string says "Int = int" (the run-
+        // time string, as Go's, shows the type alone).
+        Type *et = fs[i].type;
+        if (auto *p = dyn_cast<glc::PointerType>(et))
+          et = p->elem;
+        std::string own = isa<NamedType>(et)   ? cast<NamedType>(et)->obj->name
+                          : isa<BasicType>(et) ? std::string(cast<BasicType>(et)->name)
+                                               : std::string();
+        if (own != fs[i].name)
+          out += fs[i].name + " = ";
+      }
       writeRtType(out, fs[i].type, link);
     }
     out += " }";
