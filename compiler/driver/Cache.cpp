@@ -7,8 +7,7 @@
 // Where. $GLCCACHE if set (GLCCACHE=off: no cache; glc then compiles the
 // whole program as one module, as it did before the cache), else
 // $XDG_CACHE_HOME/glc, else $HOME/.cache/glc. `glc clean -cache` removes
-// it. Nothing trims it yet: entries accumulate (a few hundred KB per
-// package and flag set) until it is cleaned.
+// it. It is trimmed as Go's build cache is (see "Trimming" below).
 //
 // What. The driver (main.cpp) checks every package as before (sema needs
 // the imported packages' declarations; checking all of fmt's dependencies
@@ -39,6 +38,17 @@
 // is deterministic), and whichever rename lands last wins. A reader that
 // sees a new sum with an old object (or the reverse) sees a mismatch: a
 // miss, never a wrong object.
+//
+// Trimming (cmd/go/internal/cache's rule and constants). An entry's files'
+// mtime is its last use: a hit sets it to now when it is more than an
+// hour old (at most one inode update per entry per hour). After a build,
+// glc trims the cache at most once a day: <dir>/trim.txt holds the time
+// of the last trim (decimal seconds; unreadable, or more than an hour in
+// the future, means "trim now"), and a trim removes every -o and -s file
+// whose mtime is older than 5 days plus the hour of imprecision, then
+// writes the time. A trim racing with another glc's lookup can remove an
+// entry the other just found; that glc then fails to open the object (as
+// with `glc clean -cache` during a build), which Go accepts as well.
 //===----------------------------------------------------------------------===//
 #include "Cache.h"
 
@@ -51,7 +61,11 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace llvm;
@@ -150,20 +164,6 @@ static std::string sumLine(StringRef object) {
   return "glc-cache-1 " + std::to_string(object.size()) + " " + hex(r) + "\n";
 }
 
-std::string ObjectCache::lookup(StringRef key, bool &corrupt) {
-  corrupt = false;
-  std::string objPath = entryPath(key, "-o");
-  auto sum = MemoryBuffer::getFile(entryPath(key, "-s"));
-  if (!sum)
-    return "";
-  auto obj = MemoryBuffer::getFile(objPath, /*IsText=*/false, /*RequiresNullTerminator=*/false);
-  if (!obj || (*sum)->getBuffer() != sumLine((*obj)->getBuffer())) {
-    corrupt = true;
-    return "";
-  }
-  return objPath;
-}
-
 // Writes `data` to `path` through a temporary file in its directory.
 static std::error_code writeAtomic(const std::string &path, StringRef data) {
   SmallString<256> tmp;
@@ -186,6 +186,80 @@ static std::error_code writeAtomic(const std::string &path, StringRef data) {
     return ec;
   }
   return {};
+}
+
+// cmd/go/internal/cache's constants.
+static constexpr int64_t mtimeInterval = 3600;     // 1 hour
+static constexpr int64_t trimInterval = 24 * 3600; // 1 day
+static constexpr int64_t trimLimit = 5 * 24 * 3600; // 5 days
+
+int64_t ObjectCache::now() {
+  int64_t t = sys::toTimeT(std::chrono::system_clock::now());
+  if (const char *e = getenv("GLC_CACHE_NOW"); e && *e) // tests: "+N"/"-N" seconds, or a time
+    return *e == '+' || *e == '-' ? t + strtoll(e, nullptr, 10) : strtoll(e, nullptr, 10);
+  return t;
+}
+
+// Marks the file at `path` used now (its mtime), at most once an hour.
+void ObjectCache::used(const std::string &path) {
+  sys::fs::file_status st;
+  int64_t t = now();
+  if (!sys::fs::status(path, st) && t - sys::toTimeT(st.getLastModificationTime()) < mtimeInterval)
+    return;
+  // Best effort (Go's os.Chtimes): a read-only cache stays as it is.
+  struct timespec ts[2] = {{time_t(t), 0}, {time_t(t), 0}};
+  (void)::utimensat(AT_FDCWD, path.c_str(), ts, 0);
+}
+
+void ObjectCache::trim(int64_t t) {
+  SmallString<256> stamp(root);
+  sys::path::append(stamp, "trim.txt");
+  if (auto b = MemoryBuffer::getFile(stamp)) {
+    long long last;
+    if (!StringRef((*b)->getBuffer()).trim().getAsInteger(10, last)) {
+      int64_t d = t - last;
+      if (d < trimInterval && d > -mtimeInterval)
+        return;
+    }
+  }
+  int64_t cutoff = t - trimLimit - mtimeInterval;
+  for (int i = 0; i < 256; ++i) {
+    SmallString<256> sub(root);
+    char name[3];
+    snprintf(name, sizeof name, "%02x", i);
+    sys::path::append(sub, name);
+    // Names first, then removals (removing during the scan could skip).
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (sys::fs::directory_iterator it(sub, ec), end; !ec && it != end; it.increment(ec))
+      names.push_back(it->path());
+    for (const std::string &p : names) {
+      StringRef n(p);
+      if (!n.ends_with("-o") && !n.ends_with("-s"))
+        continue;
+      sys::fs::file_status st;
+      if (!sys::fs::status(p, st) && sys::toTimeT(st.getLastModificationTime()) < cutoff)
+        sys::fs::remove(p);
+    }
+  }
+  // Errors are ignored: an unwritten stamp only means another trim soon.
+  (void)writeAtomic(std::string(stamp), std::to_string(t));
+}
+
+std::string ObjectCache::lookup(StringRef key, bool &corrupt) {
+  corrupt = false;
+  std::string objPath = entryPath(key, "-o");
+  auto sum = MemoryBuffer::getFile(entryPath(key, "-s"));
+  if (!sum)
+    return "";
+  auto obj = MemoryBuffer::getFile(objPath, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+  if (!obj || (*sum)->getBuffer() != sumLine((*obj)->getBuffer())) {
+    corrupt = true;
+    return "";
+  }
+  used(objPath);
+  used(entryPath(key, "-s"));
+  return objPath;
 }
 
 std::string ObjectCache::store(StringRef key, StringRef object, std::string &err) {

@@ -10,6 +10,7 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/SourceMgr.h"
 
+#include <cstdint>
 #include <map>
 #include <string>
 
@@ -43,6 +44,17 @@ public:
   /// "" with `err` set if the cache cannot be written.
   std::string store(llvm::StringRef key, llvm::StringRef object, std::string &err);
 
+  /// Go's trimming rule (cmd/go/internal/cache): at most once a day (the
+  /// time of the last trim is in <dir>/trim.txt), removes the entries not
+  /// used for 5 days (their files' mtime, refreshed by lookup at most
+  /// hourly). `now` is the clock (seconds since the epoch; a test's fake).
+  void trim(int64_t now);
+
+  /// The clock of lookup and trim: the time; for tests of trimming,
+  /// $GLC_CACHE_NOW sets it (seconds since the epoch) or moves it ("+N",
+  /// "-N" seconds).
+  static int64_t now();
+
   /// `glc clean -cache`: removes `dir` and everything in it.
   static bool clean(const std::string &dir, std::string &err);
 
@@ -52,6 +64,7 @@ private:
   std::string root, salt;
   std::map<Package *, std::string> keys;
   std::string entryPath(llvm::StringRef key, llvm::StringRef suffix) const;
+  void used(const std::string &path);
 };
 
 /// GLC_DEBUG_CACHE=1: one line on stderr per package, hit/miss/corrupt.

@@ -755,6 +755,9 @@ static int glcMain(int argc, char **argv) {
         }
         pkgObjects.push_back(path);
       }
+      // Go's rule (Cache.cpp): at most once a day, drop the entries unused
+      // for 5 days. After the lookups, so this build's entries are fresh.
+      cache.trim(glc::ObjectCache::now());
       phaseTimer.mark("packages");
     }
   }
