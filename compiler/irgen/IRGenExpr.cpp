@@ -197,6 +197,51 @@ Value *IRGen::varAddr(Object *obj, SMLoc pos) {
 // receive already hoisted has consumed the hoisted values of its operands, so
 // the walk must stop there: re-entering its arguments would find them gone
 // and evaluate them a second time.
+// Whether evaluating e may call a function or receive (what hoistCalls
+// orders); function literals are not entered.
+static bool hasCallOrRecv(Expr *e) {
+  if (!e || (e->mode == ExprMode::Constant && e->constVal))
+    return false;
+  switch (e->kind) {
+  case ExprKind::Paren:
+    return hasCallOrRecv(cast<ParenExpr>(e)->x);
+  case ExprKind::Call: {
+    auto *c = cast<CallExpr>(e);
+    if (c->callKind == CallKind::Regular)
+      return true;
+    for (Expr *a : c->args)
+      if (hasCallOrRecv(a))
+        return true;
+    return false;
+  }
+  case ExprKind::Index:
+    return hasCallOrRecv(cast<IndexExpr>(e)->x) || hasCallOrRecv(cast<IndexExpr>(e)->index);
+  case ExprKind::Slice: {
+    auto *s = cast<SliceExpr>(e);
+    return hasCallOrRecv(s->x) || hasCallOrRecv(s->lo) || hasCallOrRecv(s->hi) ||
+           hasCallOrRecv(s->max);
+  }
+  case ExprKind::Unary:
+    return cast<UnaryExpr>(e)->op == TokKind::Arrow || hasCallOrRecv(cast<UnaryExpr>(e)->x);
+  case ExprKind::Star:
+    return hasCallOrRecv(cast<StarExpr>(e)->x);
+  case ExprKind::Selector:
+    return hasCallOrRecv(cast<SelectorExpr>(e)->x);
+  case ExprKind::Binary:
+    return hasCallOrRecv(cast<BinaryExpr>(e)->x) || hasCallOrRecv(cast<BinaryExpr>(e)->y);
+  case ExprKind::KeyValue:
+    return hasCallOrRecv(cast<KeyValueExpr>(e)->key) ||
+           hasCallOrRecv(cast<KeyValueExpr>(e)->value);
+  case ExprKind::CompositeLit:
+    for (Expr *x : cast<CompositeLit>(e)->elts)
+      if (hasCallOrRecv(x))
+        return true;
+    return false;
+  default:
+    return false;
+  }
+}
+
 void IRGen::hoistCalls(Expr *e) {
   if (!e || !fs || (e->mode == ExprMode::Constant && e->constVal))
     return;
@@ -240,8 +285,15 @@ void IRGen::hoistCalls(Expr *e) {
   case ExprKind::Binary: {
     auto *bin = cast<BinaryExpr>(e);
     hoistCalls(bin->x);
-    if (bin->op != TokKind::LAnd && bin->op != TokKind::LOr)
+    if (bin->op != TokKind::LAnd && bin->op != TokKind::LOr) {
       hoistCalls(bin->y);
+    } else if (hasCallOrRecv(bin->y)) {
+      // gc's order pass evaluates x && y into a temporary at its place in
+      // the left-to-right order, so the calls of a y that runs come before
+      // the calls to its right: `_, _ = false || g(1), g(2)` calls g(1)
+      // first (issue30566b).
+      fs->hoisted[e] = genExprNoConv(e);
+    }
     return;
   }
   case ExprKind::KeyValue:
@@ -1059,6 +1111,8 @@ Constant *IRGen::constLitValue(Expr *e, Type *t) {
         return nullptr;
       if (!(fields[idx] = constLitValue(elt, st->fields[idx].type)))
         return nullptr;
+      if (st->fields[idx].name == "_")
+        fields[idx] = nullptr; // a blank field stays zero (issue31546)
     }
     for (size_t i = 0; i < fields.size(); ++i)
       if (!fields[i])

@@ -201,6 +201,13 @@ Value *IRGen::genStructLit(CompositeLit *e, glc::StructType *st, Type *t, Value 
       idx = (unsigned)fieldIndex(st, key ? key->name : "");
       elt = kv->value;
     }
+    if (st->fields[idx].name == "_") {
+      // A blank field stays zero, as gc keeps it (issue31546: reflect
+      // reads it); its value is still evaluated.
+      if (!constLitValue(elt, st->fields[idx].type))
+        (void)genValue(elt, st->fields[idx].type);
+      continue;
+    }
     if (Constant *k = constLitValue(elt, st->fields[idx].type))
       fieldInit[idx] = k;
     else
