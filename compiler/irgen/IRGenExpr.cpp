@@ -853,6 +853,15 @@ Value *IRGen::genConversion(Value *v, Type *from, Type *to) {
     }
     return v;
   }
+  if (auto *pt = dyn_cast<glc::PointerType>(tt); pt && isa<SliceType>(ft)) {
+    // (*[N]T)(s): s's array, after Go's check N <= len(s) ("cannot convert
+    // slice with length 2 to pointer to array with length 4"); a nil s
+    // gives nil (N is then 0).
+    auto *at = cast<glc::ArrayType>(under(pt->elem));
+    boundsCheck(i64c(at->len), types.intType(), b.CreateExtractValue(v, 1), BoundsCode::Convert,
+                true);
+    return b.CreateExtractValue(v, 0);
+  }
   if (isStringT(ft)) {
     if (auto *st = dyn_cast<SliceType>(tt)) {
       RT id = intBits(st->elem) == 8 ? RT::stringtoslicebyte : RT::stringtoslicerune;

@@ -49,6 +49,7 @@ enum class BoundsCode : int {
   Slice3Acap = 5, // s[?:?:x]: 0 <= x <= cap(s) (slices)
   Slice3B = 6,    // s[?:x:y]: 0 <= x <= y
   Slice3C = 7,    // s[x:y:?]: 0 <= x <= y
+  Convert = 8,    // (*[x]T)(s): x <= len(s)
 };
 
 /// Runtime entry points, one enumerator per abi.def row.

@@ -273,6 +273,12 @@ void Checker::conversion(CallExpr *c, Type *t) {
       ok = true;
     } else if (vu->kind == TypeKind::String && isBytesOrRunes(t)) {
       ok = true;
+    } else if (auto *sl = llvm::dyn_cast<SliceType>(vu);
+               sl && llvm::isa<PointerType>(tu) &&
+               llvm::isa_and_nonnull<ArrayType>(llvm::cast<PointerType>(tu)->elem->underlying()) &&
+               llvm::cast<ArrayType>(llvm::cast<PointerType>(tu)->elem->underlying())->elem ==
+                   sl->elem) {
+      ok = true; // []T -> *[N]T (go1.17; panics at run time if len < N)
     } else if (!v->isNamed() && !t->isNamed() && llvm::isa<PointerType>(vu) &&
                llvm::isa<PointerType>(tu) &&
                llvm::cast<PointerType>(vu)->elem->underlying() ==
