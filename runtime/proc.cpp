@@ -754,6 +754,19 @@ static g *stealWork(p *pp) {
   return nullptr;
 }
 
+// The Gs a poll made ready: the first runs on this M now, the rest go to
+// the run queues (injectglist). Go's findRunnable does the same in both
+// of its netpoll calls.
+static g *runFirstReady(gList *list, bool *inheritTime) {
+  g *gp = list->pop();
+  injectglist(list);
+  casgstatus(gp, _Gwaiting, _Grunnable);
+  if (traceEnabled())
+    traceGoEvent(traceEvGoUnblock, gp->goid, 0, 0);
+  *inheritTime = false;
+  return gp;
+}
+
 static g *findRunnable(bool *inheritTime) {
   m *mp = getg()->mp;
 top:
@@ -809,15 +822,8 @@ top:
   if (netpollinited() && netpollWaiters.load(std::memory_order_relaxed) > 0 &&
       sched_lastpoll.load(std::memory_order_relaxed) != 0) {
     gList list = netpoll(0);
-    if (!list.empty()) {
-      g *gp = list.pop();
-      injectglist(&list);
-      casgstatus(gp, _Gwaiting, _Grunnable);
-      if (traceEnabled())
-        traceGoEvent(traceEvGoUnblock, gp->goid, 0, 0);
-      *inheritTime = false;
-      return gp;
-    }
+    if (!list.empty())
+      return runFirstReady(&list, inheritTime);
   }
   // 4. Spin and steal, if at most half the busy Ps have spinning Ms.
   int32_t procs = gomaxprocs.load(std::memory_order_relaxed);
@@ -922,15 +928,8 @@ top:
       injectglist(&list); // every P is busy: the global queue
     } else {
       acquirep(np);
-      if (!list.empty()) {
-        g *gp = list.pop();
-        injectglist(&list);
-        casgstatus(gp, _Gwaiting, _Grunnable);
-        if (traceEnabled())
-          traceGoEvent(traceEvGoUnblock, gp->goid, 0, 0);
-        *inheritTime = false;
-        return gp;
-      }
+      if (!list.empty())
+        return runFirstReady(&list, inheritTime);
       goto top; // timers, or work that arrived meanwhile
     }
   }
