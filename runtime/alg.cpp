@@ -11,6 +11,7 @@
 
 #include "chan.h"
 #include "malloc.h"
+#include "mem.h"
 #include "panic.h"
 
 #include <string.h>
@@ -95,7 +96,6 @@ uintptr_t strhash(const void *p, uintptr_t seed) {
   return memhash(s->str, seed, uintptr_t(s->len));
 }
 
-uint64_t rand64() { return (uint64_t(cheaprand()) << 32) | cheaprand(); }
 
 uintptr_t f32hash(const void *p, uintptr_t seed) {
   float f;
@@ -105,7 +105,7 @@ uintptr_t f32hash(const void *p, uintptr_t seed) {
     return memhash32(&z, seed);
   }
   if (f != f) { // NaN: random, so every NaN is a distinct key
-    uint64_t r = rand64();
+    uint64_t r = fastrand64();
     return memhash64(&r, seed);
   }
   return memhash32(p, seed);
@@ -119,7 +119,7 @@ uintptr_t f64hash(const void *p, uintptr_t seed) {
     return memhash64(&z, seed);
   }
   if (f != f) {
-    uint64_t r = rand64();
+    uint64_t r = fastrand64();
     return memhash64(&r, seed);
   }
   return memhash64(p, seed);

@@ -62,9 +62,6 @@ uintptr_t interhash(const void *p, uintptr_t seed);    // p points to an Iface
 // non-comparable types (reached through interface keys).
 uintptr_t typehash(const Type *t, const void *p, uintptr_t seed);
 
-// A fresh random 64-bit value (per-M wyrand).
-uint64_t rand64();
-
 // "runtime error: hash of unhashable type T"; fp as panicruntimeerror's.
 [[noreturn]] void panicunhashable(const Type *t, uintptr_t fp);
 

@@ -93,32 +93,6 @@ void chanpanic(const char *msg) {
   gopanic(plainError(msg), reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
 }
 
-// ---- per-M random numbers (wyrand) ----
-namespace {
-__thread uint64_t randstate __attribute__((tls_model("initial-exec")));
-}
-
-uint32_t cheaprand() {
-  uint64_t s = randstate;
-  if (s == 0) { // first use on this thread: seed from the clock and stack
-    s = uint64_t(nanotime()) ^ (uint64_t(reinterpret_cast<uintptr_t>(&s)) << 16);
-    // Under schedseed (schedseed.h) map iteration orders replay too: the
-    // seed and this M's id (at GOMAXPROCS=1 Go code runs on one M).
-    if (schedseedEnabled()) {
-      g *gp = getg();
-      s = seedmix(schedseedValue ^ uint64_t(gp && gp->mp ? gp->mp->id + 7 : 3));
-    }
-  }
-  s += 0xa0761d6478bd642full;
-  randstate = s;
-  __uint128_t t = __uint128_t(s) * (s ^ 0xe7037ed1a0b428dbull);
-  return uint32_t(uint64_t(t >> 64) ^ uint64_t(t));
-}
-
-uint32_t cheaprandn(uint32_t n) {
-  return uint32_t((uint64_t(cheaprand()) * n) >> 32);
-}
-
 // ---- waitq ----
 
 void waitq::enqueue(sudog *sg) {

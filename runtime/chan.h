@@ -133,8 +133,6 @@ void racesync(hchan *c, sudog *sg);                 // unbuffered hand-off
 } // namespace chanimpl
 
 // Per-M fast random (wyrand), for select's poll order.
-uint32_t cheaprand();
-uint32_t cheaprandn(uint32_t n); // uniform in [0, n)
 
 } // namespace glrt
 

@@ -230,7 +230,7 @@ struct m {
   note park;       // stopm sleeps here; startm/notewakeup wakes it
   m *alllink;      // allm list; written once under sched.lock, then read racily
   m *schedlink;    // sched.midle link; sched.lock
-  uint64_t fastrand; // owner: xorshift state
+  uint64_t fastrand; // owner: fastrand's wyrand state (mem.h)
   pthread_t thread;
   // Hand-off for gopark: the unlock callback run on g0 after the switch.
   bool (*waitunlockf)(g *, void *);

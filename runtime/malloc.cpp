@@ -43,11 +43,11 @@
 #include "malloc.h"
 
 #include "abi.h"
+#include "mem.h"
 #include "panic.h"
 
 #include <atomic>
 #include <pthread.h>
-#include <sys/mman.h>
 
 namespace glrt {
 namespace {
@@ -77,19 +77,12 @@ pthread_mutex_t growlock = PTHREAD_MUTEX_INITIALIZER; // guards block creation
 std::atomic<uint64_t> inuse{0};
 alignas(16) uint64_t zerobaseobj[2];
 
-void *sysalloc(size_t n) {
-  void *p = mmap(nullptr, n, PROT_READ | PROT_WRITE,
-                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (p == MAP_FAILED)
-    fatal("runtime: out of memory");
-  return p;
-}
 
 // Maps a new block unless another thread already replaced `old`.
 void growblock(Block *old) {
   pthread_mutex_lock(&growlock);
   if (current.load(std::memory_order_acquire) == old) {
-    auto *b = static_cast<Block *>(sysalloc(kBlockSize));
+    auto *b = static_cast<Block *>(sysAlloc(kBlockSize));
     uintptr_t base = reinterpret_cast<uintptr_t>(b);
     b->next.store(base + 64, std::memory_order_relaxed);
     b->end = base + kBlockSize;
@@ -142,7 +135,7 @@ void mallocslow1(void *arg) {
     if (n < size || want < size)
       fatal("runtime: out of memory");
     inuse.fetch_add(n, std::memory_order_relaxed);
-    uintptr_t p = reinterpret_cast<uintptr_t>(sysalloc(n));
+    uintptr_t p = reinterpret_cast<uintptr_t>(sysAlloc(n));
     if (r->bytes) {
       bigtail.cur = p + size;
       bigtail.end = p + n;

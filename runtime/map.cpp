@@ -78,6 +78,7 @@
 #include "defer.h"
 #include "malloc.h"
 #include "race.h"
+#include "mem.h"
 #include "panic.h"
 
 #include <string.h>
@@ -241,10 +242,7 @@ bmap *makeBucketArray(const Geo &g, uint8_t B) {
   size_t n = g.bucketsize() << B;
   void *p = mallocgc(n);
   if (n >= (size_t(64) << 10)) {
-    uintptr_t lo = (reinterpret_cast<uintptr_t>(p) + 4095) & ~uintptr_t(4095);
-    uintptr_t hi = (reinterpret_cast<uintptr_t>(p) + n) & ~uintptr_t(4095);
-    if (hi > lo)
-      madvise(reinterpret_cast<void *>(lo), hi - lo, 23 /* MADV_POPULATE_WRITE */);
+    sysPrefault(p, n);
   }
   return static_cast<bmap *>(p);
 }
@@ -257,7 +255,7 @@ void incrnoverflow(hmap *h) {
     return;
   }
   uint32_t mask = (uint32_t(1) << (h->B - 15)) - 1;
-  if ((rand64() & mask) == 0)
+  if ((fastrand64() & mask) == 0)
     h->noverflow++;
 }
 
@@ -717,7 +715,7 @@ template <class P>
       markEmptyRest(g, bOrig, b, i);
       h->count--;
       if (h->count == 0) // a fresh seed, so an attacker cannot keep colliding
-        h->hash0 = uintptr_t(rand64());
+        h->hash0 = uintptr_t(fastrand64());
       goto out;
     }
     b = g.overflow(b);
@@ -767,7 +765,7 @@ hmap *makemap(const MapType *t, int64_t hint) {
   if (hint < 0 || uint64_t(hint) > kMaxAlloc / g.bucketsize())
     hint = 0;
   hmap *h = static_cast<hmap *>(mallocgc(sizeof(hmap)));
-  h->hash0 = uintptr_t(rand64());
+  h->hash0 = uintptr_t(fastrand64());
   uint8_t B = 0;
   while (overLoadFactor(hint, B))
     B++;
@@ -946,7 +944,7 @@ void mapiterinit(const MapType *t, hmap *h, hiter *it) {
     return;
   it->B = h->B;
   it->buckets = h->buckets;
-  uint64_t r = rand64();
+  uint64_t r = fastrand64();
   it->startBucket = uintptr_t(r) & bucketMask(h->B);
   it->offset = uint8_t((r >> h->B) & (kBucketCnt - 1));
   it->bucket = it->startBucket;

@@ -135,9 +135,9 @@ static pollDesc *pollcacheAlloc() {
     const size_t chunk = 64 << 10;
     void *mem = mmap(nullptr, chunk, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (mem == MAP_FAILED)
-      throwfatal("runtime: cannot allocate memory", "runtime: cannot allocate memory");
+      fatal("runtime: cannot allocate memory", "runtime: cannot allocate memory");
     if (reinterpret_cast<uintptr_t>(mem) + chunk > (uintptr_t(1) << 47))
-      throwfatal("runtime: pollDesc above 2^47", "runtime: pollDesc above 2^47"); // see "Handles"
+      fatal("runtime: pollDesc above 2^47", "runtime: pollDesc above 2^47"); // see "Handles"
     auto *pds = static_cast<pollDesc *>(mem);
     size_t n = chunk / sizeof(pollDesc);
     for (size_t i = 0; i < n; i++) {
@@ -233,13 +233,13 @@ static bool netpollblock(pollDesc *pd, int32_t mode, bool waitio) {
     if (v == pdNil && sem->compare_exchange_strong(v, pdWait, std::memory_order_seq_cst))
       break;
     if (v != pdReady && v != pdNil)
-      throwfatal("runtime: double wait", "runtime: double wait");
+      fatal("runtime: double wait", "runtime: double wait");
   }
   if (waitio || netpollcheckerr(pd, mode) == 0)
     gopark(netpollblockcommit, sem, waitReasonIOWait);
   uintptr_t old = sem->exchange(pdNil, std::memory_order_seq_cst);
   if (old > pdWait)
-    throwfatal("runtime: corrupted polldesc", "runtime: corrupted polldesc");
+    fatal("runtime: corrupted polldesc", "runtime: corrupted polldesc");
   return old == pdReady;
 }
 
@@ -419,7 +419,7 @@ template <class F> static int64_t fdop(pollDesc *pd, int64_t h, int32_t mode, F 
 static pollDesc *pollDescReset(pollDesc *pd, int32_t fd) {
   lock(&pd->lock);
   if (pd->rg.load() > pdReady || pd->wg.load() > pdReady)
-    throwfatal("runtime: blocked read on free polldesc", "runtime: blocked read on free polldesc");
+    fatal("runtime: blocked read on free polldesc", "runtime: blocked read on free polldesc");
   pd->fd = fd;
   pd->closing = false;
   pd->rseq++;

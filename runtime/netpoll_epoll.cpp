@@ -31,15 +31,15 @@ static std::atomic<uint32_t> netpollWakeSig{0};
 void netpollinit() {
   epfd = epoll_create1(EPOLL_CLOEXEC);
   if (epfd < 0)
-    throwfatal("runtime: netpollinit failed", "runtime: netpollinit failed");
+    fatal("runtime: netpollinit failed", "runtime: netpollinit failed");
   netpollBreakFd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (netpollBreakFd < 0)
-    throwfatal("runtime: netpollinit failed to create eventfd", "runtime: netpollinit failed");
+    fatal("runtime: netpollinit failed to create eventfd", "runtime: netpollinit failed");
   struct epoll_event ev {};
   ev.events = EPOLLIN;
   ev.data.ptr = &netpollBreakFd; // tells netpoll's loop it is the break fd
   if (epoll_ctl(epfd, EPOLL_CTL_ADD, netpollBreakFd, &ev) != 0)
-    throwfatal("runtime: netpollinit failed to register eventfd", "runtime: netpollinit failed");
+    fatal("runtime: netpollinit failed to register eventfd", "runtime: netpollinit failed");
 }
 
 int32_t netpollopen(int32_t fd, pollDesc *pd) {
@@ -65,7 +65,7 @@ void netpollBreak() {
       return; // EAGAIN: the counter is full, epoll_wait will return anyway
     if (n < 0 && errno == EINTR)
       continue;
-    throwfatal("runtime: netpollBreak write failed", "runtime: netpollBreak write failed");
+    fatal("runtime: netpollBreak write failed", "runtime: netpollBreak write failed");
   }
 }
 
@@ -91,7 +91,7 @@ gList netpoll(int64_t delay) {
     if (n >= 0)
       break;
     if (errno != EINTR)
-      throwfatal("runtime: netpoll failed", "runtime: netpoll failed");
+      fatal("runtime: netpoll failed", "runtime: netpoll failed");
     // A signal (SIGURG preemption of another thread, a profiler): a
     // blocking poll returns so the caller recomputes its timeout.
     if (waitms > 0)
@@ -103,7 +103,7 @@ gList netpoll(int64_t delay) {
       continue;
     if (ev->data.ptr == &netpollBreakFd) {
       if (ev->events != EPOLLIN)
-        throwfatal("runtime: netpoll: eventfd ready for something other than read",
+        fatal("runtime: netpoll: eventfd ready for something other than read",
                    "runtime: netpoll: eventfd ready for something other than read");
       if (delay != 0) {
         // Only a blocking poll consumes the break: it was meant for it. A

@@ -68,6 +68,7 @@
 #include "abi.h"
 #include "defer.h"
 #include "malloc.h"
+#include "mem.h"
 #include "print.h"
 #include "proc.h"
 #include "trace.h"
@@ -92,14 +93,6 @@ std::atomic<long> dying{0}; // tid of the thread printing its death, or 0
 // its signal stack and onsystemstack must not switch stacks.
 __attribute__((tls_model("initial-exec"))) thread_local int sigdepth;
 
-inline uintptr_t readstacklimit() {
-  uintptr_t v;
-  asm volatile("movq %%fs:0x70, %0" : "=r"(v));
-  return v;
-}
-inline void writestacklimit(uintptr_t v) {
-  asm volatile("movq %0, %%fs:0x70" ::"r"(v) : "memory");
-}
 
 // Claim the right to print this death. Returns normally for the first
 // dying thread; never returns for the others.
@@ -442,14 +435,14 @@ void sighandler1(int sig, siginfo_t *info, void *uctxp);
 // out (ARCHITECTURE.md 4). Today every path prints a death and exits; the
 // restore matters once sigpanic returns into the faulting G.
 void sighandler(int sig, siginfo_t *info, void *uctxp) {
-  uintptr_t oldlimit = readstacklimit();
+  uintptr_t oldlimit = getstacklimit();
   stack_t ss;
   if (sigaltstack(nullptr, &ss) == 0 && (ss.ss_flags & SS_ONSTACK) != 0)
-    writestacklimit(reinterpret_cast<uintptr_t>(ss.ss_sp) + STACK_GUARD);
+    setstacklimit(reinterpret_cast<uintptr_t>(ss.ss_sp) + STACK_GUARD);
   sigdepth++;
   sighandler1(sig, info, uctxp);
   sigdepth--;
-  writestacklimit(oldlimit);
+  setstacklimit(oldlimit);
 }
 
 // Go's sigpanic: a fault in generated code that Go turns into a panic
@@ -576,6 +569,17 @@ void onsystemstack(void (*fn)(void *), void *arg) {
   dieong0();
 }
 
+[[noreturn]] void fatal(const char *runtimeMsg, const char *msg) {
+  // Go's print("runtime: ...\n"); throw(msg). The line goes straight to
+  // fd 2 with write(2): no buffer, no lock, so a thread that dies holding
+  // the print lock or deep in the allocator can still say why.
+  if (runtimeMsg) {
+    (void)!write(2, runtimeMsg, strlen(runtimeMsg));
+    (void)!write(2, "\n", 1);
+  }
+  fatal(msg);
+}
+
 [[noreturn]] void panicruntimeerror(const char *msg, uintptr_t fp) {
   gopanic(errorString(msg), fp);
 }
@@ -664,10 +668,7 @@ static void sigpipeDrop(int, siginfo_t *, void *) {}
 void minitsignalstack() {
   // -race: STACK_GUARD holds RACE_STACK_RESERVE; the limit must stay inside.
   constexpr size_t kSigStackSize = (64 << 10) + (raceenabled ? STACK_GUARD : 0);
-  void *p = mmap(nullptr, kSigStackSize, PROT_READ | PROT_WRITE,
-                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED)
-    fatal("runtime: cannot allocate signal stack");
+  void *p = sysAlloc(kSigStackSize);
   stack_t st;
   memset(&st, 0, sizeof st);
   st.ss_sp = p;

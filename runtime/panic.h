@@ -16,6 +16,9 @@ namespace glrt {
 // writes, unlock of an unlocked mutex): every goroutine, at GOTRACEBACK's
 // level.
 [[noreturn]] void fataluser(const char *msg);
+// The same, preceded by a "runtime: ..." line of detail (runtimeMsg may be
+// null), as Go's print(...); throw(msg).
+[[noreturn]] void fatal(const char *runtimeMsg, const char *msg);
 
 // A Go runtime error panic ("panic: runtime error: <msg>"), traced from the
 // caller of the glrt entry point whose frame pointer is fp.

@@ -69,10 +69,10 @@
 #include <cstring>
 #include <pthread.h>
 #include <sched.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "mem.h"
 #include "panic.h"
 #include "preempt.h"
 #include "print.h"
@@ -115,15 +115,6 @@ static bool schedinited = false;
 // ---------------------------------------------------------------------------
 // Small helpers
 
-void throwfatal(const char *runtimeMsg, const char *msg) {
-  auto put = [](const char *s) { (void)!write(2, s, strlen(s)); };
-  if (runtimeMsg) {
-    put(runtimeMsg);
-    put("\n");
-  }
-  // panic.cpp's Go-style throw: "fatal error: msg", traceback, exit 2.
-  fatal(msg);
-}
 
 // For panic.cpp's "goroutine N [running]:" header.
 int64_t curgoid() {
@@ -151,9 +142,7 @@ static void *persistentalloc(uintptr_t size) {
   lock(&persistentLock);
   if (size > persistentLeft) {
     uintptr_t chunk = size > (256 << 10) ? size : (256 << 10);
-    void *v = mmap(nullptr, chunk, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (v == MAP_FAILED)
-      throwfatal("runtime: cannot allocate memory", "out of memory");
+    void *v = sysAlloc(chunk);
     persistentChunk = static_cast<char *>(v);
     persistentLeft = chunk;
   }
@@ -164,29 +153,12 @@ static void *persistentalloc(uintptr_t size) {
   return r;
 }
 
-static uint32_t fastrand(m *mp) {
-  if (schedseedEnabled())
-    return seedrand(); // the steal order is a free choice (schedseed.h)
-  uint64_t x = mp->fastrand;
-  x ^= x << 13;
-  x ^= x >> 7;
-  x ^= x << 17;
-  mp->fastrand = x;
-  return uint32_t(x >> 32);
-}
-
-static inline void setstacklimit(uintptr_t v) {
-  asm volatile("xchgq %0, %%fs:0x70" : "+r"(v)::"memory");
-}
 
 // Called by each M's own thread before it runs a G: what sysmon needs to
 // preempt it (its thread id for tgkill, its %fs:0x70 slot's address).
 static void minitpreempt(m *mp) {
-  uintptr_t tcb;
-  asm volatile("movq %%fs:0, %0" : "=r"(tcb)); // glibc: tcbhead_t.tcb (self)
   mp->procid = int32_t(gettid());
-  __atomic_store_n(&mp->stacklimitslot, reinterpret_cast<uintptr_t *>(tcb + 0x70),
-                   __ATOMIC_RELEASE);
+  __atomic_store_n(&mp->stacklimitslot, stacklimitslot(), __ATOMIC_RELEASE);
 }
 
 uint32_t readgstatus(g *gp) { return gp->atomicstatus.load(std::memory_order_acquire); }
@@ -195,7 +167,7 @@ void casgstatus(g *gp, uint32_t oldval, uint32_t newval) {
   uint32_t o = oldval;
   // acq_rel; pairs with other casgstatus and readgstatus.
   if (!gp->atomicstatus.compare_exchange_strong(o, newval, std::memory_order_acq_rel))
-    throwfatal("runtime: casgstatus: bad incoming value", "casgstatus");
+    fatal("runtime: casgstatus: bad incoming value", "casgstatus");
 }
 
 const char *waitReasonString(waitReason r) {
@@ -220,11 +192,18 @@ const char *waitReasonString(waitReason r) {
 // ---------------------------------------------------------------------------
 // Ms
 
+// The M's fastrand seed. Under schedseed (schedseed.h) the seed and the M's
+// id, so map hash seeds and iteration orders replay too (at GOMAXPROCS=1 Go
+// code runs on one M); else the clock.
+static uint64_t mfastrandseed(int64_t id) {
+  uint64_t s = schedseedEnabled() ? seedmix(schedseedValue ^ uint64_t(id + 7))
+                                  : uint64_t(id + 1) * 0x9E3779B97F4A7C15ull ^ uint64_t(nanotime());
+  return s != 0 ? s : 1;
+}
+
 static void mcommoninit(m *mp, int64_t id) {
   mp->id = id;
-  mp->fastrand = uint64_t(id + 1) * 0x9E3779B97F4A7C15ull ^ uint64_t(nanotime());
-  if (mp->fastrand == 0)
-    mp->fastrand = 1;
+  seedfastrand(mp, mfastrandseed(id));
   // release; pairs with the acquire load of readers walking allm.
   m *head = allm.load(std::memory_order_relaxed);
   do {
@@ -242,7 +221,7 @@ int32_t mcount() {
 static void checkmcount() REQUIRES(sched.lock) {
   int64_t count = sched.mnext - sched.nmfreed - sched.nmsys;
   if (count > sched.maxmcount)
-    throwfatal("runtime: program exceeds 10000-thread limit", "thread exhaustion");
+    fatal("runtime: program exceeds 10000-thread limit", "thread exhaustion");
 }
 
 static int64_t mReserveID() REQUIRES(sched.lock) {
@@ -289,7 +268,7 @@ p *pidleget() REQUIRES(sched.lock) {
 void acquirep(p *pp) {
   m *mp = getg()->mp;
   if (mp->pp != nullptr || pp->mp != nullptr)
-    throwfatal("runtime: acquirep: invalid p state", "acquirep: invalid p state");
+    fatal("runtime: acquirep: invalid p state", "acquirep: invalid p state");
   mp->pp = pp;
   __atomic_store_n(&pp->mp, mp, __ATOMIC_RELAXED);
   __atomic_store_n(&pp->status, _Prunning, __ATOMIC_RELAXED);
@@ -299,7 +278,7 @@ p *releasep() {
   m *mp = getg()->mp;
   p *pp = mp->pp;
   if (pp == nullptr || pp->mp != mp)
-    throwfatal("runtime: releasep: invalid p state", "releasep: invalid arg");
+    fatal("runtime: releasep: invalid p state", "releasep: invalid arg");
   __atomic_store_n(&pp->mp, nullptr, __ATOMIC_RELAXED);
   mp->pp = nullptr;
   __atomic_store_n(&pp->status, _Pidle, __ATOMIC_RELAXED);
@@ -374,7 +353,7 @@ static void newm(p *pp, bool spinning, int64_t id) {
   int err = pthread_create(&mp->thread, &attr, mstart_thread, mp);
   pthread_attr_destroy(&attr);
   if (err != 0)
-    throwfatal("runtime: failed to create new OS thread", "newosproc");
+    fatal("runtime: failed to create new OS thread", "newosproc");
 }
 
 // ---------------------------------------------------------------------------
@@ -529,9 +508,9 @@ static void traceUnpark(m *mp) {
 void stopm() {
   m *mp = getg()->mp;
   if (mp->pp)
-    throwfatal("runtime: stopm holding p", "stopm holding p");
+    fatal("runtime: stopm holding p", "stopm holding p");
   if (mp->spinning)
-    throwfatal("runtime: stopm spinning", "stopm spinning");
+    fatal("runtime: stopm spinning", "stopm spinning");
   lock(&sched.lock);
   mput(mp);
   checkdead();
@@ -691,7 +670,7 @@ static void resetspinning() {
     traceMEvent(traceEvMSpinDone, 0, 0);
   int32_t n = sched.nmspinning.fetch_sub(1, std::memory_order_seq_cst) - 1;
   if (n < 0)
-    throwfatal("runtime: findRunnable: negative nmspinning", "findRunnable: negative nmspinning");
+    fatal("runtime: findRunnable: negative nmspinning", "findRunnable: negative nmspinning");
   // The last spinning M found work: start another one to look for more.
   wakep();
 }
@@ -725,11 +704,12 @@ static g *stealWork(p *pp) {
     bool stealRunNextG = i == stealTries - 1;
     int32_t n = gomaxprocs.load(std::memory_order_relaxed);
     p **ps = allp;
-    uint32_t start = fastrand(mp) % uint32_t(n);
+    // The steal order is a free choice: seeded under schedseed (schedseed.h).
+    uint32_t start = (schedseedEnabled() ? seedrand() : fastrand(mp)) % uint32_t(n);
     // A random stride coprime with n visits every P once.
     uint32_t stride = 1;
     if (n > 2) {
-      stride = 1 + fastrand(mp) % uint32_t(n - 1);
+      stride = 1 + (schedseedEnabled() ? seedrand() : fastrand(mp)) % uint32_t(n - 1);
       auto gcd = [](uint32_t a, uint32_t b) {
         while (b) {
           uint32_t t = a % b;
@@ -1028,7 +1008,7 @@ GLRT_SWITCH_NORETURN void execute(g *gp, bool inheritTime) {
 GLRT_SWITCH_NORETURN static void scheduleImpl() {
   m *mp = getg()->mp;
   if (mp->curg != nullptr || getg() != mp->g0)
-    throwfatal("runtime: schedule: in user G", "schedule: holding locks");
+    fatal("runtime: schedule: in user G", "schedule: holding locks");
   // An M wired to a G (LockOSThread) runs that G and nothing else: give
   // the P away and sleep until the G is runnable (syscall.cpp).
   if (mp->lockedg != nullptr) {
@@ -1274,7 +1254,7 @@ void gopark(bool (*unlockf)(g *, void *), void *lk, waitReason reason) {
   m *mp = getg()->mp;
   g *gp = mp->curg;
   if (gp == nullptr || gp != getg())
-    throwfatal("runtime: gopark on g0", "gopark: bad g status");
+    fatal("runtime: gopark on g0", "gopark: bad g status");
   mp->waitunlockf = unlockf;
   mp->waitlock = lk;
   gp->waitreason = reason;
@@ -1283,7 +1263,7 @@ void gopark(bool (*unlockf)(g *, void *), void *lk, waitReason reason) {
 
 static void ready(g *gp) {
   if (readgstatus(gp) != _Gwaiting)
-    throwfatal("runtime: goready: bad g status", "bad g->status in ready");
+    fatal("runtime: goready: bad g status", "bad g->status in ready");
   casgstatus(gp, _Gwaiting, _Grunnable);
   m *mp = getg()->mp;
   if (traceEnabled())
@@ -1662,6 +1642,7 @@ extern "C" void glrt_schedinit(int argc, char **argv) {
     for (const char *c = seedstr; *c >= '0' && *c <= '9'; c++)
       seed = seed * 10 + uint64_t(*c - '0');
     schedseedInit(seed, godebug("schedpreempt"));
+    seedfastrand(&m0, mfastrandseed(m0.id)); // m0 was seeded by the clock above
     // Time-driven preemption cannot be replayed: no SIGURGs (below) and
     // no retake (sysmon.cpp).
   }

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "panic.h"
 #include <cstdint>
 
 #include "gmp.h"
@@ -51,9 +52,7 @@ void glrt_gostart(void);
 
 namespace glrt {
 
-// Prints "<runtimeMsg>\nfatal error: <fatal>\n" (runtimeMsg may be null) to
-// stderr and exits with status 2. Async-signal-safe, allocation-free.
-[[noreturn]] void throwfatal(const char *runtimeMsg, const char *fatal);
+// Go's throw is panic.h's fatal(msg) / fatal(runtimeMsg, msg).
 
 // Runs f() on the system stack (g0). f must not park.
 template <class F> void systemstack(F &&f) {

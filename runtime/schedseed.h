@@ -12,8 +12,9 @@
 //     (close of a channel, WaitGroup.Wait's waiters, Mutex hand-off), which
 //     Go leaves unspecified.
 //   steal victim order: stealWork's random start and stride.
-//   select's poll order: selectgo's shuffle (cheaprandn otherwise).
-//   map iteration start: cheaprand's per-thread seed (alg/map).
+//   select's poll order: selectgo's shuffle (fastrandn otherwise).
+//   map hash seeds and iteration starts: fastrand's per-M state, seeded
+//     from N and the M's id (mcommoninit; mem.h).
 //   extra preemption points: every G runs with a preemption request
 //     pending (execute sets g.preempt, gogo poisons %fs:0x70: the existing
 //     cooperative mechanism, preempt.cpp), so every function prologue and

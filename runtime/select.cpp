@@ -48,6 +48,7 @@
 //===----------------------------------------------------------------------===//
 #include "chan.h"
 
+#include "mem.h"
 #include "panic.h"
 #include "preempt.h"
 #include "proc.h"
@@ -163,7 +164,7 @@ void selectPass12(selState *st) NO_THREAD_SAFETY_ANALYSIS {
       continue;
     }
     // The poll order is a free choice: seeded under schedseed (schedseed.h).
-    uint32_t j = schedseedEnabled() ? seedrandn(uint32_t(norder + 1)) : cheaprandn(uint32_t(norder + 1));
+    uint32_t j = schedseedEnabled() ? seedrandn(uint32_t(norder + 1)) : fastrandn(uint32_t(norder + 1));
     st->pollorder[norder] = st->pollorder[j];
     st->pollorder[j] = uint16_t(i);
     norder++;

@@ -22,9 +22,9 @@
 //===----------------------------------------------------------------------===//
 #include "stack.h"
 
-#include <sys/mman.h>
 #include <unistd.h>
 
+#include "mem.h"
 #include "proc.h"
 #include "trace.h"
 #include "race.h"
@@ -73,9 +73,7 @@ int sizeclass(uintptr_t size) {
 }
 
 void *sysmap(uintptr_t size) {
-  void *v = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (v == MAP_FAILED)
-    throwfatal("runtime: cannot allocate stack memory", "out of memory");
+  void *v = sysAlloc(size);
   stackStats.mmapbytes.fetch_add(int64_t(size), std::memory_order_relaxed);
   return v;
 }
@@ -160,7 +158,7 @@ void stackfree(stkseg *s) {
       unlock(&stackpoolLock);
     }
     stackStats.mmapbytes.fetch_sub(int64_t(s->size), std::memory_order_relaxed);
-    munmap(base, s->size);
+    sysFree(base, s->size);
   }
 }
 
@@ -199,7 +197,7 @@ extern "C" void glrt_morestack_grow(void *needp) {
   uintptr_t need = uintptr_t(needp);
   g *gp = getg()->mp->curg;
   if (gp == nullptr || gp == getg())
-    throwfatal("runtime: morestack on g0", "morestack on g0");
+    fatal("runtime: morestack on g0", "morestack on g0");
   stkseg *cur = gp->stackseg;
   stacktrimcache(gp); // the cached next segment, if any, was too small
   uintptr_t size = 2 * cur->size;
@@ -219,7 +217,7 @@ extern "C" void glrt_morestack_grow(void *needp) {
   while (goStack < total + want)
     goStack <<= 1;
   if (goStack > maxstacksize)
-    throwfatal("runtime: goroutine stack exceeds 1000000000-byte limit", "stack overflow");
+    fatal("runtime: goroutine stack exceeds 1000000000-byte limit", "stack overflow");
   stkseg *s = stackalloc(size);
   s->prev = cur;
   cur->next = s;
@@ -242,9 +240,7 @@ void allocaOnG0(void *arg) {
   allocaReq *r = static_cast<allocaReq *>(arg);
   g *gp = getg()->mp->curg;
   uintptr_t total = (r->size + sizeof(allocaBlock) + 4095) & ~uintptr_t(4095);
-  void *v = mmap(nullptr, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (v == MAP_FAILED)
-    throwfatal("runtime: cannot allocate stack memory", "out of memory");
+  void *v = sysAlloc(total);
   allocaBlock *b = static_cast<allocaBlock *>(v);
   b->size = total;
   b->next = static_cast<allocaBlock *>(gp->allocas);
@@ -260,7 +256,7 @@ void freeallocas(g *gp) {
   gp->allocas = nullptr;
   while (b) {
     allocaBlock *n = b->next;
-    munmap(b, b->size);
+    sysFree(b, b->size);
     b = n;
   }
 }

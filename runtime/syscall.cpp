@@ -266,7 +266,7 @@ static void incidlelocked(int32_t v) {
 void stoplockedm() {
   m *mp = getg()->mp;
   if (mp->lockedg == nullptr || mp->lockedg->lockedm != mp)
-    throwfatal("runtime: stoplockedm: inconsistent locking", "stoplockedm: inconsistent locking");
+    fatal("runtime: stoplockedm: inconsistent locking", "stoplockedm: inconsistent locking");
   if (mp->pp != nullptr)
     handoffp(releasep());
   incidlelocked(1);
@@ -277,7 +277,7 @@ void stoplockedm() {
   mp->blocked = false;
   noteclear(&mp->park);
   if (readgstatus(mp->lockedg) != _Grunnable)
-    throwfatal("runtime: stoplockedm: lockedg not runnable", "stoplockedm: not runnable");
+    fatal("runtime: stoplockedm: lockedg not runnable", "stoplockedm: not runnable");
   p *pp = mp->nextp;
   mp->nextp = nullptr;
   acquirep(pp);
@@ -288,9 +288,9 @@ void startlockedm(g *gp) {
   m *mp = getg()->mp;
   m *lm = gp->lockedm;
   if (lm == mp)
-    throwfatal("runtime: startlockedm: locked to me", "startlockedm: locked to me");
+    fatal("runtime: startlockedm: locked to me", "startlockedm: locked to me");
   if (lm->nextp != nullptr)
-    throwfatal("runtime: startlockedm: m has p", "startlockedm: m has p");
+    fatal("runtime: startlockedm: m has p", "startlockedm: m has p");
   incidlelocked(-1);
   p *pp = releasep();
   lm->nextp = pp;
@@ -311,7 +311,7 @@ void mexit() {
   mp->blocked = true;
   note never;
   notesleep(&never); // nobody wakes it (see the header: why not exit)
-  throwfatal("runtime: mexit: a dead M woke up", "mexit");
+  fatal("runtime: mexit: a dead M woke up", "mexit");
 }
 
 } // namespace glrt

@@ -189,7 +189,7 @@ void startSysmon() {
   pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
   pthread_t t;
   if (pthread_create(&t, &attr, sysmon, nullptr) != 0)
-    throwfatal("runtime: failed to create new OS thread", "newosproc");
+    fatal("runtime: failed to create new OS thread", "newosproc");
   pthread_attr_destroy(&attr);
 }
 

@@ -146,7 +146,7 @@ static void heapInsert(timerHeap *h, timer *t) NO_THREAD_SAFETY_ANALYSIS {
     int32_t nc = h->cap ? 2 * h->cap : 16;
     auto *nt = static_cast<timer **>(std::realloc(h->t, sizeof(timer *) * size_t(nc)));
     if (!nt)
-      throwfatal("runtime: out of memory", "timer heap");
+      fatal("runtime: out of memory", "timer heap");
     h->t = nt;
     h->cap = nc;
   }

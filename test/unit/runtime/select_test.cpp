@@ -1,6 +1,7 @@
 // select tests (runtime/select.cpp) under the real scheduler; same harness
 // as chan_test.cpp: bodies run as goroutines, the gtest thread waits.
 #include "chan.h"
+#include "mem.h"
 #include "proc.h"
 #include "sched_harness.h"
 
@@ -397,7 +398,7 @@ TEST(SelectTest, LockOrderIsSortedByAddressPollOrderIsPermutation) {
       int64_t v = 0;
       int nonnil = 0;
       for (int k = 0; k < 50; k++) {
-        uint32_t r = cheaprandn(45);
+        uint32_t r = fastrandn(45);
         hchan *c = r < 40 ? chans[r] : nullptr; // some nil, some repeated
         nonnil += c != nullptr;
         cs.push_back(scase{c, &v});
