@@ -139,7 +139,7 @@ uintptr_t c128hash(const void *p, uintptr_t seed) {
   static const char pre[] = "hash of unhashable type ";
   size_t n = sizeof pre - 1;
   // The program dies: the message may live in the heap forever.
-  char *msg = static_cast<char *>(mallocgc(n + size_t(t->str.len) + 1));
+  char *msg = static_cast<char *>(mallocnoscan(n + size_t(t->str.len) + 1));
   memcpy(msg, pre, n);
   memcpy(msg + n, t->str.str, size_t(t->str.len));
   msg[n + size_t(t->str.len)] = 0;

@@ -286,7 +286,7 @@ hchan *makechan(int64_t elemsize, int64_t size) {
   if (size < 0 || (elemsize > 0 && uint64_t(size) > (kMaxAlloc - hdr) / uint64_t(elemsize)))
     chanpanic("makechan: size out of range");
   uint64_t mem = uint64_t(elemsize) * uint64_t(size);
-  void *block = mallocgc(hdr + mem); // zeroed
+  void *block = mallocscan(hdr + mem); // zeroed
   hchan *c = new (block) hchan();
   c->elemsize = uint64_t(elemsize);
   c->dataqsiz = uint64_t(size);

@@ -112,7 +112,7 @@ _defer *newdefer() {
     pp->deferpool = d->link;
     return d;
   }
-  return static_cast<_defer *>(mallocgc(sizeof(_defer)));
+  return static_cast<_defer *>(mallocscan(sizeof(_defer)));
 }
 
 void freedefer(_defer *d) {
@@ -166,7 +166,7 @@ __attribute__((noinline)) void preprintpanics1(_panic *p) {
   for (; p; p = p->link) {
     GoString s;
     if (errortext(p->arg, &s)) {
-      auto *box = static_cast<GoString *>(mallocgc(sizeof(GoString)));
+      auto *box = static_cast<GoString *>(mallocgc(sizeof(GoString), &stringType, true));
       *box = s;
       p->arg = Eface{&stringType, box};
     }
@@ -185,7 +185,7 @@ __attribute__((noinline)) void preprintpanics1(_panic *p) {
   if (e.type && kindOf(e.type) == KindString)
     str = static_cast<const GoString *>(e.data);
   size_t n = pn + (str ? size_t(str->len) : 5 + size_t(tstr.len)) + 1;
-  auto *buf = static_cast<char *>(mallocgc(n));
+  auto *buf = static_cast<char *>(mallocnoscan(n));
   memcpy(buf, prefix, pn);
   if (str) {
     memcpy(buf + pn, str->str, size_t(str->len));

@@ -86,7 +86,7 @@ struct boundsErr {
 GoString errorStringError(void *, void *data) {
   auto *s = static_cast<const GoString *>(data);
   constexpr size_t kPrefix = sizeof("runtime error: ") - 1;
-  auto *buf = static_cast<uint8_t *>(mallocbytes(kPrefix + size_t(s->len)));
+  auto *buf = static_cast<uint8_t *>(mallocnoscan(kPrefix + size_t(s->len)));
   memcpy(buf, "runtime error: ", kPrefix);
   if (s->len > 0)
     memcpy(buf + kPrefix, s->str, size_t(s->len));
@@ -95,7 +95,7 @@ GoString errorStringError(void *, void *data) {
 GoString plainErrorError(void *, void *data) { return *static_cast<const GoString *>(data); }
 GoString boundsErrorError(void *, void *data) {
   auto *e = static_cast<const boundsErr *>(data);
-  auto *buf = static_cast<char *>(mallocbytes(160));
+  auto *buf = static_cast<char *>(mallocnoscan(160));
   size_t n = fmtboundserror(buf, e->x, e->y, e->code, e->xsigned);
   return GoString{reinterpret_cast<const uint8_t *>(buf), intptr_t(n)};
 }
@@ -184,7 +184,7 @@ const NamedErrorType typeAssertionErrorType = {
 
 namespace {
 Eface boxstring(const Type *t, const char *msg) {
-  auto *s = static_cast<GoString *>(mallocgc(sizeof(GoString)));
+  auto *s = static_cast<GoString *>(mallocscan(sizeof(GoString)));
   *s = GoString{reinterpret_cast<const uint8_t *>(msg), intptr_t(strlen(msg))};
   return Eface{t, s};
 }
@@ -197,7 +197,7 @@ bool streq(GoString s, const char *lit) {
 Eface errorString(const char *msg) { return boxstring(&errorStringType.t, msg); }
 Eface plainError(const char *msg) { return boxstring(&plainErrorType.t, msg); }
 Eface plainError(GoString msg) {
-  auto *s = static_cast<GoString *>(mallocgc(sizeof(GoString)));
+  auto *s = static_cast<GoString *>(mallocgc(sizeof(GoString), &stringType, true));
   *s = msg;
   return Eface{&plainErrorType.t, s};
 }
@@ -205,7 +205,7 @@ Eface typeAssertionError(const char *msg) {
   return boxstring(&typeAssertionErrorType.t, msg);
 }
 Eface boundsError(int64_t x, int64_t y, bool xsigned, uint8_t code) {
-  auto *e = static_cast<boundsErr *>(mallocgc(sizeof(boundsErr)));
+  auto *e = static_cast<boundsErr *>(mallocnoscan(sizeof(boundsErr)));
   *e = boundsErr{x, y, xsigned, code};
   return Eface{&boundsErrorType.t, e};
 }

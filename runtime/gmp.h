@@ -305,6 +305,9 @@ struct p {
   // P stuck in one system call from one making many short ones.
   uint32_t syscalltick;
   void *deferpool;      // free heap _defer records (defer.cpp); owner
+  // The allocation cache (malloc.cpp); owner M only, created on the P's
+  // first allocation, never freed (a P is never freed).
+  struct mcache *mcache;
   runqring<runqSize> runq;
   // Free Gs (status _Gdead) with their first stack segment; owner.
   gList gFree;

@@ -204,7 +204,7 @@ struct MsgBuf {
 };
 
 MsgBuf newmsg(size_t cap) {
-  return MsgBuf{static_cast<char *>(mallocgc(cap)), 0, cap};
+  return MsgBuf{static_cast<char *>(mallocnoscan(cap)), 0, cap};
 }
 
 // A failed assertion's operands, replaced by the panic value built from

@@ -1,215 +1,479 @@
-//===- malloc.cpp - bump allocation from mmap'd chunks ---------------------===//
+//===- malloc.cpp - mallocgc: Go's size-class allocator --------------------===//
 //
-// glrt has no garbage collector yet, so the heap is a bump allocator: memory
-// is handed out once and never freed or reused. That makes "zeroed" free of
-// charge (fresh anonymous mmap pages are zero and nothing is ever written
-// back into the pool) and makes the fast path a pointer increment.
+// glrt's heap is Go's allocator (malloc.go, mcache.go, mcentral.go,
+// mheap.go) with Go's names; mheap.cpp has the page-level essay.
 //
-// Three levels:
-//  1. Per-thread cache (mcache, in initial-exec TLS): a [cur, end) region.
-//     Small objects (<= kLargeSize) are carved from it with no atomics.
-//  2. A global arena block: one big mmap (kBlockSize). A thread refills its
-//     cache by atomically advancing the block's cursor by kCacheSize
-//     (fetch_add: lock-free). When the block is used up, one thread, under
-//     `growlock`, maps a new block and publishes it; the tail of the old
-//     block is abandoned.
-//  3. Large objects (> kLargeSize) get their own mmap, rounded to pages.
-//     Large string buffers (mallocbytes) reserve twice their size, and the
-//     thread remembers the free tail (bigtail) so concatenation can keep
-//     growing the newest string in place.
+//   mallocgc(size, typ, needzero)   the one allocation entry point
+//     size == 0            -> &zerobase
+//     noscan, < 16 bytes   -> the tiny allocator: packed into the P's
+//                             current 16-byte noscan block
+//     <= 32 KiB            -> a slot of size class sizeToClass(size) from
+//                             the P's mcache span of span class
+//                             (class, noscan): nextFreeFast, a ctz on the
+//                             span's allocCache, no lock, no atomic
+//     > 32 KiB             -> a span of its own from mheap (allocLarge)
+//   typ == null or typ->ptrdata == 0 means noscan: the object holds no
+//   pointers the collector must follow, and lives in a noscan span. The
+//   collector will scan scan spans' objects from typ's gcdata; the span
+//   class alone says whether a span needs scanning (Go's heap bitmap, to
+//   be added with the collector, will record typ per object).
+//
+// Who may call what:
+//  - mallocgc: any thread. On a goroutine or g0 whose M holds a P, it uses
+//    that P's mcache (p.mcache) without locks: only the P's owner M ever
+//    touches it, and runtime C++ is never preempted (HACKING.md:
+//    preemption points), so the P cannot change hands mid-allocation.
+//    Threads without a P (sysmon, an M between Ps, test threads, start-up)
+//    share `mcacheNoP` under mallocNoPLock (slow but correct).
+//  - The slow paths (refill from mcentral, mheap page allocation and
+//    growth, large objects, first use of a P's mcache) take mcentral and
+//    mheap locks and may call mmap: they run on g0 through onsystemstack
+//    (stack.h's rule), so the fast path stays a few words deep on the G's
+//    stack (abi_stack_test measures it).
+//  - Lock order: mallocNoPLock, then mcentral.lock, then mheap.lock.
 //
 // Invariants:
-//  - Every byte handed out has never been handed out before and is zero.
-//  - mcache.cur <= mcache.end. cur is not necessarily aligned: string
-//    bytes (mallocbytes) are allocated unaligned; mallocgc aligns first.
-//  - Bytes at and after mcache.cur have never been handed out, so an
-//    object ending exactly at cur was the thread's latest allocation and
-//    may grow in place (growinplace; used only for immutable strings).
-//  - `current` only ever points to a fully initialised Block; blocks are
-//    never unmapped, so a stale pointer is still safe to fetch_add on.
+//  - Every object returned is zeroed unless the caller passed
+//    needzero = false (then it may hold old bytes of a reused span; the
+//    caller overwrites it whole before any pointer to it escapes).
+//    Fresh spans are zero; span.needzero marks a span with reused pages.
+//  - A slot below span.freeindex is allocated; at or above it, it is
+//    free iff its allocBits bit is 0 (nothing is freed before the
+//    collector sweeps, so allocBits stays zero for now).
+//  - Alignment: an object of size s is aligned to the largest power of
+//    two dividing its size class (8 for every class, 16 for multiples of
+//    16); tiny objects to 8/4/2/1 by their size, as in Go. A type's size
+//    is a multiple of its alignment, so every type is aligned.
 //
-// Alignment: 8 bytes for objects of size <= 8 (like Go's 8-byte size
-// class), 16 bytes otherwise.
+// Strings built by `+` (concatstrings) keep glrt's linear-memory
+// guarantee for `s += t` loops: mallocbytes bump-allocates their bytes
+// (unaligned) from the P's 64 KiB noscan chunk (a one-object large span:
+// any pointer into it keeps the whole chunk alive), and growinplace lets
+// the newest such string grow in place; strings over 32 KiB get a large
+// span reserving twice their size, whose free tail the P remembers. Only
+// the P's owner ever claims bytes at its cursors, and the bytes of an
+// existing string are never written (strings are immutable), so sharing
+// strings between goroutines stays safe. A long-lived short string can
+// pin its 64 KiB chunk: the price of in-place growth, paid only by
+// concatenation results (conversions use plain noscan objects).
 //
-// Stack use (stack.h's rule): the fast paths (a bump in the thread's cache)
-// use a few words of the goroutine's stack; everything else -- refill,
-// growlock, mmap, fatal -- is mallocslow, which runs on g0 through
-// onsystemstack. A slow path never parks, so the G stays on its M and the
-// TLS cache it refills is the one it then carves from.
-//
-// What it does not do: free, reuse, size classes for reuse, GC metadata.
-// The size-class table Go uses for cap() rounding lives in slice.cpp.
+// Roots the collector must know (none of this memory is a Go object):
+// persistentalloc records (Ms, Gs, Ps, sudogs, itab tables, traceback
+// tables), mspan records, heapArena maps, goroutine stacks (stack.cpp),
+// and the mcaches. A heap object is reachable only from stacks, globals,
+// other heap objects, and those runtime records.
 //===----------------------------------------------------------------------===//
 #include "malloc.h"
 
 #include "abi.h"
+#include "gmp.h"
 #include "mem.h"
+#include "mheap.h"
 #include "panic.h"
+#include "type.h"
 
 #include <atomic>
-#include <pthread.h>
+#include <new>
+#include <string.h>
 
 namespace glrt {
+
+extern mspan emptymspan;
+
 namespace {
 
-constexpr size_t kPageSize = 4096;
-constexpr size_t kBlockSize = size_t(64) << 20; // 64 MiB per arena block
-constexpr size_t kCacheSize = size_t(256) << 10; // per-thread refill
-constexpr size_t kLargeSize = size_t(32) << 10;  // bigger: own mmap
-
-struct Block {
-  std::atomic<uintptr_t> next; // first free byte; may run past end
-  uintptr_t end;
-};
-
-struct MCache {
-  uintptr_t cur;
-  uintptr_t end;
-};
-
-__attribute__((tls_model("initial-exec"))) thread_local MCache mcache;
-// The free tail of this thread's most recent large string allocation
-// (mallocbytes reserves twice the size; untouched pages cost nothing).
-__attribute__((tls_model("initial-exec"))) thread_local MCache bigtail;
-
-std::atomic<Block *> current{nullptr};
-pthread_mutex_t growlock = PTHREAD_MUTEX_INITIALIZER; // guards block creation
-std::atomic<uint64_t> inuse{0};
 alignas(16) uint64_t zerobaseobj[2];
 
+// conservativeType's bitmap: one word, a pointer.
+const uint8_t oneword[1] = {1};
 
-// Maps a new block unless another thread already replaced `old`.
-void growblock(Block *old) {
-  pthread_mutex_lock(&growlock);
-  if (current.load(std::memory_order_acquire) == old) {
-    auto *b = static_cast<Block *>(sysAlloc(kBlockSize));
-    uintptr_t base = reinterpret_cast<uintptr_t>(b);
-    b->next.store(base + 64, std::memory_order_relaxed);
-    b->end = base + kBlockSize;
-    current.store(b, std::memory_order_release); // pairs with acquire in refill
-  }
-  pthread_mutex_unlock(&growlock);
+constexpr uintptr_t kBytesChunk = uintptr_t(64) << 10;
+
+constinit mutex mallocNoPLock;
+mcache mcacheNoP GUARDED_BY(mallocNoPLock);
+bool mcacheNoPInit GUARDED_BY(mallocNoPLock) = false;
+
+// Persistent (never freed, not a Go object) memory.
+mutex persistentLock;
+char *persistentChunk GUARDED_BY(persistentLock) = nullptr;
+uintptr_t persistentLeft GUARDED_BY(persistentLock) = 0;
+
+std::atomic<uint64_t> nmallocNoP{0};
+
+void initmcache(mcache *c) {
+  for (int i = 0; i < numSpanClasses; i++)
+    c->alloc[i] = &emptymspan;
 }
 
-// Give this thread a fresh cache region.
-void refill() {
-  for (;;) {
-    Block *b = current.load(std::memory_order_acquire);
-    if (b != nullptr) {
-      uintptr_t p = b->next.fetch_add(kCacheSize, std::memory_order_relaxed);
-      if (p + kCacheSize <= b->end) {
-        mcache.cur = p;
-        mcache.end = p + kCacheSize;
-        inuse.fetch_add(kCacheSize, std::memory_order_relaxed);
-        return;
-      }
-    }
-    growblock(b);
+// The P's mcache, or null when the thread holds no P or the P has none
+// yet (the slow path creates it).
+inline mcache *getMCache() {
+  g *gp = getg();
+  if (gp == nullptr)
+    return nullptr;
+  p *pp = gp->mp->pp;
+  return pp == nullptr ? nullptr : pp->mcache;
+}
+
+inline void refillAllocCache(mspan *s, uintptr_t whichByte) {
+  uint64_t v;
+  memcpy(&v, s->allocBits + whichByte, 8);
+  s->allocCache = ~v;
+}
+
+// Go's nextFreeFast: a free slot from the span's allocCache, or 0.
+inline uintptr_t nextFreeFast(mspan *s) {
+  uint64_t c = s->allocCache;
+  if (c == 0)
+    return 0;
+  uintptr_t bit = uintptr_t(__builtin_ctzll(c));
+  uintptr_t result = s->freeindex + bit;
+  if (result < s->nelems) {
+    uintptr_t freeidx = result + 1;
+    if (freeidx % 64 == 0 && freeidx != s->nelems)
+      return 0;
+    s->allocCache = c >> (bit + 1); // bit+1 <= 64: c>>64 is avoided below
+    if (bit == 63)
+      s->allocCache = 0;
+    s->freeindex = uint16_t(freeidx);
+    s->allocCount++;
+    return s->startAddr + result * s->elemsize;
   }
+  return 0;
+}
+
+// Go's nextFreeIndex: the next free slot at or after freeindex (nelems if
+// none), advancing freeindex and allocCache past it.
+uintptr_t nextFreeIndex(mspan *s) {
+  uintptr_t sfreeindex = s->freeindex;
+  uintptr_t snelems = s->nelems;
+  if (sfreeindex == snelems)
+    return sfreeindex;
+  uint64_t aCache = s->allocCache;
+  uintptr_t bitIndex = aCache == 0 ? 64 : uintptr_t(__builtin_ctzll(aCache));
+  while (bitIndex == 64) {
+    sfreeindex = (sfreeindex + 64) & ~uintptr_t(63);
+    if (sfreeindex >= snelems) {
+      s->freeindex = uint16_t(snelems);
+      return snelems;
+    }
+    refillAllocCache(s, sfreeindex / 8);
+    aCache = s->allocCache;
+    bitIndex = aCache == 0 ? 64 : uintptr_t(__builtin_ctzll(aCache));
+  }
+  uintptr_t result = sfreeindex + bitIndex;
+  if (result >= snelems) {
+    s->freeindex = uint16_t(snelems);
+    return snelems;
+  }
+  s->allocCache = bitIndex == 63 ? 0 : s->allocCache >> (bitIndex + 1);
+  sfreeindex = result + 1;
+  if (sfreeindex % 64 == 0 && sfreeindex != snelems)
+    refillAllocCache(s, sfreeindex / 8);
+  s->freeindex = uint16_t(sfreeindex);
+  return result;
+}
+
+// Go's mcache.nextFree: a slot of class spc, refilling the cache's span
+// from mcentral when it is used up. Slow-path only (g0 or no G).
+uintptr_t nextFree(mcache *c, spanClass spc, mspan **sp) {
+  mspan *s = c->alloc[spc];
+  uintptr_t i = nextFreeIndex(s);
+  if (i == s->nelems) {
+    c->refill(spc);
+    s = c->alloc[spc];
+    i = nextFreeIndex(s);
+    if (i == s->nelems)
+      fatal("runtime: refilled span has no free slot", "mcache refill");
+  }
+  s->allocCount++;
+  *sp = s;
+  return s->startAddr + i * s->elemsize;
+}
+
+// A large object: its own span, zeroed if its pages were reused.
+void *allocLarge(uintptr_t size, bool noscan, bool needzero, uintptr_t reserve = 0) {
+  uintptr_t want = reserve > size ? reserve : size;
+  uintptr_t npages = (want + _PageMask) >> _PageShift;
+  if (npages == 0 || want < size)
+    fatal("runtime: out of memory: allocation size overflows", "out of memory");
+  mspan *s = mheap_.alloc(npages, makeSpanClass(0, noscan));
+  s->limit = s->startAddr + ((want + 7) & ~uintptr_t(7));
+  s->freeindex = 1;
+  s->allocCount = 1;
+  s->allocCache = 0;
+  mheap_.largeAllocs.fetch_add(1, std::memory_order_relaxed);
+  if (needzero && s->needzero)
+    memset(reinterpret_cast<void *>(s->startAddr), 0, want);
+  return reinterpret_cast<void *>(s->startAddr);
+}
+
+// The whole allocation on the slow path, with cache c (owned by the
+// caller: its P's, or mcacheNoP under mallocNoPLock).
+void *mallocwith(mcache *c, uintptr_t size, bool noscan, bool needzero) {
+  c->nmalloc++;
+  if (size > _MaxSmallSize)
+    return allocLarge(size, noscan, needzero);
+  if (noscan && size < _TinySize) {
+    uintptr_t off = c->tinyoffset;
+    if ((size & 7) == 0)
+      off = (off + 7) & ~uintptr_t(7);
+    else if ((size & 3) == 0)
+      off = (off + 3) & ~uintptr_t(3);
+    else if ((size & 1) == 0)
+      off = (off + 1) & ~uintptr_t(1);
+    if (off + size <= _TinySize && c->tiny != 0) {
+      c->tinyoffset = off + size;
+      c->tinyAllocs++;
+      return reinterpret_cast<void *>(c->tiny + off);
+    }
+    mspan *s;
+    uintptr_t x = nextFree(c, makeSpanClass(2, true), &s); // class 2: 16 bytes
+    if (s->needzero)
+      memset(reinterpret_cast<void *>(x), 0, _TinySize);
+    if (size < c->tinyoffset || c->tiny == 0) {
+      c->tiny = x;
+      c->tinyoffset = size;
+    }
+    return reinterpret_cast<void *>(x);
+  }
+  uint8_t sc = sizeToClass(size);
+  mspan *s;
+  uintptr_t x = nextFree(c, makeSpanClass(sc, noscan), &s);
+  if (needzero && s->needzero)
+    memset(reinterpret_cast<void *>(x), 0, s->elemsize);
+  return reinterpret_cast<void *>(x);
+}
+
+struct SlowReq {
+  uintptr_t size;
+  bool noscan, needzero;
+  void *result;
+};
+
+void mallocslow1(void *arg) {
+  auto *r = static_cast<SlowReq *>(arg);
+  g *gp = getg();
+  p *pp = gp == nullptr ? nullptr : gp->mp->pp;
+  if (pp != nullptr) {
+    if (pp->mcache == nullptr) {
+      auto *c = static_cast<mcache *>(persistentalloc(sizeof(mcache), 64));
+      initmcache(c);
+      pp->mcache = c;
+    }
+    r->result = mallocwith(pp->mcache, r->size, r->noscan, r->needzero);
+    return;
+  }
+  lock(&mallocNoPLock);
+  if (!mcacheNoPInit) {
+    initmcache(&mcacheNoP);
+    mcacheNoPInit = true;
+  }
+  r->result = mallocwith(&mcacheNoP, r->size, r->noscan, r->needzero);
+  unlock(&mallocNoPLock);
+}
+
+// The slow paths' arguments travel in a per-thread request rather than on
+// the goroutine's stack: the panic paths allocate, and every byte of their
+// depth counts against the nosplit budget (stack.h). A thread never
+// re-enters a slow path (they do not allocate from the heap themselves).
+__attribute__((tls_model("initial-exec"))) thread_local SlowReq slowreq;
+
+__attribute__((noinline)) void *mallocslow(uintptr_t size, bool noscan, bool needzero) {
+  SlowReq &r = slowreq;
+  r = SlowReq{size, noscan, needzero, nullptr};
+  onsystemstack(mallocslow1, &r);
+  return r.result;
+}
+
+// ---- string bytes (mallocbytes/growinplace) ----
+
+struct BytesReq {
+  uintptr_t size;
+  void *result;
+};
+
+// Carves size bytes for a string from c's bump chunk, or starts a new
+// chunk / a large string span. c is owned by the caller.
+void *bytesfrom(mcache *c, uintptr_t size) {
+  c->nmalloc++;
+  if (size <= c->bytesEnd - c->bytesCur && c->bytesEnd != 0) {
+    uintptr_t p0 = c->bytesCur;
+    c->bytesCur = p0 + size;
+    return reinterpret_cast<void *>(p0);
+  }
+  if (size > _MaxSmallSize) {
+    // Reserve twice the size: a string this big is likely being built by
+    // repeated concatenation. Untouched pages cost no RSS.
+    auto p0 = reinterpret_cast<uintptr_t>(allocLarge(size, true, true, 2 * size));
+    c->bigCur = p0 + size;
+    c->bigEnd = p0 + ((2 * size + _PageMask) & ~_PageMask);
+    return reinterpret_cast<void *>(p0);
+  }
+  auto p0 = reinterpret_cast<uintptr_t>(allocLarge(kBytesChunk, true, true));
+  c->bytesCur = p0 + size;
+  c->bytesEnd = p0 + kBytesChunk;
+  return reinterpret_cast<void *>(p0);
+}
+
+bool growin(mcache *c, uintptr_t e, uintptr_t n) {
+  if (c->bytesEnd != 0 && e == c->bytesCur && n <= c->bytesEnd - c->bytesCur) {
+    c->bytesCur = e + n;
+    return true;
+  }
+  if (c->bigEnd != 0 && e == c->bigCur && n <= c->bigEnd - c->bigCur) {
+    c->bigCur = e + n;
+    return true;
+  }
+  return false;
+}
+
+// Slow path of mallocbytes (g0, or a thread without a G): the P's cache,
+// or without a P the shared one under mallocNoPLock, whose cursors are
+// then claimed under that lock (growinplace takes it too).
+void mallocbytes1(void *arg) {
+  auto *r = static_cast<BytesReq *>(arg);
+  g *gp = getg();
+  p *pp = gp == nullptr ? nullptr : gp->mp->pp;
+  if (pp != nullptr) {
+    if (pp->mcache == nullptr) {
+      SlowReq s{8, true, true, nullptr}; // creates the mcache
+      mallocslow1(&s);
+    }
+    r->result = bytesfrom(pp->mcache, r->size);
+    return;
+  }
+  lock(&mallocNoPLock);
+  if (!mcacheNoPInit) {
+    initmcache(&mcacheNoP);
+    mcacheNoPInit = true;
+  }
+  r->result = bytesfrom(&mcacheNoP, r->size);
+  unlock(&mallocNoPLock);
+}
+
+__attribute__((tls_model("initial-exec"))) thread_local BytesReq bytesreq;
+
+__attribute__((noinline)) void *mallocbytesslow(uintptr_t size) {
+  BytesReq &r = bytesreq;
+  r = BytesReq{size, nullptr};
+  onsystemstack(mallocbytes1, &r);
+  return r.result;
 }
 
 } // namespace
 
 void *zerobase() { return zerobaseobj; }
 
-uint64_t heapinuse() { return inuse.load(std::memory_order_relaxed); }
+const Type conservativeType = {
+    8, 8, 0, 0, 8, 8, 0, nullptr, oneword,
+    GoString{reinterpret_cast<const uint8_t *>("runtime.conservative"), 20}, nullptr, nullptr};
 
-namespace {
-
-// The slow paths: mmap, the growlock, fatal. They run on g0 (stack.h's
-// rule), so the fast paths below stay a few words deep on the G's stack.
-struct SlowReq {
-  size_t size;
-  bool bytes; // mallocbytes (unaligned, bigtail) rather than mallocgc
-  void *result;
-};
-
-void mallocslow1(void *arg) {
-  auto *r = static_cast<SlowReq *>(arg);
-  size_t size = r->size;
-  if (size > kLargeSize) {
-    // String buffers reserve twice their size: room to grow in place, as a
-    // string this big is likely being built by repeated concatenation.
-    size_t want = r->bytes ? 2 * size : size;
-    size_t n = (want + kPageSize - 1) & ~(kPageSize - 1);
-    if (n < size || want < size)
-      fatal("runtime: out of memory");
-    inuse.fetch_add(n, std::memory_order_relaxed);
-    uintptr_t p = reinterpret_cast<uintptr_t>(sysAlloc(n));
-    if (r->bytes) {
-      bigtail.cur = p + size;
-      bigtail.end = p + n;
-    }
-    r->result = reinterpret_cast<void *>(p);
-    return;
-  }
-  // A small object that did not fit the cache: refill, then carve. A
-  // refilled cache always has room for one object of <= kLargeSize.
-  refill();
-  MCache &c = mcache;
-  uintptr_t p = c.cur;
-  if (!r->bytes) {
-    size_t align = size <= 8 ? 8 : 16;
-    p = (p + align - 1) & ~(align - 1);
-  }
-  c.cur = p + size;
-  r->result = reinterpret_cast<void *>(p);
-}
-
-__attribute__((noinline)) void *mallocslow(size_t size, bool bytes) {
-  SlowReq r{size, bytes, nullptr};
-  onsystemstack(mallocslow1, &r);
-  return r.result;
-}
-
-} // namespace
-
-void *mallocgc(size_t size) {
+void *mallocgc(size_t size, const Type *typ, bool needzero) {
   if (size == 0)
     return zerobaseobj;
-  if (size <= kLargeSize) {
-    size_t align = size <= 8 ? 8 : 16;
-    size = (size + align - 1) & ~(align - 1);
-    MCache &c = mcache;
-    uintptr_t p = (c.cur + align - 1) & ~(align - 1);
-    if (c.end != 0 && p + size <= c.end) {
-      c.cur = p + size;
-      return reinterpret_cast<void *>(p);
+  bool noscan = typ == nullptr || typ->ptrdata == 0;
+  mcache *c = getMCache();
+  if (c != nullptr && size <= _MaxSmallSize) {
+    if (noscan && size < _TinySize) {
+      uintptr_t off = c->tinyoffset;
+      if ((size & 7) == 0)
+        off = (off + 7) & ~uintptr_t(7);
+      else if ((size & 3) == 0)
+        off = (off + 3) & ~uintptr_t(3);
+      else if ((size & 1) == 0)
+        off = (off + 1) & ~uintptr_t(1);
+      if (off + size <= _TinySize && c->tiny != 0) {
+        c->tinyoffset = off + size;
+        c->tinyAllocs++;
+        return reinterpret_cast<void *>(c->tiny + off);
+      }
+    } else {
+      spanClass spc = makeSpanClass(sizeToClass(size), noscan);
+      mspan *s = c->alloc[spc];
+      // A span of reused pages needs clearing: the slow path does it, so
+      // the fast path makes no call and mallocgc stays a leaf whose
+      // frame is a few words (panic paths allocate on the G's stack).
+      if (!(needzero && s->needzero)) {
+        uintptr_t v = nextFreeFast(s);
+        if (v != 0) {
+          c->nmalloc++;
+          return reinterpret_cast<void *>(v);
+        }
+      }
     }
   }
-  return mallocslow(size, false);
+  return mallocslow(size, noscan, needzero);
 }
 
 void *mallocbytes(size_t size) {
   if (size == 0)
     return zerobaseobj;
-  if (size <= kLargeSize) {
-    MCache &c = mcache;
-    if (c.end != 0 && c.cur + size <= c.end) {
-      uintptr_t p = c.cur;
-      c.cur = p + size;
-      return reinterpret_cast<void *>(p);
-    }
+  mcache *c = getMCache();
+  if (c != nullptr && size <= _MaxSmallSize && size <= c->bytesEnd - c->bytesCur) {
+    uintptr_t p0 = c->bytesCur;
+    c->bytesCur = p0 + size;
+    return reinterpret_cast<void *>(p0);
   }
-  return mallocslow(size, true);
+  return mallocbytesslow(size);
 }
 
 bool growinplace(void *end, size_t n) {
   uintptr_t e = reinterpret_cast<uintptr_t>(end);
-  for (MCache *c : {&mcache, &bigtail}) {
-    if (c->end != 0 && e == c->cur && n <= c->end - c->cur) {
-      c->cur = e + n;
-      return true;
-    }
+  mcache *c = getMCache();
+  if (c != nullptr)
+    return growin(c, e, n);
+  g *gp = getg();
+  if (gp != nullptr && gp->mp->pp != nullptr)
+    return false; // a P without a cache yet has made no string
+  lock(&mallocNoPLock);
+  bool ok = mcacheNoPInit && growin(&mcacheNoP, e, n);
+  unlock(&mallocNoPLock);
+  return ok;
+}
+
+void *persistentalloc(size_t size, size_t align) {
+  if (align == 0)
+    align = 8;
+  lock(&persistentLock);
+  uintptr_t cur = reinterpret_cast<uintptr_t>(persistentChunk);
+  uintptr_t pad = ((cur + align - 1) & ~(align - 1)) - cur;
+  if (persistentChunk == nullptr || size + pad > persistentLeft) {
+    uintptr_t chunk = size + align > (256 << 10) ? size + align : (256 << 10);
+    persistentChunk = static_cast<char *>(sysAlloc(chunk));
+    persistentLeft = chunk;
+    cur = reinterpret_cast<uintptr_t>(persistentChunk);
+    pad = ((cur + align - 1) & ~(align - 1)) - cur;
   }
-  return false;
+  void *r = persistentChunk + pad;
+  persistentChunk += pad + size;
+  persistentLeft -= pad + size;
+  unlock(&persistentLock);
+  return r;
+}
+
+uint64_t heapinuse() { return mheap_.pagesInUse.load(std::memory_order_relaxed); }
+
+heapStats readHeapStats() {
+  heapStats st{};
+  st.inUse = mheap_.pagesInUse.load(std::memory_order_relaxed);
+  st.dirty = mheap_.pagesDirty.load(std::memory_order_relaxed);
+  st.released = mheap_.released.load(std::memory_order_relaxed);
+  st.sys = mheap_.sys.load(std::memory_order_relaxed);
+  st.largeAllocs = mheap_.largeAllocs.load(std::memory_order_relaxed);
+  // nmalloc of the P caches is summed by the collector's stats later.
+  st.nmalloc = nmallocNoP.load(std::memory_order_relaxed);
+  return st;
 }
 
 } // namespace glrt
 
-void *glrt_newobject(int64_t size) {
-  return glrt::mallocgc(static_cast<size_t>(size));
-}
+using glrt::Type;
+
+// The compiler's entry points. Until irgen passes type descriptors, an
+// object's type is unknown: every object is allocated as "scan
+// conservatively" (malloc.h: conservativeType).
+void *glrt_newobject(int64_t size) { return glrt::mallocscan(size_t(size)); }
 
 // makeslice(elemSize, len, cap): Go's checks, in Go's order (a bad len is
 // reported before a bad cap).
@@ -223,5 +487,5 @@ void *glrt_makeslice(int64_t elemSize, int64_t len, int64_t cap) {
       glrt_panicmakeslicelen();
     glrt_panicmakeslicecap();
   }
-  return glrt::mallocgc(static_cast<size_t>(capmem));
+  return glrt::mallocscan(static_cast<size_t>(capmem));
 }

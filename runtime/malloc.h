@@ -1,4 +1,4 @@
-//===- malloc.h - glrt's heap: a bump allocator (no GC yet) ----------------===//
+//===- malloc.h - glrt's heap: Go's size-class allocator (no GC yet) -------===//
 #ifndef GLRT_MALLOC_H
 #define GLRT_MALLOC_H
 
@@ -11,33 +11,49 @@ namespace glrt {
 // attempts; bigger sizes are reported as "out of range" by makeslice.
 constexpr uint64_t kMaxAlloc = uint64_t(1) << 48;
 
-// Zeroed memory of `size` bytes, never freed. Objects of 8 bytes or less
-// are 8-byte aligned, everything else 16-byte aligned. size 0 returns the
-// address of a shared zero-sized object (Go's zerobase). Thread-safe; does
-// not take locks on the fast path. Fatal ("runtime: out of memory") when
-// the OS refuses memory.
-void *mallocgc(size_t size);
+struct Type;
 
-// Memory for string bytes: like mallocgc but with no alignment, so that a
-// string is followed directly by this thread's free space and can be
-// extended in place (growinplace).
+// Go's mallocgc: `size` bytes for an object of type typ (a descriptor of
+// size <= `size`: an array of typ when larger). typ == null or
+// typ->ptrdata == 0: noscan, the object holds no heap pointers. Zeroed
+// unless needzero is false (the caller then overwrites every byte before
+// the object is reachable). size 0 returns the address of a shared
+// zero-sized object (Go's zerobase). Any thread; no locks on the fast path
+// (malloc.cpp's essay). Fatal ("out of memory") when the OS refuses memory.
+void *mallocgc(size_t size, const Type *typ, bool needzero);
+
+// Pointer-free runtime data (buffers, messages): mallocgc(size, null, true).
+inline void *mallocnoscan(size_t size) { return mallocgc(size, nullptr, true); }
+
+// A runtime record that holds heap pointers but has no type descriptor of
+// its own (hmap, hchan, _defer, sigpanicinfo, a box of unknown type):
+// allocated in a scan span with this marker descriptor (ptrdata == size of
+// a word, gcdata null), which tells the collector to scan every word of
+// the object conservatively. Records that gain exact descriptors move off it.
+extern const Type conservativeType;
+inline void *mallocscan(size_t size) { return mallocgc(size, &conservativeType, true); }
+
+// Memory for string bytes built by concatenation: unaligned, from the
+// calling P's bump chunk, so the newest string can be extended in place
+// (growinplace). Noscan.
 void *mallocbytes(size_t size);
 
-// If [end, end+n) is exactly the free space following this thread's most
-// recent allocation, claim it (it is zero and never handed out) and return
-// true. Used by string concatenation: s += t in a loop reuses s's bytes,
-// which is safe because strings are immutable and the bytes of s itself are
-// not touched.
+// If [end, end+n) is exactly the free space following this P's most
+// recent mallocbytes allocation, claim it (zero, never handed out) and
+// return true. Used by string concatenation: s += t in a loop reuses s's
+// bytes, which is safe because strings are immutable and the bytes of s
+// itself are not touched.
 bool growinplace(void *end, size_t n);
 
-// Same memory, for the runtime's own long-lived data (not Go objects).
-inline void *persistentalloc(size_t size) { return mallocgc(size); }
+// Never-freed, zeroed memory that is not a Go object (Ms, Gs, Ps, sudogs,
+// itab tables, mcaches): Go's persistentalloc. Any thread; a lock.
+void *persistentalloc(size_t size, size_t align = 8);
 
 // Address returned for zero-sized allocations.
 void *zerobase();
 
-// Bytes taken from the OS for objects so far (per-thread cache regions
-// count whole; for tests and stats).
+// Bytes of heap pages in spans (cached spans count whole; for tests and
+// stats).
 uint64_t heapinuse();
 
 // Go's roundupsize (defined in slice.cpp with go1.19's size-class table):

@@ -240,7 +240,7 @@ bool hashMightPanic(const Type *t) {
 // advice and the pages fault in as before.
 bmap *makeBucketArray(const Geo &g, uint8_t B) {
   size_t n = g.bucketsize() << B;
-  void *p = mallocgc(n);
+  void *p = mallocscan(n);
   if (n >= (size_t(64) << 10)) {
     sysPrefault(p, n);
   }
@@ -260,7 +260,7 @@ void incrnoverflow(hmap *h) {
 }
 
 bmap *newoverflow(const Geo &g, hmap *h, bmap *b) {
-  bmap *ovf = static_cast<bmap *>(mallocgc(g.bucketsize()));
+  bmap *ovf = static_cast<bmap *>(mallocscan(g.bucketsize()));
   incrnoverflow(h);
   *g.overflowp(b) = ovf;
   return ovf;
@@ -548,12 +548,12 @@ again:
     char *kslot = g.key(insertb, inserti);
     elem = g.elem(insertb, inserti);
     if (g.ik) {
-      void *kmem = mallocgc(t->key->size);
+      void *kmem = mallocgc(t->key->size, t->key, true);
       *reinterpret_cast<void **>(kslot) = kmem;
       kslot = static_cast<char *>(kmem);
     }
     if (g.ie)
-      *static_cast<void **>(elem) = mallocgc(t->elem->size);
+      *static_cast<void **>(elem) = mallocgc(t->elem->size, t->elem, true);
     P::store(t, kslot, key);
     insertb->tophash[inserti] = top;
     h->count++;
@@ -764,7 +764,7 @@ hmap *makemap(const MapType *t, int64_t hint) {
   // Go ignores hints that are negative or whose buckets would not fit.
   if (hint < 0 || uint64_t(hint) > kMaxAlloc / g.bucketsize())
     hint = 0;
-  hmap *h = static_cast<hmap *>(mallocgc(sizeof(hmap)));
+  hmap *h = static_cast<hmap *>(mallocscan(sizeof(hmap)));
   h->hash0 = uintptr_t(fastrand64());
   uint8_t B = 0;
   while (overLoadFactor(hint, B))

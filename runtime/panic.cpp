@@ -592,14 +592,27 @@ void onsystemstack(void (*fn)(void *), void *arg) {
   dieong0();
 }
 
+namespace {
+struct StringFrameBoxes {
+  GoString *box;
+  sigpanicinfo *si;
+};
+// Out of line so that panicstringframe's own frame, which stays on the
+// goroutine's stack under gopanicsig, holds only fp (stack.h's budget).
+__attribute__((noinline)) StringFrameBoxes boxstringframe(const char *msg, const char *frame) {
+  auto *box = static_cast<GoString *>(mallocgc(sizeof(GoString), &stringType, true));
+  *box = GoString{reinterpret_cast<const uint8_t *>(msg), intptr_t(strlen(msg))};
+  auto *si = static_cast<sigpanicinfo *>(mallocscan(sizeof(sigpanicinfo)));
+  *si = sigpanicinfo{0, 0, 0, 0, frame};
+  return {box, si};
+}
+} // namespace
+
 [[noreturn]] void panicstringframe(const char *msg, const char *frame, uintptr_t fp) {
   // Go's panic(msg) in a library function: a recoverable panic whose
   // value is the string; its frame is printed first if it is fatal.
-  auto *box = static_cast<GoString *>(mallocgc(sizeof(GoString)));
-  *box = GoString{reinterpret_cast<const uint8_t *>(msg), intptr_t(strlen(msg))};
-  auto *si = static_cast<sigpanicinfo *>(mallocgc(sizeof(sigpanicinfo)));
-  *si = sigpanicinfo{0, 0, 0, 0, frame};
-  gopanicsig(Eface{&stringType, box}, fp, si);
+  StringFrameBoxes b = boxstringframe(msg, frame);
+  gopanicsig(Eface{&stringType, b.box}, fp, b.si);
 }
 
 size_t fmtboundserror(char *buf, int64_t x, int64_t y, int code,
@@ -722,11 +735,11 @@ inline void panicvalue(uintptr_t fp, PanicKind kind, const void *typeName, int64
 // type assertions need glc to call glrt_gopanic with its own descriptor.
 Eface boxbasic(const Type *basic, const void *v, size_t size, const void *typeName,
                int64_t typeLen) {
-  void *box = mallocgc(size);
+  void *box = mallocgc(size, basic, true);
   memcpy(box, v, size);
   const Type *t = basic;
   if (typeLen > 0) {
-    auto *nt = static_cast<Type *>(mallocgc(sizeof(Type)));
+    auto *nt = static_cast<Type *>(mallocscan(sizeof(Type)));
     *nt = *basic;
     nt->tflag |= TFlagNamed;
     nt->str = GoString{static_cast<const uint8_t *>(typeName), typeLen};
@@ -738,7 +751,7 @@ Eface boxbasic(const Type *basic, const void *v, size_t size, const void *typeNa
 // A nil dereference: Go's memoryError, with the signal line it prints
 // when the panic is fatal (glc's explicit checks stand for Go's faults).
 [[noreturn]] void panicmemat(uintptr_t fp, uint64_t addr) {
-  auto *si = static_cast<sigpanicinfo *>(mallocgc(sizeof(sigpanicinfo)));
+  auto *si = static_cast<sigpanicinfo *>(mallocscan(sizeof(sigpanicinfo)));
   *si = sigpanicinfo{SIGSEGV, SEGV_MAPERR, addr, retpc(fp), nullptr};
   gopanicsig(errorString("invalid memory address or nil pointer dereference"), fp, si);
 }
@@ -757,7 +770,7 @@ extern "C" [[noreturn]] void glrt_sigpanic() {
     glrt::panicruntimeerror("integer divide by zero", fp);
   const char *msg = s.sig == SIGFPE ? "integer overflow"
                                     : "invalid memory address or nil pointer dereference";
-  auto *si = static_cast<glrt::sigpanicinfo *>(glrt::mallocgc(sizeof(glrt::sigpanicinfo)));
+  auto *si = static_cast<glrt::sigpanicinfo *>(glrt::mallocscan(sizeof(glrt::sigpanicinfo)));
   *si = glrt::sigpanicinfo{s.sig, s.code, s.addr, s.pc, nullptr};
   glrt::gopanicsig(glrt::errorString(msg), fp, si);
 }

@@ -72,6 +72,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "malloc.h"
 #include "mem.h"
 #include "panic.h"
 #include "preempt.h"
@@ -131,28 +132,6 @@ uintptr_t curgopc() {
     return gp->mp->curg->gopc;
   return 0;
 }
-
-// Never-freed, zeroed memory for m, p, g structs and the allp array.
-static mutex persistentLock;
-static char *persistentChunk GUARDED_BY(persistentLock) = nullptr;
-static uintptr_t persistentLeft GUARDED_BY(persistentLock) = 0;
-
-static void *persistentalloc(uintptr_t size) {
-  size = (size + 63) & ~uintptr_t(63);
-  lock(&persistentLock);
-  if (size > persistentLeft) {
-    uintptr_t chunk = size > (256 << 10) ? size : (256 << 10);
-    void *v = sysAlloc(chunk);
-    persistentChunk = static_cast<char *>(v);
-    persistentLeft = chunk;
-  }
-  void *r = persistentChunk;
-  persistentChunk += size;
-  persistentLeft -= size;
-  unlock(&persistentLock);
-  return r;
-}
-
 
 // Called by each M's own thread before it runs a G: what sysmon needs to
 // preempt it (its thread id for tgkill, its %fs:0x70 slot's address).
@@ -333,8 +312,8 @@ static void *mstart_thread(void *arg) {
 }
 
 static void newm(p *pp, bool spinning, int64_t id) {
-  m *mp = static_cast<m *>(persistentalloc(sizeof(m)));
-  g *g0 = static_cast<g *>(persistentalloc(sizeof(g)));
+  m *mp = static_cast<m *>(persistentalloc(sizeof(m), 64));
+  g *g0 = static_cast<g *>(persistentalloc(sizeof(g), 64));
   g0->mp = mp;
   g0->goid = -1;
   g0->atomicstatus.store(_Grunning, std::memory_order_relaxed);
@@ -1063,7 +1042,7 @@ void forEachG(void (*fn)(g *, void *), void *arg) {
 }
 
 static g *malg() {
-  g *gp = static_cast<g *>(persistentalloc(sizeof(g)));
+  g *gp = static_cast<g *>(persistentalloc(sizeof(g), 64));
   gp->atomicstatus.store(_Gidle, std::memory_order_relaxed);
   return gp;
 }
@@ -1327,7 +1306,7 @@ static p *procresize(int32_t nprocs) REQUIRES(sched.lock) {
   if (traceEnabled())
     traceMEvent(traceEvProcResize, old, nprocs);
   if (nprocs > allplen) {
-    p **na = static_cast<p **>(persistentalloc(sizeof(p *) * size_t(nprocs)));
+    p **na = static_cast<p **>(persistentalloc(sizeof(p *) * size_t(nprocs), 64));
     for (int32_t i = 0; i < allplen; i++)
       na[i] = allp[i];
     // Release stores, allp first: a reader that loads allplen (acquire,
@@ -1338,7 +1317,7 @@ static p *procresize(int32_t nprocs) REQUIRES(sched.lock) {
   }
   for (int32_t i = 0; i < nprocs; i++) {
     if (allp[i] == nullptr) {
-      p *pp = static_cast<p *>(persistentalloc(sizeof(p)));
+      p *pp = static_cast<p *>(persistentalloc(sizeof(p), 64));
       pp->id = i;
       pp->seedrand = seedrandInit(i);
       __atomic_store_n(&pp->status, _Pgcstop, __ATOMIC_RELAXED);

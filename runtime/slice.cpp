@@ -13,8 +13,8 @@
 //     32 KiB to a multiple of the 8 KiB page), and the capacity becomes
 //     however many elements fit in that.
 //
-// glrt's own allocator does not use size classes (malloc.cpp is a bump
-// allocator); the table is here only so cap() matches Go.
+// The classes are the allocator's own (sizeclasses.h), so cap() is what
+// the allocation really holds, as in Go.
 //
 // Invariants: the returned capacity is >= newLen; the first oldLen elements
 // are copied; the rest of the new array is zero (fresh heap memory).
@@ -22,43 +22,23 @@
 #include "abi.h"
 #include "malloc.h"
 #include "panic.h"
+#include "sizeclasses.h"
 
 #include <string.h>
 
 namespace glrt {
 namespace {
 
-// go1.19's malloc size classes (runtime/sizeclasses.go, class_to_size),
-// reproduced as data for cap() compatibility: the byte sizes a small
-// allocation is rounded up to.
-constexpr uint16_t kSizeClasses[] = {
-    8,     16,    24,    32,    48,    64,    80,    96,    112,   128,
-    144,   160,   176,   192,   208,   224,   240,   256,   288,   320,
-    352,   384,   416,   448,   480,   512,   576,   640,   704,   768,
-    896,   1024,  1152,  1280,  1408,  1536,  1792,  2048,  2304,  2688,
-    3072,  3200,  3456,  4096,  4864,  5376,  6144,  6528,  6784,  6912,
-    8192,  9472,  9728,  10240, 10880, 12288, 13568, 14336, 16384, 18432,
-    19072, 20480, 21760, 24576, 27264, 28672, 32768};
-constexpr uint64_t kMaxSmallSize = 32768;
-constexpr uint64_t kGoPageSize = 8192; // Go's _PageSize, not the OS page
+constexpr uint64_t kGoPageSize = _PageSize; // Go's _PageSize, not the OS page
 
 } // namespace
 
 // Go's roundupsize: the size Go's malloc really allocates for `size` bytes.
 uint64_t roundupsize(uint64_t size) {
-  if (size <= kMaxSmallSize) {
+  if (size <= _MaxSmallSize) {
     if (size == 0)
       return 0;
-    // Binary search for the first class >= size.
-    size_t lo = 0, hi = sizeof kSizeClasses / sizeof kSizeClasses[0];
-    while (lo < hi) {
-      size_t mid = (lo + hi) / 2;
-      if (kSizeClasses[mid] < size)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-    return kSizeClasses[lo];
+    return class_to_size[sizeToClass(size)];
   }
   if (size + kGoPageSize < size)
     return size;
@@ -114,7 +94,7 @@ glrt_pair glrt_growslice(void *oldData, int64_t oldLen, int64_t oldCap,
     glrt::panicruntimeerror("growslice: cap out of range", fp);
   newcap = int64_t(capmem / es);
 
-  void *p = glrt::mallocgc(capmem);
+  void *p = glrt::mallocscan(capmem);
   if (oldLen > 0)
     memmove(p, oldData, uint64_t(oldLen) * es);
   return {p, newcap};

@@ -14,14 +14,15 @@
 //    glrt_roundupcap(len, elemSize) as go1.19 does for slices that escape;
 //    the returned pair's n is the length.
 //
-// String bytes come from mallocbytes (unaligned), and concatenation
-// extends its left operand in place when that operand is the thread's most
-// recent allocation (malloc.h: growinplace), so `s += t` loops use linear
-// memory even without a GC.
+// Conversions allocate noscan objects (mallocnoscan). Concatenation's
+// bytes come from mallocbytes (unaligned, the P's bump chunk), and it
+// extends its left operand in place when that operand is the P's most
+// recent concatenation (malloc.h: growinplace), so `s += t` loops use
+// linear memory even without a GC.
 //
-// Threads: the "most recent allocation" is per M, and goroutines migrate
-// between Ms and share strings. That is still safe: growinplace only claims
-// bytes at the calling M's own free cursor, which were never handed out to
+// Threads: the "most recent allocation" is per P, and goroutines migrate
+// between Ps and share strings. That is still safe: growinplace only claims
+// bytes at the calling P's own free cursor, which were never handed out to
 // anyone, so whoever made the left operand and wherever it runs, the
 // result is its bytes plus fresh ones, and no existing string's bytes are
 // ever written (tested with migrating goroutines on several Ms). It relies
@@ -134,7 +135,7 @@ int32_t decode(const unsigned char *s, int64_t n, int64_t k, int64_t *next) {
 
 // A fresh, zeroed array for n elements of es bytes, sized to Go's class.
 void *rawarray(int64_t n, int64_t es) {
-  return mallocgc(roundupsize(uint64_t(n) * uint64_t(es)));
+  return mallocnoscan(roundupsize(uint64_t(n) * uint64_t(es)));
 }
 
 } // namespace
@@ -187,7 +188,7 @@ uint8_t glrt_eqstring(void *a, int64_t alen, void *b, int64_t blen) {
 glrt_pair glrt_slicebytetostring(void *p, int64_t n) {
   if (n <= 0)
     return {nullptr, 0};
-  void *s = glrt::mallocbytes(uint64_t(n));
+  void *s = glrt::mallocnoscan(uint64_t(n));
   memcpy(s, p, uint64_t(n));
   return {s, n};
 }
@@ -207,7 +208,7 @@ glrt_pair glrt_slicerunetostring(void *p, int64_t n) {
     size += glrt::runelen(r[i]);
   if (size == 0)
     return {nullptr, 0};
-  auto *s = static_cast<unsigned char *>(glrt::mallocbytes(uint64_t(size)));
+  auto *s = static_cast<unsigned char *>(glrt::mallocnoscan(uint64_t(size)));
   int64_t at = 0;
   for (int64_t i = 0; i < n; i++)
     at += glrt::encoderune(s + at, r[i]);
@@ -236,7 +237,7 @@ glrt_pair glrt_intstring(int64_t v) {
     r = glrt::kRuneError;
   unsigned char buf[4];
   int n = glrt::encoderune(buf, r);
-  void *s = glrt::mallocbytes(uint64_t(n));
+  void *s = glrt::mallocnoscan(uint64_t(n));
   memcpy(s, buf, uint64_t(n));
   return {s, n};
 }

@@ -56,6 +56,7 @@
 //   - sched.sysmonwait is set under sched.lock; startTheWorld clears it and
 //     wakes the note.
 //===----------------------------------------------------------------------===//
+#include "mheap.h"
 #include <pthread.h>
 #include <time.h>
 
@@ -129,7 +130,7 @@ static void usleepNS(int64_t ns) {
 }
 
 static void *sysmon(void *) {
-  int64_t idle = 0, delay = 0;
+  int64_t idle = 0, delay = 0, lastscavenge = 0;
   for (;;) {
     if (idle == 0)
       delay = 20 * 1000;
@@ -174,6 +175,12 @@ static void *sysmon(void *) {
     bool retook = retake(now, !schedseedEnabled()) != 0;
     sysmonCheckTimers(now);
     sysmonNetpoll(now); // netpoll.h: if no one has polled for 10 ms
+    // The background scavenger (mheap.cpp: bgscavenge), paced by sysmon's
+    // loop rather than a goroutine of its own: about every 100 ms.
+    if (now - lastscavenge >= 100 * 1000 * 1000) {
+      lastscavenge = now;
+      bgscavenge();
+    }
     if (retook)
       idle = 0;
     else

@@ -68,6 +68,7 @@
 #include "abi.h"
 #include "chan.h"
 #include "lock.h"
+#include "malloc.h"
 #include "panic.h"
 #include "proc.h"
 #include "race.h"
@@ -409,7 +410,7 @@ static void *newChanTimer(int64_t d, int64_t period) {
   } a{d, period, nullptr};
   systemstack([&a] {
     hchan *c = makechan(sizeof(goTime), 1);
-    auto *t = static_cast<timer *>(glrt_newobject(sizeof(timer)));
+    auto *t = static_cast<timer *>(mallocscan(sizeof(timer)));
     new (t) timer();
     t->when = whenFromNow(a.d);
     t->period = a.period;
@@ -462,7 +463,7 @@ static void *newTimer(int64_t d) {
     goTimer *tm;
   } a{d, nullptr};
   systemstack([&a] {
-    auto *tm = static_cast<goTimer *>(glrt_newobject(sizeof(goTimer)));
+    auto *tm = static_cast<goTimer *>(mallocscan(sizeof(goTimer)));
     tm->c = makechan(sizeof(goTime), 1);
     new (&tm->r) timer();
     tm->r.when = whenFromNow(a.d);

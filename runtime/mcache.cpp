@@ -1,0 +1,39 @@
+//===- mcache.cpp - the per-P allocation cache -----------------------------===//
+//
+// Go's mcache: one cached span per span class, used by its P's owner M with
+// no locks (malloc.cpp's fast path). refill swaps a used-up span for one
+// with free slots from the class's mcentral; releaseAll gives every cached
+// span back (the collector will call it for every P with the world
+// stopped, before marking, as Go's gcstart does through flushmcache).
+//
+// Callers: the P's owner M, on g0 (malloc's slow path; refill takes the
+// mcentral and maybe the mheap lock), or anyone holding the P stopped.
+//===----------------------------------------------------------------------===//
+#include "mheap.h"
+
+namespace glrt {
+
+// A span with no free slot, so every cache's alloc[] is never null and the
+// fast path needs no null check (Go's emptymspan).
+constinit mspan emptymspan;
+
+void mcache::refill(spanClass spc) {
+  mspan *s = alloc[spc];
+  if (s != &emptymspan)
+    mheap_.central[spc].uncacheSpan(s);
+  // A span keeps freeindex/allocCache consistent while on a list (bit 0
+  // of allocCache is slot freeindex), so it is used as it comes.
+  alloc[spc] = mheap_.central[spc].cacheSpan();
+}
+
+void mcache::releaseAll() {
+  for (int i = 0; i < numSpanClasses; i++) {
+    if (alloc[i] != &emptymspan) {
+      mheap_.central[i].uncacheSpan(alloc[i]);
+      alloc[i] = &emptymspan;
+    }
+  }
+  tiny = tinyoffset = 0;
+}
+
+} // namespace glrt
