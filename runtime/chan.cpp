@@ -281,17 +281,26 @@ using namespace chanimpl;
 
 // ---- makechan ----
 
-hchan *makechan(int64_t elemsize, int64_t size) {
+hchan *makechan(const Type *elem, int64_t elemsize, int64_t size) {
   constexpr uint64_t hdr = (sizeof(hchan) + 15) & ~uint64_t(15);
   if (size < 0 || (elemsize > 0 && uint64_t(size) > (kMaxAlloc - hdr) / uint64_t(elemsize)))
     chanpanic("makechan: size out of range");
   uint64_t mem = uint64_t(elemsize) * uint64_t(size);
-  void *block = mallocscan(hdr + mem); // zeroed
-  hchan *c = new (block) hchan();
+  hchan *c;
+  if (mem == 0 || elem == nullptr || elem->ptrdata == 0) {
+    // As Go: no heap pointers in the buffer (and hchan's own pointers are
+    // its buffer, in the same block, and sudogs, which are not heap
+    // objects): one noscan block.
+    void *block = mallocnoscan(hdr + mem); // zeroed
+    c = new (block) hchan();
+    // Zero-size buffers point at the channel itself: never dereferenced.
+    c->buf = mem == 0 ? static_cast<char *>(block) : static_cast<char *>(block) + hdr;
+  } else {
+    c = new (mallocscan(sizeof(hchan))) hchan();
+    c->buf = static_cast<char *>(mallocgc(mem, elem, true));
+  }
   c->elemsize = uint64_t(elemsize);
   c->dataqsiz = uint64_t(size);
-  // Zero-size buffers point at the channel itself: never dereferenced.
-  c->buf = mem == 0 ? static_cast<char *>(block) : static_cast<char *>(block) + hdr;
   return c;
 }
 
@@ -545,8 +554,9 @@ void closechan(hchan *c) {
 
 using namespace glrt;
 
-extern "C" void *glrt_makechan(int64_t elemSize, int64_t size) {
-  return makechan(elemSize, size);
+extern "C" void *glrt_makechan(void *t, int64_t size) {
+  const Type *elem = static_cast<const ChanType *>(t)->elem;
+  return makechan(elem, int64_t(elem->size), size);
 }
 
 extern "C" void glrt_chansend1(void *c, void *elem) {

@@ -75,7 +75,9 @@ struct scase {
 };
 
 // Internal API (Go's names). ep may be null for a receive that discards.
-hchan *makechan(int64_t elemsize, int64_t size);
+struct Type;
+// elem: the element type's descriptor (null: pointer-free elements).
+hchan *makechan(const Type *elem, int64_t elemsize, int64_t size);
 // block=false: returns false instead of parking (select with default).
 bool chansend(hchan *c, void *ep, bool block);
 // Returns {selected, received}; received=false means closed (ep zeroed).
@@ -138,7 +140,7 @@ void racesync(hchan *c, sudog *sg);                 // unbuffered hand-off
 
 // ---- entry points for generated code (rows in abi.def) ----
 extern "C" {
-void *glrt_makechan(int64_t elemSize, int64_t size);
+void *glrt_makechan(void *t, int64_t size);
 void glrt_chansend1(void *c, void *elem);
 void glrt_chanrecv1(void *c, void *elem);
 uint8_t glrt_chanrecv2(void *c, void *elem);

@@ -470,15 +470,21 @@ heapStats readHeapStats() {
 
 using glrt::Type;
 
-// The compiler's entry points. Until irgen passes type descriptors, an
-// object's type is unknown: every object is allocated as "scan
-// conservatively" (malloc.h: conservativeType).
-void *glrt_newobject(int64_t size) { return glrt::mallocscan(size_t(size)); }
+// The compiler's entry points (abi.def).
+void *glrt_mallocgc(int64_t size, void *typ, uint8_t needzero) {
+  return glrt::mallocgc(size_t(size), static_cast<const Type *>(typ), needzero != 0);
+}
 
-// makeslice(elemSize, len, cap): Go's checks, in Go's order (a bad len is
+void *glrt_newobject(void *typ) {
+  auto *t = static_cast<const Type *>(typ);
+  return glrt::mallocgc(t->size, t, true);
+}
+
+// makeslice(et, len, cap): Go's checks, in Go's order (a bad len is
 // reported before a bad cap).
-void *glrt_makeslice(int64_t elemSize, int64_t len, int64_t cap) {
-  uint64_t es = static_cast<uint64_t>(elemSize);
+void *glrt_makeslice(void *et, int64_t len, int64_t cap) {
+  auto *t = static_cast<const Type *>(et);
+  uint64_t es = t->size;
   unsigned __int128 capmem = (unsigned __int128)es * static_cast<uint64_t>(cap);
   if (cap < 0 || capmem > glrt::kMaxAlloc || len < 0 || len > cap) {
     unsigned __int128 lenmem =
@@ -487,5 +493,5 @@ void *glrt_makeslice(int64_t elemSize, int64_t len, int64_t cap) {
       glrt_panicmakeslicelen();
     glrt_panicmakeslicecap();
   }
-  return glrt::mallocscan(static_cast<size_t>(capmem));
+  return glrt::mallocgc(static_cast<size_t>(capmem), t, true);
 }

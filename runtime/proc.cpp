@@ -73,6 +73,7 @@
 #include <unistd.h>
 
 #include "malloc.h"
+#include "mbarrier.h"
 #include "mem.h"
 #include "panic.h"
 #include "preempt.h"
@@ -1640,6 +1641,7 @@ extern "C" void glrt_schedinit(int argc, char **argv) {
     startSchedtraceThread(st, godebug("scheddetail") > 0);
   debugStack = godebug("stackdebug") > 0;
   debugPreempt = godebug("preemptdebug") > 0;
+  wbtestinit(godebug("wbtest") > 0); // mbarrier.cpp
   setAsyncPreemptOff(godebug("asyncpreemptoff") > 0 || schedseedEnabled());
 }
 
@@ -1667,6 +1669,7 @@ static void mainTrampoline(void *fn) {
       [](void *) {
         stackdebugReport(getg()->mp->curg);
         preemptdebugReport();
+        wbtestReport();
         if (&glrt_exit != nullptr)
           glrt_exit(0); // flushes the trace
         traceFlush();

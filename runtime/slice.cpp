@@ -23,6 +23,7 @@
 #include "malloc.h"
 #include "panic.h"
 #include "sizeclasses.h"
+#include "type.h"
 
 #include <string.h>
 
@@ -61,7 +62,9 @@ int64_t glrt_roundupcap(int64_t n, int64_t elemSize) {
 }
 
 glrt_pair glrt_growslice(void *oldData, int64_t oldLen, int64_t oldCap,
-                         int64_t newLen, int64_t elemSize) {
+                         int64_t newLen, void *et) {
+  auto *t = static_cast<const glrt::Type *>(et);
+  int64_t elemSize = int64_t(t->size);
   uintptr_t fp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
   if (newLen < oldCap || newLen < 0)
     glrt::panicruntimeerror("growslice: cap out of range", fp);
@@ -94,7 +97,7 @@ glrt_pair glrt_growslice(void *oldData, int64_t oldLen, int64_t oldCap,
     glrt::panicruntimeerror("growslice: cap out of range", fp);
   newcap = int64_t(capmem / es);
 
-  void *p = glrt::mallocscan(capmem);
+  void *p = glrt::mallocgc(capmem, t, true);
   if (oldLen > 0)
     memmove(p, oldData, uint64_t(oldLen) * es);
   return {p, newcap};

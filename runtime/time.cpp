@@ -409,7 +409,7 @@ static void *newChanTimer(int64_t d, int64_t period) {
     void *c;
   } a{d, period, nullptr};
   systemstack([&a] {
-    hchan *c = makechan(sizeof(goTime), 1);
+    hchan *c = makechan(&conservativeType, sizeof(goTime), 1);
     auto *t = static_cast<timer *>(mallocscan(sizeof(timer)));
     new (t) timer();
     t->when = whenFromNow(a.d);
@@ -464,7 +464,7 @@ static void *newTimer(int64_t d) {
   } a{d, nullptr};
   systemstack([&a] {
     auto *tm = static_cast<goTimer *>(mallocscan(sizeof(goTimer)));
-    tm->c = makechan(sizeof(goTime), 1);
+    tm->c = makechan(&conservativeType, sizeof(goTime), 1);
     new (&tm->r) timer();
     tm->r.when = whenFromNow(a.d);
     tm->r.f = sendTime;

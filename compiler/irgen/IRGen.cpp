@@ -594,6 +594,7 @@ bool IRGen::run() {
   genGlcMain();
   keepTracebackFrames();
   genFunctab();
+  insertWriteBarriers(); // IRGenAlloc.cpp; after keepTracebackFrames (see there)
   if (!usedGlobals.empty())
     appendToCompilerUsed(*mod, usedGlobals);
   dbgFinish();

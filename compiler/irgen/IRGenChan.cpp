@@ -56,7 +56,8 @@ Value *IRGen::genMakeChan(CallExpr *e) {
   Value *n = i64c(0);
   if (e->args.size() > 1)
     n = toI64(genValue(e->args[1], nullptr), e->args[1]->type);
-  return callRT(RT::makechan, {i64c(elem ? (int64_t)sizeOf(elem) : 0), n});
+  (void)elem;
+  return callRT(RT::makechan, {typeDesc(e->type), n});
 }
 
 Value *IRGen::genChanBuiltin(CallExpr *e, BuiltinId id) {

@@ -424,8 +424,7 @@ void IRGen::genDefer(DeferStmt *s) {
       blk->setAlignment(Align(16));
       arg = blk;
     } else {
-      arg = callRT(RT::newobject, {i64c(size)});
-      arg->setName("deferblock");
+      arg = newRecord(blockTy, "deferblock");
     }
     for (unsigned i = 0; i < vals.size(); ++i)
       b.CreateStore(vals[i], b.CreateStructGEP(blockTy, arg, i));

@@ -99,8 +99,7 @@ Value *IRGen::allocVar(Object *obj, const Twine &name) {
   uint64_t size = DL.getTypeAllocSize(t);
   Value *addr;
   if (obj->captured || size > kMaxStackVar) {
-    addr = callRT(RT::newobject, {i64c(std::max<uint64_t>(size, 1))});
-    addr->setName(name + ".box");
+    addr = newObject(obj->type, name + ".box");
   } else {
     addr = entryAlloca(t, name);
     if (size > kLargeAggregate)
@@ -972,7 +971,7 @@ std::vector<Value *> IRGen::genArgs(CallExpr *e, FuncType *ft, bool refs) {
     return out;
   }
   llvm::Type *et = llType(velem);
-  Value *p = callRT(RT::newobject, {i64c(DL.getTypeAllocSize(et) * n)});
+  Value *p = newArray(velem, n);
   for (size_t i = 0; i < n; ++i)
     b.CreateStore(vals[nfixed + i], b.CreateConstGEP1_64(et, p, i));
   out.push_back(makeSlice(p, i64c(n), i64c(n)));
@@ -1041,8 +1040,9 @@ Value *IRGen::genFuncLit(FuncLit *e) {
     return gv;
   }
   size_t n = e->info.captures.size();
-  Value *rec = callRT(RT::newobject, {i64c(8 * (n + 1))});
-  rec->setName("closure");
+  // {code, &capture1, ...}: a code pointer then pointers to the captured
+  // variables' boxes (null for globals).
+  Value *rec = newRecord(llvm::ArrayType::get(ptrTy, n + 1), "closure");
   b.CreateStore(fn, rec);
   for (size_t i = 0; i < n; ++i) {
     Object *v = e->info.captures[i];
@@ -1243,7 +1243,7 @@ Value *IRGen::genCompositeLitAs(CompositeLit *e, Type *type, Value *into) {
     return into ? nullptr : b.CreateLoad(llType(at), tmp);
   }
   // newobject returns zeroed memory: only non-zero static data is copied.
-  Value *p = callRT(RT::newobject, {i64c(DL.getTypeAllocSize(et) * n)});
+  Value *p = newArray(elem, n);
   if (init && !init->isNullValue())
     fillFromStatic(p, init);
   for (auto &[i, v] : items)
@@ -1299,7 +1299,7 @@ Value *IRGen::genBuiltin(CallExpr *e, BuiltinId id) {
     }
     Value *n = toI64(genValue(e->args[1], nullptr), argType(1));
     Value *c = e->args.size() > 2 ? toI64(genValue(e->args[2], nullptr), argType(2)) : n;
-    Value *p = callRT(RT::makeslice, {i64c(sizeOf(st->elem)), n, c});
+    Value *p = callRT(RT::makeslice, {typeDesc(st->elem), n, c});
     return makeSlice(p, n, c);
   }
   case BuiltinId::Delete:
@@ -1426,7 +1426,7 @@ Value *IRGen::genAppend(CallExpr *e) {
   BasicBlock *grow = newBlock("append.grow"), *cont = newBlock("append.cont");
   b.CreateCondBr(b.CreateICmpUGT(newLen, cap), grow, cont);
   b.SetInsertPoint(grow);
-  Value *pair = callRT(RT::growslice, {data, len, cap, newLen, i64c(es)});
+  Value *pair = callRT(RT::growslice, {data, len, cap, newLen, typeDesc(st->elem)});
   Value *gData = b.CreateExtractValue(pair, 0), *gCap = b.CreateExtractValue(pair, 1);
   b.CreateBr(cont);
   b.SetInsertPoint(cont);

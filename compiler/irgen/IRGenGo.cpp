@@ -109,8 +109,7 @@ static void genGoBuiltin(IRGen &g, GoStmt *s, CallExpr *call, BuiltinId id) {
   std::vector<Value *> vals;
   llvm::StructType *blockTy;
   Function *w = g.builtinWrapper(call, id, vals, blockTy);
-  Value *blk = g.callRT(RT::newobject, {g.i64c(std::max<uint64_t>(1, g.DL.getTypeAllocSize(blockTy)))});
-  blk->setName("goblock");
+  Value *blk = g.newRecord(blockTy, "goblock");
   for (unsigned i = 0; i < vals.size(); ++i)
     b.CreateStore(vals[i], b.CreateStructGEP(blockTy, blk, i));
   g.callRT(RT::newproc, {w, blk});
@@ -181,8 +180,7 @@ void IRGen::genGo(GoStmt *s) {
   for (Value *a : args)
     fields.push_back(a->getType());
   auto *blockTy = llvm::StructType::get(C, fields);
-  Value *blk = callRT(RT::newobject, {i64c(DL.getTypeAllocSize(blockTy))});
-  blk->setName("goblock");
+  Value *blk = newRecord(blockTy, "goblock");
   b.CreateStore(fv, b.CreateStructGEP(blockTy, blk, 0));
   for (unsigned i = 0; i < args.size(); ++i)
     b.CreateStore(args[i], b.CreateStructGEP(blockTy, blk, i + 1));

@@ -58,7 +58,7 @@ Value *IRGen::ifaceData(Value *v, Type *t) {
   if (isDirectIfaceT(t))
     return v;
   uint64_t size = sizeOf(t);
-  Value *box = callRT(RT::newobject, {i64c((int64_t)size)});
+  Value *box = callRT(RT::newobject, {typeDesc(t)});
   if (size)
     b.CreateStore(v, box);
   return box;

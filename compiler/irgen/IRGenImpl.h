@@ -364,6 +364,12 @@ struct IRGen {
   llvm::Value *genAggregateEq(llvm::Value *x, llvm::Value *y, Type *t);
   llvm::Value *genNew(CallExpr *e);
   llvm::Value *newObject(Type *t, const llvm::Twine &name);
+  // Typed allocation helpers (IRGenAlloc.cpp).
+  llvm::Value *newArray(Type *elem, uint64_t n, const llvm::Twine &name = "");
+  llvm::Value *newRecord(llvm::Type *t, const llvm::Twine &name = "");
+  llvm::Constant *recordDesc(llvm::Type *t);
+  void llPointerWords(llvm::Type *t, uint64_t off, std::vector<bool> &words);
+  void insertWriteBarriers();
   /// The receiver pointer of a pointer method: x itself if it is a
   /// pointer (nil-checked), else &x.
   llvm::Value *recvPtr(Expr *x);

@@ -186,8 +186,7 @@ Value *IRGen::genMethodValue(SelectorExpr *s, Object *m) {
   Type *rt = methodRecvType(m);
   Value *recv = methodRecv(s, m, false);
   auto *recTy = llvm::StructType::get(C, {ptrTy, llType(rt)});
-  Value *rec = callRT(RT::newobject, {i64c(DL.getTypeAllocSize(recTy))});
-  rec->setName("method.value");
+  Value *rec = newRecord(recTy, "method.value");
   b.CreateStore(boundMethodWrapper(m), b.CreateStructGEP(recTy, rec, 0));
   b.CreateStore(recv, b.CreateStructGEP(recTy, rec, 1));
   return rec;
@@ -292,8 +291,7 @@ Value *IRGen::ifaceMethodValue(Value *x, Type *ifaceT, int k) {
   }
   Value *tab = b.CreateExtractValue(x, 0);
   nilCheck(tab); // gc checks the itab word itself: addr=0x0
-  Value *rec = callRT(RT::newobject, {i64c(DL.getTypeAllocSize(recTy))});
-  rec->setName("method.value");
+  Value *rec = newRecord(recTy, "method.value");
   b.CreateStore(w, b.CreateStructGEP(recTy, rec, 0));
   b.CreateStore(tab, b.CreateStructGEP(recTy, rec, 1));
   b.CreateStore(b.CreateExtractValue(x, 1), b.CreateStructGEP(recTy, rec, 2));

@@ -171,7 +171,7 @@ Value *IRGen::genDeref(StarExpr *e) {
 }
 
 Value *IRGen::newObject(Type *t, const Twine &name) {
-  Value *p = callRT(RT::newobject, {i64c(std::max<uint64_t>(sizeOf(t), 1))});
+  Value *p = callRT(RT::newobject, {typeDesc(t)});
   p->setName(name);
   return p;
 }

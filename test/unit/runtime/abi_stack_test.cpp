@@ -29,6 +29,7 @@
 #include "map_types.h"
 #include "type.h"
 
+#include "test_types.h"
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -119,19 +120,31 @@ void probe_printnl() { glrt_printlock(); glrt_printnl(); glrt_printunlock(); }
 // once, plus a large object (own mapping).
 void probe_newobject() {
   for (int i = 0; i < 20000; i++)
-    sval += reinterpret_cast<uintptr_t>(glrt_newobject(24)) & 1;
-  sval += reinterpret_cast<uintptr_t>(glrt_newobject(100 << 10)) & 1;
+    sval += reinterpret_cast<uintptr_t>(glrt_newobject(glrt_test::typeArg<24>())) & 1;
+  sval += reinterpret_cast<uintptr_t>(glrt_newobject(glrt_test::typeArg<(100 << 10)>())) & 1;
 }
+// Small (tiny, scan and noscan classes) and large objects, with descriptors.
+void probe_mallocgc() {
+  for (int i = 0; i < 20000; i++)
+    sval += reinterpret_cast<uintptr_t>(glrt_mallocgc(8 + i % 200, glrt_test::typeArg<8>(), 1)) & 1;
+  sval += reinterpret_cast<uintptr_t>(glrt_mallocgc(100 << 10, nullptr, 1)) & 1;
+}
+void probe_gcWriteBarrier() {
+  void *slot = nullptr;
+  glrt_gcWriteBarrier(&slot, &sval);
+  sval += slot == &sval;
+}
+void probe_bulkBarrierPreWrite() { glrt_bulkBarrierPreWrite(&sval, nullptr, 8); }
 void probe_makeslice() {
   for (int i = 0; i < 3000; i++)
-    sval += reinterpret_cast<uintptr_t>(glrt_makeslice(8, 10, 20)) & 1;
-  sval += reinterpret_cast<uintptr_t>(glrt_makeslice(8, 1 << 14, 1 << 14)) & 1;
+    sval += reinterpret_cast<uintptr_t>(glrt_makeslice(glrt_test::typeArg<8>(), 10, 20)) & 1;
+  sval += reinterpret_cast<uintptr_t>(glrt_makeslice(glrt_test::typeArg<8>(), 1 << 14, 1 << 14)) & 1;
 }
 void probe_growslice() {
   void *data = nullptr;
   int64_t len = 0, cap = 0;
   while (cap < (1 << 17)) { // appends one past cap: up to 1 MiB, small and large
-    glrt_pair n = glrt_growslice(data, len, cap, cap + 1, 8);
+    glrt_pair n = glrt_growslice(data, len, cap, cap + 1, glrt_test::typeArg<8>());
     data = n.p;
     len = cap + 1;
     cap = n.n;
@@ -168,7 +181,7 @@ void probe_decoderune() {
 }
 
 // Channels: only paths that do not park (chan_test.cpp measures parking).
-void probe_makechan() { schan = glrt_makechan(8, 4); }
+void probe_makechan() { schan = glrt_makechan(glrt_test::chanArg<8>(), 4); }
 void probe_chansend1() { glrt_chansend1(schan, &sval); }
 void probe_chanrecv1() { glrt_chanrecv1(schan, &sval); }
 void probe_chanrecv2() {
@@ -291,7 +304,7 @@ void probe_selectgo() {
   sval += reinterpret_cast<intptr_t>(glrt_selectgo(cases, order, 1, 1, 1).p);
 }
 void probe_closechan() {
-  void *c = glrt_makechan(8, 1);
+  void *c = glrt_makechan(glrt_test::chanArg<8>(), 1);
   glrt_chansend1(c, &sval);
   glrt_closechan(c);
   sval += glrt_chanrecv2(c, &sval); // buffered value after close
@@ -680,16 +693,16 @@ void probe_block() { glrt_block(); }
 
 // Returning entry points on their panicking paths (they reach a panic or
 // fatal error inside the runtime, which must switch to g0 just the same).
-void die_makeslice() { glrt_makeslice(8, -1, 4); }
-void die_growslice() { glrt_growslice(nullptr, 4, 4, 2, 8); }
+void die_makeslice() { glrt_makeslice(glrt_test::typeArg<8>(), -1, 4); }
+void die_growslice() { glrt_growslice(nullptr, 4, 4, 2, glrt_test::typeArg<8>()); }
 void die_closechan() { glrt_closechan(nullptr); }
 void die_chansend1() {
-  void *c = glrt_makechan(8, 1);
+  void *c = glrt_makechan(glrt_test::chanArg<8>(), 1);
   glrt_closechan(c);
   glrt_chansend1(c, &sval);
 }
 void die_selectgo() { // select { case c <- v: } on a closed channel
-  void *c = glrt_makechan(8, 1);
+  void *c = glrt_makechan(glrt_test::chanArg<8>(), 1);
   glrt_closechan(c);
   struct {
     void *c, *elem;

@@ -9,6 +9,7 @@
 #include "sched_harness.h"
 #include "stack.h"
 
+#include "test_types.h"
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -31,7 +32,7 @@ int64_t queueLen(hchan *c, bool send) {
 }
 
 hchan *mk(int64_t elemsize, int64_t size) {
-  return static_cast<hchan *>(glrt_makechan(elemsize, size));
+  return static_cast<hchan *>(glrt_makechan(glrt_test::chanOf(uintptr_t(elemsize)), size));
 }
 
 // chanpanic hook: count the panic and park this G forever.
@@ -507,9 +508,9 @@ TEST(ChanDeathTest, CloseOfNilChannel) {
 
 TEST(ChanDeathTest, MakechanSizeOutOfRange) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
-  EXPECT_EXIT(runInGoroutine([] { glrt_makechan(8, -1); }), ::testing::ExitedWithCode(2),
+  EXPECT_EXIT(runInGoroutine([] { glrt_makechan(glrt_test::chanArg<8>(), -1); }), ::testing::ExitedWithCode(2),
               "(^|\n)panic: makechan: size out of range\n");
-  EXPECT_EXIT(runInGoroutine([] { glrt_makechan(8, int64_t(1) << 46); }),
+  EXPECT_EXIT(runInGoroutine([] { glrt_makechan(glrt_test::chanArg<8>(), int64_t(1) << 46); }),
               ::testing::ExitedWithCode(2), "(^|\n)panic: makechan: size out of range\n");
 }
 
@@ -540,7 +541,7 @@ hchan *sbuf, *sunbuf, *sother;
 std::atomic<int> peerState{0};
 int64_t sval;
 
-void pMakechan() { sbuf = mk(8, 4); }
+void pMakechan() { sbuf = static_cast<hchan *>(glrt_makechan(glrt_test::chanArg<8>(), 4)); }
 void pSendBuffered() { glrt_chansend1(sbuf, &sval); }
 void pRecvBuffered() { glrt_chanrecv1(sbuf, &sval); }
 void pSendParks() { glrt_chansend1(sunbuf, &sval); }   // peer receives later

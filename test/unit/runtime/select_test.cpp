@@ -5,6 +5,7 @@
 #include "proc.h"
 #include "sched_harness.h"
 
+#include "test_types.h"
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -17,7 +18,7 @@ using namespace glrt_test;
 namespace {
 
 hchan *mk(int64_t elemsize, int64_t size) {
-  return static_cast<hchan *>(glrt_makechan(elemsize, size));
+  return static_cast<hchan *>(glrt_makechan(glrt_test::chanOf(uintptr_t(elemsize)), size));
 }
 
 int64_t queueLen(hchan *c, bool send) {

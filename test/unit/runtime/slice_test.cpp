@@ -5,6 +5,7 @@
 #include "abi.h"
 #include "malloc.h"
 
+#include "test_types.h"
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -20,7 +21,7 @@ std::vector<int64_t> capsequence(int64_t es) {
   int64_t len = 0, cap = 0;
   for (int i = 0; i < 3000; i++) {
     if (len + 1 > cap) {
-      glrt_pair p = glrt_growslice(data, len, cap, len + 1, es);
+      glrt_pair p = glrt_growslice(data, len, cap, len + 1, glrt_test::typeOf(es));
       data = p.p;
       cap = p.n;
       caps.push_back(cap);
@@ -65,17 +66,17 @@ TEST(GrowsliceTest, ManyAtOnceMatchesGo119) {
       {40000, 40960, 40960, 40277, 40960},
   };
   for (auto &c : cases) {
-    EXPECT_EQ(glrt_growslice(nullptr, 0, 0, c.n, 1).n, c.b) << c.n;
-    EXPECT_EQ(glrt_growslice(nullptr, 0, 0, c.n, 8).n, c.i) << c.n;
-    EXPECT_EQ(glrt_growslice(nullptr, 0, 0, c.n, 12).n, c.t) << c.n;
+    EXPECT_EQ(glrt_growslice(nullptr, 0, 0, c.n, glrt_test::typeOf(1)).n, c.b) << c.n;
+    EXPECT_EQ(glrt_growslice(nullptr, 0, 0, c.n, glrt_test::typeOf(8)).n, c.i) << c.n;
+    EXPECT_EQ(glrt_growslice(nullptr, 0, 0, c.n, glrt_test::typeOf(12)).n, c.t) << c.n;
     int64_t five[5] = {1, 2, 3, 4, 5};
-    EXPECT_EQ(glrt_growslice(five, 5, 5, 5 + c.n, 8).n, c.x) << c.n;
+    EXPECT_EQ(glrt_growslice(five, 5, 5, 5 + c.n, glrt_test::typeOf(8)).n, c.x) << c.n;
   }
 }
 
 TEST(GrowsliceTest, CopiesOldElementsAndZeroesTheRest) {
   int64_t old[4] = {10, 20, 30, 40};
-  glrt_pair p = glrt_growslice(old, 4, 4, 5, 8);
+  glrt_pair p = glrt_growslice(old, 4, 4, 5, glrt_test::typeOf(8));
   ASSERT_EQ(p.n, 8);
   ASSERT_NE(p.p, static_cast<void *>(old));
   auto *d = static_cast<int64_t *>(p.p);
@@ -86,7 +87,7 @@ TEST(GrowsliceTest, CopiesOldElementsAndZeroesTheRest) {
 }
 
 TEST(GrowsliceTest, ZeroSizedElements) {
-  glrt_pair p = glrt_growslice(nullptr, 0, 0, 7, 0);
+  glrt_pair p = glrt_growslice(nullptr, 0, 0, 7, glrt_test::typeOf(0));
   EXPECT_EQ(p.n, 7);
   EXPECT_NE(p.p, nullptr);
 }
@@ -116,20 +117,20 @@ TEST(GrowsliceTest, RoundupcapMatchesGoConversionCaps) {
 }
 
 TEST(MakesliceDeathTest, GoChecksAndMessages) {
-  EXPECT_EXIT(glrt_makeslice(8, -1, -1), ::testing::ExitedWithCode(2),
+  EXPECT_EXIT(glrt_makeslice(glrt_test::typeOf(8), -1, -1), ::testing::ExitedWithCode(2),
               "^panic: runtime error: makeslice: len out of range\n");
-  EXPECT_EXIT(glrt_makeslice(8, 10, 5), ::testing::ExitedWithCode(2),
+  EXPECT_EXIT(glrt_makeslice(glrt_test::typeOf(8), 10, 5), ::testing::ExitedWithCode(2),
               "^panic: runtime error: makeslice: cap out of range\n");
-  EXPECT_EXIT(glrt_makeslice(8, int64_t(1) << 60, int64_t(1) << 60),
+  EXPECT_EXIT(glrt_makeslice(glrt_test::typeOf(8), int64_t(1) << 60, int64_t(1) << 60),
               ::testing::ExitedWithCode(2),
               "^panic: runtime error: makeslice: len out of range\n");
-  EXPECT_EXIT(glrt_makeslice(8, 1, int64_t(1) << 60),
+  EXPECT_EXIT(glrt_makeslice(glrt_test::typeOf(8), 1, int64_t(1) << 60),
               ::testing::ExitedWithCode(2),
               "^panic: runtime error: makeslice: cap out of range\n");
 }
 
 TEST(MakesliceTest, ReturnsZeroedMemory) {
-  auto *p = static_cast<unsigned char *>(glrt_makeslice(8, 10, 100));
+  auto *p = static_cast<unsigned char *>(glrt_makeslice(glrt_test::typeOf(8), 10, 100));
   ASSERT_NE(p, nullptr);
   for (int i = 0; i < 800; i++)
     ASSERT_EQ(p[i], 0) << i;
