@@ -16,6 +16,7 @@
 // too (stack.h's rule), so they run on the goroutine's stack.
 //===----------------------------------------------------------------------===//
 #include "abi.h"
+#include "malloc.h"
 #include "map.h"
 #include "type.h"
 
@@ -23,7 +24,6 @@
 
 using namespace glrt;
 
-extern "C" void *glrt_newobject(int64_t size);
 extern "C" int64_t glrt_chanlen(void *c);
 extern "C" int64_t glrt_chancap(void *c);
 
@@ -49,7 +49,9 @@ void *glrt_reflect_dataptr(glrt_eface e) {
     return nullptr;
   if (!isDirectIface(T(e.type)))
     return e.data; // the box; never written (interface values are immutable)
-  auto **box = static_cast<void **>(glrt_newobject(8));
+  // The data word is a pointer (or a pointer-shaped value): scanned
+  // conservatively, one word.
+  auto **box = static_cast<void **>(mallocscan(sizeof(void *)));
   *box = e.data;
   return box;
 }
@@ -177,7 +179,7 @@ glrt_eface glrt_reflect_packeface(void *t, void *p) {
     return ifaceAt(tt, p);
   if (isDirectIface(tt))
     return glrt_eface{t, *static_cast<void **>(p)};
-  void *box = glrt_newobject(int64_t(tt->size));
+  void *box = mallocgc(tt->size, tt, false); // every byte copied below
   memcpy(box, p, tt->size);
   return glrt_eface{t, box};
 }
@@ -186,7 +188,8 @@ glrt_eface glrt_reflect_packeface(void *t, void *p) {
 // the map of type t at p (a nil map is an empty one). key/elem point into
 // the map's buckets; the GL side copies what it keeps.
 void *glrt_reflect_mapiterinit(void *t, void *p) {
-  auto *it = static_cast<hiter *>(glrt_newobject(sizeof(hiter)));
+  // hiter holds pointers into the map (no descriptor of its own).
+  auto *it = static_cast<hiter *>(mallocscan(sizeof(hiter)));
   auto *h = *static_cast<hmap **>(p);
   mapiterinit(static_cast<const MapType *>(t), h, it);
   return it;
@@ -199,7 +202,7 @@ void glrt_reflect_mapiternext(void *it) { mapiternext(static_cast<hiter *>(it));
 // entries, which may move when the map grows).
 void *glrt_reflect_copy(void *t, void *p) {
   const Type *tt = T(t);
-  void *box = glrt_newobject(int64_t(tt->size) ? int64_t(tt->size) : 1);
+  void *box = mallocgc(tt->size, tt, false); // size 0: zerobase
   memcpy(box, p, tt->size);
   return box;
 }
