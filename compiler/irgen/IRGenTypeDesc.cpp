@@ -388,6 +388,65 @@ Constant *IRGen::equalFunc(Type *t) {
   fn->setComdat(mod->getOrInsertComdat(name));
   fn->addRetAttr(Attribute::ZExt);
   setFuncAttrs(fn, name);
+  // A big struct or array that is not plain memory is compared part by
+  // part through the parts' own equality functions (an array in a loop),
+  // in order, stopping at the first difference: loading the whole value
+  // and comparing it unrolls every array element (a [5000]int field made
+  // a 20,000-line function that took LLVM 25 s). The parts' functions are
+  // made first: genSyntheticBody is not re-entrant.
+  Type *u = under(t);
+  bool byParts = !isRegularMemory(t) && sizeOf(t) > 64 &&
+                 (u->kind == TypeKind::Struct || u->kind == TypeKind::Array);
+  std::vector<std::pair<int, Constant *>> partEq; // struct: field index, eq
+  Constant *elemEq = nullptr;
+  if (byParts && u->kind == TypeKind::Struct) {
+    auto &fs = cast<glc::StructType>(u)->fields;
+    for (size_t i = 0; i < fs.size(); ++i)
+      if (fs[i].name != "_" && sizeOf(fs[i].type) > 0)
+        partEq.push_back({int(i), equalFunc(fs[i].type)});
+  } else if (byParts) {
+    elemEq = equalFunc(cast<glc::ArrayType>(u)->elem);
+  }
+  if (byParts) {
+    genSyntheticBody(fn, [&] {
+      Value *p = fn->getArg(0), *q = fn->getArg(1);
+      BasicBlock *ne = BasicBlock::Create(C, "ne", fn);
+      llvm::Type *lt = llType(u);
+      if (u->kind == TypeKind::Struct) {
+        for (auto &[i, eq] : partEq) {
+          Value *pp = b.CreateStructGEP(lt, p, unsigned(i));
+          Value *qq = b.CreateStructGEP(lt, q, unsigned(i));
+          BasicBlock *next = BasicBlock::Create(C, "eq.next", fn);
+          b.CreateCondBr(b.CreateCall(fty, eq, {pp, qq}), next, ne);
+          b.SetInsertPoint(next);
+        }
+      } else {
+        auto *at = cast<glc::ArrayType>(u);
+        llvm::Type *et = llType(at->elem);
+        BasicBlock *entry = b.GetInsertBlock();
+        BasicBlock *loop = BasicBlock::Create(C, "eq.loop", fn);
+        BasicBlock *body = BasicBlock::Create(C, "eq.body", fn);
+        BasicBlock *done = BasicBlock::Create(C, "eq.done", fn);
+        b.CreateBr(loop);
+        b.SetInsertPoint(loop);
+        PHINode *k = b.CreatePHI(i64, 2);
+        k->addIncoming(i64c(0), entry);
+        b.CreateCondBr(b.CreateICmpULT(k, i64c(at->len)), body, done);
+        b.SetInsertPoint(body);
+        Value *pp = b.CreateInBoundsGEP(et, p, k), *qq = b.CreateInBoundsGEP(et, q, k);
+        BasicBlock *next = BasicBlock::Create(C, "eq.next", fn);
+        b.CreateCondBr(b.CreateCall(fty, elemEq, {pp, qq}), next, ne);
+        b.SetInsertPoint(next);
+        k->addIncoming(b.CreateAdd(k, i64c(1)), next);
+        b.CreateBr(loop);
+        b.SetInsertPoint(done);
+      }
+      b.CreateRet(ConstantInt::getTrue(C));
+      b.SetInsertPoint(ne);
+      b.CreateRet(ConstantInt::getFalse(C));
+    });
+    return fn;
+  }
   genSyntheticBody(fn, [&] {
     Value *p = fn->getArg(0), *q = fn->getArg(1);
     Value *r;
