@@ -92,6 +92,7 @@ enum waitReason : uint8_t {
   waitReasonPreempted,
   waitReasonTest,
   waitReasonIOWait, // parked in netpollblock (netpoll.cpp)
+  waitReasonGCWorkerIdle, // the collector goroutine between collections
 };
 const char *waitReasonString(waitReason r);
 

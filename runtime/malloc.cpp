@@ -68,8 +68,10 @@
 #include "abi.h"
 #include "gmp.h"
 #include "mem.h"
+#include "mgc.h"
 #include "mheap.h"
 #include "panic.h"
+#include "proc.h"
 #include "type.h"
 
 #include <atomic>
@@ -93,8 +95,15 @@ constinit mutex mallocNoPLock;
 mcache mcacheNoP GUARDED_BY(mallocNoPLock);
 bool mcacheNoPInit GUARDED_BY(mallocNoPLock) = false;
 
-// Persistent (never freed, not a Go object) memory.
+// Persistent (never freed, not a Go object) memory: sysAlloc chunks, each
+// headed by a persistentHdr and linked from persistentChunks (newest
+// first), so the collector can scan them all (forEachPersistent).
+struct persistentHdr {
+  persistentHdr *next;
+  uintptr_t end;
+};
 mutex persistentLock;
+persistentHdr *persistentChunks GUARDED_BY(persistentLock) = nullptr;
 char *persistentChunk GUARDED_BY(persistentLock) = nullptr;
 uintptr_t persistentLeft GUARDED_BY(persistentLock) = 0;
 
@@ -205,15 +214,21 @@ void *allocLarge(uintptr_t size, bool noscan, bool needzero, uintptr_t reserve =
   mheap_.largeAllocs.fetch_add(1, std::memory_order_relaxed);
   if (needzero && s->needzero)
     memset(reinterpret_cast<void *>(s->startAddr), 0, want);
+  gcAccountAlloc(s->limit - s->startAddr);
   return reinterpret_cast<void *>(s->startAddr);
 }
 
 // The whole allocation on the slow path, with cache c (owned by the
 // caller: its P's, or mcacheNoP under mallocNoPLock).
-void *mallocwith(mcache *c, uintptr_t size, bool noscan, bool needzero) {
-  c->nmalloc++;
-  if (size > _MaxSmallSize)
-    return allocLarge(size, noscan, needzero);
+void *mallocwith(mcache *c, uintptr_t size, const Type *typ, bool needzero) {
+  bool noscan = typ == nullptr || typ->ptrdata == 0;
+  if (size > _MaxSmallSize) {
+    c->nmalloc++;
+    void *x = allocLarge(size, noscan, needzero);
+    if (!noscan)
+      heapBitsSetType(uintptr_t(x), size, (size + 7) & ~uintptr_t(7), typ);
+    return x;
+  }
   if (noscan && size < _TinySize) {
     uintptr_t off = c->tinyoffset;
     if ((size & 7) == 0)
@@ -227,6 +242,7 @@ void *mallocwith(mcache *c, uintptr_t size, bool noscan, bool needzero) {
       c->tinyAllocs++;
       return reinterpret_cast<void *>(c->tiny + off);
     }
+    c->nmalloc++;
     mspan *s;
     uintptr_t x = nextFree(c, makeSpanClass(2, true), &s); // class 2: 16 bytes
     if (s->needzero)
@@ -237,19 +253,27 @@ void *mallocwith(mcache *c, uintptr_t size, bool noscan, bool needzero) {
     }
     return reinterpret_cast<void *>(x);
   }
+  c->nmalloc++;
   uint8_t sc = sizeToClass(size);
   mspan *s;
   uintptr_t x = nextFree(c, makeSpanClass(sc, noscan), &s);
   if (needzero && s->needzero)
     memset(reinterpret_cast<void *>(x), 0, s->elemsize);
+  if (!noscan)
+    heapBitsSetType(x, size, s->elemsize, typ);
   return reinterpret_cast<void *>(x);
 }
 
 struct SlowReq {
   uintptr_t size;
-  bool noscan, needzero;
+  const Type *typ;
+  bool needzero;
   void *result;
 };
+
+// GODEBUG=gcstress=N: allocations counted on the slow path (mallocgc skips
+// its fast path while gcstress is on).
+std::atomic<int64_t> stressCount{0};
 
 void mallocslow1(void *arg) {
   auto *r = static_cast<SlowReq *>(arg);
@@ -261,16 +285,23 @@ void mallocslow1(void *arg) {
       initmcache(c);
       pp->mcache = c;
     }
-    r->result = mallocwith(pp->mcache, r->size, r->noscan, r->needzero);
-    return;
+    r->result = mallocwith(pp->mcache, r->size, r->typ, r->needzero);
+  } else {
+    lock(&mallocNoPLock);
+    if (!mcacheNoPInit) {
+      initmcache(&mcacheNoP);
+      mcacheNoPInit = true;
+    }
+    r->result = mallocwith(&mcacheNoP, r->size, r->typ, r->needzero);
+    unlock(&mallocNoPLock);
   }
-  lock(&mallocNoPLock);
-  if (!mcacheNoPInit) {
-    initmcache(&mcacheNoP);
-    mcacheNoPInit = true;
+  if (gcstress > 0 && stressCount.fetch_add(1, std::memory_order_relaxed) % gcstress == 0 &&
+      gcEnabled()) {
+    uint32_t idle = 0;
+    gcTriggered.compare_exchange_strong(idle, 1, std::memory_order_relaxed);
   }
-  r->result = mallocwith(&mcacheNoP, r->size, r->noscan, r->needzero);
-  unlock(&mallocNoPLock);
+  if (gcTriggered.load(std::memory_order_relaxed) == 1)
+    gcTriggerWake();
 }
 
 // The slow paths' arguments travel in a per-thread request rather than on
@@ -279,9 +310,9 @@ void mallocslow1(void *arg) {
 // re-enters a slow path (they do not allocate from the heap themselves).
 __attribute__((tls_model("initial-exec"))) thread_local SlowReq slowreq;
 
-__attribute__((noinline)) void *mallocslow(uintptr_t size, bool noscan, bool needzero) {
+__attribute__((noinline)) void *mallocslow(uintptr_t size, const Type *typ, bool needzero) {
   SlowReq &r = slowreq;
-  r = SlowReq{size, noscan, needzero, nullptr};
+  r = SlowReq{size, typ, needzero, nullptr};
   onsystemstack(mallocslow1, &r);
   return r.result;
 }
@@ -337,10 +368,12 @@ void mallocbytes1(void *arg) {
   p *pp = gp == nullptr ? nullptr : gp->mp->pp;
   if (pp != nullptr) {
     if (pp->mcache == nullptr) {
-      SlowReq s{8, true, true, nullptr}; // creates the mcache
+      SlowReq s{8, nullptr, true, nullptr}; // creates the mcache
       mallocslow1(&s);
     }
     r->result = bytesfrom(pp->mcache, r->size);
+    if (gcTriggered.load(std::memory_order_relaxed) == 1)
+      gcTriggerWake();
     return;
   }
   lock(&mallocNoPLock);
@@ -350,6 +383,8 @@ void mallocbytes1(void *arg) {
   }
   r->result = bytesfrom(&mcacheNoP, r->size);
   unlock(&mallocNoPLock);
+  if (gcTriggered.load(std::memory_order_relaxed) == 1)
+    gcTriggerWake();
 }
 
 __attribute__((tls_model("initial-exec"))) thread_local BytesReq bytesreq;
@@ -369,12 +404,37 @@ const Type conservativeType = {
     8, 8, 0, 0, 8, 8, 0, nullptr, oneword,
     GoString{reinterpret_cast<const uint8_t *>("runtime.conservative"), 20}, nullptr, nullptr};
 
+// heapBitsSetType for a slot of at most kFastSlot bytes, inline (no call):
+// one bit per word of the slot, from typ's gcdata repeated per element
+// (every word for conservativeType), none past size. The arena exists (the
+// slot was just allocated from it) and only this P writes the bits of its
+// cached span's slots.
+constexpr uintptr_t kFastSlot = 256;
+inline void heapBitsSetSmall(uintptr_t x, uintptr_t size, uintptr_t slotsize, const Type *typ) {
+  heapArena *ha = mheapArenas[x >> logHeapArenaBytes].load(std::memory_order_relaxed);
+  uintptr_t wd = (x - ha->base) / 8;
+  uintptr_t nw = slotsize / 8, dw = size / 8;
+  bool all = typ->gcdata == nullptr || (typ->size == 8 && typ->ptrdata == 8);
+  uintptr_t ew = typ->size / 8, pw = typ->ptrdata / 8, j = 0;
+  for (uintptr_t i = 0; i < nw; i++, wd++) {
+    bool ptr = false;
+    if (i < dw) {
+      ptr = all || (j < pw && ((typ->gcdata[j / 8] >> (j % 8)) & 1));
+      if (++j == ew)
+        j = 0;
+    }
+    uint8_t m = uint8_t(1u << (wd % 8));
+    uint8_t *b = &ha->ptrbits[wd / 8];
+    *b = ptr ? uint8_t(*b | m) : uint8_t(*b & ~m);
+  }
+}
+
 void *mallocgc(size_t size, const Type *typ, bool needzero) {
   if (size == 0)
     return zerobaseobj;
   bool noscan = typ == nullptr || typ->ptrdata == 0;
   mcache *c = getMCache();
-  if (c != nullptr && size <= _MaxSmallSize) {
+  if (c != nullptr && size <= _MaxSmallSize && __builtin_expect(gcstress == 0, 1)) {
     if (noscan && size < _TinySize) {
       uintptr_t off = c->tinyoffset;
       if ((size & 7) == 0)
@@ -391,19 +451,28 @@ void *mallocgc(size_t size, const Type *typ, bool needzero) {
     } else {
       spanClass spc = makeSpanClass(sizeToClass(size), noscan);
       mspan *s = c->alloc[spc];
-      // A span of reused pages needs clearing: the slow path does it, so
-      // the fast path makes no call and mallocgc stays a leaf whose
-      // frame is a few words (panic paths allocate on the G's stack).
-      if (!(needzero && s->needzero)) {
+      uintptr_t es = s->elemsize;
+      bool zero = needzero && s->needzero;
+      // The fast path stays a leaf with a frame of a few words (panic
+      // paths allocate on the G's stack: abi_stack_test): slots of at
+      // most kFastSlot bytes are cleared and get their heap bits inline;
+      // bigger ones that need either go through the slow path.
+      if (es <= kFastSlot || (noscan && !zero)) {
         uintptr_t v = nextFreeFast(s);
         if (v != 0) {
           c->nmalloc++;
+          auto *w = reinterpret_cast<uint64_t *>(v);
+          if (zero)
+            for (uintptr_t i = 0; i < es / 8; i++)
+              w[i] = 0;
+          if (!noscan)
+            heapBitsSetSmall(v, size, es, typ);
           return reinterpret_cast<void *>(v);
         }
       }
     }
   }
-  return mallocslow(size, noscan, needzero);
+  return mallocslow(size, typ, needzero);
 }
 
 void *mallocbytes(size_t size) {
@@ -439,9 +508,17 @@ void *persistentalloc(size_t size, size_t align) {
   uintptr_t cur = reinterpret_cast<uintptr_t>(persistentChunk);
   uintptr_t pad = ((cur + align - 1) & ~(align - 1)) - cur;
   if (persistentChunk == nullptr || size + pad > persistentLeft) {
-    uintptr_t chunk = size + align > (256 << 10) ? size + align : (256 << 10);
-    persistentChunk = static_cast<char *>(sysAlloc(chunk));
-    persistentLeft = chunk;
+    uintptr_t chunk = size + align + sizeof(persistentHdr) > (256 << 10)
+                          ? size + align + sizeof(persistentHdr)
+                          : (256 << 10);
+    auto *h = static_cast<persistentHdr *>(sysAlloc(chunk));
+    h->end = reinterpret_cast<uintptr_t>(h) + chunk;
+    // The chunk being carved is the list's head: the collector scans it
+    // up to persistentChunk (the cursor), older chunks to their end.
+    h->next = persistentChunks;
+    persistentChunks = h;
+    persistentChunk = reinterpret_cast<char *>(h + 1);
+    persistentLeft = chunk - sizeof(persistentHdr);
     cur = reinterpret_cast<uintptr_t>(persistentChunk);
     pad = ((cur + align - 1) & ~(align - 1)) - cur;
   }
@@ -450,6 +527,49 @@ void *persistentalloc(size_t size, size_t align) {
   persistentLeft -= pad + size;
   unlock(&persistentLock);
   return r;
+}
+
+void forEachPersistent(void (*fn)(uintptr_t lo, uintptr_t hi, void *), void *arg) {
+  lock(&persistentLock);
+  for (persistentHdr *h = persistentChunks; h != nullptr; h = h->next) {
+    uintptr_t lo = reinterpret_cast<uintptr_t>(h + 1);
+    uintptr_t hi = h == persistentChunks ? reinterpret_cast<uintptr_t>(persistentChunk) : h->end;
+    fn(lo, hi, arg);
+  }
+  unlock(&persistentLock);
+}
+
+void flushmcaches() NO_THREAD_SAFETY_ANALYSIS {
+  int32_t n = allplenForTrace();
+  for (int32_t i = 0; i < n; i++) {
+    p *pp = allp[i];
+    if (pp != nullptr && pp->mcache != nullptr)
+      pp->mcache->releaseAll();
+  }
+  lock(&mallocNoPLock);
+  if (mcacheNoPInit)
+    mcacheNoP.releaseAll();
+  unlock(&mallocNoPLock);
+}
+
+void mallocCounts(uint64_t *nmalloc, uint64_t *tinyAllocs) NO_THREAD_SAFETY_ANALYSIS {
+  uint64_t a = 0, t = 0;
+  int32_t n = allplenForTrace();
+  for (int32_t i = 0; i < n; i++) {
+    p *pp = allp[i];
+    if (pp != nullptr && pp->mcache != nullptr) {
+      a += pp->mcache->nmalloc;
+      t += pp->mcache->tinyAllocs;
+    }
+  }
+  lock(&mallocNoPLock);
+  if (mcacheNoPInit) {
+    a += mcacheNoP.nmalloc;
+    t += mcacheNoP.tinyAllocs;
+  }
+  unlock(&mallocNoPLock);
+  *nmalloc = a;
+  *tinyAllocs = t;
 }
 
 uint64_t heapinuse() { return mheap_.pagesInUse.load(std::memory_order_relaxed); }
@@ -472,12 +592,20 @@ using glrt::Type;
 
 // The compiler's entry points (abi.def).
 void *glrt_mallocgc(int64_t size, void *typ, uint8_t needzero) {
-  return glrt::mallocgc(size_t(size), static_cast<const Type *>(typ), needzero != 0);
+  void *x = glrt::mallocgc(size_t(size), static_cast<const Type *>(typ), needzero != 0);
+  glrt::gcSafePoint();
+  return x;
 }
 
 void *glrt_newobject(void *typ) {
   auto *t = static_cast<const Type *>(typ);
-  return glrt::mallocgc(t->size, t, true);
+  // new of a zero-size type: one byte of its own rather than zerobase, as
+  // glc did before typed allocation: without escape analysis every &T{}
+  // is a heap object, and go1.19's stack-allocated ones compare unequal
+  // (lit iface/mixed_compare.gl: &E{} == err is false).
+  void *x = t->size == 0 ? glrt::mallocgc(1, nullptr, true) : glrt::mallocgc(t->size, t, true);
+  glrt::gcSafePoint();
+  return x;
 }
 
 // makeslice(et, len, cap): Go's checks, in Go's order (a bad len is
@@ -493,5 +621,7 @@ void *glrt_makeslice(void *et, int64_t len, int64_t cap) {
       glrt_panicmakeslicelen();
     glrt_panicmakeslicecap();
   }
-  return glrt::mallocgc(static_cast<size_t>(capmem), t, true);
+  void *x = glrt::mallocgc(static_cast<size_t>(capmem), t, true);
+  glrt::gcSafePoint();
+  return x;
 }

@@ -49,6 +49,19 @@ bool growinplace(void *end, size_t n);
 // itab tables, mcaches): Go's persistentalloc. Any thread; a lock.
 void *persistentalloc(size_t size, size_t align = 8);
 
+// Calls fn(lo, hi) for every range of persistentalloc memory handed out
+// so far (the collector's conservative root scan). Takes persistentLock:
+// fn must not call persistentalloc.
+void forEachPersistent(void (*fn)(uintptr_t lo, uintptr_t hi, void *), void *arg);
+
+// Gives every P's cached spans back to mcentral and resets their tiny
+// blocks and string-bytes cursors (Go's flushmcache), and mcacheNoP's.
+// World stopped (the collector, before marking).
+void flushmcaches();
+// Objects allocated through every cache (P caches and mcacheNoP) and the
+// tiny allocations among them. World stopped (ReadMemStats).
+void mallocCounts(uint64_t *nmalloc, uint64_t *tinyAllocs);
+
 // Address returned for zero-sized allocations.
 void *zerobase();
 

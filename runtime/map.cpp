@@ -77,6 +77,7 @@
 #include "alg.h"
 #include "defer.h"
 #include "malloc.h"
+#include "mgc.h"
 #include "race.h"
 #include "mem.h"
 #include "panic.h"
@@ -1063,7 +1064,11 @@ void mapiternext(hiter *it) {
 
 using namespace glrt;
 
-void *glrt_makemap(void *t, int64_t hint) { return makemap(static_cast<const MapType *>(t), hint); }
+void *glrt_makemap(void *t, int64_t hint) {
+  void *h = makemap(static_cast<const MapType *>(t), hint);
+  glrt::gcSafePoint(); // a call from generated code: may yield to the collector
+  return h;
+}
 
 void *glrt_mapaccess1(void *t, void *h, void *key) {
   if (raceenabled && h)

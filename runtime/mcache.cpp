@@ -9,6 +9,7 @@
 // Callers: the P's owner M, on g0 (malloc's slow path; refill takes the
 // mcentral and maybe the mheap lock), or anyone holding the P stopped.
 //===----------------------------------------------------------------------===//
+#include "mgc.h"
 #include "mheap.h"
 
 namespace glrt {
@@ -17,23 +18,39 @@ namespace glrt {
 // fast path needs no null check (Go's emptymspan).
 constinit mspan emptymspan;
 
+// heapLive counts a cached span's free slots as allocated from the moment
+// it is cached (Go's accounting, at span granularity: the fast path counts
+// nothing); a span given back returns its unused slots.
+static inline uint64_t freeBytes(mspan *s) {
+  return uint64_t(s->nelems - s->allocCount) * s->elemsize;
+}
+
 void mcache::refill(spanClass spc) {
   mspan *s = alloc[spc];
-  if (s != &emptymspan)
+  if (s != &emptymspan) {
+    heapLive.fetch_sub(freeBytes(s), std::memory_order_relaxed);
     mheap_.central[spc].uncacheSpan(s);
+  }
   // A span keeps freeindex/allocCache consistent while on a list (bit 0
   // of allocCache is slot freeindex), so it is used as it comes.
-  alloc[spc] = mheap_.central[spc].cacheSpan();
+  s = mheap_.central[spc].cacheSpan();
+  alloc[spc] = s;
+  gcAccountAlloc(freeBytes(s));
 }
 
 void mcache::releaseAll() {
   for (int i = 0; i < numSpanClasses; i++) {
     if (alloc[i] != &emptymspan) {
+      heapLive.fetch_sub(freeBytes(alloc[i]), std::memory_order_relaxed);
       mheap_.central[i].uncacheSpan(alloc[i]);
       alloc[i] = &emptymspan;
     }
   }
   tiny = tinyoffset = 0;
+  // The string-bytes cursors too: a chunk that nothing else points to may
+  // be freed by the sweep that follows, and must not be carved again.
+  bytesCur = bytesEnd = 0;
+  bigCur = bigEnd = 0;
 }
 
 } // namespace glrt

@@ -66,6 +66,8 @@ constexpr uintptr_t kMaxArenas = uintptr_t(1) << 16; // 4 TiB of heap
 
 inline uintptr_t arenaIndex(uintptr_t p) { return p >> logHeapArenaBytes; }
 
+} // namespace
+
 heapArena *arenaOf(uintptr_t p) {
   std::atomic<heapArena *> *l2 = __atomic_load_n(&mheapArenas, __ATOMIC_ACQUIRE);
   if (l2 == nullptr)
@@ -75,6 +77,8 @@ heapArena *arenaOf(uintptr_t p) {
     return nullptr;
   return l2[i].load(std::memory_order_acquire);
 }
+
+namespace {
 
 inline bool testbit(const uint64_t *b, uintptr_t i) { return (b[i / 64] >> (i % 64)) & 1; }
 
@@ -362,6 +366,31 @@ uintptr_t findObject(uintptr_t p, mspan **sp, uintptr_t *idx) {
 uintptr_t objectSize(uintptr_t base) {
   mspan *s = spanOf(base);
   return s == nullptr ? 0 : (s->nelems == 1 ? s->limit - s->startAddr : s->elemsize);
+}
+
+void forEachSpan(void (*fn)(mspan *, void *), void *arg) NO_THREAD_SAFETY_ANALYSIS {
+  // allArenas only grows (under mheap.lock); with the world stopped no one
+  // allocates, so reading it unlocked is safe, and fn may take the lock
+  // (freeSpan) without deadlock.
+  uintptr_t n = mheap_.nArenas;
+  for (uintptr_t a = 0; a < n; a++) {
+    heapArena *ha = mheapArenas[mheap_.allArenas[a]].load(std::memory_order_acquire);
+    for (uintptr_t i = 0; i < pagesPerArena;) {
+      if (ha->inUse[i / 64] == 0) {
+        i = (i / 64 + 1) * 64;
+        continue;
+      }
+      mspan *s = ha->spans[i].load(std::memory_order_acquire);
+      uintptr_t addr = ha->base + i * _PageSize;
+      if (s == nullptr || s->startAddr != addr) {
+        i++; // a free page, or the tail of a span begun in an earlier arena
+        continue;
+      }
+      uintptr_t np = s->npages;
+      fn(s, arg);
+      i += np; // may step into the next arena: the loop ends, the rest is a tail
+    }
+  }
 }
 
 void freeLarge(void *p) {

@@ -90,6 +90,15 @@ struct heapArena {
   uint64_t inUse[pagesPerArena / 64];
   uint64_t dirty[pagesPerArena / 64];
   uintptr_t base;
+  // The heap bitmap (Go's heapArena.bitmap, one bit per word instead of
+  // two): bit w%8 of ptrbits[w/8] is set when word w of the arena (address
+  // base + 8w) may hold a heap pointer. Written by the allocating M for the
+  // words of the object it just allocated (heapBitsSetType, mgcmark.cpp),
+  // before the object is published; read by the collector with the world
+  // stopped. Only words of objects in scan spans are ever set; the bits of
+  // a slot are all rewritten when the slot is reused. 1 MiB per arena,
+  // touched only where scan objects live.
+  uint8_t ptrbits[heapArenaBytes / 8 / 8];
 };
 
 // The central free list of one span class (Go's mcentral). Until sweeping
@@ -179,6 +188,14 @@ void freeLarge(void *p);
 // free dirty pages beyond a retained cushion back to the OS. Any thread
 // without mheap.lock; takes it.
 void bgscavenge();
+
+// The arena holding p, or null (any thread, lock-free; as spanOf).
+heapArena *arenaOf(uintptr_t p);
+
+// Calls fn for every in-use span, in address order. The world must be
+// stopped (or the caller must otherwise know no span is allocated or
+// freed meanwhile); fn may free the span it is given (mheap::freeSpan).
+void forEachSpan(void (*fn)(mspan *, void *), void *arg);
 
 // Stats for tests and (later) ReadMemStats.
 struct heapStats {

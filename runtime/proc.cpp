@@ -75,6 +75,7 @@
 #include "malloc.h"
 #include "mbarrier.h"
 #include "mem.h"
+#include "mgc.h"
 #include "panic.h"
 #include "preempt.h"
 #include "print.h"
@@ -165,6 +166,7 @@ const char *waitReasonString(waitReason r) {
   case waitReasonPreempted: return "preempted";
   case waitReasonTest: return "test";
   case waitReasonIOWait: return "IO wait";
+  case waitReasonGCWorkerIdle: return "GC worker (idle)";
   }
   return "";
 }
@@ -1108,7 +1110,23 @@ int64_t newproc1(void (*fn)(void *), void *arg, uintptr_t stacksize) {
   return newproc1pc(fn, arg, stacksize, 0);
 }
 
+static int64_t newproc1impl(void (*fn)(void *), void *arg, uintptr_t stacksize, uintptr_t gopc,
+                            bool system);
+
 int64_t newproc1pc(void (*fn)(void *), void *arg, uintptr_t stacksize, uintptr_t gopc) {
+  return newproc1impl(fn, arg, stacksize, gopc, false);
+}
+
+// Go's system goroutines (the collector's): a negative goid, so
+// tracebacks, checkdead and the goroutine dumps skip it, and not counted
+// by NumGoroutine. Such a G must never exit.
+static std::atomic<int64_t> nextsysgoid{-2};
+int64_t newprocsystem(void (*fn)(void *), void *arg) {
+  return newproc1impl(fn, arg, 0, 0, true);
+}
+
+static int64_t newproc1impl(void (*fn)(void *), void *arg, uintptr_t stacksize, uintptr_t gopc,
+                            bool system) {
   g *self = getg();
   m *mp = self ? self->mp : nullptr;
   p *pp = mp ? mp->pp : nullptr;
@@ -1130,10 +1148,11 @@ int64_t newproc1pc(void (*fn)(void *), void *arg, uintptr_t stacksize, uintptr_t
   gp->preempt = false;
   gp->param = nullptr;
   gp->gopc = gopc;
-  gp->goid = newgoid(pp);
+  gp->goid = system ? nextsysgoid.fetch_sub(1, std::memory_order_relaxed) : newgoid(pp);
   racegostart(gp); // -race: in the creator's context (the `go` edge)
   int64_t id = gp->goid;
-  sched.ngoroutines.fetch_add(1, std::memory_order_relaxed);
+  if (!system)
+    sched.ngoroutines.fetch_add(1, std::memory_order_relaxed);
   casgstatus(gp, _Gdead, _Grunnable);
   if (traceEnabled())
     traceGoEvent(traceEvGoCreate, id, mp && mp->curg ? mp->curg->goid : 0, int64_t(gopc));
@@ -1681,6 +1700,7 @@ static void mainTrampoline(void *fn) {
 extern "C" void glrt_rt0_go(void (*mainfn)(void)) {
   if (!schedinited)
     glrt_schedinit(0, nullptr);
+  gcinit(); // real programs only: the unit tests never collect by themselves
   newproc1(mainTrampoline, reinterpret_cast<void *>(mainfn), 0);
   // go1.19's runtime.main starts three system goroutines (forcegc,
   // bgsweep, bgscavenge: goids 2-4 from the same per-P batch) before
@@ -1759,8 +1779,12 @@ extern "C" void glrt_GC(void) {
   g *gp = getg();
   if (gp == nullptr || gp->mp == nullptr || gp == gp->mp->g0 || gp->mp->pp == nullptr)
     return; // only a goroutine can stop the world
-  stopTheWorld("GC");
-  startTheWorld(0);
+  if (gcEnabled()) {
+    gcCollect(true);
+  } else {
+    stopTheWorld("GC");
+    startTheWorld(0);
+  }
   Gosched();
 }
 

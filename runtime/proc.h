@@ -76,6 +76,9 @@ int64_t newproc1(void (*fn)(void *), void *arg, uintptr_t stacksize);
 // newproc1 recording gopc, the PC of the `go` statement (g.gopc).
 int64_t newproc1pc(void (*fn)(void *), void *arg, uintptr_t stacksize, uintptr_t gopc);
 
+// A runtime goroutine (goid < 0, not in NumGoroutine, never exits).
+int64_t newprocsystem(void (*fn)(void *), void *arg);
+
 // For tests: after glrt_schedinit, make m0 drop its P so other threads
 // do all the scheduling, and the calling thread may stay outside glrt.
 void releasem0ForTest();

@@ -21,6 +21,7 @@
 //===----------------------------------------------------------------------===//
 #include "abi.h"
 #include "malloc.h"
+#include "mgc.h"
 #include "panic.h"
 #include "sizeclasses.h"
 #include "type.h"
@@ -100,5 +101,6 @@ glrt_pair glrt_growslice(void *oldData, int64_t oldLen, int64_t oldCap,
   void *p = glrt::mallocgc(capmem, t, true);
   if (oldLen > 0)
     memmove(p, oldData, uint64_t(oldLen) * es);
+  glrt::gcSafePoint(); // after the copy: a yield keeps p (stack or register)
   return {p, newcap};
 }

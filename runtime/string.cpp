@@ -37,6 +37,7 @@
 //===----------------------------------------------------------------------===//
 #include "abi.h"
 #include "malloc.h"
+#include "mgc.h"
 #include "panic.h"
 
 #include <string.h>
@@ -157,11 +158,13 @@ glrt_pair glrt_concatstrings(void *a, int64_t alen, void *b, int64_t blen) {
   char *aend = static_cast<char *>(a) + alen;
   if (glrt::growinplace(aend, uint64_t(blen))) {
     memcpy(aend, b, uint64_t(blen));
+    glrt::gcSafePoint(); // a call from generated code: may yield to the collector
     return {a, n};
   }
   auto *p = static_cast<char *>(glrt::mallocbytes(uint64_t(n)));
   memcpy(p, a, uint64_t(alen));
   memcpy(p + alen, b, uint64_t(blen));
+  glrt::gcSafePoint();
   return {p, n};
 }
 
@@ -190,6 +193,7 @@ glrt_pair glrt_slicebytetostring(void *p, int64_t n) {
     return {nullptr, 0};
   void *s = glrt::mallocnoscan(uint64_t(n));
   memcpy(s, p, uint64_t(n));
+  glrt::gcSafePoint();
   return {s, n};
 }
 
@@ -198,6 +202,7 @@ glrt_pair glrt_stringtoslicebyte(void *p, int64_t n) {
     return {glrt::zerobase(), 0}; // non-nil empty slice, as Go's []byte("")
   void *b = glrt::rawarray(n, 1);
   memcpy(b, p, uint64_t(n));
+  glrt::gcSafePoint();
   return {b, n};
 }
 
@@ -212,6 +217,7 @@ glrt_pair glrt_slicerunetostring(void *p, int64_t n) {
   int64_t at = 0;
   for (int64_t i = 0; i < n; i++)
     at += glrt::encoderune(s + at, r[i]);
+  glrt::gcSafePoint();
   return {s, size};
 }
 
@@ -228,6 +234,7 @@ glrt_pair glrt_stringtoslicerune(void *p, int64_t n) {
   int64_t i = 0;
   for (int64_t k = 0; k < n;)
     r[i++] = decode(s, n, k, &k);
+  glrt::gcSafePoint();
   return {r, count};
 }
 
@@ -239,6 +246,7 @@ glrt_pair glrt_intstring(int64_t v) {
   int n = glrt::encoderune(buf, r);
   void *s = glrt::mallocnoscan(uint64_t(n));
   memcpy(s, buf, uint64_t(n));
+  glrt::gcSafePoint();
   return {s, n};
 }
 

@@ -64,6 +64,7 @@
 #include "timer.h"
 
 #include <cstdlib>
+#include <cstring>
 
 #include "abi.h"
 #include "chan.h"
@@ -145,9 +146,13 @@ static void updateTimer0When(timerHeap *h) NO_THREAD_SAFETY_ANALYSIS {
 static void heapInsert(timerHeap *h, timer *t) NO_THREAD_SAFETY_ANALYSIS {
   if (h->n == h->cap) {
     int32_t nc = h->cap ? 2 * h->cap : 16;
-    auto *nt = static_cast<timer **>(std::realloc(h->t, sizeof(timer *) * size_t(nc)));
-    if (!nt)
-      fatal("runtime: out of memory", "timer heap");
+    // persistentalloc, not libc: the collector scans persistent memory
+    // conservatively, and the array is what keeps heap timers (time.After,
+    // NewTimer: mallocscan) alive. The old array is dropped (never freed:
+    // growth doubles, so at most as much again is wasted).
+    auto *nt = static_cast<timer **>(persistentalloc(sizeof(timer *) * size_t(nc)));
+    if (h->n)
+      memcpy(nt, h->t, sizeof(timer *) * size_t(h->n));
     h->t = nt;
     h->cap = nc;
   }

@@ -9,6 +9,8 @@ Suites, in order; each runs even when an earlier one failed:
   runtime-unittests-tsan  the same tests under ThreadSanitizer (if built); a data
                       race makes it exit 66, counted as a failure
   lit                 test/lit (lit + FileCheck), exec root under the build dir
+  lit gcstress=1      a subset of test/lit with a collection at every allocation and
+                      freed memory poisoned (GODEBUG=gcstress=1,gcpoison=1), GOMAXPROCS 1 and 2
   difftest            every lit run test also run by go1.19; outputs must match
   callgen             400 random evaluation-order tests (test/difftest/callgen.py), vs go1.19
   constgen            400 random untyped-constant expressions (test/difftest/constgen.py), vs go1.19
@@ -141,6 +143,10 @@ def have_psutil(py):
                           capture_output=True).returncode == 0
 
 
+# lit paths run under GODEBUG=gcstress=1 (see main).
+GCSTRESS_SUBSET = ("gc", "maps", "run", "iface")
+
+
 def lit_suite(build, name="lit", paths=("",), extra_env=None):
     banner(name)
     if not os.path.exists(LIT):
@@ -226,6 +232,14 @@ def main():
     results.append(lit_suite(build, "lit GOMAXPROCS=1",
                              ("sched", "stacks", "chan", "time", "sync", "run", "preempt"),
                              {"GOMAXPROCS": "1"}))
+    # The collector under stress: a collection every allocation
+    # (GODEBUG=gcstress=1) with freed memory poisoned, on 1 and 2 Ps, over a
+    # representative subset (the gc/ programs, maps, interfaces and run/:
+    # closures, channels, defers, strings, slices): a missed root fails
+    # loudly.
+    for procs in ("1", "2"):
+        results.append(lit_suite(build, f"lit gcstress=1 GOMAXPROCS={procs}", GCSTRESS_SUBSET,
+                                 {"GOMAXPROCS": procs, "GODEBUG": "gcstress=1,gcpoison=1"}))
     results.append(counting_script("difftest", [py, os.path.join(REPO, "test/difftest/difftest.py"),
                                                 "--glc", glc, "--work", os.path.join(build, "difftest")]))
     # Random evaluation-order programs (counting calls in every statement

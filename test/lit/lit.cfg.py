@@ -42,10 +42,11 @@ for tool in ("FileCheck", "not"):
         (r"(?<![\w/.%-])" + tool + r"(?![\w/.-])", os.path.join(llvm_bin, tool)))
 
 # Tests see a small, predictable environment; pass through what programs
-# under test need (GOMAXPROCS for scheduler tests, GLC_CC to override the
-# link driver).
+# under test need (GOMAXPROCS for scheduler tests, GODEBUG/GOGC for the
+# collector's stress runs (scripts/run-tests.py: gcstress), GLC_CC to
+# override the link driver).
 config.environment["PATH"] = os.pathsep.join([llvm_bin, os.environ.get("PATH", "")])
-for var in ("GOMAXPROCS", "GLC_CC", "HOME", "TMPDIR"):
+for var in ("GOMAXPROCS", "GODEBUG", "GOGC", "GLC_CC", "HOME", "TMPDIR"):
     if var in os.environ:
         config.environment[var] = os.environ[var]
 # glc's object cache (compiler/driver/Cache.cpp): the suite's own, in the

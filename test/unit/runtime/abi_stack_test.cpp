@@ -316,6 +316,11 @@ void probe_newproc() { glrt_newproc(nopWork, nullptr); }
 void probe_Gosched() { glrt_Gosched(); }
 void probe_GOMAXPROCS() { glrt_GOMAXPROCS(glrt_GOMAXPROCS(0)); }
 void probe_GC() { glrt_GC(); }
+// MemStats is 6072 bytes in Go: a static buffer, not the probe's frame.
+alignas(8) char memstatsBuf[8192];
+void probe_ReadMemStats() { glrt_ReadMemStats(memstatsBuf); }
+void probe_KeepAlive() { glrt_KeepAlive(glrt_eface{nullptr, &sval}); }
+void probe_setGCPercent() { glrt_setGCPercent(glrt_setGCPercent(100)); }
 void probe_NumCPU() { sval += glrt_NumCPU(); }
 void probe_NumGoroutine() { sval += glrt_NumGoroutine(); }
 // callers.cpp: the walks run on g0 (no generated code here: callers finds

@@ -1,0 +1,444 @@
+//===- mgc.cpp - the garbage collector (Go's mgc.go) ----------------------===//
+//
+// A non-moving, tri-colour mark-sweep collector on Go's allocator
+// (malloc.cpp, mheap.cpp). One collection (gcCollect):
+//
+//   1. stopTheWorld("GC") (proc.cpp): every P stops at a safe point. A
+//      running G is preempted by the existing machinery (a poisoned
+//      prologue or SIGURG + an injected call), so every G that is not the
+//      collector's is parked in mcall with its callee-saved registers
+//      pushed on its own stack (asyncPreempt also pushes the caller-saved
+//      ones), and its gobuf.sp marks where its frames begin.
+//   2. On the collecting M's g0: flush every mcache (their spans go back
+//      to mcentral, tiny blocks and string cursors are dropped).
+//   3. Mark (mgcmark.cpp) with one worker per P: the collecting M plus
+//      helper threads, work-stealing gcWork buffers; roots first, then the
+//      heap precisely from the heap bitmap.
+//   4. Sweep (mgcsweep.cpp) every span eagerly, still stopped; set the
+//      next heap goal (mgcpacer.cpp); record the pause; gctrace.
+//   5. startTheWorld.
+// Write barriers are emitted by glc at every heap pointer store but stay
+// off (glrt_writeBarrier.enabled == 0): marking never overlaps the
+// mutator yet. Lazy and background sweeping, and concurrent marking (which
+// needs the barriers on), are the next steps; eager sweeping under the
+// stop costs a walk of every span per collection (measured in the note).
+//
+// Who triggers a collection:
+//   - the allocator, when heapLive reaches heapGoal (or every N slow-path
+//     allocations under GODEBUG=gcstress=N): it wakes the collector
+//     goroutine (a system G, goid < 0, started by gcinit) and asks the
+//     allocating G to yield at its next safe point, so the collection
+//     starts promptly even at GOMAXPROCS=1. The collection is not run
+//     inside mallocgc itself because runtime code calls mallocgc while it
+//     holds runtime locks and half-built records; the collector G runs
+//     from a clean stack.
+//   - runtime.GC, on the calling goroutine (a user G called from generated
+//     code: a safe point by construction).
+// Collections are serialised by worldsema (stopTheWorld).
+//
+// THE ROOTS. A heap object stays alive iff it is reachable from one of
+// these (every one is scanned conservatively: an aligned word that points
+// into an allocated slot of an in-use span keeps that object, interior and
+// last-byte pointers included):
+//   - Every goroutine's stack: every segment of its chain. The current
+//     segment from gobuf.sp (for the collecting G: from gcCollect's frame,
+//     below which it stored its callee-saved registers) up to the segment
+//     header; each older segment from the __morestack frame recorded in
+//     the next segment's oldsp up to its header. Registers: a parked or
+//     preempted G has them on its stack (mcall / asyncPreempt pushes).
+//     Dead Gs are skipped.
+//   - g0 and signal stacks: not scanned. With the world stopped every
+//     other M is in schedule()/stopm on g0, where no heap pointer is live;
+//     the collecting M's g0 runs only the collector. A signal handler
+//     never holds a heap pointer across a safe point.
+//   - Globals: the executable's .data and .bss (the program's and glrt's
+//     own: sched, the semaphore table, mcacheNoP, the timer heaps'
+//     headers, mheap_), conservatively. glc does not emit per-type bitmaps
+//     for globals yet; this first step is exactly as safe, and can only
+//     retain more than a precise scan.
+//   - The runtime's persistent memory (persistentalloc, malloc.cpp), every
+//     chunk, conservatively. It holds: G structures (so g._defer and
+//     g._panic chains, g.param, the -race context), M and P structures
+//     (p.deferpool: free _defer records in the heap; p.mcache), sudogs
+//     (sudog.elem of a blocked send/receive, sudog.c), itab tables, the
+//     timer heaps' arrays (time.cpp: the only references to the heap
+//     timers of time.After/NewTimer while they wait), workbufs, traceback
+//     tables. The per-M trace buffers (mmap, trace.cpp) hold no heap
+//     pointers; neither do schedseed's generators.
+//   - Heap objects found by the above are scanned precisely: channel
+//     buffers (typed with the element), hchan and hmap records, map
+//     buckets and overflow buckets, _defer records, timer records,
+//     closures and go/defer argument blocks (record descriptors), interface
+//     boxes. Records glrt allocates without a descriptor use
+//     conservativeType: every word of them is a candidate.
+//   - TLS: no heap pointer lives in thread-local storage across a safe
+//     point (malloc's and panic's request blocks are consumed before the
+//     thread can reach the scheduler).
+// What is NOT a root: mspan records and heapArena maps (they point at
+// every span), the helper threads' stacks.
+//
+// GODEBUG (glrt reads it once, in gcinit): gctrace=1 prints go1.19's line
+// per collection on stderr; gcstress=N collects every N allocations;
+// gcpoison=1 fills freed memory with 0xdeadbeef. GOGC=N|off as Go.
+//===----------------------------------------------------------------------===//
+#include "mgc.h"
+
+#include "abi.h"
+#include "gmp.h"
+#include "lock.h"
+#include "malloc.h"
+#include "mem.h"
+#include "mheap.h"
+#include "panic.h"
+#include "preempt.h"
+#include "print.h"
+#include "proc.h"
+#include "sema.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+
+namespace glrt {
+
+extern std::atomic<int32_t> gomaxprocs;
+
+namespace {
+
+bool gcOn = false;     // gcinit ran: a real program with a collector G
+int32_t gctrace = 0;   // GODEBUG=gctrace
+int64_t initTime = 0;  // nanotime() at gcinit (gctrace's @s)
+std::atomic<uint32_t> gcWakeSema{0};
+
+// Statistics, written with the world stopped by the collecting M, read
+// under a stop (ReadMemStats).
+struct gcStats {
+  uint32_t numgc, numforced;
+  uint64_t pauseTotal;
+  uint64_t pauseNs[256], pauseEnd[256];
+  uint64_t lastGC; // unix ns
+  uint64_t freedObjects, freedBytes;
+  uint64_t heapMarked;
+} stats;
+
+int64_t unixnano() {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+// Go's itoaDiv/fmtNSAsMS (gctrace's number formats).
+char *itoaDiv(char *end, uint64_t val, int dec) {
+  char *i = end - 1;
+  char *idec = i - dec;
+  while (val >= 10 || i >= idec) {
+    *i-- = char('0' + val % 10);
+    if (i == idec)
+      *i-- = '.';
+    val /= 10;
+  }
+  *i = char('0' + val);
+  return i;
+}
+void fmtNSAsMS(char *out, size_t outsz, uint64_t ns) {
+  char buf[32];
+  char *end = buf + sizeof buf;
+  char *s;
+  if (ns >= 10000000) {
+    s = itoaDiv(end, ns / 1000000, 0);
+  } else {
+    uint64_t x = ns / 1000;
+    if (x == 0) {
+      snprintf(out, outsz, "0");
+      return;
+    }
+    int dec = 3;
+    while (x >= 100) {
+      x /= 10;
+      dec--;
+    }
+    s = itoaDiv(end, x, dec);
+  }
+  snprintf(out, outsz, "%.*s", int(end - s), s);
+}
+
+struct gcArgs {
+  bool forced;
+  g *curg;
+  uintptr_t sp;
+  int64_t tStart;
+};
+
+void gcOnG0(void *arg) {
+  auto *a = static_cast<gcArgs *>(arg);
+  int64_t tMark = nanotime();
+  flushmcaches();
+  uint64_t heap0 = heapLive.load(std::memory_order_relaxed);
+  int32_t procs = gomaxprocs.load(std::memory_order_relaxed);
+  markResult mr = gcMark(procs, a->curg, a->sp);
+  int64_t tMarkTerm = nanotime();
+  sweepResult sr = gcSweepAll(gcpoison);
+  int64_t tEnd = nanotime();
+
+  stats.freedObjects += sr.freedObjects;
+  stats.freedBytes += sr.freedBytes;
+  stats.heapMarked = sr.liveBytes;
+  heapLive.store(sr.liveBytes, std::memory_order_relaxed);
+  uint64_t goal = heapGoal.load(std::memory_order_relaxed);
+  gcSetGoal(sr.liveBytes);
+  gcTriggered.store(0, std::memory_order_release);
+
+  uint64_t pause = uint64_t(tEnd - a->tStart);
+  stats.pauseNs[stats.numgc % 256] = pause;
+  stats.pauseEnd[stats.numgc % 256] = uint64_t(unixnano());
+  stats.lastGC = stats.pauseEnd[stats.numgc % 256];
+  stats.pauseTotal += pause;
+  stats.numgc++;
+  if (a->forced)
+    stats.numforced++;
+
+  if (gctrace > 0) {
+    // go1.19's line. The phases map as: sweep termination = the stop and
+    // the cache flush, mark = the parallel mark, mark termination = the
+    // sweep (all stopped, so clock == the pause). CPU: the mark's wall
+    // time times its workers, as dedicated mark time.
+    char t1[32], t2[32], t3[32], c1[32], c2[32], c3[32];
+    fmtNSAsMS(t1, sizeof t1, uint64_t(tMark - a->tStart));
+    fmtNSAsMS(t2, sizeof t2, uint64_t(tMarkTerm - tMark));
+    fmtNSAsMS(t3, sizeof t3, uint64_t(tEnd - tMarkTerm));
+    fmtNSAsMS(c1, sizeof c1, uint64_t(tMark - a->tStart) * uint64_t(procs));
+    fmtNSAsMS(c2, sizeof c2, uint64_t(tMarkTerm - tMark) * uint64_t(procs));
+    fmtNSAsMS(c3, sizeof c3, uint64_t(tEnd - tMarkTerm) * uint64_t(procs));
+    char at[32];
+    char *end = at + sizeof at - 1;
+    *end = 0;
+    char *s = itoaDiv(end, uint64_t(a->tStart - initTime) / 1000000, 3);
+    char line[512];
+    int n = snprintf(line, sizeof line,
+                     "gc %u @%ss %d%%: %s+%s+%s ms clock, %s+0/%s/0+%s ms cpu, "
+                     "%llu->%llu->%llu MB, %llu MB goal, %llu MB stacks, %llu MB globals, %d P%s\n",
+                     stats.numgc, s, 0, t1, t2, t3, c1, c2, c3,
+                     (unsigned long long)(heap0 >> 20), (unsigned long long)(heap0 >> 20),
+                     (unsigned long long)(sr.liveBytes >> 20),
+                     (unsigned long long)(goal == ~uint64_t(0) ? 0 : goal >> 20),
+                     (unsigned long long)(mr.stackBytes >> 20),
+                     (unsigned long long)(mr.globalBytes >> 20), procs,
+                     a->forced ? " (forced)" : "");
+    if (n > 0) {
+      printflush();
+      (void)!write(2, line, size_t(n) < sizeof line ? size_t(n) : sizeof line - 1);
+    }
+  }
+}
+
+// The collector goroutine: created by the first trigger (so programs that
+// never collect keep go1.19's schedule at start-up, proc.cpp's rt0_go),
+// collects, then parks until the next trigger.
+bool collectorStarted = false; // the gcTriggered 1 -> 2 winner only
+void bgCollector(void *) {
+  for (;;) {
+    gcCollect(false);
+    semacquire(&gcWakeSema, waitReasonGCWorkerIdle);
+  }
+}
+
+} // namespace
+
+bool gcEnabled() { return gcOn; }
+
+void gcinit() {
+  initTime = nanotime();
+  const char *e = getenv("GOGC");
+  if (e != nullptr && strcmp(e, "off") == 0) {
+    gcPercent.store(-1, std::memory_order_relaxed);
+  } else if (e != nullptr && *e) {
+    char *endp;
+    long v = strtol(e, &endp, 10);
+    if (*endp == 0)
+      gcPercent.store(v < 0 ? -1 : int32_t(v), std::memory_order_relaxed);
+  }
+  gcSetGoal(0);
+  const char *d = getenv("GODEBUG");
+  for (const char *q = d; q && *q;) {
+    const char *comma = strchr(q, ',');
+    size_t len = comma ? size_t(comma - q) : strlen(q);
+    auto val = [&](const char *name) -> long {
+      size_t nl = strlen(name);
+      if (len > nl && strncmp(q, name, nl) == 0 && q[nl] == '=')
+        return strtol(q + nl + 1, nullptr, 10);
+      return -1;
+    };
+    if (long v = val("gctrace"); v >= 0)
+      gctrace = int32_t(v);
+    if (long v = val("gcstress"); v >= 0)
+      gcstress = v;
+    if (long v = val("gcpoison"); v >= 0)
+      gcpoison = v > 0;
+    q = comma ? comma + 1 : nullptr;
+  }
+  gcOn = true;
+}
+
+void gcTriggerWake() {
+  if (!gcOn)
+    return;
+  // Only a thread with a P readies the collector (goready and newproc
+  // want one); a trigger seen by sysmon or a thread without a P stays
+  // pending for the next allocation by a goroutine.
+  g *self = getg();
+  if (self == nullptr || self->mp == nullptr || self->mp->pp == nullptr)
+    return;
+  uint32_t one = 1;
+  // acq_rel: the winner sees collectorStarted as the previous winner left
+  // it (the collector's reset to 0 is ordered after that by the stop).
+  if (!gcTriggered.compare_exchange_strong(one, 2, std::memory_order_acq_rel))
+    return;
+  if (!collectorStarted) {
+    collectorStarted = true;
+    newprocsystem(bgCollector, nullptr);
+  } else {
+    semrelease(&gcWakeSema, false);
+  }
+  // Ask the allocating goroutine to yield at its next safe point (a
+  // prologue of generated code), so the collector runs now even at
+  // GOMAXPROCS=1. From g0 (the slow path) the request is re-armed into
+  // the G's stack limit when systemstack switches back (REPOISON_IF_PREEMPT).
+  g *gp = getg();
+  if (gp != nullptr && gp->mp != nullptr) {
+    g *cur = gp->mp->curg;
+    if (cur != nullptr && cur->goid > 0)
+      __atomic_store_n(&cur->preempt, true, __ATOMIC_SEQ_CST);
+  }
+}
+
+__attribute__((noinline)) void gcYieldSlow() {
+  g *gp = getg();
+  if (gp == nullptr || gp->mp == nullptr || gp == gp->mp->g0 || gp->mp->pp == nullptr ||
+      gp->goid <= 0 || !canPreemptM(gp->mp))
+    return;
+  Gosched();
+}
+
+// Runs on the calling goroutine's stack. Its callee-saved registers are
+// stored in regs, in this frame, so the scan of this G's stack from &regs
+// sees every pointer its callers keep in registers.
+__attribute__((noinline)) void gcCollect(bool forced) {
+  uintptr_t regs[6];
+  asm volatile("movq %%rbx, 0(%0)\n\t"
+               "movq %%rbp, 8(%0)\n\t"
+               "movq %%r12, 16(%0)\n\t"
+               "movq %%r13, 24(%0)\n\t"
+               "movq %%r14, 32(%0)\n\t"
+               "movq %%r15, 40(%0)\n\t"
+               :
+               : "r"(regs)
+               : "memory");
+  int64_t t0 = nanotime();
+  stopTheWorld("GC");
+  gcArgs a{forced, getg(), reinterpret_cast<uintptr_t>(regs), t0};
+  glrt_systemstack(gcOnG0, &a);
+  startTheWorld(0);
+  asm volatile("" : : "r"(regs) : "memory");
+}
+
+// ---- runtime.ReadMemStats ----
+
+namespace {
+
+// go1.19's runtime.MemStats, field for field (stdlib/runtime declares the
+// same struct in GL).
+struct MemStats {
+  uint64_t Alloc, TotalAlloc, Sys, Lookups, Mallocs, Frees;
+  uint64_t HeapAlloc, HeapSys, HeapIdle, HeapInuse, HeapReleased, HeapObjects;
+  uint64_t StackInuse, StackSys, MSpanInuse, MSpanSys, MCacheInuse, MCacheSys;
+  uint64_t BuckHashSys, GCSys, OtherSys, NextGC, LastGC;
+  uint64_t PauseTotalNs;
+  uint64_t PauseNs[256];
+  uint64_t PauseEnd[256];
+  uint32_t NumGC, NumForcedGC;
+  double GCCPUFraction;
+  bool EnableGC, DebugGC;
+  struct {
+    uint32_t Size;
+    uint64_t Mallocs, Frees;
+  } BySize[61];
+};
+static_assert(sizeof(MemStats) == 6 * 8 * 3 + 5 * 8 + 8 + 512 * 8 + 8 + 8 + 8 + 61 * 24);
+
+struct liveCount {
+  uint64_t bytes, objects;
+};
+
+void countLive(mspan *s, void *arg) {
+  auto *lc = static_cast<liveCount *>(arg);
+  if (spanClassSize(s->spanclass) == 0) {
+    lc->bytes += s->limit - s->startAddr;
+    lc->objects++;
+    return;
+  }
+  uint64_t n = 0;
+  for (uintptr_t i = 0; i < s->nelems; i++)
+    n += i < s->freeindex || ((s->allocBits[i / 8] >> (i % 8)) & 1);
+  lc->bytes += n * s->elemsize;
+  lc->objects += n;
+}
+
+void readmemstats(void *arg) {
+  auto *m = static_cast<MemStats *>(arg);
+  memset(m, 0, sizeof *m);
+  liveCount lc{};
+  forEachSpan(countLive, &lc);
+  uint64_t nmalloc, tiny;
+  mallocCounts(&nmalloc, &tiny);
+  heapStats hs = readHeapStats();
+  m->HeapAlloc = m->Alloc = lc.bytes;
+  m->HeapObjects = lc.objects;
+  m->TotalAlloc = stats.freedBytes + lc.bytes;
+  m->Mallocs = nmalloc + tiny + hs.nmalloc;
+  m->Frees = m->Mallocs > lc.objects ? m->Mallocs - lc.objects : 0;
+  m->HeapSys = hs.sys;
+  m->HeapInuse = hs.inUse;
+  m->HeapIdle = hs.sys - hs.inUse;
+  m->HeapReleased = hs.released;
+  m->Sys = hs.sys;
+  m->NextGC = heapGoal.load(std::memory_order_relaxed);
+  if (m->NextGC == ~uint64_t(0))
+    m->NextGC = 0;
+  m->LastGC = stats.lastGC;
+  m->PauseTotalNs = stats.pauseTotal;
+  memcpy(m->PauseNs, stats.pauseNs, sizeof m->PauseNs);
+  memcpy(m->PauseEnd, stats.pauseEnd, sizeof m->PauseEnd);
+  m->NumGC = stats.numgc;
+  m->NumForcedGC = stats.numforced;
+  m->EnableGC = true;
+  m->DebugGC = false;
+}
+
+} // namespace
+} // namespace glrt
+
+using namespace glrt;
+
+extern "C" void glrt_ReadMemStats(void *m) {
+  g *gp = getg();
+  if (gp == nullptr || gp->mp == nullptr || gp == gp->mp->g0 || gp->mp->pp == nullptr) {
+    readmemstats(m); // tests without a scheduler: racy but harmless
+    return;
+  }
+  stopTheWorld("read mem stats");
+  glrt_systemstack(readmemstats, m);
+  startTheWorld(0);
+}
+
+extern "C" int64_t glrt_setGCPercent(int64_t pct) {
+  int32_t old = gcPercent.load(std::memory_order_relaxed);
+  gcPercent.store(pct < 0 ? -1 : (pct > INT32_MAX ? INT32_MAX : int32_t(pct)),
+                  std::memory_order_relaxed);
+  gcSetGoal(stats.heapMarked);
+  return old;
+}
+
+extern "C" void glrt_KeepAlive(glrt_eface x) { asm volatile("" : : "r"(x.type), "r"(x.data) : "memory"); }

@@ -1,0 +1,531 @@
+//===- mgcmark.cpp - marking: heap bitmap, gcWork, roots, parallel drain ---===//
+//
+// Go's mgcmark.go and mgcwork.go, for a collector that marks with the world
+// stopped (mgc.cpp's essay lists the roots and the phases).
+//
+// Colours: an object is white (mark bit clear), grey (mark bit set, its
+// address in some gcWork buffer) or black (mark bit set, scanned). Marking
+// sets the bit with an atomic fetch_or on the byte of span.gcmarkBits, so
+// exactly one worker greys each object; noscan objects are blackened at
+// once (nothing to scan).
+//
+// Precision: heap objects in scan spans are scanned precisely from the heap
+// bitmap (heapArena.ptrbits, written at allocation by heapBitsSetType from
+// the type's gcdata). Roots are scanned conservatively: every aligned word
+// of a G's stack segments, of the data and bss sections, and of the
+// runtime's persistent memory that points into an allocated slot of an
+// in-use span keeps that object. A precise pointer is validated the same
+// way (findObject), so a pointer word that holds a stale or foreign value
+// (an object allocated with needzero = false and not yet filled, a pointer
+// to a global or a stack) is harmless.
+//
+// Parallel marking (Go's gcWork/work.full): every worker (the collecting M
+// plus nworkers-1 helper threads, one per P, mgc.cpp) owns one workbuf of
+// grey objects, no locks. A full buffer goes to the global `full` list; a
+// worker whose buffer is empty takes one from there; while others wait, a
+// worker with more than a few objects shares half of its buffer (balance).
+// Root ranges are claimed from a shared job array with an atomic index.
+// Termination (Go's work.nwait): a worker with no local work and an empty
+// full list increments nwait and spins; it leaves (nwait--) when a full
+// buffer appears; the mark is done when nwait == nworkers and the full list
+// is empty, checked in that order (seq_cst), because only a worker that is
+// not waiting can publish a buffer.
+//
+// Locks: workLock guards the full and empty lists (held for a few pointer
+// moves). Helper threads never touch the scheduler: they are plain threads
+// that the collector starts and joins per mark (notes).
+//===----------------------------------------------------------------------===//
+#include "mgc.h"
+
+#include "gmp.h"
+#include "lock.h"
+#include "malloc.h"
+#include "mem.h"
+#include "mheap.h"
+#include "panic.h"
+#include "stack.h"
+#include "type.h"
+
+#include <pthread.h>
+#include <string.h>
+
+extern "C" char __data_start[], _edata[], __bss_start[], _end[];
+
+namespace glrt {
+
+void forEachG(void (*fn)(g *, void *), void *arg); // proc.h
+uint32_t readgstatus(g *gp);
+
+// ---------------------------------------------------------------------------
+// The heap bitmap
+
+namespace {
+
+inline void setbit(uint8_t *bits, uintptr_t w, bool v) {
+  uint8_t m = uint8_t(1u << (w % 8));
+  if (v)
+    bits[w / 8] |= m;
+  else
+    bits[w / 8] &= uint8_t(~m);
+}
+
+} // namespace
+
+void heapBitsSetType(uintptr_t x, uintptr_t size, uintptr_t slotsize, const Type *typ) {
+  uintptr_t nw = slotsize / 8, dw = size / 8;
+  // conservativeType (no gcdata): every word; so is an array of pointers.
+  bool all = typ->gcdata == nullptr || (typ->size == 8 && typ->ptrdata == 8);
+  uintptr_t ew = typ->size / 8, pw = typ->ptrdata / 8;
+  heapArena *ha = arenaOf(x);
+  uintptr_t w = (x - ha->base) / 8;
+  uintptr_t j = 0; // word within the current element
+  for (uintptr_t i = 0; i < nw; i++, w++) {
+    if (w == heapArenaBytes / 8) { // a large object crossing into the next arena
+      ha = arenaOf(ha->base + heapArenaBytes);
+      w = 0;
+    }
+    // A whole byte of bits at a time where it is aligned and uniform:
+    // past the data (no pointers), or every word (conservativeType).
+    if (w % 8 == 0 && i + 8 <= nw && (i >= dw || (all && i + 8 <= dw))) {
+      ha->ptrbits[w / 8] = i >= dw ? 0 : 0xff;
+      i += 7;
+      w += 7;
+      continue;
+    }
+    bool ptr = false;
+    if (i < dw) {
+      ptr = all || (j < pw && ((typ->gcdata[j / 8] >> (j % 8)) & 1));
+      if (++j == ew)
+        j = 0;
+    }
+    setbit(ha->ptrbits, w, ptr);
+  }
+}
+
+bool heapBitsIsPointer(uintptr_t addr) {
+  heapArena *ha = arenaOf(addr);
+  uintptr_t w = (addr - ha->base) / 8;
+  return (ha->ptrbits[w / 8] >> (w % 8)) & 1;
+}
+
+// ---------------------------------------------------------------------------
+// Work buffers
+
+namespace {
+
+constexpr uintptr_t kWorkbufObjs = 510;
+struct workbuf {
+  workbuf *next;
+  uintptr_t n;
+  uintptr_t obj[kWorkbufObjs];
+};
+static_assert(sizeof(workbuf) == 4096);
+
+constinit mutex workLock;
+workbuf *workFull GUARDED_BY(workLock) = nullptr;
+workbuf *workEmpty GUARDED_BY(workLock) = nullptr;
+std::atomic<int64_t> nfull{0};
+std::atomic<int32_t> nwait{0};
+int32_t nproc = 1; // workers in this mark; written before they start
+
+// Bounds of the heap's arenas (a cheap first filter for candidate words);
+// written before the workers start.
+uintptr_t heapLo = 0, heapHi = 0;
+
+workbuf *getempty() REQUIRES(workLock) {
+  workbuf *b = workEmpty;
+  if (b != nullptr) {
+    workEmpty = b->next;
+  } else {
+    // Not persistentalloc: persistent memory is a root, and a stale grey
+    // entry in a scanned workbuf would keep its object alive forever.
+    constexpr uintptr_t kChunk = 64 << 10;
+    auto *mem = static_cast<char *>(sysAlloc(kChunk));
+    for (uintptr_t off = sizeof(workbuf); off + sizeof(workbuf) <= kChunk; off += sizeof(workbuf)) {
+      auto *e = reinterpret_cast<workbuf *>(mem + off);
+      e->next = workEmpty;
+      workEmpty = e;
+    }
+    b = reinterpret_cast<workbuf *>(mem);
+  }
+  b->next = nullptr;
+  b->n = 0;
+  return b;
+}
+
+struct gcWork {
+  workbuf *cur = nullptr;
+  uint64_t bytesMarked = 0, objsMarked = 0, bytesScanned = 0;
+
+  void init() {
+    lock(&workLock);
+    cur = getempty();
+    unlock(&workLock);
+  }
+  void dispose() {
+    lock(&workLock);
+    cur->next = workEmpty;
+    workEmpty = cur;
+    unlock(&workLock);
+    cur = nullptr;
+  }
+  void put(uintptr_t obj) {
+    if (cur->n == kWorkbufObjs) {
+      lock(&workLock);
+      cur->next = workFull;
+      workFull = cur;
+      nfull.fetch_add(1, std::memory_order_seq_cst);
+      cur = getempty();
+      unlock(&workLock);
+    }
+    cur->obj[cur->n++] = obj;
+  }
+  // Shares half of the local buffer when other workers starve.
+  void balance() {
+    if (cur->n < 8 || nfull.load(std::memory_order_relaxed) != 0 ||
+        nwait.load(std::memory_order_relaxed) == 0)
+      return;
+    lock(&workLock);
+    workbuf *b = getempty();
+    uintptr_t half = cur->n / 2;
+    memcpy(b->obj, cur->obj + (cur->n - half), half * sizeof(uintptr_t));
+    b->n = half;
+    cur->n -= half;
+    b->next = workFull;
+    workFull = b;
+    nfull.fetch_add(1, std::memory_order_seq_cst);
+    unlock(&workLock);
+  }
+  uintptr_t tryGet() {
+    if (cur->n > 0)
+      return cur->obj[--cur->n];
+    if (nfull.load(std::memory_order_seq_cst) == 0)
+      return 0;
+    lock(&workLock);
+    workbuf *b = workFull;
+    if (b != nullptr) {
+      workFull = b->next;
+      nfull.fetch_sub(1, std::memory_order_seq_cst);
+      cur->next = workEmpty;
+      workEmpty = cur;
+      cur = b;
+    }
+    unlock(&workLock);
+    return cur->n > 0 ? cur->obj[--cur->n] : 0;
+  }
+};
+
+// ---------------------------------------------------------------------------
+// Marking
+
+inline uintptr_t objsize(mspan *s) {
+  return spanClassSize(s->spanclass) == 0 ? s->limit - s->startAddr : s->elemsize;
+}
+
+// Greys the object containing candidate pointer v, if v points into an
+// allocated slot of an in-use span.
+inline void markCandidate(uintptr_t v, gcWork &w) {
+  if (v < heapLo || v >= heapHi)
+    return;
+  mspan *s;
+  uintptr_t idx;
+  uintptr_t base = findObject(v, &s, &idx);
+  if (base == 0)
+    return;
+  uint8_t *bp = s->gcmarkBits + idx / 8;
+  uint8_t m = uint8_t(1u << (idx % 8));
+  if (__atomic_load_n(bp, __ATOMIC_RELAXED) & m)
+    return;
+  if (__atomic_fetch_or(bp, m, __ATOMIC_RELAXED) & m)
+    return;
+  uintptr_t sz = objsize(s);
+  w.bytesMarked += sz;
+  w.objsMarked++;
+  if (!spanClassNoscan(s->spanclass))
+    w.put(base);
+}
+
+// Scans [lo, hi) conservatively: every aligned word is a candidate.
+void scanblock(uintptr_t lo, uintptr_t hi, gcWork &w) {
+  lo = (lo + 7) & ~uintptr_t(7);
+  for (uintptr_t p = lo; p + 8 <= hi; p += 8)
+    markCandidate(*reinterpret_cast<const uintptr_t *>(p), w);
+  if (hi > lo)
+    w.bytesScanned += hi - lo;
+}
+
+// Scans the object at base precisely, from the heap bitmap.
+void scanobject(uintptr_t base, gcWork &w) {
+  mspan *s = spanOf(base);
+  uintptr_t n = objsize(s);
+  heapArena *ha = arenaOf(base);
+  uintptr_t wd = (base - ha->base) / 8;
+  uintptr_t nw = n / 8;
+  for (uintptr_t i = 0; i < nw;) {
+    if (wd == heapArenaBytes / 8) {
+      ha = arenaOf(ha->base + heapArenaBytes);
+      wd = 0;
+    }
+    uint8_t bits = ha->ptrbits[wd / 8] >> (wd % 8);
+    uintptr_t k = 8 - wd % 8; // words covered by this bitmap byte
+    if (k > nw - i)
+      k = nw - i;
+    for (uintptr_t t = 0; bits != 0 && t < k; t++, bits >>= 1)
+      if (bits & 1)
+        markCandidate(*reinterpret_cast<const uintptr_t *>(base + (i + t) * 8), w);
+    i += k;
+    wd += k;
+  }
+  w.bytesScanned += n;
+}
+
+void drain(gcWork &w) {
+  for (;;) {
+    uintptr_t b;
+    while ((b = w.tryGet()) != 0) {
+      scanobject(b, w);
+      w.balance();
+    }
+    nwait.fetch_add(1, std::memory_order_seq_cst);
+    for (int spins = 0;; spins++) {
+      if (nfull.load(std::memory_order_seq_cst) != 0) {
+        nwait.fetch_sub(1, std::memory_order_seq_cst);
+        break;
+      }
+      if (nwait.load(std::memory_order_seq_cst) == nproc &&
+          nfull.load(std::memory_order_seq_cst) == 0)
+        return;
+      if (spins < 64)
+        __builtin_ia32_pause();
+      else
+        osyield();
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Root jobs
+
+struct rootJob {
+  uintptr_t lo, hi;
+};
+rootJob *jobs = nullptr;
+uintptr_t njobs = 0, jobsCap = 0;
+std::atomic<uintptr_t> nextJob{0};
+uint64_t stackBytes = 0, globalBytes = 0;
+
+void addJob(uintptr_t lo, uintptr_t hi) {
+  if (hi <= lo)
+    return;
+  if (njobs == jobsCap) {
+    uintptr_t nc = jobsCap ? 2 * jobsCap : 1024;
+    auto *nj = static_cast<rootJob *>(sysAlloc(nc * sizeof(rootJob)));
+    if (njobs)
+      memcpy(nj, jobs, njobs * sizeof(rootJob));
+    if (jobs)
+      sysFree(jobs, jobsCap * sizeof(rootJob));
+    jobs = nj;
+    jobsCap = nc;
+  }
+  // Big ranges in 256 KiB pieces, so workers share them.
+  constexpr uintptr_t kPiece = 256 << 10;
+  if (hi - lo > kPiece) {
+    for (uintptr_t a = lo; a < hi; a += kPiece)
+      addJob(a, hi - a > kPiece ? a + kPiece : hi);
+    return;
+  }
+  jobs[njobs++] = rootJob{lo, hi};
+}
+
+struct stackArgs {
+  g *curg;
+  uintptr_t curgsp;
+};
+
+// Every segment of gp's chain that holds frames: the current one from the
+// saved SP, each older one from the __morestack frame the next one
+// recorded (stkseg.oldsp). An SP outside its segment (never expected)
+// falls back to the whole segment: conservative, never unsafe.
+void addStackJobs(g *gp, void *arg) {
+  auto *a = static_cast<stackArgs *>(arg);
+  uint32_t st = readgstatus(gp);
+  if (st == _Gdead || st == _Gidle)
+    return;
+  stkseg *seg = gp->stackseg;
+  if (seg == nullptr)
+    return;
+  uintptr_t sp = gp == a->curg ? a->curgsp : gp->sched.sp;
+  // Only the collector's own G runs; any other G still marked running
+  // (never expected with the world stopped) has no meaningful saved SP.
+  if (sp < seg->lo || sp >= seg->hi || (gp != a->curg && st == _Grunning))
+    sp = seg->lo;
+  addJob(sp, seg->hi);
+  stackBytes += seg->hi - sp;
+  for (stkseg *child = seg, *s = seg->prev; s != nullptr; child = s, s = s->prev) {
+    uintptr_t osp = child->oldsp;
+    if (osp < s->lo || osp >= s->hi)
+      osp = s->lo;
+    addJob(osp, s->hi);
+    stackBytes += s->hi - osp;
+  }
+  // Dynamic allocas too big for a segment (stack.cpp's allocaBlock: a
+  // {next, size} header, then the frame's memory).
+  struct allocaBlock {
+    allocaBlock *next;
+    uintptr_t size;
+  };
+  for (auto *b = static_cast<allocaBlock *>(gp->allocas); b != nullptr; b = b->next)
+    addJob(reinterpret_cast<uintptr_t>(b) + sizeof(allocaBlock), reinterpret_cast<uintptr_t>(b) + b->size);
+}
+
+void addPersistentJob(uintptr_t lo, uintptr_t hi, void *) { addJob(lo, hi); }
+
+// ---------------------------------------------------------------------------
+// Workers
+
+markResult runWorker(bool roots) {
+  gcWork w;
+  w.init();
+  if (roots) {
+    for (;;) {
+      uintptr_t i = nextJob.fetch_add(1, std::memory_order_relaxed);
+      if (i >= njobs)
+        break;
+      scanblock(jobs[i].lo, jobs[i].hi, w);
+      w.balance();
+    }
+  }
+  drain(w);
+  w.dispose();
+  return markResult{w.bytesMarked, w.objsMarked, w.bytesScanned, 0, 0};
+}
+
+// Helper threads: started once, reused for every mark.
+constexpr int kMaxHelpers = 255;
+struct helper {
+  pthread_t thread;
+  note start;
+  markResult res;
+};
+helper *helpers = nullptr; // kMaxHelpers records, sysAlloc'd once
+int32_t nhelpers = 0;
+bool helpersRoots = true;
+std::atomic<int32_t> helpersDone{0};
+note helpersDoneNote;
+
+void *helperMain(void *arg) {
+  auto *h = static_cast<helper *>(arg);
+  for (;;) {
+    notesleep(&h->start);
+    noteclear(&h->start);
+    h->res = runWorker(helpersRoots);
+    if (helpersDone.fetch_add(1, std::memory_order_acq_rel) + 1 == nproc - 1)
+      notewakeup(&helpersDoneNote);
+  }
+  return nullptr;
+}
+
+void startHelpers(int32_t n) {
+  if (helpers == nullptr)
+    helpers = static_cast<helper *>(sysAlloc(sizeof(helper) * kMaxHelpers));
+  while (nhelpers < n) {
+    helper *h = &helpers[nhelpers];
+    new (&h->start) note();
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 256 << 10);
+    if (pthread_create(&h->thread, &attr, helperMain, h) != 0) {
+      pthread_attr_destroy(&attr);
+      break; // mark with fewer workers
+    }
+    pthread_attr_destroy(&attr);
+    nhelpers++;
+  }
+}
+
+markResult markParallel(int32_t nworkers, bool roots) {
+  if (nworkers < 1)
+    nworkers = 1;
+  if (nworkers > kMaxHelpers + 1)
+    nworkers = kMaxHelpers + 1;
+  if (nworkers > 1)
+    startHelpers(nworkers - 1);
+  if (nworkers > nhelpers + 1)
+    nworkers = nhelpers + 1;
+  nproc = nworkers;
+  nwait.store(0, std::memory_order_relaxed);
+  helpersDone.store(0, std::memory_order_relaxed);
+  helpersRoots = roots;
+  noteclear(&helpersDoneNote);
+  // notewakeup's release orders everything above (jobs, bounds, nproc)
+  // before each helper's start.
+  for (int32_t i = 0; i < nworkers - 1; i++)
+    notewakeup(&helpers[i].start);
+  markResult r = runWorker(roots);
+  if (nworkers > 1)
+    notesleep(&helpersDoneNote); // acquire: the helpers' marks and results
+  for (int32_t i = 0; i < nworkers - 1; i++) {
+    r.markedBytes += helpers[i].res.markedBytes;
+    r.markedObjects += helpers[i].res.markedObjects;
+    r.scannedBytes += helpers[i].res.scannedBytes;
+  }
+  return r;
+}
+
+void computeHeapBounds() NO_THREAD_SAFETY_ANALYSIS {
+  // World stopped (or tests with no concurrent growth): allArenas is
+  // sorted and only grows under mheap.lock.
+  lock(&mheap_.lock);
+  if (mheap_.nArenas == 0) {
+    heapLo = heapHi = 0;
+  } else {
+    heapLo = uintptr_t(mheap_.allArenas[0]) << logHeapArenaBytes;
+    heapHi = (uintptr_t(mheap_.allArenas[mheap_.nArenas - 1]) + 1) << logHeapArenaBytes;
+  }
+  unlock(&mheap_.lock);
+}
+
+void clearMarks1(mspan *s, void *) {
+  memset(s->gcmarkBits, 0, (uintptr_t(s->nelems) + 7) / 8);
+}
+
+} // namespace
+
+markResult gcMark(int32_t nworkers, g *curg, uintptr_t curgsp) {
+  computeHeapBounds();
+  njobs = 0;
+  stackBytes = 0;
+  nextJob.store(0, std::memory_order_relaxed);
+  // Globals: the data and bss sections of the executable (glrt's own
+  // included), conservatively.
+  addJob(reinterpret_cast<uintptr_t>(__data_start), reinterpret_cast<uintptr_t>(_edata));
+  addJob(reinterpret_cast<uintptr_t>(__bss_start), reinterpret_cast<uintptr_t>(_end));
+  globalBytes = uintptr_t(_edata - __data_start) + uintptr_t(_end - __bss_start);
+  stackArgs sa{curg, curgsp};
+  forEachG(addStackJobs, &sa);
+  forEachPersistent(addPersistentJob, nullptr);
+  markResult r = markParallel(nworkers, true);
+  r.stackBytes = stackBytes;
+  r.globalBytes = globalBytes;
+  return r;
+}
+
+markResult gcMarkFromRoots(const uintptr_t *roots, size_t n, int32_t nworkers) {
+  computeHeapBounds();
+  njobs = 0;
+  nextJob.store(0, std::memory_order_relaxed);
+  addJob(reinterpret_cast<uintptr_t>(roots), reinterpret_cast<uintptr_t>(roots + n));
+  return markParallel(nworkers, true);
+}
+
+bool isMarked(uintptr_t p) {
+  mspan *s;
+  uintptr_t idx;
+  if (findObject(p, &s, &idx) == 0)
+    return false;
+  return (s->gcmarkBits[idx / 8] >> (idx % 8)) & 1;
+}
+
+void gcClearMarks() { forEachSpan(clearMarks1, nullptr); }
+
+} // namespace glrt
