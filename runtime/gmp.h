@@ -192,6 +192,18 @@ struct g {
   // read by whichever M's schedule() picks the G off a run queue (the
   // run queue's release/acquire orders it after the G's own write).
   m *lockedm;
+  // Where the collector scans this G while it is _Gsyscall (mgcmark.cpp:
+  // addStackJobs): its M keeps running C code (the system call) on the
+  // G's stack while the world is stopped, so neither gobuf.sp nor the
+  // registers are saved anywhere. entersyscall's entry thunk (syscall.cpp)
+  // stores the SP at its call (every frame of the G is at or above it)
+  // and the caller's callee-saved registers (rbx, rbp, r12-r15: every
+  // value its frames keep across the call that is not in one of those
+  // frames, the system call's buffer argument for one), before the status
+  // CAS to _Gsyscall publishes them (acq_rel; the collector's readgstatus
+  // acquires). Owner: the G itself; valid only while _Gsyscall.
+  uintptr_t syscallsp;
+  uintptr_t syscallregs[6];
 };
 static_assert(offsetof(g, sched) == G_SCHED);
 static_assert(offsetof(g, stackguard0) == G_STACKGUARD0);

@@ -46,6 +46,14 @@
 //     header; each older segment from the __morestack frame recorded in
 //     the next segment's oldsp up to its header. Registers: a parked or
 //     preempted G has them on its stack (mcall / asyncPreempt pushes).
+//     A G in a system call (_Gsyscall, syscall.cpp) is still running C
+//     code on its stack while the world is stopped: it is scanned from
+//     the SP saved at entersyscall (g.syscallsp; the frames below are the
+//     call's own and hold only copies), plus the callee-saved registers
+//     saved there (g.syscallregs: a read's buffer may live only in one).
+//     It cannot run Go code, allocate or store a pointer before the world
+//     starts again: exitsyscall needs a P, and gets none while the world
+//     is stopped (it queues the G and stops its M, as Go's exitsyscall0).
 //     Dead Gs are skipped.
 //   - g0 and signal stacks: not scanned. With the world stopped every
 //     other M is in schedule()/stopm on g0, where no heap pointer is live;

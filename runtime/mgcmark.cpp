@@ -355,6 +355,19 @@ void addStackJobs(g *gp, void *arg) {
   if (seg == nullptr)
     return;
   uintptr_t sp = gp == a->curg ? a->curgsp : gp->sched.sp;
+  if (st == _Gsyscall && gp != a->curg) {
+    // Still running C code (the system call) on this stack while the
+    // world is stopped: its frames are from the SP entersyscall saved up
+    // (the ones below belong to the call and its libc wrapper, which
+    // hold only copies of what the frames above and the saved registers
+    // hold: no Go code runs and nothing is allocated before exitsyscall
+    // has a P, and it gets none while the world is stopped). The
+    // callee-saved registers at entersyscall hold whatever the frames
+    // keep in registers across the call (the buffer of a read, say).
+    sp = gp->syscallsp;
+    addJob(reinterpret_cast<uintptr_t>(&gp->syscallregs[0]),
+           reinterpret_cast<uintptr_t>(&gp->syscallregs[6]));
+  }
   // Only the collector's own G runs; any other G still marked running
   // (never expected with the world stopped) has no meaningful saved SP.
   if (sp < seg->lo || sp >= seg->hi || (gp != a->curg && st == _Grunning))

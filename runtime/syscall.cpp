@@ -94,9 +94,39 @@ static void entersyscall_gcwait(p *pp) {
   unlock(&sched.lock);
 }
 
+// The entry thunks of entersyscall and entersyscallblock: before any
+// compiled code can touch a register, store the caller's SP and its
+// callee-saved registers in the current G (g.syscallsp/syscallregs, the
+// collector's roots for a G in a system call: gmp.h), then tail-jump to
+// the C++ body, which sees the original return address. A thread without
+// a G stores nothing. Naked: the body is this asm only.
+#define GLRT_SYSCALL_THUNK(name, body)                                                   \
+  __attribute__((naked, noinline)) void name() {                                         \
+    asm volatile("movq glrt_curg@gottpoff(%%rip), %%rax\n\t"                             \
+                 "movq %%fs:(%%rax), %%rax\n\t"                                          \
+                 "testq %%rax, %%rax\n\t"                                                \
+                 "jz 1f\n\t"                                                             \
+                 "movq %%rsp, %c0(%%rax)\n\t"                                            \
+                 "movq %%rbx, %c1+0(%%rax)\n\t"                                          \
+                 "movq %%rbp, %c1+8(%%rax)\n\t"                                          \
+                 "movq %%r12, %c1+16(%%rax)\n\t"                                         \
+                 "movq %%r13, %c1+24(%%rax)\n\t"                                         \
+                 "movq %%r14, %c1+32(%%rax)\n\t"                                         \
+                 "movq %%r15, %c1+40(%%rax)\n"                                            \
+                 "1:\n\t"                                                                \
+                 "jmp " #body "\n\t"                                                     \
+                 :                                                                       \
+                 : "i"(offsetof(g, syscallsp)), "i"(offsetof(g, syscallregs)));          \
+  }
+
+extern "C" void glrt_entersyscall_body();
+extern "C" void glrt_entersyscallblock_body();
+GLRT_SYSCALL_THUNK(entersyscall, glrt_entersyscall_body)
+GLRT_SYSCALL_THUNK(entersyscallblock, glrt_entersyscallblock_body)
+
 // Go's reentersyscall. pc/bp are the caller's: tracebacks of a G in a
 // system call (GOTRACEBACK=all, a deadlock dump) start there.
-__attribute__((noinline)) void entersyscall() {
+extern "C" __attribute__((noinline)) void glrt_entersyscall_body() {
   g *gp = getg();
   if (!onUserG(gp))
     return;
@@ -129,7 +159,7 @@ __attribute__((noinline)) void entersyscall() {
 
 static void entersyscallblock_handoff(void *) { handoffp(releasep()); }
 
-__attribute__((noinline)) void entersyscallblock() {
+extern "C" __attribute__((noinline)) void glrt_entersyscallblock_body() {
   g *gp = getg();
   if (!onUserG(gp))
     return;
