@@ -93,6 +93,7 @@ enum waitReason : uint8_t {
   waitReasonTest,
   waitReasonIOWait, // parked in netpollblock (netpoll.cpp)
   waitReasonGCWorkerIdle, // the collector goroutine between collections
+  waitReasonGCSweepWait,  // the background sweeper with nothing to sweep
 };
 const char *waitReasonString(waitReason r);
 

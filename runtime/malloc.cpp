@@ -206,12 +206,27 @@ void *allocLarge(uintptr_t size, bool noscan, bool needzero, uintptr_t reserve =
   uintptr_t npages = (want + _PageMask) >> _PageShift;
   if (npages == 0 || want < size)
     fatal("runtime: out of memory: allocation size overflows", "out of memory");
-  mspan *s = mheap_.alloc(npages, makeSpanClass(0, noscan));
+  // Sweeping first (mgcsweep.cpp): this allocation's share of the
+  // proportional sweep, then enough spans swept to free npages pages if
+  // the sweep is not done, so the heap is reused before it grows.
+  deductSweepCredit(npages * _PageSize);
+  if (!sweepDone())
+    reclaim(npages);
+  spanClass spc = makeSpanClass(0, noscan);
+  mspan *s = mheap_.alloc(npages, spc);
   s->limit = s->startAddr + ((want + 7) & ~uintptr_t(7));
   s->freeindex = 1;
   s->allocCount = 1;
   s->allocCache = 0;
   mheap_.largeAllocs.fetch_add(1, std::memory_order_relaxed);
+  // On class 0's swept full list, where sweepers find it (Go's allocLarge).
+  uint32_t sg = mheap_.sweepgen.load(std::memory_order_relaxed);
+  s->sweepgen = sg;
+  mcentral &c = mheap_.central[spc];
+  lock(&c.lock);
+  spanListPush(c.fullSwept(sg), s);
+  c.nspans++;
+  unlock(&c.lock);
   if (needzero && s->needzero)
     memset(reinterpret_cast<void *>(s->startAddr), 0, want);
   gcAccountAlloc(s->limit - s->startAddr);

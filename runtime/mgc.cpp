@@ -14,14 +14,19 @@
 //   3. Mark (mgcmark.cpp) with one worker per P: the collecting M plus
 //      helper threads, work-stealing gcWork buffers; roots first, then the
 //      heap precisely from the heap bitmap.
-//   4. Sweep (mgcsweep.cpp) every span eagerly, still stopped; set the
-//      next heap goal (mgcpacer.cpp); record the pause; gctrace.
-//   5. startTheWorld.
+//   4. Set the next heap goal (mgcpacer.cpp) from the bytes marked and
+//      flip the sweep generation (mgcsweep.cpp): every span becomes
+//      unswept at once, nothing is walked; record the pause; gctrace.
+//   5. startTheWorld, wake the background sweeper.
+// Sweeping is lazy and concurrent (mgcsweep.cpp's essay): allocation
+// sweeps the spans it needs, the background sweeper goroutine (bgsweep)
+// the rest; whatever is left when the next collection starts is swept
+// before its mark (normally nothing). runtime.GC finishes the sweep
+// before returning, as Go's does.
 // Write barriers are emitted by glc at every heap pointer store but stay
 // off (glrt_writeBarrier.enabled == 0): marking never overlaps the
-// mutator yet. Lazy and background sweeping, and concurrent marking (which
-// needs the barriers on), are the next steps; eager sweeping under the
-// stop costs a walk of every span per collection (measured in the note).
+// mutator yet; concurrent marking (which needs the barriers on) is the
+// next step.
 //
 // Who triggers a collection:
 //   - the allocator, when heapLive reaches heapGoal (or every N slow-path
@@ -128,7 +133,6 @@ struct gcStats {
   uint64_t pauseTotal;
   uint64_t pauseNs[256], pauseEnd[256];
   uint64_t lastGC; // unix ns
-  uint64_t freedObjects, freedBytes;
   uint64_t heapMarked;
 } stats;
 
@@ -182,22 +186,23 @@ struct gcArgs {
 
 void gcOnG0(void *arg) {
   auto *a = static_cast<gcArgs *>(arg);
-  int64_t tMark = nanotime();
   flushmcaches();
+  // Spans the last cycle's sweepers have not reached yet (normally none:
+  // the proportional sweep finishes before the heap reaches the goal).
+  finishSweep();
+  int64_t tMark = nanotime();
   uint64_t heap0 = heapLive.load(std::memory_order_relaxed);
   int32_t procs = gomaxprocs.load(std::memory_order_relaxed);
   markResult mr = gcMark(procs, a->curg, a->sp);
   int64_t tMarkTerm = nanotime();
-  sweepResult sr = gcSweepAll(gcpoison);
-  int64_t tEnd = nanotime();
-
-  stats.freedObjects += sr.freedObjects;
-  stats.freedBytes += sr.freedBytes;
-  stats.heapMarked = sr.liveBytes;
-  heapLive.store(sr.liveBytes, std::memory_order_relaxed);
+  uint64_t marked = mr.markedBytes;
+  stats.heapMarked = marked;
+  heapLive.store(marked, std::memory_order_relaxed);
   uint64_t goal = heapGoal.load(std::memory_order_relaxed);
-  gcSetGoal(sr.liveBytes);
+  gcSetGoal(marked);
+  sweepFlip(marked);
   gcTriggered.store(0, std::memory_order_release);
+  int64_t tEnd = nanotime();
 
   uint64_t pause = uint64_t(tEnd - a->tStart);
   stats.pauseNs[stats.numgc % 256] = pause;
@@ -209,9 +214,10 @@ void gcOnG0(void *arg) {
     stats.numforced++;
 
   if (gctrace > 0) {
-    // go1.19's line. The phases map as: sweep termination = the stop and
-    // the cache flush, mark = the parallel mark, mark termination = the
-    // sweep (all stopped, so clock == the pause). CPU: the mark's wall
+    // go1.19's line. The phases map as: sweep termination = the stop, the
+    // cache flush and any sweep left over, mark = the parallel mark, mark
+    // termination = the goal and the sweep flip (all stopped, so clock ==
+    // the pause). CPU: the mark's wall
     // time times its workers, as dedicated mark time.
     char t1[32], t2[32], t3[32], c1[32], c2[32], c3[32];
     fmtNSAsMS(t1, sizeof t1, uint64_t(tMark - a->tStart));
@@ -230,7 +236,7 @@ void gcOnG0(void *arg) {
                      "%llu->%llu->%llu MB, %llu MB goal, %llu MB stacks, %llu MB globals, %d P%s\n",
                      stats.numgc, s, 0, t1, t2, t3, c1, c2, c3,
                      (unsigned long long)(heap0 >> 20), (unsigned long long)(heap0 >> 20),
-                     (unsigned long long)(sr.liveBytes >> 20),
+                     (unsigned long long)(marked >> 20),
                      (unsigned long long)(goal == ~uint64_t(0) ? 0 : goal >> 20),
                      (unsigned long long)(mr.stackBytes >> 20),
                      (unsigned long long)(mr.globalBytes >> 20), procs,
@@ -252,6 +258,27 @@ void bgCollector(void *) {
     semacquire(&gcWakeSema, waitReasonGCWorkerIdle);
   }
 }
+
+// The background sweeper (Go's bgsweep): a system goroutine started by the
+// first collection, woken by every later one; sweeps one span at a time on
+// g0 and yields between spans, so it takes only what the other goroutines
+// leave of the CPU, then parks until the next collection.
+std::atomic<bool> sweeperStarted{false};
+std::atomic<uint32_t> sweepWakeSema{0};
+void bgsweepStep(void *arg) { *static_cast<uintptr_t *>(arg) = sweepone(nullptr); }
+void bgsweep(void *) {
+  for (;;) {
+    for (;;) {
+      uintptr_t r;
+      glrt_systemstack(bgsweepStep, &r);
+      if (r == ~uintptr_t(0))
+        break;
+      Gosched();
+    }
+    semacquire(&sweepWakeSema, waitReasonGCSweepWait);
+  }
+}
+void finishSweepOnG0(void *) { finishSweep(); }
 
 } // namespace
 
@@ -344,12 +371,23 @@ __attribute__((noinline)) void gcCollect(bool forced) {
                :
                : "r"(regs)
                : "memory");
+  bool first = false;
+  if (!sweeperStarted.load(std::memory_order_relaxed))
+    first = !sweeperStarted.exchange(true, std::memory_order_relaxed);
   int64_t t0 = nanotime();
   stopTheWorld("GC");
   gcArgs a{forced, getg(), reinterpret_cast<uintptr_t>(regs), t0};
   glrt_systemstack(gcOnG0, &a);
   startTheWorld(0);
   asm volatile("" : : "r"(regs) : "memory");
+  if (first)
+    newprocsystem(bgsweep, nullptr);
+  else
+    semrelease(&sweepWakeSema, false);
+  // runtime.GC: the caller sees every unreachable object freed (Go's GC
+  // sweeps to the end before it returns).
+  if (forced)
+    glrt_systemstack(finishSweepOnG0, nullptr);
 }
 
 // ---- runtime.ReadMemStats ----
@@ -404,7 +442,9 @@ void readmemstats(void *arg) {
   heapStats hs = readHeapStats();
   m->HeapAlloc = m->Alloc = lc.bytes;
   m->HeapObjects = lc.objects;
-  m->TotalAlloc = stats.freedBytes + lc.bytes;
+  uint64_t freedObjs, freedBytes;
+  sweepTotals(&freedObjs, &freedBytes);
+  m->TotalAlloc = freedBytes + lc.bytes;
   m->Mallocs = nmalloc + tiny + hs.nmalloc;
   m->Frees = m->Mallocs > lc.objects ? m->Mallocs - lc.objects : 0;
   m->HeapSys = hs.sys;

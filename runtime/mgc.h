@@ -48,15 +48,38 @@ bool isMarked(uintptr_t p);
 // Clears every mark bit (tests: abandon a mark without sweeping).
 void gcClearMarks();
 
-// ---- sweeping (mgcsweep.cpp) ----
+// ---- sweeping (mgcsweep.cpp; its essay has the rules) ----
 
-struct sweepResult {
-  uint64_t liveBytes, liveObjects, freedObjects, freedBytes, freedSpans;
-};
-// Sweeps every span (world stopped, marks complete): unmarked slots
-// become free (poisoned with 0xdeadbeef first under GODEBUG=gcpoison=1),
-// empty spans go back to the heap, the rest to their mcentral's lists.
-sweepResult gcSweepAll(bool poison);
+// Counts the caller as a sweeper: called under the mcentral lock by
+// whoever takes a span off an unswept list, before sweepSpan.
+void sweepBegin();
+// Sweeps span s, which the caller took off an unswept list (sweepBegin):
+// unmarked slots become free (poisoned under GODEBUG=gcpoison=1); an
+// empty span goes back to the heap unless preserve (the caller, cacheSpan,
+// then keeps it: it is as good as a fresh one); else, without preserve,
+// it goes onto its class's swept partial or full list. Returns the pages
+// freed (0 when the span is kept). g0 or a thread without a G.
+uintptr_t sweepSpan(mspan *s, bool preserve);
+// Sweeps one unswept span of any class; returns its pages (adding any it
+// freed to *freedPages), or ~0 when none is left to sweep.
+uintptr_t sweepone(uintptr_t *freedPages);
+// Whether every span has been taken for sweeping this cycle.
+bool sweepDone();
+// The proportional sweep, before an mcache takes a span or a large
+// object is allocated: sweeps until the pages swept keep pace with the
+// heap's growth since the mark (Go's deductSweepCredit).
+void deductSweepCredit(uintptr_t spanBytes);
+// Sweeps until npages pages were freed or nothing is left (Go's
+// mheap.reclaim), before a large allocation grows the heap.
+void reclaim(uintptr_t npages);
+// Sweeps every span still unswept and waits for sweepers in progress
+// (world stopped, before marking; runtime.GC after a collection).
+void finishSweep();
+// The flip after a mark (world stopped, goal already set from marked):
+// sweepgen += 2, so every span and every mcentral list becomes unswept.
+void sweepFlip(uint64_t marked);
+// Objects and bytes freed by sweeping since start-up.
+void sweepTotals(uint64_t *objects, uint64_t *bytes);
 
 // ---- the pacer and statistics (mgcpacer.cpp) ----
 

@@ -52,6 +52,7 @@
 #include "panic.h"
 
 #include <new>
+#include <sched.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -398,6 +399,21 @@ void freeLarge(void *p) {
   if (s == nullptr || spanClassSize(s->spanclass) != 0 ||
       s->startAddr != reinterpret_cast<uintptr_t>(p))
     fatal("runtime: freeLarge of a pointer that is not a large object's base", "bad free");
+  // Off its mcentral list (mgcsweep.cpp). Off no list means a sweeper
+  // holds it this moment: the object is live (its owner is freeing it),
+  // so the sweeper keeps it and puts it back on the swept list; wait.
+  mcentral &c = mheap_.central[s->spanclass];
+  for (;;) {
+    lock(&c.lock);
+    if (s->list != nullptr) {
+      spanListRemove(s);
+      c.nspans--;
+      unlock(&c.lock);
+      break;
+    }
+    unlock(&c.lock);
+    sched_yield();
+  }
   mheap_.freeSpan(s);
 }
 

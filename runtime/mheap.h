@@ -17,6 +17,7 @@
 namespace glrt {
 
 struct Type;
+struct spanList;
 
 // Heap arenas: 64 MiB, aligned, each with its page->span map (Go's
 // heapArenaBytes, pagesPerArena).
@@ -64,6 +65,16 @@ struct mspan {
   uint8_t *allocBits = nullptr;
   uint8_t *gcmarkBits = nullptr;
   uint64_t bitsStore[2][maxObjsPerSpan / 64] = {};
+  // The mcentral list the span is on (its class's, or for a large object
+  // class 0's), null while an mcache caches it or a sweeper holds it.
+  // Taking a span off a list under mcentral.lock is what makes it one's
+  // own (mcentral.cpp). mcentral.lock.
+  spanList *list = nullptr;
+  // Go's sweepgen, relative to mheap_.sweepgen (sg): sg - 2 the span
+  // needs sweeping, sg it is swept (or fresh) for this cycle. A span
+  // being swept is on no list and belongs to its sweeper. Written by the
+  // span's owner; read by the collector with the world stopped.
+  uint32_t sweepgen = 0;
 
   uintptr_t base() const { return startAddr; }
   // The index of the object containing p (startAddr <= p < limit).
@@ -101,19 +112,40 @@ struct heapArena {
   uint8_t ptrbits[heapArenaBytes / 8 / 8];
 };
 
-// The central free list of one span class (Go's mcentral). Until sweeping
-// exists, a span goes back here only when an mcache drops it (full spans
-// stay full).
+// A doubly linked list of spans (mspan.next/prev, mspan.list).
+struct spanList {
+  mspan *first = nullptr;
+  uintptr_t n = 0;
+};
+
+// The central free lists of one span class (Go's mcentral), with Go's
+// swept/unswept halves: partial[] holds spans with a free slot, full[]
+// spans with none (as of their last sweep), and which of the two
+// entries is "swept" flips with every collection's sweepgen += 2
+// (partialSwept(sg) = partial[sg/2 % 2]), so at the flip every swept
+// span becomes unswept without being touched. Class 0 (large objects,
+// never cached) keeps its spans on full[] so that sweepers find them.
+// mcentral.cpp and mgcsweep.cpp have the rules.
 struct mcentral {
   mutex lock;
-  mspan *partial GUARDED_BY(lock) = nullptr; // spans with a free slot
-  mspan *full GUARDED_BY(lock) = nullptr;    // spans with none
+  spanList partial[2] GUARDED_BY(lock);
+  spanList full[2] GUARDED_BY(lock);
   uintptr_t nspans GUARDED_BY(lock) = 0;
+
+  spanList *partialSwept(uint32_t sg) REQUIRES(lock) { return &partial[(sg / 2) % 2]; }
+  spanList *partialUnswept(uint32_t sg) REQUIRES(lock) { return &partial[(sg / 2 + 1) % 2]; }
+  spanList *fullSwept(uint32_t sg) REQUIRES(lock) { return &full[(sg / 2) % 2]; }
+  spanList *fullUnswept(uint32_t sg) REQUIRES(lock) { return &full[(sg / 2 + 1) % 2]; }
 
   mspan *cacheSpan();
   void uncacheSpan(mspan *s);
   mspan *grow();
 };
+
+// List operations; the caller holds the lists' mcentral.lock.
+void spanListPush(spanList *l, mspan *s);
+void spanListRemove(mspan *s);
+mspan *spanListPop(spanList *l);
 
 // Per-P allocation cache (Go's mcache). Used only by the P's owner M
 // (or, for the shared fallback mcache of threads without a P, under
@@ -153,6 +185,9 @@ struct mheap {
   std::atomic<uint64_t> sys{0};
   std::atomic<uint64_t> largeAllocs{0}; // large objects allocated (count)
   mcentral central[numSpanClasses];
+  // Go's mheap_.sweepgen: += 2 by every collection (world stopped), so it
+  // is stable while any sweeper runs; read relaxed.
+  std::atomic<uint32_t> sweepgen{0};
 
   mspan *alloc(uintptr_t npages, spanClass spc);
   void freeSpan(mspan *s);

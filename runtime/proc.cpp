@@ -167,6 +167,7 @@ const char *waitReasonString(waitReason r) {
   case waitReasonTest: return "test";
   case waitReasonIOWait: return "IO wait";
   case waitReasonGCWorkerIdle: return "GC worker (idle)";
+  case waitReasonGCSweepWait: return "GC sweep wait";
   }
   return "";
 }
