@@ -76,8 +76,12 @@
 //     (sudog.elem of a blocked send/receive, sudog.c), itab tables, the
 //     timer heaps' arrays (time.cpp: the only references to the heap
 //     timers of time.After/NewTimer while they wait), workbufs, traceback
-//     tables. The per-M trace buffers (mmap, trace.cpp) hold no heap
-//     pointers; neither do schedseed's generators.
+//     tables, and the network poller's pollDescs (netpoll.cpp: recycled,
+//     never freed; they hold the G parked in netpollblock and their
+//     deadline timers). A G parked in netpollblock is an ordinary
+//     _Gwaiting G: its stack is scanned from its gobuf.sp like any other.
+//     The per-M trace buffers (mmap, trace.cpp) hold no heap pointers;
+//     neither do schedseed's generators.
 //   - Heap objects found by the above are scanned precisely: channel
 //     buffers (typed with the element), hchan and hmap records, map
 //     buckets and overflow buckets, _defer records, timer records,

@@ -50,7 +50,8 @@
 // fdincref fails after Close; the last fddecref closes the fd, removes it
 // from epoll and returns the pollDesc to the pollcache. Close itself
 // unblocks every waiter (netpollunblock with closing set) without waiting
-// for them. pollDescs live in mmap'd chunks, never freed: a stale epoll
+// for them. pollDescs live in persistentalloc chunks (scanned by the
+// collector, never freed): a stale epoll
 // event for a recycled pollDesc (one that netpoll collected before the
 // fd left the epoll set) is a spurious wake-up, which readers tolerate
 // (they retry the system call and park again on EAGAIN), as in Go 1.19.
@@ -76,12 +77,12 @@
 //===----------------------------------------------------------------------===//
 #include <errno.h>
 #include <new>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "abi.h"
 #include "lock.h"
+#include "malloc.h"
 #include "netpoll.h"
 #include "panic.h"
 #include "proc.h"
@@ -133,9 +134,11 @@ static pollDesc *pollcacheAlloc() {
   lock(&pollcache.lock);
   if (pollcache.first == nullptr) {
     const size_t chunk = 64 << 10;
-    void *mem = mmap(nullptr, chunk, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (mem == MAP_FAILED)
-      fatal("runtime: cannot allocate memory", "runtime: cannot allocate memory");
+    // persistentalloc (zeroed, never freed, fatal when the OS refuses):
+    // memory the collector scans conservatively (mgc.cpp's roots), so
+    // whatever a pollDesc points at stays alive (today: Gs and timers,
+    // themselves persistent, no heap object).
+    void *mem = persistentalloc(chunk, alignof(pollDesc));
     if (reinterpret_cast<uintptr_t>(mem) + chunk > (uintptr_t(1) << 47))
       fatal("runtime: pollDesc above 2^47", "runtime: pollDesc above 2^47"); // see "Handles"
     auto *pds = static_cast<pollDesc *>(mem);
