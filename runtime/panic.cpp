@@ -84,6 +84,15 @@
 #include <unistd.h>
 
 namespace glrt {
+
+// defer.h's originpanicinfo: entry k says only "raised by panicorigin k".
+#define O(k) sigpanicinfo{0, 0, 0, 0, nullptr, uint8_t(k)}
+const sigpanicinfo originpanicinfo[kNOrigins] = {
+    O(0),  O(1),  O(2),  O(3),  O(4),  O(5),  O(6),  O(7),  O(8),  O(9),
+    O(10), O(11), O(12), O(13), O(14), O(15), O(16), O(17),
+};
+#undef O
+static_assert(kNOrigins == 18, "one originpanicinfo entry per panicorigin");
 namespace {
 
 std::atomic<long> dying{0}; // tid of the thread printing its death, or 0
@@ -594,7 +603,7 @@ void onsystemstack(void (*fn)(void *), void *arg) {
   auto *box = static_cast<GoString *>(mallocgc(sizeof(GoString)));
   *box = GoString{reinterpret_cast<const uint8_t *>(msg), intptr_t(strlen(msg))};
   auto *si = static_cast<sigpanicinfo *>(mallocgc(sizeof(sigpanicinfo)));
-  *si = sigpanicinfo{0, 0, 0, 0, frame};
+  *si = sigpanicinfo{0, 0, 0, 0, frame, kOriginNone};
   gopanicsig(Eface{&stringType, box}, fp, si);
 }
 
@@ -738,7 +747,7 @@ Eface boxbasic(const Type *basic, const void *v, size_t size, const void *typeNa
 // when the panic is fatal (glc's explicit checks stand for Go's faults).
 [[noreturn]] void panicmemat(uintptr_t fp, uint64_t addr) {
   auto *si = static_cast<sigpanicinfo *>(mallocgc(sizeof(sigpanicinfo)));
-  *si = sigpanicinfo{SIGSEGV, SEGV_MAPERR, addr, retpc(fp), nullptr};
+  *si = sigpanicinfo{SIGSEGV, SEGV_MAPERR, addr, retpc(fp), nullptr, kOriginNone};
   gopanicsig(errorString("invalid memory address or nil pointer dereference"), fp, si);
 }
 } // namespace
@@ -757,7 +766,7 @@ extern "C" [[noreturn]] void glrt_sigpanic() {
   const char *msg = s.sig == SIGFPE ? "integer overflow"
                                     : "invalid memory address or nil pointer dereference";
   auto *si = static_cast<glrt::sigpanicinfo *>(glrt::mallocgc(sizeof(glrt::sigpanicinfo)));
-  *si = glrt::sigpanicinfo{s.sig, s.code, s.addr, s.pc, nullptr};
+  *si = glrt::sigpanicinfo{s.sig, s.code, s.addr, s.pc, nullptr, glrt::kOriginNone};
   glrt::gopanicsig(glrt::errorString(msg), fp, si);
 }
 
@@ -816,9 +825,11 @@ void glrt_gonilfunc() {
 }
 
 void glrt_panicmakeslicelen() {
-  glrt::panicruntimeerror("makeslice: len out of range", GLRT_ENTRY_FP());
+  glrt::gopanicorigin(glrt::errorString("makeslice: len out of range"), GLRT_ENTRY_FP(),
+                      glrt::kOriginMakeslicelen);
 }
 
 void glrt_panicmakeslicecap() {
-  glrt::panicruntimeerror("makeslice: cap out of range", GLRT_ENTRY_FP());
+  glrt::gopanicorigin(glrt::errorString("makeslice: cap out of range"), GLRT_ENTRY_FP(),
+                      glrt::kOriginMakeslicecap);
 }
