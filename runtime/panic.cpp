@@ -495,6 +495,11 @@ bool injectsigpanic(const SigCtx &s, ucontext_t *uc) {
   return true;
 }
 
+// The fatal errors below are Go's throws (newstack's "stack overflow",
+// sigpanic's "fault", sighandler's "unexpected signal"): runtime throws,
+// so they trace every goroutine at level 2 whatever GOTRACEBACK says
+// (kThrowRuntime), as glrt::fatal does. Go's panics (nil dereference,
+// integer division) keep GOTRACEBACK's level.
 void sighandler1(int sig, siginfo_t *info, void *uctxp) {
   auto *uc = static_cast<ucontext_t *>(uctxp);
   SigCtx s;
@@ -511,11 +516,11 @@ void sighandler1(int sig, siginfo_t *info, void *uctxp) {
   if (sig == SIGSEGV && s.addr + kOverflowSlack >= sp && s.addr < sp + 4096) {
     begin("runtime: goroutine stack exceeds 1000000000-byte limit\n"
           "fatal error: stack overflow\n");
-    finish(nullptr, s.pc, fp, true);
+    finish(nullptr, s.pc, fp, true, nullptr, kThrowRuntime);
   }
   if (!ingeneratedcode(s.pc)) {
     begin("fatal error: unexpected signal during runtime execution\n");
-    finish(&s, s.pc, fp, true);
+    finish(&s, s.pc, fp, true, nullptr, kThrowRuntime);
   }
   if (injectsigpanic(s, uc))
     return; // the goroutine panics (recoverably) when the handler returns
@@ -532,7 +537,7 @@ void sighandler1(int sig, siginfo_t *info, void *uctxp) {
     begin("unexpected fault address ");
     printhex(s.addr);
     gwrites("\nfatal error: fault\n");
-    finish(&s, s.pc, fp, true);
+    finish(&s, s.pc, fp, true, nullptr, kThrowRuntime);
   }
   case SIGFPE:
     // Go checks divisors explicitly, so its output for a zero divisor has
@@ -546,7 +551,7 @@ void sighandler1(int sig, siginfo_t *info, void *uctxp) {
     panicsig("floating point error", s, s.pc, fp);
   default:
     begin("fatal error: unexpected signal\n");
-    finish(&s, s.pc, fp, true);
+    finish(&s, s.pc, fp, true, nullptr, kThrowRuntime);
   }
 }
 
