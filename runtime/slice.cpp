@@ -22,6 +22,7 @@
 #include "abi.h"
 #include "malloc.h"
 #include "panic.h"
+#include "race.h"
 
 #include <string.h>
 
@@ -115,6 +116,10 @@ glrt_pair glrt_growslice(void *oldData, int64_t oldLen, int64_t oldCap,
   newcap = int64_t(capmem / es);
 
   void *p = glrt::mallocgc(capmem);
+  // -race: growslice reads the old elements (Go's racereadrangepc on
+  // old.array): an append racing with a write to them is reported.
+  if (glrt::raceenabled && oldLen > 0)
+    glrt::racereadrangepc(oldData, uint64_t(oldLen) * es, RACE_CALLERPC());
   if (oldLen > 0)
     memmove(p, oldData, uint64_t(oldLen) * es);
   return {p, newcap};
