@@ -46,7 +46,6 @@
 
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/InlineAsm.h"
-#include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Intrinsics.h"
 
 using namespace llvm;
@@ -266,16 +265,6 @@ void IRGen::branchToDeferExit() {
     b.CreateBr(fs->defer->exit);
 }
 
-// Each exit's calls keep their exit's line: LLVM must not merge the
-// identical call sequences of two exits (codegen's tail merging would
-// give the one merged call line 0, and Callers/tracebacks would read
-// "?:0" or the wrong return).
-static void markNoMerge(BasicBlock *bb) {
-  for (Instruction &i : *bb)
-    if (auto *c = dyn_cast<CallInst>(&i); c && !isa<IntrinsicInst>(c))
-      c->addFnAttr(Attribute::NoMerge);
-}
-
 // The open-coded exit at the builder's position: unlink and call, from
 // the last site to the first, each site whose record this activation
 // knows to be at the head of g->_defer (headVar and each site's link:
@@ -307,7 +296,6 @@ void IRGen::emitOpenDeferExit() {
       Value *f = b.CreateLoad(ptrTy, b.CreateStructGEP(recTy, rec, 1), "fn");
       b.CreateCall(FunctionType::get(voidTy, {ptrTy}, false), f, {a});
     }
-    markNoMerge(run);
     b.CreateBr(next);
     b.SetInsertPoint(next);
   }
@@ -339,7 +327,6 @@ void IRGen::endDefer() {
       emitOpenDeferExit();
     else
       callRT(RT::deferreturn, {frame});
-    markNoMerge(b.GetInsertBlock());
     b.CreateBr(ret);
   }
   if (ds->open) {
