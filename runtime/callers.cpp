@@ -26,14 +26,23 @@
 //    function that raised it (goPanicIndex and the other goPanic* by the
 //    boundsError's code and signedness, panicdivide, panicshift, and
 //    panicmem + sigpanic for a nil dereference), told from the panic's
-//    value;
+//    value, and for a panic a glrt entry point raises in a Go runtime
+//    function's place, that function's frames (sigpanicinfo's origin,
+//    defer.h: the mapassign variant gc picks for the key, chansend +
+//    chansend1 or selectnbsend, selectgo, closechan, makechan,
+//    panicmakeslicelen/cap + makeslice, panicdottypeE/I, getitab +
+//    assertE2I/I2I);
 //  - glrt's other C++/assembly frames (entry points, __morestack at every
 //    segment boundary, deferreturn, which Go's Callers does not show either)
 //    are walked through and not reported.
-// Not reproduced: the runtime frames of a failed type assertion
-// (panicdottypeE/I) and of other runtime panics (makeslice, closed
-// channels, nil maps...), and the runtime frames above a deferred call
-// that a panic in a runtime function runs.
+// Not reproduced: the runtime frames of a hash of an unhashable key
+// (nilinterhash + mapassign...), of comparing uncomparable interfaces
+// (efaceeq/ifaceeq), of x.(I) on a nil interface (assertE2I/I2I), of a
+// send blocked when its channel was closed (chansend:283, shown as 206),
+// and the runtime frames above a deferred call that a panic in a runtime
+// function runs (Go's deferCallSave, runOpenDeferFrame).
+// traceback.cpp prints the same frames (deferrunnerframes): "panic" for
+// runtime.gopanic at every level, the others at level 2.
 //
 // Go's runtime frames are given pseudo PCs (entry+1, as Go's goexit PC):
 // the addresses of the slots of `pseudotext` below, which findfunc
@@ -74,12 +83,9 @@ extern "C" const uintptr_t glrt_sigpanic0_retpc;
 namespace glrt {
 namespace {
 
-struct pseudofunc {
-  const char *name;
-  const char *file;
-  int32_t line;
-};
-#define PANICGO "$GOROOT/src/runtime/panic.go"
+using pseudofunc = runtimeframe;
+#define RT "$GOROOT/src/runtime/"
+#define PANICGO RT "panic.go"
 enum : int {
   kGoexit,
   kGopanicOpen,
@@ -90,7 +96,28 @@ enum : int {
   kPanicmem,
   kSigpanic,
   kBounds, // 2 per boundsErrorCode: signed x, then unsigned
-  kNPseudo = kBounds + 18,
+  kMapassign = kBounds + 18,
+  kMapassignFast32,
+  kMapassignFast64,
+  kMapassignFast64ptr,
+  kMapassignFaststr,
+  kChansend,
+  kChansend1,
+  kSelectnbsend,
+  kSelectgo,
+  kClosechanNil,
+  kClosechanClosed,
+  kMakechan,
+  kPanicmakeslicelen,
+  kMakesliceLen,
+  kPanicmakeslicecap,
+  kMakesliceCap,
+  kPanicdottypeE,
+  kPanicdottypeI,
+  kGetitab,
+  kAssertE2I,
+  kAssertI2I,
+  kNPseudo,
 };
 const pseudofunc pseudofuncs[kNPseudo] = {
     {"runtime.goexit", "$GOROOT/src/runtime/asm_amd64.s", 1594},
@@ -120,7 +147,51 @@ const pseudofunc pseudofuncs[kNPseudo] = {
     {"runtime.goPanicSlice3CU", PANICGO, 197},
     {"runtime.goPanicSliceConvert", PANICGO, 203},
     {"runtime.goPanicSliceConvert", PANICGO, 203},
+    // The Go functions that raise glrt entry points' panics (panicorigin).
+    {"runtime.mapassign", RT "map.go", 580},
+    {"runtime.mapassign_fast32", RT "map_fast32.go", 95},
+    {"runtime.mapassign_fast64", RT "map_fast64.go", 95},
+    {"runtime.mapassign_fast64ptr", RT "map_fast64.go", 185},
+    {"runtime.mapassign_faststr", RT "map_faststr.go", 205},
+    {"runtime.chansend", RT "chan.go", 206},
+    {"runtime.chansend1", RT "chan.go", 145},
+    {"runtime.selectnbsend", RT "chan.go", 694},
+    {"runtime.selectgo", RT "select.go", 516},
+    {"runtime.closechan", RT "chan.go", 359},
+    {"runtime.closechan", RT "chan.go", 365},
+    {"runtime.makechan", RT "chan.go", 85},
+    {"runtime.panicmakeslicelen", RT "slice.go", 29},
+    {"runtime.makeslice", RT "slice.go", 98},
+    {"runtime.panicmakeslicecap", RT "slice.go", 33},
+    {"runtime.makeslice", RT "slice.go", 100},
+    {"runtime.panicdottypeE", RT "iface.go", 262},
+    {"runtime.panicdottypeI", RT "iface.go", 272},
+    {"runtime.getitab", RT "iface.go", 92},
+    {"runtime.assertE2I", RT "iface.go", 453},
+    {"runtime.assertI2I", RT "iface.go", 429},
 };
+// Each panicorigin's frames, innermost first (-1: none).
+const int8_t originframes[kNOrigins][2] = {
+    {-1, -1},
+    {kMapassign, -1},
+    {kMapassignFast32, -1},
+    {kMapassignFast64, -1},
+    {kMapassignFast64ptr, -1},
+    {kMapassignFaststr, -1},
+    {kChansend, kChansend1},
+    {kChansend, kSelectnbsend},
+    {kSelectgo, -1},
+    {kClosechanNil, -1},
+    {kClosechanClosed, -1},
+    {kMakechan, -1},
+    {kPanicmakeslicelen, kMakesliceLen},
+    {kPanicmakeslicecap, kMakesliceCap},
+    {kPanicdottypeE, -1},
+    {kPanicdottypeE, kPanicdottypeI},
+    {kGetitab, kAssertE2I},
+    {kGetitab, kAssertI2I},
+};
+#undef RT
 #undef PANICGO
 
 // error.cpp's runtime.boundsError payload.
@@ -195,6 +266,13 @@ int deferrunner(g *gp, uintptr_t fp, int out[3]) {
     size_t n = strlen(lit);
     return t && size_t(t->str.len) == n && memcmp(t->str.str, lit, n) == 0;
   };
+  if (p->sig && p->sig->origin > kOriginNone && p->sig->origin < kNOrigins) {
+    int n = 1;
+    for (int8_t k : originframes[p->sig->origin])
+      if (k >= 0)
+        out[n++] = k;
+    return n;
+  }
   const Type *t = p->arg.type;
   if (named(t, "runtime.boundsError") && p->arg.data) {
     auto *e = static_cast<const boundsErr *>(p->arg.data);
@@ -270,6 +348,22 @@ void walk(g *gp, uintptr_t pc, uintptr_t fp, walker *w) {
       return;
   }
 }
+
+} // namespace
+
+int deferrunnerframes(g *gp, uintptr_t fp, runtimeframe out[3]) {
+  if (!gp) {
+    g *cur = getg();
+    gp = cur && cur->mp && cur->mp->curg ? cur->mp->curg : cur;
+  }
+  int k[3];
+  int n = deferrunner(gp, fp, k);
+  for (int i = 0; i < n; i++)
+    out[i] = pseudofuncs[k[i]];
+  return n;
+}
+
+namespace {
 
 struct funcInfo { // stdlib/runtime/extern.gl: type funcInfo
   uintptr_t entry;

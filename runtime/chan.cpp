@@ -85,12 +85,12 @@ namespace glrt {
 
 void (*chanpanicHookForTest)(const char *msg) = nullptr;
 
-void chanpanic(const char *msg) {
+void chanpanic(const char *msg, uint8_t origin) {
   if (chanpanicHookForTest)
     chanpanicHookForTest(msg);
   // Go panics with plainError(msg): a runtime.Error whose text has no
-  // "runtime error: " prefix.
-  gopanic(plainError(msg), reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
+  // "runtime error: " prefix; origin names the Go function that does.
+  gopanicorigin(plainError(msg), reinterpret_cast<uintptr_t>(__builtin_frame_address(0)), origin);
 }
 
 // ---- waitq ----
@@ -284,7 +284,7 @@ using namespace chanimpl;
 hchan *makechan(const Type *elem, int64_t elemsize, int64_t size) {
   constexpr uint64_t hdr = (sizeof(hchan) + 15) & ~uint64_t(15);
   if (size < 0 || (elemsize > 0 && uint64_t(size) > (kMaxAlloc - hdr) / uint64_t(elemsize)))
-    chanpanic("makechan: size out of range");
+    chanpanic("makechan: size out of range", kOriginMakechan);
   uint64_t mem = uint64_t(elemsize) * uint64_t(size);
   hchan *c;
   if (mem == 0 || elem == nullptr || elem->ptrdata == 0) {
@@ -404,7 +404,8 @@ namespace {
 bool chansend(hchan *c, void *ep, bool block) {
   opState st = chansendop(c, ep, block);
   if (st == opClosed)
-    chanpanic("send on closed channel");
+    // Go: chansend1 -> chansend, or selectnbsend -> chansend (block false).
+    chanpanic("send on closed channel", block ? kOriginChansend : kOriginSelectnbsend);
   return st != opWouldBlock;
 }
 
@@ -541,11 +542,11 @@ namespace {
 
 void closechan(hchan *c) {
   if (c == nullptr)
-    chanpanic("close of nil channel");
+    chanpanic("close of nil channel", kOriginClosechanNil);
   bool ok;
   ok = closechanLocked(c);
   if (!ok)
-    chanpanic("close of closed channel");
+    chanpanic("close of closed channel", kOriginClosechanClosed);
 }
 
 } // namespace glrt

@@ -107,7 +107,7 @@ selectResult selectgo(scase *cas0, uint16_t *order0, int64_t nsends,
 // size out of range"): today it prints Go's "panic: <msg>" and the
 // traceback and exits 2; it becomes a recoverable runtime.Error panic
 // when defer/recover exist. Must be called on the panicking G's stack.
-[[noreturn]] void chanpanic(const char *msg);
+[[noreturn]] void chanpanic(const char *msg, uint8_t origin);
 // Test hook: when set, chanpanic calls it instead (it must not return
 // normally into the channel code... it may park forever or exit).
 extern void (*chanpanicHookForTest)(const char *msg);

@@ -74,6 +74,33 @@ struct sigpanicinfo {
   // panic raised in a runtime entry point standing for a Go library
   // function (e.g. "time.(*Timer).Stop"), or null.
   const char *frame;
+  // The Go runtime function whose panic a glrt entry point raised in its
+  // place (panicorigin), or 0: callers.cpp shows its frames under
+  // runtime.gopanic, as Go's runtime.Callers and level-2 tracebacks do.
+  uint8_t origin;
+};
+// Go's runtime functions that raise the panics of glrt's entry points
+// (go1.19's frames are callers.cpp's originframes, indexed by this).
+enum panicorigin : uint8_t {
+  kOriginNone,
+  kOriginMapassign,        // nil map write: by the key, as gc picks
+  kOriginMapassignFast32,  // the mapassign variant (walk's mapfast)
+  kOriginMapassignFast64,
+  kOriginMapassignFast64ptr,
+  kOriginMapassignFaststr,
+  kOriginChansend,         // c <- v on a closed channel (chansend1)
+  kOriginSelectnbsend,     // a select with one send case and a default
+  kOriginSelectgo,         // any other select
+  kOriginClosechanNil,
+  kOriginClosechanClosed,
+  kOriginMakechan,
+  kOriginMakeslicelen,
+  kOriginMakeslicecap,
+  kOriginDottypeE,         // x.(T) of an empty interface (nil or not)
+  kOriginDottypeI,         // x.(T) of a non-empty interface
+  kOriginAssertE2I,        // x.(I): a missing method (getitab)
+  kOriginAssertI2I,
+  kNOrigins,
 };
 
 inline _panic *gpanic(g *gp) { return static_cast<_panic *>(gp->_panic); }
@@ -88,11 +115,21 @@ inline _defer *gdefer(g *gp) { return static_cast<_defer *>(gp->_defer); }
 // The same for a panic that stands for a fault signal (printed with Go's
 // "[signal ...]" line when fatal); sig may be null.
 [[noreturn]] void gopanicsig(Eface e, uintptr_t fp, const sigpanicinfo *sig);
+// One constant sigpanicinfo per panicorigin (no fault, no frame):
+// panic.cpp. Constant, so that raising such a panic allocates nothing and
+// adds no frame (panic paths count against StackNosplitBudget).
+extern const sigpanicinfo originpanicinfo[kNOrigins];
 // Always inlined: calls of noreturn functions count as cold, and clang
 // otherwise keeps this wrapper as a frame of its own (16 bytes of the
 // goroutine's stack on every panic path).
 [[noreturn]] __attribute__((always_inline)) inline void gopanic(Eface e, uintptr_t fp) {
   gopanicsig(e, fp, nullptr);
+}
+// gopanic(e, fp) of a panic that Go raises in the runtime function origin
+// (panicorigin; callers.cpp shows its frames).
+[[noreturn]] __attribute__((always_inline)) inline void gopanicorigin(Eface e, uintptr_t fp,
+                                                                      uint8_t origin) {
+  gopanicsig(e, fp, &originpanicinfo[origin < kNOrigins ? origin : 0]);
 }
 
 // panic.cpp: prints the chain of panics (Go's preprintpanics already

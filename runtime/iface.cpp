@@ -218,6 +218,10 @@ struct AssertReq {
     } in;
     Eface err;
   };
+  // The panicorigin; kOriginDottypeE becomes kOriginDottypeI on g0 for an
+  // operand of a non-empty interface type (decided there: one more value
+  // live across the switch would grow the entry points' frames).
+  uint8_t origin;
 };
 
 // Go's TypeAssertionError text (runtime/error.go), boxed as a
@@ -228,6 +232,9 @@ void fmtTypeAssertion(void *arg) {
   auto *r = static_cast<AssertReq *>(arg);
   const Type *iface = r->in.iface, *concrete = r->in.concrete, *asserted = r->in.asserted;
   GoString missing = r->in.missing;
+  if (r->origin == kOriginDottypeE && iface && (iface->kind & KindMask) == KindInterface &&
+      reinterpret_cast<const InterfaceType *>(iface)->methods.len != 0)
+    r->origin = kOriginDottypeI;
   size_t cap = 64 + size_t(asserted->str.len) + (iface ? size_t(iface->str.len) : 0) +
                (concrete ? size_t(concrete->str.len) : 0) + size_t(missing.len);
   MsgBuf m = newmsg(cap);
@@ -272,18 +279,20 @@ void fmtTypeAssertion(void *arg) {
 // whose frame it becomes.
 [[noreturn]] __attribute__((always_inline)) inline void
 panicTypeAssertion(const Type *iface, const Type *concrete, const Type *asserted,
-                   GoString missing, uintptr_t fp) {
+                   GoString missing, uintptr_t fp, uint8_t origin) {
   AssertReq r;
   r.in = {iface, concrete, asserted, missing};
+  r.origin = origin;
   onsystemstack(fmtTypeAssertion, &r);
-  gopanic(r.err, fp);
+  gopanicorigin(r.err, fp, r.origin);
 }
 
 // getitab's failure path (kept out of getitab's frame).
 [[noreturn]] __attribute__((noinline)) void panicMissingMethod(const Type *concrete,
                                                                const Type *asserted,
-                                                               GoString missing, uintptr_t fp) {
-  panicTypeAssertion(nullptr, concrete, asserted, missing, fp);
+                                                               GoString missing, uintptr_t fp,
+                                                               uint8_t origin) {
+  panicTypeAssertion(nullptr, concrete, asserted, missing, fp, origin);
 }
 
 } // namespace
@@ -296,7 +305,8 @@ void itabsinit() {
   unlock(&itabLock);
 }
 
-const Itab *getitab(const InterfaceType *inter, const Type *typ, bool canfail, uintptr_t fp) {
+const Itab *getitab(const InterfaceType *inter, const Type *typ, bool canfail, uintptr_t fp,
+                   uint8_t origin) {
   if (inter->methods.len == 0)
     fatal("internal error - misuse of itab");
   // acquire: pairs with the table's publication in addItab.
@@ -317,7 +327,7 @@ const Itab *getitab(const InterfaceType *inter, const Type *typ, bool canfail, u
     onsystemstack(getitabslow, &r);
     missing = r.missing;
   }
-  panicMissingMethod(typ, &inter->typ, missing, fp);
+  panicMissingMethod(typ, &inter->typ, missing, fp, origin);
 }
 
 } // namespace glrt
@@ -327,19 +337,29 @@ using namespace glrt;
 #define GLRT_ENTRY_FP() reinterpret_cast<uintptr_t>(__builtin_frame_address(0))
 
 void *glrt_getitab(void *inter, void *typ, uint8_t canfail) {
+  // canfail bit 1: the operand of x.(I) is a non-empty interface (Go's
+  // assertI2I rather than assertE2I raises the panic).
   return const_cast<Itab *>(getitab(static_cast<const InterfaceType *>(inter),
-                                    static_cast<const Type *>(typ), canfail != 0,
-                                    GLRT_ENTRY_FP()));
+                                    static_cast<const Type *>(typ), (canfail & 1) != 0,
+                                    GLRT_ENTRY_FP(),
+                                    (canfail & 2) ? kOriginAssertI2I : kOriginAssertE2I));
 }
 
 void glrt_panicdottype(void *have, void *want, void *iface) {
+  // Go: panicdottypeE, or panicdottypeI (which calls it) for an operand
+  // of a non-empty interface type (fmtTypeAssertion tells them apart).
   panicTypeAssertion(static_cast<const Type *>(iface), static_cast<const Type *>(have),
-                     static_cast<const Type *>(want), GoString{nullptr, 0}, GLRT_ENTRY_FP());
+                     static_cast<const Type *>(want), GoString{nullptr, 0}, GLRT_ENTRY_FP(),
+                     kOriginDottypeE);
 }
 
 void glrt_panicnildottype(void *want, void *iface) {
+  // Go: for a concrete T the same panicdottypeE/I as a wrong type; for an
+  // interface target (iface null) assertE2I or assertI2I, which glc does
+  // not tell apart here (no runtime frames shown).
   panicTypeAssertion(static_cast<const Type *>(iface), nullptr, static_cast<const Type *>(want),
-                     GoString{nullptr, 0}, GLRT_ENTRY_FP());
+                     GoString{nullptr, 0}, GLRT_ENTRY_FP(),
+                     iface ? kOriginDottypeE : kOriginNone);
 }
 
 // x == y for two interface values whose type words are equal (t, possibly

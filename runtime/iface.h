@@ -21,7 +21,9 @@ void itabsinit();
 // The itab of (inter, typ). When typ lacks a method of inter: null if
 // canfail, else a TypeAssertionError panic ("missing method M") reported
 // from the frame fp. Lock-free when the pair is cached.
-const Itab *getitab(const InterfaceType *inter, const Type *typ, bool canfail, uintptr_t fp);
+// origin: the panicorigin (defer.h) of a missing method's panic.
+const Itab *getitab(const InterfaceType *inter, const Type *typ, bool canfail, uintptr_t fp,
+                   uint8_t origin);
 
 } // namespace glrt
 

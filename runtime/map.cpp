@@ -596,7 +596,7 @@ __attribute__((noinline)) void *assignslowg0(const MapType *t, hmap *h, typename
 template <class P>
 [[gnu::always_inline]] inline void *assign(const MapType *t, hmap *h, typename P::K key) {
   if (__builtin_expect(h == nullptr, 0))
-    panicNilMapWrite(reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
+    panicNilMapWrite(t, reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
   uint8_t f = loadflags(h);
   if (__builtin_expect(f & kHashWriting, 0))
     fatalConcurrentWrites();
@@ -754,10 +754,24 @@ void hashMightPanicCheck(const MapType *t, const void *key) {
 
 } // namespace
 
-[[noreturn]] void panicNilMapWrite(uintptr_t fp) {
+[[noreturn]] void panicNilMapWrite(const MapType *t, uintptr_t fp) {
   // Go: panic(plainError("assignment to entry in nil map")): a
-  // runtime.Error whose text has no "runtime error: " prefix.
-  gopanic(plainError("assignment to entry in nil map"), fp);
+  // runtime.Error whose text has no "runtime error: " prefix, raised in
+  // the mapassign variant gc's walk (mapfast) picks for the map type:
+  // elements over 128 bytes take mapassign; 4- and 8-byte keys of plain
+  // memory (AMEM32/AMEM64) the fast32/fast64 ones (fast64ptr when the
+  // key holds a pointer), strings faststr; everything else mapassign.
+  uint8_t origin = kOriginMapassign;
+  const Type *k = t->key;
+  if (t->elem->size <= 128) {
+    if ((k->kind & KindMask) == KindString)
+      origin = kOriginMapassignFaststr;
+    else if ((k->tflag & TFlagRegularMemory) && k->size == 4 && k->ptrdata == 0)
+      origin = kOriginMapassignFast32;
+    else if ((k->tflag & TFlagRegularMemory) && k->size == 8)
+      origin = k->ptrdata ? kOriginMapassignFast64ptr : kOriginMapassignFast64;
+  }
+  gopanicorigin(plainError("assignment to entry in nil map"), fp, origin);
 }
 
 hmap *makemap(const MapType *t, int64_t hint) {
@@ -860,7 +874,7 @@ void *mapaccess2(const MapType *t, hmap *h, const void *key, bool *ok) {
 
 void *mapassign(const MapType *t, hmap *h, const void *key) {
   if (h == nullptr)
-    panicNilMapWrite(reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
+    panicNilMapWrite(t, reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
   if (loadflags(h) & kHashWriting)
     fatalConcurrentWrites();
   return assigng0(t, h, key, hashkey(t, key, h->hash0));

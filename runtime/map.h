@@ -77,7 +77,7 @@ void mapiterinit(const MapType *t, hmap *h, hiter *it);
 void mapiternext(hiter *it);
 
 // Used by tests: Go's "assignment to entry in nil map" panic entry.
-[[noreturn]] void panicNilMapWrite(uintptr_t fp);
+[[noreturn]] void panicNilMapWrite(const MapType *t, uintptr_t fp);
 
 } // namespace glrt
 

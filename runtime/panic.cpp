@@ -85,6 +85,15 @@
 #include <unistd.h>
 
 namespace glrt {
+
+// defer.h's originpanicinfo: entry k says only "raised by panicorigin k".
+#define O(k) sigpanicinfo{0, 0, 0, 0, nullptr, uint8_t(k)}
+const sigpanicinfo originpanicinfo[kNOrigins] = {
+    O(0),  O(1),  O(2),  O(3),  O(4),  O(5),  O(6),  O(7),  O(8),  O(9),
+    O(10), O(11), O(12), O(13), O(14), O(15), O(16), O(17),
+};
+#undef O
+static_assert(kNOrigins == 18, "one originpanicinfo entry per panicorigin");
 namespace {
 
 std::atomic<long> dying{0}; // tid of the thread printing its death, or 0
@@ -479,6 +488,11 @@ bool injectsigpanic(const SigCtx &s, ucontext_t *uc) {
   return true;
 }
 
+// The fatal errors below are Go's throws (newstack's "stack overflow",
+// sigpanic's "fault", sighandler's "unexpected signal"): runtime throws,
+// so they trace every goroutine at level 2 whatever GOTRACEBACK says
+// (kThrowRuntime), as glrt::fatal does. Go's panics (nil dereference,
+// integer division) keep GOTRACEBACK's level.
 void sighandler1(int sig, siginfo_t *info, void *uctxp) {
   auto *uc = static_cast<ucontext_t *>(uctxp);
   SigCtx s;
@@ -495,11 +509,11 @@ void sighandler1(int sig, siginfo_t *info, void *uctxp) {
   if (sig == SIGSEGV && s.addr + kOverflowSlack >= sp && s.addr < sp + 4096) {
     begin("runtime: goroutine stack exceeds 1000000000-byte limit\n"
           "fatal error: stack overflow\n");
-    finish(nullptr, s.pc, fp, true);
+    finish(nullptr, s.pc, fp, true, nullptr, kThrowRuntime);
   }
   if (!ingeneratedcode(s.pc)) {
     begin("fatal error: unexpected signal during runtime execution\n");
-    finish(&s, s.pc, fp, true);
+    finish(&s, s.pc, fp, true, nullptr, kThrowRuntime);
   }
   if (injectsigpanic(s, uc))
     return; // the goroutine panics (recoverably) when the handler returns
@@ -516,7 +530,7 @@ void sighandler1(int sig, siginfo_t *info, void *uctxp) {
     begin("unexpected fault address ");
     printhex(s.addr);
     gwrites("\nfatal error: fault\n");
-    finish(&s, s.pc, fp, true);
+    finish(&s, s.pc, fp, true, nullptr, kThrowRuntime);
   }
   case SIGFPE:
     // Go checks divisors explicitly, so its output for a zero divisor has
@@ -530,7 +544,7 @@ void sighandler1(int sig, siginfo_t *info, void *uctxp) {
     panicsig("floating point error", s, s.pc, fp);
   default:
     begin("fatal error: unexpected signal\n");
-    finish(&s, s.pc, fp, true);
+    finish(&s, s.pc, fp, true, nullptr, kThrowRuntime);
   }
 }
 
@@ -603,7 +617,7 @@ __attribute__((noinline)) StringFrameBoxes boxstringframe(const char *msg, const
   auto *box = static_cast<GoString *>(mallocgc(sizeof(GoString), &stringType, true));
   *box = GoString{reinterpret_cast<const uint8_t *>(msg), intptr_t(strlen(msg))};
   auto *si = static_cast<sigpanicinfo *>(mallocscan(sizeof(sigpanicinfo)));
-  *si = sigpanicinfo{0, 0, 0, 0, frame};
+  *si = sigpanicinfo{0, 0, 0, 0, frame, kOriginNone};
   return {box, si};
 }
 } // namespace
@@ -752,7 +766,7 @@ Eface boxbasic(const Type *basic, const void *v, size_t size, const void *typeNa
 // when the panic is fatal (glc's explicit checks stand for Go's faults).
 [[noreturn]] void panicmemat(uintptr_t fp, uint64_t addr) {
   auto *si = static_cast<sigpanicinfo *>(mallocscan(sizeof(sigpanicinfo)));
-  *si = sigpanicinfo{SIGSEGV, SEGV_MAPERR, addr, retpc(fp), nullptr};
+  *si = sigpanicinfo{SIGSEGV, SEGV_MAPERR, addr, retpc(fp), nullptr, kOriginNone};
   gopanicsig(errorString("invalid memory address or nil pointer dereference"), fp, si);
 }
 } // namespace
@@ -771,7 +785,7 @@ extern "C" [[noreturn]] void glrt_sigpanic() {
   const char *msg = s.sig == SIGFPE ? "integer overflow"
                                     : "invalid memory address or nil pointer dereference";
   auto *si = static_cast<glrt::sigpanicinfo *>(glrt::mallocscan(sizeof(glrt::sigpanicinfo)));
-  *si = glrt::sigpanicinfo{s.sig, s.code, s.addr, s.pc, nullptr};
+  *si = glrt::sigpanicinfo{s.sig, s.code, s.addr, s.pc, nullptr, glrt::kOriginNone};
   glrt::gopanicsig(glrt::errorString(msg), fp, si);
 }
 
@@ -830,9 +844,11 @@ void glrt_gonilfunc() {
 }
 
 void glrt_panicmakeslicelen() {
-  glrt::panicruntimeerror("makeslice: len out of range", GLRT_ENTRY_FP());
+  glrt::gopanicorigin(glrt::errorString("makeslice: len out of range"), GLRT_ENTRY_FP(),
+                      glrt::kOriginMakeslicelen);
 }
 
 void glrt_panicmakeslicecap() {
-  glrt::panicruntimeerror("makeslice: cap out of range", GLRT_ENTRY_FP());
+  glrt::gopanicorigin(glrt::errorString("makeslice: cap out of range"), GLRT_ENTRY_FP(),
+                      glrt::kOriginMakeslicecap);
 }

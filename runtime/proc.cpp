@@ -403,7 +403,7 @@ void checkdead() REQUIRES(sched.lock) {
       continue;
     gwrites("\n");
     goroutineheader(gp);
-    traceback(gp->sched.pc, gp->sched.bp, false);
+    traceback(gp->sched.pc, gp->sched.bp, false, gp);
     printcreatedby(gp->gopc);
   }
   unlock(&allglock);
@@ -475,7 +475,7 @@ void tracebackothers() NO_THREAD_SAFETY_ANALYSIS {
     if (s == _Grunning)
       gwrites("\tgoroutine running on other thread; stack unavailable\n");
     else
-      traceback(gp->sched.pc, gp->sched.bp, false);
+      traceback(gp->sched.pc, gp->sched.bp, false, gp);
     printcreatedby(gp->gopc);
   }
 }

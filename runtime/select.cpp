@@ -48,6 +48,7 @@
 //===----------------------------------------------------------------------===//
 #include "chan.h"
 
+#include "defer.h"
 #include "mem.h"
 #include "panic.h"
 #include "preempt.h"
@@ -331,7 +332,7 @@ void selectPass3(selState *st) {
       glrt::selectgo(static_cast<glrt::scase *>(cases), static_cast<uint16_t *>(order),
                      nsends, nrecvs, block != 0);
   if (r.sendClosed) // here, with selectgo's frame (selState) gone
-    glrt::chanpanic("send on closed channel");
+    glrt::chanpanic("send on closed channel", glrt::kOriginSelectgo);
   return {reinterpret_cast<void *>(intptr_t(r.chosen)), int64_t(r.recvOK)};
 }
 

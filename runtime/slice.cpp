@@ -23,6 +23,7 @@
 #include "malloc.h"
 #include "mgc.h"
 #include "panic.h"
+#include "race.h"
 #include "sizeclasses.h"
 #include "type.h"
 
@@ -99,6 +100,10 @@ glrt_pair glrt_growslice(void *oldData, int64_t oldLen, int64_t oldCap,
   newcap = int64_t(capmem / es);
 
   void *p = glrt::mallocgc(capmem, t, true);
+  // -race: growslice reads the old elements (Go's racereadrangepc on
+  // old.array): an append racing with a write to them is reported.
+  if (glrt::raceenabled && oldLen > 0)
+    glrt::racereadrangepc(oldData, uint64_t(oldLen) * es, RACE_CALLERPC());
   if (oldLen > 0)
     memmove(p, oldData, uint64_t(oldLen) * es);
   glrt::gcSafePoint(); // after the copy: a yield keeps p (stack or register)

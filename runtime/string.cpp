@@ -39,6 +39,7 @@
 #include "malloc.h"
 #include "mgc.h"
 #include "panic.h"
+#include "race.h"
 
 #include <string.h>
 
@@ -191,6 +192,9 @@ uint8_t glrt_eqstring(void *a, int64_t alen, void *b, int64_t blen) {
 glrt_pair glrt_slicebytetostring(void *p, int64_t n) {
   if (n <= 0)
     return {nullptr, 0};
+  // -race: Go's slicebytetostring reads the bytes (racereadrangepc).
+  if (glrt::raceenabled)
+    glrt::racereadrangepc(p, uint64_t(n), RACE_CALLERPC());
   void *s = glrt::mallocnoscan(uint64_t(n));
   memcpy(s, p, uint64_t(n));
   glrt::gcSafePoint();
@@ -208,6 +212,9 @@ glrt_pair glrt_stringtoslicebyte(void *p, int64_t n) {
 
 glrt_pair glrt_slicerunetostring(void *p, int64_t n) {
   const int32_t *r = static_cast<const int32_t *>(p);
+  // -race: Go's slicerunetostring reads the runes (racereadrangepc).
+  if (glrt::raceenabled && n > 0)
+    glrt::racereadrangepc(p, uint64_t(n) * 4, RACE_CALLERPC());
   int64_t size = 0;
   for (int64_t i = 0; i < n; i++)
     size += glrt::runelen(r[i]);

@@ -36,7 +36,13 @@
 // keeps one copy sorted by entry address for binary search.
 //
 // Frames of generated functions named runtime.* are not printed (Go hides
-// runtime frames). The walk stops after main.main or at runtime.main (Go
+// runtime frames). Under a deferred call that a panic runs (the return
+// into glrt_calldefer) Go's runtime.gopanic is printed as "panic(...)"
+// with Go's panic.go:884, as Go's showframe does for a gopanic that is not
+// the innermost frame; at level 2 also the Go runtime functions that
+// raised the panic (goPanicIndex, mapassign_fast64, ...: callers.cpp's
+// deferrunnerframes), runtime.main at Go's proc.go:250 and runtime.goexit
+// at every goroutine's bottom. Their files read "$GOROOT/src/runtime/...". The walk stops after main.main or at runtime.main (Go
 // hides runtime.main and everything above it), at a null frame pointer (the scheduler must start each
 // goroutine's first frame with rbp = 0), at a misaligned one, or after 100
 // printed frames, or at rt0 main's frame (settracebackstop; a panic in a
@@ -67,6 +73,10 @@
 #include <string.h>
 #include <sys/uio.h>
 #include <unistd.h>
+
+// defer_amd64.S / asm_amd64.S: return addresses the walk recognises.
+extern "C" const uintptr_t glrt_gostart_retpc;
+extern "C" const uintptr_t glrt_calldefer_retpc;
 
 namespace glrt {
 namespace {
@@ -240,6 +250,21 @@ void printfileline(uintptr_t lookup, uintptr_t pc, uintptr_t entry) {
   gwrite("\n", 1);
 }
 
+// One of Go's runtime frames that glrt stands in for: no address of ours
+// inside it, so the offset is +0x0 (Go's is the call's offset).
+void printruntimeframe(const char *name, const char *file, int32_t line) {
+  gwrites(name);
+  // runtime.goexit has no arguments: Go prints "()" for it.
+  gwrites(strcmp(name, "runtime.goexit") == 0 ? "()\n\t" : "(...)\n\t");
+  gwrites(file);
+  gwrite(":", 1);
+  printint(line);
+  gwrites(" +0x0\n");
+}
+
+constexpr char kGoexitFile[] = "$GOROOT/src/runtime/asm_amd64.s";
+constexpr int32_t kGoexitLine = 1594;
+
 // Prints one frame if pc is in generated code. Returns 1 if printed and
 // sets *ismain when the walk must stop after it (main.main, runtime.main).
 // *childgen says whether the frame this one called (its child, the one
@@ -276,7 +301,15 @@ int printframe(uintptr_t pc, bool exactpc, bool *ismain, bool *childgen) {
       return 0;
     gwrites(name);
     gwrites("()\n");
-    printfileline(lookup, pc, entry);
+    if (*ismain) {
+      // Go's runtime.main calls main.main at proc.go:250 (callers.cpp
+      // reports the same line).
+      gwrites("\t$GOROOT/src/runtime/proc.go:250 +");
+      printhex(pc - entry);
+      gwrite("\n", 1);
+    } else {
+      printfileline(lookup, pc, entry);
+    }
     return 1;
   }
   gwrites(name);
@@ -315,7 +348,7 @@ bool readframewords(uintptr_t fp, uintptr_t out[2]) { return readframe(fp, out);
 
 uintptr_t tracebackstop() { return stopfp; }
 
-int traceback(uintptr_t pc, uintptr_t fp, bool exactpc) {
+int traceback(uintptr_t pc, uintptr_t fp, bool exactpc, g *gp) {
   constexpr int kMaxFrames = 100; // Go's _TracebackMaxFrames
   if (__start_gl_text == nullptr)
     return 0; // no generated code: the chain above us is not ours to walk
@@ -334,7 +367,35 @@ int traceback(uintptr_t pc, uintptr_t fp, bool exactpc) {
       gwrites("...additional frames elided...\n");
       break;
     }
+    if (pc == glrt_calldefer_retpc) {
+      // A deferred call run by a panic or Goexit: Go's runtime frames
+      // under it (callers.cpp). Go's showframe shows runtime.gopanic
+      // (as "panic") whenever it is not the innermost frame, the others
+      // at level 2 only.
+      runtimeframe rf[3];
+      int n = deferrunnerframes(gp, fp, rf);
+      for (int i = 0; i < n; i++) {
+        bool gopanic = strcmp(rf[i].name, "runtime.gopanic") == 0;
+        if (!gopanic && curlevel() < 2)
+          continue;
+        printruntimeframe(gopanic ? "panic" : rf[i].name, rf[i].file, rf[i].line);
+        printed++;
+      }
+      childgen = false;
+      continue;
+    }
+    if (pc == glrt_gostart_retpc && curlevel() >= 2) {
+      printruntimeframe("runtime.goexit", kGoexitFile, kGoexitLine);
+      printed++;
+      break;
+    }
     printed += printframe(pc, false, &ismain, &childgen);
+  }
+  if (ismain && curlevel() >= 2) {
+    // Go's goroutine 1 ends in runtime.goexit too (glc's runtime.main is
+    // called by rt0's main instead).
+    printruntimeframe("runtime.goexit", kGoexitFile, kGoexitLine);
+    printed++;
   }
   return printed;
 }

@@ -49,7 +49,10 @@ const char *funcname(uintptr_t pc, uintptr_t *entry, int64_t *flags = nullptr);
 //       at [fp+8].
 // Frames outside generated code (runtime C++, __morestack) are walked
 // through but not printed. Returns the number of frames printed.
-int traceback(uintptr_t pc, uintptr_t fp, bool exactpc);
+//   gp: the goroutine whose stack this is (null: the current one), for the
+//       runtime frames under a deferred call a panic runs.
+struct g;
+int traceback(uintptr_t pc, uintptr_t fp, bool exactpc, g *gp = nullptr);
 
 // Go's printcreatedby, after a goroutine's frames: for gopc (the return
 // address of the `go` statement's call of glrt_newproc) in a generated
@@ -58,6 +61,19 @@ int traceback(uintptr_t pc, uintptr_t fp, bool exactpc);
 // goroutines the runtime starts), outside generated code, or in a hidden
 // runtime.* function.
 void printcreatedby(uintptr_t gopc);
+
+// One of Go's runtime frames glrt stands in for (callers.cpp).
+struct runtimeframe {
+  const char *name; // Go's, e.g. "runtime.gopanic"
+  const char *file; // "$GOROOT/src/runtime/panic.go"
+  int32_t line;
+};
+// Go's runtime frames under the deferred call that glrt_calldefer, whose
+// frame has rbp fp, runs for gp (null: the current goroutine's, by the
+// frame alone): runtime.gopanic or runtime.Goexit first, then for a
+// runtime error or a panic of a glrt entry point the Go functions that
+// raised it. Returns how many (1..3).
+int deferrunnerframes(g *gp, uintptr_t fp, runtimeframe out[3]);
 
 } // namespace glrt
 

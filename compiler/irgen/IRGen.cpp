@@ -473,6 +473,12 @@ void IRGen::genFunctab() {
 // keep their own frame: they are never inlined and never tail-call. Leaf
 // functions without calls (x+y helpers) may be inlined freely: they can
 // never appear in a traceback.
+// Every call is also nomerge: each keeps its own line, as gc's calls do.
+// Codegen's tail merging (and SimplifyCFG's sinking) would otherwise fold
+// identical calls at different lines -- two panic("x"), three where()
+// before returns, the deferred calls of two returns -- into one whose
+// merged location is line 0, and tracebacks and runtime.Caller would read
+// "?:0" or line 0 there.
 void IRGen::keepTracebackFrames() {
   for (auto &[fn, name] : functab) {
     if (fn->hasFnAttribute(Attribute::AlwaysInline))
@@ -481,8 +487,10 @@ void IRGen::keepTracebackFrames() {
     for (BasicBlock &bb : *fn)
       for (Instruction &inst : bb)
         if (auto *call = dyn_cast<CallBase>(&inst))
-          if (!isa<IntrinsicInst>(call))
+          if (!isa<IntrinsicInst>(call)) {
             calls = true;
+            call->addFnAttr(Attribute::NoMerge);
+          }
     if (calls) {
       fn->addFnAttr(Attribute::NoInline);
       fn->addFnAttr("disable-tail-calls", "true");

@@ -14,15 +14,19 @@
 //     unnamed result;
 //   - llvm.eh.sjlj.setjmp(frame); a 1 (a recover resumed us) goes to the
 //     exit block.
-// `return x, y` stores x, y into the result slots and branches to the
-// exit block, which runs the deferred calls and returns the slots.
+// `return x, y` stores x, y into the result slots and branches to its
+// own exit, which runs the deferred calls at the return's line (gc's exit
+// at each return: runtime.Caller(1) in a deferred call and tracebacks
+// read that line) and joins the common return of the slots; the end of
+// the body has the exit at the closing brace.
 //
 // Open-coded defers (no defer statement inside a loop, no goto in the
 // function): each defer statement has a record and its argument block in
-// the frame; the statement fills and links them; the exit block unlinks
-// and calls, from the last site to the first, each site whose record is
-// at the head of g->_defer. Otherwise every statement calls
-// glrt_deferproc (argument block on the heap) and the exit block calls
+// the frame; the statement fills and links them; each exit unlinks and
+// calls, from the last site to the first, each site whose record is at
+// the head of g->_defer (beyond 15 returns x sites, the returns call
+// glrt_deferreturn instead). Otherwise every statement calls
+// glrt_deferproc (argument block on the heap) and each exit calls
 // glrt_deferreturn(frame).
 //
 // What a record calls: `defer func(){...}()` (a literal without
@@ -76,6 +80,11 @@ struct DeferState {
   llvm::AllocaInst *headVar = nullptr;
   std::vector<llvm::AllocaInst *> linkVars;
   llvm::BasicBlock *resume = nullptr; // setjmp returned 1
+  /// One exit per explicit return statement, each with the statement's
+  /// location (endDefer fills the blocks): gc runs the deferred calls at
+  /// each return, so runtime.Caller(1) in a deferred call and a panic's
+  /// traceback through the deferring frame report the return's line.
+  std::vector<std::pair<llvm::BasicBlock *, llvm::DebugLoc>> returns;
 };
 
 namespace {
@@ -256,57 +265,79 @@ void IRGen::branchToDeferExit() {
     b.CreateBr(fs->defer->exit);
 }
 
+// The open-coded exit at the builder's position: unlink and call, from
+// the last site to the first, each site whose record this activation
+// knows to be at the head of g->_defer (headVar and each site's link:
+// after a deferred call returns, g->_defer is what it was before it).
+void IRGen::emitOpenDeferExit() {
+  DeferState *ds = fs->defer;
+  llvm::StructType *recTy = recordType(*this);
+  Value *headp = b.CreateConstGEP1_64(i8, ds->g, G_DEFER);
+  for (size_t k = ds->records.size(); k-- > 0;) {
+    Value *rec = ds->records[k];
+    Value *head = b.CreateLoad(ptrTy, ds->headVar, "head");
+    BasicBlock *run = newBlock("defer.run"), *next = newBlock("defer.next");
+    b.CreateCondBr(b.CreateICmpEQ(head, rec), run, next);
+    b.SetInsertPoint(run);
+    Value *link = b.CreateLoad(ptrTy, ds->linkVars[k]);
+    b.CreateStore(link, headp);
+    b.CreateStore(link, ds->headVar);
+    const DeferState::Direct &d = ds->direct[k];
+    if (d.target) {
+      std::vector<Value *> args;
+      for (unsigned i = 1; i < d.blockTy->getNumElements(); ++i)
+        args.push_back(b.CreateLoad(d.blockTy->getElementType(i), b.CreateStructGEP(d.blockTy, d.block, i)));
+      emitCall(d.target->getFunctionType(), d.target,
+               ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy)), d.ft, args);
+    } else if (d.fn) {
+      b.CreateCall(d.fn, {d.arg});
+    } else {
+      Value *a = b.CreateLoad(ptrTy, b.CreateStructGEP(recTy, rec, 2), "arg");
+      Value *f = b.CreateLoad(ptrTy, b.CreateStructGEP(recTy, rec, 1), "fn");
+      b.CreateCall(FunctionType::get(voidTy, {ptrTy}, false), f, {a});
+    }
+    b.CreateBr(next);
+    b.SetInsertPoint(next);
+  }
+}
+
 void IRGen::endDefer() {
   DeferState *ds = fs->defer;
   IRBuilderBase::InsertPointGuard guard(b);
   Function *fn = fs->fn;
   Value *frame = ds->frame;
   const std::vector<Type *> &results = ds->results;
-  b.SetInsertPoint(ds->exit);
+  // Every exit runs the deferred calls at its own location: each return
+  // statement's block, then the end of the body (ds->exit, at the closing
+  // brace: the builder's location here). Open-coded, each exit calls the
+  // sites inline, as gc's openDeferExit does at each return; when that
+  // would copy more than kMaxOpenExitCalls site calls (gc's limit on
+  // returns * defers for open-coded defers is 15), the returns call
+  // glrt_deferreturn(frame) instead, which runs the frame's linked
+  // records just as well (the recover path does the same).
+  constexpr size_t kMaxOpenExitCalls = 15;
+  BasicBlock *ret = newBlock("defer.ret");
+  std::vector<std::pair<BasicBlock *, DebugLoc>> exits = ds->returns;
+  exits.push_back({ds->exit, b.getCurrentDebugLocation()});
+  bool inlineExits = ds->open && exits.size() * ds->records.size() <= kMaxOpenExitCalls;
+  for (auto &[bb, loc] : exits) {
+    b.SetInsertPoint(bb);
+    b.SetCurrentDebugLocation(loc);
+    if (ds->open && (inlineExits || bb == ds->exit))
+      emitOpenDeferExit();
+    else
+      callRT(RT::deferreturn, {frame});
+    b.CreateBr(ret);
+  }
   if (ds->open) {
-    // Normal exit: this activation knows the head (headVar) and each
-    // site's link; after a deferred call returns, g->_defer is what it
-    // was before the call.
-    llvm::StructType *recTy = recordType(*this);
-    Value *headp = b.CreateConstGEP1_64(i8, ds->g, G_DEFER);
-    for (size_t k = ds->records.size(); k-- > 0;) {
-      Value *rec = ds->records[k];
-      Value *head = b.CreateLoad(ptrTy, ds->headVar, "head");
-      BasicBlock *run = newBlock("defer.run"), *next = newBlock("defer.next");
-      b.CreateCondBr(b.CreateICmpEQ(head, rec), run, next);
-      b.SetInsertPoint(run);
-      Value *link = b.CreateLoad(ptrTy, ds->linkVars[k]);
-      b.CreateStore(link, headp);
-      b.CreateStore(link, ds->headVar);
-      const DeferState::Direct &d = ds->direct[k];
-      if (d.target) {
-        std::vector<Value *> args;
-        for (unsigned i = 1; i < d.blockTy->getNumElements(); ++i)
-          args.push_back(b.CreateLoad(d.blockTy->getElementType(i), b.CreateStructGEP(d.blockTy, d.block, i)));
-        emitCall(d.target->getFunctionType(), d.target,
-                 ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy)), d.ft, args);
-      } else if (d.fn) {
-        b.CreateCall(d.fn, {d.arg});
-      } else {
-        Value *a = b.CreateLoad(ptrTy, b.CreateStructGEP(recTy, rec, 2), "arg");
-        Value *f = b.CreateLoad(ptrTy, b.CreateStructGEP(recTy, rec, 1), "fn");
-        b.CreateCall(FunctionType::get(voidTy, {ptrTy}, false), f, {a});
-      }
-      b.CreateBr(next);
-      b.SetInsertPoint(next);
-    }
     // After a recover resumed this frame: registers are gone; the runtime
     // runs what is left of this frame's records (deferreturn knows them
     // by their frame), then the common return.
-    BasicBlock *ret = newBlock("defer.ret");
-    b.CreateBr(ret);
     b.SetInsertPoint(ds->resume);
     callRT(RT::deferreturn, {frame});
     b.CreateBr(ret);
-    b.SetInsertPoint(ret);
-  } else {
-    callRT(RT::deferreturn, {frame});
   }
+  b.SetInsertPoint(ret);
   // Return the result slots (genReturn's convention).
   std::vector<Value *> vals;
   for (size_t i = 0; i < results.size(); ++i)
@@ -345,7 +376,10 @@ void IRGen::genDeferReturn(ReturnStmt *s) {
     for (size_t i = 0; i < vals.size() && i < ds->resultSlots.size(); ++i)
       storeValue(vals[i], ds->resultSlots[i], results[i]);
   }
-  b.CreateBr(ds->exit);
+  // The return's own exit (filled by endDefer), at the statement's line.
+  BasicBlock *exit = newBlock("defer.return");
+  b.CreateBr(exit);
+  ds->returns.push_back({exit, b.getCurrentDebugLocation()});
   startDeadBlock();
 }
 
@@ -418,7 +452,6 @@ void IRGen::genDefer(DeferStmt *s) {
     }
   }
   if (blockTy) {
-    uint64_t size = std::max<uint64_t>(1, DL.getTypeAllocSize(blockTy));
     if (ds->open) {
       AllocaInst *blk = entryAlloca(blockTy, "deferblock");
       blk->setAlignment(Align(16));

@@ -183,7 +183,10 @@ Value *IRGen::genTypeAssert(TypeAssertExpr *e, Value **okOut) {
       BasicBlock *get = newBlock("assert.getitab");
       b.CreateCondBr(b.CreateICmpNE(typ, null), get, failBB);
       b.SetInsertPoint(get);
-      Value *tab = callRT(RT::getitab, {typeDesc(t), typ, ConstantInt::get(i8, okOut ? 1 : 0)});
+      // canfail's bit 1: the operand is a non-empty interface (the runtime
+      // names Go's assertI2I rather than assertE2I for a missing method).
+      Value *tab = callRT(RT::getitab, {typeDesc(t), typ,
+                                        ConstantInt::get(i8, okOut ? 1 : isEmptyIface(xt) ? 0 : 2)});
       b.CreateCondBr(b.CreateICmpNE(tab, null), okBB, failBB);
       b.SetInsertPoint(okBB);
       val = makeIface(tab, data);

@@ -463,6 +463,7 @@ struct IRGen {
   /// Leaves the current block for the function's exit (defers, return).
   void branchToDeferExit();
   void endDefer(); // frees fs->defer
+  void emitOpenDeferExit();
   llvm::Value *genRecover(CallExpr *e);
 
   // ---- channels and select (IRGenChan.cpp)

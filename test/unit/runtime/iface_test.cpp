@@ -86,7 +86,7 @@ TEST(IfaceTest, ItabCacheUnderConcurrentLookups) {
       for (int round = 0; round < 2; ++round)
         for (int k = 0; k < 3 * kTypes; ++k) {
           int pair = (k * kStride[t] + t * 97) % (3 * kTypes);
-          const Itab *m = getitab(ifaces[pair % 3], &types[pair / 3], true, 0);
+          const Itab *m = getitab(ifaces[pair % 3], &types[pair / 3], true, 0, 0);
           if (round == 1)
             EXPECT_EQ(m, results[t][pair]) << "itab changed for pair " << pair;
           results[t][pair] = m;
@@ -132,6 +132,6 @@ TEST(IfaceTest, SignatureMustMatch) {
   t.str = gostr("main.Other");
   t.tflag = TFlagUncommon;
   t.uncommon = &u;
-  EXPECT_EQ(getitab(&ifaceM, &t, true, 0), nullptr);
-  EXPECT_EQ(getitab(&ifaceM, &t, true, 0), nullptr); // the cached failure
+  EXPECT_EQ(getitab(&ifaceM, &t, true, 0, 0), nullptr);
+  EXPECT_EQ(getitab(&ifaceM, &t, true, 0, 0), nullptr); // the cached failure
 }
