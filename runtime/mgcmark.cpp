@@ -431,8 +431,15 @@ void *helperMain(void *arg) {
   for (;;) {
     notesleep(&h->start);
     noteclear(&h->start);
+    // Read this round's worker count before reporting done: once the last
+    // helper has counted itself, the collecting M may return and start the
+    // next round, rewriting nproc (and helpersDone); a helper that read
+    // nproc after its fetch_add could then match the next round's count and
+    // wake helpersDoneNote for a round it is not part of (TSan found the
+    // race on nproc).
+    const int32_t n = nproc;
     h->res = runWorker(helpersRoots);
-    if (helpersDone.fetch_add(1, std::memory_order_acq_rel) + 1 == nproc - 1)
+    if (helpersDone.fetch_add(1, std::memory_order_acq_rel) + 1 == n - 1)
       notewakeup(&helpersDoneNote);
   }
   return nullptr;
