@@ -45,7 +45,7 @@ LIT = "/usr/lib/llvm-19/build/utils/lit/lit.py"
 # All suites together get TOTAL_BUDGET; each gets at most what is left.
 GTEST_TIMEOUT = 300
 SCRIPT_TIMEOUT = 600
-TOTAL_BUDGET = 20 * 60
+TOTAL_BUDGET = 27 * 60
 # The fuzz suite's run: long enough to load the ~3,100 seeds (~15 s) and
 # mutate for the rest; `make fuzz` runs longer.
 FUZZ_SECONDS = 60

@@ -128,16 +128,27 @@ TEST_F(IRGenTest, ClosureRecordHoldsCapturedBoxes) {
   ASSERT_TRUE(m);
   expectValid(*m);
   ASSERT_TRUE(m->getFunction("main.main.func1"));
-  // The record is {code, box a, box b}: 24 bytes from glrt_newobject.
+  // The record is {code, box a, box b}: glrt_mallocgc(24, its record
+  // descriptor) whose pointer bitmap marks all three words (0b111), and the
+  // two boxes are glrt_newobject(type:int).
   bool sawRecord = false;
+  int boxes = 0;
   for (auto &bb : *m->getFunction("main.main"))
     for (auto &inst : bb)
-      if (auto *call = llvm::dyn_cast<llvm::CallInst>(&inst))
-        if (call->getCalledFunction() &&
-            call->getCalledFunction()->getName() == "glrt_newobject")
+      if (auto *call = llvm::dyn_cast<llvm::CallInst>(&inst)) {
+        llvm::Function *callee = call->getCalledFunction();
+        if (!callee)
+          continue;
+        if (callee->getName() == "glrt_mallocgc")
           if (auto *c = llvm::dyn_cast<llvm::ConstantInt>(call->getArgOperand(0)))
-            sawRecord |= c->getZExtValue() == 24;
+            if (auto *g = llvm::dyn_cast<llvm::GlobalVariable>(call->getArgOperand(1)))
+              sawRecord |= c->getZExtValue() == 24 && g->getName() == "type:.record.24.07";
+        if (callee->getName() == "glrt_newobject")
+          if (auto *g = llvm::dyn_cast<llvm::GlobalVariable>(call->getArgOperand(0)))
+            boxes += g->getName() == "type:int";
+      }
   EXPECT_TRUE(sawRecord);
+  EXPECT_EQ(boxes, 2);
 }
 
 // LLVM expands loads and stores of aggregates element by element: a
@@ -206,7 +217,8 @@ TEST(IRGenDataLayout, SharedDataLayoutAcrossContexts) {
     ASSERT_TRUE(checkFile(f, types, diags)) << src;
     auto m = generateIR(f, types, diags, llctx, dl, "x86_64-pc-linux-gnu");
     ASSERT_TRUE(m) << diagText;
-    // The size passed to glrt_newobject: 8 (a, padded) + 8*n.
+    // The size in the descriptor passed to glrt_newobject (Type.size, the
+    // first field): 8 (a, padded) + 8*n.
     int64_t size = -1;
     for (auto &fn : *m)
       for (auto &bb : fn)
@@ -214,8 +226,16 @@ TEST(IRGenDataLayout, SharedDataLayoutAcrossContexts) {
           if (auto *call = llvm::dyn_cast<llvm::CallInst>(&inst))
             if (call->getCalledFunction() &&
                 call->getCalledFunction()->getName() == "glrt_newobject")
-              if (auto *c = llvm::dyn_cast<llvm::ConstantInt>(call->getArgOperand(0)))
-                size = c->getSExtValue();
+              if (auto *g = llvm::dyn_cast<llvm::GlobalVariable>(call->getArgOperand(0)))
+                if (g->getName() == "type:main.T" && g->hasInitializer()) {
+                  // A struct's descriptor is {Type, ...}: descend through
+                  // first elements to Type.size.
+                  llvm::Constant *c = g->getInitializer();
+                  while (c && !llvm::isa<llvm::ConstantInt>(c))
+                    c = c->getAggregateElement(0u);
+                  if (auto *ci = llvm::dyn_cast_or_null<llvm::ConstantInt>(c))
+                    size = ci->getSExtValue();
+                }
     EXPECT_EQ(size, 8 + 8 * n) << "round " << n;
   }
 }
