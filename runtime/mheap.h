@@ -180,6 +180,10 @@ struct mheap {
   // Page accounting (bytes; written under lock, read racily with relaxed
   // loads for stats): in spans, free and dirty (scavengeable), released.
   std::atomic<uint64_t> pagesInUse{0};
+  // The highest pagesInUse since bgscavenge last looked (written under
+  // lock by alloc; bgscavenge reads and resets it with relaxed operations:
+  // a lost maximum only makes one look release a little more).
+  std::atomic<uint64_t> pagesInUsePeak{0};
   std::atomic<uint64_t> pagesDirty{0};
   std::atomic<uint64_t> released{0};
   std::atomic<uint64_t> sys{0};
