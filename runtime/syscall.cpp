@@ -229,6 +229,20 @@ static void exitsyscall0(g *gp) {
   schedule();
 }
 
+// The SP and registers entersyscall saved are roots only while the G is
+// _Gsyscall (mgcmark.cpp); once it runs again with a P they are stale, but
+// the G record itself is persistent memory, scanned conservatively as a
+// whole, so a stale copy would keep whatever it pointed to alive for as
+// long as the G record exists (dead Gs' records are reused, never freed).
+// Cleared only after the G is _Grunning: while
+// it is still _Gsyscall a stopped world may be scanning them, and a read's
+// buffer may live only in one of them.
+static inline void clearsyscallregs(g *gp) {
+  gp->syscallsp = 0;
+  for (uintptr_t &r : gp->syscallregs)
+    r = 0;
+}
+
 void exitsyscall() {
   g *gp = getg();
   m *mp = gp ? gp->mp : nullptr;
@@ -240,12 +254,14 @@ void exitsyscall() {
     p *pp = mp->pp;
     __atomic_store_n(&pp->syscalltick, pp->syscalltick + 1, __ATOMIC_RELAXED);
     casgstatus(gp, _Gsyscall, _Grunning);
+    clearsyscallregs(gp);
     if (traceEnabled())
       traceGoEvent(traceEvSyscallExit, gp->goid, pp->id, 0);
     return;
   }
   glrt_mcall(exitsyscall0);
   // Running again, with a P (maybe on another M).
+  clearsyscallregs(gp);
 }
 
 // ---------------------------------------------------------------------------
