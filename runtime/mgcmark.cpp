@@ -129,8 +129,14 @@ std::atomic<int32_t> nwait{0};
 int32_t nproc = 1; // workers in this mark; written before they start
 
 // Bounds of the heap's arenas (a cheap first filter for candidate words);
-// written before the workers start.
-uintptr_t heapLo = 0, heapHi = 0;
+// written before the workers start. Stored complemented, never as
+// addresses: these are globals in .bss, which the mark itself scans
+// conservatively, and the lowest arena's base is also the address of
+// whatever object the allocator put there. Stored as is, heapLo kept that
+// object and everything it reaches alive for good (a 128 MiB list whose
+// newest block landed at the arena's base was never freed). The rule for
+// every glrt global: no heap address that is not meant to be a root.
+uintptr_t heapLoNot = ~uintptr_t(0), heapHiNot = ~uintptr_t(0);
 
 workbuf *getempty() REQUIRES(workLock) {
   workbuf *b = workEmpty;
@@ -225,7 +231,7 @@ inline uintptr_t objsize(mspan *s) {
 // Greys the object containing candidate pointer v, if v points into an
 // allocated slot of an in-use span.
 inline void markCandidate(uintptr_t v, gcWork &w) {
-  if (v < heapLo || v >= heapHi)
+  if (v < ~heapLoNot || v >= ~heapHiNot)
     return;
   mspan *s;
   uintptr_t idx;
@@ -497,10 +503,10 @@ void computeHeapBounds() NO_THREAD_SAFETY_ANALYSIS {
   // sorted and only grows under mheap.lock.
   lock(&mheap_.lock);
   if (mheap_.nArenas == 0) {
-    heapLo = heapHi = 0;
+    heapLoNot = heapHiNot = ~uintptr_t(0);
   } else {
-    heapLo = uintptr_t(mheap_.allArenas[0]) << logHeapArenaBytes;
-    heapHi = (uintptr_t(mheap_.allArenas[mheap_.nArenas - 1]) + 1) << logHeapArenaBytes;
+    heapLoNot = ~(uintptr_t(mheap_.allArenas[0]) << logHeapArenaBytes);
+    heapHiNot = ~((uintptr_t(mheap_.allArenas[mheap_.nArenas - 1]) + 1) << logHeapArenaBytes);
   }
   unlock(&mheap_.lock);
 }

@@ -77,6 +77,10 @@ constexpr uintptr_t kMaxArenas = uintptr_t(1) << 16; // 4 TiB of heap
 
 inline uintptr_t arenaIndex(uintptr_t p) { return p >> logHeapArenaBytes; }
 
+// Go's searchAddr, kept as a page number in mheap_.searchPage (mheap.h).
+inline uintptr_t searchAddr() REQUIRES(mheap_.lock) { return mheap_.searchPage * _PageSize; }
+inline void setSearchAddr(uintptr_t a) REQUIRES(mheap_.lock) { mheap_.searchPage = a / _PageSize; }
+
 } // namespace
 
 heapArena *arenaOf(uintptr_t p) {
@@ -159,8 +163,8 @@ void grow(uintptr_t npages) REQUIRES(mheap_.lock) {
     mheap_.nArenas++;
     mheapArenas[idx].store(ha, std::memory_order_release);
   }
-  if (base < mheap_.searchAddr)
-    mheap_.searchAddr = base;
+  if (base < searchAddr())
+    setSearchAddr(base);
 }
 
 // First fit: the lowest run of npages free pages at or above searchAddr.
@@ -174,12 +178,12 @@ uintptr_t findRun(uintptr_t npages, uintptr_t *firstFree) REQUIRES(mheap_.lock) 
     uintptr_t idx = mheap_.allArenas[a];
     heapArena *ha = mheapArenas[idx].load(std::memory_order_relaxed);
     uintptr_t end = ha->base + heapArenaBytes;
-    if (end <= mheap_.searchAddr)
+    if (end <= searchAddr())
       continue;
     if (idx != prevIdx + 1)
       runLen = 0; // not adjacent: a run cannot continue
     prevIdx = idx;
-    uintptr_t i = mheap_.searchAddr > ha->base ? (mheap_.searchAddr - ha->base) / _PageSize : 0;
+    uintptr_t i = searchAddr() > ha->base ? (searchAddr() - ha->base) / _PageSize : 0;
     while (i < pagesPerArena) {
       uint64_t w = ha->inUse[i / 64] >> (i % 64);
       uintptr_t rem = 64 - i % 64; // bits of this word at and after i
@@ -269,7 +273,7 @@ mspan *mheap::alloc(uintptr_t npages, spanClass spc) {
   }
   // Everything below firstFree is in use; after this allocation the lowest
   // free page is firstFree if it lies before the run, else past the run.
-  mheap_.searchAddr = firstFree < base ? firstFree : base + npages * _PageSize;
+  setSearchAddr(firstFree < base ? firstFree : base + npages * _PageSize);
   mspan *s = allocSpanRecord();
   s->startAddr = base;
   s->npages = npages;
@@ -306,8 +310,8 @@ void mheap::freeSpan(mspan *s) {
   setPages(s->startAddr, s->npages, nullptr);
   mheap_.pagesInUse.fetch_sub(s->npages * _PageSize, std::memory_order_relaxed);
   mheap_.pagesDirty.fetch_add(s->npages * _PageSize, std::memory_order_relaxed);
-  if (s->startAddr < mheap_.searchAddr)
-    mheap_.searchAddr = s->startAddr;
+  if (s->startAddr < searchAddr())
+    setSearchAddr(s->startAddr);
   s->next = mheap_.spanFree;
   mheap_.spanFree = s;
   glrt::unlock(&mheap_.lock);

@@ -173,8 +173,11 @@ struct mheap {
   // arena index, addr >> 26). mheap.lock.
   uint32_t *allArenas GUARDED_BY(lock) = nullptr;
   uintptr_t nArenas GUARDED_BY(lock) = 0;
-  // Lowest page address that may be free (Go's pageAlloc.searchAddr).
-  uintptr_t searchAddr GUARDED_BY(lock) = ~uintptr_t(0);
+  // Lowest page that may be free (Go's pageAlloc.searchAddr), as a page
+  // number (address / _PageSize), never as an address: mheap_ is a .bss
+  // global that the mark scans conservatively, and the page after the last
+  // allocation is often where an object starts (mheap.cpp: searchAddr()).
+  uintptr_t searchPage GUARDED_BY(lock) = ~uintptr_t(0) / _PageSize;
   // Free mspan records (Go's spanalloc).
   mspan *spanFree GUARDED_BY(lock) = nullptr;
   // Page accounting (bytes; written under lock, read racily with relaxed

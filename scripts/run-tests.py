@@ -149,7 +149,7 @@ def have_psutil(py):
 # makes ~500k allocations, over 5 min; maps/iface_keys.gl 110 s,
 # gc/sweep_concurrent.gl 160 s, which runs its own GOGC=5 stress).
 GCSTRESS_SUBSET = ("gc", "maps", "iface")
-GCSTRESS_SKIP = r"bounded_heap|memstats|maps/growth|maps/iface_keys|sweep_concurrent"
+GCSTRESS_SKIP = r"bounded_heap|memstats|dropped_list|rss_shrink|maps/growth|maps/iface_keys|sweep_concurrent"
 
 
 def lit_suite(build, name="lit", paths=("",), extra_env=None, filter_out=None):
