@@ -42,6 +42,7 @@ struct hmap {
   bmap *buckets;      // 2^B buckets; null until the first insert
   bmap *oldbuckets;   // during growth: the previous array, else null
   uintptr_t nevacuate; // old buckets below this one are evacuated
+  const Type *bucket; // the bucket's descriptor (map.cpp's bucketTypeOf)
 };
 static_assert(offsetof(hmap, count) == 0, "len(m) loads offset 0");
 
