@@ -14,8 +14,9 @@
 //
 //    Keys/elems larger than 128 bytes are stored indirectly: the slot holds
 //    a pointer to a heap copy (keysize/elemsize are then 8). Every slot
-//    offset is a multiple of 8 (Go sizes are multiples of their alignment,
-//    which is at most 8), so for a collector a bucket's pointer words are:
+//    that can hold a pointer is word-aligned (a type with pointers has
+//    8-byte alignment and a size that is a multiple of 8), so for a
+//    collector a bucket's pointer words are:
 //    the key slots' words where the key type's gcdata says so (all of them
 //    when indirect), likewise the elems, and the overflow word. Buckets and
 //    overflow buckets come from mallocgc with that bitmap (the bucket
@@ -146,10 +147,10 @@ struct Geo {
     es = ie ? sizeof(void *) : t->elemsize;
   }
   uintptr_t bucketsize() const { return kBucketCnt * (1 + ks + es) + sizeof(void *); }
-  char *key(bmap *b, uintptr_t i) const { return reinterpret_cast<char *>(b) + kBucketCnt + i * ks; }
-  char *elem(bmap *b, uintptr_t i) const {
-    return reinterpret_cast<char *>(b) + kBucketCnt * (1 + ks) + i * es;
-  }
+  uintptr_t keyoff(uintptr_t i) const { return kBucketCnt + i * ks; }
+  uintptr_t elemoff(uintptr_t i) const { return kBucketCnt * (1 + ks) + i * es; }
+  char *key(bmap *b, uintptr_t i) const { return reinterpret_cast<char *>(b) + keyoff(i); }
+  char *elem(bmap *b, uintptr_t i) const { return reinterpret_cast<char *>(b) + elemoff(i); }
   bmap **overflowp(bmap *b) const {
     return reinterpret_cast<bmap **>(reinterpret_cast<char *>(b) + bucketsize() - sizeof(void *));
   }
@@ -273,26 +274,32 @@ bool hashMightPanic(const Type *t) {
 // The collector scans heap objects from their descriptors' bitmaps
 // (malloc.h), so an hmap and every bucket are allocated with an exact one.
 
-// hmap: words 3 and 4 (buckets, oldbuckets) are heap pointers; bucket
-// points to a persistent descriptor, not into the heap.
+// hmap: words 3 and 4 (buckets, oldbuckets), 7 and 8 (overflow,
+// oldoverflow) are heap pointers; bucket points to a persistent
+// descriptor, not into the heap.
 static_assert(offsetof(hmap, buckets) == 24 && offsetof(hmap, oldbuckets) == 32 &&
-                  sizeof(hmap) == 56,
+                  offsetof(hmap, overflow) == 56 && offsetof(hmap, oldoverflow) == 64 &&
+                  sizeof(hmap) == 72,
               "hmapBits");
-const uint8_t hmapBits[1] = {0x18};
+const uint8_t hmapBits[2] = {0x98, 0x01};
 const Type hmapType = {
-    sizeof(hmap), 40, 0, 0, 8, 8, KindStruct, nullptr, hmapBits,
+    sizeof(hmap), 72, 0, 0, 8, 8, KindStruct, nullptr, hmapBits,
     GoString{reinterpret_cast<const uint8_t *>("runtime.hmap"), 12}, nullptr, nullptr};
 
 // A bucket's descriptor (Go's maptype.bucket, which glc's MapType does
 // not carry: the runtime derives it from the key and elem descriptors).
 // Pointer words: the key slots' words where the key's gcdata says so (a
 // pointer per slot when keys are indirect), likewise the elems, and the
-// overflow word. A key or elem type with pointers has 8-byte alignment,
-// so its slots are word-aligned; smaller slots never hold pointers. The
-// overflow word is last, so ptrdata is the whole bucket. Unlike Go, a
-// map with pointer-free keys and elems still has scanned buckets: the
-// overflow word keeps overflow buckets alive (Go keeps them in
-// hmap.extra instead and makes such buckets noscan).
+// overflow word (Geo has the offsets). A key or elem type with pointers
+// has 8-byte alignment, so its slots are word-aligned; smaller slots
+// never hold pointers. The overflow word is last, so
+// ptrdata is the whole bucket. As in Go, when neither keys nor elems
+// hold pointers (and neither is indirect) the bucket is noscan instead
+// (ptrdata 0): the collector neither scans the arrays nor writes their
+// heap bitmap at allocation (bit by bit, a third of map_int's
+// instructions), and the overflow buckets, which only the (unscanned)
+// overflow words point to, are kept alive by hmap.overflow/oldoverflow
+// (keepoverflow).
 struct BucketTypeEntry {
   const MapType *mt;
   Type typ;
@@ -328,13 +335,16 @@ BucketTypeEntry *buildBucketType(const MapType *t) {
   uintptr_t size = g.bucketsize(), nw = size / 8;
   auto *e = static_cast<BucketTypeEntry *>(persistentalloc(sizeof(BucketTypeEntry)));
   auto *bits = static_cast<uint8_t *>(persistentalloc((nw + 7) / 8, 1));
-  for (uintptr_t i = 0; i < kBucketCnt; i++) {
+  e->mt = t;
+  bool noscan = !g.ik && !g.ie && t->key->ptrdata == 0 && t->elem->ptrdata == 0;
+  for (uintptr_t i = 0; i < kBucketCnt && !noscan; i++) {
     if (g.ik || t->key->ptrdata != 0)
-      setbits(bits, (kBucketCnt + i * g.ks) / 8, t->key, g.ik);
+      setbits(bits, g.keyoff(i) / 8, t->key, g.ik);
     if (g.ie || t->elem->ptrdata != 0)
-      setbits(bits, (kBucketCnt * (1 + g.ks) + i * g.es) / 8, t->elem, g.ie);
+      setbits(bits, g.elemoff(i) / 8, t->elem, g.ie);
   }
-  bits[(nw - 1) / 8] |= uint8_t(1u << ((nw - 1) % 8)); // overflow
+  if (!noscan)
+    bits[(nw - 1) / 8] |= uint8_t(1u << ((nw - 1) % 8)); // overflow
   // Go's name: map.bucket[K]V.
   const GoString &ks = t->key->str, &es = t->elem->str;
   size_t n = 11 + size_t(ks.len) + 1 + size_t(es.len);
@@ -343,8 +353,7 @@ BucketTypeEntry *buildBucketType(const MapType *t) {
   memcpy(str + 11, ks.str, size_t(ks.len));
   str[11 + ks.len] = ']';
   memcpy(str + 12 + ks.len, es.str, size_t(es.len));
-  e->mt = t;
-  e->typ = Type{size, size, 0, 0, 8, 8, KindStruct, nullptr, bits,
+  e->typ = Type{size, noscan ? 0 : size, 0, 0, 8, 8, KindStruct, nullptr, noscan ? nullptr : bits,
                 GoString{str, int64_t(n)}, nullptr, nullptr};
   return e;
 }
@@ -419,9 +428,45 @@ void incrnoverflow(hmap *h) {
     h->noverflow++;
 }
 
+// A bucket array's overflow buckets, for noscan buckets (hmap.overflow):
+// b[0:n] (a conservative record: every word of it is a pointer). The
+// header stays put while the array is current (appends replace b), so an
+// iterator holding it sees overflow buckets added after it started.
+} // namespace
+struct ovfhdr {
+  bmap **b;
+  uintptr_t n, cap;
+};
+namespace {
+
+ovfhdr *newovfhdr() { return static_cast<ovfhdr *>(mallocscan(sizeof(ovfhdr))); }
+
+inline bool noscanBuckets(const hmap *h) { return h->bucket->ptrdata == 0; }
+
+// Records ovf in h.overflow (noscan buckets). On g0 or the goroutine.
+void keepoverflow(hmap *h, bmap *ovf) {
+  ovfhdr *x = h->overflow;
+  if (x == nullptr) {
+    x = newovfhdr();
+    mapstoreptr(&h->overflow, x);
+  }
+  if (x->n == x->cap) {
+    uintptr_t cap = x->cap == 0 ? 8 : 2 * x->cap;
+    auto **nb = static_cast<bmap **>(mallocscan(cap * sizeof(bmap *)));
+    if (x->n != 0)
+      mapmemmove(nb, x->b, x->n * sizeof(bmap *));
+    mapstoreptr(&x->b, nb);
+    x->cap = cap;
+  }
+  mapstoreptr(&x->b[x->n], ovf);
+  x->n++;
+}
+
 bmap *newoverflow(const Geo &g, hmap *h, bmap *b) {
   bmap *ovf = static_cast<bmap *>(mallocgc(g.bucketsize(), h->bucket, true));
   incrnoverflow(h);
+  if (noscanBuckets(h))
+    keepoverflow(h, ovf);
   mapstoreptr(g.overflowp(b), ovf);
   return ovf;
 }
@@ -437,6 +482,11 @@ __attribute__((noinline)) void hashGrow(const MapType *t, hmap *h) {
   bmap *newbuckets = makeBucketArray(g, h, uint8_t(h->B + bigger));
   mapstoreptr(&h->oldbuckets, h->buckets);
   mapstoreptr(&h->buckets, newbuckets);
+  // The old array's overflow buckets move with it (the previous growth
+  // is over: oldoverflow is null). Same header object: an iterator
+  // holding it keeps them.
+  mapstoreptr(&h->oldoverflow, h->overflow);
+  mapstoreptr(&h->overflow, static_cast<ovfhdr *>(nullptr));
   h->B = uint8_t(h->B + bigger);
   storeflags(h, flags);
   h->nevacuate = 0;
@@ -454,6 +504,7 @@ void advanceEvacuationMark(const Geo &g, hmap *h, uintptr_t newbit) {
     h->nevacuate++;
   if (h->nevacuate == newbit) { // growth done
     mapstoreptr(&h->oldbuckets, static_cast<bmap *>(nullptr));
+    mapstoreptr(&h->oldoverflow, static_cast<ovfhdr *>(nullptr));
     storeflags(h, loadflags(h) & ~kSameSizeGrow);
   }
 }
@@ -1120,6 +1171,8 @@ void mapiterinit(const MapType *t, hmap *h, hiter *it) {
   it->elem = nullptr;
   it->t = t;
   it->h = h;
+  it->overflow = nullptr;
+  it->oldoverflow = nullptr;
   if (h == nullptr || h->count == 0)
     return;
   it->B = h->B;
@@ -1132,6 +1185,14 @@ void mapiterinit(const MapType *t, hmap *h, hiter *it) {
   it->wrapped = false;
   it->i = 0;
   it->checkBucket = kNoCheck;
+  // Noscan buckets: hold the arrays' overflow headers (created now if
+  // missing, so later overflow buckets of the current array are kept).
+  if (noscanBuckets(h)) {
+    if (h->overflow == nullptr)
+      mapstoreptr(&h->overflow, newovfhdr());
+    it->overflow = h->overflow;
+    it->oldoverflow = h->oldoverflow;
+  }
   mapiternext(it);
 }
 
