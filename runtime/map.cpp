@@ -14,11 +14,15 @@
 //
 //    Keys/elems larger than 128 bytes are stored indirectly: the slot holds
 //    a pointer to a heap copy (keysize/elemsize are then 8). Every slot
-//    offset is a multiple of 8 (Go sizes are multiples of their alignment,
-//    which is at most 8), so for a collector a bucket's pointer words are:
+//    that can hold a pointer is word-aligned (a type with pointers has
+//    8-byte alignment and a size that is a multiple of 8), so for a
+//    collector a bucket's pointer words are:
 //    the key slots' words where the key type's gcdata says so (all of them
 //    when indirect), likewise the elems, and the overflow word. Buckets and
-//    overflow buckets come from mallocgc (zeroed); nothing is freed (no GC).
+//    overflow buckets come from mallocgc with that bitmap (the bucket
+//    descriptor, bucketTypeOf); the hmap with hmapType. Stores into them
+//    go through mapmemmove/mapmemclr/mapstoreptr (the write barrier's
+//    place).
 //  - An entry lives in bucket hash & (2^B-1), in that bucket or its overflow
 //    chain. Lookups compare the tophash byte first, then the key (through
 //    the key type's equal, or inline in the fast paths).
@@ -77,6 +81,7 @@
 #include "alg.h"
 #include "defer.h"
 #include "malloc.h"
+#include "mbarrier.h"
 #include "mgc.h"
 #include "race.h"
 #include "mem.h"
@@ -142,10 +147,10 @@ struct Geo {
     es = ie ? sizeof(void *) : t->elemsize;
   }
   uintptr_t bucketsize() const { return kBucketCnt * (1 + ks + es) + sizeof(void *); }
-  char *key(bmap *b, uintptr_t i) const { return reinterpret_cast<char *>(b) + kBucketCnt + i * ks; }
-  char *elem(bmap *b, uintptr_t i) const {
-    return reinterpret_cast<char *>(b) + kBucketCnt * (1 + ks) + i * es;
-  }
+  uintptr_t keyoff(uintptr_t i) const { return kBucketCnt + i * ks; }
+  uintptr_t elemoff(uintptr_t i) const { return kBucketCnt * (1 + ks) + i * es; }
+  char *key(bmap *b, uintptr_t i) const { return reinterpret_cast<char *>(b) + keyoff(i); }
+  char *elem(bmap *b, uintptr_t i) const { return reinterpret_cast<char *>(b) + elemoff(i); }
   bmap **overflowp(bmap *b) const {
     return reinterpret_cast<bmap **>(reinterpret_cast<char *>(b) + bucketsize() - sizeof(void *));
   }
@@ -157,11 +162,27 @@ struct Geo {
 
 inline void *deref(void *p, bool indirect) { return indirect ? *static_cast<void **>(p) : p; }
 
-// Copies one key or elem slot. Slots of 8 and 16 bytes (ints, pointers,
-// strings, interfaces) are the common case and are copied inline: a
-// memcpy call per moved entry was a fifth of evacuate's time on
-// map[int]int.
-[[gnu::always_inline]] inline void copyslot(void *dst, const void *src, uintptr_t n) {
+// ---- the map's writes to memory that may hold heap pointers ----
+// Every store, copy or clear map.cpp makes into a bucket's key, elem and
+// overflow slots or into an hmap's bucket pointers goes through these
+// three functions (tophash bytes and hmap's counters hold no pointers and
+// are written directly), so the collector's write barrier lives here and
+// nowhere else in map.cpp. They follow generated code's protocol
+// (abi.def): when glrt_writeBarrier's word is non-zero, a pointer store
+// goes through glrt_gcWriteBarrier (which stores) and a copy or clear is
+// preceded by glrt_bulkBarrierPreWrite(dst, src or null, n). The flag is
+// read relaxed, as generated code's plain load: it changes only while the
+// world is stopped. Fresh memory the map is filling (a new bucket array,
+// an evacuation's destination) goes through them too: simpler than Go's
+// exemptions, and the flag is almost always off.
+//
+// mapmemmove copies one key or elem slot of n bytes. Slots of 8 and 16
+// bytes (ints, pointers, strings, interfaces) are the common case and are
+// copied inline: a memcpy call per moved entry was a fifth of evacuate's
+// time on map[int]int.
+[[gnu::always_inline]] inline void mapmemmove(void *dst, const void *src, uintptr_t n) {
+  if (__builtin_expect(*reinterpret_cast<volatile uint32_t *>(&glrt_writeBarrier) != 0, 0))
+    glrt_bulkBarrierPreWrite(dst, const_cast<void *>(src), int64_t(n));
   switch (n) {
   case 8:
     __builtin_memcpy(dst, src, 8);
@@ -170,8 +191,24 @@ inline void *deref(void *p, bool indirect) { return indirect ? *static_cast<void
     __builtin_memcpy(dst, src, 16);
     return;
   default:
-    memcpy(dst, src, n);
+    memmove(dst, src, n);
   }
+}
+
+// Clears n bytes of a slot (a deleted entry's key and elem).
+[[gnu::always_inline]] inline void mapmemclr(void *dst, uintptr_t n) {
+  if (__builtin_expect(*reinterpret_cast<volatile uint32_t *>(&glrt_writeBarrier) != 0, 0))
+    glrt_bulkBarrierPreWrite(dst, nullptr, int64_t(n));
+  memset(dst, 0, n);
+}
+
+// *slot = v for a pointer word: a bucket's overflow pointer or indirect
+// key/elem slot, hmap.buckets/oldbuckets.
+template <class T> [[gnu::always_inline]] inline void mapstoreptr(T **slot, T *v) {
+  if (__builtin_expect(*reinterpret_cast<volatile uint32_t *>(&glrt_writeBarrier) != 0, 0))
+    glrt_gcWriteBarrier(slot, v);
+  else
+    *slot = v;
 }
 
 inline uint8_t loadflags(const hmap *h) { return h->flags.load(std::memory_order_relaxed); }
@@ -233,15 +270,146 @@ bool hashMightPanic(const Type *t) {
   fataluser("concurrent map iteration and map write");
 }
 
-// Bucket arrays of 64 KiB and more come from their own fresh mmap
-// (malloc.cpp) and are written at once (evacuation fills about half of
-// every new bucket): they are prefaulted with one madvise instead of a
-// page fault per 4 KiB page (map_int: 61k faults, 0.4 s of system time
-// under a paravirtualised kernel). Best effort: older kernels reject the
+// ---- descriptors of the map's own heap objects ----
+// The collector scans heap objects from their descriptors' bitmaps
+// (malloc.h), so an hmap and every bucket are allocated with an exact one.
+
+// hmap: words 3 and 4 (buckets, oldbuckets), 7 and 8 (overflow,
+// oldoverflow) are heap pointers; bucket points to a persistent
+// descriptor, not into the heap.
+static_assert(offsetof(hmap, buckets) == 24 && offsetof(hmap, oldbuckets) == 32 &&
+                  offsetof(hmap, overflow) == 56 && offsetof(hmap, oldoverflow) == 64 &&
+                  sizeof(hmap) == 72,
+              "hmapBits");
+const uint8_t hmapBits[2] = {0x98, 0x01};
+const Type hmapType = {
+    sizeof(hmap), 72, 0, 0, 8, 8, KindStruct, nullptr, hmapBits,
+    GoString{reinterpret_cast<const uint8_t *>("runtime.hmap"), 12}, nullptr, nullptr};
+
+// A bucket's descriptor (Go's maptype.bucket, which glc's MapType does
+// not carry: the runtime derives it from the key and elem descriptors).
+// Pointer words: the key slots' words where the key's gcdata says so (a
+// pointer per slot when keys are indirect), likewise the elems, and the
+// overflow word (Geo has the offsets). A key or elem type with pointers
+// has 8-byte alignment, so its slots are word-aligned; smaller slots
+// never hold pointers. The overflow word is last, so
+// ptrdata is the whole bucket. As in Go, when neither keys nor elems
+// hold pointers (and neither is indirect) the bucket is noscan instead
+// (ptrdata 0): the collector neither scans the arrays nor writes their
+// heap bitmap at allocation (bit by bit, a third of map_int's
+// instructions), and the overflow buckets, which only the (unscanned)
+// overflow words point to, are kept alive by hmap.overflow/oldoverflow
+// (keepoverflow).
+struct BucketTypeEntry {
+  const MapType *mt;
+  Type typ;
+};
+
+// Built descriptors, keyed by the map type's address: an open-addressed
+// table written only by CAS of an empty slot, read lock-free (acquire
+// loads pair with the CAS's release, which publishes the entry's
+// fields). Two threads may build the same entry at once: the loser's
+// copy is dropped (a few dozen bytes of persistent memory, once). A
+// program with more than kBucketTypes map types gets conservativeType
+// for the rest (scanned conservatively: correct, less precise).
+constexpr uintptr_t kBucketTypes = 4096;
+std::atomic<BucketTypeEntry *> bucketTypes[kBucketTypes];
+
+inline uintptr_t bucketTypeSlot(const MapType *t) {
+  return (reinterpret_cast<uintptr_t>(t) * 0x9e3779b97f4a7c15ull) >> 52; // 12 bits
+}
+
+void setbits(uint8_t *bits, uintptr_t word, const Type *t, bool indirect) {
+  if (indirect) {
+    bits[word / 8] |= uint8_t(1u << (word % 8));
+    return;
+  }
+  for (uintptr_t j = 0; j < t->ptrdata / 8; j++)
+    if ((t->gcdata[j / 8] >> (j % 8)) & 1)
+      bits[(word + j) / 8] |= uint8_t(1u << ((word + j) % 8));
+}
+
+// Builds t's bucket descriptor. On g0 (persistentalloc takes a lock).
+BucketTypeEntry *buildBucketType(const MapType *t) {
+  Geo g(t);
+  uintptr_t size = g.bucketsize(), nw = size / 8;
+  auto *e = static_cast<BucketTypeEntry *>(persistentalloc(sizeof(BucketTypeEntry)));
+  auto *bits = static_cast<uint8_t *>(persistentalloc((nw + 7) / 8, 1));
+  e->mt = t;
+  bool noscan = !g.ik && !g.ie && t->key->ptrdata == 0 && t->elem->ptrdata == 0;
+  for (uintptr_t i = 0; i < kBucketCnt && !noscan; i++) {
+    if (g.ik || t->key->ptrdata != 0)
+      setbits(bits, g.keyoff(i) / 8, t->key, g.ik);
+    if (g.ie || t->elem->ptrdata != 0)
+      setbits(bits, g.elemoff(i) / 8, t->elem, g.ie);
+  }
+  if (!noscan)
+    bits[(nw - 1) / 8] |= uint8_t(1u << ((nw - 1) % 8)); // overflow
+  // Go's name: map.bucket[K]V.
+  const GoString &ks = t->key->str, &es = t->elem->str;
+  size_t n = 11 + size_t(ks.len) + 1 + size_t(es.len);
+  auto *str = static_cast<uint8_t *>(persistentalloc(n, 1));
+  memcpy(str, "map.bucket[", 11);
+  memcpy(str + 11, ks.str, size_t(ks.len));
+  str[11 + ks.len] = ']';
+  memcpy(str + 12 + ks.len, es.str, size_t(es.len));
+  e->typ = Type{size, noscan ? 0 : size, 0, 0, 8, 8, KindStruct, nullptr, noscan ? nullptr : bits,
+                GoString{str, int64_t(n)}, nullptr, nullptr};
+  return e;
+}
+
+__attribute__((noinline)) const Type *bucketTypeMiss(const MapType *t) {
+  struct Args {
+    const MapType *t;
+    const Type *r;
+  } a{t, nullptr};
+  onsystemstack(
+      [](void *v) {
+        Args *a = static_cast<Args *>(v);
+        BucketTypeEntry *mine = buildBucketType(a->t);
+        uintptr_t i = bucketTypeSlot(a->t);
+        for (uintptr_t n = 0; n < kBucketTypes; n++, i = (i + 1) & (kBucketTypes - 1)) {
+          BucketTypeEntry *e = nullptr;
+          if (bucketTypes[i].compare_exchange_strong(e, mine, std::memory_order_acq_rel,
+                                                     std::memory_order_acquire)) {
+            a->r = &mine->typ;
+            return;
+          }
+          if (e->mt == a->t) { // another thread's copy won
+            a->r = &e->typ;
+            return;
+          }
+        }
+        a->r = &conservativeType; // table full
+      },
+      &a);
+  return a.r;
+}
+
+// t's bucket descriptor (makemap, once per map).
+inline const Type *bucketTypeOf(const MapType *t) {
+  uintptr_t i = bucketTypeSlot(t);
+  for (uintptr_t n = 0; n < kBucketTypes; n++, i = (i + 1) & (kBucketTypes - 1)) {
+    BucketTypeEntry *e = bucketTypes[i].load(std::memory_order_acquire);
+    if (e == nullptr)
+      break;
+    if (e->mt == t)
+      return &e->typ;
+  }
+  return bucketTypeMiss(t);
+}
+
+// Bucket arrays of 64 KiB and more are large objects (their own heap
+// pages, fresh from the OS or released by the scavenger unless reused)
+// and are written at once (evacuation fills about half of every new
+// bucket): they are prefaulted with one madvise instead of a page fault
+// per page (map_int: 61k faults, 0.4 s of system time under a
+// paravirtualised kernel, before the heap had huge pages). Pages already
+// present cost only the walk. Best effort: older kernels reject the
 // advice and the pages fault in as before.
-bmap *makeBucketArray(const Geo &g, uint8_t B) {
+bmap *makeBucketArray(const Geo &g, const hmap *h, uint8_t B) {
   size_t n = g.bucketsize() << B;
-  void *p = mallocscan(n);
+  void *p = mallocgc(n, h->bucket, true);
   if (n >= (size_t(64) << 10)) {
     sysPrefault(p, n);
   }
@@ -260,10 +428,46 @@ void incrnoverflow(hmap *h) {
     h->noverflow++;
 }
 
+// A bucket array's overflow buckets, for noscan buckets (hmap.overflow):
+// b[0:n] (a conservative record: every word of it is a pointer). The
+// header stays put while the array is current (appends replace b), so an
+// iterator holding it sees overflow buckets added after it started.
+} // namespace
+struct ovfhdr {
+  bmap **b;
+  uintptr_t n, cap;
+};
+namespace {
+
+ovfhdr *newovfhdr() { return static_cast<ovfhdr *>(mallocscan(sizeof(ovfhdr))); }
+
+inline bool noscanBuckets(const hmap *h) { return h->bucket->ptrdata == 0; }
+
+// Records ovf in h.overflow (noscan buckets). On g0 or the goroutine.
+void keepoverflow(hmap *h, bmap *ovf) {
+  ovfhdr *x = h->overflow;
+  if (x == nullptr) {
+    x = newovfhdr();
+    mapstoreptr(&h->overflow, x);
+  }
+  if (x->n == x->cap) {
+    uintptr_t cap = x->cap == 0 ? 8 : 2 * x->cap;
+    auto **nb = static_cast<bmap **>(mallocscan(cap * sizeof(bmap *)));
+    if (x->n != 0)
+      mapmemmove(nb, x->b, x->n * sizeof(bmap *));
+    mapstoreptr(&x->b, nb);
+    x->cap = cap;
+  }
+  mapstoreptr(&x->b[x->n], ovf);
+  x->n++;
+}
+
 bmap *newoverflow(const Geo &g, hmap *h, bmap *b) {
-  bmap *ovf = static_cast<bmap *>(mallocscan(g.bucketsize()));
+  bmap *ovf = static_cast<bmap *>(mallocgc(g.bucketsize(), h->bucket, true));
   incrnoverflow(h);
-  *g.overflowp(b) = ovf;
+  if (noscanBuckets(h))
+    keepoverflow(h, ovf);
+  mapstoreptr(g.overflowp(b), ovf);
   return ovf;
 }
 
@@ -275,9 +479,14 @@ __attribute__((noinline)) void hashGrow(const MapType *t, hmap *h) {
     bigger = 0;
     flags |= kSameSizeGrow;
   }
-  bmap *newbuckets = makeBucketArray(g, uint8_t(h->B + bigger));
-  h->oldbuckets = h->buckets;
-  h->buckets = newbuckets;
+  bmap *newbuckets = makeBucketArray(g, h, uint8_t(h->B + bigger));
+  mapstoreptr(&h->oldbuckets, h->buckets);
+  mapstoreptr(&h->buckets, newbuckets);
+  // The old array's overflow buckets move with it (the previous growth
+  // is over: oldoverflow is null). Same header object: an iterator
+  // holding it keeps them.
+  mapstoreptr(&h->oldoverflow, h->overflow);
+  mapstoreptr(&h->overflow, static_cast<ovfhdr *>(nullptr));
   h->B = uint8_t(h->B + bigger);
   storeflags(h, flags);
   h->nevacuate = 0;
@@ -294,7 +503,8 @@ void advanceEvacuationMark(const Geo &g, hmap *h, uintptr_t newbit) {
   while (h->nevacuate != stop && evacuated(g.bucket(h->oldbuckets, h->nevacuate)))
     h->nevacuate++;
   if (h->nevacuate == newbit) { // growth done
-    h->oldbuckets = nullptr;
+    mapstoreptr(&h->oldbuckets, static_cast<bmap *>(nullptr));
+    mapstoreptr(&h->oldoverflow, static_cast<ovfhdr *>(nullptr));
     storeflags(h, loadflags(h) & ~kSameSizeGrow);
   }
 }
@@ -322,7 +532,7 @@ struct GenericKey {
     return hashkey(t, slot, seed);
   }
   static bool equal(const MapType *t, K k, const void *slot) { return t->key->equal(k.p, slot); }
-  static void store(const MapType *t, void *slot, K k) { memmove(slot, k.p, t->key->size); }
+  static void store(const MapType *t, void *slot, K k) { mapmemmove(slot, k.p, t->key->size); }
 };
 
 struct Key64 {
@@ -339,7 +549,9 @@ struct Key64 {
   [[gnu::always_inline]] static bool equal(const MapType *, K k, const void *slot) {
     return *static_cast<const uint64_t *>(slot) == k;
   }
-  static void store(const MapType *, void *slot, K k) { *static_cast<uint64_t *>(slot) = k; }
+  [[gnu::always_inline]] static void store(const MapType *, void *slot, K k) {
+    mapmemmove(slot, &k, 8); // may be a pointer key (fast64ptr)
+  }
 };
 
 struct KeyStr {
@@ -359,7 +571,9 @@ struct KeyStr {
     const GoString *s = static_cast<const GoString *>(slot);
     return s->len == k.len && (s->str == k.str || memcmp(s->str, k.str, size_t(k.len)) == 0);
   }
-  static void store(const MapType *, void *slot, K k) { *static_cast<GoString *>(slot) = k; }
+  [[gnu::always_inline]] static void store(const MapType *, void *slot, K k) {
+    mapmemmove(slot, &k, sizeof k);
+  }
 };
 
 // Where evacuation writes next in one half (X or Y) of the new array.
@@ -409,14 +623,15 @@ template <class P> __attribute__((noinline)) void evacuate(const MapType *t, hma
         dst->b->tophash[dst->i] = top;
         // Indirect slots move the pointer; the heap copy is shared by the
         // old and the new slot (old slots are never written again).
-        copyslot(g.key(dst->b, dst->i), k, g.ks);
-        copyslot(g.elem(dst->b, dst->i), g.elem(b, i), g.es);
+        mapmemmove(g.key(dst->b, dst->i), k, g.ks);
+        mapmemmove(g.elem(dst->b, dst->i), g.elem(b, i), g.es);
         dst->i++;
       }
     }
     // The old bucket's keys and elems stay: an iterator that started
-    // before the growth may still read them (no GC to release them yet;
-    // a collector would clear them when no iterator can be looking).
+    // before the growth may still read them. (Go clears them when no
+    // iterator can be looking, so the collector can free what they
+    // point to before the growth ends; not done here.)
   }
   if (oldbucket == h->nevacuate)
     advanceEvacuationMark(g, h, newbit);
@@ -494,7 +709,7 @@ __attribute__((noinline)) void *assignslow(const MapType *t, hmap *h, typename P
                                            uintptr_t hash) {
   Geo g(t, P::kSlot);
   if (h->buckets == nullptr)
-    h->buckets = makeBucketArray(g, 0);
+    mapstoreptr(&h->buckets, makeBucketArray(g, h, 0));
   void *elem;
 again:
   {
@@ -550,11 +765,11 @@ again:
     elem = g.elem(insertb, inserti);
     if (g.ik) {
       void *kmem = mallocgc(t->key->size, t->key, true);
-      *reinterpret_cast<void **>(kslot) = kmem;
+      mapstoreptr(reinterpret_cast<void **>(kslot), kmem);
       kslot = static_cast<char *>(kmem);
     }
     if (g.ie)
-      *static_cast<void **>(elem) = mallocgc(t->elem->size, t->elem, true);
+      mapstoreptr(static_cast<void **>(elem), mallocgc(t->elem->size, t->elem, true));
     P::store(t, kslot, key);
     insertb->tophash[inserti] = top;
     h->count++;
@@ -710,8 +925,8 @@ template <class P>
         continue;
       // Clear the slot: a later insert there hands out a zero elem (the
       // compiler's m[k] op= v relies on it).
-      memset(kslot, 0, g.ks);
-      memset(g.elem(b, i), 0, g.es);
+      mapmemclr(kslot, g.ks);
+      mapmemclr(g.elem(b, i), g.es);
       b->tophash[i] = kEmptyOne;
       markEmptyRest(g, bOrig, b, i);
       h->count--;
@@ -779,14 +994,15 @@ hmap *makemap(const MapType *t, int64_t hint) {
   // Go ignores hints that are negative or whose buckets would not fit.
   if (hint < 0 || uint64_t(hint) > kMaxAlloc / g.bucketsize())
     hint = 0;
-  hmap *h = static_cast<hmap *>(mallocscan(sizeof(hmap)));
+  hmap *h = static_cast<hmap *>(mallocgc(sizeof(hmap), &hmapType, true));
   h->hash0 = uintptr_t(fastrand64());
+  h->bucket = bucketTypeOf(t);
   uint8_t B = 0;
   while (overLoadFactor(hint, B))
     B++;
   h->B = B;
   if (B != 0) // small maps get their bucket at the first insert
-    h->buckets = makeBucketArray(g, B);
+    h->buckets = makeBucketArray(g, h, B); // h is fresh: no barrier
   return h;
 }
 
@@ -955,6 +1171,8 @@ void mapiterinit(const MapType *t, hmap *h, hiter *it) {
   it->elem = nullptr;
   it->t = t;
   it->h = h;
+  it->overflow = nullptr;
+  it->oldoverflow = nullptr;
   if (h == nullptr || h->count == 0)
     return;
   it->B = h->B;
@@ -967,6 +1185,14 @@ void mapiterinit(const MapType *t, hmap *h, hiter *it) {
   it->wrapped = false;
   it->i = 0;
   it->checkBucket = kNoCheck;
+  // Noscan buckets: hold the arrays' overflow headers (created now if
+  // missing, so later overflow buckets of the current array are kept).
+  if (noscanBuckets(h)) {
+    if (h->overflow == nullptr)
+      mapstoreptr(&h->overflow, newovfhdr());
+    it->overflow = h->overflow;
+    it->oldoverflow = h->oldoverflow;
+  }
   mapiternext(it);
 }
 

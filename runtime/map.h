@@ -2,7 +2,7 @@
 //
 // The layout generated code relies on is only: a map value is an hmap*
 // (nil map = null), `len(m)` is the int64 at offset 0 of a non-nil hmap, and
-// a range loop keeps a hiter (below, 96 bytes, 8-aligned) in its frame.
+// a range loop keeps a hiter (below, 112 bytes, 8-aligned) in its frame.
 // Everything else is the runtime's (map.cpp has the design).
 //===----------------------------------------------------------------------===//
 #ifndef GLRT_MAP_H
@@ -21,6 +21,7 @@ constexpr uintptr_t kMaxKeySize = 128;  // larger keys/elems are stored
 constexpr uintptr_t kMaxElemSize = 128; // indirectly (a pointer in the slot)
 
 struct bmap; // tophash[8], then 8 keys, 8 elems, the overflow pointer
+struct ovfhdr; // a bucket array's overflow buckets, when its buckets are noscan (map.cpp)
 
 // hmap.flags bits.
 enum : uint8_t {
@@ -42,6 +43,13 @@ struct hmap {
   bmap *buckets;      // 2^B buckets; null until the first insert
   bmap *oldbuckets;   // during growth: the previous array, else null
   uintptr_t nevacuate; // old buckets below this one are evacuated
+  const Type *bucket; // the bucket's descriptor (map.cpp's bucketTypeOf)
+  // Buckets whose keys and elems hold no pointers are noscan objects, so
+  // their overflow links are invisible to the collector: these keep the
+  // overflow buckets of buckets / oldbuckets alive (Go's hmap.extra).
+  // Null for other maps and until the first overflow bucket.
+  ovfhdr *overflow;
+  ovfhdr *oldoverflow;
 };
 static_assert(offsetof(hmap, count) == 0, "len(m) loads offset 0");
 
@@ -65,8 +73,13 @@ struct hiter {
   uint8_t pad[3];
   void *ck;
   void *ce;
+  // Noscan buckets: h's overflow and oldoverflow when the iteration
+  // started, so the overflow buckets it may walk stay alive whatever
+  // growth happens meanwhile (Go's hiter.overflow/oldoverflow).
+  ovfhdr *overflow;
+  ovfhdr *oldoverflow;
 };
-static_assert(sizeof(hiter) == 96, "generated code reserves 96 bytes");
+static_assert(sizeof(hiter) == 112, "generated code reserves 112 bytes (IRGenMap.cpp)");
 
 hmap *makemap(const MapType *t, int64_t hint);
 void *mapaccess1(const MapType *t, hmap *h, const void *key);

@@ -43,6 +43,12 @@ inline void sysUsed(void *, size_t) {}
 // (MADV_POPULATE_WRITE) instead of one page fault per page, for memory
 // about to be written in full. Best effort: older kernels reject it.
 void sysPrefault(void *v, size_t n);
+// Asks for transparent huge pages (2 MiB) on the whole huge pages inside
+// [v, v+n) (MADV_HUGEPAGE, as go1.19's sysHugePage on heap memory): with
+// the kernel's THP mode "madvise" (a common default) only advised ranges
+// get them. A large heap walked at random (a map's buckets) then takes a
+// TLB miss per 2 MiB instead of per 4 KiB. Best effort.
+void sysHugePage(void *v, size_t n);
 
 // Bytes currently mapped by sysAlloc and not yet sysFree'd (relaxed).
 uint64_t sysMapped();

@@ -51,6 +51,14 @@ void sysPrefault(void *v, size_t n) {
     madvise(reinterpret_cast<void *>(lo), hi - lo, 23 /* MADV_POPULATE_WRITE */);
 }
 
+void sysHugePage(void *v, size_t n) {
+  constexpr uintptr_t kHuge = uintptr_t(2) << 20;
+  uintptr_t lo = (reinterpret_cast<uintptr_t>(v) + kHuge - 1) & ~(kHuge - 1);
+  uintptr_t hi = (reinterpret_cast<uintptr_t>(v) + n) & ~(kHuge - 1);
+  if (hi > lo)
+    madvise(reinterpret_cast<void *>(lo), hi - lo, MADV_HUGEPAGE);
+}
+
 uint64_t sysMapped() { return mapped.load(std::memory_order_relaxed); }
 
 // ---- fastrand (wyrand) ----

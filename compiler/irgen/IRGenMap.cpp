@@ -13,7 +13,7 @@
 //    variants: string keys (faststr) and 8-byte integer/pointer/chan keys
 //    (fast64), which hash exactly as the generic path (alg.h), so the
 //    iterator (which hashes generically) agrees with them;
-//  - for k, v := range m keeps a 96-byte hiter in the frame.
+//  - for k, v := range m keeps a 112-byte hiter in the frame.
 // Map types are described to the runtime by their typeDesc (IRGenTypeDesc:
 // the MapType record, shared with interfaces and everything else that
 // needs the type); its hasher is null: the runtime hashes by the key's
@@ -208,7 +208,7 @@ void IRGen::genRangeMap(RangeStmt *s) {
   Expr *valE = s->value && !isBlank(s->value) ? s->value : nullptr;
   hoistCalls(s->x);
   Value *m = genExpr(s->x);
-  auto *itTy = llvm::ArrayType::get(i64, 12); // hiter: 96 bytes, 8-aligned
+  auto *itTy = llvm::ArrayType::get(i64, 14); // hiter: 112 bytes, 8-aligned (map.h)
   Value *it = entryAlloca(itTy, "map.iter");
   callRT(RT::mapiterinit, {typeDesc(mt), m, it});
   Expr *vars[2] = {keyE, valE};
