@@ -74,6 +74,58 @@ TEST_F(MgcTest, HeapBitsFollowTheType) {
     EXPECT_TRUE(glrt::heapBitsIsPointer(U(&c[i])));
 }
 
+// Arrays of 64 words or more take heapBitsSetType's repeating path (whole
+// bitmap bytes copied from eight elements' pattern): every word of random
+// element layouts (1-70 words, some pointer words, ptrdata ending anywhere)
+// in arrays from 64 words to past 32 KiB (large objects) is a pointer
+// exactly where the element's gcdata says, and the slot's tail past the
+// data (a size class rounds up) is not.
+TEST_F(MgcTest, HeapBitsOfLargeArraysRepeatTheElement) {
+  std::mt19937_64 rng(42);
+  std::vector<std::vector<uint8_t>> masks;
+  std::vector<Type> types;
+  masks.reserve(300);
+  types.reserve(300);
+  for (int trial = 0; trial < 300; trial++) {
+    uintptr_t ew = 1 + rng() % 70;
+    std::vector<uint8_t> mask((ew + 7) / 8);
+    uintptr_t pw = 0;
+    for (uintptr_t j = 0; j < ew; j++)
+      if (rng() % 3 == 0) {
+        mask[j / 8] |= uint8_t(1u << (j % 8));
+        pw = j + 1;
+      }
+    if (pw == 0 || (ew == 1)) { // need some pointers, and not an array of pointers
+      mask[0] |= 1;
+      pw = pw == 0 ? 1 : pw;
+      if (ew == 1)
+        continue;
+    }
+    masks.push_back(mask);
+    Type t{};
+    t.size = ew * 8;
+    t.ptrdata = pw * 8;
+    t.gcdata = masks.back().data();
+    t.align = 8;
+    t.kind = glrt::KindStruct;
+    types.push_back(t);
+    const Type *tp = &types.back();
+    uintptr_t minElems = (64 + ew - 1) / ew;
+    uintptr_t n = minElems + rng() % (trial % 4 == 0 ? 6000 / ew + 1 : 40);
+    uintptr_t size = n * ew * 8;
+    auto *obj = static_cast<uintptr_t *>(glrt::mallocgc(size, tp, true));
+    for (uintptr_t i = 0; i < size / 8; i++) {
+      uintptr_t j = i % ew;
+      bool want = j < pw && ((masks.back()[j / 8] >> (j % 8)) & 1);
+      ASSERT_EQ(glrt::heapBitsIsPointer(U(&obj[i])), want)
+          << "elem words " << ew << " elems " << n << " word " << i;
+    }
+    uintptr_t slot = glrt::objectSize(U(obj));
+    for (uintptr_t i = size / 8; i < slot / 8; i++)
+      ASSERT_FALSE(glrt::heapBitsIsPointer(U(&obj[i]))) << "tail word " << i << " of " << slot / 8;
+  }
+}
+
 TEST_F(MgcTest, CycleIsMarkedUnreachableIsNot) {
   Node *a = newNode(), *b = newNode(), *c = newNode(), *d = newNode();
   a->next = b;
