@@ -256,9 +256,10 @@ void printfileline(uintptr_t lookup, uintptr_t pc, uintptr_t entry) {
 }
 
 // One of Go's runtime frames that glrt stands in for: no address of ours
-// inside it, so the offset is +0x0 (Go's is the call's offset), but
-// runtime.goexit's, whose PC Go sets to its entry + 1.
-void printruntimeframe(const char *name, const char *file, int32_t line) {
+// inside it, so the offset printed is go1.19's own for that call
+// (runtimeframe.off; runtime.goexit's +0x1: Go sets its PC to entry + 1),
+// +0x0 where it is not known.
+void printruntimeframe(const char *name, const char *file, int32_t line, uint32_t off) {
   bool goexit = strcmp(name, "runtime.goexit") == 0;
   gwrites(name);
   // runtime.goexit has no arguments: Go prints "()" for it.
@@ -266,7 +267,9 @@ void printruntimeframe(const char *name, const char *file, int32_t line) {
   gwrites(file);
   gwrite(":", 1);
   printint(line);
-  gwrites(goexit ? " +0x1\n" : " +0x0\n");
+  gwrites(" +");
+  printhex(off);
+  gwrite("\n", 1);
 }
 
 // Go's showframe for a runtime function: "runtime.Goexit" and the other
@@ -412,8 +415,8 @@ int traceback(uintptr_t pc, uintptr_t fp, bool exactpc, g *gp, int hidden) {
           strcmp(rf[0].name, "runtime.gopanic") == 0) {
         // gopanic runs a frame's open-coded defers through two wrappers
         // (funcID_wrapper: shown only at level 2, never by Callers).
-        printruntimeframe("runtime.deferCallSave", "$GOROOT/src/runtime/panic.go", 796);
-        printruntimeframe("runtime.runOpenDeferFrame", "$GOROOT/src/runtime/panic.go", 769);
+        printruntimeframe("runtime.deferCallSave", "$GOROOT/src/runtime/panic.go", 796, 0x88);
+        printruntimeframe("runtime.runOpenDeferFrame", "$GOROOT/src/runtime/panic.go", 769, 0x1a5);
         printed += 2;
         walked += 2;
       }
@@ -421,14 +424,14 @@ int traceback(uintptr_t pc, uintptr_t fp, bool exactpc, g *gp, int hidden) {
         bool gopanic = strcmp(rf[i].name, "runtime.gopanic") == 0;
         if (!gopanic && !exportedruntime(rf[i].name) && curlevel() < 2)
           continue;
-        printruntimeframe(gopanic ? "panic" : rf[i].name, rf[i].file, rf[i].line);
+        printruntimeframe(gopanic ? "panic" : rf[i].name, rf[i].file, rf[i].line, rf[i].off);
         printed++;
       }
       childgen = false;
       continue;
     }
     if (pc == glrt_gostart_retpc && curlevel() >= 2) {
-      printruntimeframe("runtime.goexit", kGoexitFile, kGoexitLine);
+      printruntimeframe("runtime.goexit", kGoexitFile, kGoexitLine, 1);
       printed++;
       break;
     }
@@ -439,7 +442,7 @@ int traceback(uintptr_t pc, uintptr_t fp, bool exactpc, g *gp, int hidden) {
   if (ismain && curlevel() >= 2) {
     // Go's goroutine 1 ends in runtime.goexit too (glc's runtime.main is
     // called by rt0's main instead).
-    printruntimeframe("runtime.goexit", kGoexitFile, kGoexitLine);
+    printruntimeframe("runtime.goexit", kGoexitFile, kGoexitLine, 1);
     printed++;
   }
   return printed;
@@ -477,7 +480,7 @@ void printunstarted(void (*startfn)(void *), void *startarg) {
   }
   gwrite("\n", 1); // at its entry: Go prints no +0x0
   if (curlevel() >= 2)
-    printruntimeframe("runtime.goexit", kGoexitFile, kGoexitLine);
+    printruntimeframe("runtime.goexit", kGoexitFile, kGoexitLine, 1);
 }
 
 void printfatalpanicframes(const _panic *p) {
@@ -486,7 +489,7 @@ void printfatalpanicframes(const _panic *p) {
   runtimeframe rf[3];
   int n = fatalpanicframes(p, rf);
   for (int i = 0; i < n; i++)
-    printruntimeframe(i == 0 ? "panic" : rf[i].name, rf[i].file, rf[i].line);
+    printruntimeframe(i == 0 ? "panic" : rf[i].name, rf[i].file, rf[i].line, rf[i].off);
 }
 
 void printcreatedby(uintptr_t gopc) {

@@ -72,6 +72,9 @@ struct runtimeframe {
   const char *name; // Go's, e.g. "runtime.gopanic"
   const char *file; // "$GOROOT/src/runtime/panic.go"
   int32_t line;
+  // go1.19's offset of the call in it (pc - entry, as its traceback
+  // prints: measured on go1.19 for linux/amd64), 0 where not known.
+  uint32_t off;
 };
 // Go's runtime frames under the deferred call that glrt_calldefer, whose
 // frame has rbp fp, runs for gp (null: the current goroutine's, by the
