@@ -8,6 +8,9 @@
 // go1.22, for every hash.
 //===----------------------------------------------------------------------===//
 #include "alg.h"
+#include "abi.h"
+#include "defer.h"
+#include "traceback.h"
 
 #include "chan.h"
 #include "malloc.h"
@@ -135,7 +138,48 @@ uintptr_t c128hash(const void *p, uintptr_t seed) {
   return f64hash(x + 1, f64hash(x, seed));
 }
 
-[[noreturn]] void panicunhashable(const Type *t, uintptr_t fp) {
+__thread bool hashingempty __attribute__((tls_model("initial-exec")));
+
+namespace {
+
+// The map operation (HashOp) under a hash that panics: the glrt entry
+// point that generated code called, read from the call instruction before
+// the first return address into generated code above fp whose direct call
+// (e8 rel32: glc calls the runtime directly) targets one of the generic
+// map entry points (a generated hash function may be in between). The
+// frame words are read safely (readframewords), at most 16 frames.
+// Only on the panic path.
+__attribute__((noinline)) uint8_t hashop(uintptr_t fp, bool empty) {
+  for (int i = 0; i < 16 && fp != 0 && (fp & 7) == 0; i++) {
+    uintptr_t w[2];
+    if (!readframewords(fp, w))
+      break;
+    uintptr_t ret = w[1];
+    if (ingeneratedcode(ret - 1)) {
+      const uint8_t *c = reinterpret_cast<const uint8_t *>(ret - 5);
+      if (c[0] == 0xe8) {
+        int32_t rel;
+        memcpy(&rel, c + 1, sizeof rel);
+        uintptr_t target = ret + intptr_t(rel);
+        auto is = [target](auto fn) { return target == reinterpret_cast<uintptr_t>(fn); };
+        if (is(&glrt_mapaccess1) || is(&glrt_mapaccess1_fat))
+          return empty ? kHashOpMapaccess1Empty : kHashOpMapaccess1;
+        if (is(&glrt_mapaccess2))
+          return empty ? kHashOpMapaccess2Empty : kHashOpMapaccess2;
+        if (is(&glrt_mapassign))
+          return kHashOpMapassign;
+        if (is(&glrt_mapdelete))
+          return empty ? kHashOpMapdeleteEmpty : kHashOpMapdelete;
+      }
+    }
+    fp = w[0];
+  }
+  return kHashOpNone;
+}
+
+} // namespace
+
+[[noreturn]] void panicunhashable(const Type *t, uintptr_t fp, bool nonempty) {
   static const char pre[] = "hash of unhashable type ";
   size_t n = sizeof pre - 1;
   // The program dies: the message may live in the heap forever.
@@ -143,7 +187,13 @@ uintptr_t c128hash(const void *p, uintptr_t seed) {
   memcpy(msg, pre, n);
   memcpy(msg + n, t->str.str, size_t(t->str.len));
   msg[n + size_t(t->str.len)] = 0;
-  panicruntimeerror(msg, fp);
+  // Go's frames under gopanic: nilinterhash or interhash, then the map
+  // operation (callers.cpp). hashingempty is consumed: this hash never
+  // returns to hashMightPanicCheck, which would clear it.
+  bool empty = hashingempty;
+  hashingempty = false;
+  uint8_t origin = uint8_t(kOriginHash + (nonempty ? 8 : 0) + hashop(fp, empty));
+  gopanicorigin(errorString(msg), fp, origin);
 }
 
 namespace {
@@ -153,21 +203,27 @@ namespace {
 // traces and, with recover, unwinds); typehash panics once back on the G.
 __thread bool inwalk __attribute__((tls_model("initial-exec")));
 __thread const Type *walkbad __attribute__((tls_model("initial-exec")));
+__thread bool walkbadnonempty __attribute__((tls_model("initial-exec")));
 
-uintptr_t unhashable(const Type *t) {
+// nonempty: t is the dynamic type of a non-empty interface's value (Go's
+// interhash raises the panic, else nilinterhash).
+uintptr_t unhashable(const Type *t, bool nonempty = false) {
   if (inwalk) {
-    if (walkbad == nullptr)
+    if (walkbad == nullptr) {
       walkbad = t;
+      walkbadnonempty = nonempty;
+    }
     return 0;
   }
-  panicunhashable(t, reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
+  panicunhashable(t, reinterpret_cast<uintptr_t>(__builtin_frame_address(0)), nonempty);
 }
 
 // The value of dynamic type t held in an interface whose data word is at
 // *data: the word itself for pointer-shaped types, else the box it points to.
-inline uintptr_t ifacevaluehash(const Type *t, void *const *data, uintptr_t seed) {
+inline uintptr_t ifacevaluehash(const Type *t, void *const *data, uintptr_t seed,
+                                bool nonempty) {
   if (t->equal == nullptr)
-    return unhashable(t);
+    return unhashable(t, nonempty);
   const void *v = isDirectIface(t) ? static_cast<const void *>(data) : *data;
   return typehash(t, v, seed ^ t->hash);
 }
@@ -218,14 +274,14 @@ uintptr_t nilinterhash(const void *p, uintptr_t seed) {
   const Eface *e = static_cast<const Eface *>(p);
   if (e->type == nullptr)
     return seed;
-  return ifacevaluehash(e->type, &e->data, seed);
+  return ifacevaluehash(e->type, &e->data, seed, false);
 }
 
 uintptr_t interhash(const void *p, uintptr_t seed) {
   const Iface *e = static_cast<const Iface *>(p);
   if (e->tab == nullptr)
     return seed;
-  return ifacevaluehash(e->tab->type, &e->data, seed);
+  return ifacevaluehash(e->tab->type, &e->data, seed, true);
 }
 
 uintptr_t typehash(const Type *t, const void *p, uintptr_t seed) {
@@ -258,7 +314,8 @@ uintptr_t typehash(const Type *t, const void *p, uintptr_t seed) {
       const void *p;
       uintptr_t seed;
       const Type *bad;
-    } a{t, p, seed, nullptr};
+      bool badnonempty;
+    } a{t, p, seed, nullptr, false};
     onsystemstack(
         [](void *v) {
           Args *a = static_cast<Args *>(v);
@@ -266,11 +323,13 @@ uintptr_t typehash(const Type *t, const void *p, uintptr_t seed) {
           walkbad = nullptr;
           a->seed = typehashwalk(a->t, a->p, a->seed);
           a->bad = walkbad;
+          a->badnonempty = walkbadnonempty;
           inwalk = false;
         },
         &a);
     if (a.bad != nullptr)
-      panicunhashable(a.bad, reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
+      panicunhashable(a.bad, reinterpret_cast<uintptr_t>(__builtin_frame_address(0)),
+                      a.badnonempty);
     return a.seed;
   }
   default: // slices, maps, funcs

@@ -63,7 +63,12 @@ uintptr_t interhash(const void *p, uintptr_t seed);    // p points to an Iface
 uintptr_t typehash(const Type *t, const void *p, uintptr_t seed);
 
 // "runtime error: hash of unhashable type T"; fp as panicruntimeerror's.
-[[noreturn]] void panicunhashable(const Type *t, uintptr_t fp);
+// nonempty: T is a non-empty interface's dynamic type (Go's interhash
+// panics, else nilinterhash).
+[[noreturn]] void panicunhashable(const Type *t, uintptr_t fp, bool nonempty);
+// Set while map.cpp's hashMightPanicCheck hashes a key for a nil or empty
+// map (Go's hash there is at another line of each map operation).
+extern __thread bool hashingempty __attribute__((tls_model("initial-exec")));
 
 } // namespace glrt
 

@@ -31,16 +31,24 @@
 //    defer.h: the mapassign variant gc picks for the key, chansend +
 //    chansend1 or selectnbsend, selectgo, closechan, makechan,
 //    panicmakeslicelen/cap + makeslice, panicdottypeE/I, getitab +
-//    assertE2I/I2I);
+//    assertE2I/I2I for a missing method, assertE2I/I2I alone for x.(I) of
+//    a nil interface, efaceeq/ifaceeq for comparing uncomparable interface
+//    values, nilinterhash/interhash and the map operation for a hash of an
+//    unhashable key, chansend:283 + chansend1 for a blocked send woken by
+//    close);
 //  - glrt's other C++/assembly frames (entry points, __morestack at every
 //    segment boundary, deferreturn, which Go's Callers does not show either)
-//    are walked through and not reported.
-// Not reproduced: the runtime frames of a hash of an unhashable key
-// (nilinterhash + mapassign...), of comparing uncomparable interfaces
-// (efaceeq/ifaceeq), of x.(I) on a nil interface (assertE2I/I2I), of a
-// send blocked when its channel was closed (chansend:283, shown as 206),
-// and the runtime frames above a deferred call that a panic in a runtime
-// function runs (Go's deferCallSave, runOpenDeferFrame).
+//    are walked through and not reported. A function whose body runs on a
+//    new stack segment is one frame, as Go's: __morestack's frame holds
+//    the return address into that function's prologue (not reported) and,
+//    one word further, the function's real return address into its
+//    caller, which the walk follows (defer.cpp: parentfp).
+// Not reproduced: gc's generated hash and equality functions between
+// those (type..hash.main.K, type..eq.main.S: a struct or array key or
+// operand; glc's are not Go runtime frames), mapaccess1_fat/2_fat (shown
+// as mapaccess1/2), and the runtime frames above a deferred call that a
+// panic in a runtime function runs (Go's deferCallSave,
+// runOpenDeferFrame).
 // traceback.cpp prints the same frames (deferrunnerframes): "panic" for
 // runtime.gopanic at every level, the others at level 2.
 //
@@ -117,58 +125,88 @@ enum : int {
   kGetitab,
   kAssertE2I,
   kAssertI2I,
+  kChansendWoken,
+  kAssertE2INil,
+  kAssertI2INil,
+  kEfaceeq,
+  kIfaceeq,
+  kNilinterhash,
+  kInterhash,
+  kMapaccess1Hash, // by HashOp - 1
+  kMapaccess1Empty,
+  kMapaccess2Hash,
+  kMapaccess2Empty,
+  kMapassignHash,
+  kMapdeleteHash,
+  kMapdeleteEmpty,
   kNPseudo,
 };
 const pseudofunc pseudofuncs[kNPseudo] = {
-    {"runtime.goexit", "$GOROOT/src/runtime/asm_amd64.s", 1594},
-    {"runtime.gopanic", PANICGO, 884},
-    {"runtime.gopanic", PANICGO, 890},
-    {"runtime.Goexit", PANICGO, 522},
-    {"runtime.panicshift", PANICGO, 231},
-    {"runtime.panicdivide", PANICGO, 239},
+    {"runtime.goexit", "$GOROOT/src/runtime/asm_amd64.s", 1594, 0x1},
+    {"runtime.gopanic", PANICGO, 884, 0x212},
+    {"runtime.gopanic", PANICGO, 890, 0x262},
+    {"runtime.Goexit", PANICGO, 522, 0x185},
+    {"runtime.panicshift", PANICGO, 231, 0x49},
+    {"runtime.panicdivide", PANICGO, 239, 0x45},
     {"runtime.panicmem", PANICGO, 260},
     {"runtime.sigpanic", "$GOROOT/src/runtime/signal_unix.go", 835},
     // go1.19's goPanic* functions, by boundsErrorCode (abi.def).
-    {"runtime.goPanicIndex", PANICGO, 113},
+    {"runtime.goPanicIndex", PANICGO, 113, 0x7f},
     {"runtime.goPanicIndexU", PANICGO, 119},
     {"runtime.goPanicSliceAlen", PANICGO, 127},
     {"runtime.goPanicSliceAlenU", PANICGO, 133},
-    {"runtime.goPanicSliceAcap", PANICGO, 139},
+    {"runtime.goPanicSliceAcap", PANICGO, 139, 0x7f},
     {"runtime.goPanicSliceAcapU", PANICGO, 145},
-    {"runtime.goPanicSliceB", PANICGO, 153},
+    {"runtime.goPanicSliceB", PANICGO, 153, 0x7f},
     {"runtime.goPanicSliceBU", PANICGO, 159},
     {"runtime.goPanicSlice3Alen", PANICGO, 165},
     {"runtime.goPanicSlice3AlenU", PANICGO, 169},
     {"runtime.goPanicSlice3Acap", PANICGO, 173},
     {"runtime.goPanicSlice3AcapU", PANICGO, 177},
-    {"runtime.goPanicSlice3B", PANICGO, 183},
+    {"runtime.goPanicSlice3B", PANICGO, 183, 0x7f},
     {"runtime.goPanicSlice3BU", PANICGO, 187},
     {"runtime.goPanicSlice3C", PANICGO, 193},
     {"runtime.goPanicSlice3CU", PANICGO, 197},
     {"runtime.goPanicSliceConvert", PANICGO, 203},
     {"runtime.goPanicSliceConvert", PANICGO, 203},
     // The Go functions that raise glrt entry points' panics (panicorigin).
-    {"runtime.mapassign", RT "map.go", 580},
-    {"runtime.mapassign_fast32", RT "map_fast32.go", 95},
-    {"runtime.mapassign_fast64", RT "map_fast64.go", 95},
-    {"runtime.mapassign_fast64ptr", RT "map_fast64.go", 185},
-    {"runtime.mapassign_faststr", RT "map_faststr.go", 205},
-    {"runtime.chansend", RT "chan.go", 206},
-    {"runtime.chansend1", RT "chan.go", 145},
-    {"runtime.selectnbsend", RT "chan.go", 694},
-    {"runtime.selectgo", RT "select.go", 516},
-    {"runtime.closechan", RT "chan.go", 359},
-    {"runtime.closechan", RT "chan.go", 365},
-    {"runtime.makechan", RT "chan.go", 85},
+    {"runtime.mapassign", RT "map.go", 580, 0x51d},
+    {"runtime.mapassign_fast32", RT "map_fast32.go", 95, 0x2fa},
+    {"runtime.mapassign_fast64", RT "map_fast64.go", 95, 0x2fa},
+    {"runtime.mapassign_fast64ptr", RT "map_fast64.go", 185, 0x316},
+    {"runtime.mapassign_faststr", RT "map_faststr.go", 205, 0x3da},
+    {"runtime.chansend", RT "chan.go", 206, 0x618},
+    {"runtime.chansend1", RT "chan.go", 145, 0x1d},
+    {"runtime.selectnbsend", RT "chan.go", 694, 0x25},
+    {"runtime.selectgo", RT "select.go", 516, 0xd89},
+    {"runtime.closechan", RT "chan.go", 359, 0x40f},
+    {"runtime.closechan", RT "chan.go", 365, 0x3fc},
+    {"runtime.makechan", RT "chan.go", 85, 0x191},
     {"runtime.panicmakeslicelen", RT "slice.go", 29},
     {"runtime.makeslice", RT "slice.go", 98},
     {"runtime.panicmakeslicecap", RT "slice.go", 33},
     {"runtime.makeslice", RT "slice.go", 100},
     {"runtime.panicdottypeE", RT "iface.go", 262},
-    {"runtime.panicdottypeI", RT "iface.go", 272},
-    {"runtime.getitab", RT "iface.go", 92},
-    {"runtime.assertE2I", RT "iface.go", 453},
-    {"runtime.assertI2I", RT "iface.go", 429},
+    {"runtime.panicdottypeI", RT "iface.go", 272, 0x30},
+    {"runtime.getitab", RT "iface.go", 92, 0x1e5},
+    {"runtime.assertE2I", RT "iface.go", 453, 0x25},
+    {"runtime.assertI2I", RT "iface.go", 429, 0x3d},
+    {"runtime.chansend", RT "chan.go", 283, 0x5e6},
+    {"runtime.assertE2I", RT "iface.go", 451, 0x6d},
+    {"runtime.assertI2I", RT "iface.go", 424, 0x85},
+    {"runtime.efaceeq", RT "alg.go", 249, 0x99},
+    {"runtime.ifaceeq", RT "alg.go", 266, 0x9a},
+    {"runtime.nilinterhash", RT "alg.go", 125, 0xe5},
+    {"runtime.interhash", RT "alg.go", 108, 0xe5},
+    // The map operations' hash of the key (an empty or nil map: the
+    // hash Go computes only to panic, hashMightPanic).
+    {"runtime.mapaccess1", RT "map.go", 417, 0x7e},
+    {"runtime.mapaccess1", RT "map.go", 410, 0x111},
+    {"runtime.mapaccess2", RT "map.go", 478, 0x7e},
+    {"runtime.mapaccess2", RT "map.go", 471, 0x111},
+    {"runtime.mapassign", RT "map.go", 597, 0x82},
+    {"runtime.mapdelete", RT "map.go", 718, 0x7e},
+    {"runtime.mapdelete", RT "map.go", 710, 0x10c},
 };
 // Each panicorigin's frames, innermost first (-1: none).
 const int8_t originframes[kNOrigins][2] = {
@@ -190,7 +228,21 @@ const int8_t originframes[kNOrigins][2] = {
     {kPanicdottypeE, kPanicdottypeI},
     {kGetitab, kAssertE2I},
     {kGetitab, kAssertI2I},
+    {kChansendWoken, kChansend1},
+    {kAssertE2INil, -1},
+    {kAssertI2INil, -1},
+    {kEfaceeq, -1},
+    {kIfaceeq, -1},
+    // kOriginHash: nilinterhash, then interhash, each by HashOp.
+#define HASH(h)                                                                                    \
+  {h, -1}, {h, kMapaccess1Hash}, {h, kMapaccess1Empty}, {h, kMapaccess2Hash},                       \
+      {h, kMapaccess2Empty}, {h, kMapassignHash}, {h, kMapdeleteHash}, {h, kMapdeleteEmpty}
+    HASH(kNilinterhash),
+    HASH(kInterhash),
+#undef HASH
 };
+static_assert(kNOrigins == kOriginHash + 16 && kHashOpMapdeleteEmpty == 7,
+              "originframes: 8 HashOps per hash function");
 #undef RT
 #undef PANICGO
 
@@ -236,6 +288,8 @@ struct walker {
   }
 };
 
+int originframesof(const _panic *p, int out[2]);
+
 // The deferred call whose glrt_calldefer frame has rbp fp: the pseudo
 // frames (at most 3, innermost first) of the runtime functions under it:
 // gopanic or Goexit, then for a runtime error the function that raised it
@@ -260,6 +314,13 @@ int deferrunner(g *gp, uintptr_t fp, int out[3]) {
         out[0] = kGopanicHeap;
       break;
     }
+  return 1 + originframesof(p, out + 1);
+}
+
+// The Go runtime functions under runtime.gopanic that raised p (at most
+// 2, innermost first): its sigpanicinfo's origin, or those of the runtime
+// error it carries.
+int originframesof(const _panic *p, int out[2]) {
   // The runtime's error types, by name (error.cpp keeps their descriptors
   // to itself; no GL package can declare these names).
   auto named = [](const Type *t, const char *lit) {
@@ -267,7 +328,7 @@ int deferrunner(g *gp, uintptr_t fp, int out[3]) {
     return t && size_t(t->str.len) == n && memcmp(t->str.str, lit, n) == 0;
   };
   if (p->sig && p->sig->origin > kOriginNone && p->sig->origin < kNOrigins) {
-    int n = 1;
+    int n = 0;
     for (int8_t k : originframes[p->sig->origin])
       if (k >= 0)
         out[n++] = k;
@@ -277,8 +338,8 @@ int deferrunner(g *gp, uintptr_t fp, int out[3]) {
   if (named(t, "runtime.boundsError") && p->arg.data) {
     auto *e = static_cast<const boundsErr *>(p->arg.data);
     int code = e->code <= 8 ? e->code : 0;
-    out[1] = kBounds + 2 * code + (e->xsigned ? 0 : 1);
-    return 2;
+    out[0] = kBounds + 2 * code + (e->xsigned ? 0 : 1);
+    return 1;
   }
   if (named(t, "runtime.errorString") && p->arg.data) {
     auto *m = static_cast<const GoString *>(p->arg.data);
@@ -288,20 +349,20 @@ int deferrunner(g *gp, uintptr_t fp, int out[3]) {
     };
     if (p->sig && p->sig->sig == SIGSEGV &&
         is("invalid memory address or nil pointer dereference")) {
-      out[1] = kPanicmem;
-      out[2] = kSigpanic;
-      return 3;
+      out[0] = kPanicmem;
+      out[1] = kSigpanic;
+      return 2;
     }
     if (is("integer divide by zero")) {
-      out[1] = kPanicdivide;
-      return 2;
+      out[0] = kPanicdivide;
+      return 1;
     }
     if (is("negative shift amount")) {
-      out[1] = kPanicshift;
-      return 2;
+      out[0] = kPanicshift;
+      return 1;
     }
   }
-  return 1;
+  return 0;
 }
 
 // Go's gentraceback with a pcbuf, from the frame whose return address is
@@ -342,6 +403,15 @@ void walk(g *gp, uintptr_t pc, uintptr_t fp, walker *w) {
     uintptr_t frame[2];
     if (!readframewords(fp, frame))
       return;
+    if (pc == reinterpret_cast<uintptr_t>(glrt_morestack_ret)) {
+      // fp is __morestack's frame: its return address is the prologue of
+      // the function whose body we just left, and its third word that
+      // function's real return address (defer.cpp: parentfp).
+      uintptr_t ms[2];
+      if (!readframewords(fp + 8, ms))
+        return;
+      frame[1] = ms[1];
+    }
     pc = frame[1];
     fp = frame[0];
     if (pc == 0)
@@ -350,6 +420,16 @@ void walk(g *gp, uintptr_t pc, uintptr_t fp, walker *w) {
 }
 
 } // namespace
+
+int fatalpanicframes(const _panic *p, runtimeframe out[3]) {
+  int k[2];
+  int n = p ? originframesof(p, k) : 0;
+  // go1.19's gopanic calls fatalpanic at panic.go:987.
+  out[0] = runtimeframe{"runtime.gopanic", "$GOROOT/src/runtime/panic.go", 987, 0x3ba};
+  for (int i = 0; i < n; i++)
+    out[1 + i] = pseudofuncs[k[i]];
+  return 1 + n;
+}
 
 int deferrunnerframes(g *gp, uintptr_t fp, runtimeframe out[3]) {
   if (!gp) {

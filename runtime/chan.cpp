@@ -308,7 +308,9 @@ hchan *makechan(const Type *elem, int64_t elemsize, int64_t size) {
 
 namespace {
 
-enum opState : int { opDone, opWouldBlock, opClosed, opPark };
+// opClosedWoken: a blocked send woken by close (Go's chansend panics at
+// another line for it: chan.go:283, not 206).
+enum opState : int { opDone, opWouldBlock, opClosed, opPark, opClosedWoken };
 
 struct opArgs {
   hchan *c;
@@ -376,7 +378,7 @@ bool finishPark(opArgs *a) {
 
 namespace {
 // chansend's body: returns the operation's outcome (opDone,
-// opWouldBlock or opClosed), leaving the panic to chansend so that this
+// opWouldBlock, opClosed or opClosedWoken), leaving the panic to chansend so that this
 // frame (opArgs and saved registers) is gone before gopanic runs on the
 // goroutine's StackNosplitBudget.
 [[gnu::noinline]] opState chansendop(hchan *c, void *ep, bool block) {
@@ -395,7 +397,7 @@ namespace {
     bool ok;
     ok = finishPark(&a);
     if (!ok)
-      a.state = opClosed;
+      a.state = opClosedWoken;
   }
   return opState(a.state);
 }
@@ -406,6 +408,8 @@ bool chansend(hchan *c, void *ep, bool block) {
   if (st == opClosed)
     // Go: chansend1 -> chansend, or selectnbsend -> chansend (block false).
     chanpanic("send on closed channel", block ? kOriginChansend : kOriginSelectnbsend);
+  if (st == opClosedWoken) // only a blocking send parks
+    chanpanic("send on closed channel", kOriginChansendWoken);
   return st != opWouldBlock;
 }
 

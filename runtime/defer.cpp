@@ -100,6 +100,12 @@
 namespace glrt {
 
 std::atomic<bool> mainGoexited{false};
+// Go's runningPanicDefers (defer.h): +1 when a panic starts, -1 when it
+// is recovered (or dropped as aborted by a recovery) and when it becomes
+// fatal (panic.cpp, once the dying thread has claimed the death). Read by
+// main's return (proc.cpp: mainTrampoline). Relaxed: only a hint that
+// makes main yield; the death itself is `dying`, claimed by a CAS.
+std::atomic<int32_t> runningPanicDefers{0};
 
 namespace {
 
@@ -269,9 +275,13 @@ __attribute__((noinline)) void unwind(_panic *p) {
     rundefer(d, p);
     if (p->recovered) {
       gp = getg();
+      runningPanicDefers.fetch_sub(1, std::memory_order_relaxed);
       gp->_panic = p->link;
-      while (gpanic(gp) && gpanic(gp)->aborted)
+      while (gpanic(gp) && gpanic(gp)->aborted) {
+        if (!gpanic(gp)->goexit)
+          runningPanicDefers.fetch_sub(1, std::memory_order_relaxed);
         gp->_panic = gpanic(gp)->link;
+      }
       deferframe *fr = d->frame;
       freedefer(d);
       recovery(gp, fr);
@@ -282,6 +292,7 @@ __attribute__((noinline)) void unwind(_panic *p) {
 } // namespace
 
 [[noreturn]] void gopanicsig(Eface e, uintptr_t fp, const sigpanicinfo *sig) {
+  runningPanicDefers.fetch_add(1, std::memory_order_relaxed);
   g *gp = getg();
   _panic p{};
   p.arg = e;

@@ -100,7 +100,27 @@ enum panicorigin : uint8_t {
   kOriginDottypeI,         // x.(T) of a non-empty interface
   kOriginAssertE2I,        // x.(I): a missing method (getitab)
   kOriginAssertI2I,
-  kNOrigins,
+  kOriginChansendWoken,    // a blocked c <- v woken by close(c)
+  kOriginAssertE2INil,     // x.(I) of a nil interface{}
+  kOriginAssertI2INil,     // x.(I) of a nil non-empty interface
+  kOriginEfaceeq,          // == on interface{} values of an uncomparable type
+  kOriginIfaceeq,          // == on non-empty interface values
+  // A hash of an unhashable key (alg.cpp: unhashableorigin):
+  // kOriginHash + 8 * (the key's interface is non-empty: Go's interhash,
+  // else nilinterhash) + the map operation (HashOp; its nil/empty-map
+  // variant, where Go hashes only to panic, at another line).
+  kOriginHash,
+  kNOrigins = kOriginHash + 16,
+};
+enum HashOp : uint8_t {
+  kHashOpNone, // not found (no map operation under the hash)
+  kHashOpMapaccess1,
+  kHashOpMapaccess1Empty,
+  kHashOpMapaccess2,
+  kHashOpMapaccess2Empty,
+  kHashOpMapassign,
+  kHashOpMapdelete,
+  kHashOpMapdeleteEmpty,
 };
 
 inline _panic *gpanic(g *gp) { return static_cast<_panic *>(gp->_panic); }
@@ -131,6 +151,12 @@ extern const sigpanicinfo originpanicinfo[kNOrigins];
                                                                       uint8_t origin) {
   gopanicsig(e, fp, &originpanicinfo[origin < kNOrigins ? origin : 0]);
 }
+
+// Go's runningPanicDefers: how many panics may still run deferred calls
+// (defer.cpp). While it is not 0, main's return yields first (up to 1000
+// times, as go1.19's runtime.main), so that a goroutine whose deferred
+// call woke main still reaches its death (exit 2) before main's exit 0.
+extern std::atomic<int32_t> runningPanicDefers;
 
 // panic.cpp: prints the chain of panics (Go's preprintpanics already
 // done: error/Stringer values replaced by their text) and dies on g0.

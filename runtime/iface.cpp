@@ -354,13 +354,33 @@ void glrt_panicdottype(void *have, void *want, void *iface) {
 }
 
 void glrt_panicnildottype(void *want, void *iface) {
-  // Go: for a concrete T the same panicdottypeE/I as a wrong type; for an
-  // interface target (iface null) assertE2I or assertI2I, which glc does
-  // not tell apart here (no runtime frames shown).
-  panicTypeAssertion(static_cast<const Type *>(iface), nullptr, static_cast<const Type *>(want),
-                     GoString{nullptr, 0}, GLRT_ENTRY_FP(),
-                     iface ? kOriginDottypeE : kOriginNone);
+  // Go: for a concrete T the same panicdottypeE/I as a wrong type
+  // ("interface conversion: <iface> is nil, not T"); for an interface
+  // target assertE2I or assertI2I, by the operand's static type, whose
+  // text names no static type ("interface is nil, not I").
+  auto *w = static_cast<const Type *>(want);
+  auto *it = static_cast<const Type *>(iface);
+  if (w && (w->kind & KindMask) == KindInterface) {
+    bool nonempty = it && (it->kind & KindMask) == KindInterface &&
+                    reinterpret_cast<const InterfaceType *>(it)->methods.len != 0;
+    panicTypeAssertion(nullptr, nullptr, w, GoString{nullptr, 0}, GLRT_ENTRY_FP(),
+                       nonempty ? kOriginAssertI2INil : kOriginAssertE2INil);
+  }
+  panicTypeAssertion(it, nullptr, w, GoString{nullptr, 0}, GLRT_ENTRY_FP(), kOriginDottypeE);
 }
+
+namespace {
+// "comparing uncomparable type T", raised (for callers.cpp's frames) in
+// Go's efaceeq or ifaceeq: out of line, so that the entry points' frames
+// stay small.
+[[noreturn]] __attribute__((noinline)) void panicuncomparable(const Type *t, uintptr_t fp,
+                                                              uint8_t origin) {
+  MsgBuf m = newmsg(32 + size_t(t->str.len));
+  m.add("comparing uncomparable type ");
+  m.add(t->str);
+  gopanicorigin(errorString(m.p), fp, origin);
+}
+} // namespace
 
 // x == y for two interface values whose type words are equal (t, possibly
 // null: both nil).
@@ -368,12 +388,19 @@ uint8_t glrt_efaceeq(void *tp, void *x, void *y) {
   auto *t = static_cast<const Type *>(tp);
   if (!t)
     return 1;
-  if (!t->equal) {
-    MsgBuf m = newmsg(32 + size_t(t->str.len));
-    m.add("comparing uncomparable type ");
-    m.add(t->str);
-    panicruntimeerror(m.p, GLRT_ENTRY_FP());
-  }
+  if (!t->equal)
+    panicuncomparable(t, GLRT_ENTRY_FP(), kOriginEfaceeq);
+  if (isDirectIface(t))
+    return x == y;
+  return t->equal(x, y);
+}
+
+uint8_t glrt_ifaceeq(void *tp, void *x, void *y) {
+  auto *t = static_cast<const Type *>(tp);
+  if (!t)
+    return 1;
+  if (!t->equal)
+    panicuncomparable(t, GLRT_ENTRY_FP(), kOriginIfaceeq);
   if (isDirectIface(t))
     return x == y;
   return t->equal(x, y);

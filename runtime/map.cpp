@@ -963,8 +963,11 @@ template <class P>
 // Go hashes the key even for a nil or empty map when hashing might panic
 // (an interface inside the key type), so m[k] panics the same either way.
 void hashMightPanicCheck(const MapType *t, const void *key) {
-  if (hashMightPanic(t->key))
+  if (hashMightPanic(t->key)) {
+    hashingempty = true; // alg.cpp's panicunhashable consumes it
     hashkey(t, key, 0);
+    hashingempty = false;
+  }
 }
 
 } // namespace

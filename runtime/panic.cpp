@@ -90,10 +90,12 @@ namespace glrt {
 #define O(k) sigpanicinfo{0, 0, 0, 0, nullptr, uint8_t(k)}
 const sigpanicinfo originpanicinfo[kNOrigins] = {
     O(0),  O(1),  O(2),  O(3),  O(4),  O(5),  O(6),  O(7),  O(8),  O(9),
-    O(10), O(11), O(12), O(13), O(14), O(15), O(16), O(17),
+    O(10), O(11), O(12), O(13), O(14), O(15), O(16), O(17), O(18), O(19),
+    O(20), O(21), O(22), O(23), O(24), O(25), O(26), O(27), O(28), O(29),
+    O(30), O(31), O(32), O(33), O(34), O(35), O(36), O(37), O(38),
 };
 #undef O
-static_assert(kNOrigins == 18, "one originpanicinfo entry per panicorigin");
+static_assert(kNOrigins == 39, "one originpanicinfo entry per panicorigin");
 namespace {
 
 std::atomic<long> dying{0}; // tid of the thread printing its death, or 0
@@ -119,6 +121,12 @@ void startdying() {
   for (;;)
     pause();
 }
+
+} // namespace
+
+bool panicking() { return dying.load(std::memory_order_acquire) != 0; }
+
+namespace {
 
 struct SigCtx {
   int sig;
@@ -167,7 +175,7 @@ void printsigline(const SigCtx &s) {
 enum : int { kThrowNone, kThrowUser, kThrowRuntime };
 [[noreturn]] void finish(const SigCtx *sig, uintptr_t pc, uintptr_t fp,
                          bool exactpc, const char *frame = nullptr,
-                         int throwtype = kThrowNone) {
+                         int throwtype = kThrowNone, const _panic *panics = nullptr) {
   if (sig)
     printsigline(*sig);
   int32_t level;
@@ -183,13 +191,21 @@ enum : int { kThrowNone, kThrowUser, kThrowRuntime };
     gwrites("\ngoroutine ");
     printint(curgoid ? curgoid() : 1);
     gwrites(" [running]:\n");
+    int hidden = 0;
+    if (panics) {
+      // Go's gopanic and the runtime functions that raised the panic:
+      // printed at level 2, counted against the 100 frames at every level.
+      runtimeframe rf[3];
+      hidden = fatalpanicframes(panics, rf);
+      printfatalpanicframes(panics);
+    }
     if (frame) {
       // No address inside it to show: Go prints such a frame (inlined) with
       // its file:line only (a file of Go's library glc does not have).
       gwrites(frame);
       gwrites("(...)\n\t?:0\n");
     }
-    traceback(pc, fp, exactpc);
+    traceback(pc, fp, exactpc, nullptr, hidden);
     printcreatedby(curgopc ? curgopc() : 0);
     if (all && tracebackothers)
       tracebackothers();
@@ -242,6 +258,7 @@ struct PanicReq {
   int64_t typeLen;
   const char *frame;  // kString: innermost pseudo-frame or null
   int throwtype;      // kFatal: kThrowUser or kThrowRuntime
+  bool stackoverflow; // kFatal: print Go's "runtime stack:" of newstack's throw
   const char *msg;    // kString data, kRuntimeError / kFatal text
   int64_t n;          // kString length
   int64_t i;          // kInt/kUint/kBool value, kBounds x
@@ -384,9 +401,23 @@ void panicmain(void *) {
     begin("fatal error: ");
     gwrites(r.msg);
     gwrite("\n", 1);
+    if (r.stackoverflow) {
+      // Go throws a stack overflow on the system stack (newstack, called
+      // by morestack) and prints that stack first: its three frames, with
+      // go1.19's lines and offsets (glrt's own __morestack and
+      // glrt_morestack_grow stand for them).
+      gwrites("\nruntime stack:\n"
+              "runtime.throw(...)\n\t$GOROOT/src/runtime/panic.go:1047 +0x5d\n"
+              "runtime.newstack()\n\t$GOROOT/src/runtime/stack.go:1103 +0x5cc\n"
+              "runtime.morestack()\n\t$GOROOT/src/runtime/asm_amd64.s:570 +0x8b\n");
+    }
     finish(nullptr, pc, fp, false, nullptr, r.throwtype);
   case kPanics: {
     begin("");
+    // Go's fatalpanic: this panic runs no more deferred calls, and the
+    // death is claimed (panicking) before the count drops, so main's
+    // return sees one or the other.
+    runningPanicDefers.fetch_sub(1, std::memory_order_relaxed);
     printpanics(r.panics);
     // Go prints the signal line when the goroutine's last panic came from
     // a fault (gp.sig): the newest panic in the chain that carries one.
@@ -395,10 +426,11 @@ void panicmain(void *) {
       sp = sp->link;
     if (sp) {
       SigCtx s{sp->sig->sig, sp->sig->code, sp->sig->addr, sp->sig->pc};
-      finish(&s, pc, fp, false);
+      finish(&s, pc, fp, false, nullptr, kThrowNone, r.panics);
     }
     // The newest panic's pseudo-frame (panicstringframe), if any.
-    finish(nullptr, pc, fp, false, r.panics && r.panics->sig ? r.panics->sig->frame : nullptr);
+    finish(nullptr, pc, fp, false, r.panics && r.panics->sig ? r.panics->sig->frame : nullptr,
+           kThrowNone, r.panics);
   }
   default:
     begin("panic: ");
@@ -580,6 +612,46 @@ void onsystemstack(void (*fn)(void *), void *arg) {
   r.kind = kFatal;
   r.msg = msg;
   r.throwtype = kThrowUser;
+  dieong0();
+}
+
+[[noreturn]] void fatalstackoverflow(uintptr_t sp, uintptr_t lo, uintptr_t hi) {
+  // Go's newstack: print("runtime: goroutine stack exceeds ...\n");
+  // print("runtime: sp=", ..., " stack=[", ..., "]\n"); throw("stack
+  // overflow"). Straight to fd 2, as fatal(runtimeMsg, msg).
+  char buf[128];
+  size_t n = 0;
+  auto put = [&](const char *s) {
+    while (*s && n < sizeof buf)
+      buf[n++] = *s++;
+  };
+  auto puthex = [&](uintptr_t v) {
+    char t[19];
+    int k = 0;
+    do {
+      t[k++] = "0123456789abcdef"[v & 15];
+      v >>= 4;
+    } while (v);
+    put("0x");
+    while (k > 0 && n < sizeof buf)
+      buf[n++] = t[--k];
+  };
+  const char *exceeds = "runtime: goroutine stack exceeds 1000000000-byte limit\n";
+  (void)!write(2, exceeds, strlen(exceeds));
+  put("runtime: sp=");
+  puthex(sp);
+  put(" stack=[");
+  puthex(lo);
+  put(", ");
+  puthex(hi);
+  put("]\n");
+  (void)!write(2, buf, n);
+  PanicReq &r = preq;
+  r.fp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  r.kind = kFatal;
+  r.msg = "stack overflow";
+  r.throwtype = kThrowRuntime;
+  r.stackoverflow = true;
   dieong0();
 }
 

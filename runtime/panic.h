@@ -16,9 +16,18 @@ namespace glrt {
 // writes, unlock of an unlocked mutex): every goroutine, at GOTRACEBACK's
 // level.
 [[noreturn]] void fataluser(const char *msg);
+// Go's panicking != 0: some thread has begun printing a fatal panic or
+// error and will exit the process (main's return then waits for it).
+bool panicking();
 // The same, preceded by a "runtime: ..." line of detail (runtimeMsg may be
 // null), as Go's print(...); throw(msg).
 [[noreturn]] void fatal(const char *runtimeMsg, const char *msg);
+// Go's stack overflow: "runtime: goroutine stack exceeds 1000000000-byte
+// limit", "runtime: sp=SP stack=[LO, HI]" (the goroutine's stack pointer
+// at __morestack and its current segment), "fatal error: stack overflow",
+// Go's "runtime stack:" (throw, newstack, morestack), then every goroutine
+// at level 2, as go1.19.
+[[noreturn]] void fatalstackoverflow(uintptr_t sp, uintptr_t lo, uintptr_t hi);
 
 // A Go runtime error panic ("panic: runtime error: <msg>"), traced from the
 // caller of the glrt entry point whose frame pointer is fp.

@@ -474,6 +474,8 @@ void tracebackothers() NO_THREAD_SAFETY_ANALYSIS {
     goroutineheader(gp);
     if (s == _Grunning)
       gwrites("\tgoroutine running on other thread; stack unavailable\n");
+    else if (gp->sched.pc == uintptr_t(&glrt_gostart))
+      printunstarted(gp->startfn, gp->startarg); // not run yet
     else
       traceback(gp->sched.pc, gp->sched.bp, false, gp);
     printcreatedby(gp->gopc);
@@ -1682,9 +1684,23 @@ static void stackdebugReport(g *gp) {
     (void)!write(2, buf, size_t(n) < sizeof buf ? size_t(n) : sizeof buf - 1);
 }
 
+namespace glrt {
+extern std::atomic<int32_t> runningPanicDefers; // defer.cpp
+}
+
 static void mainTrampoline(void *fn) {
   reinterpret_cast<void (*)(void)>(fn)();
-  // main returned: exit at once, whatever other goroutines are doing.
+  // main returned: exit at once, whatever other goroutines are doing,
+  // unless one of them is panicking (go1.19's runtime.main): a panic
+  // still running deferred calls gets up to 1000 yields to finish them
+  // (its deferred call may be what woke main: wg.Done in a dying
+  // goroutine), and a thread printing a fatal panic or error exits the
+  // process itself with status 2; main waits for it, never exits 0.
+  if (runningPanicDefers.load(std::memory_order_relaxed) != 0)
+    for (int c = 0; c < 1000 && runningPanicDefers.load(std::memory_order_relaxed) != 0; c++)
+      Gosched();
+  if (panicking())
+    glrt_systemstack([](void *) { for (;;) pause(); }, nullptr);
   glrt_systemstack(
       [](void *) {
         stackdebugReport(getg()->mp->curg);

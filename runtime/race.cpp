@@ -4,6 +4,7 @@
 // only in libglrt_race.a (GLRT_RACE=1), which is itself not instrumented.
 //===----------------------------------------------------------------------===//
 #include "race.h"
+#include "symtab.h"
 
 #include <csignal>
 #include <atomic>
@@ -386,14 +387,24 @@ void printframe(Out &o, uintptr_t pc) {
   o.str("  ");
   o.str(name);
   o.str("()\n      ");
+  // File and line from glc's own table (symtab.cpp, as the traceback's),
+  // else from TSan's symbolizer (DWARF).
+  const char *file = nullptr;
+  int32_t line = 0;
   char where[512];
   where[0] = 0;
-  __sanitizer_symbolize_pc(reinterpret_cast<void *>(lookup), "%s:%l", where, sizeof where);
-  if (where[0] == 0 || where[0] == '<' || strncmp(where, "(null)", 6) == 0 ||
-      strstr(where, ":0") == where + strlen(where) - 2)
-    o.str("?:0");
-  else
-    o.str(where);
+  if (funcline(lookup, &file, &line) || funcline(entry, &file, &line)) {
+    o.str(file);
+    o.str(":");
+    o.dec(line);
+  } else {
+    __sanitizer_symbolize_pc(reinterpret_cast<void *>(lookup), "%s:%l", where, sizeof where);
+    if (where[0] == 0 || where[0] == '<' || strncmp(where, "(null)", 6) == 0 ||
+        strstr(where, ":0") == where + strlen(where) - 2)
+      o.str("?:0");
+    else
+      o.str(where);
+  }
   o.str(" +");
   o.hex(pc - entry);
   o.str("\n");

@@ -28,6 +28,8 @@
 #include "proc.h"
 #include "trace.h"
 #include "race.h"
+#include "panic.h"
+#include "traceback.h"
 
 namespace glrt {
 
@@ -216,8 +218,17 @@ extern "C" void glrt_morestack_grow(void *needp) {
   uintptr_t goStack = 1;
   while (goStack < total + want)
     goStack <<= 1;
-  if (goStack > maxstacksize)
-    fatal("runtime: goroutine stack exceeds 1000000000-byte limit", "stack overflow");
+  if (goStack > maxstacksize) {
+    // The goroutine's sp at the prologue's call of __morestack: two words
+    // (return address, saved rbp) above __morestack's rbp, which is the
+    // frame glrt_systemstack made on the goroutine's stack saves
+    // (morestack_amd64.S: .Lslow; asm_amd64.S: systemstack).
+    uintptr_t sp = 0, w[2];
+    auto *fp = static_cast<uintptr_t *>(__builtin_frame_address(0));
+    if (readframewords(fp[0], w) && w[0] != 0)
+      sp = w[0] + 16;
+    fatalstackoverflow(sp, cur->lo, cur->hi);
+  }
   stkseg *s = stackalloc(size);
   s->prev = cur;
   cur->next = s;

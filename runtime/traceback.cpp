@@ -77,6 +77,7 @@
 // defer_amd64.S / asm_amd64.S: return addresses the walk recognises.
 extern "C" const uintptr_t glrt_gostart_retpc;
 extern "C" const uintptr_t glrt_calldefer_retpc;
+extern "C" char glrt_morestack_ret[];
 
 namespace glrt {
 namespace {
@@ -234,11 +235,15 @@ namespace {
 
 // "\t/abs/file.go:12 +0x45\n" for the frame at pc in the function at entry;
 // lookup is the PC whose line is shown (pc, or pc-1 for a return address).
+// A PC without a line of its own in a known function (the call of
+// __morestack at the end of a prologue, where a stack overflow is found)
+// takes the line of the function's entry, its declaration: Go's morestack
+// call is at the function's first line too.
 void printfileline(uintptr_t lookup, uintptr_t pc, uintptr_t entry) {
   const char *file = nullptr;
   int32_t line = 0;
   gwrite("\t", 1);
-  if (funcline(lookup, &file, &line)) {
+  if (funcline(lookup, &file, &line) || (entry != pc && funcline(entry, &file, &line))) {
     gwrites(file);
     gwrite(":", 1);
     printint(line);
@@ -251,15 +256,27 @@ void printfileline(uintptr_t lookup, uintptr_t pc, uintptr_t entry) {
 }
 
 // One of Go's runtime frames that glrt stands in for: no address of ours
-// inside it, so the offset is +0x0 (Go's is the call's offset).
-void printruntimeframe(const char *name, const char *file, int32_t line) {
+// inside it, so the offset printed is go1.19's own for that call
+// (runtimeframe.off; runtime.goexit's +0x1: Go sets its PC to entry + 1),
+// +0x0 where it is not known.
+void printruntimeframe(const char *name, const char *file, int32_t line, uint32_t off) {
+  bool goexit = strcmp(name, "runtime.goexit") == 0;
   gwrites(name);
   // runtime.goexit has no arguments: Go prints "()" for it.
-  gwrites(strcmp(name, "runtime.goexit") == 0 ? "()\n\t" : "(...)\n\t");
+  gwrites(goexit ? "()\n\t" : "(...)\n\t");
   gwrites(file);
   gwrite(":", 1);
   printint(line);
-  gwrites(" +0x0\n");
+  gwrites(" +");
+  printhex(off);
+  gwrite("\n", 1);
+}
+
+// Go's showframe for a runtime function: "runtime.Goexit" and the other
+// exported ones are shown at level 1 too (isExportedRuntime), the rest
+// only from level 2 on.
+bool exportedruntime(const char *name) {
+  return strncmp(name, "runtime.", 8) == 0 && name[8] >= 'A' && name[8] <= 'Z';
 }
 
 constexpr char kGoexitFile[] = "$GOROOT/src/runtime/asm_amd64.s";
@@ -348,23 +365,42 @@ bool readframewords(uintptr_t fp, uintptr_t out[2]) { return readframe(fp, out);
 
 uintptr_t tracebackstop() { return stopfp; }
 
-int traceback(uintptr_t pc, uintptr_t fp, bool exactpc, g *gp) {
+int traceback(uintptr_t pc, uintptr_t fp, bool exactpc, g *gp, int hidden) {
   constexpr int kMaxFrames = 100; // Go's _TracebackMaxFrames
   if (__start_gl_text == nullptr)
     return 0; // no generated code: the chain above us is not ours to walk
   int printed = 0;
+  // Go's gentraceback walks at most kMaxFrames frames, shown or hidden
+  // (its n), and reports how many it printed (nprint): walked counts the
+  // Go frames seen so far (generated ones, the runtime frames under
+  // deferred calls, and the hidden ones above pc).
+  int walked = hidden;
   bool ismain = false, childgen = false; // the first frame's child is the runtime
+  if (ingeneratedcode(exactpc ? pc : pc - 1))
+    walked++;
   printed += printframe(pc, exactpc, &ismain, &childgen);
   while (!ismain && fp != 0 && fp != stopfp && (fp & 7) == 0) {
     uintptr_t frame[2];
     if (!readframe(fp, frame))
       break; // the chain left mapped memory: a frame without rbp
+    if (pc == reinterpret_cast<uintptr_t>(glrt_morestack_ret)) {
+      // The body we just printed ran on a new stack segment: fp is
+      // __morestack's frame, whose return address is the prologue of that
+      // same function (not a frame of its own: Go has one frame per call)
+      // and whose third word is the function's real return address into
+      // its caller, whose rbp __morestack saved (defer.cpp: parentfp).
+      uintptr_t ms[2];
+      if (!readframe(fp + 8, ms))
+        break;
+      frame[1] = ms[1];
+    }
     pc = frame[1];
     fp = frame[0];
     if (pc == 0)
       break;
-    if (printed == kMaxFrames && ingeneratedcode(pc - 1)) {
-      gwrites("...additional frames elided...\n");
+    if (walked >= kMaxFrames && (ingeneratedcode(pc - 1) || pc == glrt_calldefer_retpc)) {
+      if (printed == kMaxFrames)
+        gwrites("...additional frames elided...\n");
       break;
     }
     if (pc == glrt_calldefer_retpc) {
@@ -374,30 +410,86 @@ int traceback(uintptr_t pc, uintptr_t fp, bool exactpc, g *gp) {
       // at level 2 only.
       runtimeframe rf[3];
       int n = deferrunnerframes(gp, fp, rf);
+      walked += n;
+      if (curlevel() >= 2 && n > 0 && rf[0].line == 884 &&
+          strcmp(rf[0].name, "runtime.gopanic") == 0) {
+        // gopanic runs a frame's open-coded defers through two wrappers
+        // (funcID_wrapper: shown only at level 2, never by Callers).
+        printruntimeframe("runtime.deferCallSave", "$GOROOT/src/runtime/panic.go", 796, 0x88);
+        printruntimeframe("runtime.runOpenDeferFrame", "$GOROOT/src/runtime/panic.go", 769, 0x1a5);
+        printed += 2;
+        walked += 2;
+      }
       for (int i = 0; i < n; i++) {
         bool gopanic = strcmp(rf[i].name, "runtime.gopanic") == 0;
-        if (!gopanic && curlevel() < 2)
+        if (!gopanic && !exportedruntime(rf[i].name) && curlevel() < 2)
           continue;
-        printruntimeframe(gopanic ? "panic" : rf[i].name, rf[i].file, rf[i].line);
+        printruntimeframe(gopanic ? "panic" : rf[i].name, rf[i].file, rf[i].line, rf[i].off);
         printed++;
       }
       childgen = false;
       continue;
     }
     if (pc == glrt_gostart_retpc && curlevel() >= 2) {
-      printruntimeframe("runtime.goexit", kGoexitFile, kGoexitLine);
+      printruntimeframe("runtime.goexit", kGoexitFile, kGoexitLine, 1);
       printed++;
       break;
     }
+    if (ingeneratedcode(pc - 1))
+      walked++;
     printed += printframe(pc, false, &ismain, &childgen);
   }
   if (ismain && curlevel() >= 2) {
     // Go's goroutine 1 ends in runtime.goexit too (glc's runtime.main is
     // called by rt0's main instead).
-    printruntimeframe("runtime.goexit", kGoexitFile, kGoexitLine);
+    printruntimeframe("runtime.goexit", kGoexitFile, kGoexitLine, 1);
     printed++;
   }
   return printed;
+}
+
+void printunstarted(void (*startfn)(void *), void *startarg) {
+  uintptr_t entry = 0;
+  uintptr_t start = reinterpret_cast<uintptr_t>(startfn);
+  if (!ingeneratedcode(start))
+    return;
+  const char *name = funcname(start, &entry);
+  // A go statement's trampoline (IRGenGo.cpp): runtime.gowrap.N(block),
+  // block = {func value, arguments...}; a func value's first word is its
+  // code. The trampolines of builtins (go println(...)) have no callee.
+  if (name == nullptr || strncmp(name, "runtime.gowrap.", 15) != 0 ||
+      strncmp(name, "runtime.gowrap.builtin", 22) == 0 || startarg == nullptr)
+    return;
+  uintptr_t w[2], fv[2];
+  if (!readframe(reinterpret_cast<uintptr_t>(startarg), w) || w[0] == 0 ||
+      !readframe(w[0], fv) || !ingeneratedcode(fv[0]))
+    return;
+  name = funcname(fv[0], &entry);
+  if (name == nullptr || (strncmp(name, "runtime.", 8) == 0 && curlevel() < 2))
+    return;
+  gwrites(name);
+  gwrites(strcmp(name, "main.main") == 0 ? "()\n\t" : "(...)\n\t");
+  const char *file = nullptr;
+  int32_t line = 0;
+  if (funcline(entry, &file, &line)) {
+    gwrites(file);
+    gwrite(":", 1);
+    printint(line);
+  } else {
+    gwrites("?:0");
+  }
+  gwrite("\n", 1); // at its entry: Go prints no +0x0
+  if (curlevel() >= 2)
+    printruntimeframe("runtime.goexit", kGoexitFile, kGoexitLine, 1);
+}
+
+void printfatalpanicframes(const _panic *p) {
+  if (curlevel() < 2)
+    return;
+  runtimeframe rf[3];
+  int n = fatalpanicframes(p, rf);
+  for (int i = 0; i < n; i++)
+    printruntimeframe(i == 0 ? "panic" : rf[i].name, rf[i].file, rf[i].line, rf[i].off);
 }
 
 void printcreatedby(uintptr_t gopc) {

@@ -51,8 +51,13 @@ const char *funcname(uintptr_t pc, uintptr_t *entry, int64_t *flags = nullptr);
 // through but not printed. Returns the number of frames printed.
 //   gp: the goroutine whose stack this is (null: the current one), for the
 //       runtime frames under a deferred call a panic runs.
+//   hidden: Go's frames above pc that Go walks but glrt has not (the
+//       runtime.gopanic and runtime-error frames of a dying panic:
+//       fatalpanicframes), counted, as Go counts them, against the 100
+//       frames a traceback shows; "...additional frames elided..." only
+//       when 100 frames were printed (go1.19's traceback1).
 struct g;
-int traceback(uintptr_t pc, uintptr_t fp, bool exactpc, g *gp = nullptr);
+int traceback(uintptr_t pc, uintptr_t fp, bool exactpc, g *gp = nullptr, int hidden = 0);
 
 // Go's printcreatedby, after a goroutine's frames: for gopc (the return
 // address of the `go` statement's call of glrt_newproc) in a generated
@@ -67,6 +72,9 @@ struct runtimeframe {
   const char *name; // Go's, e.g. "runtime.gopanic"
   const char *file; // "$GOROOT/src/runtime/panic.go"
   int32_t line;
+  // go1.19's offset of the call in it (pc - entry, as its traceback
+  // prints: measured on go1.19 for linux/amd64), 0 where not known.
+  uint32_t off;
 };
 // Go's runtime frames under the deferred call that glrt_calldefer, whose
 // frame has rbp fp, runs for gp (null: the current goroutine's, by the
@@ -74,6 +82,21 @@ struct runtimeframe {
 // runtime error or a panic of a glrt entry point the Go functions that
 // raised it. Returns how many (1..3).
 int deferrunnerframes(g *gp, uintptr_t fp, runtimeframe out[3]);
+// The frame of a goroutine that has not run yet (its sched.pc is
+// glrt_gostart): the function its go statement starts, at its entry (the
+// func line, without an offset, as Go prints a frame at its entry), then
+// runtime.goexit at level 2. Nothing for a goroutine the runtime started
+// or a go statement of a builtin.
+void printunstarted(void (*startfn)(void *), void *startarg);
+// The innermost frames of a goroutine dying of panic p (null: a panic
+// without a _panic record): go1.19's runtime.gopanic at panic.go:987 (its
+// call of fatalpanic), then the Go functions that raised p. Returns how
+// many (1..3).
+int fatalpanicframes(const struct _panic *p, runtimeframe out[3]);
+// Prints them ("panic" for runtime.gopanic, as Go) when the traceback
+// level is 2 or more (Go's showframe hides a first frame's gopanic and
+// unexported runtime functions below it).
+void printfatalpanicframes(const struct _panic *p);
 
 } // namespace glrt
 

@@ -208,11 +208,9 @@ Value *IRGen::genTypeAssert(TypeAssertExpr *e, Value **okOut) {
     BasicBlock *nilBB = newBlock("assert.nil"), *haveBB = newBlock("assert.have");
     b.CreateCondBr(b.CreateICmpEQ(typ, null), nilBB, haveBB);
     b.SetInsertPoint(nilBB);
-    // Go's assertE2I reports a nil operand as "interface" (no static type).
-    bool toIface = under(t)->kind == TypeKind::Interface;
-    callRT(RT::panicnildottype,
-           {typeDesc(t), toIface ? (Value *)ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy))
-                                 : typeDesc(xt)});
+    // Go's assertE2I/I2I report a nil operand as "interface" (no static
+    // type); the runtime tells them apart by x's type.
+    callRT(RT::panicnildottype, {typeDesc(t), typeDesc(xt)});
     b.CreateUnreachable();
     b.SetInsertPoint(haveBB);
     // A missing method of an interface target panics inside getitab.
@@ -244,7 +242,9 @@ Value *IRGen::genIfaceCompare(TokKind op, Value *x, Value *y, Type *t) {
   b.CreateCondBr(b.CreateICmpEQ(xw, yw), same, done);
   b.SetInsertPoint(same);
   Value *typ = ifaceTypeWord(x, t);
-  Value *eq = callRT(RT::efaceeq, {typ, b.CreateExtractValue(x, 1), b.CreateExtractValue(y, 1)});
+  // Go's efaceeq or ifaceeq (the panic of an uncomparable type names it).
+  Value *eq = callRT(isEmptyIface(t) ? RT::efaceeq : RT::ifaceeq,
+                     {typ, b.CreateExtractValue(x, 1), b.CreateExtractValue(y, 1)});
   Value *eqb = b.CreateICmpNE(eq, ConstantInt::get(i8, 0));
   BasicBlock *sameEnd = b.GetInsertBlock();
   b.CreateBr(done);

@@ -412,6 +412,10 @@ void probe_efaceeq() {
   int64_t a = 1, b = 1;
   sval += glrt_efaceeq(&stype, &a, &b) + glrt_efaceeq(nullptr, nullptr, nullptr);
 }
+void probe_ifaceeq() {
+  int64_t a = 1, b = 1;
+  sval += glrt_ifaceeq(&stype, &a, &b) + glrt_ifaceeq(nullptr, nullptr, nullptr);
+}
 
 
 // strconv.cpp: shortest, fixed-precision and float32 digits (printf on g0),

@@ -480,7 +480,9 @@ TEST(StackDeathTest, OverflowIsFatal) {
         runOnSmallGoroutine(body);
       },
       ::testing::ExitedWithCode(2),
-      "runtime: goroutine stack exceeds 1000000000-byte limit\nfatal error: stack overflow");
+      "runtime: goroutine stack exceeds 1000000000-byte limit\n"
+      "runtime: sp=0x[0-9a-f]+ stack=\\[0x[0-9a-f]+, 0x[0-9a-f]+\\]\n"
+      "fatal error: stack overflow\n\nruntime stack:\nruntime\\.throw");
 }
 
 // Memory per parked goroutine: its g plus the 2 KiB first segment must
