@@ -16,7 +16,7 @@ and goroutines_spawn unless programs are named): each program is built with
 this glc (and, with --baseline-runtime, against a libglrt.a without the trace
 hooks, e.g. main's before the trace landed) and with go1.19, and run
 round-robin: go, baseline, hooks present but tracing off, tracing on (the
-trace written to a temporary file). It reports user+sys CPU time, minimum
+trace written to a temporary file, removed before each run). It reports user+sys CPU time, minimum
 over the rounds (the machine is shared: wall time is noisy), and splits 'on'
 into the recording and the flush with the runtime's own figures at the end
 of the trace file (glrtRunCpuUs, glrtFlushCpuUs). Goals: off/baseline
@@ -141,6 +141,11 @@ def trace_overhead(args):
                 if (p, mode) not in runs:
                     continue
                 exe, env = runs[p, mode]
+                if mode == "on" and os.path.exists(tracefile):
+                    # Not the run's cost: overwriting the last run's file
+                    # (O_TRUNC of ~1 GB of page cache, and ext4's flush of a
+                    # file truncated and rewritten) costs 0.15-0.35 s of sys.
+                    os.unlink(tracefile)
                 t, rc, out = run_cpu(exe, env)
                 if rc != 0:
                     print(f"bench: {p} ({mode}) exited {rc}: {out[:200]!r}")
@@ -164,8 +169,9 @@ def trace_overhead(args):
     lines = [f"GODEBUG=tracefile overhead: user+sys CPU seconds, minimum of {args.rounds} round-robin "
              f"rounds ({os.cpu_count()} CPUs, glc -O2; the machine is shared, so CPU time, not wall).", "",
              "'on' is the whole run; 'recording' is the process's CPU time when the flush began",
-             "(glrtRunCpuUs: the program with tracing on); 'flush' is the flush's own CPU time",
-             "(glrtFlushCpuUs: merging the buffers and writing the Chrome JSON).", "",
+             "(glrtRunCpuUs: the program with tracing on, including the buffers it formatted and",
+             "wrote as they filled); 'flush' is the flush's own CPU time (glrtFlushCpuUs: what was",
+             "left in the buffers at exit).", "",
              "| program | go1.19 | baseline | off | on | recording | flush | off/go | off/baseline "
              "| recording/off | on/off | trace size |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
