@@ -109,20 +109,32 @@ void waitq::enqueue(sudog *sg) {
   last = sg;
 }
 
+// Under schedseed (schedseed.h), which of several parked senders (or
+// receivers) a channel operation pairs with is a free choice: Go's
+// specification does not say (go1.19 takes the longest waiting, FIFO), so
+// a seeded draw from the caller's P's generator picks one. The caller
+// holds the channel lock and runs on an M with a P (a G's operation).
+static sudog *seedPickSudoG(sudog *head) {
+  uint32_t n = 0;
+  for (sudog *sg = head; sg; sg = sg->next)
+    n++;
+  if (n <= 1)
+    return head;
+  uint32_t k = seedrandn(n);
+  sudog *sg = head;
+  while (k--)
+    sg = sg->next;
+  return sg;
+}
+
 sudog *waitq::dequeue() {
   for (;;) {
     sudog *sg = first.load(std::memory_order_relaxed);
     if (sg == nullptr)
       return nullptr;
-    sudog *y = sg->next;
-    if (y == nullptr) {
-      first.store(nullptr, std::memory_order_relaxed);
-      last = nullptr;
-    } else {
-      y->prev = nullptr;
-      first.store(y, std::memory_order_relaxed);
-      sg->next = nullptr;
-    }
+    if (schedseedEnabled() && sg->next)
+      sg = seedPickSudoG(sg);
+    dequeueSudoG(sg); // the head, or under schedseed any: prev, next = null
     // A select G is woken by whichever case wins the CAS; the others are
     // dropped here and removed by the G itself in pass 3 (a dropped sudog
     // has prev == next == null and is not first: dequeueSudoG copes).
