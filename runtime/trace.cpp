@@ -590,15 +590,36 @@ const char *stopName(uint8_t r, int64_t wait) {
 }
 
 // One record's start: ,\n{"ph":ph,"pid":pid,"tid":tid,"ts":ts,"name":"
-// (the caller writes the name and what follows).
+// (the caller writes the name and what follows). The part up to "ts" is
+// the same for every record on one track but for ph: it is kept, built
+// for the last track written (a stream's records are nearly all on its
+// own track), and copied in one fixed-size move.
+struct headCache {
+  static constexpr size_t phAt = 9; // index of ph's character in pre
+  char pre[48];
+  size_t len = 0;
+  int pid = -1;
+  int64_t tid = -1;
+};
+__attribute__((tls_model("initial-exec"))) thread_local headCache hc; // each formatter thread's own
 inline void head(char *&w, char ph, int pid, int64_t tid, int64_t ns) {
-  lit(w, ",\n{\"ph\":\"");
-  *w++ = ph;
-  lit(w, "\",\"pid\":");
-  *w++ = char('0' + pid);
-  lit(w, ",\"tid\":");
-  i64(w, tid);
-  lit(w, ",\"ts\":");
+  headCache &c = hc;
+  if (__builtin_expect(pid != c.pid || tid != c.tid, 0)) {
+    char *q = c.pre;
+    lit(q, ",\n{\"ph\":\"");
+    *q++ = ph;
+    lit(q, "\",\"pid\":");
+    *q++ = char('0' + pid);
+    lit(q, ",\"tid\":");
+    i64(q, tid); // at most 20 characters: pre holds them
+    lit(q, ",\"ts\":");
+    c.len = size_t(q - c.pre);
+    c.pid = pid;
+    c.tid = tid;
+  }
+  memcpy(w, c.pre, sizeof c.pre); // room() left maxRecord; only len of it counts
+  w[headCache::phAt] = ph;
+  w += c.len;
   tsUs(w, ns);
   lit(w, ",\"name\":\"");
 }

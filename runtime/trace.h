@@ -168,7 +168,7 @@ struct traceBuf {
   uint64_t w[cap];
 };
 static_assert(sizeof(traceBuf) == 64 * 1024);
-constexpr size_t traceOutBytes = 64 * 1024;
+constexpr size_t traceOutBytes = 256 * 1024;
 
 // Decodes the event at b->w[i] into *e; returns its length in words.
 uint32_t traceDecode(const traceBuf *b, uint32_t i, traceEvent *e);
