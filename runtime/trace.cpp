@@ -518,17 +518,6 @@ inline void hex(char *&w, uint64_t v) {
   w = std::to_chars(w, w + 16, v, 16).ptr;
   *w++ = '"';
 }
-// ns since the start -> microseconds with 3 decimals.
-inline void tsUs(char *&w, int64_t d) {
-  u64(w, uint64_t(d / 1000));
-  unsigned f = unsigned(d % 1000);
-  w[0] = '.';
-  w[1] = char('0' + f / 100);
-  w[2] = char('0' + f / 10 % 10);
-  w[3] = char('0' + f % 10);
-  w += 4;
-}
-
 struct name {
   const char *s;
   size_t l;
@@ -600,6 +589,12 @@ struct headCache {
   size_t len = 0;
   int pid = -1;
   int64_t tid = -1;
+  // The last timestamp's whole microseconds, written out: consecutive
+  // records are often within the same microsecond (a flow's end shares its
+  // slice's ts exactly).
+  int64_t us = -1;
+  char usd[24];
+  size_t usl = 0;
 };
 __attribute__((tls_model("initial-exec"))) thread_local headCache hc; // each formatter thread's own
 inline void head(char *&w, char ph, int pid, int64_t tid, int64_t ns) {
@@ -620,7 +615,21 @@ inline void head(char *&w, char ph, int pid, int64_t tid, int64_t ns) {
   memcpy(w, c.pre, sizeof c.pre); // room() left maxRecord; only len of it counts
   w[headCache::phAt] = ph;
   w += c.len;
-  tsUs(w, ns);
+  int64_t us = ns / 1000;
+  if (__builtin_expect(us != c.us, 0)) {
+    c.us = us;
+    c.usl = size_t(std::to_chars(c.usd, c.usd + 20, uint64_t(us)).ptr - c.usd);
+  }
+  memcpy(w, c.usd, 16); // then only usl of them count (16 digits: 3 years)
+  if (c.usl > 16)
+    memcpy(w + 16, c.usd + 16, c.usl - 16);
+  w += c.usl;
+  unsigned f = unsigned(ns - us * 1000);
+  w[0] = '.';
+  w[1] = char('0' + f / 100);
+  w[2] = char('0' + f / 10 % 10);
+  w[3] = char('0' + f % 10);
+  w += 4;
   lit(w, ",\"name\":\"");
 }
 inline void gname(char *&w, int64_t goid) {
@@ -637,33 +646,33 @@ inline void args0(char *&w, name kind, int32_t p, int32_t m) {
   lit(w, ",\"m\":");
   i64(w, m);
 }
-// The fields of an instant (kindInfo.fields), then the closing braces.
+// The args an instant may carry (kindInfo.fields), in the order written:
+// the key, and which of the event's values it shows.
+enum fieldSrc : uint8_t { srcG, srcA, srcB, srcBHex };
+struct fieldInfo {
+  uint8_t bit;
+  name key; // ,"key":
+  fieldSrc src;
+};
+#define KEY(x) name{",\"" x "\":", sizeof(",\"" x "\":") - 1}
+const fieldInfo fieldTable[] = {
+    {fG, KEY("g"), srcG},          {fBy, KEY("by"), srcA},        {fPC, KEY("pc"), srcBHex},
+    {fSize, KEY("size"), srcA},    {fSegs, KEY("segments"), srcB}, {fA, KEY("a"), srcA},
+    {fA, KEY("b"), srcB},
+};
+#undef KEY
+// The fields of an instant, then the closing braces.
 inline void fields(char *&w, uint8_t f, const traceEvent &e) {
-  if (f & fG) {
-    lit(w, ",\"g\":");
-    i64(w, e.g);
-  }
-  if (f & fBy) {
-    lit(w, ",\"by\":");
-    i64(w, e.a);
-  }
-  if (f & fPC) {
-    lit(w, ",\"pc\":");
-    hex(w, uint64_t(e.b));
-  }
-  if (f & fSize) {
-    lit(w, ",\"size\":");
-    i64(w, e.a);
-  }
-  if (f & fSegs) {
-    lit(w, ",\"segments\":");
-    i64(w, e.b);
-  }
-  if (f & fA) {
-    lit(w, ",\"a\":");
-    i64(w, e.a);
-    lit(w, ",\"b\":");
-    i64(w, e.b);
+  for (const fieldInfo &fi : fieldTable) {
+    if (!(f & fi.bit))
+      continue;
+    str(w, fi.key.s, fi.key.l);
+    switch (fi.src) {
+    case srcG: i64(w, e.g); break;
+    case srcA: i64(w, e.a); break;
+    case srcB: i64(w, e.b); break;
+    case srcBHex: hex(w, uint64_t(e.b)); break;
+    }
   }
   lit(w, "}}");
 }
