@@ -587,11 +587,24 @@ extern "C" uint8_t glrt_chanrecv2(void *c, void *elem) {
   return chanrecv(static_cast<hchan *>(c), elem, true).received;
 }
 
+// The one-case selects with a default (the compiler's lowering of
+// `select { case c <- v: ...; default: }` and of the receive) check for a
+// preemption request like every other channel operation and glrt_selectgo:
+// in Go they are functions whose prologue is a preemption point. Without
+// the check, a loop whose body is such a select (a polling loop; LLVM
+// deletes any dead work around it) had no cooperative preemption point at
+// all: only a SIGURG landing on the loop's few instructions of generated
+// code could stop it, and where a signal lands in a tight loop follows the
+// code's layout, not the time spent (1 in 20 signals on one build, 1 in
+// 1,300 on another), so a stop-the-world waited seconds to minutes
+// (lit sched/gomaxprocs_concurrent hung at GOMAXPROCS=1, 7 of 12 runs).
 extern "C" uint8_t glrt_selectnbsend(void *c, void *elem) {
+  preemptCheck();
   return chansend(static_cast<hchan *>(c), elem, false);
 }
 
 extern "C" struct glrt_pair glrt_selectnbrecv(void *elem, void *c) {
+  preemptCheck();
   recvResult r = chanrecv(static_cast<hchan *>(c), elem, false);
   return {reinterpret_cast<void *>(uintptr_t(r.selected)), int64_t(r.received)};
 }
