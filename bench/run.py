@@ -16,10 +16,12 @@ and goroutines_spawn unless programs are named): each program is built with
 this glc (and, with --baseline-runtime, against a libglrt.a without the trace
 hooks, e.g. main's before the trace landed) and with go1.19, and run
 round-robin: go, baseline, hooks present but tracing off, tracing on (the
-trace written to a temporary file). It reports user+sys CPU time, minimum
-over the rounds (the machine is shared: wall time is noisy), and splits 'on'
-into the recording and the flush with the runtime's own figures at the end
-of the trace file (glrtRunCpuUs, glrtFlushCpuUs). Goals: off/baseline
+trace written to a temporary file, removed before each run), at each
+GOMAXPROCS of --gomaxprocs (default: the machine's). It reports the median
+over the rounds of user+sys CPU time and of wall time (noisy on a shared
+machine), and splits 'on' into the recording and the flush with the
+runtime's own figures at the end of the trace file (glrtRunCpuUs,
+glrtFlushCpuUs). Goals: off/baseline
 <= 1.01, on/off <= 1.20.
 
 --handoff measures the system-call hand-off latency instead
@@ -83,6 +85,13 @@ def run_cpu(exe, env):
     return (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime), p.returncode, p.stdout
 
 
+def run_wall_cpu(exe, env):
+    """(wall seconds, user+sys CPU seconds of the child, exit status, output)."""
+    t0 = time.monotonic()
+    cpu, rc, out = run_cpu(exe, env)
+    return time.monotonic() - t0, cpu, rc, out
+
+
 def trace_keys(path):
     """The runtime's own figures at the end of a trace file (seconds)."""
     size = os.path.getsize(path)
@@ -132,28 +141,39 @@ def trace_overhead(args):
             if ok:
                 runs[p, "go"] = (gexe, env_off)
     modes = [m for m in ("base", "off", "on", "go") if any(k[1] == m for k in runs)]
-    times = {k: [] for k in runs}
-    extra = {}  # (prog, key) -> [seconds]
+    procs = [int(x) for x in args.gomaxprocs.split(",")] if args.gomaxprocs else [None]
+    times = {}  # (prog, mode, gomaxprocs) -> [cpu seconds]
+    walls = {}  # same keys -> [wall seconds]
+    extra = {}  # (prog, key, gomaxprocs) -> [seconds]
     sizes = {}
     for r in range(args.rounds):
-        for p in progs:
-            for mode in modes:
-                if (p, mode) not in runs:
-                    continue
-                exe, env = runs[p, mode]
-                t, rc, out = run_cpu(exe, env)
-                if rc != 0:
-                    print(f"bench: {p} ({mode}) exited {rc}: {out[:200]!r}")
-                    return 1
-                times[p, mode].append(t)
-                if mode == "on":
-                    sizes[p], keys = trace_keys(tracefile)
-                    for k, v in keys.items():
-                        extra.setdefault((p, k), []).append(v)
+        for n in procs:
+            for p in progs:
+                for mode in modes:
+                    if (p, mode) not in runs:
+                        continue
+                    exe, env = runs[p, mode]
+                    if n is not None:
+                        env = dict(env, GOMAXPROCS=str(n))
+                    if mode == "on" and os.path.exists(tracefile):
+                        # Not the run's cost: overwriting the last run's file
+                        # (O_TRUNC of ~1 GB of page cache, and ext4's flush of a
+                        # file truncated and rewritten) costs 0.15-0.35 s of sys.
+                        os.unlink(tracefile)
+                    w, t, rc, out = run_wall_cpu(exe, env)
+                    if rc != 0:
+                        print(f"bench: {p} ({mode}) exited {rc}: {out[:200]!r}")
+                        return 1
+                    times.setdefault((p, mode, n), []).append(t)
+                    walls.setdefault((p, mode, n), []).append(w)
+                    if mode == "on":
+                        sizes[p], keys = trace_keys(tracefile)
+                        for k, v in keys.items():
+                            extra.setdefault((p, k, n), []).append(v)
         print(f"bench: round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
 
     def mn(ts):
-        return min(ts) if ts else None
+        return statistics.median(ts) if ts else None
 
     def f(v):
         return f"{v:.3f}" if v is not None else "n/a"
@@ -161,20 +181,24 @@ def trace_overhead(args):
     def rt(a, b):
         return f"{a / b:.2f}" if a is not None and b else "n/a"
 
-    lines = [f"GODEBUG=tracefile overhead: user+sys CPU seconds, minimum of {args.rounds} round-robin "
-             f"rounds ({os.cpu_count()} CPUs, glc -O2; the machine is shared, so CPU time, not wall).", "",
+    lines = [f"GODEBUG=tracefile overhead: user+sys CPU seconds and wall seconds, median of {args.rounds} "
+             f"round-robin rounds ({os.cpu_count()} CPUs, glc -O2; on a shared machine wall time is noisy).", "",
              "'on' is the whole run; 'recording' is the process's CPU time when the flush began",
-             "(glrtRunCpuUs: the program with tracing on); 'flush' is the flush's own CPU time",
-             "(glrtFlushCpuUs: merging the buffers and writing the Chrome JSON).", "",
-             "| program | go1.19 | baseline | off | on | recording | flush | off/go | off/baseline "
-             "| recording/off | on/off | trace size |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for p in progs:
-        go, b = mn(times.get((p, "go"), [])), mn(times.get((p, "base"), []))
-        off, on = mn(times[p, "off"]), mn(times[p, "on"])
-        rec, fl = mn(extra.get((p, "glrtRunCpuUs"), [])), mn(extra.get((p, "glrtFlushCpuUs"), []))
-        lines.append(f"| {p} | {f(go)} | {f(b)} | {f(off)} | {f(on)} | {f(rec)} | {f(fl)} | {rt(off, go)} "
-                     f"| {rt(off, b)} | {rt(rec, off)} | {rt(on, off)} | {sizes.get(p, 0) / 1e6:.0f} MB |")
+             "(glrtRunCpuUs: the program with tracing on, including the buffers it formatted and",
+             "wrote as they filled); 'flush' is the flush's own CPU time (glrtFlushCpuUs: what was",
+             "left in the buffers at exit).", "",
+             "| GOMAXPROCS | program | go1.19 | baseline | off | on | recording | flush | off/go | off/baseline "
+             "| recording/off | on/off | wall go1.19 | wall off | wall on | wall on/off | trace size |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for n in procs:
+        for p in progs:
+            go, b = mn(times.get((p, "go", n), [])), mn(times.get((p, "base", n), []))
+            off, on = mn(times[p, "off", n]), mn(times[p, "on", n])
+            rec, fl = mn(extra.get((p, "glrtRunCpuUs", n), [])), mn(extra.get((p, "glrtFlushCpuUs", n), []))
+            wgo, woff, won = (mn(walls.get((p, m, n), [])) for m in ("go", "off", "on"))
+            lines.append(f"| {n if n is not None else '-'} | {p} | {f(go)} | {f(b)} | {f(off)} | {f(on)} | {f(rec)} "
+                         f"| {f(fl)} | {rt(off, go)} | {rt(off, b)} | {rt(rec, off)} | {rt(on, off)} "
+                         f"| {f(wgo)} | {f(woff)} | {f(won)} | {rt(won, woff)} | {sizes.get(p, 0) / 1e6:.0f} MB |")
     text = "\n".join(lines) + "\n"
     print(text)
     with open(os.path.join(args.out, "trace-overhead.md"), "w") as fh:
@@ -238,6 +262,7 @@ def main():
     ap.add_argument("--trace-overhead", action="store_true",
                     help="measure GODEBUG=tracefile's cost instead (see above)")
     ap.add_argument("--baseline-runtime", help="libglrt.a without the trace hooks (--trace-overhead)")
+    ap.add_argument("--gomaxprocs", help="--trace-overhead: run at each of these GOMAXPROCS (e.g. 1,2)")
     ap.add_argument("--handoff", action="store_true",
                     help="measure the system-call hand-off latency instead (see above)")
     ap.add_argument("--rt", action="store_true", help="--handoff: run under chrt -f 50 (needs root)")

@@ -109,20 +109,32 @@ void waitq::enqueue(sudog *sg) {
   last = sg;
 }
 
+// Under schedseed (schedseed.h), which of several parked senders (or
+// receivers) a channel operation pairs with is a free choice: Go's
+// specification does not say (go1.19 takes the longest waiting, FIFO), so
+// a seeded draw from the caller's P's generator picks one. The caller
+// holds the channel lock and runs on an M with a P (a G's operation).
+static sudog *seedPickSudoG(sudog *head) {
+  uint32_t n = 0;
+  for (sudog *sg = head; sg; sg = sg->next)
+    n++;
+  if (n <= 1)
+    return head;
+  uint32_t k = seedrandn(n);
+  sudog *sg = head;
+  while (k--)
+    sg = sg->next;
+  return sg;
+}
+
 sudog *waitq::dequeue() {
   for (;;) {
     sudog *sg = first.load(std::memory_order_relaxed);
     if (sg == nullptr)
       return nullptr;
-    sudog *y = sg->next;
-    if (y == nullptr) {
-      first.store(nullptr, std::memory_order_relaxed);
-      last = nullptr;
-    } else {
-      y->prev = nullptr;
-      first.store(y, std::memory_order_relaxed);
-      sg->next = nullptr;
-    }
+    if (schedseedEnabled() && sg->next)
+      sg = seedPickSudoG(sg);
+    dequeueSudoG(sg); // the head, or under schedseed any: prev, next = null
     // A select G is woken by whichever case wins the CAS; the others are
     // dropped here and removed by the G itself in pass 3 (a dropped sudog
     // has prev == next == null and is not first: dequeueSudoG copes).
@@ -579,11 +591,24 @@ extern "C" uint8_t glrt_chanrecv2(void *c, void *elem) {
   return chanrecv(static_cast<hchan *>(c), elem, true).received;
 }
 
+// The one-case selects with a default (the compiler's lowering of
+// `select { case c <- v: ...; default: }` and of the receive) check for a
+// preemption request like every other channel operation and glrt_selectgo:
+// in Go they are functions whose prologue is a preemption point. Without
+// the check, a loop whose body is such a select (a polling loop; LLVM
+// deletes any dead work around it) had no cooperative preemption point at
+// all: only a SIGURG landing on the loop's few instructions of generated
+// code could stop it, and where a signal lands in a tight loop follows the
+// code's layout, not the time spent (1 in 20 signals on one build, 1 in
+// 1,300 on another), so a stop-the-world waited seconds to minutes
+// (lit sched/gomaxprocs_concurrent hung at GOMAXPROCS=1, 7 of 12 runs).
 extern "C" uint8_t glrt_selectnbsend(void *c, void *elem) {
+  preemptCheck();
   return chansend(static_cast<hchan *>(c), elem, false);
 }
 
 extern "C" struct glrt_pair glrt_selectnbrecv(void *elem, void *c) {
+  preemptCheck();
   recvResult r = chanrecv(static_cast<hchan *>(c), elem, false);
   return {reinterpret_cast<void *>(uintptr_t(r.selected)), int64_t(r.received)};
 }

@@ -41,7 +41,8 @@ struct waitq {
   sudog *last = nullptr;
 
   void enqueue(sudog *sg);
-  // Removes and returns the first sudog whose G can still be woken: a
+  // Removes and returns the first sudog whose G can still be woken (under
+  // GODEBUG=schedseed, a seeded pick among the queued ones: chan.cpp): a
   // select sudog whose select was already won by another case is skipped
   // (dropped from the queue; its owner tolerates that in pass 3).
   sudog *dequeue();

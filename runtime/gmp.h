@@ -175,6 +175,13 @@ struct g {
   // set by the preemption paths just before they yield, read and cleared
   // by gosched_m on g0. Owner: the G itself, then its M.
   uint8_t tracestop;
+  // The trace's wake-up flows (trace.h): ready() numbers each wake-up of
+  // the G (never 0) and sets tracewoken; the G's next GoStart (execute)
+  // records the number and clears it. Written by the waker while the G is
+  // _Grunnable and on no run queue yet, read by the M that runs it next
+  // (the run queue's release/acquire orders the two).
+  bool tracewoken;
+  uint32_t tracewakeseq;
   // Go's g.waitsince: roughly when the G last became blocked (nanotime),
   // for the ", N minutes" of goroutine headers (goroutineheader). Go sets
   // it at the first GC that finds the G waiting; glrt has no collector, so

@@ -980,8 +980,11 @@ GLRT_SWITCH_NORETURN void execute(g *gp, bool inheritTime) {
   __atomic_store_n(&gp->preempt, seeded, __ATOMIC_RELAXED);
   if (seeded)
     seedClockTick(); // virtual time moves with the schedule (schedseed.h)
-  if (traceEnabled())
-    traceGoEvent(traceEvGoStart, gp->goid, 0, 0);
+  if (traceEnabled()) {
+    // After a wake-up: its number, the flow's end (g.tracewoken).
+    traceGoEvent(traceEvGoStart, gp->goid, 0, gp->tracewoken ? gp->tracewakeseq : 0);
+    gp->tracewoken = false;
+  }
   if (!inheritTime)
     __atomic_store_n(&mp->pp->schedtick, mp->pp->schedtick + 1, __ATOMIC_RELAXED);
   racegoswitch(gp); // -race: from here on, TSan sees gp's fiber
@@ -1268,8 +1271,14 @@ static void ready(g *gp) {
     fatal("runtime: goready: bad g status", "bad g->status in ready");
   casgstatus(gp, _Gwaiting, _Grunnable);
   m *mp = getg()->mp;
-  if (traceEnabled())
-    traceGoEvent(traceEvGoUnblock, gp->goid, mp->curg ? mp->curg->goid : 0, 0);
+  if (traceEnabled()) {
+    // Number the wake-up: GoUnblock and the G's next GoStart both record
+    // it, the two ends of the flow (g.tracewoken).
+    if (++gp->tracewakeseq == 0)
+      gp->tracewakeseq = 1;
+    gp->tracewoken = true;
+    traceGoEvent(traceEvGoUnblock, gp->goid, mp->curg ? mp->curg->goid : 0, gp->tracewakeseq);
+  }
   // runnext: the woken G runs next. Under schedseed a coin decides, which
   // also permutes the order of several Gs woken at once (schedseed.h).
   runqput(mp->pp, gp, schedseedEnabled() ? seedRunnext() : true);
@@ -1426,7 +1435,7 @@ static std::atomic<uint32_t> worldsema{1};
 static void stopTheWorldOnG0(void *reason) {
   m *mp = getg()->mp;
   if (traceEnabled())
-    traceGoEvent(traceEvSTWStart, 0, 0, int64_t(reason));
+    traceMEvent(traceEvSTWStart, 0, int64_t(reason)); // on the M's buffer, as STWDone: one stream balances them
   lock(&sched.lock);
   sched.stopwait = gomaxprocs.load();
   sched.gcwaiting.store(1, std::memory_order_seq_cst);

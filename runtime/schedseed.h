@@ -27,6 +27,10 @@
 //     extra points).
 //   the order of simultaneous timers: the timers due at one check fire in
 //     a seeded order (time.cpp's runHeapSeeded), not by `when`.
+//   the wake-up order of a channel's parked waiters: of several Gs parked
+//     sending on (or receiving from) a channel, the one a receive (send,
+//     select case) pairs with is a seeded pick, not the longest waiting
+//     (chan.cpp's waitq::dequeue; close wakes them all, in seeded order).
 //   the wake-up order of a semaphore's waiters: a Mutex Unlock in normal
 //     mode, WaitGroup's and Once's releases wake a seeded pick among the
 //     waiters (sema.cpp); a starving Mutex's hand-off stays FIFO, which is

@@ -1,8 +1,8 @@
 //===- trace.cpp - the timeline trace (GODEBUG=tracefile=PATH) -------------===//
 //
-// The design (buffers, ownership, flush) is in trace.h. This file has the
-// writers, the chunk list, and the flusher that turns the raw events into
-// Chrome Trace Event JSON:
+// The design (buffers, ownership, streaming, flush) is in trace.h. This
+// file has the writers, the owners' buffers, and the formatter that turns
+// the raw events into Chrome Trace Event JSON:
 //
 //   process 1 "Ps":   one thread (track) per P. A goroutine's run on the P
 //                     is a slice named "G<goid>" (B at GoStart, E at GoStop
@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -36,19 +37,26 @@ bool traceOn = false;
 
 namespace {
 
+// The file: opened by traceInit, which then sets traceFile (release); an
+// owner that fills its buffer writes it out only if it sees traceFile
+// (acquire), so it sees traceFd and the header already written. Closed by
+// traceFlush once no owner can be writing (see spill).
 int traceFd = -1;
+std::atomic<bool> traceFile{false};
+// Set once by traceFlush (the first caller wins); owners that fill their
+// buffer after it discard it.
+std::atomic<uint32_t> flushed{0};
+
 // The clock: the CPU's invariant TSC (every x86-64 CPU glrt runs on has
 // constant_tsc/nonstop_tsc; one counter for all cores), read by a bare
 // rdtsc: no lfence, so the read may drift a few instructions from its
-// place in program order, which the flush absorbs by keeping each owner's
-// stream non-decreasing (stream::next). Measured on the 2-vCPU KVM guest
-// (CPU time per call, 20M calls): rdtsc 11.5 ns, lfence+rdtsc 19.4 ns,
-// clock_gettime(CLOCK_MONOTONIC) 28.6 ns (kvm-clock). The flush converts
-// ticks to ns from two (ticks, nanotime) pairs: tracing's start and the
-// flush.
-int64_t traceStart = 0;      // ticks
-int64_t traceStartNs = 0;    // nanotime() at the same moment
-double traceNsPerTick = 1.0; // set by the flush
+// place in program order, which the formatter absorbs by keeping each
+// owner's written timestamps non-decreasing (format). Measured on the
+// 2-vCPU KVM guest (CPU time per call, 20M calls): rdtsc 11.5 ns,
+// lfence+rdtsc 19.4 ns, clock_gettime(CLOCK_MONOTONIC) 28.6 ns
+// (kvm-clock).
+int64_t traceStart = 0;   // ticks
+int64_t traceStartNs = 0; // nanotime() at the same moment
 
 inline int64_t cputicks() {
   uint32_t lo, hi;
@@ -56,57 +64,155 @@ inline int64_t cputicks() {
   return int64_t((uint64_t(hi) << 32) | lo);
 }
 
-void traceClockStart() {
-  traceStartNs = nanotime();
-  traceStart = cputicks();
+// A (ticks, nanotime) pair read together: the ticks are the midpoint of
+// two reads around nanotime, retried (up to 4 times) if something (an
+// interrupt, a preemption of the thread) came between them.
+void clockPair(int64_t *ticks, int64_t *ns) {
+  for (int i = 0; i < 4; i++) {
+    int64_t t0 = cputicks();
+    int64_t n = nanotime();
+    int64_t t1 = cputicks();
+    *ticks = t0 + (t1 - t0) / 2;
+    *ns = n;
+    if (t1 - t0 < 4000)
+      return;
+  }
 }
-// Full chunks: a Treiber stack (push by CAS, release; the flusher takes the
-// whole list with an acquire exchange). Chunks are never freed or reused,
-// so there is no ABA.
+
+void traceClockStart() { clockPair(&traceStart, &traceStartNs); }
+
+// ns per tick, as the bits of a double (0: not measured yet), and the
+// ticks since the start when it was measured. Any formatter may measure
+// it again once the time since the start has doubled (calibrate); a
+// formatting pass reads it once. Relaxed: each value is a valid ratio on
+// its own.
+std::atomic<uint64_t> nsPerTickBits{0};
+std::atomic<int64_t> calibratedAt{0};
+
+double nsPerTick() {
+  int64_t now = cputicks() - traceStart;
+  int64_t at = calibratedAt.load(std::memory_order_relaxed);
+  if (now >= 2 * at && now > 0 && calibratedAt.compare_exchange_strong(at, now, std::memory_order_relaxed)) {
+    int64_t t, ns;
+    clockPair(&t, &ns);
+    if (t > traceStart && ns > traceStartNs) {
+      double r = double(ns - traceStartNs) / double(t - traceStart);
+      uint64_t bits;
+      memcpy(&bits, &r, sizeof bits);
+      nsPerTickBits.store(bits, std::memory_order_relaxed);
+    }
+  }
+  uint64_t bits = nsPerTickBits.load(std::memory_order_relaxed);
+  double r;
+  memcpy(&r, &bits, sizeof r);
+  return bits ? r : 1.0;
+}
+
+// Retained copies (no file yet: unit tests): a Treiber stack (push by
+// CAS, release; readers load with acquire). Copies are never freed, so
+// there is no ABA.
 std::atomic<traceBuf *> traceFull{nullptr};
-// Every chunk ever made, for the snapshot (tests): same kind of list.
 std::atomic<int64_t> traceBytes{0};
 std::atomic<int64_t> traceDropped{0};
+std::atomic<int64_t> traceEvents{0}; // events formatted into the file
 constexpr int64_t traceMaxBytes = int64_t(512) << 20;
 traceBuf *sysmonBuf = nullptr; // sysmon's thread only
-// Threads that are neither an M nor sysmon (unit tests): one shared chunk.
+// Threads that are neither an M nor sysmon (unit tests): one shared buffer.
 std::atomic<uint32_t> foreignLock{0};
 traceBuf *foreignBuf = nullptr;
-std::atomic<uint32_t> flushed{0};
 
 constexpr uint64_t tsMask = (uint64_t(1) << 48) - 1;
 constexpr uint64_t gMask = (uint64_t(1) << 40) - 1;
 
-traceBuf *newbuf(int32_t kind, int32_t id, uint32_t seq) {
-  if (traceBytes.fetch_add(sizeof(traceBuf), std::memory_order_relaxed) + int64_t(sizeof(traceBuf)) >
-      traceMaxBytes) {
-    traceBytes.fetch_sub(sizeof(traceBuf), std::memory_order_relaxed);
-    return nullptr;
+// A buffer's busy flag (trace.h): the owner writing it out, or a reader.
+void lockBusy(traceBuf *b) {
+  for (int spins = 0;; spins++) {
+    uint32_t z = 0;
+    if (b->busy.compare_exchange_weak(z, 1, std::memory_order_acquire, std::memory_order_relaxed))
+      return;
+    if (spins > 100)
+      osyield();
   }
-  // MAP_POPULATE: the chunk's pages in one system call, not a fault per
-  // page in the middle of the scheduler's hot paths.
-  void *v = mmap(nullptr, sizeof(traceBuf), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
-                 -1, 0);
+}
+// The final flush's variant: gives up after ~a second of yields (the
+// holder may be this very thread, dying in the middle of a write-out).
+bool lockBusyBounded(traceBuf *b) {
+  for (int spins = 0; spins < 200000; spins++) {
+    uint32_t z = 0;
+    if (b->busy.compare_exchange_weak(z, 1, std::memory_order_acquire, std::memory_order_relaxed))
+      return true;
+    if (spins > 100)
+      osyield();
+  }
+  return false;
+}
+void unlockBusy(traceBuf *b) { b->busy.store(0, std::memory_order_release); }
+
+char *outArea(traceBuf *own) { return reinterpret_cast<char *>(own) + sizeof(traceBuf); }
+
+// An owner's buffer and its output area, once per owner (MAP_POPULATE:
+// its pages in one system call, not a fault per page in the scheduler's
+// hot paths; and never again: the buffer is reused).
+traceBuf *newOwnerBuf(int32_t kind, int32_t id) {
+  void *v = mmap(nullptr, sizeof(traceBuf) + traceOutBytes, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
   if (v == MAP_FAILED)
     return nullptr;
   auto *b = static_cast<traceBuf *>(v); // zeroed by mmap
+  b->owner = b;
   b->ownerKind = kind;
   b->ownerID = id;
-  b->seq = seq;
   return b;
 }
 
-void pushfull(traceBuf *b) {
+void writeOut(traceBuf *own, const traceBuf *chunk, uint32_t n);
+
+// Keeps a copy of the owner's n words on traceFull (no file: tests).
+void retain(traceBuf *b, uint32_t n) {
+  if (traceBytes.fetch_add(sizeof(traceBuf), std::memory_order_relaxed) + int64_t(sizeof(traceBuf)) >
+      traceMaxBytes) {
+    traceBytes.fetch_sub(sizeof(traceBuf), std::memory_order_relaxed);
+    int64_t k = 0;
+    for (uint32_t i = 0; i < n; k++)
+      i += 2 + uint32_t(__builtin_popcountll(b->w[i] >> 57 & 7)); // traceDecode's length
+    traceDropped.fetch_add(k, std::memory_order_relaxed);
+    return;
+  }
+  void *v = mmap(nullptr, sizeof(traceBuf), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (v == MAP_FAILED)
+    return;
+  auto *c = static_cast<traceBuf *>(v);
+  c->owner = b;
+  c->ownerKind = b->ownerKind;
+  c->ownerID = b->ownerID;
+  c->seq = b->seq++;
+  memcpy(c->w, b->w, n * sizeof(uint64_t));
+  c->n.store(n, std::memory_order_relaxed);
   traceBuf *head = traceFull.load(std::memory_order_relaxed);
   do {
-    b->link = head;
-  } while (!traceFull.compare_exchange_weak(head, b, std::memory_order_release, std::memory_order_relaxed));
+    c->link = head;
+  } while (!traceFull.compare_exchange_weak(head, c, std::memory_order_release, std::memory_order_relaxed));
 }
 
-// Appends one event to *slot's chunk (the caller owns *slot): encodes it
-// (traceBuf) and copies its words in. A full chunk goes to traceFull and a
-// new one replaces it; the pointer is stored with release so the flusher's
-// acquire load sees the chunk's header.
+// The owner's buffer is full: write it out (or keep a copy, or, after the
+// final flush, drop it) and start over. Owner only.
+[[gnu::noinline]] void spill(traceBuf *b) {
+  lockBusy(b);
+  uint32_t n = b->n.load(std::memory_order_relaxed);
+  if (flushed.load(std::memory_order_acquire) == 0) {
+    if (traceFile.load(std::memory_order_acquire))
+      writeOut(b, b, n);
+    else
+      retain(b, n);
+  }
+  b->n.store(0, std::memory_order_relaxed); // the next words are ours alone again
+  unlockBusy(b);
+}
+
+// Appends one event to *slot's buffer (the caller owns *slot): encodes it
+// (traceBuf) and copies its words in. A full buffer is written out first
+// (spill); a missing one is made (the pointer is stored with release so a
+// reader's acquire load sees the buffer's header).
 void put(traceBuf **slot, int32_t kind, int32_t id, const traceEvent &e) {
   uint64_t w[5];
   uint32_t nw = 2;
@@ -132,22 +238,22 @@ void put(traceBuf **slot, int32_t kind, int32_t id, const traceEvent &e) {
   w[1] = (uint64_t(e.g) & gMask) | uint64_t(uint32_t(e.m + 1)) << 40;
 
   traceBuf *b = __atomic_load_n(slot, __ATOMIC_RELAXED);
-  uint32_t n = b ? b->n.load(std::memory_order_relaxed) : traceBuf::cap;
-  if (n + nw > traceBuf::cap) {
-    traceBuf *nb = newbuf(kind, id, b ? b->seq + 1 : 0);
-    if (nb == nullptr) {
+  if (__builtin_expect(b == nullptr, 0)) {
+    b = newOwnerBuf(kind, id);
+    if (b == nullptr) {
       traceDropped.fetch_add(1, std::memory_order_relaxed);
       return;
     }
-    if (b)
-      pushfull(b);
-    __atomic_store_n(slot, nb, __ATOMIC_RELEASE);
-    b = nb;
+    __atomic_store_n(slot, b, __ATOMIC_RELEASE);
+  }
+  uint32_t n = b->n.load(std::memory_order_relaxed);
+  if (__builtin_expect(n + nw > traceBuf::cap, 0)) {
+    spill(b);
     n = 0;
   }
   for (uint32_t i = 0; i < nw; i++)
     b->w[n + i] = w[i];
-  b->n.store(n + nw, std::memory_order_release); // publishes the words; pairs with the flusher's acquire
+  b->n.store(n + nw, std::memory_order_release); // publishes the words; pairs with the readers' acquire
 }
 
 void foreignPut(const traceEvent &e) {
@@ -160,26 +266,6 @@ void foreignPut(const traceEvent &e) {
 }
 
 } // namespace
-
-void traceInit(const char *path) {
-  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    const char *msg = "runtime: GODEBUG=tracefile: cannot create ";
-    (void)!write(2, msg, strlen(msg));
-    (void)!write(2, path, strlen(path));
-    (void)!write(2, "\n", 1);
-    _exit(2);
-  }
-  traceFd = fd;
-  // schedinit calls this before any other thread exists. Only a test
-  // (trace_test's FlushWritesChromeJSON) calls it with tracing already on
-  // (traceEnableForTest) and Ms writing events: they read traceStart in
-  // put(), so the clock that is running stays (restarting it was a data
-  // race TSan reported, and skewed the events already recorded).
-  if (traceStart == 0)
-    traceClockStart();
-  __atomic_store_n(&traceOn, true, __ATOMIC_RELEASE); // after traceStart, traceFd (traceEnabled)
-}
 
 void traceEnableForTest(bool on) {
   if (on && traceStart == 0)
@@ -249,17 +335,14 @@ uint32_t traceDecode(const traceBuf *b, uint32_t i, traceEvent *e) {
 }
 
 // ---------------------------------------------------------------------------
-// Gathering
+// Owners and retained copies
 
 namespace {
 
-// Calls fn(chunk) for every chunk that holds events: the full list and the
-// current chunk of every P, M, sysmon and the foreign buffer.
-template <class F> void forEachChunk(F &&fn) {
-  for (traceBuf *b = traceFull.load(std::memory_order_acquire); b; b = b->link)
-    fn(b);
-  // Ps beyond gomaxprocs (after a shrink) keep their chunks: walk every P
-  // ever made (allplen entries; Ps past gomaxprocs are _Pdead, not freed).
+// Calls fn(buffer) for every owner's buffer: every P ever made (Ps beyond
+// gomaxprocs after a shrink are _Pdead, not freed, and keep theirs), every
+// M, sysmon and the foreign buffer.
+template <class F> void forEachOwner(F &&fn) {
   int32_t n = allplenForTrace();
   p **ps = __atomic_load_n(&allp, __ATOMIC_ACQUIRE);
   for (int32_t i = 0; ps && i < n; i++) {
@@ -278,13 +361,13 @@ template <class F> void forEachChunk(F &&fn) {
     fn(b);
 }
 
-// Owner (kind, id) in the high bits, the chunk's sequence number below:
-// sorting chunks by it puts each owner's chunks together, in write order.
-uint64_t chunkKey(traceBuf *b) {
+// Owner (kind, id) in the high bits, the copy's number below: sorting by
+// it puts each owner's copies together, in write order, and its current
+// buffer (seq = the number of copies made) after them.
+uint64_t chunkKey(const traceBuf *b) {
   return (uint64_t(b->ownerKind) << 60) | (uint64_t(uint32_t(b->ownerID) & 0xffff) << 44) |
-         (uint64_t(b->seq & 0x3fff) << 30);
+         (uint64_t(b->seq & 0x3fffffff) << 14);
 }
-constexpr uint64_t ownerMask = ~((uint64_t(1) << 44) - 1);
 
 } // namespace
 
@@ -295,19 +378,24 @@ void *bigalloc(size_t size) {
 
 namespace {
 
-// Every chunk with events, sorted by chunkKey (owner, then sequence).
-// Returns the count; *out is bigalloc'd (*bytes: its size, for munmap).
-int64_t gatherChunks(traceBuf ***out, size_t *bytes) {
-  int64_t nchunks = 0;
-  forEachChunk([&](traceBuf *) { nchunks++; });
-  *bytes = size_t(nchunks + 1) * sizeof(traceBuf *);
-  auto **cs = static_cast<traceBuf **>(bigalloc(*bytes));
+// Takes the retained copies off traceFull, sorted by chunkKey. Returns the
+// count; *out is bigalloc'd (*bytes: its size, for munmap), or null.
+int64_t takeRetained(traceBuf ***out, size_t *bytes) {
+  traceBuf *list = traceFull.exchange(nullptr, std::memory_order_acquire);
   int64_t k = 0;
-  if (cs)
-    forEachChunk([&](traceBuf *b) {
-      if (k < nchunks)
-        cs[k++] = b;
-    });
+  for (traceBuf *c = list; c; c = c->link)
+    k++;
+  *out = nullptr;
+  *bytes = 0;
+  if (k == 0)
+    return 0;
+  *bytes = size_t(k) * sizeof(traceBuf *);
+  auto **cs = static_cast<traceBuf **>(bigalloc(*bytes));
+  if (cs == nullptr)
+    return 0;
+  k = 0;
+  for (traceBuf *c = list; c; c = c->link)
+    cs[k++] = c;
   std::sort(cs, cs + k, [](traceBuf *x, traceBuf *y) { return chunkKey(x) < chunkKey(y); });
   *out = cs;
   return k;
@@ -315,14 +403,34 @@ int64_t gatherChunks(traceBuf ***out, size_t *bytes) {
 
 } // namespace
 
-// For tests. Chunks in owner order, each owner's in sequence: every buffer's events
-// in the order they were written.
+// For tests: the retained copies and every owner's buffer (read under its
+// busy flag), each owner's in write order. Without a file nothing is
+// written out, so this is every event since tracing began.
 int64_t traceSnapshotForTest(traceEvent *out, int64_t max) {
-  traceBuf **cs;
-  size_t bytes;
-  int64_t k = gatherChunks(&cs, &bytes);
+  int64_t nc = 0;
+  for (traceBuf *c = traceFull.load(std::memory_order_acquire); c; c = c->link)
+    nc++;
+  forEachOwner([&](traceBuf *) { nc++; });
+  size_t bytes = size_t(nc + 1) * sizeof(traceBuf *);
+  auto **cs = static_cast<traceBuf **>(bigalloc(bytes));
+  if (cs == nullptr)
+    return 0;
+  int64_t k = 0;
+  for (traceBuf *c = traceFull.load(std::memory_order_acquire); c && k < nc; c = c->link)
+    cs[k++] = c;
+  forEachOwner([&](traceBuf *b) {
+    if (k < nc)
+      cs[k++] = b;
+  });
+  // An owner's copies carry seq 0..seq-1 and the owner itself seq (read
+  // under its busy flag below, but only copies of an owner change it, and
+  // a copy made meanwhile is simply not in this snapshot).
+  std::sort(cs, cs + k, [](traceBuf *x, traceBuf *y) { return chunkKey(x) < chunkKey(y); });
   int64_t total = 0;
   for (int64_t c = 0; c < k; c++) {
+    bool own = cs[c]->owner == cs[c];
+    if (own)
+      lockBusy(cs[c]);
     uint32_t n = cs[c]->n.load(std::memory_order_acquire);
     traceEvent e;
     for (uint32_t i = 0; i < n; total++) {
@@ -330,41 +438,56 @@ int64_t traceSnapshotForTest(traceEvent *out, int64_t max) {
       if (total < max)
         out[total] = e;
     }
+    if (own)
+      unlockBusy(cs[c]);
   }
-  if (cs)
-    munmap(cs, bytes);
+  munmap(cs, bytes);
   return total;
 }
 
 // ---------------------------------------------------------------------------
 // JSON
 //
-// The flush merges the owners' streams (each already in time order: one
-// writer at a time, one clock) with a small heap instead of sorting every
-// event, and formats each record straight into a 1 MiB output buffer:
-// room for the longest record is checked once per record, integers are
-// written digit by digit, names are copied with known lengths. (The first
-// version sorted a copy of every event and printed piece by piece; its
-// flush took 5.6 s of the 1M-round-trip ping-pong's 6 s.)
+// Each record is formatted straight into an output area: room for the
+// longest record is checked once per record, integers are written by
+// std::to_chars, names are copied with known lengths; a full area is
+// written with one write(2) under traceWriteLock (so that the records of
+// two owners never interleave in the file). Every record begins with
+// ",\n": the header's first record is written by traceInit.
 
 namespace {
 
+std::atomic<uint32_t> traceWriteLock{0};
+
+void writeAll(const char *buf, size_t n) {
+  for (int spins = 0;; spins++) {
+    uint32_t z = 0;
+    if (traceWriteLock.compare_exchange_weak(z, 1, std::memory_order_acquire, std::memory_order_relaxed))
+      break;
+    if (spins > 100)
+      osyield();
+  }
+  size_t off = 0;
+  while (off < n) {
+    ssize_t k = write(traceFd, buf + off, n - off);
+    if (k < 0 && errno == EINTR)
+      continue;
+    if (k <= 0)
+      break;
+    off += size_t(k);
+  }
+  traceWriteLock.store(0, std::memory_order_release);
+}
+
 struct jsonOut {
-  static constexpr size_t cap = 1 << 20;
   static constexpr size_t maxRecord = 512; // longer than any one record
-  char *buf = nullptr;
+  char *buf;
+  size_t cap;
   size_t n = 0;
-  int fd = -1;
+  jsonOut(char *b, size_t c) : buf(b), cap(c) {}
   void flush() {
-    size_t off = 0;
-    while (off < n) {
-      ssize_t k = write(fd, buf + off, n - off);
-      if (k < 0 && errno == EINTR)
-        continue;
-      if (k <= 0)
-        break;
-      off += size_t(k);
-    }
+    if (n)
+      writeAll(buf, n);
     n = 0;
   }
   // Room for one record; returns where to write. Callers advance n.
@@ -388,79 +511,59 @@ inline void str(char *&w, const char *s, size_t l) {
   w += l;
 }
 inline void str(char *&w, const char *s) { str(w, s, strlen(s)); }
-inline void u64(char *&w, uint64_t v) {
-  char t[20];
-  int k = 0;
-  do {
-    t[k++] = char('0' + v % 10);
-    v /= 10;
-  } while (v);
-  while (k)
-    *w++ = t[--k];
-}
-inline void i64(char *&w, int64_t v) {
-  if (v < 0) {
-    *w++ = '-';
-    u64(w, uint64_t(0) - uint64_t(v));
-  } else {
-    u64(w, uint64_t(v));
-  }
-}
+inline void u64(char *&w, uint64_t v) { w = std::to_chars(w, w + 20, v).ptr; }
+inline void i64(char *&w, int64_t v) { w = std::to_chars(w, w + 21, v).ptr; }
 inline void hex(char *&w, uint64_t v) {
   lit(w, "\"0x");
-  bool started = false;
-  for (int sh = 60; sh >= 0; sh -= 4) {
-    unsigned d = unsigned(v >> sh) & 15;
-    if (d || started || sh == 0) {
-      *w++ = "0123456789abcdef"[d];
-      started = true;
-    }
-  }
+  w = std::to_chars(w, w + 16, v, 16).ptr;
   *w++ = '"';
 }
-// ticks -> ns since the start -> microseconds with 3 decimals.
-inline void tsUs(char *&w, int64_t t) {
-  int64_t d = int64_t(double(t - traceStart) * traceNsPerTick);
-  if (d < 0)
-    d = 0;
-  u64(w, uint64_t(d / 1000));
-  w[0] = '.';
-  w[1] = char('0' + d % 1000 / 100);
-  w[2] = char('0' + d % 100 / 10);
-  w[3] = char('0' + d % 10);
-  w += 4;
-}
-
 struct name {
   const char *s;
   size_t l;
 };
 #define NAME(x) name{x, sizeof(x) - 1}
-name kindName(uint8_t k) {
-  switch (k) {
-  case traceEvGoCreate: return NAME("GoCreate");
-  case traceEvGoStart: return NAME("GoStart");
-  case traceEvGoStop: return NAME("GoStop");
-  case traceEvGoUnblock: return NAME("GoUnblock");
-  case traceEvStackGrow: return NAME("StackGrow");
-  case traceEvPreemptReq: return NAME("PreemptRequest");
-  case traceEvProcResize: return NAME("ProcResize");
-  case traceEvSTWStart: return NAME("STWStart");
-  case traceEvSTWDone: return NAME("STWDone");
-  case traceEvMSpin: return NAME("MSpin");
-  case traceEvMSpinDone: return NAME("MSpinDone");
-  case traceEvMPark: return NAME("MPark");
-  case traceEvMUnpark: return NAME("MUnpark");
-  case traceEvGCStart: return NAME("GCStart");
-  case traceEvGCMarkDone: return NAME("GCMarkDone");
-  case traceEvGCDone: return NAME("GCDone");
-  case traceEvSyscallEnter: return NAME("SyscallEnter");
-  case traceEvSyscallExit: return NAME("SyscallExit");
-  case traceEvSyscallRetake: return NAME("SyscallRetake");
-  }
-  return NAME("Unknown");
-}
+
+// How each kind is written (the one table the writer follows): its name
+// and, for an instant, the args after kind/p/m, in this order.
+enum : uint8_t {
+  fG = 1,     // "g": the event's goid
+  fBy = 2,    // "by": a (creator, waker)
+  fPC = 4,    // "pc": b in hex (a go statement)
+  fSize = 8,  // "size": a
+  fSegs = 16, // "segments": b
+  fA = 32,    // "a", "b": the raw fields of a runtime event
+};
+struct kindInfo {
+  name nm;
+  uint8_t fields;
+};
+const kindInfo kinds[traceEvCount + 1] = {
+    {NAME("Unknown"), fA},
+    {NAME("GoCreate"), fG | fBy | fPC},
+    {NAME("GoStart"), fG},
+    {NAME("GoStop"), fG},
+    {NAME("GoUnblock"), fG | fBy},
+    {NAME("StackGrow"), fG | fSize | fSegs},
+    {NAME("PreemptRequest"), fG},
+    {NAME("ProcResize"), fA},
+    {NAME("STWStart"), 0},
+    {NAME("STWDone"), 0},
+    {NAME("MSpin"), 0},
+    {NAME("MSpinDone"), 0},
+    {NAME("MPark"), 0},
+    {NAME("MUnpark"), 0},
+    {NAME("GCStart"), fA},
+    {NAME("GCMarkDone"), fA},
+    {NAME("GCDone"), fA},
+    {NAME("SyscallEnter"), fA},
+    {NAME("SyscallExit"), fA},
+    {NAME("SyscallRetake"), fA},
+    {NAME("Unknown"), fA},
+};
+static_assert(traceEvSyscallRetake + 1 == traceEvCount, "a kind without a row in kinds[]");
 #undef NAME
+const kindInfo &kindOf(uint8_t k) { return kinds[k < traceEvCount ? k : traceEvCount]; }
 
 const char *stopName(uint8_t r, int64_t wait) {
   switch (r) {
@@ -475,22 +578,58 @@ const char *stopName(uint8_t r, int64_t wait) {
   return "?";
 }
 
-// One record's start: {"ph":ph,"pid":pid,"tid":tid,"ts":ts,"name":"
-// (the caller writes the name and what follows).
-template <size_t N>
-inline void head(char *&w, bool &first, const char (&ph)[N], int pid, int64_t tid, int64_t ts) {
-  if (first)
-    lit(w, "\n{\"ph\":\"");
-  else
-    lit(w, ",\n{\"ph\":\"");
-  first = false;
-  lit(w, ph);
-  lit(w, "\",\"pid\":");
-  u64(w, uint64_t(pid));
-  lit(w, ",\"tid\":");
-  i64(w, tid);
-  lit(w, ",\"ts\":");
-  tsUs(w, ts);
+// One record's start: ,\n{"ph":ph,"pid":pid,"tid":tid,"ts":ts,"name":"
+// (the caller writes the name and what follows). The part up to "ts" is
+// the same for every record on one track but for ph: it is kept, built
+// for the last track written (a stream's records are nearly all on its
+// own track), and copied in one fixed-size move.
+struct headCache {
+  static constexpr size_t phAt = 9; // index of ph's character in pre
+  char pre[48];
+  size_t len = 0;
+  int pid = -1;
+  int64_t tid = -1;
+  // The last timestamp's whole microseconds, written out: consecutive
+  // records are often within the same microsecond (a flow's end shares its
+  // slice's ts exactly).
+  int64_t us = -1;
+  char usd[24];
+  size_t usl = 0;
+};
+__attribute__((tls_model("initial-exec"))) thread_local headCache hc; // each formatter thread's own
+inline void head(char *&w, char ph, int pid, int64_t tid, int64_t ns) {
+  headCache &c = hc;
+  if (__builtin_expect(pid != c.pid || tid != c.tid, 0)) {
+    char *q = c.pre;
+    lit(q, ",\n{\"ph\":\"");
+    *q++ = ph;
+    lit(q, "\",\"pid\":");
+    *q++ = char('0' + pid);
+    lit(q, ",\"tid\":");
+    i64(q, tid); // at most 20 characters: pre holds them
+    lit(q, ",\"ts\":");
+    c.len = size_t(q - c.pre);
+    c.pid = pid;
+    c.tid = tid;
+  }
+  memcpy(w, c.pre, sizeof c.pre); // room() left maxRecord; only len of it counts
+  w[headCache::phAt] = ph;
+  w += c.len;
+  int64_t us = ns / 1000;
+  if (__builtin_expect(us != c.us, 0)) {
+    c.us = us;
+    c.usl = size_t(std::to_chars(c.usd, c.usd + 20, uint64_t(us)).ptr - c.usd);
+  }
+  memcpy(w, c.usd, 16); // then only usl of them count (16 digits: 3 years)
+  if (c.usl > 16)
+    memcpy(w + 16, c.usd + 16, c.usl - 16);
+  w += c.usl;
+  unsigned f = unsigned(ns - us * 1000);
+  w[0] = '.';
+  w[1] = char('0' + f / 100);
+  w[2] = char('0' + f / 10 % 10);
+  w[3] = char('0' + f % 10);
+  w += 4;
   lit(w, ",\"name\":\"");
 }
 inline void gname(char *&w, int64_t goid) {
@@ -498,14 +637,212 @@ inline void gname(char *&w, int64_t goid) {
   u64(w, uint64_t(goid));
   *w++ = '"';
 }
+// args of a runtime event: ,"args":{"kind":K,"p":P,"m":M   (left open)
+inline void args0(char *&w, name kind, int32_t p, int32_t m) {
+  lit(w, ",\"args\":{\"kind\":\"");
+  str(w, kind.s, kind.l);
+  lit(w, "\",\"p\":");
+  i64(w, p);
+  lit(w, ",\"m\":");
+  i64(w, m);
+}
+// The args an instant may carry (kindInfo.fields), in the order written:
+// the key, and which of the event's values it shows.
+enum fieldSrc : uint8_t { srcG, srcA, srcB, srcBHex };
+struct fieldInfo {
+  uint8_t bit;
+  name key; // ,"key":
+  fieldSrc src;
+};
+#define KEY(x) name{",\"" x "\":", sizeof(",\"" x "\":") - 1}
+const fieldInfo fieldTable[] = {
+    {fG, KEY("g"), srcG},          {fBy, KEY("by"), srcA},        {fPC, KEY("pc"), srcBHex},
+    {fSize, KEY("size"), srcA},    {fSegs, KEY("segments"), srcB}, {fA, KEY("a"), srcA},
+    {fA, KEY("b"), srcB},
+};
+#undef KEY
+// The fields of an instant, then the closing braces.
+inline void fields(char *&w, uint8_t f, const traceEvent &e) {
+  for (const fieldInfo &fi : fieldTable) {
+    if (!(f & fi.bit))
+      continue;
+    str(w, fi.key.s, fi.key.l);
+    switch (fi.src) {
+    case srcG: i64(w, e.g); break;
+    case srcA: i64(w, e.a); break;
+    case srcB: i64(w, e.b); break;
+    case srcBHex: hex(w, uint64_t(e.b)); break;
+    }
+  }
+  lit(w, "}}");
+}
+inline void instant(char *&w, int pid, int64_t tid, int64_t ns, const kindInfo &k, int32_t p, int32_t m,
+                    const traceEvent &e) {
+  head(w, 'i', pid, tid, ns);
+  str(w, k.nm.s, k.nm.l);
+  lit(w, "\",\"s\":\"t\"");
+  args0(w, k.nm, p, m);
+  fields(w, k.fields, e);
+}
+// A wake-up's flow id (trace.h): the woken goid and ready()'s number.
+inline int64_t flowID(int64_t goid, int64_t seq) { return int64_t(uint64_t(goid) << 20 | (uint64_t(seq) & 0xfffff)); }
 
-void meta(jsonOut &o, bool &first, const char *what, int pid, int64_t tid, const char *prefix, int64_t num) {
+// The M's open slices (traceBuf.open).
+constexpr uint64_t openSpin = 1, openPark = 2, openSTW = 4;
+
+// Formats chunk's first n words (events of own's stream, in write order)
+// into o, with own's formatting state. The caller holds own's busy flag.
+void format(traceBuf *own, const traceBuf *chunk, uint32_t n, jsonOut &o) {
+  double k = nsPerTick();
+  int64_t count = 0;
+  traceEvent e;
+  for (uint32_t i = 0; i < n; count++) {
+    i += traceDecode(chunk, i, &e);
+    int64_t ns = int64_t(double(e.ts - traceStart) * k);
+    if (ns < own->lastNs)
+      ns = own->lastNs; // keep the stream non-decreasing (unserialised rdtsc)
+    own->lastNs = ns;
+    int pid = e.p >= 0 ? 1 : 3;
+    int64_t tid = e.p >= 0 ? e.p : 0;
+    const kindInfo &ki = kindOf(e.kind);
+    char *w = o.room();
+    switch (e.kind) {
+    case traceEvGoStart:
+      head(w, 'B', pid, tid, ns);
+      gname(w, e.g);
+      args0(w, ki.nm, e.p, e.m);
+      fields(w, ki.fields, e);
+      if (e.b) { // the end of a wake-up's flow (ready's number in b)
+        head(w, 'f', pid, tid, ns);
+        lit(w, "wake\",\"cat\":\"flow\",\"bp\":\"e\",\"id\":");
+        i64(w, flowID(e.g, e.b));
+        *w++ = '}';
+      }
+      if (own->ownerKind == 0)
+        own->running = e.g;
+      break;
+    case traceEvGoStop:
+      head(w, 'E', pid, tid, ns);
+      gname(w, e.g);
+      args0(w, ki.nm, e.p, e.m);
+      lit(w, ",\"g\":");
+      i64(w, e.g);
+      lit(w, ",\"reason\":\"");
+      str(w, stopName(e.reason, e.a));
+      lit(w, "\"}}");
+      if (own->ownerKind == 0)
+        own->running = 0;
+      break;
+    case traceEvGoUnblock:
+      instant(w, pid, tid, ns, ki, e.p, e.m, e);
+      if (e.b) { // the start of the flow
+        head(w, 's', pid, tid, ns);
+        lit(w, "wake\",\"cat\":\"flow\",\"id\":");
+        i64(w, flowID(e.g, e.b));
+        *w++ = '}';
+      }
+      break;
+    case traceEvGoCreate:
+    case traceEvStackGrow:
+      instant(w, pid, tid, ns, ki, e.p, e.m, e);
+      break;
+    case traceEvPreemptReq: // on the target P's track
+      instant(w, e.a >= 0 ? 1 : 3, e.a >= 0 ? e.a : 1, ns, ki, int32_t(e.a), -1, e);
+      break;
+    case traceEvSTWStart:
+    case traceEvSTWDone: {
+      bool start = e.kind == traceEvSTWStart;
+      if (start == bool(own->open & openSTW))
+        break; // unbalanced (tracing began or ended in the middle): skip
+      own->open ^= openSTW;
+      head(w, start ? 'B' : 'E', 3, 0, ns);
+      lit(w, "STW\"");
+      args0(w, ki.nm, e.p, e.m);
+      if (start && e.b) {
+        lit(w, ",\"reason\":\"");
+        str(w, reinterpret_cast<const char *>(e.b));
+        lit(w, "\"");
+      }
+      lit(w, "}}");
+      break;
+    }
+    case traceEvMSpin:
+    case traceEvMSpinDone:
+    case traceEvMPark:
+    case traceEvMUnpark: {
+      if (e.m < 0)
+        break;
+      uint64_t bit = (e.kind == traceEvMSpin || e.kind == traceEvMSpinDone) ? openSpin : openPark;
+      bool open = e.kind == traceEvMSpin || e.kind == traceEvMPark;
+      if (bool(own->open & bit) == open)
+        break; // already in that state: keep B/E balanced
+      // Parking ends spinning (a track's slices must nest).
+      if (open && bit == openPark && (own->open & openSpin)) {
+        head(w, 'E', 2, e.m, ns);
+        lit(w, "spinning\"}");
+        own->open &= ~openSpin;
+      }
+      if (open && bit == openSpin && (own->open & openPark))
+        break; // spinning while parked cannot happen; ignore
+      own->open ^= bit;
+      head(w, open ? 'B' : 'E', 2, e.m, ns);
+      if (bit == openSpin)
+        lit(w, "spinning\"");
+      else
+        lit(w, "parked\"");
+      args0(w, ki.nm, e.p, e.m);
+      lit(w, "}}");
+      break;
+    }
+    default: // ProcResize and the reserved kinds: instants on the runtime track
+      instant(w, 3, 0, ns, ki, e.p, e.m, e);
+      break;
+    }
+    o.done(w);
+  }
+  traceEvents.fetch_add(count, std::memory_order_relaxed);
+}
+
+// Writes chunk's first n words (own's stream) to the file, through own's
+// output area. The caller holds own's busy flag.
+void writeOut(traceBuf *own, const traceBuf *chunk, uint32_t n) {
+  jsonOut o(outArea(own), traceOutBytes);
+  format(own, chunk, n, o);
+  o.flush();
+}
+
+// At the end: closes what is still open on own's tracks at ns.
+void closeOpen(traceBuf *own, int64_t ns, jsonOut &o) {
   char *w = o.room();
-  if (first)
-    lit(w, "\n{\"ph\":\"M\",\"pid\":");
-  else
-    lit(w, ",\n{\"ph\":\"M\",\"pid\":");
-  first = false;
+  if (own->ownerKind == 0 && own->running) {
+    head(w, 'E', 1, own->ownerID, ns);
+    gname(w, own->running);
+    lit(w, ",\"args\":{\"kind\":\"GoStop\",\"p\":");
+    i64(w, own->ownerID);
+    lit(w, ",\"m\":-1,\"g\":");
+    i64(w, own->running);
+    lit(w, ",\"reason\":\"running at exit\"}}");
+  }
+  if (own->ownerKind == 1) {
+    if (own->open & openPark) {
+      head(w, 'E', 2, own->ownerID, ns);
+      lit(w, "parked\"}");
+    }
+    if (own->open & openSpin) {
+      head(w, 'E', 2, own->ownerID, ns);
+      lit(w, "spinning\"}");
+    }
+  }
+  if (own->open & openSTW) {
+    head(w, 'E', 3, 0, ns);
+    lit(w, "STW\"}");
+  }
+  o.done(w);
+}
+
+void meta(jsonOut &o, const char *what, int pid, int64_t tid, const char *prefix, int64_t num) {
+  char *w = o.room();
+  lit(w, ",\n{\"ph\":\"M\",\"pid\":");
   u64(w, uint64_t(pid));
   lit(w, ",\"tid\":");
   i64(w, tid);
@@ -519,42 +856,55 @@ void meta(jsonOut &o, bool &first, const char *what, int pid, int64_t tid, const
   o.done(w);
 }
 
-// args of a runtime event: ,"args":{"kind":K,"p":P,"m":M   (left open)
-inline void args0(char *&w, name kind, int32_t p, int32_t m) {
-  lit(w, ",\"args\":{\"kind\":\"");
-  str(w, kind.s, kind.l);
-  lit(w, "\",\"p\":");
-  i64(w, p);
-  lit(w, ",\"m\":");
-  i64(w, m);
+// The flusher's own output area (metadata, the end); one flush per process.
+char flushOut[16 * 1024];
+
+// Formats the retained copies (made before the file was opened: tests)
+// in owner order, each under its owner's busy flag.
+void writeRetained() {
+  traceBuf **cs;
+  size_t bytes;
+  int64_t k = takeRetained(&cs, &bytes);
+  for (int64_t c = 0; c < k; c++) {
+    traceBuf *own = cs[c]->owner;
+    lockBusy(own);
+    writeOut(own, cs[c], cs[c]->n.load(std::memory_order_relaxed));
+    unlockBusy(own);
+  }
+  if (cs)
+    munmap(cs, bytes);
 }
 
-// One owner's events (its chunks in sequence), read in write order. Its
-// timestamps are made non-decreasing (cputicks is not serialised, so two
-// reads a few instructions apart may come out swapped).
-struct stream {
-  traceBuf **c = nullptr; // this owner's chunks
-  int64_t nc = 0;
-  int64_t ci = -1;
-  uint32_t i = 0, n = 0;
-  uint64_t key = 0; // owner bits of chunkKey: ties between streams
-  int64_t ts = 0;
-  traceEvent cur;
-  bool next() {
-    while (i >= n) {
-      if (++ci >= nc)
-        return false;
-      n = c[ci]->n.load(std::memory_order_acquire);
-      i = 0;
-    }
-    i += traceDecode(c[ci], i, &cur);
-    if (cur.ts > ts)
-      ts = cur.ts;
-    return true;
-  }
-};
-
 } // namespace
+
+void traceInit(const char *path) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    const char *msg = "runtime: GODEBUG=tracefile: cannot create ";
+    (void)!write(2, msg, strlen(msg));
+    (void)!write(2, path, strlen(path));
+    (void)!write(2, "\n", 1);
+    _exit(2);
+  }
+  traceFd = fd;
+  // schedinit calls this before any other thread exists. Only a test
+  // (trace_test's FlushWritesChromeJSON) calls it with tracing already on
+  // (traceEnableForTest) and Ms writing events: they read traceStart in
+  // put(), so the clock that is running stays (restarting it was a data
+  // race TSan reported, and skewed the events already recorded).
+  if (traceStart == 0)
+    traceClockStart();
+  // The header and the first record (every later one begins with ",\n").
+  static const char header[] = "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n"
+                               "{\"ph\":\"M\",\"pid\":1,\"tid\":0,\"name\":\"process_name\",\"args\":{\"name\":\"Ps\"}}";
+  writeAll(header, sizeof header - 1);
+  // Events recorded before the file existed (traceEnableForTest; schedinit
+  // opens the file before any): written now, before any owner can write
+  // out its buffer (which it does only once it sees traceFile).
+  writeRetained();
+  traceFile.store(true, std::memory_order_release);
+  __atomic_store_n(&traceOn, true, __ATOMIC_RELEASE); // after traceStart, traceFd (traceEnabled)
+}
 
 static int64_t cpuNs(clockid_t clk) {
   struct timespec ts;
@@ -564,104 +914,48 @@ static int64_t cpuNs(clockid_t clk) {
 static int64_t threadCPUNs() { return cpuNs(CLOCK_THREAD_CPUTIME_ID); }
 
 void traceFlush() {
-  if (traceFd < 0)
+  if (!traceFile.load(std::memory_order_acquire))
     return;
   uint32_t z = 0;
   if (!flushed.compare_exchange_strong(z, 1, std::memory_order_acq_rel))
     return;
   __atomic_store_n(&traceOn, false, __ATOMIC_RELAXED);
   int64_t endNs = nanotime();
-  int64_t end = cputicks();
   int64_t cpu0 = threadCPUNs();
   int64_t procCPU = cpuNs(CLOCK_PROCESS_CPUTIME_ID); // the run up to the flush, tracing included
-  if (end > traceStart && endNs > traceStartNs)
-    traceNsPerTick = double(endNs - traceStartNs) / double(end - traceStart);
-
-  traceBuf **cs = nullptr;
-  size_t csBytes = 0;
-  int64_t nchunks = gatherChunks(&cs, &csBytes);
-  // Streams: runs of chunks with the same owner.
-  int64_t nstreams = 0;
-  for (int64_t c = 0; c < nchunks; c++)
-    if (c == 0 || (chunkKey(cs[c]) & ownerMask) != (chunkKey(cs[c - 1]) & ownerMask))
-      nstreams++;
-  size_t stBytes = size_t(nstreams + 1) * (sizeof(stream) + sizeof(int64_t));
-  auto *st = static_cast<stream *>(bigalloc(stBytes));
-  auto *heap = reinterpret_cast<int64_t *>(st + nstreams + 1); // min-heap of stream indices
-  int64_t total = 0, nh = 0;
-  int32_t maxp = 0, maxm = 0;
-  if (st) {
-    int64_t s = -1;
-    for (int64_t c = 0; c < nchunks; c++) {
-      uint64_t key = chunkKey(cs[c]) & ownerMask;
-      if (s < 0 || key != st[s].key) {
-        s++;
-        new (&st[s]) stream();
-        st[s].c = cs + c;
-        st[s].nc = 0;
-        st[s].key = key;
-      }
-      st[s].nc++;
-      uint32_t k = cs[c]->n.load(std::memory_order_acquire);
-      for (uint32_t i = 0; i < k; total++)
-        i += 2 + uint32_t(__builtin_popcountll(cs[c]->w[i] >> 57 & 7)); // traceDecode's length
-    }
-  }
-  // Tracks: every P ever made, every M (ids are dense from 0).
-  maxp = allplenForTrace();
+  // Copies retained after traceInit took the list (a test's racing owner).
+  writeRetained();
+  // What is left in every owner's buffer, then its open slices, at the
+  // time of the last event written (or now, as the flush sees the clock).
+  int64_t endTs = int64_t(double(cputicks() - traceStart) * nsPerTick());
+  int64_t np = allplenForTrace(), nm = 0;
+  forEachOwner([&](traceBuf *b) {
+    if (b->ownerKind == 1 && b->ownerID + 1 > nm)
+      nm = b->ownerID + 1;
+    if (!lockBusyBounded(b))
+      return;
+    jsonOut o(outArea(b), traceOutBytes);
+    format(b, b, b->n.load(std::memory_order_acquire), o);
+    closeOpen(b, std::max(endTs, b->lastNs), o);
+    o.flush();
+    unlockBusy(b); // its owner, if it fills the buffer again, discards it (spill)
+  });
   for (m *mp = allm.load(std::memory_order_acquire); mp; mp = mp->alllink)
-    if (int32_t(mp->id) + 1 > maxm)
-      maxm = int32_t(mp->id) + 1;
-  auto less = [&](int64_t a, int64_t b) {
-    return st[a].ts != st[b].ts ? st[a].ts < st[b].ts : st[a].key < st[b].key;
-  };
-  auto siftDown = [&](int64_t i) {
-    for (;;) {
-      int64_t l = 2 * i + 1, r = l + 1, best = i;
-      if (l < nh && less(heap[l], heap[best]))
-        best = l;
-      if (r < nh && less(heap[r], heap[best]))
-        best = r;
-      if (best == i)
-        return;
-      int64_t t = heap[i];
-      heap[i] = heap[best];
-      heap[best] = t;
-      i = best;
-    }
-  };
-  for (int64_t s = 0; st && s < nstreams; s++)
-    if (st[s].next())
-      heap[nh++] = s;
-  for (int64_t i = nh / 2 - 1; i >= 0; i--)
-    siftDown(i);
-
-  // Pending wake-up flow per goid (0: none): goids are allocated from
-  // sched.goidgen, so every goid seen is below its value (+1).
-  uint64_t ngoid = sched.goidgen.load(std::memory_order_relaxed) + 2;
-  size_t flowBytes = size_t(ngoid) * sizeof(int64_t);
-  auto *flow = static_cast<int64_t *>(bigalloc(flowBytes));
-  // Per P: the running goid (to close slices at the end); per M: open slices.
-  int32_t np = maxp > 0 ? maxp : 1, nm = maxm > 0 ? maxm : 1;
-  auto *prun = static_cast<int64_t *>(bigalloc(size_t(np) * 8));
-  auto *mstate = static_cast<uint8_t *>(bigalloc(size_t(nm))); // bit 0 spinning, bit 1 parked
-  bool stwOpen = false;
-
-  static jsonOut o;
-  if (o.buf == nullptr)
-    o.buf = static_cast<char *>(bigalloc(jsonOut::cap));
-  if (o.buf == nullptr) {
-    close(traceFd);
-    traceFd = -1;
-    return;
-  }
-  o.fd = traceFd;
-  o.n = 0;
-  bool first = true;
+    if (int64_t(mp->id) + 1 > nm)
+      nm = int64_t(mp->id) + 1;
+  jsonOut o(flushOut, sizeof flushOut);
+  meta(o, "process_name", 2, 0, "Ms", -1);
+  meta(o, "process_name", 3, 0, "runtime", -1);
+  for (int64_t i = 0; i < (np > 0 ? np : 1); i++)
+    meta(o, "thread_name", 1, i, "P", i);
+  for (int64_t i = 0; i < (nm > 0 ? nm : 1); i++)
+    meta(o, "thread_name", 2, i, "M", i);
+  meta(o, "thread_name", 3, 0, "runtime", -1);
+  meta(o, "thread_name", 3, 1, "sysmon", -1);
   {
     char *w = o.room();
-    lit(w, "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"producer\":\"glrt\",\"events\":");
-    i64(w, total);
+    lit(w, "\n],\"otherData\":{\"producer\":\"glrt\",\"events\":");
+    i64(w, traceEvents.load(std::memory_order_relaxed));
     lit(w, ",\"dropped\":");
     i64(w, traceDropped.load());
     lit(w, ",\"gomaxprocs\":");
@@ -671,215 +965,11 @@ void traceFlush() {
       u64(w, schedseedValue);
     else
       lit(w, "null");
-    lit(w, "},\n\"traceEvents\":[");
-    o.done(w);
-  }
-  meta(o, first, "process_name", 1, 0, "Ps", -1);
-  meta(o, first, "process_name", 2, 0, "Ms", -1);
-  meta(o, first, "process_name", 3, 0, "runtime", -1);
-  for (int32_t i = 0; i < np; i++)
-    meta(o, first, "thread_name", 1, i, "P", i);
-  for (int32_t i = 0; i < nm; i++)
-    meta(o, first, "thread_name", 2, i, "M", i);
-  meta(o, first, "thread_name", 3, 0, "runtime", -1);
-  meta(o, first, "thread_name", 3, 1, "sysmon", -1);
-
-  int64_t flowid = 0;
-  while (nh > 0) {
-    stream &sm = st[heap[0]];
-    const traceEvent &e = sm.cur;
-    int64_t ts = sm.ts; // clamped: non-decreasing within the stream
-    int pid = e.p >= 0 ? 1 : 3;
-    int64_t tid = e.p >= 0 ? e.p : 0;
-    name kn = kindName(e.kind);
-    char *w = o.room();
-    switch (e.kind) {
-    case traceEvGoCreate:
-      head(w, first, "i", pid, tid, ts);
-      str(w, kn.s, kn.l);
-      lit(w, "\",\"s\":\"t\"");
-      args0(w, kn, e.p, e.m);
-      lit(w, ",\"g\":");
-      i64(w, e.g);
-      lit(w, ",\"by\":");
-      i64(w, e.a);
-      lit(w, ",\"pc\":");
-      hex(w, uint64_t(e.b));
-      lit(w, "}}");
-      break;
-    case traceEvGoStart: {
-      head(w, first, "B", pid, tid, ts);
-      gname(w, e.g);
-      args0(w, kn, e.p, e.m);
-      lit(w, ",\"g\":");
-      i64(w, e.g);
-      lit(w, "}}");
-      if (flow && uint64_t(e.g) < ngoid && flow[e.g]) {
-        head(w, first, "f", pid, tid, ts);
-        lit(w, "wake\",\"cat\":\"flow\",\"bp\":\"e\",\"id\":");
-        i64(w, flow[e.g]);
-        lit(w, "}");
-        flow[e.g] = 0;
-      }
-      if (e.p >= 0 && e.p < np && prun)
-        prun[e.p] = e.g;
-      break;
-    }
-    case traceEvGoStop:
-      head(w, first, "E", pid, tid, ts);
-      gname(w, e.g);
-      args0(w, kn, e.p, e.m);
-      lit(w, ",\"g\":");
-      i64(w, e.g);
-      lit(w, ",\"reason\":\"");
-      str(w, stopName(e.reason, e.a));
-      lit(w, "\"}}");
-      if (e.p >= 0 && e.p < np && prun)
-        prun[e.p] = 0;
-      break;
-    case traceEvGoUnblock:
-      head(w, first, "i", pid, tid, ts);
-      str(w, kn.s, kn.l);
-      lit(w, "\",\"s\":\"t\"");
-      args0(w, kn, e.p, e.m);
-      lit(w, ",\"g\":");
-      i64(w, e.g);
-      lit(w, ",\"by\":");
-      i64(w, e.a);
-      lit(w, "}}");
-      if (flow && uint64_t(e.g) < ngoid) {
-        flow[e.g] = ++flowid;
-        head(w, first, "s", pid, tid, ts);
-        lit(w, "wake\",\"cat\":\"flow\",\"id\":");
-        i64(w, flowid);
-        lit(w, "}");
-      }
-      break;
-    case traceEvStackGrow:
-      head(w, first, "i", pid, tid, ts);
-      str(w, kn.s, kn.l);
-      lit(w, "\",\"s\":\"t\"");
-      args0(w, kn, e.p, e.m);
-      lit(w, ",\"g\":");
-      i64(w, e.g);
-      lit(w, ",\"size\":");
-      i64(w, e.a);
-      lit(w, ",\"segments\":");
-      i64(w, e.b);
-      lit(w, "}}");
-      break;
-    case traceEvPreemptReq:
-      head(w, first, "i", e.a >= 0 ? 1 : 3, e.a >= 0 ? e.a : 1, ts);
-      str(w, kn.s, kn.l);
-      lit(w, "\",\"s\":\"t\"");
-      args0(w, kn, int32_t(e.a), -1);
-      lit(w, ",\"g\":");
-      i64(w, e.g);
-      lit(w, "}}");
-      break;
-    case traceEvSTWStart:
-    case traceEvSTWDone:
-      if ((e.kind == traceEvSTWStart) == stwOpen)
-        break; // unbalanced (a flush in the middle): skip
-      stwOpen = e.kind == traceEvSTWStart;
-      if (stwOpen)
-        head(w, first, "B", 3, 0, ts);
-      else
-        head(w, first, "E", 3, 0, ts);
-      lit(w, "STW\"");
-      args0(w, kn, e.p, e.m);
-      if (stwOpen && e.b) {
-        lit(w, ",\"reason\":\"");
-        str(w, reinterpret_cast<const char *>(e.b));
-        lit(w, "\"");
-      }
-      lit(w, "}}");
-      break;
-    case traceEvMSpin:
-    case traceEvMSpinDone:
-    case traceEvMPark:
-    case traceEvMUnpark: {
-      if (e.m < 0 || e.m >= nm || !mstate)
-        break;
-      uint8_t bit = (e.kind == traceEvMSpin || e.kind == traceEvMSpinDone) ? 1 : 2;
-      bool open = e.kind == traceEvMSpin || e.kind == traceEvMPark;
-      if (bool(mstate[e.m] & bit) == open)
-        break; // already in that state: keep B/E balanced
-      // Parking ends spinning (a track's slices must nest).
-      if (open && bit == 2 && (mstate[e.m] & 1)) {
-        head(w, first, "E", 2, e.m, ts);
-        lit(w, "spinning\"}");
-        mstate[e.m] &= uint8_t(~1);
-      }
-      if (open && bit == 1 && (mstate[e.m] & 2))
-        break; // spinning while parked cannot happen; ignore
-      mstate[e.m] = open ? uint8_t(mstate[e.m] | bit) : uint8_t(mstate[e.m] & ~bit);
-      if (open)
-        head(w, first, "B", 2, e.m, ts);
-      else
-        head(w, first, "E", 2, e.m, ts);
-      if (bit == 1)
-        lit(w, "spinning\"");
-      else
-        lit(w, "parked\"");
-      args0(w, kn, e.p, e.m);
-      lit(w, "}}");
-      break;
-    }
-    default: // ProcResize and the reserved kinds: instants on the runtime track
-      head(w, first, "i", 3, 0, ts);
-      str(w, kn.s, kn.l);
-      lit(w, "\",\"s\":\"t\"");
-      args0(w, kn, e.p, e.m);
-      lit(w, ",\"a\":");
-      i64(w, e.a);
-      lit(w, ",\"b\":");
-      i64(w, e.b);
-      lit(w, "}}");
-      break;
-    }
-    o.done(w);
-    // Next event of this stream; re-heap (or drop the exhausted stream).
-    if (!sm.next())
-      heap[0] = heap[--nh];
-    siftDown(0);
-  }
-  // Close what is still open at the end of the trace.
-  for (int32_t i = 0; i < np && prun; i++)
-    if (prun[i]) {
-      char *w = o.room();
-      head(w, first, "E", 1, i, end);
-      gname(w, prun[i]);
-      lit(w, ",\"args\":{\"kind\":\"GoStop\",\"p\":");
-      i64(w, i);
-      lit(w, ",\"m\":-1,\"g\":");
-      i64(w, prun[i]);
-      lit(w, ",\"reason\":\"running at exit\"}}");
-      o.done(w);
-    }
-  for (int32_t i = 0; i < nm && mstate; i++) {
-    char *w = o.room();
-    if (mstate[i] & 2) {
-      head(w, first, "E", 2, i, end);
-      lit(w, "parked\"}");
-    }
-    if (mstate[i] & 1) {
-      head(w, first, "E", 2, i, end);
-      lit(w, "spinning\"}");
-    }
-    o.done(w);
-  }
-  {
-    char *w = o.room();
-    if (stwOpen) {
-      head(w, first, "E", 3, 0, end);
-      lit(w, "STW\"}");
-    }
-    // Last keys, for the bench (it reports the flush apart from the
-    // recording's cost): the process's CPU time when the flush began (the
-    // run with tracing on), and how long the flush took up to here
-    // (merging and formatting) in this thread's CPU time and in wall time.
-    lit(w, "\n],\"glrtRunCpuUs\":");
+    // Last keys, for the bench: the process's CPU time when the flush
+    // began (the run with tracing on, including the buffers written out
+    // while it ran), and how long the flush took up to here (formatting
+    // what was left) in this thread's CPU time and in wall time.
+    lit(w, "},\"glrtRunCpuUs\":");
     i64(w, procCPU / 1000);
     lit(w, ",\"glrtFlushCpuUs\":");
     i64(w, (threadCPUNs() - cpu0) / 1000);
@@ -891,12 +981,6 @@ void traceFlush() {
   o.flush();
   close(traceFd);
   traceFd = -1;
-  if (cs)
-    munmap(cs, csBytes);
-  if (st)
-    munmap(st, stBytes);
-  if (flow)
-    munmap(flow, flowBytes);
 }
 
 } // namespace glrt

@@ -1,49 +1,72 @@
 //===- trace.h - the timeline trace: GODEBUG=tracefile=PATH (trace.cpp) ---===//
 //
 // glrt's counterpart of Go's runtime/trace.go, with a different output: the
-// events are buffered in memory while the program runs and written once, at
-// exit, as Chrome Trace Event JSON (Perfetto and chrome://tracing open it;
-// scripts/glc-trace.py draws it). Off unless GODEBUG=tracefile=PATH is set;
+// events are recorded in small per-P/per-M buffers and written, as Chrome
+// Trace Event JSON, each time a buffer fills and at exit (Perfetto and
+// chrome://tracing open it; scripts/glc-trace.py draws it). Off unless GODEBUG=tracefile=PATH is set;
 // when off, every event site costs one load of `traceOn` and a not-taken
 // branch (traceEnabled() below, marked unlikely).
 //
 // Buffers (who writes what, without locks):
-//   - each P has a chunk chain (p.tracebuf): events about Gs on that P
-//     (create, start, stop, unblock, stack growth, stop-the-world). Only the
-//     M that holds the P writes it; holding a P is exclusive and a P passes
-//     between Ms through sched.lock or the idle-list/handoff protocol, which
-//     orders one owner's writes before the next owner's.
+//   - each P has one buffer (p.tracebuf): events about Gs on that P
+//     (create, start, stop, unblock, stack growth). Only the M that holds
+//     the P writes it; holding a P is exclusive and a P passes between Ms
+//     through sched.lock or the idle-list/handoff protocol, which orders
+//     one owner's writes before the next owner's.
 //   - each M has its own (m.tracebuf): events of an M that may hold no P
-//     (spinning, parking, procresize). Only the M's thread writes it.
+//     (spinning, parking, procresize, stop-the-world). Only the M's thread
+//     writes it.
 //   - sysmon has one (preemption requests); a thread that is neither (unit
 //     tests driving the scheduler from plain threads) uses a shared buffer
 //     under a spin lock.
-// An event is written into the chunk's next slot, then published by a
-// release store of the chunk's count; the flusher reads the count with
-// acquire. A full chunk is pushed (CAS, release) on a global list of full
-// chunks and the writer continues in a fresh one (mmap, never freed): no
-// event is lost to a wrap. Total memory is capped (traceMaxBytes): past
-// it, events are counted as dropped (reported in the file) instead.
+// An event is written into the buffer's next slot, then published by a
+// release store of the buffer's count (n); a reader (the final flush, the
+// test snapshot) reads n with acquire under the buffer's busy flag.
+//
+// Streaming (since the buffers are reused): a buffer is allocated once per
+// owner and never replaced. When the next event does not fit, the owner
+// formats the buffer's events as Chrome JSON into the buffer's own output
+// area, write(2)s it to the trace file (traceWriteLock orders whole writes
+// of different owners) and starts over at n = 0: the recording touches the
+// same 64 KiB, warm in cache, over and over (fresh memory costs ~2.5 ns a
+// byte on the KVM guest the bench runs on: the first version, which
+// mmapped a new chunk per 64 KiB, spent most of its recording there).
+// The file is therefore in time order per owner, not globally: the Trace
+// Event Format does not require sorted events (Perfetto and
+// chrome://tracing sort them; scripts/glc-trace.py sorts stably by ts).
+// Each owner's buffer also holds its formatting state (the G running on
+// the P, the M's open spinning/parked/STW slices, the last timestamp), so
+// B/E pairs balance per track as a global merge would. A wake-up flow is
+// matched without global state: ready() numbers each wake-up of a G
+// (g.tracewakeseq, written while it is parked and ours) and records it in
+// the GoUnblock; the G's next GoStart records the same number, and both
+// ends print the flow id goid << 20 | seq.
+// Without a file (unit tests, traceEnableForTest) a full buffer is copied
+// into a retained chunk on a list (traceFull) instead, for the snapshot;
+// total memory is capped (traceMaxBytes) and events past it are counted
+// as dropped.
 //
 // Flush (traceFlush): at every process exit path: main returning and
 // os.Exit (glrt_exit), a fatal panic or fatal error (panic.cpp's finish),
 // the deadlock report (checkdead). It clears traceOn, so writers that start
 // an event after that see it off; an event being written at that instant
 // by another thread is not yet published and is left out. The flusher then
-// gathers every chunk, groups them by owner (each owner's chunks in
-// sequence are one stream in program order), merges the streams by
-// timestamp (ties: owner order) with a small heap, and formats JSON
-// straight into a 1 MiB buffer. Runs on g0 (or a thread's own stack),
-// never takes sched.lock (checkdead holds it).
+// takes each buffer's busy flag in turn (waiting for an owner that is
+// writing it out), formats what is left in it, closes the slices still
+// open, and writes the thread names and the file's last keys. An owner
+// that fills its buffer after that discards it. Runs on g0 (or a thread's
+// own stack), never takes sched.lock (checkdead holds it).
 //
 // Timestamps: the CPU's invariant TSC read by a bare rdtsc (cputicks in
 // trace.cpp: one counter for every core and thread; 11.5 ns here against
 // 19 ns with lfence and 29 ns for clock_gettime), stored relative to the
-// trace's start, converted at the flush to nanoseconds against nanotime()
-// (CLOCK_MONOTONIC) read at the start and at the flush; written relative
-// to the start, in microseconds. Unserialised reads may come out a few
-// cycles out of program order: the flush keeps each stream's timestamps
-// non-decreasing.
+// trace's start, converted to nanoseconds when formatted, against
+// nanotime() (CLOCK_MONOTONIC): the ticks-per-ns ratio is measured between
+// the start and the first formatting, and measured again each time the
+// time since the start has doubled (its error shrinks as the interval
+// grows). Written relative to the start, in microseconds. Unserialised
+// reads may come out a few cycles out of program order: each stream's
+// written timestamps are kept non-decreasing.
 //===----------------------------------------------------------------------===//
 #pragma once
 
@@ -107,31 +130,45 @@ struct traceEvent {
   int32_t m;      // M id of the writer, or -1 (sysmon, foreign threads)
 };
 
-// A chunk of encoded events. Written by one owner at a time (see the
-// header); n (in words) is published with release after the words are
+// One owner's buffer of encoded events (or, without a trace file, a
+// retained copy of one: traceFull). Written by one owner at a time (see
+// the header); n (in words) is published with release after the words are
 // filled. An event is 2 to 5 words (16 to 40 bytes; the hot ones, a
-// goroutine's start, park and Gosched stop, are 16; an unblock 24):
+// goroutine's start and its park or Gosched stop, are 16; an unblock and
+// the start that follows it 24):
 //   w[0] = ts - traceStart (48 bits: 37 hours at 2.1 GHz) | kind << 48
 //          | reason << 54 | present << 57 (bit 0: a, bit 1: b, bit 2: p)
 //          | small << 60 (a, if 0 < a < 16: then a is not present)
 //   w[1] = g (40 bits) | (m + 1) << 40
 //   then a, b, p, each only if present (a when not small, b when non-zero,
-//   p when the chunk is not a P's, whose events all have p = its id, and
-//   p >= 0). Why so tight: on the KVM guest the bench runs on, each byte
-//   of fresh memory the recording touches costs ~2.5 ns (the first touch
-//   of every 4 KiB page traps to the host; with 2 MiB pages the populating
-//   costs the same), which was most of the recording's cost at 40 bytes an
-//   event.
+//   p when the buffer is not a P's, whose events all have p = its id, and
+//   p >= 0).
+// An owner's buffer is followed in its mapping by its JSON output area
+// (traceOutBytes).
 struct traceBuf {
-  traceBuf *link;          // the full list (traceFull)
+  traceBuf *link;          // traceFull (retained copies)
+  traceBuf *owner;         // a retained copy: its owner's buffer; else itself
   int32_t ownerKind;       // 0 P, 1 M, 2 sysmon, 3 foreign
   int32_t ownerID;
-  uint32_t seq;            // chunk number within its owner (sort ties)
+  uint32_t seq;            // a copy: its number within its owner; an owner: copies made
   std::atomic<uint32_t> n; // words written (release by the writer)
-  static constexpr uint32_t cap = (64 * 1024 - 24) / sizeof(uint64_t);
+  // Held by the owner while it writes the buffer out or retains it, and by
+  // the final flush and the snapshot while they read it (acquire/release
+  // spin lock; the owner's event writes need no lock).
+  std::atomic<uint32_t> busy;
+  uint32_t pad_;
+  // Formatting state of the owner's stream (under busy): the last
+  // timestamp written (ns since the start), the G whose slice is open on
+  // the P (0: none), the M's open slices (bit 0 spinning, bit 1 parked,
+  // bit 2 stop-the-world).
+  int64_t lastNs;
+  int64_t running;
+  uint64_t open;
+  static constexpr uint32_t cap = (64 * 1024 - 64) / sizeof(uint64_t);
   uint64_t w[cap];
 };
 static_assert(sizeof(traceBuf) == 64 * 1024);
+constexpr size_t traceOutBytes = 256 * 1024;
 
 // Decodes the event at b->w[i] into *e; returns its length in words.
 uint32_t traceDecode(const traceBuf *b, uint32_t i, traceEvent *e);
@@ -168,9 +205,10 @@ int64_t traceNow();
 // return at once). Every exit path calls it; cheap when tracing is off.
 void traceFlush();
 
-// For tests: gathers all events written so far (every chunk, in buffer
-// order) into out[0..max); returns the total count (may exceed max).
-// Does not stop tracing. Also lets a test turn tracing on without a file.
+// For tests: gathers all events not yet written to a file (every retained
+// copy and every owner's buffer, each owner's in write order) into
+// out[0..max); returns the total count (may exceed max). Does not stop
+// tracing. Also lets a test turn tracing on without a file.
 int64_t traceSnapshotForTest(traceEvent *out, int64_t max);
 void traceEnableForTest(bool on);
 int64_t traceDroppedForTest();

@@ -37,11 +37,16 @@ def load(path):
         doc = json.load(f)
     evs = doc["traceEvents"] if isinstance(doc, dict) else doc
     meta = doc.get("otherData", {}) if isinstance(doc, dict) else {}
+    # glrt writes each P's and M's events in order as its buffer fills, so
+    # the file is sorted per track, not overall (the format allows it):
+    # sort stably by time, which keeps each track's order among equal
+    # timestamps.
+    evs.sort(key=lambda e: float(e.get("ts", 0)))
     return meta, evs
 
 
 def semantic(evs):
-    """The runtime's events (args.kind), in file order (sorted by time)."""
+    """The runtime's events (args.kind), in time order (load sorts them)."""
     out = []
     for e in evs:
         a = e.get("args") or {}

@@ -1,10 +1,11 @@
 //===- trace_test.cpp - GODEBUG=tracefile buffers and schedseed's generator ===//
 //
-// The trace's per-P/per-M chunks under real concurrency (goroutines on
-// several Ms and plain threads writing at once, several chunks each, so
-// every buffer wraps into the full list), the per-P ordering the flusher
-// relies on, the JSON flush, and schedseed's generator plumbing (same seed,
-// same choices). Tracing is turned on for this file's tests only and
+// The trace's per-P/per-M buffers under real concurrency (goroutines on
+// several Ms and plain threads writing at once, several buffers' worth
+// each: without a file every buffer wraps into retained copies, with one
+// every buffer is written out several times), the per-P ordering the
+// formatter relies on, the JSON file, and schedseed's generator plumbing
+// (same seed, same choices). Tracing is turned on for this file's tests only and
 // flushed (which turns it off for good) by the last one.
 //===----------------------------------------------------------------------===//
 #include "abi.h"
@@ -84,7 +85,7 @@ TEST(TraceTest, BuffersWrapWithoutLosingEventsUnderConcurrency) {
   workload(&goids);
   std::vector<traceEvent> evs = snapshot();
   EXPECT_EQ(traceDroppedForTest(), 0);
-  EXPECT_GT(evs.size(), size_t(2 * traceBuf::cap)) << "the workload must fill several chunks";
+  EXPECT_GT(evs.size(), size_t(2 * traceBuf::cap)) << "the workload must fill several buffers";
   // Every goroutine: created once, its Gosched stops all there, and as many
   // starts as stops (each run ends in a Gosched, or in its exit).
   for (int64_t id : goids) {
@@ -216,7 +217,13 @@ TEST(TraceTest, SameSeedSameChoices) {
   schedseedOn.store(false, std::memory_order_release); // the other tests run unseeded
 }
 
-// Last: the JSON file (the flush turns tracing off for the process).
+// Last: the JSON file (the flush turns tracing off for the process). The
+// events recorded so far without a file (the retained copies and the
+// buffers) are written when the file is opened or at the flush; then the
+// workload runs again with the file open, so every P's, M's and the
+// shared buffer are written out several times while goroutines and plain
+// threads keep recording (the streaming path), and each is still whole
+// and in order in the file.
 TEST(TraceTest, FlushWritesChromeJSON) {
   char path[] = "/tmp/glrt-trace-test-XXXXXX";
   int fd = mkstemp(path);
@@ -226,6 +233,8 @@ TEST(TraceTest, FlushWritesChromeJSON) {
   for (const traceEvent &e : snapshot())
     starts += e.kind == traceEvGoStart;
   traceInit(path);
+  std::vector<int64_t> goids;
+  workload(&goids);
   traceFlush();
   EXPECT_FALSE(traceEnabled());
   FILE *f = fopen(path, "r");
@@ -239,12 +248,74 @@ TEST(TraceTest, FlushWritesChromeJSON) {
   unlink(path);
   EXPECT_EQ(s.rfind("{\"displayTimeUnit\":\"ns\"", 0), 0u);
   EXPECT_NE(s.find("\"traceEvents\":["), std::string::npos);
-  EXPECT_NE(s.find("\n],\"glrtRunCpuUs\":"), std::string::npos);
+  EXPECT_NE(s.find("\n],\"otherData\":{\"producer\":\"glrt\""), std::string::npos);
+  EXPECT_NE(s.find(",\"glrtRunCpuUs\":"), std::string::npos);
   EXPECT_NE(s.find(",\"glrtFlushUs\":"), std::string::npos);
   EXPECT_EQ(s.substr(s.size() - 2), "}\n");
-  int64_t found = 0;
-  for (size_t pos = 0; (pos = s.find("\"kind\":\"GoStart\"", pos)) != std::string::npos; pos++)
-    found++;
-  EXPECT_EQ(found, starts);
   EXPECT_NE(s.find("\"name\":\"thread_name\",\"args\":{\"name\":\"P0\"}"), std::string::npos);
+  // One record a line; the fields this test reads.
+  auto field = [](const std::string &line, const char *key) -> int64_t {
+    size_t at = line.find(key);
+    return at == std::string::npos ? -1 : strtoll(line.c_str() + at + strlen(key), nullptr, 10);
+  };
+  std::map<int64_t, int> startsOf, stopsOf, exitsOf, goschedOf;
+  std::map<int64_t, int64_t> running; // P -> G whose slice is open
+  std::map<int64_t, int64_t> nextMarker;
+  int64_t fileStarts = 0, fileEvents = 0, flowsOut = 0, flowsIn = 0;
+  for (size_t pos = 0; pos < s.size();) {
+    size_t eol = s.find('\n', pos);
+    if (eol == std::string::npos)
+      eol = s.size();
+    std::string line = s.substr(pos, eol - pos);
+    pos = eol + 1;
+    if (line.find("\"kind\":\"") != std::string::npos && line.find("running at exit") == std::string::npos)
+      fileEvents++;
+    flowsOut += line.find("\"ph\":\"s\"") != std::string::npos;
+    flowsIn += line.find("\"ph\":\"f\"") != std::string::npos;
+    int64_t g = field(line, "\"g\":"), p = field(line, "\"p\":");
+    if (line.find("\"kind\":\"GoStart\"") != std::string::npos) {
+      fileStarts++;
+      startsOf[g]++;
+      if (p >= 0) {
+        // Per P, in file order: a G's slice closes before the next opens
+        // (the first record of a P may be the stop of an earlier test's G).
+        EXPECT_EQ(running[p], 0) << "P" << p << ": G" << g << " started while G" << running[p] << " runs";
+        running[p] = g;
+      }
+    } else if (line.find("\"kind\":\"GoStop\"") != std::string::npos) {
+      stopsOf[g]++;
+      exitsOf[g] += line.find("\"reason\":\"exit\"") != std::string::npos;
+      goschedOf[g] += line.find("\"reason\":\"Gosched\"") != std::string::npos;
+      if (p >= 0 && (running[p] == g || running[p] == 0))
+        running[p] = 0;
+      else if (p >= 0)
+        ADD_FAILURE() << "P" << p << ": G" << g << " stopped but G" << running[p] << " runs";
+    } else if (line.find("\"kind\":\"GCStart\"") != std::string::npos) {
+      // The plain threads' markers (a = kMarker + thread, b = index): each
+      // thread's in its order, none lost, through the shared buffer.
+      int64_t t = field(line, "\"a\":") - kMarker, k = field(line, "\"b\":");
+      if (t >= 0 && t < kThreads && nextMarker[t] % kThreadEvents == k % kThreadEvents) {
+        nextMarker[t]++;
+      } else if (t >= 0 && t < kThreads) {
+        ADD_FAILURE() << "thread " << t << ": marker " << k << " after " << nextMarker[t];
+        nextMarker[t] = k + 1;
+      }
+    }
+  }
+  // Both workloads' markers (the first one's written from the copies).
+  for (int t = 0; t < kThreads; t++)
+    EXPECT_EQ(nextMarker[t], 2 * kThreadEvents) << "thread " << t;
+  for (int64_t id : goids) {
+    EXPECT_EQ(goschedOf[id], kYields) << "G" << id;
+    EXPECT_EQ(exitsOf[id], 1) << "G" << id;
+    EXPECT_EQ(startsOf[id], kYields + 1) << "G" << id;
+    EXPECT_EQ(stopsOf[id], kYields + 1) << "G" << id;
+  }
+  EXPECT_GE(fileStarts, starts + int64_t(goids.size()) * (kYields + 1));
+  // Every event formatted is counted; an M's or a stop-the-world's that
+  // would unbalance its track's slices is left out of the file.
+  EXPECT_GE(field(s, "\"events\":"), fileEvents);
+  EXPECT_EQ(field(s, "\"dropped\":"), 0);
+  EXPECT_GT(fileEvents, 4 * int64_t(traceBuf::cap)) << "the workload must fill every buffer several times";
+  EXPECT_EQ(flowsOut, flowsIn) << "each wake-up's flow starts and ends";
 }
