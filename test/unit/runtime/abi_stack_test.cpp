@@ -282,14 +282,14 @@ void probe_mapdelete_faststr() {
 void probe_mapiterinit() {
   void *m = glrt_makemap(&maptest::mInt64, 0);
   mapFill(m, 13);
-  alignas(8) static char it[96]; // the hiter is in the caller's frame
+  alignas(8) static char it[112]; // the hiter is in the caller's frame (map.h: 112 bytes)
   glrt_mapiterinit(&maptest::mInt64, m, it);
   sval += *reinterpret_cast<void **>(it) != nullptr;
 }
 void probe_mapiternext() {
   void *m = glrt_makemap(&maptest::mInt64, 0);
   mapFill(m, 9);
-  alignas(8) static char it[96];
+  alignas(8) static char it[112];
   glrt_mapiterinit(&maptest::mInt64, m, it);
   mapFill(m, 40); // grows during the iteration
   while (*reinterpret_cast<void **>(it) != nullptr)
