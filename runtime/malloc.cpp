@@ -84,6 +84,18 @@ extern mspan emptymspan;
 
 namespace {
 
+// The tiny allocator's next offset for a block of `size` bytes: aligned to
+// 8, 4 or 2 bytes when size is a multiple of it (Go's mallocgc rule).
+inline uintptr_t tinyalign(uintptr_t off, uintptr_t size) {
+  if ((size & 7) == 0)
+    return (off + 7) & ~uintptr_t(7);
+  if ((size & 3) == 0)
+    return (off + 3) & ~uintptr_t(3);
+  if ((size & 1) == 0)
+    return (off + 1) & ~uintptr_t(1);
+  return off;
+}
+
 alignas(16) uint64_t zerobaseobj[2];
 
 // conservativeType's bitmap: one word, a pointer.
@@ -245,13 +257,7 @@ void *mallocwith(mcache *c, uintptr_t size, const Type *typ, bool needzero) {
     return x;
   }
   if (noscan && size < _TinySize) {
-    uintptr_t off = c->tinyoffset;
-    if ((size & 7) == 0)
-      off = (off + 7) & ~uintptr_t(7);
-    else if ((size & 3) == 0)
-      off = (off + 3) & ~uintptr_t(3);
-    else if ((size & 1) == 0)
-      off = (off + 1) & ~uintptr_t(1);
+    uintptr_t off = tinyalign(c->tinyoffset, size);
     if (off + size <= _TinySize && c->tiny != 0) {
       c->tinyoffset = off + size;
       c->tinyAllocs++;
@@ -451,13 +457,7 @@ void *mallocgc(size_t size, const Type *typ, bool needzero) {
   mcache *c = getMCache();
   if (c != nullptr && size <= _MaxSmallSize && __builtin_expect(gcstress == 0, 1)) {
     if (noscan && size < _TinySize) {
-      uintptr_t off = c->tinyoffset;
-      if ((size & 7) == 0)
-        off = (off + 7) & ~uintptr_t(7);
-      else if ((size & 3) == 0)
-        off = (off + 3) & ~uintptr_t(3);
-      else if ((size & 1) == 0)
-        off = (off + 1) & ~uintptr_t(1);
+      uintptr_t off = tinyalign(c->tinyoffset, size);
       if (off + size <= _TinySize && c->tiny != 0) {
         c->tinyoffset = off + size;
         c->tinyAllocs++;
