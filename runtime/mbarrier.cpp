@@ -4,8 +4,9 @@
 // destination is not a stack slot (and before every memcpy/memmove/memset
 // into such memory), a check of glrt_writeBarrier.enabled and an unlikely
 // call into here (compiler/irgen/IRGenAlloc.cpp: insertWriteBarriers).
-// No collector runs yet, so the flag is always 0 and the calls never
-// happen; they exist so the concurrent marker can turn them on. Until then:
+// The collector marks with the world stopped (mgc.cpp), so mutators never
+// run while it marks: the flag stays 0 and the calls never happen; they
+// exist so a concurrent marker can turn them on. Until then:
 //   gcWriteBarrier(slot, ptr)       performs *slot = ptr (Go's
 //                                   gcWriteBarrier does the store too);
 //   bulkBarrierPreWrite(dst, src, n) does nothing (the marker will shade
