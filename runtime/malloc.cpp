@@ -96,6 +96,17 @@ inline uintptr_t tinyalign(uintptr_t off, uintptr_t size) {
   return off;
 }
 
+// The next `size` bytes of c's current tiny block, or null if they do not
+// fit (or there is no block): the caller then starts a new one.
+inline void *tinyalloc(mcache *c, uintptr_t size) {
+  uintptr_t off = tinyalign(c->tinyoffset, size);
+  if (off + size > _TinySize || c->tiny == 0)
+    return nullptr;
+  c->tinyoffset = off + size;
+  c->tinyAllocs++;
+  return reinterpret_cast<void *>(c->tiny + off);
+}
+
 alignas(16) uint64_t zerobaseobj[2];
 
 // conservativeType's bitmap: one word, a pointer.
@@ -257,12 +268,8 @@ void *mallocwith(mcache *c, uintptr_t size, const Type *typ, bool needzero) {
     return x;
   }
   if (noscan && size < _TinySize) {
-    uintptr_t off = tinyalign(c->tinyoffset, size);
-    if (off + size <= _TinySize && c->tiny != 0) {
-      c->tinyoffset = off + size;
-      c->tinyAllocs++;
-      return reinterpret_cast<void *>(c->tiny + off);
-    }
+    if (void *x = tinyalloc(c, size))
+      return x;
     c->nmalloc++;
     mspan *s;
     uintptr_t x = nextFree(c, makeSpanClass(2, true), &s); // class 2: 16 bytes
@@ -457,12 +464,8 @@ void *mallocgc(size_t size, const Type *typ, bool needzero) {
   mcache *c = getMCache();
   if (c != nullptr && size <= _MaxSmallSize && __builtin_expect(gcstress == 0, 1)) {
     if (noscan && size < _TinySize) {
-      uintptr_t off = tinyalign(c->tinyoffset, size);
-      if (off + size <= _TinySize && c->tiny != 0) {
-        c->tinyoffset = off + size;
-        c->tinyAllocs++;
-        return reinterpret_cast<void *>(c->tiny + off);
-      }
+      if (void *x = tinyalloc(c, size))
+        return x;
     } else {
       spanClass spc = makeSpanClass(sizeToClass(size), noscan);
       mspan *s = c->alloc[spc];
