@@ -395,10 +395,10 @@ void gcCycleConcurrent(uintptr_t sp) {
   // CPUs between them and the Ps' threads. The collector polls for their
   // end (it cannot be woken by a thread without a P); a worker that found
   // nothing left stops, and if barriers or assists published more work
-  // meanwhile, the workers start again, a few times at most before the
-  // rest is left to mark termination.
+  // meanwhile (or an assist still holds some), the workers start again.
+  // Only the per-P barrier buffers are left to mark termination.
   int32_t nbg = a.procs >= 4 ? (a.procs + 2) / 4 : 1;
-  for (int round = 0; round < 8; round++) {
+  for (;;) {
     glrt_systemstack(bgStartOnG0, &nbg);
     for (;;) {
       bool done = false;
@@ -407,8 +407,12 @@ void gcCycleConcurrent(uintptr_t sp) {
         break;
       timeSleep(100000);
     }
+    // More work may have been published (barriers, an assist's leftover)
+    // or may be held by an assist still running: go on. This ends: every
+    // object is greyed at most once per cycle and new ones are black.
     if (!gcMarkWorkAvailable())
       break;
+    timeSleep(20000);
   }
   a.tTerm = nanotime();
   stopTheWorld("GC");

@@ -758,6 +758,9 @@ std::atomic<uint8_t> gcBlackenAlloc{0};
 namespace {
 std::atomic<uint64_t> barrierMarked{0}; // bytes greyed by the write barrier
 std::atomic<uint64_t> assistMarked{0}, assistScanned{0};
+// Assists in progress: they hold grey objects in their own buffer until
+// they publish the rest, so the mark is not done while one runs.
+std::atomic<int32_t> assistsActive{0};
 markResult bgTotal{};
 } // namespace
 
@@ -806,7 +809,10 @@ bool gcBgMarkDone() {
   return true;
 }
 
-bool gcMarkWorkAvailable() { return nfull.load(std::memory_order_seq_cst) != 0; }
+bool gcMarkWorkAvailable() {
+  return nfull.load(std::memory_order_seq_cst) != 0 ||
+         assistsActive.load(std::memory_order_seq_cst) != 0;
+}
 
 markResult gcMarkTermDrain(int32_t nworkers) {
   markResult r = markParallel(nworkers, false, true);
@@ -855,6 +861,9 @@ bool shadeObject(uintptr_t v, uintptr_t *basep) {
 }
 
 void gcAssist(uint64_t scanBytes) {
+  if (nfull.load(std::memory_order_relaxed) == 0)
+    return; // nothing to take (the common case once the mark is nearly done)
+  assistsActive.fetch_add(1, std::memory_order_seq_cst);
   gcWork w;
   w.init();
   while (w.bytesScanned < scanBytes) {
@@ -864,6 +873,7 @@ void gcAssist(uint64_t scanBytes) {
     scanobject(b, w);
   }
   publishLocal(w);
+  assistsActive.fetch_sub(1, std::memory_order_seq_cst);
   assistMarked.fetch_add(w.bytesMarked, std::memory_order_relaxed);
   assistScanned.fetch_add(w.bytesScanned, std::memory_order_relaxed);
 }
