@@ -1,7 +1,8 @@
 //===- mgcmark.cpp - marking: heap bitmap, gcWork, roots, parallel drain ---===//
 //
-// Go's mgcmark.go and mgcwork.go, for a collector that marks with the world
-// stopped (mgc.cpp's essay lists the roots and the phases).
+// Go's mgcmark.go and mgcwork.go (mgc.cpp's essay lists the roots and the
+// phases; the concurrent mark's part is the section "Concurrent marking"
+// below, the barrier's rule mbarrier.cpp's essay).
 //
 // Colours: an object is white (mark bit clear), grey (mark bit set, its
 // address in some gcWork buffer) or black (mark bit set, scanned). Marking
@@ -29,7 +30,15 @@
 // full list increments nwait and spins; it leaves (nwait--) when a full
 // buffer appears; the mark is done when nwait == nworkers and the full list
 // is empty, checked in that order (seq_cst), because only a worker that is
-// not waiting can publish a buffer.
+// not waiting can publish a buffer. With the world stopped that is the end
+// of the mark. While the world runs, the write barrier and assists also
+// publish buffers (gcPublish, publishLocal), so the workers' termination
+// only means "nothing left right now": the collector restarts them while
+// gcMarkWorkAvailable (full buffers, or an assist holding some), and mark
+// termination drains whatever the per-P barrier buffers still hold.
+// Concurrent scanning reads heap words with relaxed atomic loads (a
+// mutator may store them at the same time; either value is fine: the old
+// one is shaded by the barrier, the new one was reachable or is black).
 //
 // Locks: workLock guards the full and empty lists (held for a few pointer
 // moves). Helper threads never touch the scheduler: they are plain threads
@@ -670,8 +679,8 @@ void gcClearMarks() { forEachSpan(clearMarks1, nullptr); }
 // restored, so the check changes nothing the sweep sees.
 // Root words are not checked the same way: roots are scanned
 // conservatively, and runtime metadata in the data section and in
-// persistent memory holds heap addresses that are not references
-// (mheap_.searchAddr, an mcache's string cursor one past its chunk), so a
+// persistent memory can hold heap addresses that are not references (an
+// mcache's string cursor one past its chunk, a stale copy in a record), so a
 // root word may name an object that died before the cycle started. Such
 // an object and what it reaches are re-marked without complaint; an
 // object lost from the heap's graph is still reported from the first
