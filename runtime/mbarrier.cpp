@@ -44,10 +44,13 @@
 //              be a heap slot), and the clear of a buffer slot after a
 //              receive (typedmemmove / typedmemclr on the element type);
 //   select.cpp through chan.cpp's copies;
-//   map.cpp    key/elem stores (assign, evacuate's copies), the clears of
-//              delete and clear(), bucket array / overflow / oldbuckets
-//              pointer updates in hmap and bmap (writePointer), hiter
-//              fields (mapiterinit/next);
+//   map.cpp    every store, copy or clear into buckets, overflow lists
+//              and hmap's bucket pointers goes through mapmemmove /
+//              mapmemclr / mapstoreptr, which call glrt_bulkBarrierPreWrite
+//              and glrt_gcWriteBarrier as generated code does; hiter's
+//              fields are not barriered: what they point to stays
+//              reachable from the map (held by it->h) through barriered
+//              paths while the iteration lasts;
 //   defer.cpp  _defer records reused from the P's pool and their links;
 //   time.cpp   timer records' fields written while armed;
 //   slice.cpp  growslice copies into a NEW (black) array: no barrier;
