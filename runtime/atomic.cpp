@@ -16,6 +16,8 @@
 // so no write barriers are needed.
 //===----------------------------------------------------------------------===//
 #include "abi.h"
+#include "mbarrier.h"
+#include "mgc.h"
 #include "type.h"
 
 #include <atomic>
@@ -93,6 +95,18 @@ glrt_eface glrt_atomicValueLoad(void *p) {
   return glrt_eface{t, w->data.load(std::memory_order_seq_cst)};
 }
 
+// A Value lives in user memory, often the heap: an overwrite of its data
+// word shades the old value (mbarrier.cpp's rule) and, since another
+// goroutine may overwrite it again before the marker sees it, the new
+// one too (Go's atomicwb).
+static inline void valueBarrier(ValueWords *w, void *nw) {
+  if (__builtin_expect(glrt_writeBarrier.enabled, 0) &&
+      gcphase.load(std::memory_order_relaxed) == _GCmark) {
+    shade(reinterpret_cast<uintptr_t>(w->data.load(std::memory_order_seq_cst)));
+    shade(reinterpret_cast<uintptr_t>(nw));
+  }
+}
+
 uint8_t glrt_atomicValueStore(void *p, glrt_eface v) {
   auto *w = static_cast<ValueWords *>(p);
   bool first;
@@ -101,6 +115,7 @@ uint8_t glrt_atomicValueStore(void *p, glrt_eface v) {
     return 1;
   if (t != v.type)
     return 0;
+  valueBarrier(w, v.data);
   w->data.store(v.data, std::memory_order_seq_cst);
   return 1;
 }
@@ -116,6 +131,7 @@ uint8_t glrt_atomicValueSwap(void *p, glrt_eface v, void *oldp) {
   }
   if (t != v.type)
     return 0;
+  valueBarrier(w, v.data);
   *old = glrt_eface{t, w->data.exchange(v.data, std::memory_order_seq_cst)};
   return 1;
 }
@@ -146,6 +162,7 @@ int64_t glrt_atomicValueCas(void *p, glrt_eface old, glrt_eface nw) {
     void *data = w->data.load(std::memory_order_seq_cst);
     if (old.type != t || !glrt_efaceeq(t, data, old.data))
       return 0;
+    valueBarrier(w, nw.data);
     return w->data.compare_exchange_strong(data, nw.data, std::memory_order_seq_cst) ? 1 : 0;
   }
 }

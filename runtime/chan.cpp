@@ -77,6 +77,7 @@
 #include "preempt.h"
 #include "proc.h"
 #include "schedseed.h"
+#include "mbarrier.h"
 
 #include <new>
 #include <string.h>
@@ -179,13 +180,18 @@ void waitq::dequeueSudoG(sudog *sg) {
 // ---- helpers shared with select.cpp (chan.h, namespace chanimpl) ----
 namespace chanimpl {
 
+// Every element copy and clear of chan.cpp and select.cpp: into or out of
+// the buffer, directly into a receiver's destination (which may be a heap
+// slot), the clear of a slot after a receive. While the collector marks,
+// the old pointer words of dst are shaded first (mbarrier.cpp's rule;
+// bulkShade is a no-op for a stack or a noscan destination).
 void elemmove(hchan *c, void *dst, const void *src) {
   if (c->elemsize != 0 && dst != nullptr)
-    memmove(dst, src, c->elemsize);
+    memmoveHasPointers(dst, src, c->elemsize);
 }
 void elemclr(hchan *c, void *dst) {
   if (c->elemsize != 0 && dst != nullptr)
-    memset(dst, 0, c->elemsize);
+    memclrHasPointers(dst, c->elemsize);
 }
 char *chanbuf(hchan *c, uint64_t i) { return c->buf + i * c->elemsize; }
 

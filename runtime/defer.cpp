@@ -90,6 +90,7 @@
 
 #include "abi.h"
 #include "malloc.h"
+#include "mbarrier.h"
 #include "panic.h"
 #include "proc.h"
 #include "stack.h"
@@ -128,9 +129,12 @@ void freedefer(_defer *d) {
   p *pp = gp && gp->mp ? gp->mp->pp : nullptr;
   if (!pp)
     return;
+  // The record is a heap object: its pointer words are overwritten through
+  // the write barrier (mbarrier.cpp's rule; the pool's next record may be
+  // reachable only through d->link of the snapshot).
   d->fn = nullptr;
-  d->arg = nullptr;
-  d->link = static_cast<_defer *>(pp->deferpool);
+  writePointer(&d->arg, nullptr);
+  writePointer(&d->link, pp->deferpool);
   pp->deferpool = d;
 }
 
@@ -363,11 +367,11 @@ void glrt_deferproc(void (*fn)(void *), void *arg, void *frame, int32_t flags) {
   g *gp = getg();
   _defer *d = newdefer();
   d->fn = fn;
-  d->arg = arg;
+  writePointer(&d->arg, arg); // d may come from the pool: barriered (freedefer)
   d->frame = static_cast<deferframe *>(frame);
   d->flags = uint32_t(flags) | DEFER_FHEAP;
   d->panic = nullptr;
-  d->link = gdefer(gp);
+  writePointer(&d->link, gdefer(gp));
   gp->_defer = d;
 }
 

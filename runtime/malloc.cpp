@@ -68,6 +68,7 @@
 #include "abi.h"
 #include "gmp.h"
 #include "mem.h"
+#include "mbarrier.h"
 #include "mgc.h"
 #include "mheap.h"
 #include "panic.h"
@@ -146,6 +147,30 @@ inline mcache *getMCache() {
   p *pp = gp->mp->pp;
   return pp == nullptr ? nullptr : pp->mcache;
 }
+
+// Go's gcmarknewobject: during a mark, an object is born black (its mark
+// bit set before the allocator returns it), so the marker never scans it
+// and the sweep after the cycle keeps it. Atomic: markers set other bits
+// of the same byte concurrently.
+inline void markNewObject(mcache *c, mspan *s, uintptr_t x) {
+  uintptr_t idx = s->objIndex(x);
+  __atomic_fetch_or(s->gcmarkBits + idx / 8, uint8_t(1u << (idx % 8)), __ATOMIC_RELAXED);
+  c->blackBytes += s->elemsize;
+}
+// markNewObject for mallocgc's fast path, out of line and returning the
+// object so the call is a tail call: inlined, its index arithmetic took
+// two more callee-saved registers in mallocgc's frame, and
+// glrt_mapassign's deepest chain (which allocates on the goroutine stack)
+// went from 248 to 264 bytes, over the 256-byte nosplit budget
+// (abi_stack_test).
+__attribute__((noinline)) void *markNewObjectReturn(mcache *c, mspan *s, uintptr_t x) {
+  markNewObject(c, s, x);
+  return reinterpret_cast<void *>(x);
+}
+inline bool allocBlack() {
+  return __builtin_expect(gcBlackenAlloc.load(std::memory_order_relaxed) != 0, 0);
+}
+std::atomic<uint64_t> blackLargeBytes{0};
 
 inline void refillAllocCache(mspan *s, uintptr_t whichByte) {
   uint64_t v;
@@ -252,6 +277,10 @@ void *allocLarge(uintptr_t size, bool noscan, bool needzero, uintptr_t reserve =
   unlock(&c.lock);
   if (needzero && s->needzero)
     memset(reinterpret_cast<void *>(s->startAddr), 0, want);
+  if (allocBlack()) {
+    __atomic_fetch_or(s->gcmarkBits, uint8_t(1), __ATOMIC_RELAXED);
+    blackLargeBytes.fetch_add(s->limit - s->startAddr, std::memory_order_relaxed);
+  }
   gcAccountAlloc(s->limit - s->startAddr);
   return reinterpret_cast<void *>(s->startAddr);
 }
@@ -275,6 +304,8 @@ void *mallocwith(mcache *c, uintptr_t size, const Type *typ, bool needzero) {
     uintptr_t x = nextFree(c, makeSpanClass(2, true), &s); // class 2: 16 bytes
     if (s->needzero)
       memset(reinterpret_cast<void *>(x), 0, _TinySize);
+    if (allocBlack())
+      markNewObject(c, s, x);
     if (size < c->tinyoffset || c->tiny == 0) {
       c->tiny = x;
       c->tinyoffset = size;
@@ -289,6 +320,8 @@ void *mallocwith(mcache *c, uintptr_t size, const Type *typ, bool needzero) {
     memset(reinterpret_cast<void *>(x), 0, s->elemsize);
   if (!noscan)
     heapBitsSetType(x, size, s->elemsize, typ);
+  if (allocBlack())
+    markNewObject(c, s, x);
   return reinterpret_cast<void *>(x);
 }
 
@@ -323,6 +356,10 @@ void mallocslow1(void *arg) {
     r->result = mallocwith(&mcacheNoP, r->size, r->typ, r->needzero);
     unlock(&mallocNoPLock);
   }
+  // A mutator assist (Go's gcAssistAlloc) while the collector marks: this
+  // allocation pays for its share of the scan work (mgc.cpp's pacer).
+  if (pp != nullptr && gcphase.load(std::memory_order_relaxed) == _GCmark)
+    gcAssistAlloc(r->size);
   if (gcstress > 0 && stressCount.fetch_add(1, std::memory_order_relaxed) % gcstress == 0 &&
       gcEnabled()) {
     uint32_t idle = 0;
@@ -485,6 +522,8 @@ void *mallocgc(size_t size, const Type *typ, bool needzero) {
               w[i] = 0;
           if (!noscan)
             heapBitsSetSmall(v, size, es, typ);
+          if (allocBlack())
+            return markNewObjectReturn(c, s, v); // a tail call
           return reinterpret_cast<void *>(v);
         }
       }
@@ -568,6 +607,26 @@ void flushmcaches() NO_THREAD_SAFETY_ANALYSIS {
   if (mcacheNoPInit)
     mcacheNoP.releaseAll();
   unlock(&mallocNoPLock);
+}
+
+uint64_t flushBlackAndWbufs() NO_THREAD_SAFETY_ANALYSIS {
+  uint64_t black = blackLargeBytes.exchange(0, std::memory_order_relaxed);
+  int32_t n = allplenForTrace();
+  for (int32_t i = 0; i < n; i++) {
+    p *pp = allp[i];
+    if (pp != nullptr && pp->mcache != nullptr) {
+      black += pp->mcache->blackBytes;
+      pp->mcache->blackBytes = 0;
+      wbFlushAll(pp->mcache);
+    }
+  }
+  lock(&mallocNoPLock);
+  if (mcacheNoPInit) {
+    black += mcacheNoP.blackBytes;
+    mcacheNoP.blackBytes = 0;
+  }
+  unlock(&mallocNoPLock);
+  return black;
 }
 
 void mallocCounts(uint64_t *nmalloc, uint64_t *tinyAllocs) NO_THREAD_SAFETY_ANALYSIS {

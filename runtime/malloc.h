@@ -58,6 +58,9 @@ void forEachPersistent(void (*fn)(uintptr_t lo, uintptr_t hi, void *), void *arg
 // blocks and string-bytes cursors (Go's flushmcache), and mcacheNoP's.
 // World stopped (the collector, before marking).
 void flushmcaches();
+// Mark termination (world stopped): publishes every P's write-barrier
+// buffer and returns (and resets) the bytes allocated black this cycle.
+uint64_t flushBlackAndWbufs();
 // Objects allocated through every cache (P caches and mcacheNoP) and the
 // tiny allocations among them. World stopped (ReadMemStats).
 void mallocCounts(uint64_t *nmalloc, uint64_t *tinyAllocs);

@@ -1,32 +1,48 @@
 //===- mgc.cpp - the garbage collector (Go's mgc.go) ----------------------===//
 //
 // A non-moving, tri-colour mark-sweep collector on Go's allocator
-// (malloc.cpp, mheap.cpp). One collection (gcCollect):
+// (malloc.cpp, mheap.cpp). Marking is concurrent by default (Go's design,
+// simplified: snapshot at the beginning); GODEBUG=gcstoptheworld=1 (Go's
+// name) and runtime.GC collect with the world stopped for the whole mark.
 //
-//   1. stopTheWorld("GC") (proc.cpp): every P stops at a safe point. A
-//      running G is preempted by the existing machinery (a poisoned
-//      prologue or SIGURG + an injected call), so every G that is not the
-//      collector's is parked in mcall with its callee-saved registers
-//      pushed on its own stack (asyncPreempt also pushes the caller-saved
-//      ones), and its gobuf.sp marks where its frames begin.
-//   2. On the collecting M's g0: flush every mcache (their spans go back
-//      to mcentral, tiny blocks and string cursors are dropped).
-//   3. Mark (mgcmark.cpp) with one worker per P: the collecting M plus
-//      helper threads, work-stealing gcWork buffers; roots first, then the
-//      heap precisely from the heap bitmap.
-//   4. Set the next heap goal (mgcpacer.cpp) from the bytes marked and
-//      flip the sweep generation (mgcsweep.cpp): every span becomes
-//      unswept at once, nothing is walked; record the pause; gctrace.
-//   5. startTheWorld, wake the background sweeper.
+// A concurrent cycle (gcCycleConcurrent, on the collector goroutine):
+//   1. STW1 ("sweep termination" + root scan): stopTheWorld; on g0 flush
+//      every mcache (spans back to mcentral, tiny blocks and string
+//      cursors dropped), finish any sweep left over, then scan EVERY root
+//      (the list below) with one worker per P, leaving the grey objects on
+//      the mark's full list; set gcphase = _GCmark, turn the write barrier
+//      on and make allocation black (gcBlackenAlloc); startTheWorld.
+//      Because all roots are captured here, stores into roots need no
+//      barrier afterwards; only overwrites of heap pointer words do
+//      (mbarrier.cpp's rule and the list of runtime paths that obey it).
+//   2. Concurrent mark: background workers (helper threads without a P,
+//      a quarter of GOMAXPROCS, at least one) drain the grey objects from
+//      the heap bitmap while the program runs; the barrier greys the old
+//      values of overwritten heap pointers into per-P buffers; allocating
+//      goroutines assist in proportion to what they allocate
+//      (mgcpacer.cpp); objects allocated now are born marked. The
+//      collector goroutine sleeps in 100 us steps until the workers run
+//      out of work (restarting them while barriers and assists publish
+//      more, a few rounds at most).
+//   3. STW2 (mark termination): stopTheWorld; publish every P's barrier
+//      buffer, drain what is left with one worker per P (GODEBUG=
+//      gccheckmark=1: verify the mark, mgcmark.cpp's gcCheckmark); barrier
+//      off, allocation white again; flush the mcaches; the next goal and
+//      trigger from the bytes marked (allocated-black ones included); flip
+//      the sweep generation; PauseNs gets the sum of both pauses (as Go's);
+//      gctrace; startTheWorld, wake the background sweeper.
+// A stop-the-world collection (gcOnG0) is steps 1-3 without starting the
+// world in between: the parallel mark drains everything with one worker
+// per P while the world is stopped, barriers stay off.
 // Sweeping is lazy and concurrent (mgcsweep.cpp's essay): allocation
 // sweeps the spans it needs, the background sweeper goroutine (bgsweep)
 // the rest; whatever is left when the next collection starts is swept
-// before its mark (normally nothing). runtime.GC finishes the sweep
-// before returning, as Go's does.
-// Write barriers are emitted by glc at every heap pointer store but stay
-// off (glrt_writeBarrier.enabled == 0): marking never overlaps the
-// mutator yet; concurrent marking (which needs the barriers on) is the
-// next step.
+// before its mark (normally nothing). A cycle never overlaps sweeping:
+// STW1 finishes the sweep, so every span is swept for the current
+// sweepgen while marking, and spans taken by mcaches during the mark are
+// swept ones (their mark bits are the cycle's: clear, or set by the
+// marker and by black allocation). runtime.GC finishes the sweep before
+// returning, as Go's does.
 //
 // Who triggers a collection:
 //   - the allocator, when heapLive reaches heapGoal (or every N slow-path
@@ -39,7 +55,10 @@
 //     from a clean stack.
 //   - runtime.GC, on the calling goroutine (a user G called from generated
 //     code: a safe point by construction).
-// Collections are serialised by worldsema (stopTheWorld).
+// The concurrent collector triggers at heapTrigger, before the goal
+// (mgcpacer.cpp). Cycles are serialised by gcCycleSema (held from before
+// STW1 to after STW2): a runtime.GC during a concurrent cycle waits for it
+// to end, then collects in full.
 //
 // THE ROOTS. A heap object stays alive iff it is reachable from one of
 // these (every one is scanned conservatively: an aligned word that points
@@ -96,11 +115,15 @@
 //
 // GODEBUG (glrt reads it once, in gcinit): gctrace=1 prints go1.19's line
 // per collection on stderr; gcstress=N collects every N allocations;
-// gcpoison=1 fills freed memory with 0xdeadbeef. GOGC=N|off as Go.
+// gcpoison=1 fills freed memory with 0xdeadbeef; gccheckmark=1 verifies
+// every mark by marking again with the world stopped (mgcmark.cpp's
+// gcCheckmark). GOGC=N|off as Go.
 //===----------------------------------------------------------------------===//
 #include "mgc.h"
 
 #include "abi.h"
+#include "mbarrier.h"
+#include "timer.h"
 #include "gmp.h"
 #include "lock.h"
 #include "malloc.h"
@@ -181,6 +204,16 @@ void fmtNSAsMS(char *out, size_t outsz, uint64_t ns) {
   snprintf(out, outsz, "%.*s", int(end - s), s);
 }
 
+void recordPause(uint64_t pause, bool forced) {
+  stats.pauseNs[stats.numgc % 256] = pause;
+  stats.pauseEnd[stats.numgc % 256] = uint64_t(unixnano());
+  stats.lastGC = stats.pauseEnd[stats.numgc % 256];
+  stats.pauseTotal += pause;
+  stats.numgc++;
+  if (forced)
+    stats.numforced++;
+}
+
 struct gcArgs {
   bool forced;
   g *curg;
@@ -198,6 +231,8 @@ void gcOnG0(void *arg) {
   uint64_t heap0 = heapLive.load(std::memory_order_relaxed);
   int32_t procs = gomaxprocs.load(std::memory_order_relaxed);
   markResult mr = gcMark(procs, a->curg, a->sp);
+  if (gccheckmark)
+    gcCheckmark(procs, a->curg, a->sp);
   int64_t tMarkTerm = nanotime();
   uint64_t marked = mr.markedBytes;
   stats.heapMarked = marked;
@@ -208,14 +243,7 @@ void gcOnG0(void *arg) {
   gcTriggered.store(0, std::memory_order_release);
   int64_t tEnd = nanotime();
 
-  uint64_t pause = uint64_t(tEnd - a->tStart);
-  stats.pauseNs[stats.numgc % 256] = pause;
-  stats.pauseEnd[stats.numgc % 256] = uint64_t(unixnano());
-  stats.lastGC = stats.pauseEnd[stats.numgc % 256];
-  stats.pauseTotal += pause;
-  stats.numgc++;
-  if (a->forced)
-    stats.numforced++;
+  recordPause(uint64_t(tEnd - a->tStart), a->forced);
 
   if (gctrace > 0) {
     // go1.19's line. The phases map as: sweep termination = the stop, the
@@ -250,6 +278,147 @@ void gcOnG0(void *arg) {
       (void)!write(2, line, size_t(n) < sizeof line ? size_t(n) : sizeof line - 1);
     }
   }
+}
+
+// ---- the concurrent cycle (the essay's "Concurrent marking") ----
+
+std::atomic<uint32_t> gcCycleSema{1}; // one cycle (or runtime.GC) at a time
+
+struct concArgs {
+  g *curg;
+  uintptr_t sp;
+  int32_t procs;
+  bool forced;
+  uint8_t wbWas;
+  int64_t tStart, tStarted, tTerm, tEnd;
+  uint64_t heap0;
+  markResult roots;
+};
+
+// STW1, on g0 with the world stopped.
+void gcStartOnG0(void *arg) {
+  auto *a = static_cast<concArgs *>(arg);
+  flushmcaches();
+  finishSweep();
+  a->heap0 = heapLive.load(std::memory_order_relaxed);
+  if (gccheckmark)
+    gcCheckmarkClearStacks(a->curg, a->sp);
+  a->roots = gcMarkRootsSTW(a->procs, a->curg, a->sp);
+  gcStartAssists(a->heap0);
+  // All three before the world starts (startTheWorld orders them before
+  // any goroutine runs again): barrier on, allocation black, phase.
+  gcphase.store(_GCmark, std::memory_order_relaxed);
+  gcBlackenAlloc.store(1, std::memory_order_relaxed);
+  a->wbWas = glrt_writeBarrier.enabled;
+  glrt_writeBarrier.enabled = 1;
+  gcTriggered.store(3, std::memory_order_relaxed); // a cycle runs: no new trigger
+}
+
+void bgStartOnG0(void *arg) { gcBgMarkStart(*static_cast<int32_t *>(arg)); }
+void bgDoneOnG0(void *arg) { *static_cast<bool *>(arg) = gcBgMarkDone(); }
+
+
+// STW2 (mark termination), on g0 with the world stopped.
+void gcMarkTermOnG0(void *arg) {
+  auto *a = static_cast<concArgs *>(arg);
+  int64_t t0 = nanotime();
+  uint64_t black = flushBlackAndWbufs(); // wbufs onto the full list
+  markResult mr = gcMarkTermDrain(a->procs);
+  if (gccheckmark)
+    gcCheckmark(a->procs, a->curg, a->sp);
+  gcphase.store(_GCoff, std::memory_order_relaxed);
+  gcBlackenAlloc.store(0, std::memory_order_relaxed);
+  glrt_writeBarrier.enabled = a->wbWas;
+  flushmcaches();
+  uint64_t heapEnd = heapLive.load(std::memory_order_relaxed);
+  uint64_t marked = a->roots.markedBytes + mr.markedBytes + black;
+  stats.heapMarked = marked;
+  uint64_t goal = heapGoal.load(std::memory_order_relaxed);
+  gcPaceCycle(heapEnd, goal);
+  heapLive.store(marked, std::memory_order_relaxed);
+  gcSetGoal(marked);
+  sweepFlip(marked);
+  gcTriggered.store(0, std::memory_order_release);
+  a->tEnd = nanotime();
+  uint64_t pause1 = uint64_t(a->tStarted - a->tStart), pause2 = uint64_t(a->tEnd - a->tTerm);
+  recordPause(pause1 + pause2, a->forced); // Go's PauseNs: both pauses of the cycle
+  (void)t0;
+  if (gctrace > 0) {
+    char t1[32], t2[32], t3[32], c1[32], c2[32], c3[32];
+    uint64_t conc = uint64_t(a->tTerm - a->tStarted);
+    int32_t nbg = a->procs >= 4 ? (a->procs + 2) / 4 : 1;
+    fmtNSAsMS(t1, sizeof t1, pause1);
+    fmtNSAsMS(t2, sizeof t2, conc);
+    fmtNSAsMS(t3, sizeof t3, pause2);
+    fmtNSAsMS(c1, sizeof c1, pause1 * uint64_t(a->procs));
+    fmtNSAsMS(c2, sizeof c2, conc * uint64_t(nbg));
+    fmtNSAsMS(c3, sizeof c3, pause2 * uint64_t(a->procs));
+    char at[32];
+    char *end = at + sizeof at - 1;
+    *end = 0;
+    char *s = itoaDiv(end, uint64_t(a->tStart - initTime) / 1000000, 3);
+    char line[512];
+    // Go's "%d%%": the collector's share of CPU since start-up is not
+    // tracked; assists' time is not measured (0 in the cpu triple).
+    int n = snprintf(line, sizeof line,
+                     "gc %u @%ss %d%%: %s+%s+%s ms clock, %s+0/%s/0+%s ms cpu, "
+                     "%llu->%llu->%llu MB, %llu MB goal, %llu MB stacks, %llu MB globals, %d P%s\n",
+                     stats.numgc, s, 0, t1, t2, t3, c1, c2, c3,
+                     (unsigned long long)(a->heap0 >> 20), (unsigned long long)(heapEnd >> 20),
+                     (unsigned long long)(marked >> 20),
+                     (unsigned long long)(goal == ~uint64_t(0) ? 0 : goal >> 20),
+                     (unsigned long long)(a->roots.stackBytes >> 20),
+                     (unsigned long long)(a->roots.globalBytes >> 20), a->procs,
+                     a->forced ? " (forced)" : "");
+    if (n > 0) {
+      printflush();
+      (void)!write(2, line, size_t(n) < sizeof line ? size_t(n) : sizeof line - 1);
+    }
+  }
+}
+
+// The concurrent cycle, on the collector goroutine (gcCollect).
+void gcCycleConcurrent(uintptr_t sp) {
+  concArgs a{};
+  a.curg = getg();
+  a.sp = sp;
+  a.forced = false;
+  a.tStart = nanotime();
+  stopTheWorld("GC");
+  a.procs = gomaxprocs.load(std::memory_order_relaxed);
+  glrt_systemstack(gcStartOnG0, &a);
+  a.tStarted = nanotime();
+  startTheWorld(0);
+  // Background workers: a quarter of GOMAXPROCS, at least one (Go's
+  // dedicated workers, rounded; Go's fractional worker below 4 Ps is one
+  // helper thread here). They are threads without a P: the OS shares the
+  // CPUs between them and the Ps' threads. The collector polls for their
+  // end (it cannot be woken by a thread without a P); a worker that found
+  // nothing left stops, and if barriers or assists published more work
+  // meanwhile (or an assist still holds some), the workers start again.
+  // Only the per-P barrier buffers are left to mark termination.
+  int32_t nbg = a.procs >= 4 ? (a.procs + 2) / 4 : 1;
+  for (;;) {
+    glrt_systemstack(bgStartOnG0, &nbg);
+    for (;;) {
+      bool done = false;
+      glrt_systemstack(bgDoneOnG0, &done);
+      if (done)
+        break;
+      timeSleep(100000);
+    }
+    // More work may have been published (barriers, an assist's leftover)
+    // or may be held by an assist still running: go on. This ends: every
+    // object is greyed at most once per cycle and new ones are black.
+    if (!gcMarkWorkAvailable())
+      break;
+    timeSleep(20000);
+  }
+  a.tTerm = nanotime();
+  stopTheWorld("GC");
+  a.procs = gomaxprocs.load(std::memory_order_relaxed);
+  glrt_systemstack(gcMarkTermOnG0, &a);
+  startTheWorld(0);
 }
 
 // The collector goroutine: created by the first trigger (so programs that
@@ -299,7 +468,6 @@ void gcinit() {
     if (*endp == 0)
       gcPercent.store(v < 0 ? -1 : int32_t(v), std::memory_order_relaxed);
   }
-  gcSetGoal(0);
   const char *d = getenv("GODEBUG");
   for (const char *q = d; q && *q;) {
     const char *comma = strchr(q, ',');
@@ -316,8 +484,13 @@ void gcinit() {
       gcstress = v;
     if (long v = val("gcpoison"); v >= 0)
       gcpoison = v > 0;
+    if (long v = val("gccheckmark"); v >= 0)
+      gccheckmark = v > 0;
+    if (long v = val("gcstoptheworld"); v >= 0)
+      gcconcurrent = v == 0;
     q = comma ? comma + 1 : nullptr;
   }
+  gcSetGoal(0);
   gcOn = true;
 }
 
@@ -375,15 +548,28 @@ __attribute__((noinline)) void gcCollect(bool forced) {
                :
                : "r"(regs)
                : "memory");
+  // One cycle at a time: a runtime.GC waits for a concurrent cycle to end
+  // (then collects in full, blocking); the collector goroutine, woken
+  // while a runtime.GC collected, finds its trigger consumed and returns.
+  semacquire(&gcCycleSema, waitReasonGCWorkerIdle);
+  if (!forced && gcTriggered.load(std::memory_order_acquire) != 2) {
+    semrelease(&gcCycleSema, false);
+    return;
+  }
   bool first = false;
   if (!sweeperStarted.load(std::memory_order_relaxed))
     first = !sweeperStarted.exchange(true, std::memory_order_relaxed);
-  int64_t t0 = nanotime();
-  stopTheWorld("GC");
-  gcArgs a{forced, getg(), reinterpret_cast<uintptr_t>(regs), t0};
-  glrt_systemstack(gcOnG0, &a);
-  startTheWorld(0);
+  if (!forced && gcconcurrent) {
+    gcCycleConcurrent(reinterpret_cast<uintptr_t>(regs));
+  } else {
+    int64_t t0 = nanotime();
+    stopTheWorld("GC");
+    gcArgs a{forced, getg(), reinterpret_cast<uintptr_t>(regs), t0};
+    glrt_systemstack(gcOnG0, &a);
+    startTheWorld(0);
+  }
   asm volatile("" : : "r"(regs) : "memory");
+  semrelease(&gcCycleSema, false);
   if (first)
     newprocsystem(bgsweep, nullptr);
   else

@@ -47,6 +47,51 @@ markResult gcMarkFromRoots(const uintptr_t *roots, size_t n, int32_t nworkers);
 bool isMarked(uintptr_t p);
 // Clears every mark bit (tests: abandon a mark without sweeping).
 void gcClearMarks();
+// GODEBUG=gccheckmark=1: after a complete mark (world stopped, mcaches
+// flushed), marks the heap again from the roots and throws "checkmark
+// found unmarked object" if that reaches an object the mark left white;
+// leaves the mark bits as the first mark set them (mgcmark.cpp).
+void gcCheckmark(int32_t nworkers, g *curg, uintptr_t curgsp);
+extern bool gccheckmark;
+
+// ---- concurrent marking (mgcmark.cpp; mgc.cpp's essay has the cycle) ----
+
+// Go's gcphase: _GCoff between cycles, _GCmark from STW1 to STW2 (the
+// barrier shades, allocation is black, assists help). Written with the
+// world stopped; read relaxed by the barrier and the allocator.
+enum : uint32_t { _GCoff = 0, _GCmark = 1 };
+extern std::atomic<uint32_t> gcphase;
+// Objects allocated now are born marked (Go's gcmarknewobject): set with
+// gcphase == _GCmark; read on mallocgc's fast path.
+extern std::atomic<uint8_t> gcBlackenAlloc;
+// STW1: every root scanned (grey objects left on the full list), nworkers
+// threads. Resets the cycle's counters.
+markResult gcMarkRootsSTW(int32_t nworkers, g *curg, uintptr_t curgsp);
+// Starts n background workers (helper threads, no P) draining the full
+// list while the world runs; gcBgMarkDone: whether all of them found no
+// more work and stopped (the caller polls; it then may restart them).
+void gcBgMarkStart(int32_t n);
+bool gcBgMarkDone();
+// Whether grey objects wait on the full list.
+bool gcMarkWorkAvailable();
+// STW2: drains everything left with nworkers threads (write-barrier
+// buffers must have been published first); returns the cycle's totals
+// (background, assists, barrier and this drain; not the roots' STW1
+// share, not the objects allocated black).
+markResult gcMarkTermDrain(int32_t nworkers);
+// Publishes grey objects (write-barrier buffers) onto the full list. Any
+// thread; takes workLock (never from a G's stack: the barrier switches to
+// g0 first).
+void gcPublish(const uintptr_t *objs, uintptr_t n);
+// Marks the object containing v if it is a white heap object (during
+// _GCmark only: the caller checks). Returns true, with its base in
+// *basep, if it was white and must be scanned (the caller queues it).
+bool shadeObject(uintptr_t v, uintptr_t *basep);
+// A mutator assist (mallocgc's slow path, on g0 of an M with a P, during
+// _GCmark): scans about scanBytes of grey objects, or less if none wait.
+void gcAssist(uint64_t scanBytes);
+// GODEBUG=gccheckmark=1 at STW1 (world stopped): clears dead stack areas.
+void gcCheckmarkClearStacks(g *curg, uintptr_t curgsp);
 
 // ---- sweeping (mgcsweep.cpp; its essay has the rules) ----
 
@@ -101,8 +146,22 @@ extern std::atomic<uint32_t> gcTriggered;
 extern int64_t gcstress;
 extern bool gcpoison; // GODEBUG=gcpoison=1
 
-// Recomputes heapGoal from the marked bytes and gcPercent.
+// heapLive at which the next concurrent cycle starts (before the goal).
+extern std::atomic<uint64_t> heapTrigger;
+// Scan bytes an allocation pays per byte while marking (gcStartAssists).
+extern std::atomic<double> assistRatio;
+// false with GODEBUG=gcstoptheworld=1 (gcinit only).
+extern bool gcconcurrent;
+
+// Recomputes heapGoal and heapTrigger from the marked bytes and gcPercent.
 void gcSetGoal(uint64_t marked);
+// Mark termination: adjusts the trigger ratio from where the heap stood
+// when the mark ended against this cycle's goal. Before gcSetGoal.
+void gcPaceCycle(uint64_t heapAtMarkEnd, uint64_t goalThisCycle);
+// STW1: sets assistRatio for this cycle from the heap at its start.
+void gcStartAssists(uint64_t heapAtStart);
+// mallocgc's slow path while marking (g0 of an M with a P): the assist.
+void gcAssistAlloc(uintptr_t size);
 // Called by the allocator (any thread, usually g0) after adding n bytes to
 // heapLive.
 void gcAccountAlloc(uint64_t n);

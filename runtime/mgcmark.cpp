@@ -1,7 +1,8 @@
 //===- mgcmark.cpp - marking: heap bitmap, gcWork, roots, parallel drain ---===//
 //
-// Go's mgcmark.go and mgcwork.go, for a collector that marks with the world
-// stopped (mgc.cpp's essay lists the roots and the phases).
+// Go's mgcmark.go and mgcwork.go (mgc.cpp's essay lists the roots and the
+// phases; the concurrent mark's part is the section "Concurrent marking"
+// below, the barrier's rule mbarrier.cpp's essay).
 //
 // Colours: an object is white (mark bit clear), grey (mark bit set, its
 // address in some gcWork buffer) or black (mark bit set, scanned). Marking
@@ -29,7 +30,15 @@
 // full list increments nwait and spins; it leaves (nwait--) when a full
 // buffer appears; the mark is done when nwait == nworkers and the full list
 // is empty, checked in that order (seq_cst), because only a worker that is
-// not waiting can publish a buffer.
+// not waiting can publish a buffer. With the world stopped that is the end
+// of the mark. While the world runs, the write barrier and assists also
+// publish buffers (gcPublish, publishLocal), so the workers' termination
+// only means "nothing left right now": the collector restarts them while
+// gcMarkWorkAvailable (full buffers, or an assist holding some), and mark
+// termination drains whatever the per-P barrier buffers still hold.
+// Concurrent scanning reads heap words with relaxed atomic loads (a
+// mutator may store them at the same time; either value is fine: the old
+// one is shaded by the barrier, the new one was reachable or is black).
 //
 // Locks: workLock guards the full and empty lists (held for a few pointer
 // moves). Helper threads never touch the scheduler: they are plain threads
@@ -43,10 +52,13 @@
 #include "mem.h"
 #include "mheap.h"
 #include "panic.h"
+#include "print.h"
 #include "stack.h"
 #include "type.h"
 
 #include <pthread.h>
+#include <unistd.h>
+#include <stdio.h>
 #include <string.h>
 
 extern "C" char __data_start[], _edata[], __bss_start[], _end[];
@@ -278,7 +290,17 @@ inline uintptr_t objsize(mspan *s) {
 
 // Greys the object containing candidate pointer v, if v points into an
 // allocated slot of an in-use span.
-inline void markCandidate(uintptr_t v, gcWork &w) {
+// GODEBUG=gccheckmark=1, during the re-mark only: reports an object the
+// first mark left white, with the word that reached it (gcCheckmark).
+bool checkmarkActive = false;
+[[noreturn]] void checkmarkFound(uintptr_t base, mspan *s, uintptr_t from);
+inline bool savedMark(mspan *s, uintptr_t idx) {
+  return s->checkmarkSaved != nullptr && ((s->checkmarkSaved[idx / 8] >> (idx % 8)) & 1);
+}
+
+// parentBlack (checkmark's re-mark only): v is a pointer word of an object
+// the first mark marked; v's object must be marked too.
+inline void markCandidate(uintptr_t v, gcWork &w, uintptr_t from = 0, bool parentBlack = false) {
   if (v < ~heapLoNot || v >= ~heapHiNot)
     return;
   mspan *s;
@@ -286,6 +308,8 @@ inline void markCandidate(uintptr_t v, gcWork &w) {
   uintptr_t base = findObject(v, &s, &idx);
   if (base == 0)
     return;
+  if (__builtin_expect(parentBlack, 0) && !savedMark(s, idx))
+    checkmarkFound(base, s, from);
   uint8_t *bp = s->gcmarkBits + idx / 8;
   uint8_t m = uint8_t(1u << (idx % 8));
   if (__atomic_load_n(bp, __ATOMIC_RELAXED) & m)
@@ -311,6 +335,7 @@ void scanblock(uintptr_t lo, uintptr_t hi, gcWork &w) {
 // Scans the object at base precisely, from the heap bitmap.
 void scanobject(uintptr_t base, gcWork &w) {
   mspan *s = spanOf(base);
+  bool parentBlack = __builtin_expect(checkmarkActive, 0) && savedMark(s, s->objIndex(base));
   uintptr_t n = objsize(s);
   heapArena *ha = arenaOf(base);
   uintptr_t wd = (base - ha->base) / 8;
@@ -325,8 +350,10 @@ void scanobject(uintptr_t base, gcWork &w) {
     if (k > nw - i)
       k = nw - i;
     for (uintptr_t t = 0; bits != 0 && t < k; t++, bits >>= 1)
-      if (bits & 1)
-        markCandidate(*reinterpret_cast<const uintptr_t *>(base + (i + t) * 8), w);
+      if (bits & 1) // relaxed: mutators may store this word while marking runs
+        markCandidate(__atomic_load_n(reinterpret_cast<const uintptr_t *>(base + (i + t) * 8),
+                                      __ATOMIC_RELAXED),
+                      w, base + (i + t) * 8, parentBlack);
     i += k;
     wd += k;
   }
@@ -450,7 +477,26 @@ void addPersistentJob(uintptr_t lo, uintptr_t hi, void *) { addJob(lo, hi); }
 // ---------------------------------------------------------------------------
 // Workers
 
-markResult runWorker(bool roots) {
+// Moves whatever w still holds onto the full list (a worker that scanned
+// roots without draining them, an assist that stopped early), and gives
+// its buffer up.
+void publishLocal(gcWork &w) {
+  lock(&workLock);
+  if (w.cur->n > 0) {
+    w.cur->next = workFull;
+    workFull = w.cur;
+    nfull.fetch_add(1, std::memory_order_seq_cst);
+  } else {
+    w.cur->next = workEmpty;
+    workEmpty = w.cur;
+  }
+  unlock(&workLock);
+  w.cur = nullptr;
+}
+
+// roots: claim root jobs first; drainToo: then drain to termination (else
+// the grey objects found are left on the full list for later workers).
+markResult runWorker(bool roots, bool drainToo) {
   gcWork w;
   w.init();
   if (roots) {
@@ -462,8 +508,12 @@ markResult runWorker(bool roots) {
       w.balance();
     }
   }
-  drain(w);
-  w.dispose();
+  if (drainToo) {
+    drain(w);
+    w.dispose();
+  } else {
+    publishLocal(w);
+  }
   return markResult{w.bytesMarked, w.objsMarked, w.bytesScanned, 0, 0};
 }
 
@@ -477,6 +527,8 @@ struct helper {
 helper *helpers = nullptr; // kMaxHelpers records, sysAlloc'd once
 int32_t nhelpers = 0;
 bool helpersRoots = true;
+bool helpersDrain = true;
+int32_t helpersExpected = 0; // helpers started for this round
 std::atomic<int32_t> helpersDone{0};
 note helpersDoneNote;
 
@@ -485,15 +537,16 @@ void *helperMain(void *arg) {
   for (;;) {
     notesleep(&h->start);
     noteclear(&h->start);
-    // Read this round's worker count before reporting done: once the last
-    // helper has counted itself, the collecting M may return and start the
-    // next round, rewriting nproc (and helpersDone); a helper that read
-    // nproc after its fetch_add could then match the next round's count and
-    // wake helpersDoneNote for a round it is not part of (TSan found the
-    // race on nproc).
-    const int32_t n = nproc;
-    h->res = runWorker(helpersRoots);
-    if (helpersDone.fetch_add(1, std::memory_order_acq_rel) + 1 == n - 1)
+    // Read this round's parameters before reporting done: once the last
+    // helper has counted itself, the collecting M (or the concurrent
+    // collector's poll) may start the next round, rewriting them; a helper
+    // that read helpersExpected after its fetch_add could then match the
+    // next round's count and wake helpersDoneNote for a round it is not
+    // part of (TSan found the race on nproc).
+    const int32_t n = helpersExpected;
+    const bool roots = helpersRoots, drainToo = helpersDrain;
+    h->res = runWorker(roots, drainToo);
+    if (helpersDone.fetch_add(1, std::memory_order_acq_rel) + 1 == n)
       notewakeup(&helpersDoneNote);
   }
   return nullptr;
@@ -517,7 +570,7 @@ void startHelpers(int32_t n) {
   }
 }
 
-markResult markParallel(int32_t nworkers, bool roots) {
+markResult markParallel(int32_t nworkers, bool roots, bool drainToo = true) {
   if (nworkers < 1)
     nworkers = 1;
   if (nworkers > kMaxHelpers + 1)
@@ -530,12 +583,14 @@ markResult markParallel(int32_t nworkers, bool roots) {
   nwait.store(0, std::memory_order_relaxed);
   helpersDone.store(0, std::memory_order_relaxed);
   helpersRoots = roots;
+  helpersDrain = drainToo;
+  helpersExpected = nworkers - 1;
   noteclear(&helpersDoneNote);
   // notewakeup's release orders everything above (jobs, bounds, nproc)
   // before each helper's start.
   for (int32_t i = 0; i < nworkers - 1; i++)
     notewakeup(&helpers[i].start);
-  markResult r = runWorker(roots);
+  markResult r = runWorker(roots, drainToo);
   if (nworkers > 1)
     notesleep(&helpersDoneNote); // acquire: the helpers' marks and results
   for (int32_t i = 0; i < nworkers - 1; i++) {
@@ -565,7 +620,8 @@ void clearMarks1(mspan *s, void *) {
 
 } // namespace
 
-markResult gcMark(int32_t nworkers, g *curg, uintptr_t curgsp) {
+namespace {
+void addRootJobs(g *curg, uintptr_t curgsp) {
   computeHeapBounds();
   njobs = 0;
   stackBytes = 0;
@@ -578,6 +634,11 @@ markResult gcMark(int32_t nworkers, g *curg, uintptr_t curgsp) {
   stackArgs sa{curg, curgsp};
   forEachG(addStackJobs, &sa);
   forEachPersistent(addPersistentJob, nullptr);
+}
+} // namespace
+
+markResult gcMark(int32_t nworkers, g *curg, uintptr_t curgsp) {
+  addRootJobs(curg, curgsp);
   markResult r = markParallel(nworkers, true);
   r.stackBytes = stackBytes;
   r.globalBytes = globalBytes;
@@ -601,5 +662,268 @@ bool isMarked(uintptr_t p) {
 }
 
 void gcClearMarks() { forEachSpan(clearMarks1, nullptr); }
+
+// ---------------------------------------------------------------------------
+// GODEBUG=gccheckmark=1 (Go's name): verify a mark.
+//
+// With the world stopped, after the collection's own mark is complete, the
+// mark bits are saved aside (span.checkmarkSaved) and cleared, the whole
+// heap is marked again from the roots (gcMark, as the stop-the-world
+// collector does), and every pointer word of an object the first mark
+// marked must lead to an object the first mark marked too: at the end of
+// a mark no black object may point to a white one, or the sweep would
+// free an object the program can still reach (a missing write barrier, a
+// runtime store that did not shade). The first mark may have marked more
+// (objects that died during a concurrent mark, objects allocated black):
+// floating garbage, not an error. Afterwards the first mark's bits are
+// restored, so the check changes nothing the sweep sees.
+// Root words are not checked the same way: roots are scanned
+// conservatively, and runtime metadata in the data section and in
+// persistent memory can hold heap addresses that are not references (an
+// mcache's string cursor one past its chunk, a stale copy in a record), so a
+// root word may name an object that died before the cycle started. Such
+// an object and what it reaches are re-marked without complaint; an
+// object lost from the heap's graph is still reported from the first
+// marked object that points to it. To keep stale words out of the stacks
+// as well, checkmark mode clears every goroutine's dead stack area at
+// STW1 (gcCheckmarkClearStacks) and reused stack segments (stackalloc).
+
+namespace {
+
+constexpr uintptr_t kMarkBytes = sizeof(mspan::bitsStore[0]);
+struct checkmarkState {
+  uint8_t *saved;
+  uintptr_t i, n;
+};
+
+void countSpan(mspan *, void *arg) { static_cast<checkmarkState *>(arg)->n++; }
+
+void saveMarks(mspan *s, void *arg) {
+  auto *st = static_cast<checkmarkState *>(arg);
+  if (st->i >= st->n)
+    fatal("checkmark: heap grew with the world stopped");
+  s->checkmarkSaved = st->saved + st->i * kMarkBytes;
+  memcpy(st->saved + st->i * kMarkBytes, s->gcmarkBits, kMarkBytes);
+  memset(s->gcmarkBits, 0, kMarkBytes);
+  st->i++;
+}
+
+void restoreMarks(mspan *s, void *arg) {
+  auto *st = static_cast<checkmarkState *>(arg);
+  memcpy(s->gcmarkBits, st->saved + st->i * kMarkBytes, kMarkBytes);
+  s->checkmarkSaved = nullptr;
+  st->i++;
+}
+
+void checkmarkFound(uintptr_t base, mspan *s, uintptr_t from) {
+  uintptr_t pbase = findObject(from);
+  mspan *ps = spanOf(from);
+  char buf[300];
+  snprintf(buf, sizeof buf,
+           "runtime: checkmark found unmarked object obj=%#lx (elemsize=%lu spanclass=%u) "
+           "pointed to by word %#lx of marked object %#lx (elemsize=%lu spanclass=%u)",
+           (unsigned long)base, (unsigned long)s->elemsize, unsigned(s->spanclass),
+           (unsigned long)from, (unsigned long)pbase, (unsigned long)(ps ? ps->elemsize : 0),
+           unsigned(ps ? ps->spanclass : 0));
+  fatal(buf, "checkmark found unmarked object");
+}
+
+} // namespace
+
+void gcCheckmark(int32_t nworkers, g *curg, uintptr_t curgsp) {
+  checkmarkState st{nullptr, 0, 0};
+  forEachSpan(countSpan, &st);
+  uintptr_t bytes = (st.n * kMarkBytes + 4095) & ~uintptr_t(4095);
+  if (bytes == 0)
+    return;
+  st.saved = static_cast<uint8_t *>(sysAlloc(bytes));
+  forEachSpan(saveMarks, &st);
+  st.n = st.i;
+  checkmarkActive = true;
+  gcMark(nworkers, curg, curgsp);
+  checkmarkActive = false;
+  st.i = 0;
+  forEachSpan(restoreMarks, &st);
+  sysFree(st.saved, bytes);
+}
+
+// ---------------------------------------------------------------------------
+// Concurrent marking (mgc.cpp's essay has the cycle; mbarrier.cpp the
+// barrier and its rules).
+//
+// STW1 (gcMarkRootsSTW): every root is scanned with the world stopped by
+// nworkers threads, as gcMark does, but the grey objects found are left on
+// the full list rather than drained. Then the world runs while background
+// workers (gcBgMarkStart: the helper threads, drain-only) empty the list;
+// the write barrier and assists add to it (gcPublish). STW2
+// (gcMarkTermDrain) drains what is left with the world stopped.
+// The heap bounds (heapLoNot/heapHiNot) stay as STW1 computed them for the whole cycle: an arena
+// added later holds only objects allocated during the mark, which are
+// black already, so neither the workers nor the barrier need to look there.
+
+std::atomic<uint32_t> gcphase{_GCoff};
+std::atomic<uint8_t> gcBlackenAlloc{0};
+
+namespace {
+std::atomic<uint64_t> barrierMarked{0}; // bytes greyed by the write barrier
+std::atomic<uint64_t> assistMarked{0}, assistScanned{0};
+// Assists in progress: they hold grey objects in their own buffer until
+// they publish the rest, so the mark is not done while one runs.
+std::atomic<int32_t> assistsActive{0};
+markResult bgTotal{};
+} // namespace
+
+markResult gcMarkRootsSTW(int32_t nworkers, g *curg, uintptr_t curgsp) {
+  addRootJobs(curg, curgsp);
+  barrierMarked.store(0, std::memory_order_relaxed);
+  assistMarked.store(0, std::memory_order_relaxed);
+  assistScanned.store(0, std::memory_order_relaxed);
+  bgTotal = markResult{};
+  markResult r = markParallel(nworkers, true, false);
+  r.stackBytes = stackBytes;
+  r.globalBytes = globalBytes;
+  return r;
+}
+
+void gcBgMarkStart(int32_t n) {
+  if (n < 1)
+    n = 1;
+  if (n > kMaxHelpers)
+    n = kMaxHelpers;
+  startHelpers(n);
+  if (n > nhelpers)
+    n = nhelpers;
+  if (n == 0)
+    fatal("runtime: cannot start a background mark worker");
+  nproc = n;
+  nwait.store(0, std::memory_order_relaxed);
+  helpersDone.store(0, std::memory_order_relaxed);
+  helpersRoots = false;
+  helpersDrain = true;
+  helpersExpected = n;
+  noteclear(&helpersDoneNote);
+  for (int32_t i = 0; i < n; i++)
+    notewakeup(&helpers[i].start);
+}
+
+bool gcBgMarkDone() {
+  if (helpersDone.load(std::memory_order_acquire) != helpersExpected)
+    return false;
+  notesleep(&helpersDoneNote); // already woken: consumes the wakeup
+  for (int32_t i = 0; i < helpersExpected; i++) {
+    bgTotal.markedBytes += helpers[i].res.markedBytes;
+    bgTotal.markedObjects += helpers[i].res.markedObjects;
+    bgTotal.scannedBytes += helpers[i].res.scannedBytes;
+  }
+  return true;
+}
+
+bool gcMarkWorkAvailable() {
+  return nfull.load(std::memory_order_seq_cst) != 0 ||
+         assistsActive.load(std::memory_order_seq_cst) != 0;
+}
+
+markResult gcMarkTermDrain(int32_t nworkers) {
+  markResult r = markParallel(nworkers, false, true);
+  r.markedBytes += bgTotal.markedBytes + barrierMarked.load(std::memory_order_relaxed) +
+                   assistMarked.load(std::memory_order_relaxed);
+  r.markedObjects += bgTotal.markedObjects;
+  r.scannedBytes += bgTotal.scannedBytes + assistScanned.load(std::memory_order_relaxed);
+  return r;
+}
+
+void gcPublish(const uintptr_t *objs, uintptr_t n) {
+  lock(&workLock);
+  while (n > 0) {
+    workbuf *b = getempty();
+    uintptr_t k = n < kWorkbufObjs ? n : kWorkbufObjs;
+    memcpy(b->obj, objs, k * sizeof(uintptr_t));
+    b->n = k;
+    b->next = workFull;
+    workFull = b;
+    nfull.fetch_add(1, std::memory_order_seq_cst);
+    objs += k;
+    n -= k;
+  }
+  unlock(&workLock);
+}
+
+bool shadeObject(uintptr_t v, uintptr_t *basep) {
+  if (v < ~heapLoNot || v >= ~heapHiNot)
+    return false;
+  mspan *s;
+  uintptr_t idx;
+  uintptr_t base = findObject(v, &s, &idx);
+  if (base == 0)
+    return false;
+  uint8_t *bp = s->gcmarkBits + idx / 8;
+  uint8_t m = uint8_t(1u << (idx % 8));
+  if (__atomic_load_n(bp, __ATOMIC_RELAXED) & m)
+    return false;
+  if (__atomic_fetch_or(bp, m, __ATOMIC_RELAXED) & m)
+    return false;
+  barrierMarked.fetch_add(objsize(s), std::memory_order_relaxed);
+  if (spanClassNoscan(s->spanclass))
+    return false;
+  *basep = base;
+  return true;
+}
+
+void gcAssist(uint64_t scanBytes) {
+  if (nfull.load(std::memory_order_relaxed) == 0)
+    return; // nothing to take (the common case once the mark is nearly done)
+  assistsActive.fetch_add(1, std::memory_order_seq_cst);
+  gcWork w;
+  w.init();
+  while (w.bytesScanned < scanBytes) {
+    uintptr_t b = w.tryGet();
+    if (b == 0)
+      break;
+    scanobject(b, w);
+  }
+  publishLocal(w);
+  assistsActive.fetch_sub(1, std::memory_order_seq_cst);
+  assistMarked.fetch_add(w.bytesMarked, std::memory_order_relaxed);
+  assistScanned.fetch_add(w.bytesScanned, std::memory_order_relaxed);
+}
+
+// GODEBUG=gccheckmark=1 with the concurrent collector, at STW1: clears the
+// dead part of every goroutine stack (below the saved SP, below the
+// __morestack frame of older segments, cached segments past the current
+// one, dead Gs' segments), so the re-mark at STW2 finds no stale word from
+// before the cycle (gcCheckmark's note). The collecting G's own current
+// segment is left alone (systemstack's frame is below its SP), and so is
+// a G in a system call (the call runs below its syscallsp).
+namespace {
+void clearDeadStack(g *gp, void *arg) {
+  auto *a = static_cast<stackArgs *>(arg);
+  stkseg *seg = gp->stackseg;
+  if (seg == nullptr)
+    return;
+  uint32_t st = readgstatus(gp);
+  for (stkseg *n = seg->next; n != nullptr; n = n->next)
+    memset(reinterpret_cast<void *>(n->lo), 0, n->hi - n->lo);
+  if (st == _Gdead || st == _Gidle) {
+    for (stkseg *s = seg; s != nullptr; s = s->prev)
+      memset(reinterpret_cast<void *>(s->lo), 0, s->hi - s->lo);
+    return;
+  }
+  if (gp != a->curg && st != _Gsyscall && st != _Grunning) {
+    uintptr_t sp = gp->sched.sp;
+    if (sp > seg->lo && sp < seg->hi)
+      memset(reinterpret_cast<void *>(seg->lo), 0, sp - seg->lo);
+  }
+  for (stkseg *child = seg, *s = seg->prev; s != nullptr; child = s, s = s->prev) {
+    uintptr_t osp = child->oldsp;
+    if (osp > s->lo && osp < s->hi)
+      memset(reinterpret_cast<void *>(s->lo), 0, osp - s->lo);
+  }
+}
+} // namespace
+
+void gcCheckmarkClearStacks(g *curg, uintptr_t curgsp) {
+  stackArgs sa{curg, curgsp};
+  forEachG(clearDeadStack, &sa);
+}
 
 } // namespace glrt

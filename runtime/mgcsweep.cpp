@@ -21,8 +21,8 @@
 //     class's unswept spans until one has room (Go's "sweep on
 //     allocation"), after paying its share of the proportional sweep
 //     (deductSweepCredit): the pages swept must keep ahead of
-//     pagesInUse * (heap grown since the mark) / (goal - marked), so the
-//     sweep is done before the heap reaches the next goal;
+//     pagesInUse * (heap grown since the mark) / (trigger - marked), so the
+//     sweep is done before the next cycle starts (heapTrigger);
 //   - a large allocation sweeps until it has freed as many pages as it
 //     needs (reclaim, Go's mheap.reclaim), before growing the heap;
 //   - the background sweeper goroutine (bgsweep, mgc.cpp) sweeps one span
@@ -221,8 +221,10 @@ void sweepFlip(uint64_t marked) {
   pagesSwept.store(0, std::memory_order_relaxed);
   sweepHeapLiveBasis = marked;
   // Go's proportional sweep ratio: every page in use must be swept by the
-  // time the heap grows from `marked` to the goal (less a page of slack).
-  uint64_t goal = heapGoal.load(std::memory_order_relaxed);
+  // time the heap grows from `marked` to the trigger (less a page of slack).
+  // The concurrent collector's next cycle starts at the trigger, and
+  // the sweep must be done by then (STW1 would finish it, in the pause).
+  uint64_t goal = heapTrigger.load(std::memory_order_relaxed);
   uint64_t pages = mheap_.pagesInUse.load(std::memory_order_relaxed) / _PageSize;
   double dist = goal == ~uint64_t(0) || goal <= marked + _PageSize ? double(_PageSize)
                                                                     : double(goal - marked - _PageSize);

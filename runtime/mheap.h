@@ -75,6 +75,9 @@ struct mspan {
   // being swept is on no list and belongs to its sweeper. Written by the
   // span's owner; read by the collector with the world stopped.
   uint32_t sweepgen = 0;
+  // GODEBUG=gccheckmark=1: the first mark's bits while the check re-marks
+  // (world stopped; mgcmark.cpp), else null.
+  const uint8_t *checkmarkSaved = nullptr;
 
   uintptr_t base() const { return startAddr; }
   // The index of the object containing p (startAddr <= p < limit).
@@ -162,6 +165,15 @@ struct mcache {
   uintptr_t bytesCur, bytesEnd;
   uintptr_t bigCur, bigEnd;
   uint64_t nmalloc; // objects allocated through this cache (stats)
+  // Bytes of objects allocated black through this cache during the
+  // current mark (summed and reset at mark termination; owner).
+  uint64_t blackBytes;
+  // The write barrier's buffer of greyed objects (Go's wbBuf; mbarrier.cpp):
+  // written only by the P's owner, published to the mark's full list when
+  // full and, with the world stopped, at mark termination.
+  static constexpr uint32_t kWbBufEntries = 256;
+  uint32_t wbufN;
+  uintptr_t wbuf[kWbBufEntries];
 
   void refill(spanClass spc);
   void releaseAll();

@@ -7,6 +7,7 @@
 // blocks or allocates, so all run on the goroutine's stack.
 //===----------------------------------------------------------------------===//
 #include "abi.h"
+#include "mbarrier.h"
 #include "type.h"
 
 #include <string.h>
@@ -42,6 +43,13 @@ void glrt_reflectSwap(glrt_eface x, int64_t i, int64_t j) {
   size_t size = st->elem->size;
   uint8_t *a = s->array + size_t(i) * size;
   uint8_t *b = s->array + size_t(j) * size;
+  // Both elements are overwritten: shade their old pointers first
+  // (mbarrier.cpp), or a marker scanning the array mid-swap could miss the
+  // value held only in t below.
+  if (__builtin_expect(glrt_writeBarrier.enabled, 0) && st->elem->ptrdata != 0) {
+    bulkShade(reinterpret_cast<uintptr_t>(a), size);
+    bulkShade(reinterpret_cast<uintptr_t>(b), size);
+  }
   switch (size) { // the common element sizes without a byte loop
   case 8: {
     uint64_t t;
@@ -119,15 +127,15 @@ uint8_t glrt_errorsAsAssign(glrt_eface target, glrt_eface err) {
     if (!tab)
       return 0;
     auto *dst = static_cast<void **>(target.data);
-    dst[0] = tab;
-    dst[1] = err.data;
+    dst[0] = tab; // an itab: not a heap object
+    writePointer(&dst[1], err.data);
     return 1;
   }
   if (elem != et)
     return 0;
   if (isDirectIface(et))
-    memcpy(target.data, &err.data, et->size);
+    typedmemmove(et, target.data, &err.data);
   else
-    memcpy(target.data, err.data, et->size);
+    typedmemmove(et, target.data, err.data);
   return 1;
 }

@@ -22,9 +22,11 @@
 //===----------------------------------------------------------------------===//
 #include "stack.h"
 
+#include <string.h>
 #include <unistd.h>
 
 #include "mem.h"
+#include "mgc.h"
 #include "proc.h"
 #include "trace.h"
 #include "race.h"
@@ -125,6 +127,11 @@ stkseg *stackalloc(uintptr_t size) {
       base = sysmap(total);
   }
   uintptr_t top = uintptr_t(base) + total;
+  // GODEBUG=gccheckmark=1: a reused segment's stale words would be
+  // conservative roots to objects that died before the current cycle, and
+  // the checkmark's re-mark would report them (mgcmark.cpp's gcCheckmark).
+  if (gccheckmark)
+    memset(base, 0, total - sizeof(stkseg));
   stkseg *s = reinterpret_cast<stkseg *>(top - sizeof(stkseg));
   s->lo = uintptr_t(base);
   s->hi = uintptr_t(s);
