@@ -468,6 +468,8 @@ struct IRGen {
   void branchToDeferExit();
   void endDefer(); // frees fs->defer
   void emitOpenDeferExit();
+  /// Exempts a store from insertWriteBarriers (g->_defer: IRGenDefer.cpp).
+  void markNoWriteBarrier(llvm::StoreInst *st);
   llvm::Value *genRecover(CallExpr *e);
 
   // ---- channels and select (IRGenChan.cpp)
