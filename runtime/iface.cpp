@@ -4,7 +4,10 @@
 // eface {type, data} and iface {itab, data}. glc emits the itabs it can see
 // at compile time (a concrete type converted to an interface type); every
 // other pairing -- an assertion to an interface type, a conversion between
-// interface types -- is built here by getitab and cached.
+// interface types -- is built here by getitab and cached. Generated code
+// puts a small cache of its own in front of getitab at each such site
+// (IRGenIface.cpp, cachedGetitab), filled through getitab's canfail bit 2
+// (getitabany: the itab whatever the outcome, failures included).
 //
 // The itab cache (Go's itabTable):
 //  - An open-addressing hash table of itab pointers keyed by (inter, type),
@@ -305,6 +308,17 @@ void itabsinit() {
   unlock(&itabLock);
 }
 
+const Itab *getitabany(const InterfaceType *inter, const Type *typ) {
+  if (inter->methods.len == 0)
+    fatal("internal error - misuse of itab");
+  // acquire: pairs with the table's publication in addItab.
+  if (const Itab *m = findItab(itabTable.load(std::memory_order_acquire), inter, typ))
+    return m;
+  GetItabReq r{inter, typ, nullptr, {nullptr, 0}};
+  onsystemstack(getitabslow, &r);
+  return r.result;
+}
+
 const Itab *getitab(const InterfaceType *inter, const Type *typ, bool canfail, uintptr_t fp,
                    uint8_t origin) {
   if (inter->methods.len == 0)
@@ -337,6 +351,12 @@ using namespace glrt;
 #define GLRT_ENTRY_FP() reinterpret_cast<uintptr_t>(__builtin_frame_address(0))
 
 void *glrt_getitab(void *inter, void *typ, uint8_t canfail) {
+  // canfail bit 2: return the itab even when it records a failure
+  // (fun[0] null), never panic: for the per-site caches of generated
+  // code (IRGenIface.cpp), which keep failed pairings too.
+  if (canfail & 4)
+    return const_cast<Itab *>(getitabany(static_cast<const InterfaceType *>(inter),
+                                         static_cast<const Type *>(typ)));
   // canfail bit 1: the operand of x.(I) is a non-empty interface (Go's
   // assertI2I rather than assertE2I raises the panic).
   return const_cast<Itab *>(getitab(static_cast<const InterfaceType *>(inter),

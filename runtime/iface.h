@@ -24,6 +24,9 @@ void itabsinit();
 // origin: the panicorigin (defer.h) of a missing method's panic.
 const Itab *getitab(const InterfaceType *inter, const Type *typ, bool canfail, uintptr_t fp,
                    uint8_t origin);
+// The itab of (inter, typ) whatever the outcome: one recording the
+// failure (fun[0] null) when typ lacks a method. Never panics.
+const Itab *getitabany(const InterfaceType *inter, const Type *typ);
 
 } // namespace glrt
 

@@ -210,6 +210,8 @@ void IRGen::insertWriteBarriers() {
       for (Instruction &inst : bb) {
         Value *dst = nullptr;
         if (auto *st = dyn_cast<StoreInst>(&inst)) {
+          if (st->getMetadata("glc.nowb"))
+            continue; // g->_defer (markNoWriteBarrier, IRGenDefer.cpp)
           std::vector<bool> words;
           llPointerWords(st->getValueOperand()->getType(), 0, words);
           if (words.empty())

@@ -280,7 +280,7 @@ void IRGen::emitOpenDeferExit() {
     b.CreateCondBr(b.CreateICmpEQ(head, rec), run, next);
     b.SetInsertPoint(run);
     Value *link = b.CreateLoad(ptrTy, ds->linkVars[k]);
-    b.CreateStore(link, headp);
+    markNoWriteBarrier(b.CreateStore(link, headp));
     b.CreateStore(link, ds->headVar);
     const DeferState::Direct &d = ds->direct[k];
     if (d.target) {
@@ -486,8 +486,24 @@ void IRGen::genDefer(DeferStmt *s) {
   b.CreateStore(b.getInt32(flags), b.CreateStructGEP(recTy, rec, 4));
   b.CreateStore(ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy)),
                 b.CreateStructGEP(recTy, rec, 6));
-  b.CreateStore(rec, b.CreateConstGEP1_64(i8, ds->g, G_DEFER));
+  markNoWriteBarrier(b.CreateStore(rec, b.CreateConstGEP1_64(i8, ds->g, G_DEFER)));
   b.CreateStore(rec, ds->headVar);
+}
+
+// g->_defer is written without a write barrier, by generated code as by
+// the runtime (deferproc, deferreturn, gopanic: plain C++ stores), as Go's
+// deferprocStack links a frame's record: the chain belongs to the
+// goroutine's stack for the collector, which scans a G's _defer records
+// with the G (today: the G structure conservatively, the records on the
+// stack with it, the world stopped; a concurrent marker must keep doing so
+// while the G is suspended, as Go's scanstack marks the defer chain). A
+// barrier here would also cost the fast path its point: its slow-path
+// call takes the record's address, so the record escapes, LLVM can no
+// longer drop the link/unlink pair of a function whose deferred calls it
+// inlines, and every field is written to memory (bench defer_call:
+// user+sys 0.385 s -> 0.696 s when the barriers came in).
+void IRGen::markNoWriteBarrier(StoreInst *st) {
+  st->setMetadata("glc.nowb", MDNode::get(C, {}));
 }
 
 Value *IRGen::genRecover(CallExpr *e) {

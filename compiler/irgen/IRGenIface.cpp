@@ -16,6 +16,21 @@
 // interfaces with methods are equal iff their itabs are and their data
 // compare equal.
 //
+// Itabs only known at run time (an assertion x.(I), a type switch's case
+// I, a conversion between interfaces with methods) come from getitab
+// through a cache at each such site (cachedGetitab; Go 1.22 has the
+// same, abi.TypeAssertCache): 16 slots, each null or an itab, indexed by
+// the dynamic type's hash, probed linearly at most kItabProbes slots. A
+// hit costs a few loads instead of getitab's call and hash lookup (a
+// type switch with an interface case over seven types: getitab was 56%
+// of the time). Failures are cached too: getitab with canfail bit 2
+// returns the itab recording the failure (fun[0] null), and the site
+// tests fun[0]. Threads share a site's cache without a lock: a slot only
+// ever goes from null to an itab (cmpxchg, release; the itab is
+// immutable once published), readers load it with acquire and check its
+// type word, so they see null or a complete itab; a full probe window is
+// simply not cached (a site seeing many types calls getitab as before).
+//
 // Method calls through an interface load fun[k] from the itab (k = the
 // method's index in the interface's sorted method list) and call it with
 // the data word as the receiver, the first Go parameter (null ctx): the
@@ -104,7 +119,7 @@ Value *IRGen::convertToIface(Value *v, Type *from, Type *to) {
     BasicBlock *get = newBlock("convI2I"), *done = newBlock("convI2I.done");
     b.CreateCondBr(b.CreateICmpEQ(typ, null), done, get);
     b.SetInsertPoint(get);
-    Value *tab = callRT(RT::getitab, {typeDesc(to), typ, ConstantInt::get(i8, 0)});
+    Value *tab = cachedGetitab(to, typ, 0);
     BasicBlock *getEnd = b.GetInsertBlock();
     b.CreateBr(done);
     b.SetInsertPoint(done);
@@ -162,6 +177,77 @@ Constant *IRGen::itabConst(Type *t, Type *i) {
   return gv;
 }
 
+namespace {
+constexpr uint64_t kItabCacheSlots = 16; // a power of two
+constexpr uint64_t kItabProbes = 4;
+constexpr uint64_t kItabTypeOff = 8, kItabFunOff = 24; // typedesc.def's Itab
+constexpr uint64_t kTypeHashOff = 16;                  // typedesc.def's Type.hash
+} // namespace
+
+Value *IRGen::cachedGetitab(Type *iface, Value *typ, unsigned canfailBits) {
+  Constant *null = ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy));
+  auto *arrTy = llvm::ArrayType::get(ptrTy, kItabCacheSlots);
+  auto *cache = new GlobalVariable(*mod, arrTy, false, GlobalValue::InternalLinkage,
+                                   ConstantAggregateZero::get(arrTy), "go:itabcache");
+  cache->setAlignment(Align(64)); // one cache line of 8 slots; the probes stay in two
+  Value *hash = b.CreateLoad(i32, b.CreateConstInBoundsGEP1_64(i8, typ, kTypeHashOff), "typhash");
+  Value *start = b.CreateZExt(b.CreateAnd(hash, kItabCacheSlots - 1), i64);
+  BasicBlock *entry = b.GetInsertBlock();
+  BasicBlock *loop = newBlock("itabcache.probe"), *check = newBlock("itabcache.check"),
+             *next = newBlock("itabcache.next"), *miss = newBlock("itabcache.miss"),
+             *fill = newBlock("itabcache.fill"), *done = newBlock("itabcache.done");
+  b.CreateBr(loop);
+  b.SetInsertPoint(loop);
+  PHINode *idx = b.CreatePHI(i64, 2, "slot");
+  PHINode *n = b.CreatePHI(i64, 2, "probes");
+  idx->addIncoming(start, entry);
+  n->addIncoming(ConstantInt::get(i64, 0), entry);
+  Value *slot = b.CreateInBoundsGEP(arrTy, cache, {ConstantInt::get(i64, 0), idx});
+  // acquire: pairs with the release cmpxchg below (on another thread),
+  // which published an itab whose contents that thread had acquired.
+  LoadInst *e = b.CreateAlignedLoad(ptrTy, slot, Align(8), "cached");
+  e->setAtomic(AtomicOrdering::Acquire);
+  b.CreateCondBr(b.CreateICmpEQ(e, null), miss, check);
+  b.SetInsertPoint(check);
+  Value *et = b.CreateLoad(ptrTy, b.CreateConstInBoundsGEP1_64(i8, e, kItabTypeOff));
+  b.CreateCondBr(b.CreateICmpEQ(et, typ), done, next);
+  b.SetInsertPoint(next);
+  Value *n1 = b.CreateAdd(n, ConstantInt::get(i64, 1));
+  Value *idx1 = b.CreateAnd(b.CreateAdd(idx, ConstantInt::get(i64, 1)), kItabCacheSlots - 1);
+  idx->addIncoming(idx1, next);
+  n->addIncoming(n1, next);
+  b.CreateCondBr(b.CreateICmpEQ(n1, ConstantInt::get(i64, kItabProbes)), miss, loop);
+  // Not cached: getitab (bit 2: return a failed pairing's itab too), then
+  // claim the empty slot the probe stopped at, if any.
+  b.SetInsertPoint(miss);
+  PHINode *empty = b.CreatePHI(ptrTy, 2, "emptyslot");
+  empty->addIncoming(slot, loop);
+  empty->addIncoming(null, next);
+  Value *tab = callRT(RT::getitab, {typeDesc(iface), typ, ConstantInt::get(i8, canfailBits | 4)});
+  BasicBlock *missEnd = b.GetInsertBlock();
+  b.CreateCondBr(b.CreateICmpEQ(empty, null), done, fill);
+  b.SetInsertPoint(fill);
+  // release: the itab (built and published by getitab) is complete for
+  // whoever acquires it from this slot. Losing the race leaves the other
+  // thread's itab in the slot, as good as ours.
+  b.CreateAtomicCmpXchg(empty, null, tab, MaybeAlign(8), AtomicOrdering::Release,
+                        AtomicOrdering::Monotonic);
+  b.CreateBr(done);
+  b.SetInsertPoint(done);
+  PHINode *r = b.CreatePHI(ptrTy, 3, "itab");
+  r->addIncoming(e, check);
+  r->addIncoming(tab, missEnd);
+  r->addIncoming(tab, fill);
+  return r;
+}
+
+// Whether itab tab records a failed pairing (Go's convention: fun[0] null).
+Value *IRGen::itabFails(Value *tab) {
+  Constant *null = ConstantPointerNull::get(cast<llvm::PointerType>(ptrTy));
+  Value *f0 = b.CreateLoad(ptrTy, b.CreateConstInBoundsGEP1_64(i8, tab, kItabFunOff), "fun0");
+  return b.CreateICmpEQ(f0, null);
+}
+
 // x.(T) and v, ok := x.(T). Returns the value (T's zero value when !ok);
 // *okOut gets the ok bit when requested, else a failure panics as Go does.
 Value *IRGen::genTypeAssert(TypeAssertExpr *e, Value **okOut) {
@@ -185,9 +271,20 @@ Value *IRGen::genTypeAssert(TypeAssertExpr *e, Value **okOut) {
       b.SetInsertPoint(get);
       // canfail's bit 1: the operand is a non-empty interface (the runtime
       // names Go's assertI2I rather than assertE2I for a missing method).
-      Value *tab = callRT(RT::getitab, {typeDesc(t), typ,
-                                        ConstantInt::get(i8, okOut ? 1 : isEmptyIface(xt) ? 0 : 2)});
-      b.CreateCondBr(b.CreateICmpNE(tab, null), okBB, failBB);
+      unsigned bits = okOut ? 1 : isEmptyIface(xt) ? 0 : 2;
+      Value *tab = cachedGetitab(t, typ, bits);
+      Value *fails = itabFails(tab);
+      if (okOut) {
+        b.CreateCondBr(fails, failBB, okBB);
+      } else {
+        // A missing method: getitab itself panics with Go's text (and
+        // its frames), as it did when the site had no cache.
+        BasicBlock *missing = newBlock("assert.missing");
+        b.CreateCondBr(fails, missing, okBB);
+        b.SetInsertPoint(missing);
+        callRT(RT::getitab, {typeDesc(t), typ, ConstantInt::get(i8, bits)});
+        b.CreateUnreachable();
+      }
       b.SetInsertPoint(okBB);
       val = makeIface(tab, data);
     }
@@ -332,10 +429,10 @@ void IRGen::genTypeSwitch(TypeSwitchStmt *s) {
         BasicBlock *get = newBlock("tswitch.getitab");
         b.CreateCondBr(b.CreateICmpNE(typ, null), get, next);
         b.SetInsertPoint(get);
-        Value *tab = callRT(RT::getitab, {typeDesc(t), typ, ConstantInt::get(i8, 1)});
+        Value *tab = cachedGetitab(t, typ, 1);
         if (cc->list.size() == 1)
           clauseTab[i] = tab;
-        b.CreateCondBr(b.CreateICmpNE(tab, null), bodies[i], next);
+        b.CreateCondBr(itabFails(tab), next, bodies[i]);
       }
       b.SetInsertPoint(next);
     }

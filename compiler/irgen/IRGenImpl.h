@@ -263,6 +263,10 @@ struct IRGen {
   /// interface type to.
   llvm::Value *convertToIface(llvm::Value *v, Type *from, Type *to);
   llvm::Constant *itabConst(Type *t, Type *iface);
+  /// getitab(iface, typ) through a per-site cache: the itab of the pair,
+  /// which records a failure when its fun[0] is null (itabFails).
+  llvm::Value *cachedGetitab(Type *iface, llvm::Value *typ, unsigned canfailBits);
+  llvm::Value *itabFails(llvm::Value *tab);
   llvm::Constant *ifnFor(Type *t, const std::string &name);
   llvm::Value *genTypeAssert(TypeAssertExpr *e, llvm::Value **okOut);
   llvm::Value *genIfaceCompare(TokKind op, llvm::Value *x, llvm::Value *y, Type *t);
@@ -464,6 +468,8 @@ struct IRGen {
   void branchToDeferExit();
   void endDefer(); // frees fs->defer
   void emitOpenDeferExit();
+  /// Exempts a store from insertWriteBarriers (g->_defer: IRGenDefer.cpp).
+  void markNoWriteBarrier(llvm::StoreInst *st);
   llvm::Value *genRecover(CallExpr *e);
 
   // ---- channels and select (IRGenChan.cpp)

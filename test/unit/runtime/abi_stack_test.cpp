@@ -407,6 +407,7 @@ InterfaceType siface{{16, 16, 78, 0, 8, 8, KindInterface, nullptr, nullptr,
 void probe_getitab() {
   sval += reinterpret_cast<uintptr_t>(glrt_getitab(&siface, &stype, 0)) & 1;
   sval += reinterpret_cast<uintptr_t>(glrt_getitab(&siface, &stype, 1)) & 1;
+  sval += reinterpret_cast<uintptr_t>(glrt_getitab(&siface, &stype, 5)) & 1; // any outcome
 }
 void probe_efaceeq() {
   int64_t a = 1, b = 1;

@@ -4,6 +4,8 @@
 // initial size while readers probe it without a lock.
 #include "iface.h"
 
+#include "abi.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -134,4 +136,28 @@ TEST(IfaceTest, SignatureMustMatch) {
   t.uncommon = &u;
   EXPECT_EQ(getitab(&ifaceM, &t, true, 0, 0), nullptr);
   EXPECT_EQ(getitab(&ifaceM, &t, true, 0, 0), nullptr); // the cached failure
+}
+
+// getitabany (glrt_getitab's canfail bit 2, for generated code's per-site
+// caches): the itab of a pair whatever the outcome, a failure recorded as
+// fun[0] == null, the same pointer each time (a site caches it), and the
+// same itab getitab returns for a pair that succeeds.
+TEST(IfaceTest, GetitabAnyReturnsFailuresToo) {
+  setup();
+  for (int i : {0, 3, 4, 5}) { // types 0 and 3 lack "M"
+    const Itab *m = getitabany(&ifaceM, &types[i]);
+    ASSERT_NE(m, nullptr);
+    EXPECT_EQ(m->inter, &ifaceM);
+    EXPECT_EQ(m->type, &types[i]);
+    EXPECT_EQ(getitabany(&ifaceM, &types[i]), m);
+    EXPECT_EQ(glrt_getitab(&ifaceM, &types[i], 4), m); // bit 2, no panic
+    EXPECT_EQ(glrt_getitab(&ifaceM, &types[i], 5), m);
+    if (i % 3 == 0) {
+      EXPECT_EQ(itabfun(m)[0], nullptr);
+      EXPECT_EQ(getitab(&ifaceM, &types[i], true, 0, 0), nullptr);
+    } else {
+      EXPECT_EQ(itabfun(m)[0], &fnMarker[i][1]);
+      EXPECT_EQ(getitab(&ifaceM, &types[i], true, 0, 0), m);
+    }
+  }
 }
