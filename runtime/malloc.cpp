@@ -6,7 +6,8 @@
 //   mallocgc(size, typ, needzero)   the one allocation entry point
 //     size == 0            -> &zerobase
 //     noscan, < 16 bytes   -> the tiny allocator: packed into the P's
-//                             current 16-byte noscan block
+//                             current 16-byte noscan block (not under
+//                             -race: a size-class slot of its own)
 //     <= 32 KiB            -> a slot of size class sizeToClass(size) from
 //                             the P's mcache span of span class
 //                             (class, noscan): nextFreeFast, a ctz on the
@@ -31,6 +32,9 @@
 //    (stack.h's rule), so the fast path stays a few words deep on the G's
 //    stack (abi_stack_test measures it).
 //  - Lock order: mallocNoPLock, then mcentral.lock, then mheap.lock.
+//  - -race (race.h): every object handed out is racemalloc'ed, its slot
+//    (elemsize bytes; a large object's span up to its limit) forgotten by
+//    TSan; the sweep racefree's what it frees. No-ops otherwise.
 //
 // Invariants:
 //  - Every object returned is zeroed unless the caller passed
@@ -72,6 +76,7 @@
 #include "mheap.h"
 #include "panic.h"
 #include "proc.h"
+#include "race.h"
 #include "type.h"
 
 #include <atomic>
@@ -94,6 +99,14 @@ inline uintptr_t tinyalign(uintptr_t off, uintptr_t size) {
   if ((size & 1) == 0)
     return (off + 1) & ~uintptr_t(1);
   return off;
+}
+
+// Whether an object goes to the tiny allocator: noscan and under 16
+// bytes, and never under -race, where every object needs a slot of its
+// own (as in Go): racemalloc resets a slot's shadow by 8-byte cells, which
+// would erase a live neighbour's accesses in a shared block (race.h).
+inline bool tinyok(bool noscan, uintptr_t size) {
+  return !raceenabled && noscan && size < _TinySize;
 }
 
 // The next `size` bytes of c's current tiny block, or null if they do not
@@ -253,6 +266,7 @@ void *allocLarge(uintptr_t size, bool noscan, bool needzero, uintptr_t reserve =
   if (needzero && s->needzero)
     memset(reinterpret_cast<void *>(s->startAddr), 0, want);
   gcAccountAlloc(s->limit - s->startAddr);
+  racemalloc(reinterpret_cast<void *>(s->startAddr), s->limit - s->startAddr);
   return reinterpret_cast<void *>(s->startAddr);
 }
 
@@ -267,7 +281,7 @@ void *mallocwith(mcache *c, uintptr_t size, const Type *typ, bool needzero) {
       heapBitsSetType(uintptr_t(x), size, (size + 7) & ~uintptr_t(7), typ);
     return x;
   }
-  if (noscan && size < _TinySize) {
+  if (tinyok(noscan, size)) {
     if (void *x = tinyalloc(c, size))
       return x;
     c->nmalloc++;
@@ -289,6 +303,7 @@ void *mallocwith(mcache *c, uintptr_t size, const Type *typ, bool needzero) {
     memset(reinterpret_cast<void *>(x), 0, s->elemsize);
   if (!noscan)
     heapBitsSetType(x, size, s->elemsize, typ);
+  racemalloc(reinterpret_cast<void *>(x), s->elemsize);
   return reinterpret_cast<void *>(x);
 }
 
@@ -463,7 +478,7 @@ void *mallocgc(size_t size, const Type *typ, bool needzero) {
   bool noscan = typ == nullptr || typ->ptrdata == 0;
   mcache *c = getMCache();
   if (c != nullptr && size <= _MaxSmallSize && __builtin_expect(gcstress == 0, 1)) {
-    if (noscan && size < _TinySize) {
+    if (tinyok(noscan, size)) {
       if (void *x = tinyalloc(c, size))
         return x;
     } else {
@@ -485,6 +500,7 @@ void *mallocgc(size_t size, const Type *typ, bool needzero) {
               w[i] = 0;
           if (!noscan)
             heapBitsSetSmall(v, size, es, typ);
+          racemalloc(reinterpret_cast<void *>(v), es); // -race only (race.h)
           return reinterpret_cast<void *>(v);
         }
       }

@@ -60,6 +60,7 @@
 #include "mem.h"
 #include "mgc.h"
 #include "panic.h"
+#include "race.h"
 
 #include <new>
 #include <sched.h>
@@ -458,6 +459,7 @@ void freeLarge(void *p) {
     unlock(&c.lock);
     sched_yield();
   }
+  racefree(p, s->limit - s->startAddr); // -race: as the sweep's (race.h)
   mheap_.freeSpan(s);
 }
 

@@ -121,6 +121,8 @@ void __tsan_release(void *addr);
 void __tsan_read1_pc(void *addr, void *pc);
 void __tsan_write1_pc(void *addr, void *pc);
 void __tsan_read_range_pc(void *addr, unsigned long size, void *pc);
+void __tsan_java_alloc(unsigned long ptr, unsigned long size);
+void __tsan_java_free(unsigned long ptr, unsigned long size);
 void __tsan_write_range_pc(void *addr, unsigned long size, void *pc);
 }
 
@@ -282,9 +284,38 @@ void raceminit(g *g0) {
   }
 }
 
-void racestackget(uintptr_t lo) { __tsan_acquire(reinterpret_cast<void *>(lo)); }
-void racestackput(uintptr_t lo) {
-  __tsan_release(reinterpret_cast<void *>(lo));
+// Heap objects and reused memory. TSan's Java interface is the public
+// entry point for a heap TSan's allocator does not own (a JVM's, here
+// glrt's): __tsan_java_alloc(p, n) resets the shadow of [p, p+n) (every
+// access TSan remembers there is forgotten: MemoryResetRange) and records
+// a heap block at p; __tsan_java_free(p, n) drops every block and
+// synchronisation object (SyncVar: the clock of a release on an address
+// in the range) whose address is in [p, p+n), without touching the
+// shadow. Go's race runtime does the same with its __tsan_malloc and
+// __tsan_free. The two need 8-byte aligned p and n (shadow and meta cells
+// are 8 bytes), and a range must be freed before it is allocated again
+// (a block recorded over a live one would leak it): the heap's slots are
+// freed by the sweep (racefree) before the allocator hands them out
+// again; other reused memory calls racereset, which does both.
+// __tsan_java_init is not called: it only names a contiguous heap range
+// for TSan's report descriptions (glrt's arenas are not contiguous), and
+// the calls above do not need it in TSan's release runtime (only debug
+// checks read it). All of this is safe from any thread TSan knows (every
+// glrt thread: pthread_create is intercepted) and any fiber.
+void racemalloc(const void *p, uintptr_t n) {
+  if (n)
+    __tsan_java_alloc(reinterpret_cast<uintptr_t>(p), n);
+}
+void racefree(const void *p, uintptr_t n) {
+  if (n)
+    __tsan_java_free(reinterpret_cast<uintptr_t>(p), n);
+}
+void racereset(const void *p, uintptr_t n) {
+  racefree(p, n);
+  racemalloc(p, n);
+}
+void racestackget(uintptr_t lo, uintptr_t hi) {
+  racereset(reinterpret_cast<void *>(lo), hi - lo);
 }
 
 int glrt_sigaction(int sig, const struct sigaction *sa, struct sigaction *old) {
