@@ -32,9 +32,10 @@
 //    (stack.h's rule), so the fast path stays a few words deep on the G's
 //    stack (abi_stack_test measures it).
 //  - Lock order: mallocNoPLock, then mcentral.lock, then mheap.lock.
-//  - -race (race.h): every object handed out is racemalloc'ed, its slot
-//    (elemsize bytes; a large object's span up to its limit) forgotten by
-//    TSan; the sweep racefree's what it frees. No-ops otherwise.
+//  - -race (race.h): a slot is handed out with no access TSan remembers:
+//    the sweep forgets what it frees (racefree), new arenas are forgotten
+//    when mapped (racefresh). Nothing to do here but keep the tiny
+//    allocator off (tinyok).
 //
 // Invariants:
 //  - Every object returned is zeroed unless the caller passed
@@ -103,7 +104,7 @@ inline uintptr_t tinyalign(uintptr_t off, uintptr_t size) {
 
 // Whether an object goes to the tiny allocator: noscan and under 16
 // bytes, and never under -race, where every object needs a slot of its
-// own (as in Go): racemalloc resets a slot's shadow by 8-byte cells, which
+// own (as in Go): racefree resets a slot's shadow by 8-byte cells, which
 // would erase a live neighbour's accesses in a shared block (race.h).
 inline bool tinyok(bool noscan, uintptr_t size) {
   return !raceenabled && noscan && size < _TinySize;
@@ -266,7 +267,6 @@ void *allocLarge(uintptr_t size, bool noscan, bool needzero, uintptr_t reserve =
   if (needzero && s->needzero)
     memset(reinterpret_cast<void *>(s->startAddr), 0, want);
   gcAccountAlloc(s->limit - s->startAddr);
-  racemalloc(reinterpret_cast<void *>(s->startAddr), s->limit - s->startAddr);
   return reinterpret_cast<void *>(s->startAddr);
 }
 
@@ -303,7 +303,6 @@ void *mallocwith(mcache *c, uintptr_t size, const Type *typ, bool needzero) {
     memset(reinterpret_cast<void *>(x), 0, s->elemsize);
   if (!noscan)
     heapBitsSetType(x, size, s->elemsize, typ);
-  racemalloc(reinterpret_cast<void *>(x), s->elemsize);
   return reinterpret_cast<void *>(x);
 }
 
@@ -500,7 +499,6 @@ void *mallocgc(size_t size, const Type *typ, bool needzero) {
               w[i] = 0;
           if (!noscan)
             heapBitsSetSmall(v, size, es, typ);
-          racemalloc(reinterpret_cast<void *>(v), es); // -race only (race.h)
           return reinterpret_cast<void *>(v);
         }
       }

@@ -288,31 +288,48 @@ void raceminit(g *g0) {
 // entry point for a heap TSan's allocator does not own (a JVM's, here
 // glrt's): __tsan_java_alloc(p, n) resets the shadow of [p, p+n) (every
 // access TSan remembers there is forgotten: MemoryResetRange) and records
-// a heap block at p; __tsan_java_free(p, n) drops every block and
-// synchronisation object (SyncVar: the clock of a release on an address
-// in the range) whose address is in [p, p+n), without touching the
-// shadow. Go's race runtime does the same with its __tsan_malloc and
-// __tsan_free. The two need 8-byte aligned p and n (shadow and meta cells
-// are 8 bytes), and a range must be freed before it is allocated again
-// (a block recorded over a live one would leak it): the heap's slots are
-// freed by the sweep (racefree) before the allocator hands them out
-// again; other reused memory calls racereset, which does both.
-// __tsan_java_init is not called: it only names a contiguous heap range
-// for TSan's report descriptions (glrt's arenas are not contiguous), and
-// the calls above do not need it in TSan's release runtime (only debug
-// checks read it). All of this is safe from any thread TSan knows (every
-// glrt thread: pthread_create is intercepted) and any fiber.
-void racemalloc(const void *p, uintptr_t n) {
-  if (n)
-    __tsan_java_alloc(reinterpret_cast<uintptr_t>(p), n);
+// a heap block at p (with the current call stack: a stack-depot lookup
+// as deep as the current goroutine's calls); __tsan_java_free(p, n) drops
+// every block and synchronisation object (SyncVar: the clock of a
+// release on an address in the range) in [p, p+n), without touching the
+// shadow. A block recorded over a cell that still holds some would leak
+// them, so forget frees first; the block java_alloc records at p is
+// dropped at once (java_free of its one 8-byte meta cell): glrt needs
+// only the reset. Go's race runtime does the same with its __tsan_free
+// and __tsan_malloc (which records no block). Both need 8-byte aligned p
+// and n (shadow and meta cells). __tsan_java_init is not called: it only
+// names one contiguous heap range for TSan's report descriptions (glrt's
+// arenas are not contiguous); the calls above do not need it in TSan's
+// release runtime (only its debug checks read it).
+static void forget(uintptr_t p, uintptr_t n) {
+  __tsan_java_free(p, n);
+  __tsan_java_alloc(p, n);
+  __tsan_java_free(p, 8);
 }
+
+// In the M's own TSan context (g0's fiber: the thread's shallow call
+// stack, cheap for java_alloc's stack record) when called on a G's
+// behalf; g0's fiber runs on no other thread (it is this M's). Threads
+// without a G run in their own context already.
+static void forgeting0(uintptr_t p, uintptr_t n) {
+  g *gp = getg();
+  g *g0 = gp != nullptr && gp->mp != nullptr ? gp->mp->g0 : nullptr;
+  ing(g0, [p, n] { forget(p, n); });
+}
+
 void racefree(const void *p, uintptr_t n) {
   if (n)
-    __tsan_java_free(reinterpret_cast<uintptr_t>(p), n);
+    forgeting0(reinterpret_cast<uintptr_t>(p), n);
 }
 void racereset(const void *p, uintptr_t n) {
-  racefree(p, n);
-  racemalloc(p, n);
+  if (n)
+    forgeting0(reinterpret_cast<uintptr_t>(p), n);
+}
+void racefresh(const void *p, uintptr_t n) {
+  if (n) {
+    __tsan_java_alloc(reinterpret_cast<uintptr_t>(p), n);
+    __tsan_java_free(reinterpret_cast<uintptr_t>(p), 8);
+  }
 }
 void racestackget(uintptr_t lo, uintptr_t hi) {
   racereset(reinterpret_cast<void *>(lo), hi - lo);

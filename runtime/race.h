@@ -35,15 +35,21 @@
 //                  and the allocator hands their memory to new ones, with
 //                  no happens-before between the old object's last user
 //                  and the new one's first (goroutines on other Ps, or
-//                  the same P later). mallocgc forgets the slot's old
-//                  accesses (racemalloc: TSan's shadow of the slot is
-//                  reset), the sweep drops what TSan keeps for a freed
-//                  object (racefree: the clocks of a channel, mutex or
-//                  WaitGroup that lived there, so a new one at the same
-//                  address starts with none). Under -race the tiny
-//                  allocator gives every object a 16-byte slot of its
-//                  own (as Go's): a reset is per 8-byte shadow cell, and
-//                  must not erase a live neighbour's accesses.
+//                  the same P later). The sweep makes TSan forget every
+//                  object it frees (racefree: the slot's shadow is reset,
+//                  and the clocks of a channel, mutex or WaitGroup that
+//                  lived there are dropped, so a new one at the same
+//                  address starts with none); new arenas are forgotten
+//                  when mapped (racefresh: TSan's mmap interceptor marks
+//                  a mapping's ends as written by the mapping goroutine).
+//                  So every slot mallocgc hands out is new to TSan, with
+//                  nothing to do at allocation (Go resets at allocation,
+//                  racemalloc; at the sweep the cost is per freed object
+//                  and runs in the M's own TSan context, whose shallow
+//                  call stack TSan records cheaply). Under -race the tiny
+//                  allocator is off (as in Go): a reset is per 8-byte
+//                  shadow cell, and must not erase a live neighbour's
+//                  accesses.
 //   stacks         a segment's memory is reused by other goroutines (a dead
 //                  G's first segment goes with the G to the next goroutine,
 //                  freed segments go back to the pools): the new user
@@ -90,13 +96,15 @@ void racegoswitch(g *gp);   // execute: before gogo to gp
 void racegotog0();          // first thing in every mcall continuation
 void racegoend(g *gp);      // goexit0, after racegotog0
 void raceminit(g *g0);      // an M's thread: g0.racectx = its own context
-// Heap objects: [p, p+n) is a fresh object's slot (mallocgc, allocLarge)
-// or a freed one (sweepSpan). p and n are multiples of 8. Any context.
-void racemalloc(const void *p, uintptr_t n);
+// Forget [p, p+n): every access TSan remembers there and every
+// synchronisation object at an address in it. racefree: a heap slot the
+// sweep freed; racereset: memory reused outside the heap (stacks, G
+// records). racefresh: a new mapping that holds no synchronisation
+// object yet (cheaper for big ranges). p and n multiples of 8; any
+// thread, any context.
 void racefree(const void *p, uintptr_t n);
-// Memory glrt reuses outside the heap: forget [p, p+n)'s accesses and
-// synchronisation objects (racefree + racemalloc). p, n multiples of 8.
 void racereset(const void *p, uintptr_t n);
+void racefresh(const void *p, uintptr_t n);
 void racestackget(uintptr_t lo, uintptr_t hi); // a segment's new user
 #else
 constexpr bool raceenabled = false;
@@ -113,9 +121,9 @@ inline void racegoswitch(g *) {}
 inline void racegotog0() {}
 inline void racegoend(g *) {}
 inline void raceminit(g *) {}
-inline void racemalloc(const void *, uintptr_t) {}
 inline void racefree(const void *, uintptr_t) {}
 inline void racereset(const void *, uintptr_t) {}
+inline void racefresh(const void *, uintptr_t) {}
 inline void racestackget(uintptr_t, uintptr_t) {}
 #endif
 
