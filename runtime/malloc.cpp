@@ -6,7 +6,8 @@
 //   mallocgc(size, typ, needzero)   the one allocation entry point
 //     size == 0            -> &zerobase
 //     noscan, < 16 bytes   -> the tiny allocator: packed into the P's
-//                             current 16-byte noscan block
+//                             current 16-byte noscan block (not under
+//                             -race: a size-class slot of its own)
 //     <= 32 KiB            -> a slot of size class sizeToClass(size) from
 //                             the P's mcache span of span class
 //                             (class, noscan): nextFreeFast, a ctz on the
@@ -31,6 +32,10 @@
 //    (stack.h's rule), so the fast path stays a few words deep on the G's
 //    stack (abi_stack_test measures it).
 //  - Lock order: mallocNoPLock, then mcentral.lock, then mheap.lock.
+//  - -race (race.h): a slot is handed out with no access TSan remembers:
+//    the sweep forgets what it frees (racefree), new arenas are forgotten
+//    when mapped (racefresh). Nothing to do here but keep the tiny
+//    allocator off (tinyok).
 //
 // Invariants:
 //  - Every object returned is zeroed unless the caller passed
@@ -73,6 +78,7 @@
 #include "mheap.h"
 #include "panic.h"
 #include "proc.h"
+#include "race.h"
 #include "type.h"
 
 #include <atomic>
@@ -95,6 +101,14 @@ inline uintptr_t tinyalign(uintptr_t off, uintptr_t size) {
   if ((size & 1) == 0)
     return (off + 1) & ~uintptr_t(1);
   return off;
+}
+
+// Whether an object goes to the tiny allocator: noscan and under 16
+// bytes, and never under -race, where every object needs a slot of its
+// own (as in Go): racefree resets a slot's shadow by 8-byte cells, which
+// would erase a live neighbour's accesses in a shared block (race.h).
+inline bool tinyok(bool noscan, uintptr_t size) {
+  return !raceenabled && noscan && size < _TinySize;
 }
 
 // The next `size` bytes of c's current tiny block, or null if they do not
@@ -299,7 +313,7 @@ void *mallocwith(mcache *c, uintptr_t size, const Type *typ, bool needzero) {
       heapBitsSetType(uintptr_t(x), size, (size + 7) & ~uintptr_t(7), typ);
     return x;
   }
-  if (noscan && size < _TinySize) {
+  if (tinyok(noscan, size)) {
     if (void *x = tinyalloc(c, size))
       return x;
     c->nmalloc++;
@@ -503,7 +517,7 @@ void *mallocgc(size_t size, const Type *typ, bool needzero) {
   bool noscan = typ == nullptr || typ->ptrdata == 0;
   mcache *c = getMCache();
   if (c != nullptr && size <= _MaxSmallSize && __builtin_expect(gcstress == 0, 1)) {
-    if (noscan && size < _TinySize) {
+    if (tinyok(noscan, size)) {
       if (void *x = tinyalloc(c, size))
         return x;
     } else {

@@ -47,6 +47,7 @@
 #include "lock.h"
 #include "mheap.h"
 #include "proc.h"
+#include "race.h"
 
 #include <sched.h>
 #include <string.h>
@@ -102,6 +103,7 @@ uintptr_t sweepSpan(mspan *s, bool preserve) {
       uintptr_t size = s->limit - s->startAddr;
       if (poison)
         poisonRange(s->startAddr, size);
+      racefree(reinterpret_cast<void *>(s->startAddr), size);
       freedObjects.fetch_add(1, std::memory_order_relaxed);
       freedBytes.fetch_add(size, std::memory_order_relaxed);
       freedPages = s->npages;
@@ -121,6 +123,7 @@ uintptr_t sweepSpan(mspan *s, bool preserve) {
       freed++;
       if (poison)
         poisonRange(s->startAddr + i * s->elemsize, s->elemsize);
+      racefree(reinterpret_cast<void *>(s->startAddr + i * s->elemsize), s->elemsize);
     }
   }
   freedObjects.fetch_add(freed, std::memory_order_relaxed);

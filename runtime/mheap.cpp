@@ -60,6 +60,7 @@
 #include "mem.h"
 #include "mgc.h"
 #include "panic.h"
+#include "race.h"
 
 #include <new>
 #include <sched.h>
@@ -131,6 +132,9 @@ uintptr_t mapArenas(uintptr_t n) REQUIRES(mheap_.lock) {
   uintptr_t end = raw + size + heapArenaBytes;
   if (end > base + size)
     sysFree(reinterpret_cast<void *>(base + size), end - (base + size));
+  // -race: TSan's mmap interceptor marked the mapping's first and last
+  // bytes as written by this goroutine (race.h: heap objects).
+  racefresh(reinterpret_cast<void *>(base), size);
   return base;
 }
 
@@ -458,6 +462,7 @@ void freeLarge(void *p) {
     unlock(&c.lock);
     sched_yield();
   }
+  racefree(p, s->limit - s->startAddr); // -race: as the sweep's (race.h)
   mheap_.freeSpan(s);
 }
 

@@ -1141,6 +1141,11 @@ static int64_t newproc1impl(void (*fn)(void *), void *arg, uintptr_t stacksize, 
     gp = malg();
     casgstatus(gp, _Gidle, _Gdead);
     allgadd(gp);
+  } else {
+    // -race: a dead goroutine's record, whose g._defer generated code
+    // read and wrote: the new goroutine forgets those accesses (race.h).
+    static_assert(sizeof(g) % 8 == 0, "racereset's unit");
+    racereset(gp, sizeof(g));
   }
   stackinit(gp, stacksize ? stacksize : firstSegmentSize);
   gp->sched.sp = gp->stackbase->hi & ~uintptr_t(15);
@@ -1188,9 +1193,8 @@ static void goexit0(g *gp) {
   // cache after it is trimmed (a dead G keeps only its first segment).
   gp->stackseg = gp->stackbase;
   stacktrimcache(gp);
-  // -race: still in gp's fiber: the segments it used are released for
-  // their next users (stackfree did the cache's), then the fiber ends.
-  racestackput(gp->stackbase->lo);
+  // -race: the fiber ends (the segments' next users reset their shadow:
+  // stackalloc, stackinit).
   racegotog0();
   racegoend(gp);
   freeallocas(gp);

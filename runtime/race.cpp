@@ -121,6 +121,8 @@ void __tsan_release(void *addr);
 void __tsan_read1_pc(void *addr, void *pc);
 void __tsan_write1_pc(void *addr, void *pc);
 void __tsan_read_range_pc(void *addr, unsigned long size, void *pc);
+void __tsan_java_alloc(unsigned long ptr, unsigned long size);
+void __tsan_java_free(unsigned long ptr, unsigned long size);
 void __tsan_write_range_pc(void *addr, unsigned long size, void *pc);
 }
 
@@ -282,9 +284,55 @@ void raceminit(g *g0) {
   }
 }
 
-void racestackget(uintptr_t lo) { __tsan_acquire(reinterpret_cast<void *>(lo)); }
-void racestackput(uintptr_t lo) {
-  __tsan_release(reinterpret_cast<void *>(lo));
+// Heap objects and reused memory. TSan's Java interface is the public
+// entry point for a heap TSan's allocator does not own (a JVM's, here
+// glrt's): __tsan_java_alloc(p, n) resets the shadow of [p, p+n) (every
+// access TSan remembers there is forgotten: MemoryResetRange) and records
+// a heap block at p (with the current call stack: a stack-depot lookup
+// as deep as the current goroutine's calls); __tsan_java_free(p, n) drops
+// every block and synchronisation object (SyncVar: the clock of a
+// release on an address in the range) in [p, p+n), without touching the
+// shadow. A block recorded over a cell that still holds some would leak
+// them, so forget frees first; the block java_alloc records at p is
+// dropped at once (java_free of its one 8-byte meta cell): glrt needs
+// only the reset. Go's race runtime does the same with its __tsan_free
+// and __tsan_malloc (which records no block). Both need 8-byte aligned p
+// and n (shadow and meta cells). __tsan_java_init is not called: it only
+// names one contiguous heap range for TSan's report descriptions (glrt's
+// arenas are not contiguous); the calls above do not need it in TSan's
+// release runtime (only its debug checks read it).
+static void forget(uintptr_t p, uintptr_t n) {
+  __tsan_java_free(p, n);
+  __tsan_java_alloc(p, n);
+  __tsan_java_free(p, 8);
+}
+
+// In the M's own TSan context (g0's fiber: the thread's shallow call
+// stack, cheap for java_alloc's stack record) when called on a G's
+// behalf; g0's fiber runs on no other thread (it is this M's). Threads
+// without a G run in their own context already.
+static void forgeting0(uintptr_t p, uintptr_t n) {
+  g *gp = getg();
+  g *g0 = gp != nullptr && gp->mp != nullptr ? gp->mp->g0 : nullptr;
+  ing(g0, [p, n] { forget(p, n); });
+}
+
+void racefree(const void *p, uintptr_t n) {
+  if (n)
+    forgeting0(reinterpret_cast<uintptr_t>(p), n);
+}
+void racereset(const void *p, uintptr_t n) {
+  if (n)
+    forgeting0(reinterpret_cast<uintptr_t>(p), n);
+}
+void racefresh(const void *p, uintptr_t n) {
+  if (n) {
+    __tsan_java_alloc(reinterpret_cast<uintptr_t>(p), n);
+    __tsan_java_free(reinterpret_cast<uintptr_t>(p), 8);
+  }
+}
+void racestackget(uintptr_t lo, uintptr_t hi) {
+  racereset(reinterpret_cast<void *>(lo), hi - lo);
 }
 
 int glrt_sigaction(int sig, const struct sigaction *sa, struct sigaction *old) {

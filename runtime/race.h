@@ -31,16 +31,39 @@
 //   maps           Go's racereadpc/racewritepc on the map header at every
 //                  map operation (map.cpp), so unsynchronised map writes
 //                  are a DATA RACE report, not only a lucky fatal error.
+//   heap objects   Go's racemalloc/racefree: the collector frees objects
+//                  and the allocator hands their memory to new ones, with
+//                  no happens-before between the old object's last user
+//                  and the new one's first (goroutines on other Ps, or
+//                  the same P later). The sweep makes TSan forget every
+//                  object it frees (racefree: the slot's shadow is reset,
+//                  and the clocks of a channel, mutex or WaitGroup that
+//                  lived there are dropped, so a new one at the same
+//                  address starts with none); new arenas are forgotten
+//                  when mapped (racefresh: TSan's mmap interceptor marks
+//                  a mapping's ends as written by the mapping goroutine).
+//                  So every slot mallocgc hands out is new to TSan, with
+//                  nothing to do at allocation (Go resets at allocation,
+//                  racemalloc; at the sweep the cost is per freed object
+//                  and runs in the M's own TSan context, whose shallow
+//                  call stack TSan records cheaply). Under -race the tiny
+//                  allocator is off (as in Go): a reset is per 8-byte
+//                  shadow cell, and must not erase a live neighbour's
+//                  accesses.
 //   stacks         a segment's memory is reused by other goroutines (a dead
 //                  G's first segment goes with the G to the next goroutine,
-//                  freed segments go back to the pools): the last user
-//                  releases the segment's base address when it gives the
-//                  segment up (stackfree; goexit0 for the first segment),
-//                  the next one acquires it when it gets the segment
-//                  (stackalloc, stackinit), so TSan sees the new goroutine's
-//                  stack writes ordered after the old one's. (LLVM 19's
+//                  freed segments go back to the pools): the new user
+//                  forgets the old one's accesses (racestackget resets the
+//                  part generated code can touch: stackalloc, stackinit),
+//                  as Go's stackalloc/gfget call racemalloc. No edge: a
+//                  release/acquire on the segment would order the old
+//                  goroutine's whole life before the new one's creator,
+//                  hiding its real races. The G record itself (generated
+//                  code reads and writes g._defer) is reset the same way
+//                  when newproc1 reuses a dead G (racereset). (LLVM 19's
 //                  AnnotateNewMemory, which would clear the shadow, is an
-//                  empty function.)
+//                  empty function; __tsan_java_alloc is the entry point
+//                  that does: race.cpp.)
 //
 // Every function here is a no-op (inline, empty) in the ordinary runtime.
 // All of them run in the context of the G on whose behalf the operation
@@ -73,8 +96,16 @@ void racegoswitch(g *gp);   // execute: before gogo to gp
 void racegotog0();          // first thing in every mcall continuation
 void racegoend(g *gp);      // goexit0, after racegotog0
 void raceminit(g *g0);      // an M's thread: g0.racectx = its own context
-void racestackget(uintptr_t lo); // acquire; in the new user's context
-void racestackput(uintptr_t lo); // release; in the last user's context
+// Forget [p, p+n): every access TSan remembers there and every
+// synchronisation object at an address in it. racefree: a heap slot the
+// sweep freed; racereset: memory reused outside the heap (stacks, G
+// records). racefresh: a new mapping that holds no synchronisation
+// object yet (cheaper for big ranges). p and n multiples of 8; any
+// thread, any context.
+void racefree(const void *p, uintptr_t n);
+void racereset(const void *p, uintptr_t n);
+void racefresh(const void *p, uintptr_t n);
+void racestackget(uintptr_t lo, uintptr_t hi); // a segment's new user
 #else
 constexpr bool raceenabled = false;
 inline void raceacquire(const void *) {}
@@ -90,8 +121,10 @@ inline void racegoswitch(g *) {}
 inline void racegotog0() {}
 inline void racegoend(g *) {}
 inline void raceminit(g *) {}
-inline void racestackget(uintptr_t) {}
-inline void racestackput(uintptr_t) {}
+inline void racefree(const void *, uintptr_t) {}
+inline void racereset(const void *, uintptr_t) {}
+inline void racefresh(const void *, uintptr_t) {}
+inline void racestackget(uintptr_t, uintptr_t) {}
 #endif
 
 // sigaction for glrt's own handlers (SIGSEGV/SIGBUS/SIGFPE, SIGURG). Under

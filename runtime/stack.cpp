@@ -82,6 +82,19 @@ void *sysmap(uintptr_t size) {
   return v;
 }
 
+// -race: a segment's new user forgets its old users' accesses (race.h).
+// Only the part above RACE_STACK_RESERVE is reset: generated code never
+// runs below its limit (lo + StackGuard) by more than the small-frame,
+// nosplit and red-zone slack, all inside the ordinary 800-byte guard; the
+// reserve below holds only TSan's and the runtime's own frames, which are
+// not instrumented (and resetting 24 KiB more per goroutine would cost).
+#ifdef RACE_STACK_RESERVE
+constexpr uintptr_t raceStackReserve = RACE_STACK_RESERVE;
+#else
+constexpr uintptr_t raceStackReserve = 0;
+#endif
+inline void racestackreset(const stkseg *s) { racestackget(s->lo + raceStackReserve, s->hi); }
+
 } // namespace
 
 stkseg *stackalloc(uintptr_t size) {
@@ -138,12 +151,11 @@ stkseg *stackalloc(uintptr_t size) {
   s->prev = s->next = nullptr;
   s->oldsp = 0;
   s->size = total;
-  racestackget(uintptr_t(base)); // after its last user's racestackput
+  racestackreset(s);
   return s;
 }
 
 void stackfree(stkseg *s) {
-  racestackput(s->lo); // -race: in the context of the G that used it last
   int c = sizeclass(s->size);
   void *base = reinterpret_cast<void *>(s->lo);
   if (c >= 0) {
@@ -193,7 +205,7 @@ void stackinit(g *gp, uintptr_t size) {
   if (gp->stackbase == nullptr)
     gp->stackbase = stackalloc(size);
   else
-    racestackget(gp->stackbase->lo); // a dead G's segment (goexit0 put it)
+    racestackreset(gp->stackbase); // a dead G's segment
   gp->stackseg = gp->stackbase;
   gp->stackguard0 = seglimit(gp->stackbase);
 }

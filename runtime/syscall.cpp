@@ -59,6 +59,7 @@
 #include "procsys.h"
 #include "runq.h"
 #include "preempt.h"
+#include "race.h"
 #include "timer.h"
 #include "trace.h"
 
@@ -203,6 +204,11 @@ static bool exitsyscallfast(p *oldp) {
 // Slow path, on g0: no P. Queue the G and stop this M (or wait for the G,
 // if the M is wired to it).
 static void exitsyscall0(g *gp) {
+  // -race: back to this M's own TSan context first, as every mcall
+  // continuation (race.h): gp may go to the global queue and run on
+  // another M, and TSan's fiber switch there fails a CHECK (ProcWire)
+  // while gp's fiber is still current on this stopped M.
+  racegotog0();
   m *mp = getg()->mp;
   if (traceEnabled())
     traceGoEvent(traceEvGoStop, gp->goid, 0, 0, traceStopSyscall);
