@@ -86,6 +86,7 @@
 #include "race.h"
 #include "mem.h"
 #include "panic.h"
+#include "preempt.h"
 
 #include <string.h>
 #include <sys/mman.h>
@@ -1304,6 +1305,20 @@ void mapiternext(hiter *it) {
 // -race: each operation is a read or write of the map header at the
 // caller's PC (Go's racereadpc/racewritepc), so maps written without
 // synchronisation are reported as a data race at the map operation.
+//
+// Preemption: every access, assign, delete and iterator step first checks
+// for a preemption request (preemptCheck: a TLS load, a byte load and a
+// not-taken branch; the yield is out of line), as Go's mapaccess*/
+// mapassign*/mapdelete*/mapiter* are functions whose prologue is a
+// preemption point. glrt's C++ has no split-stack prologue, so without it
+// a loop whose body is only a map operation (LLVM deletes everything else
+// in, e.g., `for !stop { _ = m[k] }`) had no cooperative preemption point:
+// with GODEBUG=asyncpreemptoff=1 it held its P for good, and with signals
+// only a SIGURG landing on the loop's few instructions of generated code
+// (rather than in the runtime, where the handler declines) could stop it
+// (lit preempt/map_loop). The check is at the entry, before any map state
+// is touched: a G yields there holding nothing (no hashWriting flag set,
+// no pointers into a bucket).
 
 using namespace glrt;
 
@@ -1314,12 +1329,14 @@ void *glrt_makemap(void *t, int64_t hint) {
 }
 
 void *glrt_mapaccess1(void *t, void *h, void *key) {
+  preemptCheck();
   if (raceenabled && h)
     racereadpc(h, RACE_CALLERPC()); // go1.19's map race checks
   return mapaccess1(static_cast<const MapType *>(t), static_cast<hmap *>(h), key);
 }
 
 void *glrt_mapaccess1_fat(void *t, void *h, void *key, void *zero) {
+  preemptCheck();
   if (raceenabled && h)
     racereadpc(h, RACE_CALLERPC()); // go1.19's map race checks
   auto *mt = static_cast<const MapType *>(t);
@@ -1331,6 +1348,7 @@ void *glrt_mapaccess1_fat(void *t, void *h, void *key, void *zero) {
 }
 
 glrt_pair glrt_mapaccess2(void *t, void *h, void *key) {
+  preemptCheck();
   if (raceenabled && h)
     racereadpc(h, RACE_CALLERPC()); // go1.19's map race checks
   auto *mt = static_cast<const MapType *>(t);
@@ -1340,42 +1358,49 @@ glrt_pair glrt_mapaccess2(void *t, void *h, void *key) {
 }
 
 void *glrt_mapassign(void *t, void *h, void *key) {
+  preemptCheck();
   if (raceenabled && h)
     racewritepc(h, RACE_CALLERPC()); // go1.19's map race checks
   return mapassign(static_cast<const MapType *>(t), static_cast<hmap *>(h), key);
 }
 
 void glrt_mapdelete(void *t, void *h, void *key) {
+  preemptCheck();
   if (raceenabled && h)
     racewritepc(h, RACE_CALLERPC()); // go1.19's map race checks
   mapdelete(static_cast<const MapType *>(t), static_cast<hmap *>(h), key);
 }
 
 void *glrt_mapaccess1_fast64(void *t, void *h, int64_t key) {
+  preemptCheck();
   if (raceenabled && h)
     racereadpc(h, RACE_CALLERPC()); // go1.19's map race checks
   return access1<Key64>(static_cast<const MapType *>(t), static_cast<hmap *>(h), uint64_t(key));
 }
 
 glrt_pair glrt_mapaccess2_fast64(void *t, void *h, int64_t key) {
+  preemptCheck();
   if (raceenabled && h)
     racereadpc(h, RACE_CALLERPC()); // go1.19's map race checks
   return access2<Key64>(static_cast<const MapType *>(t), static_cast<hmap *>(h), uint64_t(key));
 }
 
 void *glrt_mapassign_fast64(void *t, void *h, int64_t key) {
+  preemptCheck();
   if (raceenabled && h)
     racewritepc(h, RACE_CALLERPC()); // go1.19's map race checks
   return assign<Key64>(static_cast<const MapType *>(t), static_cast<hmap *>(h), uint64_t(key));
 }
 
 void glrt_mapdelete_fast64(void *t, void *h, int64_t key) {
+  preemptCheck();
   if (raceenabled && h)
     racewritepc(h, RACE_CALLERPC()); // go1.19's map race checks
   del<Key64>(static_cast<const MapType *>(t), static_cast<hmap *>(h), uint64_t(key));
 }
 
 void *glrt_mapaccess1_faststr(void *t, void *h, void *p, int64_t n) {
+  preemptCheck();
   if (raceenabled && h)
     racereadpc(h, RACE_CALLERPC()); // go1.19's map race checks
   GoString s{static_cast<const uint8_t *>(p), n};
@@ -1383,6 +1408,7 @@ void *glrt_mapaccess1_faststr(void *t, void *h, void *p, int64_t n) {
 }
 
 glrt_pair glrt_mapaccess2_faststr(void *t, void *h, void *p, int64_t n) {
+  preemptCheck();
   if (raceenabled && h)
     racereadpc(h, RACE_CALLERPC()); // go1.19's map race checks
   GoString s{static_cast<const uint8_t *>(p), n};
@@ -1390,6 +1416,7 @@ glrt_pair glrt_mapaccess2_faststr(void *t, void *h, void *p, int64_t n) {
 }
 
 void *glrt_mapassign_faststr(void *t, void *h, void *p, int64_t n) {
+  preemptCheck();
   if (raceenabled && h)
     racewritepc(h, RACE_CALLERPC()); // go1.19's map race checks
   GoString s{static_cast<const uint8_t *>(p), n};
@@ -1397,6 +1424,7 @@ void *glrt_mapassign_faststr(void *t, void *h, void *p, int64_t n) {
 }
 
 void glrt_mapdelete_faststr(void *t, void *h, void *p, int64_t n) {
+  preemptCheck();
   if (raceenabled && h)
     racewritepc(h, RACE_CALLERPC()); // go1.19's map race checks
   GoString s{static_cast<const uint8_t *>(p), n};
@@ -1404,9 +1432,13 @@ void glrt_mapdelete_faststr(void *t, void *h, void *p, int64_t n) {
 }
 
 void glrt_mapiterinit(void *t, void *h, void *it) {
+  preemptCheck();
   if (raceenabled && h)
     racereadpc(h, RACE_CALLERPC()); // go1.19's map race checks
   mapiterinit(static_cast<const MapType *>(t), static_cast<hmap *>(h), static_cast<hiter *>(it));
 }
 
-void glrt_mapiternext(void *it) { mapiternext(static_cast<hiter *>(it)); }
+void glrt_mapiternext(void *it) {
+  preemptCheck();
+  mapiternext(static_cast<hiter *>(it));
+}
