@@ -1318,7 +1318,12 @@ void mapiternext(hiter *it) {
 // (rather than in the runtime, where the handler declines) could stop it
 // (lit preempt/map_loop). The check is at the entry, before any map state
 // is touched: a G yields there holding nothing (no hashWriting flag set,
-// no pointers into a bucket).
+// no pointers into a bucket). Each entry point is the check and a
+// guaranteed tail call (musttail: a jmp, so the caller's PC for -race and
+// the frame chain for panics are unchanged) of its body, <name>_entry:
+// the yield then runs below a 16-byte frame rather than below the body's
+// (up to 232 bytes of saved registers and locals, set up before its first
+// instruction; AbiStackTest.PreemptCheckYieldFitsTheNosplitBudget).
 
 using namespace glrt;
 
@@ -1328,15 +1333,17 @@ void *glrt_makemap(void *t, int64_t hint) {
   return h;
 }
 
-void *glrt_mapaccess1(void *t, void *h, void *key) {
-  preemptCheck();
+[[gnu::noinline]] static void *mapaccess1_entry(void *t, void *h, void *key) {
   if (raceenabled && h)
     racereadpc(h, RACE_CALLERPC()); // go1.19's map race checks
   return mapaccess1(static_cast<const MapType *>(t), static_cast<hmap *>(h), key);
 }
-
-void *glrt_mapaccess1_fat(void *t, void *h, void *key, void *zero) {
+void *glrt_mapaccess1(void *t, void *h, void *key) {
   preemptCheck();
+  [[clang::musttail]] return mapaccess1_entry(t, h, key);
+}
+
+[[gnu::noinline]] static void *mapaccess1_fat_entry(void *t, void *h, void *key, void *zero) {
   if (raceenabled && h)
     racereadpc(h, RACE_CALLERPC()); // go1.19's map race checks
   auto *mt = static_cast<const MapType *>(t);
@@ -1346,9 +1353,12 @@ void *glrt_mapaccess1_fat(void *t, void *h, void *key, void *zero) {
   void *e = genericLookup(mt, hm, key);
   return e ? e : zero;
 }
-
-glrt_pair glrt_mapaccess2(void *t, void *h, void *key) {
+void *glrt_mapaccess1_fat(void *t, void *h, void *key, void *zero) {
   preemptCheck();
+  [[clang::musttail]] return mapaccess1_fat_entry(t, h, key, zero);
+}
+
+[[gnu::noinline]] static glrt_pair mapaccess2_entry(void *t, void *h, void *key) {
   if (raceenabled && h)
     racereadpc(h, RACE_CALLERPC()); // go1.19's map race checks
   auto *mt = static_cast<const MapType *>(t);
@@ -1356,89 +1366,129 @@ glrt_pair glrt_mapaccess2(void *t, void *h, void *key) {
   void *e = genericEmpty(mt, hm, key) ? nullptr : genericLookup(mt, hm, key);
   return e ? glrt_pair{e, 1} : glrt_pair{const_cast<uint8_t *>(zeroVal), 0};
 }
-
-void *glrt_mapassign(void *t, void *h, void *key) {
+glrt_pair glrt_mapaccess2(void *t, void *h, void *key) {
   preemptCheck();
+  [[clang::musttail]] return mapaccess2_entry(t, h, key);
+}
+
+[[gnu::noinline]] static void *mapassign_entry(void *t, void *h, void *key) {
   if (raceenabled && h)
     racewritepc(h, RACE_CALLERPC()); // go1.19's map race checks
   return mapassign(static_cast<const MapType *>(t), static_cast<hmap *>(h), key);
 }
-
-void glrt_mapdelete(void *t, void *h, void *key) {
+void *glrt_mapassign(void *t, void *h, void *key) {
   preemptCheck();
+  [[clang::musttail]] return mapassign_entry(t, h, key);
+}
+
+[[gnu::noinline]] static void mapdelete_entry(void *t, void *h, void *key) {
   if (raceenabled && h)
     racewritepc(h, RACE_CALLERPC()); // go1.19's map race checks
   mapdelete(static_cast<const MapType *>(t), static_cast<hmap *>(h), key);
 }
-
-void *glrt_mapaccess1_fast64(void *t, void *h, int64_t key) {
+void glrt_mapdelete(void *t, void *h, void *key) {
   preemptCheck();
+  [[clang::musttail]] return mapdelete_entry(t, h, key);
+}
+
+[[gnu::noinline]] static void *mapaccess1_fast64_entry(void *t, void *h, int64_t key) {
   if (raceenabled && h)
     racereadpc(h, RACE_CALLERPC()); // go1.19's map race checks
   return access1<Key64>(static_cast<const MapType *>(t), static_cast<hmap *>(h), uint64_t(key));
 }
-
-glrt_pair glrt_mapaccess2_fast64(void *t, void *h, int64_t key) {
+void *glrt_mapaccess1_fast64(void *t, void *h, int64_t key) {
   preemptCheck();
+  [[clang::musttail]] return mapaccess1_fast64_entry(t, h, key);
+}
+
+[[gnu::noinline]] static glrt_pair mapaccess2_fast64_entry(void *t, void *h, int64_t key) {
   if (raceenabled && h)
     racereadpc(h, RACE_CALLERPC()); // go1.19's map race checks
   return access2<Key64>(static_cast<const MapType *>(t), static_cast<hmap *>(h), uint64_t(key));
 }
-
-void *glrt_mapassign_fast64(void *t, void *h, int64_t key) {
+glrt_pair glrt_mapaccess2_fast64(void *t, void *h, int64_t key) {
   preemptCheck();
+  [[clang::musttail]] return mapaccess2_fast64_entry(t, h, key);
+}
+
+[[gnu::noinline]] static void *mapassign_fast64_entry(void *t, void *h, int64_t key) {
   if (raceenabled && h)
     racewritepc(h, RACE_CALLERPC()); // go1.19's map race checks
   return assign<Key64>(static_cast<const MapType *>(t), static_cast<hmap *>(h), uint64_t(key));
 }
-
-void glrt_mapdelete_fast64(void *t, void *h, int64_t key) {
+void *glrt_mapassign_fast64(void *t, void *h, int64_t key) {
   preemptCheck();
+  [[clang::musttail]] return mapassign_fast64_entry(t, h, key);
+}
+
+[[gnu::noinline]] static void mapdelete_fast64_entry(void *t, void *h, int64_t key) {
   if (raceenabled && h)
     racewritepc(h, RACE_CALLERPC()); // go1.19's map race checks
   del<Key64>(static_cast<const MapType *>(t), static_cast<hmap *>(h), uint64_t(key));
 }
-
-void *glrt_mapaccess1_faststr(void *t, void *h, void *p, int64_t n) {
+void glrt_mapdelete_fast64(void *t, void *h, int64_t key) {
   preemptCheck();
+  [[clang::musttail]] return mapdelete_fast64_entry(t, h, key);
+}
+
+[[gnu::noinline]] static void *mapaccess1_faststr_entry(void *t, void *h, void *p, int64_t n) {
   if (raceenabled && h)
     racereadpc(h, RACE_CALLERPC()); // go1.19's map race checks
   GoString s{static_cast<const uint8_t *>(p), n};
   return access1<KeyStr>(static_cast<const MapType *>(t), static_cast<hmap *>(h), s);
 }
-
-glrt_pair glrt_mapaccess2_faststr(void *t, void *h, void *p, int64_t n) {
+void *glrt_mapaccess1_faststr(void *t, void *h, void *p, int64_t n) {
   preemptCheck();
+  [[clang::musttail]] return mapaccess1_faststr_entry(t, h, p, n);
+}
+
+[[gnu::noinline]] static glrt_pair mapaccess2_faststr_entry(void *t, void *h, void *p, int64_t n) {
   if (raceenabled && h)
     racereadpc(h, RACE_CALLERPC()); // go1.19's map race checks
   GoString s{static_cast<const uint8_t *>(p), n};
   return access2<KeyStr>(static_cast<const MapType *>(t), static_cast<hmap *>(h), s);
 }
-
-void *glrt_mapassign_faststr(void *t, void *h, void *p, int64_t n) {
+glrt_pair glrt_mapaccess2_faststr(void *t, void *h, void *p, int64_t n) {
   preemptCheck();
+  [[clang::musttail]] return mapaccess2_faststr_entry(t, h, p, n);
+}
+
+[[gnu::noinline]] static void *mapassign_faststr_entry(void *t, void *h, void *p, int64_t n) {
   if (raceenabled && h)
     racewritepc(h, RACE_CALLERPC()); // go1.19's map race checks
   GoString s{static_cast<const uint8_t *>(p), n};
   return assign<KeyStr>(static_cast<const MapType *>(t), static_cast<hmap *>(h), s);
 }
-
-void glrt_mapdelete_faststr(void *t, void *h, void *p, int64_t n) {
+void *glrt_mapassign_faststr(void *t, void *h, void *p, int64_t n) {
   preemptCheck();
+  [[clang::musttail]] return mapassign_faststr_entry(t, h, p, n);
+}
+
+[[gnu::noinline]] static void mapdelete_faststr_entry(void *t, void *h, void *p, int64_t n) {
   if (raceenabled && h)
     racewritepc(h, RACE_CALLERPC()); // go1.19's map race checks
   GoString s{static_cast<const uint8_t *>(p), n};
   del<KeyStr>(static_cast<const MapType *>(t), static_cast<hmap *>(h), s);
 }
-
-void glrt_mapiterinit(void *t, void *h, void *it) {
+void glrt_mapdelete_faststr(void *t, void *h, void *p, int64_t n) {
   preemptCheck();
+  [[clang::musttail]] return mapdelete_faststr_entry(t, h, p, n);
+}
+
+[[gnu::noinline]] static void mapiterinit_entry(void *t, void *h, void *it) {
   if (raceenabled && h)
     racereadpc(h, RACE_CALLERPC()); // go1.19's map race checks
   mapiterinit(static_cast<const MapType *>(t), static_cast<hmap *>(h), static_cast<hiter *>(it));
 }
+void glrt_mapiterinit(void *t, void *h, void *it) {
+  preemptCheck();
+  [[clang::musttail]] return mapiterinit_entry(t, h, it);
+}
 
+[[gnu::noinline]] static void mapiternext_entry(void *it) {
+  mapiternext(static_cast<hiter *>(it));
+}
 void glrt_mapiternext(void *it) {
   preemptCheck();
-  mapiternext(static_cast<hiter *>(it));
+  [[clang::musttail]] return mapiternext_entry(it);
 }
