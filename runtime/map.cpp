@@ -559,18 +559,49 @@ struct KeyStr {
   using K = GoString;
   static constexpr uintptr_t kSlot = sizeof(GoString);
   static constexpr bool kAlwaysReflexive = true;
+  // Keys of up to 16 bytes (most map keys) are hashed inline.
   [[gnu::always_inline]] static uintptr_t hash(const MapType *, K k, uintptr_t seed) {
+    if (uintptr_t(k.len) <= 16)
+      return memhash16(k.str, seed, uintptr_t(k.len));
     return memhash(k.str, seed, uintptr_t(k.len));
   }
-  [[gnu::always_inline]] static uintptr_t hashslot(const MapType *, const void *slot,
+  [[gnu::always_inline]] static uintptr_t hashslot(const MapType *t, const void *slot,
                                                     uintptr_t seed) {
-    const GoString *s = static_cast<const GoString *>(slot);
-    return memhash(s->str, seed, uintptr_t(s->len));
+    return hash(t, *static_cast<const GoString *>(slot), seed);
   }
-  // Lengths first, then the bytes (memcmp, a libc leaf).
+  // Lengths first, then the bytes: up to 16 inline, as two possibly
+  // overlapping loads from each end (never past either string), longer
+  // ones by memcmp (a libc leaf).
   [[gnu::always_inline]] static bool equal(const MapType *, K k, const void *slot) {
     const GoString *s = static_cast<const GoString *>(slot);
-    return s->len == k.len && (s->str == k.str || memcmp(s->str, k.str, size_t(k.len)) == 0);
+    if (s->len != k.len)
+      return false;
+    const uint8_t *x = s->str, *y = k.str;
+    uintptr_t n = uintptr_t(k.len);
+    if (x == y)
+      return true;
+    if (n >= 8) {
+      if (n > 16)
+        return memcmp(x, y, n) == 0;
+      uint64_t a0, a1, b0, b1;
+      __builtin_memcpy(&a0, x, 8);
+      __builtin_memcpy(&b0, y, 8);
+      __builtin_memcpy(&a1, x + n - 8, 8);
+      __builtin_memcpy(&b1, y + n - 8, 8);
+      return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    if (n >= 4) {
+      uint32_t a0, a1, b0, b1;
+      __builtin_memcpy(&a0, x, 4);
+      __builtin_memcpy(&b0, y, 4);
+      __builtin_memcpy(&a1, x + n - 4, 4);
+      __builtin_memcpy(&b1, y + n - 4, 4);
+      return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    for (uintptr_t i = 0; i < n; i++)
+      if (x[i] != y[i])
+        return false;
+    return true;
   }
   [[gnu::always_inline]] static void store(const MapType *, void *slot, K k) {
     mapmemmove(slot, &k, sizeof k);
