@@ -65,7 +65,7 @@
 // GOMAXPROCS=1 operations never overlap.
 //
 // Stack: every entry point stays within the goroutine's 256-byte budget
-// (abi_stack_test.cpp measures them; 48-240 bytes with its probe frames).
+// (abi_stack_test.cpp measures them; 48-248 bytes with its probe frames).
 // On the goroutine: the fast halves of the fast64/faststr operations
 // (hash inline, bucket scan, an insert into a free slot) and every check
 // that may panic or die (nil map write, unhashable key, concurrent use).
@@ -1353,8 +1353,9 @@ void mapiternext(hiter *it) {
 // guaranteed tail call (musttail: a jmp, so the caller's PC for -race and
 // the frame chain for panics are unchanged) of its body, <name>_entry:
 // the yield then runs below a 16-byte frame rather than below the body's
-// (up to 232 bytes of saved registers and locals, set up before its first
-// instruction; AbiStackTest.PreemptCheckYieldFitsTheNosplitBudget).
+// (~180 bytes of saved registers and locals for the faststr family, set
+// up before its first instruction), which took them past the budget
+// (AbiStackTest.PreemptCheckYieldFitsTheNosplitBudget).
 
 using namespace glrt;
 
