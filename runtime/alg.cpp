@@ -41,20 +41,12 @@ inline uint64_t r4(const uint8_t *p) {
 } // namespace
 
 uintptr_t memhash(const void *vp, uintptr_t seed, uintptr_t s) {
+  if (s <= 16)
+    return memhash16(vp, seed, s);
   const uint8_t *p = static_cast<const uint8_t *>(vp);
   seed ^= wymix(seed ^ kP0, kP1);
   uint64_t a, b;
-  if (s <= 16) {
-    if (s >= 4) {
-      a = (r4(p) << 32) | r4(p + ((s >> 3) << 2));
-      b = (r4(p + s - 4) << 32) | r4(p + s - 4 - ((s >> 3) << 2));
-    } else if (s > 0) {
-      a = (uint64_t(p[0]) << 16) | (uint64_t(p[s >> 1]) << 8) | p[s - 1];
-      b = 0;
-    } else {
-      a = b = 0;
-    }
-  } else {
+  {
     uintptr_t i = s;
     if (i > 48) {
       uint64_t s1 = seed, s2 = seed;

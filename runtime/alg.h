@@ -47,6 +47,33 @@ inline constexpr uint64_t kWyP3 = 0x589965cc75374cc3ull;
   return wymix(kWyP0 ^ 8, wymix(a ^ kWyP1, a ^ seed ^ kWyP2));
 }
 
+// memhash of a key of at most 16 bytes (wyhash's short-input path),
+// inline: the string map fast paths hash their usually short keys
+// without a call. memhash itself uses it, so both agree on every input.
+[[gnu::always_inline]] inline uintptr_t memhash16(const void *vp, uintptr_t seed, uintptr_t s) {
+  const uint8_t *p = static_cast<const uint8_t *>(vp);
+  auto r4 = [](const uint8_t *q) {
+    uint32_t v;
+    __builtin_memcpy(&v, q, 4);
+    return uint64_t(v);
+  };
+  seed ^= wymix(seed ^ kWyP0, kWyP1);
+  uint64_t a, b;
+  if (s >= 4) {
+    a = (r4(p) << 32) | r4(p + ((s >> 3) << 2));
+    b = (r4(p + s - 4) << 32) | r4(p + s - 4 - ((s >> 3) << 2));
+  } else if (s > 0) {
+    a = (uint64_t(p[0]) << 16) | (uint64_t(p[s >> 1]) << 8) | p[s - 1];
+    b = 0;
+  } else {
+    a = b = 0;
+  }
+  a ^= kWyP1;
+  b ^= seed;
+  __uint128_t r = __uint128_t(a) * b;
+  return wymix(uint64_t(r) ^ kWyP0 ^ s, uint64_t(r >> 64) ^ kWyP1);
+}
+
 uintptr_t memhash(const void *p, uintptr_t seed, uintptr_t size);
 uintptr_t memhash32(const void *p, uintptr_t seed);
 uintptr_t memhash64(const void *p, uintptr_t seed);

@@ -621,13 +621,18 @@ extern "C" struct glrt_pair glrt_selectnbrecv(void *elem, void *c) {
 
 extern "C" void glrt_closechan(void *c) { closechan(static_cast<hchan *>(c)); }
 
+// len(c) and cap(c) check for a preemption request (a polling loop
+// `for len(c) == 0 {}`; preempt.h: preemptCheck). In Go they are inline
+// loads, preemptible by a signal in the loop's code; here they are calls.
 extern "C" int64_t glrt_chanlen(void *c) {
+  preemptCheck();
   if (c == nullptr)
     return 0;
   return int64_t(static_cast<hchan *>(c)->qcount.load(std::memory_order_relaxed));
 }
 
 extern "C" int64_t glrt_chancap(void *c) {
+  preemptCheck();
   if (c == nullptr)
     return 0;
   return int64_t(static_cast<hchan *>(c)->dataqsiz);

@@ -39,6 +39,7 @@
 #include "lock.h"
 #include "malloc.h"
 #include "panic.h"
+#include "preempt.h"
 #include "type.h"
 
 #include <atomic>
@@ -404,7 +405,9 @@ namespace {
 
 // x == y for two interface values whose type words are equal (t, possibly
 // null: both nil).
+// Both check for a preemption request first (preempt.h: preemptCheck).
 uint8_t glrt_efaceeq(void *tp, void *x, void *y) {
+  glrt::preemptCheck();
   auto *t = static_cast<const Type *>(tp);
   if (!t)
     return 1;
@@ -416,6 +419,7 @@ uint8_t glrt_efaceeq(void *tp, void *x, void *y) {
 }
 
 uint8_t glrt_ifaceeq(void *tp, void *x, void *y) {
+  glrt::preemptCheck();
   auto *t = static_cast<const Type *>(tp);
   if (!t)
     return 1;

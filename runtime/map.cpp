@@ -65,7 +65,7 @@
 // GOMAXPROCS=1 operations never overlap.
 //
 // Stack: every entry point stays within the goroutine's 256-byte budget
-// (abi_stack_test.cpp measures them; 48-240 bytes with its probe frames).
+// (abi_stack_test.cpp measures them; 48-248 bytes with its probe frames).
 // On the goroutine: the fast halves of the fast64/faststr operations
 // (hash inline, bucket scan, an insert into a free slot) and every check
 // that may panic or die (nil map write, unhashable key, concurrent use).
@@ -86,6 +86,7 @@
 #include "race.h"
 #include "mem.h"
 #include "panic.h"
+#include "preempt.h"
 
 #include <string.h>
 #include <sys/mman.h>
@@ -558,18 +559,49 @@ struct KeyStr {
   using K = GoString;
   static constexpr uintptr_t kSlot = sizeof(GoString);
   static constexpr bool kAlwaysReflexive = true;
+  // Keys of up to 16 bytes (most map keys) are hashed inline.
   [[gnu::always_inline]] static uintptr_t hash(const MapType *, K k, uintptr_t seed) {
+    if (uintptr_t(k.len) <= 16)
+      return memhash16(k.str, seed, uintptr_t(k.len));
     return memhash(k.str, seed, uintptr_t(k.len));
   }
-  [[gnu::always_inline]] static uintptr_t hashslot(const MapType *, const void *slot,
+  [[gnu::always_inline]] static uintptr_t hashslot(const MapType *t, const void *slot,
                                                     uintptr_t seed) {
-    const GoString *s = static_cast<const GoString *>(slot);
-    return memhash(s->str, seed, uintptr_t(s->len));
+    return hash(t, *static_cast<const GoString *>(slot), seed);
   }
-  // Lengths first, then the bytes (memcmp, a libc leaf).
+  // Lengths first, then the bytes: up to 16 inline, as two possibly
+  // overlapping loads from each end (never past either string), longer
+  // ones by memcmp (a libc leaf).
   [[gnu::always_inline]] static bool equal(const MapType *, K k, const void *slot) {
     const GoString *s = static_cast<const GoString *>(slot);
-    return s->len == k.len && (s->str == k.str || memcmp(s->str, k.str, size_t(k.len)) == 0);
+    if (s->len != k.len)
+      return false;
+    const uint8_t *x = s->str, *y = k.str;
+    uintptr_t n = uintptr_t(k.len);
+    if (x == y)
+      return true;
+    if (n >= 8) {
+      if (n > 16)
+        return memcmp(x, y, n) == 0;
+      uint64_t a0, a1, b0, b1;
+      __builtin_memcpy(&a0, x, 8);
+      __builtin_memcpy(&b0, y, 8);
+      __builtin_memcpy(&a1, x + n - 8, 8);
+      __builtin_memcpy(&b1, y + n - 8, 8);
+      return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    if (n >= 4) {
+      uint32_t a0, a1, b0, b1;
+      __builtin_memcpy(&a0, x, 4);
+      __builtin_memcpy(&b0, y, 4);
+      __builtin_memcpy(&a1, x + n - 4, 4);
+      __builtin_memcpy(&b1, y + n - 4, 4);
+      return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    for (uintptr_t i = 0; i < n; i++)
+      if (x[i] != y[i])
+        return false;
+    return true;
   }
   [[gnu::always_inline]] static void store(const MapType *, void *slot, K k) {
     mapmemmove(slot, &k, sizeof k);
@@ -1304,6 +1336,26 @@ void mapiternext(hiter *it) {
 // -race: each operation is a read or write of the map header at the
 // caller's PC (Go's racereadpc/racewritepc), so maps written without
 // synchronisation are reported as a data race at the map operation.
+//
+// Preemption: every access, assign, delete and iterator step first checks
+// for a preemption request (preemptCheck: a TLS load, a byte load and a
+// not-taken branch; the yield is out of line), as Go's mapaccess*/
+// mapassign*/mapdelete*/mapiter* are functions whose prologue is a
+// preemption point. glrt's C++ has no split-stack prologue, so without it
+// a loop whose body is only a map operation (LLVM deletes everything else
+// in, e.g., `for !stop { _ = m[k] }`) had no cooperative preemption point:
+// with GODEBUG=asyncpreemptoff=1 it held its P for good, and with signals
+// only a SIGURG landing on the loop's few instructions of generated code
+// (rather than in the runtime, where the handler declines) could stop it
+// (lit preempt/map_loop). The check is at the entry, before any map state
+// is touched: a G yields there holding nothing (no hashWriting flag set,
+// no pointers into a bucket). Each entry point is the check and a
+// guaranteed tail call (musttail: a jmp, so the caller's PC for -race and
+// the frame chain for panics are unchanged) of its body, <name>_entry:
+// the yield then runs below a 16-byte frame rather than below the body's
+// (~180 bytes of saved registers and locals for the faststr family, set
+// up before its first instruction), which took them past the budget
+// (AbiStackTest.PreemptCheckYieldFitsTheNosplitBudget).
 
 using namespace glrt;
 
@@ -1313,13 +1365,17 @@ void *glrt_makemap(void *t, int64_t hint) {
   return h;
 }
 
-void *glrt_mapaccess1(void *t, void *h, void *key) {
+[[gnu::noinline]] static void *mapaccess1_entry(void *t, void *h, void *key) {
   if (raceenabled && h)
     racereadpc(h, RACE_CALLERPC()); // go1.19's map race checks
   return mapaccess1(static_cast<const MapType *>(t), static_cast<hmap *>(h), key);
 }
+void *glrt_mapaccess1(void *t, void *h, void *key) {
+  preemptCheck();
+  [[clang::musttail]] return mapaccess1_entry(t, h, key);
+}
 
-void *glrt_mapaccess1_fat(void *t, void *h, void *key, void *zero) {
+[[gnu::noinline]] static void *mapaccess1_fat_entry(void *t, void *h, void *key, void *zero) {
   if (raceenabled && h)
     racereadpc(h, RACE_CALLERPC()); // go1.19's map race checks
   auto *mt = static_cast<const MapType *>(t);
@@ -1329,8 +1385,12 @@ void *glrt_mapaccess1_fat(void *t, void *h, void *key, void *zero) {
   void *e = genericLookup(mt, hm, key);
   return e ? e : zero;
 }
+void *glrt_mapaccess1_fat(void *t, void *h, void *key, void *zero) {
+  preemptCheck();
+  [[clang::musttail]] return mapaccess1_fat_entry(t, h, key, zero);
+}
 
-glrt_pair glrt_mapaccess2(void *t, void *h, void *key) {
+[[gnu::noinline]] static glrt_pair mapaccess2_entry(void *t, void *h, void *key) {
   if (raceenabled && h)
     racereadpc(h, RACE_CALLERPC()); // go1.19's map race checks
   auto *mt = static_cast<const MapType *>(t);
@@ -1338,75 +1398,129 @@ glrt_pair glrt_mapaccess2(void *t, void *h, void *key) {
   void *e = genericEmpty(mt, hm, key) ? nullptr : genericLookup(mt, hm, key);
   return e ? glrt_pair{e, 1} : glrt_pair{const_cast<uint8_t *>(zeroVal), 0};
 }
+glrt_pair glrt_mapaccess2(void *t, void *h, void *key) {
+  preemptCheck();
+  [[clang::musttail]] return mapaccess2_entry(t, h, key);
+}
 
-void *glrt_mapassign(void *t, void *h, void *key) {
+[[gnu::noinline]] static void *mapassign_entry(void *t, void *h, void *key) {
   if (raceenabled && h)
     racewritepc(h, RACE_CALLERPC()); // go1.19's map race checks
   return mapassign(static_cast<const MapType *>(t), static_cast<hmap *>(h), key);
 }
+void *glrt_mapassign(void *t, void *h, void *key) {
+  preemptCheck();
+  [[clang::musttail]] return mapassign_entry(t, h, key);
+}
 
-void glrt_mapdelete(void *t, void *h, void *key) {
+[[gnu::noinline]] static void mapdelete_entry(void *t, void *h, void *key) {
   if (raceenabled && h)
     racewritepc(h, RACE_CALLERPC()); // go1.19's map race checks
   mapdelete(static_cast<const MapType *>(t), static_cast<hmap *>(h), key);
 }
+void glrt_mapdelete(void *t, void *h, void *key) {
+  preemptCheck();
+  [[clang::musttail]] return mapdelete_entry(t, h, key);
+}
 
-void *glrt_mapaccess1_fast64(void *t, void *h, int64_t key) {
+[[gnu::noinline]] static void *mapaccess1_fast64_entry(void *t, void *h, int64_t key) {
   if (raceenabled && h)
     racereadpc(h, RACE_CALLERPC()); // go1.19's map race checks
   return access1<Key64>(static_cast<const MapType *>(t), static_cast<hmap *>(h), uint64_t(key));
 }
+void *glrt_mapaccess1_fast64(void *t, void *h, int64_t key) {
+  preemptCheck();
+  [[clang::musttail]] return mapaccess1_fast64_entry(t, h, key);
+}
 
-glrt_pair glrt_mapaccess2_fast64(void *t, void *h, int64_t key) {
+[[gnu::noinline]] static glrt_pair mapaccess2_fast64_entry(void *t, void *h, int64_t key) {
   if (raceenabled && h)
     racereadpc(h, RACE_CALLERPC()); // go1.19's map race checks
   return access2<Key64>(static_cast<const MapType *>(t), static_cast<hmap *>(h), uint64_t(key));
 }
+glrt_pair glrt_mapaccess2_fast64(void *t, void *h, int64_t key) {
+  preemptCheck();
+  [[clang::musttail]] return mapaccess2_fast64_entry(t, h, key);
+}
 
-void *glrt_mapassign_fast64(void *t, void *h, int64_t key) {
+[[gnu::noinline]] static void *mapassign_fast64_entry(void *t, void *h, int64_t key) {
   if (raceenabled && h)
     racewritepc(h, RACE_CALLERPC()); // go1.19's map race checks
   return assign<Key64>(static_cast<const MapType *>(t), static_cast<hmap *>(h), uint64_t(key));
 }
+void *glrt_mapassign_fast64(void *t, void *h, int64_t key) {
+  preemptCheck();
+  [[clang::musttail]] return mapassign_fast64_entry(t, h, key);
+}
 
-void glrt_mapdelete_fast64(void *t, void *h, int64_t key) {
+[[gnu::noinline]] static void mapdelete_fast64_entry(void *t, void *h, int64_t key) {
   if (raceenabled && h)
     racewritepc(h, RACE_CALLERPC()); // go1.19's map race checks
   del<Key64>(static_cast<const MapType *>(t), static_cast<hmap *>(h), uint64_t(key));
 }
+void glrt_mapdelete_fast64(void *t, void *h, int64_t key) {
+  preemptCheck();
+  [[clang::musttail]] return mapdelete_fast64_entry(t, h, key);
+}
 
-void *glrt_mapaccess1_faststr(void *t, void *h, void *p, int64_t n) {
+[[gnu::noinline]] static void *mapaccess1_faststr_entry(void *t, void *h, void *p, int64_t n) {
   if (raceenabled && h)
     racereadpc(h, RACE_CALLERPC()); // go1.19's map race checks
   GoString s{static_cast<const uint8_t *>(p), n};
   return access1<KeyStr>(static_cast<const MapType *>(t), static_cast<hmap *>(h), s);
 }
+void *glrt_mapaccess1_faststr(void *t, void *h, void *p, int64_t n) {
+  preemptCheck();
+  [[clang::musttail]] return mapaccess1_faststr_entry(t, h, p, n);
+}
 
-glrt_pair glrt_mapaccess2_faststr(void *t, void *h, void *p, int64_t n) {
+[[gnu::noinline]] static glrt_pair mapaccess2_faststr_entry(void *t, void *h, void *p, int64_t n) {
   if (raceenabled && h)
     racereadpc(h, RACE_CALLERPC()); // go1.19's map race checks
   GoString s{static_cast<const uint8_t *>(p), n};
   return access2<KeyStr>(static_cast<const MapType *>(t), static_cast<hmap *>(h), s);
 }
+glrt_pair glrt_mapaccess2_faststr(void *t, void *h, void *p, int64_t n) {
+  preemptCheck();
+  [[clang::musttail]] return mapaccess2_faststr_entry(t, h, p, n);
+}
 
-void *glrt_mapassign_faststr(void *t, void *h, void *p, int64_t n) {
+[[gnu::noinline]] static void *mapassign_faststr_entry(void *t, void *h, void *p, int64_t n) {
   if (raceenabled && h)
     racewritepc(h, RACE_CALLERPC()); // go1.19's map race checks
   GoString s{static_cast<const uint8_t *>(p), n};
   return assign<KeyStr>(static_cast<const MapType *>(t), static_cast<hmap *>(h), s);
 }
+void *glrt_mapassign_faststr(void *t, void *h, void *p, int64_t n) {
+  preemptCheck();
+  [[clang::musttail]] return mapassign_faststr_entry(t, h, p, n);
+}
 
-void glrt_mapdelete_faststr(void *t, void *h, void *p, int64_t n) {
+[[gnu::noinline]] static void mapdelete_faststr_entry(void *t, void *h, void *p, int64_t n) {
   if (raceenabled && h)
     racewritepc(h, RACE_CALLERPC()); // go1.19's map race checks
   GoString s{static_cast<const uint8_t *>(p), n};
   del<KeyStr>(static_cast<const MapType *>(t), static_cast<hmap *>(h), s);
 }
+void glrt_mapdelete_faststr(void *t, void *h, void *p, int64_t n) {
+  preemptCheck();
+  [[clang::musttail]] return mapdelete_faststr_entry(t, h, p, n);
+}
 
-void glrt_mapiterinit(void *t, void *h, void *it) {
+[[gnu::noinline]] static void mapiterinit_entry(void *t, void *h, void *it) {
   if (raceenabled && h)
     racereadpc(h, RACE_CALLERPC()); // go1.19's map race checks
   mapiterinit(static_cast<const MapType *>(t), static_cast<hmap *>(h), static_cast<hiter *>(it));
 }
+void glrt_mapiterinit(void *t, void *h, void *it) {
+  preemptCheck();
+  [[clang::musttail]] return mapiterinit_entry(t, h, it);
+}
 
-void glrt_mapiternext(void *it) { mapiternext(static_cast<hiter *>(it)); }
+[[gnu::noinline]] static void mapiternext_entry(void *it) {
+  mapiternext(static_cast<hiter *>(it));
+}
+void glrt_mapiternext(void *it) {
+  preemptCheck();
+  [[clang::musttail]] return mapiternext_entry(it);
+}

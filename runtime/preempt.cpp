@@ -203,6 +203,11 @@ namespace glrt {
   }
 }
 
+// preemptYield for preemptCheck's call sites (preempt.h): preserve_most,
+// so its callers keep their argument registers across the call; the
+// register saves are here, on the yield path only.
+[[clang::preserve_most]] [[gnu::noinline]] void preemptYieldSaving() { preemptYield(); }
+
 // The last releasem of a G with a pending request: put the poison back
 // (Go: stackguard0 = stackPreempt), since a declined cooperative request
 // restored the real limit and a G switch (systemstack for a print flush)

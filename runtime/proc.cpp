@@ -1820,6 +1820,9 @@ extern "C" void glrt_GC(void) {
 
 extern "C" int64_t glrt_NumCPU(void) { return ncpu; }
 
+// A loop polling runtime.NumGoroutine() is preemptible (preempt.h:
+// preemptCheck).
 extern "C" int64_t glrt_NumGoroutine(void) {
+  preemptCheck();
   return sched.ngoroutines.load(std::memory_order_relaxed);
 }

@@ -39,6 +39,7 @@
 #include "malloc.h"
 #include "mgc.h"
 #include "panic.h"
+#include "preempt.h"
 #include "race.h"
 
 #include <string.h>
@@ -169,7 +170,10 @@ glrt_pair glrt_concatstrings(void *a, int64_t alen, void *b, int64_t blen) {
   return {p, n};
 }
 
+// cmpstring and eqstring check for a preemption request first (a loop
+// whose body is one comparison; preempt.h: preemptCheck).
 int64_t glrt_cmpstring(void *a, int64_t alen, void *b, int64_t blen) {
+  glrt::preemptCheck();
   int64_t n = alen < blen ? alen : blen;
   if (n > 0 && a != b) {
     int c = memcmp(a, b, uint64_t(n));
@@ -182,6 +186,7 @@ int64_t glrt_cmpstring(void *a, int64_t alen, void *b, int64_t blen) {
 }
 
 uint8_t glrt_eqstring(void *a, int64_t alen, void *b, int64_t blen) {
+  glrt::preemptCheck();
   if (alen != blen)
     return 0;
   if (a == b || alen == 0)

@@ -23,6 +23,7 @@
 #include "sched_harness.h"
 #include "abi.h"
 #include "panic.h"
+#include "preempt.h"
 #include "print.h"
 #include "proc.h"
 #include "stack.h"
@@ -990,6 +991,73 @@ TEST(AbiStackTest, ReturningEntryPointsFitTheNosplitBudget) {
     if (kCheckBudget)
       EXPECT_LE(res[i].used, StackNosplitBudget)
           << res[i].p->name << " uses " << res[i].used << " bytes of the goroutine stack";
+  }
+}
+
+// The entry points that check for a preemption request (preemptCheck)
+// yield there when one is pending: with the request set before each probe,
+// that path (preemptYieldSaving's register saves, preemptYield, Gosched up
+// to mcall's switch) must fit the budget too, on top of the entry point's
+// own frame at its first instruction. Each probe must really have yielded
+// once (the cooperative count grows by one).
+TEST(AbiStackTest, PreemptCheckYieldFitsTheNosplitBudget) {
+  ensureSched();
+  memset(sbytes, 'x', sizeof sbytes);
+  setprintsink(nullSink);
+  static const char *const kChecking[] = {
+      "glrt_mapaccess1",         "glrt_mapaccess1_fat",     "glrt_mapaccess2",
+      "glrt_mapassign",          "glrt_mapdelete",          "glrt_mapaccess1_fast64",
+      "glrt_mapaccess2_fast64",  "glrt_mapassign_fast64",   "glrt_mapdelete_fast64",
+      "glrt_mapaccess1_faststr", "glrt_mapaccess2_faststr", "glrt_mapassign_faststr",
+      "glrt_mapdelete_faststr",  "glrt_mapiterinit",        "glrt_mapiternext",
+      "glrt_efaceeq",            "glrt_ifaceeq",            "glrt_eqstring",
+      "glrt_cmpstring",          "glrt_chanlen",            "glrt_chancap",
+      "glrt_NumGoroutine",       "glrt_selectnbsend",       "glrt_selectnbrecv"};
+  constexpr size_t kN = sizeof kChecking / sizeof kChecking[0];
+  struct Result {
+    const Probe *p = nullptr;
+    uintptr_t used = 0;
+    int64_t yields = 0;
+  };
+  static Result res[kN];
+  for (size_t i = 0; i < kN; i++) {
+    for (const Probe &p : kProbes)
+      if (strcmp(p.name, kChecking[i]) == 0)
+        res[i].p = &p;
+    ASSERT_NE(res[i].p, nullptr) << kChecking[i];
+  }
+  static void (*current)();
+  struct Ctx {
+    note done;
+  } c{};
+  newproc1(
+      [](void *a) {
+        // Warm-up (lazy PLT binding, as above) and the state some probes
+        // share (smap): every returning probe once, in table order.
+        for (const Probe &p : kProbes)
+          if (kindOf(p) == Returns)
+            p.fn();
+        for (Result &r : res) {
+          current = r.p->fn;
+          int64_t before = preemptStat.cooperative.load();
+          r.used = gStackUsedBy([] {
+            __atomic_store_n(&getg()->preempt, true, __ATOMIC_SEQ_CST);
+            current();
+            __atomic_store_n(&getg()->preempt, false, __ATOMIC_SEQ_CST);
+          });
+          r.yields = preemptStat.cooperative.load() - before;
+        }
+        notewakeup(&static_cast<Ctx *>(a)->done);
+      },
+      &c, 64 << 10);
+  notesleep(&c.done);
+  setprintsink(nullptr);
+  for (const Result &r : res) {
+    printf("  %-24s %4lu bytes (yielding)\n", r.p->name, (unsigned long)r.used);
+    EXPECT_EQ(r.yields, 1) << r.p->name << " did not yield at its entry";
+    if (kCheckBudget)
+      EXPECT_LE(r.used, StackNosplitBudget)
+          << r.p->name << " uses " << r.used << " bytes of the goroutine stack when it yields";
   }
 }
 
