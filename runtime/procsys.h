@@ -37,10 +37,10 @@ void entersyscall();
 // For calls known to block: the P is handed off at once.
 void entersyscallblock();
 void exitsyscall();
-// sysmon (no G): takes a P that has been in _Psyscall for more than one
-// sysmon tick when there is other work, or for 10 ms; returns whether it
-// did. now: nanotime().
-bool retakesyscall(p *pp, int64_t now);
+// sysmon (no G): takes a P whose current system call has lasted at least
+// tick (sysmon's current delay between looks) when there is other work,
+// or for 10 ms; returns whether it did. now: nanotime().
+bool retakesyscall(p *pp, int64_t now, int64_t tick);
 // LockOSThread's scheduler half (schedule(), goexit0; on g0).
 void stoplockedm();
 void startlockedm(g *gp);
