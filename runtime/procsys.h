@@ -22,7 +22,9 @@ void acquirep(p *pp);
 p *releasep();
 void handoffp(p *pp);
 void startm(p *pp, bool spinning);
-void stopm();
+// traced: record MPark (GODEBUG=tracefile); newSpareM's first park is not
+// (an M that never runs has no track in the trace).
+void stopm(bool traced = true);
 void checkdead() REQUIRES(sched.lock);
 void dropg();
 void schedule();

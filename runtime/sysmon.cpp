@@ -148,6 +148,8 @@ static void *sysmon(void *) {
   // Only this thread's own sleeps are affected (slack is per thread); the
   // backoff to 10 ms keeps an idle program's wake-ups rare.
   (void)prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+  // A parked M ready for the first hand-off (proc.cpp: newSpareM, why).
+  newSpareM();
   int64_t idle = 0, delay = 0, lastscavenge = 0;
   for (;;) {
     if (idle == 0)
