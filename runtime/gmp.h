@@ -339,10 +339,13 @@ struct p {
   // when it first saw it. Go's p.sysmontick.
   uint32_t sysmonSchedtick;
   int64_t sysmonSchedwhen;
-  // The same for system calls: the syscalltick sysmon saw and when (Go's
-  // sysmontick.syscalltick/syscallwhen). sysmon only.
-  uint32_t sysmonSyscalltick;
-  int64_t sysmonSyscallwhen;
+  // nanotime() when the M entered its current system call (entersyscall,
+  // with a relaxed atomic store before the seq_cst store of _Psyscall,
+  // which publishes it). sysmon reads it (relaxed) after an acquire load
+  // of status == _Psyscall, so it sees this call's time or a later
+  // call's, never an earlier one's. Go keeps instead the syscalltick and
+  // time sysmon first saw (p.sysmontick); see retakesyscall.
+  int64_t syscallwhen;
   // GODEBUG=tracefile: this P's event chunk (trace.h); written by the M
   // holding the P, read by the flusher (relaxed; chunks are never freed).
   traceBuf *tracebuf;

@@ -97,5 +97,7 @@ extern preemptStats preemptStat;
 // glrt_rt0_go). Wakes it if it sleeps because every P was idle.
 void startSysmon();
 void wakeSysmon();
+// proc.cpp: starts one idle M (no P) that parks at once; sysmon calls it.
+void newSpareM();
 
 } // namespace glrt

@@ -279,9 +279,13 @@ static void mstart1() {
   if (mp != &m0) {
     p *pp = mp->nextp;
     mp->nextp = nullptr;
-    acquirep(pp);
-    if (traceEnabled() && mp->spinning)
-      traceMEvent(traceEvMSpin, 0, 0);
+    if (pp == nullptr) {
+      stopm(false); // a spare (newSpareM): idle until startm hands it a P
+    } else {
+      acquirep(pp);
+      if (traceEnabled() && mp->spinning)
+        traceMEvent(traceEvMSpin, 0, 0);
+    }
   }
   schedule();
 }
@@ -313,6 +317,27 @@ static void *mstart_thread(void *arg) {
   minitsignalstack(); // panic.cpp: every M gets an alternate signal stack
   minitpreempt(mp);
   glrt_mstart_on_g0(mp->g0, mstart1);
+}
+
+// One M with no P that parks on the idle list at once (sysmon starts it
+// as its first act, off the main thread's path). go1.19's runtime.main
+// starts system goroutines (bgsweep, bgscavenge, forcegchelper) whose
+// wakep calls leave two or three idle Ms behind before main.main runs, so
+// a Go program's first startm (the first hand-off of a P from a blocked
+// system call, the first wakep) finds a thread; glrt has no such
+// goroutines, and without the spare that first startm paid for
+// pthread_create and the thread's start: 0.3-1.4 ms on a 2-vCPU guest
+// (clone alone 0.15-0.75 ms even under SCHED_FIFO), while the other
+// goroutines waited. Cost: one parked thread per program. Not under
+// schedseed: its park would land at a different point of each replay's
+// trace.
+void newSpareM() {
+  if (schedseedEnabled())
+    return;
+  lock(&sched.lock);
+  int64_t id = mReserveID();
+  unlock(&sched.lock);
+  newm(nullptr, false, id);
 }
 
 static void newm(p *pp, bool spinning, int64_t id) {
@@ -490,7 +515,7 @@ static void traceUnpark(m *mp) {
 }
 
 // Stops the current M until startm gives it a P (in m.nextp).
-void stopm() {
+void stopm(bool traced) {
   m *mp = getg()->mp;
   if (mp->pp)
     fatal("runtime: stopm holding p", "stopm holding p");
@@ -500,7 +525,7 @@ void stopm() {
   mput(mp);
   checkdead();
   unlock(&sched.lock);
-  if (traceEnabled())
+  if (traced && traceEnabled())
     traceMEvent(traceEvMPark, 0, 0);
   mp->blocked = true;
   notesleep(&mp->park);

@@ -22,7 +22,9 @@ void acquirep(p *pp);
 p *releasep();
 void handoffp(p *pp);
 void startm(p *pp, bool spinning);
-void stopm();
+// traced: record MPark (GODEBUG=tracefile); newSpareM's first park is not
+// (an M that never runs has no track in the trace).
+void stopm(bool traced = true);
 void checkdead() REQUIRES(sched.lock);
 void dropg();
 void schedule();
@@ -37,10 +39,10 @@ void entersyscall();
 // For calls known to block: the P is handed off at once.
 void entersyscallblock();
 void exitsyscall();
-// sysmon (no G): takes a P that has been in _Psyscall for more than one
-// sysmon tick when there is other work, or for 10 ms; returns whether it
-// did. now: nanotime().
-bool retakesyscall(p *pp, int64_t now);
+// sysmon (no G): takes a P whose current system call has lasted at least
+// tick (sysmon's current delay between looks) when there is other work,
+// or for 10 ms; returns whether it did. now: nanotime().
+bool retakesyscall(p *pp, int64_t now, int64_t tick);
 // LockOSThread's scheduler half (schedule(), goexit0; on g0).
 void stoplockedm();
 void startlockedm(g *gp);

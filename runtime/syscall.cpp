@@ -17,13 +17,19 @@
 //   stops (stopm), or, if the M is wired to the G (LockOSThread), waits
 //   for whichever M picks the G up to hand it a P (stoplockedm).
 //
-//   retake (sysmon, sysmon.cpp -> retakesyscall): a P seen in _Psyscall
-//   with the same syscalltick on two looks of sysmon (20 us apart at
-//   least) is taken (CAS _Psyscall -> _Pidle) and handed off (handoffp
-//   starts an M for it) if it has work queued, or if no P is idle and no M
-//   spins (nobody else would notice new work), or once the call has lasted
-//   10 ms. So a goroutine blocked in a read stops the others for at most
-//   one or two sysmon ticks.
+//   retake (sysmon, sysmon.cpp -> retakesyscall): a P in _Psyscall whose
+//   call has lasted at least one sysmon tick (sysmon's current delay, 20
+//   us while it is busy) is taken (CAS _Psyscall -> _Pidle) and handed off
+//   (handoffp starts an M for it) if it has work queued, or if no P is
+//   idle and no M spins (nobody else would notice new work), or once the
+//   call has lasted 10 ms. Go's rule ("in the syscall for more than 1
+//   sysmon tick"), measured from the call's start (p.syscallwhen, one
+//   clock read in entersyscall) rather than from the first look that saw
+//   it: Go needs two looks, so a blocked read waits for the next look plus
+//   one more tick (1.5 looks on average; a look is ~50 us on a 2-vCPU
+//   guest even under SCHED_FIFO, ~100 us on a loaded one); here it is
+//   taken at the first look at which it has lasted a tick (~0.5 look plus
+//   up to a tick). Calls shorter than a tick are never taken.
 //
 //   entersyscallblock: for calls known to block; the P is handed off at
 //   once (Go's entersyscallblock).
@@ -140,6 +146,9 @@ extern "C" __attribute__((noinline)) void glrt_entersyscall_body() {
   mp->syscalltick = pp->syscalltick;
   if (traceEnabled())
     traceGoEvent(traceEvSyscallEnter, gp->goid, pp->id, 0);
+  // For sysmon's retake: when this call began. Published with the status
+  // store below (release), read by sysmon after it sees _Psyscall.
+  __atomic_store_n(&pp->syscallwhen, nanotime(), __ATOMIC_RELAXED);
   __atomic_store_n(&pp->mp, nullptr, __ATOMIC_RELAXED);
   mp->oldp = pp;
   mp->pp = nullptr;
@@ -275,19 +284,22 @@ void exitsyscall() {
 
 static constexpr int64_t syscallRetakeNS = 10 * 1000 * 1000;
 
-bool retakesyscall(p *pp, int64_t now) {
+// Called by sysmon (or a test's stand-in) after an acquire load of
+// pp->status saw _Psyscall: pp->syscallwhen is then that call's start or
+// a later call's (never an earlier one's), so a call is never judged
+// older than it is. A later call slipping in between the load and the CAS
+// below (exitsyscall, then entersyscall again) may be taken early, as in
+// Go, where the M can do the same between retake's check and its CAS.
+bool retakesyscall(p *pp, int64_t now, int64_t tick) {
   uint32_t t = __atomic_load_n(&pp->syscalltick, __ATOMIC_RELAXED);
-  if (pp->sysmonSyscalltick != t) {
-    // First look at this call: wait one sysmon tick before taking it.
-    pp->sysmonSyscalltick = t;
-    pp->sysmonSyscallwhen = now;
-    return false;
-  }
+  int64_t when = __atomic_load_n(&pp->syscallwhen, __ATOMIC_RELAXED);
+  if (now - when < tick)
+    return false; // not a whole sysmon tick yet: most calls end by then
   // Go's rule: leave it if there is nothing for it to do and someone else
   // (an idle P, a spinning M) would notice new work, for up to 10 ms.
   if (runqempty(pp) &&
       sched.nmspinning.load(std::memory_order_seq_cst) + sched.npidle.load(std::memory_order_seq_cst) > 0 &&
-      pp->sysmonSyscallwhen + syscallRetakeNS > now)
+      when + syscallRetakeNS > now)
     return false;
   uint32_t s = _Psyscall;
   if (!__atomic_compare_exchange_n(&pp->status, &s, _Pidle, false, __ATOMIC_ACQ_REL,

@@ -8,10 +8,11 @@
 //   forcePreemptNS (10 ms) has been running the same G (or a chain of Gs
 //   inheriting one time slice through runnext) for that long: preemptone
 //   asks that G to yield (preempt.cpp). A P in _Psyscall (its M blocked in
-//   a system call) seen with the same syscalltick on two looks is taken
-//   and handed to another M when there is other work (or after 10 ms):
-//   syscall.cpp's retakesyscall, Go's rule. Such a retake counts as work
-//   (the sleep goes back to 20 us), as in Go.
+//   a system call) whose call has lasted at least one tick (the current
+//   delay between looks) is taken and handed to another M when there is
+//   other work (or after 10 ms): syscall.cpp's retakesyscall, Go's rule
+//   timed from the call's start instead of from a first look. Such a
+//   retake counts as work (the sleep goes back to 20 us), as in Go.
 //
 //   netpoll: if nobody has polled the network for 10 ms (every M busy
 //   running Go code, none idle to block in netpoll), sysmon polls without
@@ -44,8 +45,14 @@
 // 10 ms (Go's rule; preemption requests do not count as work, as in Go),
 // but never past the earliest pending timer. While the world is stopped or
 // every P is idle, sysmon sleeps on sched.sysmonnote until the next timer
-// is due (at most 60 s) or startTheWorld wakes it: with every P idle only a
-// timer or a stop-the-world can start Go code again.
+// is due (at most 60 s) or startTheWorld (or a system call's entry or
+// exit) wakes it: with every P idle only a timer, a stop-the-world or a
+// returning call can start Go code again. After such a sleep the delay
+// starts again at 20 us however it ended (Go resets it only when woken,
+// not at its timer, to spare programs that mostly sleep; here a program
+// waking from a sleep to make a blocking call is handed off within
+// ~20-50 us rather than a backed-off look later; an idle program is
+// unaffected: it sleeps in sysmonwait, not in the backed-off loop).
 //
 // Invariants / who touches what:
 //   - sysmon is the only writer of p.sysmonSchedtick/sysmonSchedwhen.
@@ -88,8 +95,9 @@ bool sysmonCheckTimers(int64_t now) {
   return wakeForTimers();
 }
 
-// Returns how many Ps it took from system calls.
-static int32_t retake(int64_t now, bool preempt) {
+// Returns how many Ps it took from system calls. tick: sysmon's current
+// delay between looks (a call is taken once it has lasted that long).
+static int32_t retake(int64_t now, int64_t tick, bool preempt) {
   int32_t n = gomaxprocs.load(std::memory_order_acquire);
   p **ps = __atomic_load_n(&allp, __ATOMIC_ACQUIRE);
   int32_t retaken = 0;
@@ -97,9 +105,10 @@ static int32_t retake(int64_t now, bool preempt) {
     p *pp = ps[i];
     if (pp == nullptr)
       continue;
-    uint32_t s = __atomic_load_n(&pp->status, __ATOMIC_RELAXED);
+    // acquire: with _Psyscall comes the p.syscallwhen stored before it.
+    uint32_t s = __atomic_load_n(&pp->status, __ATOMIC_ACQUIRE);
     if (s == _Psyscall) {
-      retaken += retakesyscall(pp, now);
+      retaken += retakesyscall(pp, now, tick);
       continue;
     }
     if (s != _Prunning || !preempt)
@@ -139,6 +148,8 @@ static void *sysmon(void *) {
   // Only this thread's own sleeps are affected (slack is per thread); the
   // backoff to 10 ms keeps an idle program's wake-ups rare.
   (void)prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+  // A parked M ready for the first hand-off (proc.cpp: newSpareM, why).
+  newSpareM();
   int64_t idle = 0, delay = 0, lastscavenge = 0;
   for (;;) {
     if (idle == 0)
@@ -181,7 +192,7 @@ static void *sysmon(void *) {
     // Under schedseed, preemption comes only from the seed (schedseed.h):
     // a time-driven request could not be replayed. (System calls are
     // still retaken: a blocked read is not a schedule choice.)
-    bool retook = retake(now, !schedseedEnabled()) != 0;
+    bool retook = retake(now, delay, !schedseedEnabled()) != 0;
     sysmonCheckTimers(now);
     sysmonNetpoll(now); // netpoll.h: if no one has polled for 10 ms
     // The background scavenger (mheap.cpp: bgscavenge), paced by sysmon's

@@ -1,8 +1,8 @@
 // entersyscall/exitsyscall (runtime/syscall.cpp) under real concurrency:
 // goroutines enter and leave system calls while a thread standing in for
 // sysmon retakes their Ps as fast as it can (retakesyscall with a clock
-// that jumps 20 ms per look, so every P seen twice in the same call is
-// taken), and, in the second test, while GOMAXPROCS stops the world.
+// that jumps 20 ms per look, so every P seen in a call is taken), and, in
+// the second test, while GOMAXPROCS stops the world.
 // Checked: no P is ever owned by two Ms at once (each G, right after
 // exitsyscall, claims its P in owner[] and must find it free), no P is
 // lost (afterwards every P is idle or running, none left in _Psyscall, and
@@ -53,7 +53,8 @@ void *retaker(void *) {
     int32_t n = gomaxprocs.load(std::memory_order_acquire);
     p **ps = __atomic_load_n(&allp, __ATOMIC_ACQUIRE);
     for (int32_t i = 0; i < n; i++)
-      if (__atomic_load_n(&ps[i]->status, __ATOMIC_RELAXED) == _Psyscall && retakesyscall(ps[i], fake))
+      if (__atomic_load_n(&ps[i]->status, __ATOMIC_ACQUIRE) == _Psyscall &&
+          retakesyscall(ps[i], fake, 20 * 1000))
         retakes.fetch_add(1, std::memory_order_relaxed);
     sched_yield();
   }
@@ -193,5 +194,63 @@ TEST(SyscallTest, BlockedCallHandsOffTheOnlyP) {
   close(fds[1]);
   EXPECT_EQ(ran.load(), 1);
   EXPECT_TRUE(released.load());
+  checkNoLostP();
+}
+
+// The retake rule: a P is taken once its current call has lasted one
+// sysmon tick, timed from the call's start (p.syscallwhen), at the first
+// look that finds it so (Go needs a second look); never before. With one P
+// and nothing idle, nobody else would notice new work, so a call that has
+// lasted the tick is taken even with an empty local queue.
+std::atomic<bool> lookerArmed{false}, lookerDone{false};
+
+void *looker(void *) {
+  constexpr int64_t tick = 20 * 1000;
+  while (!lookerArmed.load())
+    sched_yield();
+  p *pp = __atomic_load_n(&allp, __ATOMIC_ACQUIRE)[0]; // GOMAXPROCS is 1
+  while (__atomic_load_n(&pp->status, __ATOMIC_ACQUIRE) != _Psyscall)
+    sched_yield();
+  int64_t when = __atomic_load_n(&pp->syscallwhen, __ATOMIC_RELAXED);
+  EXPECT_GT(when, 0);
+  EXPECT_LE(when, nanotime());
+  uint32_t tick0 = __atomic_load_n(&pp->syscalltick, __ATOMIC_RELAXED);
+  // Looks before the call has lasted a tick, however many: not taken.
+  for (int i = 0; i < 3; i++)
+    EXPECT_FALSE(retakesyscall(pp, when + tick - 1, tick));
+  EXPECT_EQ(__atomic_load_n(&pp->status, __ATOMIC_ACQUIRE), uint32_t(_Psyscall));
+  // The first look at which it has: taken and handed off.
+  EXPECT_TRUE(retakesyscall(pp, when + tick, tick));
+  EXPECT_EQ(__atomic_load_n(&pp->syscalltick, __ATOMIC_RELAXED), tick0 + 1);
+  lookerDone.store(true);
+  return nullptr;
+}
+
+TEST(SyscallTest, RetakeOnceTheCallHasLastedOneTick) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  lookerArmed.store(false);
+  lookerDone.store(false);
+  pthread_t t;
+  ASSERT_EQ(pthread_create(&t, nullptr, looker, nullptr), 0);
+  std::atomic<bool> readDone{false};
+  runInGoroutine([&] {
+    glrt_GOMAXPROCS(1);
+    lookerArmed.store(true);
+    go([&] {
+      char c;
+      EXPECT_EQ(glrt_syscall_read(fds[0], &c, 1, 1), 1); // blocks until written
+      readDone.store(true);
+    });
+    // Gosched lets the reader run and block holding the P; we run again
+    // only once the looker has handed it off.
+    goWaitUntil([&] { return lookerDone.load(); });
+    char c = 'x';
+    EXPECT_EQ(glrt_syscall_write(fds[1], &c, 1, 1), 1);
+    goWaitUntil([&] { return readDone.load(); });
+  });
+  pthread_join(t, nullptr);
+  close(fds[0]);
+  close(fds[1]);
   checkNoLostP();
 }
