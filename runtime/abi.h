@@ -127,10 +127,14 @@ extern char __stop_gl_text[] __attribute__((weak));
 extern const struct glc_linetab __glc_linetab __attribute__((weak));
 
 // The package variables glc defines (every package's, the program's and
-// stdlib/'s), in section "gl_globals" (nobits); the range mgcmark.cpp
-// leaves out of its conservative scan of .data and .bss. Null when absent.
+// stdlib/'s), in section "gl_globals" (nobits), or "gl_globaldata" for
+// those with a static initial value (a composite literal); the ranges
+// mgcmark.cpp leaves out of its conservative scan of .data and .bss. Null
+// when absent.
 extern char __start_gl_globals[] __attribute__((weak));
 extern char __stop_gl_globals[] __attribute__((weak));
+extern char __start_gl_globaldata[] __attribute__((weak));
+extern char __stop_gl_globaldata[] __attribute__((weak));
 // One entry per package variable whose type holds pointers, in section
 // "gl_gcroots" (24-byte entries, no padding between objects' tables:
 // compiler/irgen/IRGenGlobals.cpp). typ is the variable's type, or for an

@@ -84,13 +84,14 @@
 //     the collecting M's g0 runs only the collector. A signal handler
 //     never holds a heap pointer across a safe point.
 //   - Package variables (every package's GL globals, stdlib/'s included):
-//     precisely. glc puts them all in section gl_globals and lists those
-//     whose type holds pointers in section gl_gcroots, {address, size,
-//     type} (compiler/irgen/IRGenGlobals.cpp, abi.h: glc_gcroot); only
+//     precisely. glc puts them all in sections gl_globals (nobits) and
+//     gl_globaldata (static initial values), and lists those whose type
+//     holds pointers in section gl_gcroots, {address, size, type}
+//     (compiler/irgen/IRGenGlobals.cpp, abi.h: glc_gcroot); only
 //     their pointer words are read (the type's gcdata, repeated across an
 //     array), so a [N]uint64 of numbers that look like addresses keeps
 //     nothing alive, as in Go.
-//   - Other globals: the executable's .data and .bss outside gl_globals
+//   - Other globals: the executable's .data and .bss outside those two
 //     (glrt's own: sched, the semaphore table, mcacheNoP, the timer heaps'
 //     headers, mheap_; libc's and the C++ runtime's), conservatively: they
 //     have no type information. The rule for glrt's globals stays: no heap

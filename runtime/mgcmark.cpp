@@ -17,8 +17,8 @@
 // each pointerful variable's address, size and type, the type's gcdata
 // repeated every type size across an array variable). The other roots
 // are scanned conservatively: every aligned word of a G's stack segments,
-// of the data and bss sections outside the package variables' section
-// gl_globals (glrt's, libc's and the C++ runtime's globals: no types), and
+// of the data and bss sections outside the package variables' sections
+// (glrt's, libc's and the C++ runtime's globals: no types), and
 // of the runtime's persistent memory that points into an allocated slot
 // of an in-use span keeps that object. A precise pointer is validated the
 // same way (findObject), so a pointer word that holds a stale or foreign
@@ -448,24 +448,28 @@ void addJob(uintptr_t lo, uintptr_t hi, const Type *typ = nullptr) {
   jobs[njobs++] = rootJob{lo, hi, typ};
 }
 
-// The part of the executable's data section [lo, hi) outside the package
-// variables (section gl_globals), conservatively.
-void addDataJobs(uintptr_t lo, uintptr_t hi) {
-  uintptr_t glo = reinterpret_cast<uintptr_t>(__start_gl_globals);
-  uintptr_t ghi = reinterpret_cast<uintptr_t>(__stop_gl_globals);
-  if (glo == 0 || ghi <= glo || ghi <= lo || glo >= hi) {
+// The parts of the executable's data or bss section [lo, hi) outside the
+// package variables' sections (gl_globals: zero-initialised, nobits;
+// gl_globaldata: those with a static initial value), conservatively.
+void addDataJobs(uintptr_t lo, uintptr_t hi, int k = 0) {
+  const uintptr_t skip[2][2] = {
+      {reinterpret_cast<uintptr_t>(__start_gl_globals), reinterpret_cast<uintptr_t>(__stop_gl_globals)},
+      {reinterpret_cast<uintptr_t>(__start_gl_globaldata),
+       reinterpret_cast<uintptr_t>(__stop_gl_globaldata)}};
+  if (hi <= lo)
+    return;
+  if (k == 2) {
     addJob(lo, hi);
     globalBytes += hi - lo;
     return;
   }
-  if (lo < glo) {
-    addJob(lo, glo);
-    globalBytes += glo - lo;
+  uintptr_t slo = skip[k][0], shi = skip[k][1];
+  if (slo == 0 || shi <= slo || shi <= lo || slo >= hi) {
+    addDataJobs(lo, hi, k + 1);
+    return;
   }
-  if (ghi < hi) {
-    addJob(ghi, hi);
-    globalBytes += hi - ghi;
-  }
+  addDataJobs(lo, slo > lo ? slo : lo, k + 1);
+  addDataJobs(shi < hi ? shi : hi, hi, k + 1);
 }
 
 struct stackArgs {

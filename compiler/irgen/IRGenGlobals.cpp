@@ -6,20 +6,21 @@
 //
 //  - Placement. Every package-level variable a module defines (GL program
 //    and stdlib/ packages alike, pointerful or not) goes into section
-//    gl_globals, through the "bss-section" attribute (what clang's
-//    `#pragma clang section bss=` sets) rather than an explicit section: an
+//    gl_globals, or gl_globaldata if it has a non-zero initial value (a
+//    composite literal known at compile time: genVarInits), through the
+//    "bss-section"/"data-section" attributes (what clang's `#pragma clang
+//    section bss=/data=` sets) rather than an explicit section: an
 //    explicit section is never BSS to LLVM, so a zero-filled
-//    `var a [1 << 24]*T` would put 128 MiB of zeros into the object file;
-//    with the attribute the section is @nobits, and the linker places it
-//    among the other nobits sections (in [__bss_start, _end) with GNU ld).
-//    The name is a C identifier, so the linker defines
-//    __start_gl_globals/__stop_gl_globals, and glrt's conservative scan of
-//    .data and .bss leaves that range out (runtime/mgcmark.cpp). A variable
-//    the optimiser gives a non-zero initializer (none today: irgen's are
-//    all zero, main.init stores the values) lands in .data instead, where
-//    it is scanned conservatively: never unsafe. Pointer-free variables go
-//    there too, so a [N]uint64 holding numbers that look like addresses
-//    keeps nothing alive (as in Go: noptrbss).
+//    `var a [1 << 24]*T` would put 128 MiB of zeros into the object file,
+//    and one section cannot be both nobits and progbits. The linker places
+//    gl_globals among the nobits sections (in [__bss_start, _end) with GNU
+//    ld), gl_globaldata after .data. The names are C identifiers, so the
+//    linker defines __start_/__stop_ symbols, and glrt's conservative scan
+//    of .data and .bss leaves both ranges out (runtime/mgcmark.cpp).
+//    Pointer-free variables are there too, so a [N]uint64 holding numbers
+//    that look like addresses keeps nothing alive (as in Go: noptrbss).
+//    A variable the optimiser makes constant lands in .rodata or
+//    .data.rel.ro: never scanned, and it can hold no heap pointer.
 //
 //  - The root table. For each such variable whose type holds pointers,
 //    one entry {address, size, element type descriptor} in section
@@ -49,6 +50,7 @@ namespace glc {
 
 void IRGen::placePackageVar(GlobalVariable *gv, Type *t) {
   gv->addAttribute("bss-section", "gl_globals");
+  gv->addAttribute("data-section", "gl_globaldata");
   if (!hasPointers(t))
     return;
   gcRoots.push_back({gv, t});
