@@ -92,9 +92,10 @@
 //     array), so a [N]uint64 of numbers that look like addresses keeps
 //     nothing alive, as in Go.
 //   - Other globals: the executable's .data and .bss outside those two
-//     (glrt's own: sched, the semaphore table, mcacheNoP, the timer heaps'
-//     headers, mheap_; libc's and the C++ runtime's), conservatively: they
-//     have no type information. The rule for glrt's globals stays: no heap
+//     sections and glc's tables (gl_functab, gl_itablinks, gl_gcroots: no
+//     heap pointers) -- glrt's own (sched, the semaphore table, mcacheNoP,
+//     the timer heaps' headers, mheap_), libc's and the C++ runtime's --
+//     conservatively: they have no type information. The rule for glrt's globals stays: no heap
 //     address that is not meant to be a root (mgcmark.cpp: heapLoNot).
 //   - The runtime's persistent memory (persistentalloc, malloc.cpp), every
 //     chunk, conservatively. It holds: G structures (so g._defer and

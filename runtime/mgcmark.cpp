@@ -53,6 +53,7 @@
 
 #include "abi.h"
 #include "gmp.h"
+#include "iface.h"
 #include "lock.h"
 #include "malloc.h"
 #include "mem.h"
@@ -450,15 +451,22 @@ void addJob(uintptr_t lo, uintptr_t hi, const Type *typ = nullptr) {
 
 // The parts of the executable's data or bss section [lo, hi) outside the
 // package variables' sections (gl_globals: zero-initialised, nobits;
-// gl_globaldata: those with a static initial value), conservatively.
+// gl_globaldata: those with a static initial value), conservatively. glc's
+// tables in the data section are left out too: they hold code, itab,
+// descriptor and variable addresses, never a heap pointer (gl_functab,
+// gl_itablinks, gl_gcroots: writable only for their relocations).
 void addDataJobs(uintptr_t lo, uintptr_t hi, int k = 0) {
-  const uintptr_t skip[2][2] = {
-      {reinterpret_cast<uintptr_t>(__start_gl_globals), reinterpret_cast<uintptr_t>(__stop_gl_globals)},
-      {reinterpret_cast<uintptr_t>(__start_gl_globaldata),
-       reinterpret_cast<uintptr_t>(__stop_gl_globaldata)}};
+  auto a = [](const void *p) { return reinterpret_cast<uintptr_t>(p); };
+  const uintptr_t skip[][2] = {
+      {a(__start_gl_globals), a(__stop_gl_globals)},
+      {a(__start_gl_globaldata), a(__stop_gl_globaldata)},
+      {a(__start_gl_functab), a(__stop_gl_functab)},
+      {a(__start_gl_itablinks), a(__stop_gl_itablinks)},
+      {a(__start_gl_gcroots), a(__stop_gl_gcroots)}};
+  constexpr int kSkip = sizeof skip / sizeof skip[0];
   if (hi <= lo)
     return;
-  if (k == 2) {
+  if (k == kSkip) {
     addJob(lo, hi);
     globalBytes += hi - lo;
     return;
