@@ -105,6 +105,10 @@ struct glc_linetab {
   extern "C" GLRT_T_##ret symbol(GLRT_PARAMS(__VA_ARGS__));
 #include "abi.def" // #undefs the three row macros at its end
 
+namespace glrt {
+struct Type; // type.h
+}
+
 extern "C" {
 // Emitted by glc once per program; absent (null) when no generated code is
 // linked in, e.g. in the runtime's unit tests.
@@ -121,6 +125,28 @@ extern char __start_gl_text[] __attribute__((weak));
 extern char __stop_gl_text[] __attribute__((weak));
 // Absent when the program was linked without glc's table (unit tests).
 extern const struct glc_linetab __glc_linetab __attribute__((weak));
+
+// The package variables glc defines (every package's, the program's and
+// stdlib/'s), in section "gl_globals" (nobits), or "gl_globaldata" for
+// those with a static initial value (a composite literal); the ranges
+// mgcmark.cpp leaves out of its conservative scan of .data and .bss. Null
+// when absent.
+extern char __start_gl_globals[] __attribute__((weak));
+extern char __stop_gl_globals[] __attribute__((weak));
+extern char __start_gl_globaldata[] __attribute__((weak));
+extern char __stop_gl_globaldata[] __attribute__((weak));
+// One entry per package variable whose type holds pointers, in section
+// "gl_gcroots" (24-byte entries, no padding between objects' tables:
+// compiler/irgen/IRGenGlobals.cpp). typ is the variable's type, or for an
+// array the innermost element type, whose gcdata repeats every typ->size
+// bytes across size (as for an array on the heap). Scanned precisely.
+struct glc_gcroot {
+  void *addr;
+  uint64_t size;
+  const glrt::Type *typ;
+};
+extern const struct glc_gcroot __start_gl_gcroots[] __attribute__((weak));
+extern const struct glc_gcroot __stop_gl_gcroots[] __attribute__((weak));
 
 }
 

@@ -61,9 +61,9 @@
 // to end, then collects in full.
 //
 // THE ROOTS. A heap object stays alive iff it is reachable from one of
-// these (every one is scanned conservatively: an aligned word that points
-// into an allocated slot of an in-use span keeps that object, interior and
-// last-byte pointers included):
+// these (all but the package variables are scanned conservatively: an
+// aligned word that points into an allocated slot of an in-use span keeps
+// that object, interior and last-byte pointers included):
 //   - Every goroutine's stack: every segment of its chain. The current
 //     segment from gobuf.sp (for the collecting G: from gcCollect's frame,
 //     below which it stored its callee-saved registers) up to the segment
@@ -83,11 +83,20 @@
 //     other M is in schedule()/stopm on g0, where no heap pointer is live;
 //     the collecting M's g0 runs only the collector. A signal handler
 //     never holds a heap pointer across a safe point.
-//   - Globals: the executable's .data and .bss (the program's and glrt's
-//     own: sched, the semaphore table, mcacheNoP, the timer heaps'
-//     headers, mheap_), conservatively. glc does not emit per-type bitmaps
-//     for globals yet; this first step is exactly as safe, and can only
-//     retain more than a precise scan.
+//   - Package variables (every package's GL globals, stdlib/'s included):
+//     precisely. glc puts them all in sections gl_globals (nobits) and
+//     gl_globaldata (static initial values), and lists those whose type
+//     holds pointers in section gl_gcroots, {address, size, type}
+//     (compiler/irgen/IRGenGlobals.cpp, abi.h: glc_gcroot); only
+//     their pointer words are read (the type's gcdata, repeated across an
+//     array), so a [N]uint64 of numbers that look like addresses keeps
+//     nothing alive, as in Go.
+//   - Other globals: the executable's .data and .bss outside those two
+//     sections and glc's tables (gl_functab, gl_itablinks, gl_gcroots: no
+//     heap pointers) -- glrt's own (sched, the semaphore table, mcacheNoP,
+//     the timer heaps' headers, mheap_), libc's and the C++ runtime's --
+//     conservatively: they have no type information. The rule for glrt's globals stays: no heap
+//     address that is not meant to be a root (mgcmark.cpp: heapLoNot).
 //   - The runtime's persistent memory (persistentalloc, malloc.cpp), every
 //     chunk, conservatively. It holds: G structures (so g._defer and
 //     g._panic chains, g.param, the -race context), M and P structures

@@ -12,13 +12,18 @@
 //
 // Precision: heap objects in scan spans are scanned precisely from the heap
 // bitmap (heapArena.ptrbits, written at allocation by heapBitsSetType from
-// the type's gcdata). Roots are scanned conservatively: every aligned word
-// of a G's stack segments, of the data and bss sections, and of the
-// runtime's persistent memory that points into an allocated slot of an
-// in-use span keeps that object. A precise pointer is validated the same
-// way (findObject), so a pointer word that holds a stale or foreign value
-// (an object allocated with needzero = false and not yet filled, a pointer
-// to a global or a stack) is harmless.
+// the type's gcdata). The program's package variables are scanned
+// precisely too, from glc's root table (scanglobal; abi.h: glc_gcroot:
+// each pointerful variable's address, size and type, the type's gcdata
+// repeated every type size across an array variable). The other roots
+// are scanned conservatively: every aligned word of a G's stack segments,
+// of the data and bss sections outside the package variables' sections
+// (glrt's, libc's and the C++ runtime's globals: no types), and
+// of the runtime's persistent memory that points into an allocated slot
+// of an in-use span keeps that object. A precise pointer is validated the
+// same way (findObject), so a pointer word that holds a stale or foreign
+// value (an object allocated with needzero = false and not yet filled, a
+// pointer to a global or a stack) is harmless.
 //
 // Parallel marking (Go's gcWork/work.full): every worker (the collecting M
 // plus nworkers-1 helper threads, one per P, mgc.cpp) owns one workbuf of
@@ -46,7 +51,9 @@
 //===----------------------------------------------------------------------===//
 #include "mgc.h"
 
+#include "abi.h"
 #include "gmp.h"
+#include "iface.h"
 #include "lock.h"
 #include "malloc.h"
 #include "mem.h"
@@ -332,6 +339,23 @@ void scanblock(uintptr_t lo, uintptr_t hi, gcWork &w) {
     w.bytesScanned += hi - lo;
 }
 
+// Scans package variable memory [lo, hi) precisely: typ's gcdata repeated
+// every typ->size bytes from lo (a variable's start, or an element boundary
+// of an array variable: addJob's pieces). Only the world-stopped root scan
+// reads these words (mbarrier.cpp: stores into roots need no barrier), so
+// plain loads.
+void scanglobal(uintptr_t lo, uintptr_t hi, const Type *typ, gcWork &w) {
+  uintptr_t esz = typ->size, pw = typ->ptrdata / 8;
+  const uint8_t *bits = typ->gcdata; // null with ptrdata > 0: every word
+  if (esz == 0 || pw == 0)
+    return;
+  for (uintptr_t e = lo; e + esz <= hi; e += esz)
+    for (uintptr_t j = 0; j < pw; j++)
+      if (bits == nullptr || ((bits[j / 8] >> (j % 8)) & 1))
+        markCandidate(*reinterpret_cast<const uintptr_t *>(e + j * 8), w);
+  w.bytesScanned += hi - lo;
+}
+
 // Scans the object at base precisely, from the heap bitmap.
 void scanobject(uintptr_t base, gcWork &w) {
   mspan *s = spanOf(base);
@@ -387,15 +411,19 @@ void drain(gcWork &w) {
 // ---------------------------------------------------------------------------
 // Root jobs
 
+// typ null: [lo, hi) is scanned conservatively (scanblock); else it is
+// package variable memory scanned precisely (scanglobal), lo on an
+// element boundary of typ.
 struct rootJob {
   uintptr_t lo, hi;
+  const Type *typ;
 };
 rootJob *jobs = nullptr;
 uintptr_t njobs = 0, jobsCap = 0;
 std::atomic<uintptr_t> nextJob{0};
 uint64_t stackBytes = 0, globalBytes = 0;
 
-void addJob(uintptr_t lo, uintptr_t hi) {
+void addJob(uintptr_t lo, uintptr_t hi, const Type *typ = nullptr) {
   if (hi <= lo)
     return;
   if (njobs == jobsCap) {
@@ -408,14 +436,48 @@ void addJob(uintptr_t lo, uintptr_t hi) {
     jobs = nj;
     jobsCap = nc;
   }
-  // Big ranges in 256 KiB pieces, so workers share them.
-  constexpr uintptr_t kPiece = 256 << 10;
-  if (hi - lo > kPiece) {
-    for (uintptr_t a = lo; a < hi; a += kPiece)
-      addJob(a, hi - a > kPiece ? a + kPiece : hi);
+  // Big ranges in 256 KiB pieces, so workers share them (a typed range's
+  // pieces are whole elements).
+  uintptr_t piece = 256 << 10;
+  if (typ != nullptr && typ->size > 0)
+    piece = piece > typ->size ? piece / typ->size * typ->size : typ->size;
+  if (hi - lo > piece) {
+    for (uintptr_t a = lo; a < hi; a += piece)
+      addJob(a, hi - a > piece ? a + piece : hi, typ);
     return;
   }
-  jobs[njobs++] = rootJob{lo, hi};
+  jobs[njobs++] = rootJob{lo, hi, typ};
+}
+
+// The parts of the executable's data or bss section [lo, hi) outside the
+// package variables' sections (gl_globals: zero-initialised, nobits;
+// gl_globaldata: those with a static initial value), conservatively. glc's
+// tables in the data section are left out too: they hold code, itab,
+// descriptor and variable addresses, never a heap pointer (gl_functab,
+// gl_itablinks, gl_gcroots: writable only for their relocations).
+void addDataJobs(uintptr_t lo, uintptr_t hi, int k = 0) {
+  auto a = [](const void *p) { return reinterpret_cast<uintptr_t>(p); };
+  const uintptr_t skip[][2] = {
+      {a(__start_gl_globals), a(__stop_gl_globals)},
+      {a(__start_gl_globaldata), a(__stop_gl_globaldata)},
+      {a(__start_gl_functab), a(__stop_gl_functab)},
+      {a(__start_gl_itablinks), a(__stop_gl_itablinks)},
+      {a(__start_gl_gcroots), a(__stop_gl_gcroots)}};
+  constexpr int kSkip = sizeof skip / sizeof skip[0];
+  if (hi <= lo)
+    return;
+  if (k == kSkip) {
+    addJob(lo, hi);
+    globalBytes += hi - lo;
+    return;
+  }
+  uintptr_t slo = skip[k][0], shi = skip[k][1];
+  if (slo == 0 || shi <= slo || shi <= lo || slo >= hi) {
+    addDataJobs(lo, hi, k + 1);
+    return;
+  }
+  addDataJobs(lo, slo > lo ? slo : lo, k + 1);
+  addDataJobs(shi < hi ? shi : hi, hi, k + 1);
 }
 
 struct stackArgs {
@@ -504,7 +566,10 @@ markResult runWorker(bool roots, bool drainToo) {
       uintptr_t i = nextJob.fetch_add(1, std::memory_order_relaxed);
       if (i >= njobs)
         break;
-      scanblock(jobs[i].lo, jobs[i].hi, w);
+      if (jobs[i].typ != nullptr)
+        scanglobal(jobs[i].lo, jobs[i].hi, jobs[i].typ, w);
+      else
+        scanblock(jobs[i].lo, jobs[i].hi, w);
       w.balance();
     }
   }
@@ -626,11 +691,21 @@ void addRootJobs(g *curg, uintptr_t curgsp) {
   njobs = 0;
   stackBytes = 0;
   nextJob.store(0, std::memory_order_relaxed);
-  // Globals: the data and bss sections of the executable (glrt's own
-  // included), conservatively.
-  addJob(reinterpret_cast<uintptr_t>(__data_start), reinterpret_cast<uintptr_t>(_edata));
-  addJob(reinterpret_cast<uintptr_t>(__bss_start), reinterpret_cast<uintptr_t>(_end));
-  globalBytes = uintptr_t(_edata - __data_start) + uintptr_t(_end - __bss_start);
+  // Globals. The package variables glc defines: precisely, from the root
+  // table (abi.h: glc_gcroot); the pointer-free ones not at all. The rest
+  // of the data and bss sections (glrt's own C++ globals, libc's, the C++
+  // runtime's): conservatively, as they have no type information.
+  globalBytes = 0;
+  addDataJobs(reinterpret_cast<uintptr_t>(__data_start), reinterpret_cast<uintptr_t>(_edata));
+  addDataJobs(reinterpret_cast<uintptr_t>(__bss_start), reinterpret_cast<uintptr_t>(_end));
+  if (__start_gl_gcroots != nullptr)
+    for (const glc_gcroot *r = __start_gl_gcroots; r < __stop_gl_gcroots; ++r) {
+      if (r->typ == nullptr || r->typ->ptrdata == 0)
+        continue;
+      uintptr_t lo = reinterpret_cast<uintptr_t>(r->addr);
+      addJob(lo, lo + r->size, r->typ);
+      globalBytes += r->size;
+    }
   stackArgs sa{curg, curgsp};
   forEachG(addStackJobs, &sa);
   forEachPersistent(addPersistentJob, nullptr);
@@ -677,7 +752,7 @@ void gcClearMarks() { forEachSpan(clearMarks1, nullptr); }
 // (objects that died during a concurrent mark, objects allocated black):
 // floating garbage, not an error. Afterwards the first mark's bits are
 // restored, so the check changes nothing the sweep sees.
-// Root words are not checked the same way: roots are scanned
+// Root words are not checked the same way: most roots are scanned
 // conservatively, and runtime metadata in the data section and in
 // persistent memory can hold heap addresses that are not references (an
 // mcache's string cursor one past its chunk, a stale copy in a record), so a

@@ -529,6 +529,8 @@ void IRGen::declareTopLevel(Package *pkg, Decl *d, const std::string &prefix, un
                                   only && isExported(n->name) ? GlobalValue::ExternalLinkage
                                                               : GlobalValue::InternalLinkage,
                                   Constant::getNullValue(ty), prefix + "." + n->name);
+        if (definesPackage(pkg))
+          placePackageVar(gv, n->obj->type);
         globals[n->obj] = gv;
       }
     }
@@ -602,6 +604,7 @@ bool IRGen::run() {
   genGlcMain();
   keepTracebackFrames();
   genFunctab();
+  genGCRoots(); // IRGenGlobals.cpp
   insertWriteBarriers(); // IRGenAlloc.cpp; after keepTracebackFrames (see there)
   if (!usedGlobals.empty())
     appendToCompilerUsed(*mod, usedGlobals);

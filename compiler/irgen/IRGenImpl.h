@@ -14,6 +14,7 @@
 //   IRGenChan.cpp  channel operations and select
 //   IRGenMethod.cpp method calls, method values and expressions, wrappers
 //   IRGenDebug.cpp DWARF: compile unit, subprograms, lines, types, variables
+//   IRGenGlobals.cpp package variables' section (gl_globals), GC root table
 //
 // Invariant: `b` always has an insertion point inside the current
 // function while a body is being lowered; a block is never left without
@@ -204,6 +205,15 @@ struct IRGen {
   void genSyntheticBody(llvm::Function *fn, llvm::function_ref<void()> body);
   void genFunctab();
   void keepTracebackFrames();
+
+  // ---- package variables for the collector (IRGenGlobals.cpp)
+  /// The defined package variables whose type holds pointers, in order.
+  std::vector<std::pair<llvm::GlobalVariable *, Type *>> gcRoots;
+  /// Puts a package variable this module defines into section gl_globals
+  /// and, if its type holds pointers, into the root table.
+  void placePackageVar(llvm::GlobalVariable *gv, Type *t);
+  /// The root table (section gl_gcroots) of gcRoots.
+  void genGCRoots();
   llvm::Constant *funcValue(Object *funcObj);
   void unsupported(llvm::SMLoc pos, const llvm::Twine &what);
 
