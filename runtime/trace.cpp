@@ -81,31 +81,45 @@ void clockPair(int64_t *ticks, int64_t *ns) {
 
 void traceClockStart() { clockPair(&traceStart, &traceStartNs); }
 
-// ns per tick, as the bits of a double (0: not measured yet), and the
-// ticks since the start when it was measured. Any formatter may measure
-// it again once the time since the start has doubled (calibrate); a
-// formatting pass reads it once. Relaxed: each value is a valid ratio on
-// its own.
+// ns per tick, as the bits of a double (0: not measured yet). Measured
+// ONCE, by the first formatting pass, at least calibrateNs after the
+// trace's start, and then fixed: every track converts its ticks with the
+// same ratio, so records of different tracks (a P's and its M's, written
+// by one thread) keep their true order in the file whenever they were
+// formatted. (A ratio measured again later, as the time since the start
+// doubled, let two tracks formatted on either side of a new measurement
+// disagree by a fraction of a microsecond: an M's MSpinDone came out
+// after the GoStart its thread recorded next, and lit
+// trace/replay_timers' same-seed traces differed in 1 of 4 runs under
+// load.) The error of one measurement over >= 2 ms is the clock pair's
+// jitter (< 1 us) / 2 ms, < 5e-4, and only stretches the time axis.
+// The first pass to get here measures (calibrating 0 -> 1, busy-waiting
+// for the 2 ms if the trace is younger); any other pass spins until the
+// ratio is published (release/acquire: the bits are the value).
+constexpr int64_t calibrateNs = 2 * 1000 * 1000;
 std::atomic<uint64_t> nsPerTickBits{0};
-std::atomic<int64_t> calibratedAt{0};
+std::atomic<uint32_t> calibrating{0};
 
 double nsPerTick() {
-  int64_t now = cputicks() - traceStart;
-  int64_t at = calibratedAt.load(std::memory_order_relaxed);
-  if (now >= 2 * at && now > 0 && calibratedAt.compare_exchange_strong(at, now, std::memory_order_relaxed)) {
-    int64_t t, ns;
-    clockPair(&t, &ns);
-    if (t > traceStart && ns > traceStartNs) {
-      double r = double(ns - traceStartNs) / double(t - traceStart);
-      uint64_t bits;
+  uint64_t bits = nsPerTickBits.load(std::memory_order_acquire);
+  if (bits == 0) [[unlikely]] {
+    uint32_t zero = 0;
+    if (calibrating.compare_exchange_strong(zero, 1, std::memory_order_relaxed)) {
+      int64_t t, ns;
+      do
+        clockPair(&t, &ns);
+      while (ns - traceStartNs < calibrateNs);
+      double r = t > traceStart ? double(ns - traceStartNs) / double(t - traceStart) : 1.0;
       memcpy(&bits, &r, sizeof bits);
-      nsPerTickBits.store(bits, std::memory_order_relaxed);
+      nsPerTickBits.store(bits, std::memory_order_release);
+    } else {
+      while ((bits = nsPerTickBits.load(std::memory_order_acquire)) == 0)
+        osyield();
     }
   }
-  uint64_t bits = nsPerTickBits.load(std::memory_order_relaxed);
   double r;
   memcpy(&r, &bits, sizeof r);
-  return bits ? r : 1.0;
+  return r;
 }
 
 // Retained copies (no file yet: unit tests): a Treiber stack (push by

@@ -61,10 +61,10 @@
 // trace.cpp: one counter for every core and thread; 11.5 ns here against
 // 19 ns with lfence and 29 ns for clock_gettime), stored relative to the
 // trace's start, converted to nanoseconds when formatted, against
-// nanotime() (CLOCK_MONOTONIC): the ticks-per-ns ratio is measured between
-// the start and the first formatting, and measured again each time the
-// time since the start has doubled (its error shrinks as the interval
-// grows). Written relative to the start, in microseconds. Unserialised
+// nanotime() (CLOCK_MONOTONIC): the ticks-per-ns ratio is measured once,
+// between the start and the first formatting (at least 2 ms apart), and
+// every track uses it, so records of different tracks keep their order
+// (trace.cpp: nsPerTick). Written relative to the start, in microseconds. Unserialised
 // reads may come out a few cycles out of program order: each stream's
 // written timestamps are kept non-decreasing.
 //===----------------------------------------------------------------------===//
