@@ -569,6 +569,17 @@ struct KeyStr {
                                                     uintptr_t seed) {
     return hash(t, *static_cast<const GoString *>(slot), seed);
   }
+  // Whether x and y (n bytes, sizeof(W) <= n <= 2 * sizeof(W)) are equal,
+  // by one load of W from each end of each (they overlap when n < 2W).
+  template <typename W>
+  [[gnu::always_inline]] static bool equalEnds(const uint8_t *x, const uint8_t *y, uintptr_t n) {
+    W a0, a1, b0, b1;
+    __builtin_memcpy(&a0, x, sizeof(W));
+    __builtin_memcpy(&b0, y, sizeof(W));
+    __builtin_memcpy(&a1, x + n - sizeof(W), sizeof(W));
+    __builtin_memcpy(&b1, y + n - sizeof(W), sizeof(W));
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
   // Lengths first, then the bytes: up to 16 inline, as two possibly
   // overlapping loads from each end (never past either string), longer
   // ones by memcmp (a libc leaf).
@@ -580,24 +591,10 @@ struct KeyStr {
     uintptr_t n = uintptr_t(k.len);
     if (x == y)
       return true;
-    if (n >= 8) {
-      if (n > 16)
-        return memcmp(x, y, n) == 0;
-      uint64_t a0, a1, b0, b1;
-      __builtin_memcpy(&a0, x, 8);
-      __builtin_memcpy(&b0, y, 8);
-      __builtin_memcpy(&a1, x + n - 8, 8);
-      __builtin_memcpy(&b1, y + n - 8, 8);
-      return ((a0 ^ b0) | (a1 ^ b1)) == 0;
-    }
-    if (n >= 4) {
-      uint32_t a0, a1, b0, b1;
-      __builtin_memcpy(&a0, x, 4);
-      __builtin_memcpy(&b0, y, 4);
-      __builtin_memcpy(&a1, x + n - 4, 4);
-      __builtin_memcpy(&b1, y + n - 4, 4);
-      return ((a0 ^ b0) | (a1 ^ b1)) == 0;
-    }
+    if (n >= 8)
+      return n > 16 ? memcmp(x, y, n) == 0 : equalEnds<uint64_t>(x, y, n);
+    if (n >= 4)
+      return equalEnds<uint32_t>(x, y, n);
     for (uintptr_t i = 0; i < n; i++)
       if (x[i] != y[i])
         return false;

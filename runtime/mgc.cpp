@@ -223,6 +223,40 @@ void recordPause(uint64_t pause, bool forced) {
     stats.numforced++;
 }
 
+// GODEBUG=gctrace=1: go1.19's line for the cycle that started at tStart.
+// clock: the phases' wall times (sweep termination / the first pause,
+// mark, mark termination / the second pause); cpu: the same times the
+// workers (Go's "assist/background/idle" middle triple: assists are not
+// measured, so 0/mark/0). Go's "%d%%" (the collector's share of CPU since
+// start-up) is not tracked: 0.
+void printGCTrace(int64_t tStart, const uint64_t (&clock)[3], const uint64_t (&cpu)[3],
+                  uint64_t heap0, uint64_t heapEnd, uint64_t marked, uint64_t goal,
+                  uint64_t stackBytes, uint64_t globalBytes, int32_t procs, bool forced) {
+  char t[3][32], c[3][32];
+  for (int i = 0; i < 3; i++) {
+    fmtNSAsMS(t[i], sizeof t[i], clock[i]);
+    fmtNSAsMS(c[i], sizeof c[i], cpu[i]);
+  }
+  char at[32];
+  char *end = at + sizeof at - 1;
+  *end = 0;
+  char *s = itoaDiv(end, uint64_t(tStart - initTime) / 1000000, 3);
+  char line[512];
+  int n = snprintf(line, sizeof line,
+                   "gc %u @%ss %d%%: %s+%s+%s ms clock, %s+0/%s/0+%s ms cpu, "
+                   "%llu->%llu->%llu MB, %llu MB goal, %llu MB stacks, %llu MB globals, %d P%s\n",
+                   stats.numgc, s, 0, t[0], t[1], t[2], c[0], c[1], c[2],
+                   (unsigned long long)(heap0 >> 20), (unsigned long long)(heapEnd >> 20),
+                   (unsigned long long)(marked >> 20),
+                   (unsigned long long)(goal == ~uint64_t(0) ? 0 : goal >> 20),
+                   (unsigned long long)(stackBytes >> 20), (unsigned long long)(globalBytes >> 20),
+                   procs, forced ? " (forced)" : "");
+  if (n > 0) {
+    printflush();
+    (void)!write(2, line, size_t(n) < sizeof line ? size_t(n) : sizeof line - 1);
+  }
+}
+
 struct gcArgs {
   bool forced;
   g *curg;
@@ -260,32 +294,10 @@ void gcOnG0(void *arg) {
     // termination = the goal and the sweep flip (all stopped, so clock ==
     // the pause). CPU: the mark's wall
     // time times its workers, as dedicated mark time.
-    char t1[32], t2[32], t3[32], c1[32], c2[32], c3[32];
-    fmtNSAsMS(t1, sizeof t1, uint64_t(tMark - a->tStart));
-    fmtNSAsMS(t2, sizeof t2, uint64_t(tMarkTerm - tMark));
-    fmtNSAsMS(t3, sizeof t3, uint64_t(tEnd - tMarkTerm));
-    fmtNSAsMS(c1, sizeof c1, uint64_t(tMark - a->tStart) * uint64_t(procs));
-    fmtNSAsMS(c2, sizeof c2, uint64_t(tMarkTerm - tMark) * uint64_t(procs));
-    fmtNSAsMS(c3, sizeof c3, uint64_t(tEnd - tMarkTerm) * uint64_t(procs));
-    char at[32];
-    char *end = at + sizeof at - 1;
-    *end = 0;
-    char *s = itoaDiv(end, uint64_t(a->tStart - initTime) / 1000000, 3);
-    char line[512];
-    int n = snprintf(line, sizeof line,
-                     "gc %u @%ss %d%%: %s+%s+%s ms clock, %s+0/%s/0+%s ms cpu, "
-                     "%llu->%llu->%llu MB, %llu MB goal, %llu MB stacks, %llu MB globals, %d P%s\n",
-                     stats.numgc, s, 0, t1, t2, t3, c1, c2, c3,
-                     (unsigned long long)(heap0 >> 20), (unsigned long long)(heap0 >> 20),
-                     (unsigned long long)(marked >> 20),
-                     (unsigned long long)(goal == ~uint64_t(0) ? 0 : goal >> 20),
-                     (unsigned long long)(mr.stackBytes >> 20),
-                     (unsigned long long)(mr.globalBytes >> 20), procs,
-                     a->forced ? " (forced)" : "");
-    if (n > 0) {
-      printflush();
-      (void)!write(2, line, size_t(n) < sizeof line ? size_t(n) : sizeof line - 1);
-    }
+    uint64_t p1 = uint64_t(tMark - a->tStart), m = uint64_t(tMarkTerm - tMark),
+             p2 = uint64_t(tEnd - tMarkTerm);
+    printGCTrace(a->tStart, {p1, m, p2}, {p1 * procs, m * procs, p2 * procs}, heap0, heap0,
+                 marked, goal, mr.stackBytes, mr.globalBytes, procs, a->forced);
   }
 }
 
@@ -353,36 +365,11 @@ void gcMarkTermOnG0(void *arg) {
   recordPause(pause1 + pause2, a->forced); // Go's PauseNs: both pauses of the cycle
   (void)t0;
   if (gctrace > 0) {
-    char t1[32], t2[32], t3[32], c1[32], c2[32], c3[32];
     uint64_t conc = uint64_t(a->tTerm - a->tStarted);
-    int32_t nbg = a->procs >= 4 ? (a->procs + 2) / 4 : 1;
-    fmtNSAsMS(t1, sizeof t1, pause1);
-    fmtNSAsMS(t2, sizeof t2, conc);
-    fmtNSAsMS(t3, sizeof t3, pause2);
-    fmtNSAsMS(c1, sizeof c1, pause1 * uint64_t(a->procs));
-    fmtNSAsMS(c2, sizeof c2, conc * uint64_t(nbg));
-    fmtNSAsMS(c3, sizeof c3, pause2 * uint64_t(a->procs));
-    char at[32];
-    char *end = at + sizeof at - 1;
-    *end = 0;
-    char *s = itoaDiv(end, uint64_t(a->tStart - initTime) / 1000000, 3);
-    char line[512];
-    // Go's "%d%%": the collector's share of CPU since start-up is not
-    // tracked; assists' time is not measured (0 in the cpu triple).
-    int n = snprintf(line, sizeof line,
-                     "gc %u @%ss %d%%: %s+%s+%s ms clock, %s+0/%s/0+%s ms cpu, "
-                     "%llu->%llu->%llu MB, %llu MB goal, %llu MB stacks, %llu MB globals, %d P%s\n",
-                     stats.numgc, s, 0, t1, t2, t3, c1, c2, c3,
-                     (unsigned long long)(a->heap0 >> 20), (unsigned long long)(heapEnd >> 20),
-                     (unsigned long long)(marked >> 20),
-                     (unsigned long long)(goal == ~uint64_t(0) ? 0 : goal >> 20),
-                     (unsigned long long)(a->roots.stackBytes >> 20),
-                     (unsigned long long)(a->roots.globalBytes >> 20), a->procs,
-                     a->forced ? " (forced)" : "");
-    if (n > 0) {
-      printflush();
-      (void)!write(2, line, size_t(n) < sizeof line ? size_t(n) : sizeof line - 1);
-    }
+    uint64_t nbg = a->procs >= 4 ? uint64_t(a->procs + 2) / 4 : 1;
+    printGCTrace(a->tStart, {pause1, conc, pause2},
+                 {pause1 * a->procs, conc * nbg, pause2 * a->procs}, a->heap0, heapEnd, marked,
+                 goal, a->roots.stackBytes, a->roots.globalBytes, a->procs, a->forced);
   }
 }
 
