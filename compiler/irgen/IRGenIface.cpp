@@ -68,14 +68,32 @@ Value *IRGen::makeIface(Value *w0, Value *data) {
   return b.CreateInsertValue(r, data, 1);
 }
 
+// Values at least this big are boxed by memcpy from where they were loaded.
+constexpr uint64_t kBoxMemcpyBytes = 256;
+
 // The data word for a value v of concrete type t.
 Value *IRGen::ifaceData(Value *v, Type *t) {
   if (isDirectIfaceT(t))
     return v;
   uint64_t size = sizeOf(t);
   Value *box = callRT(RT::newobject, {typeDesc(t)});
-  if (size)
-    b.CreateStore(v, box);
+  if (size == 0)
+    return box;
+  // A big value just loaded from memory is copied from there with a
+  // memcpy: its load and the store into the box stand on either side of
+  // the newobject call, so LLVM cannot pair them into a memcpy itself, and
+  // an aggregate load of [N x i8] with N in the millions made codegen
+  // build one value type per element (nilptr2.go's 128 MiB array: minutes
+  // and gigabytes in ComputeValueVTs). newobject writes no user memory, so
+  // copying after it reads the same bytes.
+  if (auto *ld = dyn_cast<llvm::LoadInst>(v); ld && size >= kBoxMemcpyBytes) {
+    llvm::Align al = ld->getAlign();
+    b.CreateMemCpy(box, al, ld->getPointerOperand(), al, size);
+    if (ld->use_empty())
+      ld->eraseFromParent();
+    return box;
+  }
+  b.CreateStore(v, box);
   return box;
 }
 
