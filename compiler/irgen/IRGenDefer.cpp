@@ -492,12 +492,13 @@ void IRGen::genDefer(DeferStmt *s) {
 
 // g->_defer is written without a write barrier, by generated code as by
 // the runtime (deferproc, deferreturn, gopanic: plain C++ stores), as Go's
-// deferprocStack links a frame's record: the chain belongs to the
-// goroutine's stack for the collector, which scans a G's _defer records
-// with the G (today: the G structure conservatively, the records on the
-// stack with it, the world stopped; a concurrent marker must keep doing so
-// while the G is suspended, as Go's scanstack marks the defer chain). A
-// barrier here would also cost the fast path its point: its slow-path
+// deferprocStack links a frame's record: g._defer and the records on the
+// goroutine's stack are roots for the collector (the G record in
+// persistent memory and the stack, both scanned conservatively in the
+// concurrent mark's first pause), and stores into roots need no barrier
+// (runtime/mbarrier.cpp's rule; Go's scanstack marks the defer chain with
+// the stack the same way). A barrier here would also cost the fast path
+// its point: its slow-path
 // call takes the record's address, so the record escapes, LLVM can no
 // longer drop the link/unlink pair of a function whose deferred calls it
 // inlines, and every field is written to memory (bench defer_call:
