@@ -12,8 +12,9 @@
 // (the first Store claims it with a CAS, writes data, then publishes T);
 // afterwards only the data word changes. A Load that sees nil or the
 // sentinel reports "no value"; otherwise T's data word is read after the
-// type word, so it is at least the first stored one. There is no collector,
-// so no write barriers are needed.
+// type word, so it is at least the first stored one. Stores of the data
+// word go through valueBarrier (below: the concurrent mark's deletion
+// barrier, mbarrier.cpp).
 //===----------------------------------------------------------------------===//
 #include "abi.h"
 #include "mbarrier.h"

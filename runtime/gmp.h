@@ -184,8 +184,8 @@ struct g {
   uint32_t tracewakeseq;
   // Go's g.waitsince: roughly when the G last became blocked (nanotime),
   // for the ", N minutes" of goroutine headers (goroutineheader). Go sets
-  // it at the first GC that finds the G waiting; glrt has no collector, so
-  // park_m sets it on every park from the coarse monotonic clock (a few ns,
+  // it at the first GC that finds the G waiting; glrt's collector does not
+  // track waiting Gs, so park_m sets it on every park from the coarse monotonic clock (a few ns,
   // ~4 ms resolution: headers count whole minutes). 0: unknown. Written by
   // the owner M (park_m) while the G is not running; read racily by
   // goroutine dumps, as Go does (a torn read is impossible on x86-64 and a

@@ -1823,13 +1823,12 @@ extern "C" int64_t glrt_GOMAXPROCS(int64_t n) {
   return ret;
 }
 
-// runtime.GC(). There is no collector yet; this is what a collection means
-// to the scheduler. Go's GC stops the world (through worldsema) and its
-// caller then waits for the mark phase while other goroutines run; here:
-// stop the world and start it again through the same path (the collector
-// will do its work in between), then yield like Gosched, so a goroutine
-// calling runtime.GC in a loop does not keep its P for a whole time slice
-// per call (go1.19 fixedbugs/issue30977.go).
+// runtime.GC(): a full, blocking collection (gcCollect, mgc.cpp) when the
+// collector is enabled; otherwise (runtime tests without gcinit) only what
+// a collection means to the scheduler: stop the world and start it again
+// through the same path. Either way it then yields like Gosched, so a
+// goroutine calling runtime.GC in a loop does not keep its P for a whole
+// time slice per call (go1.19 fixedbugs/issue30977.go).
 extern "C" void glrt_GC(void) {
   g *gp = getg();
   if (gp == nullptr || gp->mp == nullptr || gp == gp->mp->g0 || gp->mp->pp == nullptr)
