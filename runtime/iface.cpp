@@ -406,26 +406,27 @@ namespace {
 // x == y for two interface values whose type words are equal (t, possibly
 // null: both nil).
 // Both check for a preemption request first (preempt.h: preemptCheck).
-uint8_t glrt_efaceeq(void *tp, void *x, void *y) {
-  glrt::preemptCheck();
-  auto *t = static_cast<const Type *>(tp);
+namespace {
+// The comparison both entry points make (fp: the entry point's frame, for
+// the panic's traceback; origin: which of Go's two functions raised it).
+[[gnu::always_inline]] inline uint8_t ifaceDataEqual(const Type *t, void *x, void *y,
+                                                      uintptr_t fp, uint8_t origin) {
   if (!t)
     return 1;
   if (!t->equal)
-    panicuncomparable(t, GLRT_ENTRY_FP(), kOriginEfaceeq);
+    panicuncomparable(t, fp, origin);
   if (isDirectIface(t))
     return x == y;
   return t->equal(x, y);
 }
+} // namespace
+
+uint8_t glrt_efaceeq(void *tp, void *x, void *y) {
+  glrt::preemptCheck();
+  return ifaceDataEqual(static_cast<const Type *>(tp), x, y, GLRT_ENTRY_FP(), kOriginEfaceeq);
+}
 
 uint8_t glrt_ifaceeq(void *tp, void *x, void *y) {
   glrt::preemptCheck();
-  auto *t = static_cast<const Type *>(tp);
-  if (!t)
-    return 1;
-  if (!t->equal)
-    panicuncomparable(t, GLRT_ENTRY_FP(), kOriginIfaceeq);
-  if (isDirectIface(t))
-    return x == y;
-  return t->equal(x, y);
+  return ifaceDataEqual(static_cast<const Type *>(tp), x, y, GLRT_ENTRY_FP(), kOriginIfaceeq);
 }
