@@ -22,7 +22,9 @@ over the rounds of user+sys CPU time and of wall time (noisy on a shared
 machine), and splits 'on' into the recording and the flush with the
 runtime's own figures at the end of the trace file (glrtRunCpuUs,
 glrtFlushCpuUs). Goals: off/baseline
-<= 1.01, on/off <= 1.20.
+<= 1.01, on/off <= 1.20. With --before-runtime, a fifth mode runs tracing on
+against another libglrt.a (e.g. main's) in the same rounds, for a before/after
+table.
 
 --handoff measures the system-call hand-off latency instead
 (programs/syscall_handoff.gl, GOMAXPROCS=1: how long the main goroutine waits
@@ -96,10 +98,10 @@ def trace_keys(path):
     """The runtime's own figures at the end of a trace file (seconds)."""
     size = os.path.getsize(path)
     with open(path, "rb") as f:
-        f.seek(max(0, size - 200))
+        f.seek(max(0, size - 400))
         tail = f.read().decode(errors="replace")
     keys = {}
-    for k in ("glrtRunCpuUs", "glrtFlushCpuUs", "glrtFlushUs"):
+    for k in ("glrtRunCpuUs", "glrtFlushCpuUs", "glrtFlushUs", "glrtDrainUs"):
         if '"%s":' % k in tail:
             keys[k] = int(tail.split('"%s":' % k, 1)[1].split(",")[0].split("}")[0].strip()) / 1e6
     return size, keys
@@ -133,6 +135,14 @@ def trace_overhead(args):
                 print(f"bench: {p}: baseline build failed: {log}")
                 return 1
             runs[p, "base"] = (bexe, env_off)
+        if args.before_runtime:
+            bexe = os.path.join(bindir, f"{p}.before.exe")
+            ok, log = build([glc, "build", "-O2", src, "-o", bexe],
+                            env=dict(os.environ, GLC_RUNTIME=os.path.abspath(args.before_runtime)))
+            if not ok:
+                print(f"bench: {p}: before build failed: {log}")
+                return 1
+            runs[p, "before"] = (bexe, env_on)
         if shutil.which("go"):
             gosrc = os.path.join(bindir, p + ".go")
             shutil.copyfile(src, gosrc)
@@ -140,7 +150,7 @@ def trace_overhead(args):
             ok, _ = build(["go", "build", "-o", gexe, gosrc], env=goenv, cwd=bindir)
             if ok:
                 runs[p, "go"] = (gexe, env_off)
-    modes = [m for m in ("base", "off", "on", "go") if any(k[1] == m for k in runs)]
+    modes = [m for m in ("base", "off", "on", "before", "go") if any(k[1] == m for k in runs)]
     procs = [int(x) for x in args.gomaxprocs.split(",")] if args.gomaxprocs else [None]
     times = {}  # (prog, mode, gomaxprocs) -> [cpu seconds]
     walls = {}  # same keys -> [wall seconds]
@@ -155,7 +165,7 @@ def trace_overhead(args):
                     exe, env = runs[p, mode]
                     if n is not None:
                         env = dict(env, GOMAXPROCS=str(n))
-                    if mode == "on" and os.path.exists(tracefile):
+                    if mode in ("on", "before") and os.path.exists(tracefile):
                         # Not the run's cost: overwriting the last run's file
                         # (O_TRUNC of ~1 GB of page cache, and ext4's flush of a
                         # file truncated and rewritten) costs 0.15-0.35 s of sys.
@@ -186,19 +196,35 @@ def trace_overhead(args):
              "'on' is the whole run; 'recording' is the process's CPU time when the flush began",
              "(glrtRunCpuUs: the program with tracing on, including the buffers it formatted and",
              "wrote as they filled); 'flush' is the flush's own CPU time (glrtFlushCpuUs: what was",
-             "left in the buffers at exit).", "",
+             "left in the buffers at exit). The writer thread formats and writes the buffers as they",
+             "fill, beside the program: its CPU time is in 'on' and 'recording'; 'drain' is how long",
+             "(wall) the exit waited for it to finish the buffers queued (glrtDrainUs).", "",
              "| GOMAXPROCS | program | go1.19 | baseline | off | on | recording | flush | off/go | off/baseline "
-             "| recording/off | on/off | wall go1.19 | wall off | wall on | wall on/off | trace size |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| recording/off | on/off | wall go1.19 | wall off | wall on | wall on/off | drain | trace size |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for n in procs:
         for p in progs:
             go, b = mn(times.get((p, "go", n), [])), mn(times.get((p, "base", n), []))
             off, on = mn(times[p, "off", n]), mn(times[p, "on", n])
             rec, fl = mn(extra.get((p, "glrtRunCpuUs", n), [])), mn(extra.get((p, "glrtFlushCpuUs", n), []))
+            dr = mn(extra.get((p, "glrtDrainUs", n), []))
             wgo, woff, won = (mn(walls.get((p, m, n), [])) for m in ("go", "off", "on"))
             lines.append(f"| {n if n is not None else '-'} | {p} | {f(go)} | {f(b)} | {f(off)} | {f(on)} | {f(rec)} "
                          f"| {f(fl)} | {rt(off, go)} | {rt(off, b)} | {rt(rec, off)} | {rt(on, off)} "
-                         f"| {f(wgo)} | {f(woff)} | {f(won)} | {rt(won, woff)} | {sizes.get(p, 0) / 1e6:.0f} MB |")
+                         f"| {f(wgo)} | {f(woff)} | {f(won)} | {rt(won, woff)} | {f(dr)} | {sizes.get(p, 0) / 1e6:.0f} MB |")
+    if args.before_runtime:
+        lines += ["", f"Tracing on with --before-runtime ({args.before_runtime}), in the same rounds:", "",
+                  "| GOMAXPROCS | program | before: on | before: on/off | on/before | wall before: on "
+                  "| wall before: on/off | wall on/before |", "|---|---|---:|---:|---:|---:|---:|---:|"]
+        for n in procs:
+            for p in progs:
+                off, on = mn(times[p, "off", n]), mn(times[p, "on", n])
+                bon = mn(times.get((p, "before", n), []))
+                woff, won = mn(walls[p, "off", n]), mn(walls[p, "on", n])
+                wbon = mn(walls.get((p, "before", n), []))
+                lines.append(f"| {n if n is not None else '-'} | {p} | {f(bon)} | {rt(bon, off)} | {rt(on, bon)} "
+                             f"| {f(wbon)} | {rt(wbon, woff)} | {rt(won, wbon)} |")
+    lines += ["", "Load (uptime) at the end: " + subprocess.run(["uptime"], capture_output=True).stdout.decode().strip()]
     text = "\n".join(lines) + "\n"
     print(text)
     with open(os.path.join(args.out, "trace-overhead.md"), "w") as fh:
@@ -262,6 +288,8 @@ def main():
     ap.add_argument("--trace-overhead", action="store_true",
                     help="measure GODEBUG=tracefile's cost instead (see above)")
     ap.add_argument("--baseline-runtime", help="libglrt.a without the trace hooks (--trace-overhead)")
+    ap.add_argument("--before-runtime", help="--trace-overhead: also run tracing on against this libglrt.a "
+                    "(e.g. main's, to compare two trace implementations in the same rounds)")
     ap.add_argument("--gomaxprocs", help="--trace-overhead: run at each of these GOMAXPROCS (e.g. 1,2)")
     ap.add_argument("--handoff", action="store_true",
                     help="measure the system-call hand-off latency instead (see above)")

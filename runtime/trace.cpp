@@ -1,20 +1,27 @@
 //===- trace.cpp - the timeline trace (GODEBUG=tracefile=PATH) -------------===//
 //
 // The design (buffers, ownership, streaming, flush) is in trace.h. This
-// file has the writers, the owners' buffers, and the formatter that turns
-// the raw events into Chrome Trace Event JSON:
+// file has the recorders, the owners' buffers, the writer thread and its
+// pool, and the formatter that turns the raw events into Chrome Trace
+// Event JSON:
 //
 //   process 1 "Ps":   one thread (track) per P. A goroutine's run on the P
-//                     is a slice named "G<goid>" (B at GoStart, E at GoStop
-//                     with args.reason); creations, wake-ups, stack growth
-//                     and preemption requests are instant events ("i");
-//                     a wake-up is also a flow ("s" on the waker's slice,
-//                     "f" bound to the woken G's next slice).
+//                     is one complete event (ph "X", name "G<goid>", ts and
+//                     dur, args m and the stop's reason), written when the
+//                     run ends; creations, stack growth and preemption
+//                     requests are instant events ("i"); a wake-up by a
+//                     goroutine is a flow ("s" on the waker's slice, with
+//                     args g and by; "f" bound to the woken G's next
+//                     slice); a wake-up by the runtime is an instant and the
+//                     flow's start.
 //   process 2 "Ms":   one track per M: slices "spinning" and "parked".
 //   process 3 "runtime": stop-the-world slices, procresize instants (and,
 //                     later, GC phases).
-// Every event carries its raw fields in args (g, by, p, m, reason, ...),
-// which is what scripts/glc-trace.py reads.
+// The Ps' records, nearly all of the file, carry only what the record
+// does not already say (no kind, p or goid that the name, ph and track
+// give): ~300 bytes per goroutine switch with a wake-up, where B/E slices
+// with every field took ~525. The rare others carry their raw fields
+// (kind, p, m, ...). scripts/glc-trace.py reads both.
 //===----------------------------------------------------------------------===//
 #include "trace.h"
 
@@ -23,6 +30,8 @@
 #include <charconv>
 #include <cstring>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
@@ -162,13 +171,11 @@ bool lockBusyBounded(traceBuf *b) {
 }
 void unlockBusy(traceBuf *b) { b->busy.store(0, std::memory_order_release); }
 
-char *outArea(traceBuf *own) { return reinterpret_cast<char *>(own) + sizeof(traceBuf); }
-
-// An owner's buffer and its output area, once per owner (MAP_POPULATE:
-// its pages in one system call, not a fault per page in the scheduler's
-// hot paths; and never again: the buffer is reused).
+// An owner's buffer, once per owner (MAP_POPULATE: its pages in one
+// system call, not a fault per page in the scheduler's hot paths; and
+// never again: the buffer is reused).
 traceBuf *newOwnerBuf(int32_t kind, int32_t id) {
-  void *v = mmap(nullptr, sizeof(traceBuf) + traceOutBytes, PROT_READ | PROT_WRITE,
+  void *v = mmap(nullptr, sizeof(traceBuf), PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
   if (v == MAP_FAILED)
     return nullptr;
@@ -179,7 +186,7 @@ traceBuf *newOwnerBuf(int32_t kind, int32_t id) {
   return b;
 }
 
-void writeOut(traceBuf *own, const traceBuf *chunk, uint32_t n);
+void handOff(traceBuf *own, uint32_t n);
 
 // Keeps a copy of the owner's n words on traceFull (no file: tests).
 void retain(traceBuf *b, uint32_t n) {
@@ -208,14 +215,14 @@ void retain(traceBuf *b, uint32_t n) {
   } while (!traceFull.compare_exchange_weak(head, c, std::memory_order_release, std::memory_order_relaxed));
 }
 
-// The owner's buffer is full: write it out (or keep a copy, or, after the
-// final flush, drop it) and start over. Owner only.
+// The owner's buffer is full: hand a copy to the writer thread (or keep a
+// copy, or, after the final flush, drop it) and start over. Owner only.
 [[gnu::noinline]] void spill(traceBuf *b) {
   lockBusy(b);
   uint32_t n = b->n.load(std::memory_order_relaxed);
   if (flushed.load(std::memory_order_acquire) == 0) {
     if (traceFile.load(std::memory_order_acquire))
-      writeOut(b, b, n);
+      handOff(b, n);
     else
       retain(b, n);
   }
@@ -288,6 +295,7 @@ void traceEnableForTest(bool on) {
 }
 
 int64_t traceDroppedForTest() { return traceDropped.load(); }
+
 
 int64_t traceNow() { return cputicks(); }
 
@@ -675,12 +683,14 @@ const fieldInfo fieldTable[] = {
     {fA, KEY("b"), srcB},
 };
 #undef KEY
-// The fields of an instant, then the closing braces.
-inline void fields(char *&w, uint8_t f, const traceEvent &e) {
+// The fields of an instant, then the closing braces. first: the first
+// field opens args (no comma before it).
+inline void fields(char *&w, uint8_t f, const traceEvent &e, bool first = false) {
   for (const fieldInfo &fi : fieldTable) {
     if (!(f & fi.bit))
       continue;
-    str(w, fi.key.s, fi.key.l);
+    str(w, fi.key.s + first, fi.key.l - first);
+    first = false;
     switch (fi.src) {
     case srcG: i64(w, e.g); break;
     case srcA: i64(w, e.a); break;
@@ -690,13 +700,51 @@ inline void fields(char *&w, uint8_t f, const traceEvent &e) {
   }
   lit(w, "}}");
 }
+// An instant. On a P's track (pid 1) its args are only its fields: the
+// kind is its name and p its tid (glc-trace.py derives them); elsewhere
+// (rare records) they begin with kind, p and m.
 inline void instant(char *&w, int pid, int64_t tid, int64_t ns, const kindInfo &k, int32_t p, int32_t m,
                     const traceEvent &e) {
   head(w, 'i', pid, tid, ns);
   str(w, k.nm.s, k.nm.l);
   lit(w, "\",\"s\":\"t\"");
-  args0(w, k.nm, p, m);
-  fields(w, k.fields, e);
+  if (pid == 1 && k.fields != 0) {
+    lit(w, ",\"args\":{");
+    fields(w, k.fields, e, true);
+  } else {
+    args0(w, k.nm, p, m);
+    fields(w, k.fields, e);
+  }
+}
+// A duration in ns as microseconds with three decimals.
+inline void usdec(char *&w, int64_t ns) {
+  if (ns < 0)
+    ns = 0;
+  u64(w, uint64_t(ns / 1000));
+  unsigned f = unsigned(ns % 1000);
+  w[0] = '.';
+  w[1] = char('0' + f / 100);
+  w[2] = char('0' + f / 10 % 10);
+  w[3] = char('0' + f % 10);
+  w += 4;
+}
+// The run of own->running on the P (own is a P's stream) from its start
+// to endNs, as one complete event (ph X: one record where B and E took
+// two), written when the run ends:
+//   {"ph":"X","pid":1,"tid":P,"ts":start,"name":"G<goid>","dur":D,
+//    "args":{"m":M,"reason":R}}
+// Closes the run (running = 0).
+inline void runSlice(char *&w, traceBuf *own, int64_t endNs, const char *reason) {
+  head(w, 'X', 1, own->ownerID, own->runStart);
+  gname(w, own->running);
+  lit(w, ",\"dur\":");
+  usdec(w, endNs - own->runStart);
+  lit(w, ",\"args\":{\"m\":");
+  i64(w, own->runM);
+  lit(w, ",\"reason\":\"");
+  str(w, reason);
+  lit(w, "\"}}");
+  own->running = 0;
 }
 // A wake-up's flow id (trace.h): the woken goid and ready()'s number.
 inline int64_t flowID(int64_t goid, int64_t seq) { return int64_t(uint64_t(goid) << 20 | (uint64_t(seq) & 0xfffff)); }
@@ -722,36 +770,63 @@ void format(traceBuf *own, const traceBuf *chunk, uint32_t n, jsonOut &o) {
     char *w = o.room();
     switch (e.kind) {
     case traceEvGoStart:
-      head(w, 'B', pid, tid, ns);
-      gname(w, e.g);
-      args0(w, ki.nm, e.p, e.m);
-      fields(w, ki.fields, e);
-      if (e.b) { // the end of a wake-up's flow (ready's number in b)
-        head(w, 'f', pid, tid, ns);
-        lit(w, "wake\",\"cat\":\"flow\",\"bp\":\"e\",\"id\":");
-        i64(w, flowID(e.g, e.b));
-        *w++ = '}';
-      }
-      if (own->ownerKind == 0)
+      if (pid == 1 && own->ownerKind == 0) {
+        // A run still open here lost its P without a stop on this stream
+        // (a system call whose P sysmon retook: its GoStop comes later,
+        // from the M that returns without a P): it ends where the P's next
+        // run begins.
+        if (own->running)
+          runSlice(w, own, ns, "P retaken");
+        if (e.b) { // the end of a wake-up's flow (ready's number in b),
+          // 1 ns into the slice, which the viewers write when it ends: at
+          // the slice's own ts an importer that reads in ts order, keeping
+          // file order for ties, would meet the flow first
+          head(w, 'f', pid, tid, ns + 1);
+          lit(w, "GoUnblock\",\"cat\":\"flow\",\"bp\":\"e\",\"id\":");
+          i64(w, flowID(e.g, e.b));
+          *w++ = '}';
+        }
         own->running = e.g;
+        own->runStart = ns;
+        own->runM = e.m;
+      } else { // not on a P (cannot happen today): an instant
+        instant(w, pid, tid, ns, ki, e.p, e.m, e);
+      }
       break;
     case traceEvGoStop:
-      head(w, 'E', pid, tid, ns);
-      gname(w, e.g);
-      args0(w, ki.nm, e.p, e.m);
-      lit(w, ",\"g\":");
-      i64(w, e.g);
-      lit(w, ",\"reason\":\"");
-      str(w, stopName(e.reason, e.a));
-      lit(w, "\"}}");
-      if (own->ownerKind == 0)
-        own->running = 0;
+      if (pid == 1 && own->ownerKind == 0 && own->running == e.g) {
+        runSlice(w, own, ns, stopName(e.reason, e.a));
+      } else { // a stop without its start on this stream (back from a system call without a P)
+        head(w, 'i', pid, tid, ns);
+        lit(w, "GoStop\",\"s\":\"t\"");
+        args0(w, ki.nm, e.p, e.m);
+        lit(w, ",\"g\":");
+        i64(w, e.g);
+        lit(w, ",\"reason\":\"");
+        str(w, stopName(e.reason, e.a));
+        lit(w, "\"}}");
+      }
       break;
     case traceEvGoUnblock:
-      instant(w, pid, tid, ns, ki, e.p, e.m, e);
-      if (e.b) { // the start of the flow
+      if (e.b && e.a && pid == 1) {
+        // Woken by a goroutine: one record, the flow's start, which binds
+        // to the waker's slice, with the unblock's args.
         head(w, 's', pid, tid, ns);
-        lit(w, "wake\",\"cat\":\"flow\",\"id\":");
+        lit(w, "GoUnblock\",\"cat\":\"flow\",\"id\":");
+        i64(w, flowID(e.g, e.b));
+        lit(w, ",\"args\":{\"g\":");
+        i64(w, e.g);
+        lit(w, ",\"by\":");
+        i64(w, e.a);
+        lit(w, "}}");
+        break;
+      }
+      // Woken by the runtime (no waker's slice for a flow to start from)
+      // or off a P: an instant, and the flow's start without args.
+      instant(w, pid, tid, ns, ki, e.p, e.m, e);
+      if (e.b) {
+        head(w, 's', pid, tid, ns);
+        lit(w, "GoUnblock\",\"cat\":\"flow\",\"id\":");
         i64(w, flowID(e.g, e.b));
         *w++ = '}';
       }
@@ -817,26 +892,234 @@ void format(traceBuf *own, const traceBuf *chunk, uint32_t n, jsonOut &o) {
   traceEvents.fetch_add(count, std::memory_order_relaxed);
 }
 
-// Writes chunk's first n words (own's stream) to the file, through own's
-// output area. The caller holds own's busy flag.
-void writeOut(traceBuf *own, const traceBuf *chunk, uint32_t n) {
-  jsonOut o(outArea(own), traceOutBytes);
+// ---------------------------------------------------------------------------
+// The writer thread and the chunk pool (trace.h: "Streaming")
+
+// The formatter's output area: the writer thread's while it runs, the
+// final flush's after it has stopped, traceInit's before it starts (one
+// formatter at a time: the hand-over is the thread's start and
+// writerDone). 1 MiB: the writer writes a batch of chunks with few
+// write(2) calls.
+constexpr size_t outBytes = 1 << 20;
+char *outArea = nullptr;
+
+// The pool: at most poolMax chunks of 64 KiB (made on demand by owners
+// whose hand-off finds the free list empty, MAP_POPULATE'd: fresh memory
+// costs ~2.5 ns a byte on the KVM guest, so the pool stays small and
+// warm), pool[i] written once, before chunk i is first handed over.
+constexpr uint32_t poolMax = 16;
+traceBuf *pool[poolMax];
+std::atomic<uint32_t> poolMade{0};
+std::atomic<uint32_t> poolCap{poolMax}; // lowered by a test (traceSetPoolCapForTest)
+
+// The free list: a Treiber stack of pool indexes. Pushed by the writer
+// (one thread), popped by any owner (many), so a pop's CAS could succeed
+// on a head that was popped and pushed back meanwhile (ABA): the word
+// carries a tag, bumped by every pop, beside index + 1 (0: empty).
+// Release on push (the chunk's fields written by the writer happen before
+// the next owner's use), acquire on pop.
+std::atomic<uint64_t> traceFree{0};
+
+// The writer's queue: a Treiber stack of full chunks, pushed by owners
+// (CAS, seq_cst: see writerSleeping) and taken whole by the writer
+// (exchange with acquire: it sees the chunks' words); the writer reverses
+// it, so it formats chunks in the order they were pushed, and one owner's
+// chunks (pushed one after another, by one thread at a time) in order.
+std::atomic<traceBuf *> traceQueue{nullptr};
+
+// Waking the writer: it sleeps on writerSeq's futex only after setting
+// writerSleeping and seeing the queue still empty; an owner that pushed
+// reads writerSleeping after its push and, if set, bumps writerSeq and
+// wakes it. All seq_cst: the writer's store of writerSleeping and load of
+// the queue, the owner's push and load of writerSleeping, cannot both
+// miss each other. The writer reads writerSeq before it looks, so a bump
+// after that makes its futex wait return at once.
+std::atomic<uint32_t> writerSleeping{0};
+std::atomic<uint32_t> writerSeq{0};
+// Set by the final flush (seq_cst, then a bump of writerSeq): drain the
+// queue and stop. writerDone: the writer has stopped (release; the
+// flusher's acquire makes the owners' formatting state its own).
+std::atomic<uint32_t> writerStop{0};
+std::atomic<uint32_t> writerDone{0};
+// The writer thread exists (set before it starts; without it owners
+// format in place, under inlineLock, as a fallback).
+bool writerRunning = false;
+std::atomic<uint32_t> inlineLock{0};
+// Owners that found the pool empty and waited (for the bench's notes).
+std::atomic<int64_t> handOffWaits{0};
+
+traceBuf *popFree() {
+  uint64_t h = traceFree.load(std::memory_order_acquire);
+  while (uint32_t(h) != 0) {
+    traceBuf *c = pool[uint32_t(h) - 1];
+    // Relaxed: a stale head's nextFree may be rewritten by the writer's
+    // push meanwhile, and then the tag has changed and the CAS fails.
+    uint64_t nh = ((h >> 32) + 1) << 32 | c->nextFree.load(std::memory_order_relaxed);
+    if (traceFree.compare_exchange_weak(h, nh, std::memory_order_acquire, std::memory_order_acquire))
+      return c;
+  }
+  return nullptr;
+}
+
+void pushFree(traceBuf *c) {
+  uint64_t h = traceFree.load(std::memory_order_relaxed);
+  do
+    c->nextFree.store(uint32_t(h), std::memory_order_relaxed);
+  while (!traceFree.compare_exchange_weak(h, (h & ~uint64_t(0xffffffff)) | c->poolIndex, std::memory_order_release,
+                                          std::memory_order_relaxed));
+}
+
+traceBuf *newChunk() {
+  uint32_t i = poolMade.load(std::memory_order_relaxed);
+  do
+    if (i >= poolCap.load(std::memory_order_relaxed))
+      return nullptr;
+  while (!poolMade.compare_exchange_weak(i, i + 1, std::memory_order_relaxed));
+  void *v = mmap(nullptr, sizeof(traceBuf), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
+                 -1, 0);
+  if (v == MAP_FAILED)
+    return nullptr; // the slot stays empty: one chunk fewer
+  auto *c = static_cast<traceBuf *>(v);
+  c->poolIndex = i + 1;
+  pool[i] = c; // read by a pop only after the chunk's first push (release)
+  return c;
+}
+
+void wakeWriter() {
+  writerSeq.fetch_add(1, std::memory_order_seq_cst);
+  futexwakeup(&writerSeq, 1);
+}
+
+void formatInline(traceBuf *own, const traceBuf *chunk, uint32_t n);
+
+// The owner's full buffer (its first n words) goes to the writer: copied
+// into a free chunk (a 64 KiB copy from and into warm memory; handing the
+// buffer itself over would leave the owner a cold one to fill), pushed on
+// the queue, and the writer woken if it sleeps. With no free chunk and the
+// pool at its cap the owner waits for the writer (back-pressure: the
+// trace costs the program time rather than memory). Under own's busy flag.
+void handOff(traceBuf *own, uint32_t n) {
+  if (!writerRunning) {
+    formatInline(own, own, n);
+    return;
+  }
+  traceBuf *c = popFree();
+  if (c == nullptr)
+    c = newChunk();
+  if (c == nullptr) {
+    handOffWaits.fetch_add(1, std::memory_order_relaxed);
+    for (int spins = 0; (c = popFree()) == nullptr; spins++) {
+      if (spins < 50) {
+        osyield();
+      } else {
+        struct timespec ts = {0, 20 * 1000};
+        nanosleep(&ts, nullptr);
+      }
+    }
+  }
+  c->owner = own;
+  c->ownerKind = own->ownerKind;
+  c->ownerID = own->ownerID;
+  memcpy(c->w, own->w, n * sizeof(uint64_t));
+  c->n.store(n, std::memory_order_relaxed);
+  traceBuf *head = traceQueue.load(std::memory_order_relaxed);
+  do
+    c->link = head;
+  while (!traceQueue.compare_exchange_weak(head, c, std::memory_order_seq_cst, std::memory_order_relaxed));
+  if (writerSleeping.load(std::memory_order_seq_cst))
+    wakeWriter();
+}
+
+void *writerMain(void *) {
+  jsonOut o(outArea, outBytes);
+  for (;;) {
+    // Stop is read before the queue: every hand-off happens before the
+    // flush sets it (trace.h: the flush holds each owner's busy flag
+    // first), so once it is seen, this exchange sees them all.
+    bool stopping = writerStop.load(std::memory_order_seq_cst);
+    traceBuf *list = traceQueue.exchange(nullptr, std::memory_order_acquire);
+    if (list == nullptr) {
+      o.flush(); // the batch's last bytes (before sleeping: nothing waits in the area)
+      if (stopping) {
+        writerDone.store(1, std::memory_order_release);
+        futexwakeup(&writerDone, 1);
+        return nullptr;
+      }
+      uint32_t seq = writerSeq.load(std::memory_order_seq_cst);
+      writerSleeping.store(1, std::memory_order_seq_cst);
+      if (traceQueue.load(std::memory_order_seq_cst) == nullptr && !writerStop.load(std::memory_order_seq_cst))
+        futexsleep(&writerSeq, seq, -1);
+      writerSleeping.store(0, std::memory_order_relaxed);
+      continue;
+    }
+    traceBuf *fifo = nullptr; // the batch, oldest first
+    while (list) {
+      traceBuf *next = list->link;
+      list->link = fifo;
+      fifo = list;
+      list = next;
+    }
+    while (fifo) {
+      traceBuf *c = fifo;
+      fifo = c->link;
+      format(c->owner, c, c->n.load(std::memory_order_relaxed), o);
+      pushFree(c);
+    }
+  }
+}
+
+// Starts the writer thread (traceInit, before traceFile is set). Every
+// signal blocked in it: it is not an M, and the runtime's handlers
+// (preemption, profiling, panics) are for Ms.
+void startWriter() {
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, 256 << 10);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  pthread_t t;
+  writerRunning = true;
+  if (pthread_create(&t, &attr, writerMain, nullptr) != 0)
+    writerRunning = false; // owners format in place
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  pthread_attr_destroy(&attr);
+}
+
+// The final flush: the writer drains the queue and stops. Waits for it
+// (it takes no runtime lock, so this is safe under sched.lock).
+void stopWriter() {
+  if (!writerRunning)
+    return;
+  writerStop.store(1, std::memory_order_seq_cst);
+  wakeWriter();
+  while (writerDone.load(std::memory_order_acquire) == 0)
+    futexsleep(&writerDone, 0, 10 * 1000 * 1000);
+}
+
+// Without a writer thread (it could not be made; or the flush, once it has
+// stopped, and traceInit, before it starts): the caller formats own's stream into the shared output area,
+// one formatter at a time.
+void formatInline(traceBuf *own, const traceBuf *chunk, uint32_t n) {
+  for (int spins = 0;; spins++) {
+    uint32_t z = 0;
+    if (inlineLock.compare_exchange_weak(z, 1, std::memory_order_acquire, std::memory_order_relaxed))
+      break;
+    if (spins > 100)
+      osyield();
+  }
+  jsonOut o(outArea, outBytes);
   format(own, chunk, n, o);
   o.flush();
+  inlineLock.store(0, std::memory_order_release);
 }
 
 // At the end: closes what is still open on own's tracks at ns.
 void closeOpen(traceBuf *own, int64_t ns, jsonOut &o) {
   char *w = o.room();
-  if (own->ownerKind == 0 && own->running) {
-    head(w, 'E', 1, own->ownerID, ns);
-    gname(w, own->running);
-    lit(w, ",\"args\":{\"kind\":\"GoStop\",\"p\":");
-    i64(w, own->ownerID);
-    lit(w, ",\"m\":-1,\"g\":");
-    i64(w, own->running);
-    lit(w, ",\"reason\":\"running at exit\"}}");
-  }
+  if (own->ownerKind == 0 && own->running)
+    runSlice(w, own, ns, "running at exit");
   if (own->ownerKind == 1) {
     if (own->open & openPark) {
       head(w, 'E', 2, own->ownerID, ns);
@@ -874,22 +1157,24 @@ void meta(jsonOut &o, const char *what, int pid, int64_t tid, const char *prefix
 char flushOut[16 * 1024];
 
 // Formats the retained copies (made before the file was opened: tests)
-// in owner order, each under its owner's busy flag.
+// in owner order. The caller is the stream's formatter (traceInit before
+// the writer starts, the flush after it has stopped).
 void writeRetained() {
   traceBuf **cs;
   size_t bytes;
   int64_t k = takeRetained(&cs, &bytes);
   for (int64_t c = 0; c < k; c++) {
     traceBuf *own = cs[c]->owner;
-    lockBusy(own);
-    writeOut(own, cs[c], cs[c]->n.load(std::memory_order_relaxed));
-    unlockBusy(own);
+    formatInline(own, cs[c], cs[c]->n.load(std::memory_order_relaxed));
   }
   if (cs)
     munmap(cs, bytes);
 }
 
 } // namespace
+
+void traceSetPoolCapForTest(uint32_t cap) { poolCap.store(cap < 1 ? 1 : cap > poolMax ? poolMax : cap); }
+int64_t traceHandOffWaitsForTest() { return handOffWaits.load(); }
 
 void traceInit(const char *path) {
   int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -908,6 +1193,12 @@ void traceInit(const char *path) {
   // race TSan reported, and skewed the events already recorded).
   if (traceStart == 0)
     traceClockStart();
+  outArea = static_cast<char *>(bigalloc(outBytes));
+  if (outArea == nullptr) {
+    const char *msg = "runtime: GODEBUG=tracefile: out of memory\n";
+    (void)!write(2, msg, strlen(msg));
+    _exit(2);
+  }
   // The header and the first record (every later one begins with ",\n").
   static const char header[] = "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n"
                                "{\"ph\":\"M\",\"pid\":1,\"tid\":0,\"name\":\"process_name\",\"args\":{\"name\":\"Ps\"}}";
@@ -916,6 +1207,7 @@ void traceInit(const char *path) {
   // opens the file before any): written now, before any owner can write
   // out its buffer (which it does only once it sees traceFile).
   writeRetained();
+  startWriter(); // the streams' formatting state is the writer's from here
   traceFile.store(true, std::memory_order_release);
   __atomic_store_n(&traceOn, true, __ATOMIC_RELEASE); // after traceStart, traceFd (traceEnabled)
 }
@@ -936,6 +1228,18 @@ void traceFlush() {
   __atomic_store_n(&traceOn, false, __ATOMIC_RELAXED);
   int64_t endNs = nanotime();
   int64_t cpu0 = threadCPUNs();
+  // No hand-off after this: an owner hands over under its busy flag and
+  // checks flushed first, so once we have held each flag, every later
+  // spill of its owner sees flushed and discards. (A flag we cannot get,
+  // held by a thread dying in the middle of a hand-off, is skipped.)
+  forEachOwner([&](traceBuf *b) {
+    if (lockBusyBounded(b))
+      unlockBusy(b);
+  });
+  // The writer formats what is queued and stops; the streams' formatting
+  // state is ours from here (writerDone's acquire).
+  stopWriter();
+  int64_t drainNs = nanotime() - endNs;
   int64_t procCPU = cpuNs(CLOCK_PROCESS_CPUTIME_ID); // the run up to the flush, tracing included
   // Copies retained after traceInit took the list (a test's racing owner).
   writeRetained();
@@ -948,7 +1252,7 @@ void traceFlush() {
       nm = b->ownerID + 1;
     if (!lockBusyBounded(b))
       return;
-    jsonOut o(outArea(b), traceOutBytes);
+    jsonOut o(outArea, outBytes);
     format(b, b, b->n.load(std::memory_order_acquire), o);
     closeOpen(b, std::max(endTs, b->lastNs), o);
     o.flush();
@@ -989,6 +1293,12 @@ void traceFlush() {
     i64(w, (threadCPUNs() - cpu0) / 1000);
     lit(w, ",\"glrtFlushUs\":");
     i64(w, (nanotime() - endNs) / 1000);
+    // How long the flush waited for the writer to drain its queue (wall),
+    // and how many hand-offs waited for a free chunk during the run.
+    lit(w, ",\"glrtDrainUs\":");
+    i64(w, drainNs / 1000);
+    lit(w, ",\"glrtHandOffWaits\":");
+    i64(w, handOffWaits.load(std::memory_order_relaxed));
     lit(w, "}\n");
     o.done(w);
   }

@@ -23,14 +23,37 @@
 // release store of the buffer's count (n); a reader (the final flush, the
 // test snapshot) reads n with acquire under the buffer's busy flag.
 //
-// Streaming (since the buffers are reused): a buffer is allocated once per
-// owner and never replaced. When the next event does not fit, the owner
-// formats the buffer's events as Chrome JSON into the buffer's own output
-// area, write(2)s it to the trace file (traceWriteLock orders whole writes
-// of different owners) and starts over at n = 0: the recording touches the
-// same 64 KiB, warm in cache, over and over (fresh memory costs ~2.5 ns a
-// byte on the KVM guest the bench runs on: the first version, which
-// mmapped a new chunk per 64 KiB, spent most of its recording there).
+// Streaming: an owner's buffer is allocated once per owner and never
+// replaced. When the next event does not fit, the owner hands a copy of it
+// to the writer thread and starts over at n = 0, so the recording keeps
+// touching the same 64 KiB, warm in cache (fresh memory costs ~2.5 ns a
+// byte on the KVM guest the bench runs on). Formatting the JSON and
+// write(2) happen on the writer thread: a plain thread, not an M, holding
+// no P, every signal blocked, started by traceInit. The hand-off
+// (trace.cpp: handOff, writerMain):
+//   - the pool: at most 16 chunks of 64 KiB, made on demand; free chunks
+//     are on a Treiber stack of pool indexes (traceFree) with an ABA tag
+//     (many owners pop, the writer pushes back; release push, acquire pop).
+//   - the owner, under its busy flag: pops a free chunk (or makes one, or,
+//     with the pool at its cap, waits for the writer: back-pressure, the
+//     program slows down instead of the trace growing), copies its n words
+//     in, pushes the chunk on the writer's queue (traceQueue: a Treiber
+//     stack, CAS seq_cst) and wakes the writer if it sleeps. No lock on
+//     this path; the copy is a 64 KiB memcpy once per ~4,000 events.
+//   - the writer takes the whole queue (exchange, acquire: it sees the
+//     words), reverses it (the push order: one owner's chunks are pushed
+//     by one thread at a time, so they come out in its order), formats
+//     each chunk with its owner's formatting state into a 1 MiB output
+//     area, write(2)s it when full or when the queue is empty, and returns
+//     the chunk to the free list. With nothing queued it sleeps on a futex
+//     (writerSleeping/writerSeq: a seq_cst store-then-load on each side, so
+//     an owner's push and the writer's last look cannot both miss).
+// An owner's formatting state (the G running on the P, the M's open
+// spinning/parked/STW slices, the last timestamp: in its buffer's header)
+// belongs to whoever formats its stream: traceInit (the retained copies,
+// before the writer starts), then the writer, then the final flush once
+// the writer has stopped (writerDone, release/acquire). If the thread
+// cannot be made, owners format in place under one spin lock (inlineLock).
 // The file is therefore in time order per owner, not globally: the Trace
 // Event Format does not require sorted events (Perfetto and
 // chrome://tracing sort them; scripts/glc-trace.py sorts stably by ts).
@@ -50,12 +73,15 @@
 // os.Exit (glrt_exit), a fatal panic or fatal error (panic.cpp's finish),
 // the deadlock report (checkdead). It clears traceOn, so writers that start
 // an event after that see it off; an event being written at that instant
-// by another thread is not yet published and is left out. The flusher then
-// takes each buffer's busy flag in turn (waiting for an owner that is
-// writing it out), formats what is left in it, closes the slices still
-// open, and writes the thread names and the file's last keys. An owner
-// that fills its buffer after that discards it. Runs on g0 (or a thread's
-// own stack), never takes sched.lock (checkdead holds it).
+// by another thread is not yet published and is left out. It sets flushed
+// and takes and releases each owner's busy flag, so every later hand-off
+// sees flushed and discards; tells the writer to drain its queue and stop,
+// and waits for it (writerDone; the writer takes no runtime lock, so the
+// wait is safe under sched.lock); then takes each buffer's busy flag in
+// turn, formats what is left in it, closes the slices still open, and
+// writes the thread names and the file's last keys. An owner that fills
+// its buffer after that discards it. Runs on g0 (or a thread's own
+// stack), never takes sched.lock (checkdead holds it).
 //
 // Timestamps: the CPU's invariant TSC read by a bare rdtsc (cputicks in
 // trace.cpp: one counter for every core and thread; 11.5 ns here against
@@ -130,12 +156,13 @@ struct traceEvent {
   int32_t m;      // M id of the writer, or -1 (sysmon, foreign threads)
 };
 
-// One owner's buffer of encoded events (or, without a trace file, a
-// retained copy of one: traceFull). Written by one owner at a time (see
-// the header); n (in words) is published with release after the words are
-// filled. An event is 2 to 5 words (16 to 40 bytes; the hot ones, a
-// goroutine's start and its park or Gosched stop, are 16; an unblock and
-// the start that follows it 24):
+// One owner's buffer of encoded events, or a chunk: a copy of an owner's
+// full buffer, handed to the writer thread (from the pool) or, without a
+// trace file, retained for the snapshot (traceFull). An owner's buffer is
+// written by one owner at a time (see the header); n (in words) is
+// published with release after the words are filled. An event is 2 to 5
+// words (16 to 40 bytes; the hot ones, a goroutine's start and its park or
+// Gosched stop, are 16; an unblock and the start that follows it 24):
 //   w[0] = ts - traceStart (48 bits: 37 hours at 2.1 GHz) | kind << 48
 //          | reason << 54 | present << 57 (bit 0: a, bit 1: b, bit 2: p)
 //          | small << 60 (a, if 0 < a < 16: then a is not present)
@@ -143,32 +170,40 @@ struct traceEvent {
 //   then a, b, p, each only if present (a when not small, b when non-zero,
 //   p when the buffer is not a P's, whose events all have p = its id, and
 //   p >= 0).
-// An owner's buffer is followed in its mapping by its JSON output area
-// (traceOutBytes).
 struct traceBuf {
-  traceBuf *link;          // traceFull (retained copies)
-  traceBuf *owner;         // a retained copy: its owner's buffer; else itself
+  traceBuf *link;          // a chunk: traceFull, or the writer's queue (traceQueue)
+  traceBuf *owner;         // a chunk: its owner's buffer; an owner: itself
   int32_t ownerKind;       // 0 P, 1 M, 2 sysmon, 3 foreign
   int32_t ownerID;
-  uint32_t seq;            // a copy: its number within its owner; an owner: copies made
+  uint32_t seq;            // a retained copy: its number within its owner; an owner: copies made
   std::atomic<uint32_t> n; // words written (release by the writer)
-  // Held by the owner while it writes the buffer out or retains it, and by
+  // Held by the owner while it hands the buffer over or retains it, and by
   // the final flush and the snapshot while they read it (acquire/release
   // spin lock; the owner's event writes need no lock).
   std::atomic<uint32_t> busy;
+  // A pool chunk: its index in the pool + 1, and the next free chunk's
+  // (the free list, trace.cpp: traceFree). 0 for the others.
+  uint32_t poolIndex;
+  std::atomic<uint32_t> nextFree;
   uint32_t pad_;
-  // Formatting state of the owner's stream (under busy): the last
-  // timestamp written (ns since the start), the G whose slice is open on
-  // the P (0: none), the M's open slices (bit 0 spinning, bit 1 parked,
-  // bit 2 stop-the-world).
+  // An owner's stream formatting state: the last timestamp written (ns
+  // since the start), the G whose slice is open on the P (0: none), the
+  // M's open slices (bit 0 spinning, bit 1 parked, bit 2 stop-the-world).
+  // Touched only by whoever formats the stream: the writer thread while
+  // it runs, the final flush once it has stopped (trace.h's essay), the
+  // thread in traceInit for the retained copies before it starts.
+  // On a P: the open run's start (ns) and M (written as one complete
+  // event when it ends).
   int64_t lastNs;
   int64_t running;
   uint64_t open;
-  static constexpr uint32_t cap = (64 * 1024 - 64) / sizeof(uint64_t);
+  int64_t runStart;
+  int64_t runM;
+  uint64_t pad2_[5];
+  static constexpr uint32_t cap = (64 * 1024 - 128) / sizeof(uint64_t);
   uint64_t w[cap];
 };
 static_assert(sizeof(traceBuf) == 64 * 1024);
-constexpr size_t traceOutBytes = 256 * 1024;
 
 // Decodes the event at b->w[i] into *e; returns its length in words.
 uint32_t traceDecode(const traceBuf *b, uint32_t i, traceEvent *e);
@@ -212,5 +247,9 @@ void traceFlush();
 int64_t traceSnapshotForTest(traceEvent *out, int64_t max);
 void traceEnableForTest(bool on);
 int64_t traceDroppedForTest();
+// The writer's pool: at most cap chunks (1..16; call before traceInit), so
+// a test makes owners wait for free chunks; how many hand-offs waited.
+void traceSetPoolCapForTest(uint32_t cap);
+int64_t traceHandOffWaitsForTest();
 
 } // namespace glrt

@@ -45,16 +45,48 @@ def load(path):
     return meta, evs
 
 
+def ns(x):
+    """A trace time (us, three decimals) as integer ns: exact sums and ties."""
+    return int(round(float(x) * 1000))
+
+
 def semantic(evs):
-    """The runtime's events (args.kind), in time order (load sorts them)."""
+    """The runtime's events, in time order: (ts in us, kind, args, record).
+
+    The file is compact on the Ps' tracks (pid 1), where nearly all records
+    are: a goroutine's run is one complete event ("X", name G<goid>, args m
+    and the stop's reason), written when it ends, which stands for its
+    GoStart and its GoStop; an instant's kind is its name and its p the
+    track's; a wake-up by a goroutine is the flow's start ("s") with args g
+    and by. Other records carry args.kind (and p, m) themselves."""
     out = []
     for e in evs:
         a = e.get("args") or {}
+        ph = e.get("ph")
+        on_p = e.get("pid") == 1
         k = a.get("kind")
+        if ph == "X" and on_p:
+            t0 = ns(e.get("ts", 0))
+            g = int(e.get("name", "G0")[1:])
+            p = e.get("tid")
+            m = a.get("m", -1)
+            out.append((t0, "GoStart", {"kind": "GoStart", "p": p, "m": m, "g": g}, e))
+            out.append((t0 + ns(e.get("dur", 0)), "GoStop",
+                        {"kind": "GoStop", "p": p, "m": m, "g": g, "reason": a.get("reason", "?")}, e))
+            continue
+        if k is None and on_p and ph == "i":
+            k = e.get("name")
+        elif k is None and on_p and ph == "s" and "g" in a:
+            k = "GoUnblock"
         if not k:
             continue
-        out.append((float(e.get("ts", 0)), k, a, e))
-    return out
+        if "kind" not in a:
+            a = dict(kind=k, p=e.get("tid"), **a)
+        out.append((ns(e.get("ts", 0)), k, a, e))
+    # Stable: a run's stop (written with its start) moves to its own time,
+    # the rest keep the file's order (per track, time order) among ties.
+    out.sort(key=lambda x: x[0])
+    return [(t / 1000.0, k, a, e) for t, k, a, e in out]
 
 
 def fmt_event(k, a):
@@ -157,7 +189,9 @@ class Analysis:
             elif k == "STWDone" and stw_open is not None:
                 self.stw.append((stw_open, ts))
                 stw_open = None
-        # The file closes open slices with plain E events at the end.
+        # A run open at exit is closed by the file (reason "running at
+        # exit"), a complete event like the others; files with B/E slices
+        # closed it with a plain E event.
         for e in evs:
             if e.get("ph") == "E" and (e.get("args") or {}).get("reason") == "running at exit":
                 p = e.get("tid")

@@ -221,9 +221,12 @@ TEST(TraceTest, SameSeedSameChoices) {
 // events recorded so far without a file (the retained copies and the
 // buffers) are written when the file is opened or at the flush; then the
 // workload runs again with the file open, so every P's, M's and the
-// shared buffer are written out several times while goroutines and plain
-// threads keep recording (the streaming path), and each is still whole
-// and in order in the file.
+// shared buffer are handed to the writer thread several times while
+// goroutines and plain threads keep recording (the streaming path), and
+// each is still whole and in order in the file. The writer's pool is cut
+// to 2 chunks, so owners on several threads pop and wait for chunks the
+// writer returns (the free list's ABA case, the back-pressure path) while
+// the queue keeps each owner's chunks in order.
 TEST(TraceTest, FlushWritesChromeJSON) {
   char path[] = "/tmp/glrt-trace-test-XXXXXX";
   int fd = mkstemp(path);
@@ -232,10 +235,14 @@ TEST(TraceTest, FlushWritesChromeJSON) {
   int64_t starts = 0;
   for (const traceEvent &e : snapshot())
     starts += e.kind == traceEvGoStart;
+  traceSetPoolCapForTest(2);
   traceInit(path);
   std::vector<int64_t> goids;
   workload(&goids);
   traceFlush();
+  // Not asserted (it depends on how fast the writer runs), but shown.
+  RecordProperty("handOffWaits", std::to_string(traceHandOffWaitsForTest()));
+  printf("hand-offs that waited for a free chunk: %lld\n", (long long)traceHandOffWaitsForTest());
   EXPECT_FALSE(traceEnabled());
   FILE *f = fopen(path, "r");
   ASSERT_NE(f, nullptr);
@@ -259,7 +266,8 @@ TEST(TraceTest, FlushWritesChromeJSON) {
     return at == std::string::npos ? -1 : strtoll(line.c_str() + at + strlen(key), nullptr, 10);
   };
   std::map<int64_t, int> startsOf, stopsOf, exitsOf, goschedOf;
-  std::map<int64_t, int64_t> running; // P -> G whose slice is open
+  std::map<int64_t, int64_t> running; // P -> G whose slice is open (stops outside runs)
+  std::map<int64_t, double> lastRunEnd; // P -> where its last run ended (us)
   std::map<int64_t, int64_t> nextMarker;
   int64_t fileStarts = 0, fileEvents = 0, flowsOut = 0, flowsIn = 0;
   for (size_t pos = 0; pos < s.size();) {
@@ -268,20 +276,35 @@ TEST(TraceTest, FlushWritesChromeJSON) {
       eol = s.size();
     std::string line = s.substr(pos, eol - pos);
     pos = eol + 1;
-    if (line.find("\"kind\":\"") != std::string::npos && line.find("running at exit") == std::string::npos)
-      fileEvents++;
-    flowsOut += line.find("\"ph\":\"s\"") != std::string::npos;
+    // The records (trace.cpp's format): on a P's track (pid 1) a run is
+    // one complete event, an instant's kind is its name, a wake-up by a
+    // goroutine is the flow's start with args; elsewhere args.kind says.
+    bool onP = line.find("\"pid\":1,") != std::string::npos;
+    bool isRun = onP && line.find("\"ph\":\"X\"") != std::string::npos;
+    bool isOut = line.find("\"ph\":\"s\"") != std::string::npos;
+    flowsOut += isOut;
     flowsIn += line.find("\"ph\":\"f\"") != std::string::npos;
-    int64_t g = field(line, "\"g\":"), p = field(line, "\"p\":");
-    if (line.find("\"kind\":\"GoStart\"") != std::string::npos) {
+    if (isRun)
+      fileEvents += line.find("running at exit") != std::string::npos ? 1 : 2; // its GoStart (and GoStop)
+    else if (line.find("\"kind\":\"") != std::string::npos || (onP && line.find("\"ph\":\"i\"") != std::string::npos) ||
+             (isOut && line.find("\"args\"") != std::string::npos))
+      fileEvents++;
+    int64_t g = isRun ? field(line, "\"name\":\"G") : field(line, "\"g\":");
+    int64_t p = isRun ? field(line, "\"tid\":") : field(line, "\"p\":");
+    if (isRun) {
       fileStarts++;
       startsOf[g]++;
-      if (p >= 0) {
-        // Per P, in file order: a G's slice closes before the next opens
-        // (the first record of a P may be the stop of an earlier test's G).
-        EXPECT_EQ(running[p], 0) << "P" << p << ": G" << g << " started while G" << running[p] << " runs";
-        running[p] = g;
-      }
+      stopsOf[g]++;
+      exitsOf[g] += line.find("\"reason\":\"exit\"") != std::string::npos;
+      goschedOf[g] += line.find("\"reason\":\"Gosched\"") != std::string::npos;
+      // The run ends before the P's next begins: its X is written at its
+      // stop, so per P, in file order, the starts only move forward.
+      double ts = strtod(line.c_str() + line.find("\"ts\":") + 5, nullptr);
+      double dur = strtod(line.c_str() + line.find("\"dur\":") + 6, nullptr);
+      EXPECT_GE(ts + 1e-4, lastRunEnd[p]) << "P" << p << ": G" << g << "'s run overlaps the previous one";
+      lastRunEnd[p] = ts + dur;
+    } else if (line.find("\"kind\":\"GoStart\"") != std::string::npos) {
+      ADD_FAILURE() << "a GoStart outside a run: " << line;
     } else if (line.find("\"kind\":\"GoStop\"") != std::string::npos) {
       stopsOf[g]++;
       exitsOf[g] += line.find("\"reason\":\"exit\"") != std::string::npos;
