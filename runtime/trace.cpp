@@ -10,9 +10,9 @@
 //                     dur, args m and the stop's reason), written when the
 //                     run ends; creations, stack growth and preemption
 //                     requests are instant events ("i"); a wake-up by a
-//                     goroutine is a flow ("s" on the waker's slice, with
-//                     args g and by; "f" bound to the woken G's next
-//                     slice); a wake-up by the runtime is an instant and the
+//                     goroutine is a flow named "wake" ("s" on the
+//                     waker's slice, with args g and by; "f" bound to the
+//                     woken G's next slice); a wake-up by the runtime is an instant and the
 //                     flow's start.
 //   process 2 "Ms":   one track per M: slices "spinning" and "parked".
 //   process 3 "runtime": stop-the-world slices, procresize instants (and,
@@ -782,7 +782,7 @@ void format(traceBuf *own, const traceBuf *chunk, uint32_t n, jsonOut &o) {
           // the slice's own ts an importer that reads in ts order, keeping
           // file order for ties, would meet the flow first
           head(w, 'f', pid, tid, ns + 1);
-          lit(w, "GoUnblock\",\"cat\":\"flow\",\"bp\":\"e\",\"id\":");
+          lit(w, "wake\",\"cat\":\"flow\",\"bp\":\"e\",\"id\":");
           i64(w, flowID(e.g, e.b));
           *w++ = '}';
         }
@@ -812,7 +812,7 @@ void format(traceBuf *own, const traceBuf *chunk, uint32_t n, jsonOut &o) {
         // Woken by a goroutine: one record, the flow's start, which binds
         // to the waker's slice, with the unblock's args.
         head(w, 's', pid, tid, ns);
-        lit(w, "GoUnblock\",\"cat\":\"flow\",\"id\":");
+        lit(w, "wake\",\"cat\":\"flow\",\"id\":");
         i64(w, flowID(e.g, e.b));
         lit(w, ",\"args\":{\"g\":");
         i64(w, e.g);
@@ -826,7 +826,7 @@ void format(traceBuf *own, const traceBuf *chunk, uint32_t n, jsonOut &o) {
       instant(w, pid, tid, ns, ki, e.p, e.m, e);
       if (e.b) {
         head(w, 's', pid, tid, ns);
-        lit(w, "GoUnblock\",\"cat\":\"flow\",\"id\":");
+        lit(w, "wake\",\"cat\":\"flow\",\"id\":");
         i64(w, flowID(e.g, e.b));
         *w++ = '}';
       }
