@@ -916,8 +916,9 @@ std::atomic<uint32_t> poolCap{poolMax}; // lowered by a test (traceSetPoolCapFor
 // (one thread), popped by any owner (many), so a pop's CAS could succeed
 // on a head that was popped and pushed back meanwhile (ABA): the word
 // carries a tag, bumped by every pop, beside index + 1 (0: empty).
-// Release on push (the chunk's fields written by the writer happen before
-// the next owner's use), acquire on pop.
+// Push with release (the chunk's fields written by the writer happen
+// before the next owner's use; seq_cst, for the waiters' protocol below),
+// pop with acquire.
 std::atomic<uint64_t> traceFree{0};
 
 // The writer's queue: a Treiber stack of full chunks, pushed by owners
@@ -947,6 +948,15 @@ bool writerRunning = false;
 std::atomic<uint32_t> inlineLock{0};
 // Owners that found the pool empty and waited (for the bench's notes).
 std::atomic<int64_t> handOffWaits{0};
+// Waiting for a free chunk: an owner counts itself in chunkWaiters, reads
+// freeSeq, tries the free list, and sleeps on freeSeq's futex; the writer
+// bumps freeSeq after each chunk it frees and wakes the sleepers if
+// chunkWaiters is set. All seq_cst: an owner that misses the chunk sleeps
+// on a freeSeq value the writer changes after the push, and a writer that
+// sees no waiter was ahead of the owner's count, so the owner's read of
+// freeSeq and its pop come after the push.
+std::atomic<uint32_t> chunkWaiters{0};
+std::atomic<uint32_t> freeSeq{0};
 
 traceBuf *popFree() {
   uint64_t h = traceFree.load(std::memory_order_acquire);
@@ -965,7 +975,7 @@ void pushFree(traceBuf *c) {
   uint64_t h = traceFree.load(std::memory_order_relaxed);
   do
     c->nextFree.store(uint32_t(h), std::memory_order_relaxed);
-  while (!traceFree.compare_exchange_weak(h, (h & ~uint64_t(0xffffffff)) | c->poolIndex, std::memory_order_release,
+  while (!traceFree.compare_exchange_weak(h, (h & ~uint64_t(0xffffffff)) | c->poolIndex, std::memory_order_seq_cst,
                                           std::memory_order_relaxed));
 }
 
@@ -1008,14 +1018,14 @@ void handOff(traceBuf *own, uint32_t n) {
     c = newChunk();
   if (c == nullptr) {
     handOffWaits.fetch_add(1, std::memory_order_relaxed);
-    for (int spins = 0; (c = popFree()) == nullptr; spins++) {
-      if (spins < 50) {
-        osyield();
-      } else {
-        struct timespec ts = {0, 20 * 1000};
-        nanosleep(&ts, nullptr);
-      }
+    chunkWaiters.fetch_add(1, std::memory_order_seq_cst);
+    for (;;) {
+      uint32_t seq = freeSeq.load(std::memory_order_seq_cst);
+      if ((c = popFree()) != nullptr)
+        break;
+      futexsleep(&freeSeq, seq, 1000 * 1000); // 1 ms: a safety net, not the wake-up
     }
+    chunkWaiters.fetch_sub(1, std::memory_order_relaxed);
   }
   c->owner = own;
   c->ownerKind = own->ownerKind;
@@ -1064,6 +1074,9 @@ void *writerMain(void *) {
       fifo = c->link;
       format(c->owner, c, c->n.load(std::memory_order_relaxed), o);
       pushFree(c);
+      freeSeq.fetch_add(1, std::memory_order_seq_cst);
+      if (chunkWaiters.load(std::memory_order_seq_cst))
+        futexwakeup(&freeSeq, 1 << 30);
     }
   }
 }

@@ -33,10 +33,12 @@
 // (trace.cpp: handOff, writerMain):
 //   - the pool: at most 16 chunks of 64 KiB, made on demand; free chunks
 //     are on a Treiber stack of pool indexes (traceFree) with an ABA tag
-//     (many owners pop, the writer pushes back; release push, acquire pop).
+//     (many owners pop, the writer pushes back; seq_cst push, for the
+//     waiters' futex below; acquire pop).
 //   - the owner, under its busy flag: pops a free chunk (or makes one, or,
-//     with the pool at its cap, waits for the writer: back-pressure, the
-//     program slows down instead of the trace growing), copies its n words
+//     with the pool at its cap, waits for the writer on a futex the writer
+//     bumps and wakes as it frees a chunk: back-pressure, the program slows
+//     down instead of the trace growing), copies its n words
 //     in, pushes the chunk on the writer's queue (traceQueue: a Treiber
 //     stack, CAS seq_cst) and wakes the writer if it sleeps. No lock on
 //     this path; the copy is a 64 KiB memcpy once per ~4,000 events.
