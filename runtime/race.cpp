@@ -123,6 +123,7 @@ void __tsan_write1_pc(void *addr, void *pc);
 void __tsan_read_range_pc(void *addr, unsigned long size, void *pc);
 void __tsan_java_alloc(unsigned long ptr, unsigned long size);
 void __tsan_java_free(unsigned long ptr, unsigned long size);
+void __tsan_java_release_store(unsigned long addr);
 void __tsan_write_range_pc(void *addr, unsigned long size, void *pc);
 }
 
@@ -140,6 +141,11 @@ void __sanitizer_symbolize_pc(void *pc, const char *fmt, char *out, size_t size)
 void __sanitizer_set_report_fd(void *fd);
 void __sanitizer_set_death_callback(void (*cb)(void));
 }
+
+namespace __tsan { // TSan's runtime (see racereleaseacquire below)
+struct ThreadState;
+void ReleaseStoreAcquire(ThreadState *thr, unsigned long pc, unsigned long addr);
+} // namespace __tsan
 
 // __tsan_switch_to_fiber_no_sync: switching is no happens-before edge.
 static constexpr unsigned kNoSync = 1;
@@ -161,13 +167,36 @@ template <class F> inline void ing(g *gp, F fn) {
 }
 } // namespace
 
+// TSan's C interface has Acquire (__tsan_acquire) and Release
+// (__tsan_release, a merge); its Java interface has ReleaseStore
+// (__tsan_java_release_store: only debug checks read the Java heap
+// bounds, as for java_alloc below). ReleaseStoreAcquire, which Go's race
+// runtime exports as __tsan_release_acquire, has no public C entry point:
+// glrt calls TSan's own function, __tsan::ReleaseStoreAcquire(thr, pc,
+// addr), with thr = the current fiber (__tsan_get_current_fiber returns
+// the current ThreadState). Its mangled name carries the signature, so an
+// LLVM whose function differs fails to link rather than misbehaves.
+// Emulations from the public calls are not the same edge: acquire then
+// release-store leaves the slot holding the old clock too (the
+// accumulation that hid a race through a buffered channel's slot,
+// lit race/chan_slot.gl), release-store then acquire loses the old clock.
 void raceacquire(const void *addr) { __tsan_acquire(const_cast<void *>(addr)); }
-void racerelease(const void *addr) { __tsan_release(const_cast<void *>(addr)); }
+void racerelease(const void *addr) {
+  __tsan_java_release_store(reinterpret_cast<unsigned long>(addr));
+}
+void racereleasemerge(const void *addr) { __tsan_release(const_cast<void *>(addr)); }
+void racereleaseacquire(const void *addr) {
+  __tsan::ReleaseStoreAcquire(static_cast<__tsan::ThreadState *>(__tsan_get_current_fiber()), 0,
+                              reinterpret_cast<uintptr_t>(addr));
+}
 void raceacquireg(g *gp, const void *addr) {
-  ing(gp, [addr] { __tsan_acquire(const_cast<void *>(addr)); });
+  ing(gp, [addr] { raceacquire(addr); });
 }
 void racereleaseg(g *gp, const void *addr) {
-  ing(gp, [addr] { __tsan_release(const_cast<void *>(addr)); });
+  ing(gp, [addr] { racerelease(addr); });
+}
+void racereleaseacquireg(g *gp, const void *addr) {
+  ing(gp, [addr] { racereleaseacquire(addr); });
 }
 
 void racereadpc(const void *addr, uintptr_t pc) {

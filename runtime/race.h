@@ -80,10 +80,21 @@ struct g;
 
 #if GLRT_RACE
 constexpr bool raceenabled = true;
+// Go's four primitives (runtime/race.go), with its TSan operations:
+//   raceacquire(a)         the caller's clock joins a's (Acquire);
+//   racerelease(a)         a's clock becomes the caller's (ReleaseStore:
+//                          whatever earlier releasers left there is gone);
+//   racereleasemerge(a)    a's clock joins the caller's (Release);
+//   racereleaseacquire(a)  both at once: a's clock becomes the caller's
+//                          and the caller joins a's old one
+//                          (ReleaseStoreAcquire; a channel slot).
 void raceacquire(const void *addr);
 void racerelease(const void *addr);
+void racereleasemerge(const void *addr);
+void racereleaseacquire(const void *addr);
 void raceacquireg(g *gp, const void *addr);
 void racereleaseg(g *gp, const void *addr);
+void racereleaseacquireg(g *gp, const void *addr);
 // Go's racereadpc / racewritepc: an access of size 1 at addr by the
 // generated code whose call returned to callerpc (the report's top frame).
 void racereadpc(const void *addr, uintptr_t callerpc);
@@ -110,8 +121,11 @@ void racestackget(uintptr_t lo, uintptr_t hi); // a segment's new user
 constexpr bool raceenabled = false;
 inline void raceacquire(const void *) {}
 inline void racerelease(const void *) {}
+inline void racereleasemerge(const void *) {}
+inline void racereleaseacquire(const void *) {}
 inline void raceacquireg(g *, const void *) {}
 inline void racereleaseg(g *, const void *) {}
+inline void racereleaseacquireg(g *, const void *) {}
 inline void racereadpc(const void *, uintptr_t) {}
 inline void racewritepc(const void *, uintptr_t) {}
 inline void racereadrangepc(const void *, uintptr_t, uintptr_t) {}
