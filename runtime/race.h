@@ -15,19 +15,30 @@
 //                  (g0.racectx) first, goexit0 destroys it. Switches pass
 //                  __tsan_switch_to_fiber_no_sync: running one G after
 //                  another on an M is no synchronisation.
-//   channels       Go's chan.go scheme: per buffer slot acquire+release by
-//                  the sender and the receiver (racenotify), a two-way edge
-//                  for unbuffered hand-offs (racesync), close -> receive of
+//   channels       Go's chan.go scheme: each buffer slot's sync object
+//                  holds its last user's clock (racenotify:
+//                  racereleaseacquire by the sender and the receiver, so
+//                  the kth receive is ordered before the (k+C)th send and
+//                  nothing more), a release-store/acquire exchange for
+//                  unbuffered hand-offs (racesync), close -> receive of
 //                  the zero value through the channel's own address. The
 //                  other party of a hand-off is parked: its side is done in
 //                  its own fiber (raceacquireg/racereleaseg switch to it for
 //                  the one call; it cannot run meanwhile: its sudog is ours).
-//   sync           Mutex: Unlock releases, Lock acquires the mutex address;
-//                  WaitGroup: Done/Add(<0) release, Wait acquires; Once:
-//                  the end of f releases, every Do that finds it done
-//                  acquires (sync.cpp).
-//   timers         addtimer releases the timer, the timer's function runs
-//                  after an acquire (time.After's send then carries it).
+//   sync           Mutex: Unlock releases (store), Lock acquires the mutex
+//                  address; WaitGroup: Done/Add(<0) release-merge, Wait
+//                  acquires; Once: the end of f releases, every Do that
+//                  finds it done acquires (sync.cpp).
+//   sync/atomic    every operation is TSan's own atomic operation
+//                  (atomic.cpp): an atomic access plus seq_cst
+//                  synchronisation on the address, as go1.19's
+//                  __tsan_go_atomic*; atomic.Value acquires/releases its
+//                  two words as Go's Load/StorePointer do.
+//   timers         time.After/Tick/NewTimer and Reset release the timer
+//                  (Go's startTimer/resetTimer; time.Sleep's timer does
+//                  not), its function runs after an acquire in the M's
+//                  context (Go: the P's timerRaceCtx), and a channel
+//                  timer's send then carries it to the receiver.
 //   maps           Go's racereadpc/racewritepc on the map header at every
 //                  map operation (map.cpp), so unsynchronised map writes
 //                  are a DATA RACE report, not only a lucky fatal error.
@@ -64,6 +75,52 @@
 //                  AnnotateNewMemory, which would clear the shadow, is an
 //                  empty function; __tsan_java_alloc is the entry point
 //                  that does: race.cpp.)
+//
+// Audit against go1.19's runtime (every raceacquire/racerelease*/
+// racereleaseacquire call in /usr/share/go-1.19/src/runtime and the
+// race.Acquire/Release* calls of package sync), issue 13:
+//   Go                                      glrt
+//   chan.go racesync (unbuffered)           chan.cpp racesync: same calls
+//   chan.go racenotify, elemsize != 0:      racenotify: same; glrt merged
+//     racereleaseacquire(g)                   (acquire+release) until this
+//                                             audit: hid lit race/chan_slot
+//   chan.go racenotify, elemsize == 0:      same (one object per index)
+//     raceacquire + racerelease
+//   chan.go send() to a waiting receiver    sendToWaiter: same, and recvx/
+//     on a buffered chan: slot recvx, ++    sendx advance under -race
+//   chan.go closechan: racerelease(c),      chan.cpp closechan: same
+//     raceacquireg for every waiter
+//   chan.go/select.go recv on closed:       chan.cpp, select.cpp: same
+//     raceacquire(c.raceaddr())
+//   racerelease = ReleaseStore              racerelease: java_release_store
+//     (glrt's was TSan's C __tsan_release, a merge: an unbuffered channel
+//     carried an earlier pair's sender to a later receiver, race/chan_pairs)
+//   time.go startTimer/resetTimer:          newChanTimer/newTimer/
+//     racerelease(t); timeSleep: none         resetTimer; timeSleep: none
+//     (glrt released every timer in addtimer, Sleep's too, until this audit)
+//   time.go runOneTimer: raceacquirectx     takeDue: raceacquire in the
+//     (per-P timerRaceCtx, accumulates)       M's g0 fiber (accumulates too)
+//   proc.go newproc: racegostart (edge);    racegostart (fiber creation);
+//     goexit: racegoend (no edge)             goexit0: racegoend (none)
+//   Gosched, park/ready, the scheduler's    none: switches are _no_sync,
+//     locks, GC, sysmon: no annotations       glrt is not instrumented and
+//                                             its libc calls bypass TSan
+//   sync.Mutex: Acquire / Release(store)    sync.cpp: same
+//   sync.WaitGroup: ReleaseMerge / Acquire  sync.cpp: same (was a merge
+//     (+ race.Read/Write misuse checks)       under the old racerelease; the
+//                                             misuse checks are not done)
+//   sync.Once: atomic done (acq/rel)        sync.cpp: release / acquire
+//   sync/atomic: __tsan_go_atomic*          atomic.cpp: __tsan_atomic*
+//     (glrt's were invisible to TSan until this audit: race/atomic_pub,
+//     race/atomic_plain)
+//   cgo, profiling labels, trace, metrics,  not in glrt
+//     finalizers (racefingo), reflectOffs
+// Issue 13's missed race (sleep, then a write) was none of these: the
+// optimiser had deleted the write-only variable (compiler/driver/Race.cpp).
+// Known difference kept: timers fired by one context (Go: a P, glrt: an
+// M) accumulate their starters' clocks, so the receiver of a later
+// channel timer from the same context is ordered after every earlier
+// starter; go1.19 -race misses the same races (GOMAXPROCS=1 always).
 //
 // Every function here is a no-op (inline, empty) in the ordinary runtime.
 // All of them run in the context of the G on whose behalf the operation
