@@ -18,6 +18,9 @@
 #include <sched.h>
 #include <sys/uio.h>
 #include <fcntl.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -72,7 +75,8 @@ extern "C" void *glrt_race_memset(void *d, int c, size_t n) {
 // another call; a pthread mutex would even add happens-before edges between
 // unrelated goroutines. pthread_create, mmap/munmap/madvise (TSan resets
 // the shadow of new mappings), open and _exit (TSan's Finalize: the exit
-// status 66) stay intercepted.
+// status 66) stay intercepted (close does not: the descriptor TSan saw
+// opened stays in its table, which only intercepted calls consult).
 #define GLRT_LIBC(name, params, args)                                          \
   extern "C" auto glrt_race_##name params->decltype(::name args) {             \
     static decltype(&::name) real;                                             \
@@ -98,6 +102,28 @@ GLRT_LIBC(pthread_getattr_np, P(pthread_t t, pthread_attr_t *a), P(t, a))
 GLRT_LIBC(pthread_mutex_lock, P(pthread_mutex_t *m), P(m))
 GLRT_LIBC(pthread_mutex_unlock, P(pthread_mutex_t *m), P(m))
 GLRT_LIBC(realloc, P(void *p, size_t n), P(p, n))
+// The socket and poller calls (net.cpp, netpoll_epoll.cpp): TSan's
+// interceptors recorded their buffers (a sockaddr's length on g0's stack,
+// epoll_wait's event array) as accessed by whichever fiber was current, so
+// two goroutines whose calls ran on the same M's g0 stack were reported
+// (examples/echo.gl), and the fd interceptors made happens-before edges
+// through file descriptors that Go's race runtime does not have.
+GLRT_LIBC(socket, P(int d, int t, int p), P(d, t, p))
+GLRT_LIBC(setsockopt, P(int fd, int l, int n, const void *v, socklen_t vl), P(fd, l, n, v, vl))
+GLRT_LIBC(getsockopt, P(int fd, int l, int n, void *v, socklen_t *vl), P(fd, l, n, v, vl))
+GLRT_LIBC(bind, P(int fd, const struct sockaddr *a, socklen_t l), P(fd, a, l))
+GLRT_LIBC(listen, P(int fd, int n), P(fd, n))
+GLRT_LIBC(getsockname, P(int fd, struct sockaddr *a, socklen_t *l), P(fd, a, l))
+GLRT_LIBC(getpeername, P(int fd, struct sockaddr *a, socklen_t *l), P(fd, a, l))
+GLRT_LIBC(accept4, P(int fd, struct sockaddr *a, socklen_t *l, int f), P(fd, a, l, f))
+GLRT_LIBC(connect, P(int fd, const struct sockaddr *a, socklen_t l), P(fd, a, l))
+GLRT_LIBC(close, P(int fd), P(fd))
+GLRT_LIBC(read, P(int fd, void *b, size_t n), P(fd, b, n))
+GLRT_LIBC(send, P(int fd, const void *b, size_t n, int f), P(fd, b, n, f))
+GLRT_LIBC(epoll_create1, P(int f), P(f))
+GLRT_LIBC(epoll_ctl, P(int e, int op, int fd, struct epoll_event *ev), P(e, op, fd, ev))
+GLRT_LIBC(epoll_wait, P(int e, struct epoll_event *ev, int n, int ms), P(e, ev, n, ms))
+GLRT_LIBC(eventfd, P(unsigned v, int f), P(v, f))
 #undef P
 #undef GLRT_LIBC
 extern "C" int glrt_race_snprintf(char *s, size_t n, const char *f, ...) {
