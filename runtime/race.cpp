@@ -240,6 +240,19 @@ void racewriterangepc(const void *addr, uintptr_t len, uintptr_t pc) {
     __tsan_write_range_pc(const_cast<void *>(addr), len, reinterpret_cast<void *>(pc));
 }
 
+static int64_t ioSync; // race.h: raceiowrite/raceioread (only its address is used)
+void raceiowrite(const void *b, int64_t n, uintptr_t pc) {
+  racereleasemerge(&ioSync);
+  if (n > 0)
+    racereadrangepc(b, uintptr_t(n), pc);
+}
+void raceioread(const void *b, int64_t n, uintptr_t pc) {
+  if (n > 0)
+    racewriterangepc(b, uintptr_t(n), pc);
+  if (n >= 0)
+    raceacquire(&ioSync);
+}
+
 // Each TSan fiber maps its own 512 KiB shadow stack: with Linux's
 // vm.max_map_count (65530 by default) mappings in all, a program cannot
 // have many more than ~60,000 goroutines alive under -race (go1.19's race

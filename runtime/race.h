@@ -158,6 +158,15 @@ void racereadpc(const void *addr, uintptr_t callerpc);
 void racewritepc(const void *addr, uintptr_t callerpc);
 void racereadrangepc(const void *addr, uintptr_t len, uintptr_t callerpc);
 void racewriterangepc(const void *addr, uintptr_t len, uintptr_t callerpc);
+// Go's syscall.Read/Write under -race (syscall_unix.go): a write first
+// release-merges into one process-wide object (ioSync), a read that
+// succeeded acquires it, so every write is ordered before every later
+// read through any descriptor; the bytes read are a write of the buffer
+// by the caller (at pc), the bytes written a read of it. glrt calls them
+// in the goroutine's context around its read/write rows (syscall.cpp,
+// netpoll.cpp).
+void raceiowrite(const void *b, int64_t n, uintptr_t pc); // before writing n
+void raceioread(const void *b, int64_t n, uintptr_t pc);  // after reading n >= 0
 // Goroutine lifecycle (proc.cpp).
 void racegostart(g *newg);  // in the creator's context
 void racegoswitch(g *gp);   // execute: before gogo to gp
@@ -187,6 +196,8 @@ inline void racereadpc(const void *, uintptr_t) {}
 inline void racewritepc(const void *, uintptr_t) {}
 inline void racereadrangepc(const void *, uintptr_t, uintptr_t) {}
 inline void racewriterangepc(const void *, uintptr_t, uintptr_t) {}
+inline void raceiowrite(const void *, int64_t, uintptr_t) {}
+inline void raceioread(const void *, int64_t, uintptr_t) {}
 inline void racegostart(g *) {}
 inline void racegoswitch(g *) {}
 inline void racegotog0() {}
