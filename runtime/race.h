@@ -113,6 +113,11 @@
 //   sync/atomic: __tsan_go_atomic*          atomic.cpp: __tsan_atomic*
 //     (glrt's were invisible to TSan until this audit: race/atomic_pub,
 //     race/atomic_plain)
+//   syscall.Read/Write: Acquire/            raceioread/raceiowrite in
+//     ReleaseMerge(&ioSync), Write/ReadRange  poll_read/write, syscall_read/
+//                                             write (before this audit:
+//                                             TSan's fd interceptors, which
+//                                             also misfiled g0-stack buffers)
 //   cgo, profiling labels, trace, metrics,  not in glrt
 //     finalizers (racefingo), reflectOffs
 // Issue 13's missed race (sleep, then a write) was none of these: the
