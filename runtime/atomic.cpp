@@ -19,13 +19,18 @@
 #include "abi.h"
 #include "mbarrier.h"
 #include "mgc.h"
+#include "race.h"
 #include "type.h"
 
 #include <atomic>
 #include <sched.h>
+#if GLRT_RACE
+#include <sanitizer/tsan_interface_atomic.h>
+#endif
 
 using namespace glrt;
 
+#if !GLRT_RACE
 #define ATOMIC_OPS(Name, CT, WT)                                                \
   WT glrt_atomicAdd##Name(void *p, WT d) {                                      \
     auto *a = static_cast<std::atomic<CT> *>(p);                                \
@@ -45,6 +50,66 @@ using namespace glrt;
     return static_cast<std::atomic<CT> *>(p)->compare_exchange_strong(          \
         o, CT(nw), std::memory_order_seq_cst);                                  \
   }
+
+#else
+// -race: each operation is ThreadSanitizer's own atomic operation on the
+// address, as in go1.19's race runtime (its sync/atomic calls
+// __tsan_go_atomic*, the same implementation): an atomic access at addr
+// (reported against a plain access to the same word, never against
+// another atomic one) and seq_cst synchronisation through addr's clock (a
+// Store releases, a Load acquires, Add/Swap/CAS do both). Without it the
+// operations were invisible to TSan: a flag published with StoreInt32
+// and polled with LoadInt32 ordered nothing (a false report on the data
+// it published), and a plain write racing with AddInt64 was not seen
+// (lit race/atomic_pub.gl, atomic_plain.gl).
+// TT is TSan's type of CT's width, B the width in bits.
+#define ATOMIC_OPS(Name, CT, WT)                                                \
+  WT glrt_atomicAdd##Name(void *p, WT d) {                                      \
+    using TT = TsanT<sizeof(CT)>;                                               \
+    return WT(CT(TT::fetch_add(static_cast<volatile typename TT::T *>(p),       \
+                               typename TT::T(d), kSeqCst)) + CT(d));           \
+  }                                                                             \
+  WT glrt_atomicLoad##Name(void *p) {                                           \
+    using TT = TsanT<sizeof(CT)>;                                               \
+    return WT(CT(TT::load(static_cast<volatile typename TT::T *>(p), kSeqCst))); \
+  }                                                                             \
+  void glrt_atomicStore##Name(void *p, WT v) {                                  \
+    using TT = TsanT<sizeof(CT)>;                                               \
+    TT::store(static_cast<volatile typename TT::T *>(p), typename TT::T(v), kSeqCst); \
+  }                                                                             \
+  WT glrt_atomicSwap##Name(void *p, WT v) {                                     \
+    using TT = TsanT<sizeof(CT)>;                                               \
+    return WT(CT(TT::exchange(static_cast<volatile typename TT::T *>(p),        \
+                              typename TT::T(v), kSeqCst)));                    \
+  }                                                                             \
+  uint8_t glrt_atomicCas##Name(void *p, WT old, WT nw) {                        \
+    using TT = TsanT<sizeof(CT)>;                                               \
+    typename TT::T o = typename TT::T(old);                                     \
+    return TT::cas(static_cast<volatile typename TT::T *>(p), &o, typename TT::T(nw), \
+                   kSeqCst, kSeqCst) != 0;                                      \
+  }
+namespace {
+constexpr __tsan_memory_order kSeqCst = __tsan_memory_order_seq_cst;
+// TSan's functions by width (its types are signed; the bits are Go's).
+template <int N> struct TsanT;
+template <> struct TsanT<4> {
+  using T = __tsan_atomic32;
+  static constexpr auto load = __tsan_atomic32_load;
+  static constexpr auto store = __tsan_atomic32_store;
+  static constexpr auto fetch_add = __tsan_atomic32_fetch_add;
+  static constexpr auto exchange = __tsan_atomic32_exchange;
+  static constexpr auto cas = __tsan_atomic32_compare_exchange_strong;
+};
+template <> struct TsanT<8> {
+  using T = __tsan_atomic64;
+  static constexpr auto load = __tsan_atomic64_load;
+  static constexpr auto store = __tsan_atomic64_store;
+  static constexpr auto fetch_add = __tsan_atomic64_fetch_add;
+  static constexpr auto exchange = __tsan_atomic64_exchange;
+  static constexpr auto cas = __tsan_atomic64_compare_exchange_strong;
+};
+} // namespace
+#endif
 
 ATOMIC_OPS(Int32, uint32_t, int32_t) // unsigned arithmetic: Go's wraparound
 ATOMIC_OPS(Uint32, uint32_t, int32_t)
@@ -71,7 +136,9 @@ void *claimOrType(ValueWords *w, const glrt_eface &v, bool *first) {
       void *expect = nullptr;
       if (w->type.compare_exchange_strong(expect, firstStoreInProgress,
                                           std::memory_order_seq_cst)) {
+        racerelease(&w->data); // -race: Go's StorePointer of each word
         w->data.store(v.data, std::memory_order_seq_cst);
+        racerelease(&w->type);
         w->type.store(v.type, std::memory_order_seq_cst);
         *first = true;
         return v.type;
@@ -91,9 +158,12 @@ void *claimOrType(ValueWords *w, const glrt_eface &v, bool *first) {
 glrt_eface glrt_atomicValueLoad(void *p) {
   auto *w = static_cast<ValueWords *>(p);
   void *t = w->type.load(std::memory_order_seq_cst);
+  raceacquire(&w->type); // -race: Go's LoadPointer of each word
   if (t == nullptr || t == firstStoreInProgress)
     return glrt_eface{nullptr, nullptr};
-  return glrt_eface{t, w->data.load(std::memory_order_seq_cst)};
+  void *data = w->data.load(std::memory_order_seq_cst);
+  raceacquire(&w->data);
+  return glrt_eface{t, data};
 }
 
 // A Value lives in user memory, often the heap: an overwrite of its data
@@ -117,6 +187,7 @@ uint8_t glrt_atomicValueStore(void *p, glrt_eface v) {
   if (t != v.type)
     return 0;
   valueBarrier(w, v.data);
+  racerelease(&w->data);
   w->data.store(v.data, std::memory_order_seq_cst);
   return 1;
 }
@@ -133,6 +204,8 @@ uint8_t glrt_atomicValueSwap(void *p, glrt_eface v, void *oldp) {
   if (t != v.type)
     return 0;
   valueBarrier(w, v.data);
+  raceacquire(&w->data); // -race: an atomic swap both acquires and releases
+  racereleasemerge(&w->data);
   *old = glrt_eface{t, w->data.exchange(v.data, std::memory_order_seq_cst)};
   return 1;
 }
@@ -148,7 +221,9 @@ int64_t glrt_atomicValueCas(void *p, glrt_eface old, glrt_eface nw) {
       if (!w->type.compare_exchange_strong(expect, firstStoreInProgress,
                                            std::memory_order_seq_cst))
         continue;
+      racerelease(&w->data);
       w->data.store(nw.data, std::memory_order_seq_cst);
+      racerelease(&w->type);
       w->type.store(nw.type, std::memory_order_seq_cst);
       return 1;
     }
@@ -164,6 +239,13 @@ int64_t glrt_atomicValueCas(void *p, glrt_eface old, glrt_eface nw) {
     if (old.type != t || !glrt_efaceeq(t, data, old.data))
       return 0;
     valueBarrier(w, nw.data);
+    // -race: Go's CompareAndSwapPointer acquires and releases (TSan's
+    // acq_rel). The release must precede the store becoming visible, so it
+    // is made before the CAS, and also when the CAS then fails (TSan's
+    // failed CAS only acquires): an extra edge from this goroutine to the
+    // data word's next acquirer, which can only hide a race, never invent one.
+    raceacquire(&w->data);
+    racereleasemerge(&w->data);
     return w->data.compare_exchange_strong(data, nw.data, std::memory_order_seq_cst) ? 1 : 0;
   }
 }

@@ -208,17 +208,28 @@ bool empty(hchan *c) {
 }
 
 // Every use is under c->lock, in the current G's context (a timer's send:
-// the M's), with sg's G parked.
+// the M's), with sg's G parked. As go1.19's chan.go: a slot's sync object
+// holds the clock of its last user only (racereleaseacquire), which is
+// the memory model's "the kth receive happens before the (k+C)th send
+// completes" and no more; the sender of the kth value is not ordered
+// before the (k+C)th sender by the slot. Zero-size elements share one
+// object per slot index here (Go: c.buf itself), which accumulates.
 void racenotify(hchan *c, uint64_t idx, sudog *sg) {
   if (!raceenabled)
     return;
   const void *qp = c->elemsize == 0 ? c->buf + idx : chanbuf(c, idx);
-  if (sg == nullptr) {
-    raceacquire(qp);
-    racerelease(qp);
+  if (c->elemsize == 0) {
+    if (sg == nullptr) {
+      raceacquire(qp);
+      racerelease(qp);
+    } else {
+      raceacquireg(sg->gp, qp);
+      racereleaseg(sg->gp, qp);
+    }
+  } else if (sg == nullptr) {
+    racereleaseacquire(qp);
   } else {
-    raceacquireg(sg->gp, qp);
-    racereleaseg(sg->gp, qp);
+    racereleaseacquireg(sg->gp, qp);
   }
 }
 
@@ -235,9 +246,15 @@ void racesync(hchan *c, sudog *sg) {
 g *sendToWaiter(hchan *c, sudog *sg, const void *ep) {
   if (c->dataqsiz == 0) {
     racesync(c, sg);
-  } else { // the buffer is empty: as if through slot recvx
+  } else if (raceenabled) { // the buffer is empty: as if through slot recvx
     racenotify(c, c->recvx, nullptr);
     racenotify(c, c->recvx, sg);
+    // And the slot is used up, as a buffered send and receive would: the
+    // next hand-off goes through the next slot (Go's send does the same
+    // under -race), so slot k keeps meaning the kth value mod C.
+    if (++c->recvx == c->dataqsiz)
+      c->recvx = 0;
+    c->sendx = c->recvx;
   }
   elemmove(c, sg->elem, ep);
   sg->elem = nullptr;

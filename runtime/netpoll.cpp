@@ -84,6 +84,7 @@
 #include "lock.h"
 #include "malloc.h"
 #include "netpoll.h"
+#include "race.h"
 #include "panic.h"
 #include "proc.h"
 #include "sema.h"
@@ -500,7 +501,8 @@ int64_t glrt_poll_close(int64_t h) {
 // n >= 0 (0 with len > 0: end of file), -errno, or a poll error code.
 int64_t glrt_poll_read(int64_t h, void *p, int64_t n, int64_t) {
   auto *pd = pdOf(h);
-  return fdop(pd, h, 'r', [&]() -> int64_t {
+  uintptr_t pc = RACE_CALLERPC();
+  int64_t res = fdop(pd, h, 'r', [&]() -> int64_t {
     if (n == 0)
       return 0;
     for (;;) {
@@ -517,6 +519,8 @@ int64_t glrt_poll_read(int64_t h, void *p, int64_t n, int64_t) {
         return e;
     }
   });
+  raceioread(p, res, pc); // -race: Go's syscall.Read
+  return res;
 }
 
 // Writes all of b: n, or -errno / a poll error code (bytes written before
@@ -524,6 +528,7 @@ int64_t glrt_poll_read(int64_t h, void *p, int64_t n, int64_t) {
 // is EPIPE, never SIGPIPE (Go ignores SIGPIPE on sockets).
 int64_t glrt_poll_write(int64_t h, void *p, int64_t n, int64_t) {
   auto *pd = pdOf(h);
+  raceiowrite(p, n, RACE_CALLERPC()); // -race: Go's syscall.Write
   return fdop(pd, h, 'w', [&]() -> int64_t {
     int64_t done = 0;
     while (done < n) {

@@ -18,6 +18,9 @@
 #include <sched.h>
 #include <sys/uio.h>
 #include <fcntl.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -72,7 +75,8 @@ extern "C" void *glrt_race_memset(void *d, int c, size_t n) {
 // another call; a pthread mutex would even add happens-before edges between
 // unrelated goroutines. pthread_create, mmap/munmap/madvise (TSan resets
 // the shadow of new mappings), open and _exit (TSan's Finalize: the exit
-// status 66) stay intercepted.
+// status 66) stay intercepted (close does not: the descriptor TSan saw
+// opened stays in its table, which only intercepted calls consult).
 #define GLRT_LIBC(name, params, args)                                          \
   extern "C" auto glrt_race_##name params->decltype(::name args) {             \
     static decltype(&::name) real;                                             \
@@ -98,6 +102,28 @@ GLRT_LIBC(pthread_getattr_np, P(pthread_t t, pthread_attr_t *a), P(t, a))
 GLRT_LIBC(pthread_mutex_lock, P(pthread_mutex_t *m), P(m))
 GLRT_LIBC(pthread_mutex_unlock, P(pthread_mutex_t *m), P(m))
 GLRT_LIBC(realloc, P(void *p, size_t n), P(p, n))
+// The socket and poller calls (net.cpp, netpoll_epoll.cpp): TSan's
+// interceptors recorded their buffers (a sockaddr's length on g0's stack,
+// epoll_wait's event array) as accessed by whichever fiber was current, so
+// two goroutines whose calls ran on the same M's g0 stack were reported
+// (examples/echo.gl), and the fd interceptors made happens-before edges
+// through file descriptors that Go's race runtime does not have.
+GLRT_LIBC(socket, P(int d, int t, int p), P(d, t, p))
+GLRT_LIBC(setsockopt, P(int fd, int l, int n, const void *v, socklen_t vl), P(fd, l, n, v, vl))
+GLRT_LIBC(getsockopt, P(int fd, int l, int n, void *v, socklen_t *vl), P(fd, l, n, v, vl))
+GLRT_LIBC(bind, P(int fd, const struct sockaddr *a, socklen_t l), P(fd, a, l))
+GLRT_LIBC(listen, P(int fd, int n), P(fd, n))
+GLRT_LIBC(getsockname, P(int fd, struct sockaddr *a, socklen_t *l), P(fd, a, l))
+GLRT_LIBC(getpeername, P(int fd, struct sockaddr *a, socklen_t *l), P(fd, a, l))
+GLRT_LIBC(accept4, P(int fd, struct sockaddr *a, socklen_t *l, int f), P(fd, a, l, f))
+GLRT_LIBC(connect, P(int fd, const struct sockaddr *a, socklen_t l), P(fd, a, l))
+GLRT_LIBC(close, P(int fd), P(fd))
+GLRT_LIBC(read, P(int fd, void *b, size_t n), P(fd, b, n))
+GLRT_LIBC(send, P(int fd, const void *b, size_t n, int f), P(fd, b, n, f))
+GLRT_LIBC(epoll_create1, P(int f), P(f))
+GLRT_LIBC(epoll_ctl, P(int e, int op, int fd, struct epoll_event *ev), P(e, op, fd, ev))
+GLRT_LIBC(epoll_wait, P(int e, struct epoll_event *ev, int n, int ms), P(e, ev, n, ms))
+GLRT_LIBC(eventfd, P(unsigned v, int f), P(v, f))
 #undef P
 #undef GLRT_LIBC
 extern "C" int glrt_race_snprintf(char *s, size_t n, const char *f, ...) {
@@ -123,6 +149,7 @@ void __tsan_write1_pc(void *addr, void *pc);
 void __tsan_read_range_pc(void *addr, unsigned long size, void *pc);
 void __tsan_java_alloc(unsigned long ptr, unsigned long size);
 void __tsan_java_free(unsigned long ptr, unsigned long size);
+void __tsan_java_release_store(unsigned long addr);
 void __tsan_write_range_pc(void *addr, unsigned long size, void *pc);
 }
 
@@ -140,6 +167,11 @@ void __sanitizer_symbolize_pc(void *pc, const char *fmt, char *out, size_t size)
 void __sanitizer_set_report_fd(void *fd);
 void __sanitizer_set_death_callback(void (*cb)(void));
 }
+
+namespace __tsan { // TSan's runtime (see racereleaseacquire below)
+struct ThreadState;
+void ReleaseStoreAcquire(ThreadState *thr, unsigned long pc, unsigned long addr);
+} // namespace __tsan
 
 // __tsan_switch_to_fiber_no_sync: switching is no happens-before edge.
 static constexpr unsigned kNoSync = 1;
@@ -161,13 +193,36 @@ template <class F> inline void ing(g *gp, F fn) {
 }
 } // namespace
 
+// TSan's C interface has Acquire (__tsan_acquire) and Release
+// (__tsan_release, a merge); its Java interface has ReleaseStore
+// (__tsan_java_release_store: only debug checks read the Java heap
+// bounds, as for java_alloc below). ReleaseStoreAcquire, which Go's race
+// runtime exports as __tsan_release_acquire, has no public C entry point:
+// glrt calls TSan's own function, __tsan::ReleaseStoreAcquire(thr, pc,
+// addr), with thr = the current fiber (__tsan_get_current_fiber returns
+// the current ThreadState). Its mangled name carries the signature, so an
+// LLVM whose function differs fails to link rather than misbehaves.
+// Emulations from the public calls are not the same edge: acquire then
+// release-store leaves the slot holding the old clock too (the
+// accumulation that hid a race through a buffered channel's slot,
+// lit race/chan_slot.gl), release-store then acquire loses the old clock.
 void raceacquire(const void *addr) { __tsan_acquire(const_cast<void *>(addr)); }
-void racerelease(const void *addr) { __tsan_release(const_cast<void *>(addr)); }
+void racerelease(const void *addr) {
+  __tsan_java_release_store(reinterpret_cast<unsigned long>(addr));
+}
+void racereleasemerge(const void *addr) { __tsan_release(const_cast<void *>(addr)); }
+void racereleaseacquire(const void *addr) {
+  __tsan::ReleaseStoreAcquire(static_cast<__tsan::ThreadState *>(__tsan_get_current_fiber()), 0,
+                              reinterpret_cast<uintptr_t>(addr));
+}
 void raceacquireg(g *gp, const void *addr) {
-  ing(gp, [addr] { __tsan_acquire(const_cast<void *>(addr)); });
+  ing(gp, [addr] { raceacquire(addr); });
 }
 void racereleaseg(g *gp, const void *addr) {
-  ing(gp, [addr] { __tsan_release(const_cast<void *>(addr)); });
+  ing(gp, [addr] { racerelease(addr); });
+}
+void racereleaseacquireg(g *gp, const void *addr) {
+  ing(gp, [addr] { racereleaseacquire(addr); });
 }
 
 void racereadpc(const void *addr, uintptr_t pc) {
@@ -183,6 +238,19 @@ void racereadrangepc(const void *addr, uintptr_t len, uintptr_t pc) {
 void racewriterangepc(const void *addr, uintptr_t len, uintptr_t pc) {
   if (len)
     __tsan_write_range_pc(const_cast<void *>(addr), len, reinterpret_cast<void *>(pc));
+}
+
+static int64_t ioSync; // race.h: raceiowrite/raceioread (only its address is used)
+void raceiowrite(const void *b, int64_t n, uintptr_t pc) {
+  racereleasemerge(&ioSync);
+  if (n > 0)
+    racereadrangepc(b, uintptr_t(n), pc);
+}
+void raceioread(const void *b, int64_t n, uintptr_t pc) {
+  if (n > 0)
+    racewriterangepc(b, uintptr_t(n), pc);
+  if (n >= 0)
+    raceacquire(&ioSync);
 }
 
 // Each TSan fiber maps its own 512 KiB shadow stack: with Linux's

@@ -226,7 +226,7 @@ extern "C" void glrt_mutexUnlock(void *m) {
 extern "C" void glrt_waitgroupAdd(void *p, int64_t delta) {
   auto *wg = static_cast<syncWaitGroup *>(p);
   if (delta < 0)
-    racerelease(wg); // -race: Done -> the Wait that returns (merges)
+    racereleasemerge(wg); // -race: every Done -> the Wait that returns
   uint64_t v = wg->state.fetch_add(uint64_t(delta) << 32, std::memory_order_acq_rel) + (uint64_t(delta) << 32);
   int32_t counter = int32_t(v >> 32);
   uint32_t waiters = uint32_t(v);

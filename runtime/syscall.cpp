@@ -424,10 +424,13 @@ template <class F> static int64_t blocking(F &&f) {
 }
 
 int64_t glrt_syscall_read(int64_t fd, void *b, int64_t n, int64_t) {
-  return blocking([&] { return syscall(SYS_read, int(fd), b, size_t(n)); });
+  int64_t r = blocking([&] { return syscall(SYS_read, int(fd), b, size_t(n)); });
+  raceioread(b, r, RACE_CALLERPC()); // -race: Go's syscall.Read (race.h)
+  return r;
 }
 
 int64_t glrt_syscall_write(int64_t fd, void *b, int64_t n, int64_t) {
+  raceiowrite(b, n, RACE_CALLERPC()); // -race: Go's syscall.Write (race.h)
   return blocking([&] { return syscall(SYS_write, int(fd), b, size_t(n)); });
 }
 

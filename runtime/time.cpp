@@ -206,7 +206,6 @@ static bool addtimerNoWake(timer *t) {
 }
 
 void addtimer(timer *t) {
-  racerelease(t); // -race: starting a timer -> its function (runHeap)
   int64_t when = t->when > 0 ? t->when : 1; // read while t is still ours
   if (addtimerNoWake(t))
     wakeTimerSleeper(when);
@@ -243,7 +242,12 @@ struct dueTimer {
 static dueTimer takeDue(timerHeap *h, int64_t now) NO_THREAD_SAFETY_ANALYSIS {
   timer *t = h->t[0];
   dueTimer d{t->f, t->arg, t->seq};
-  raceacquire(t); // in whatever context runs timers (an M's, usually)
+  // -race: the last start -> this run of f, in whatever context runs
+  // timers: the M's own (g0's fiber), where Go uses one per P
+  // (timerRaceCtx). Either accumulates every timer it ran: a channel timer
+  // fired later by the same context orders all their starters before its
+  // receiver (go1.19 -race misses those races too; lit race/timers.gl).
+  raceacquire(t);
   if (t->period > 0) {
     // Next tick after now (missed ticks are dropped, as in Go).
     t->when += t->period * (1 + (now - t->when) / t->period);
@@ -421,6 +425,7 @@ static void *newChanTimer(int64_t d, int64_t period) {
     t->period = a.period;
     t->f = sendTime;
     t->arg = c;
+    racerelease(t); // -race: Go's startTimer (time.Sleep's timer: none)
     addtimer(t);
     a.c = c;
   });
@@ -457,6 +462,7 @@ bool resetTimer(timer *t, int64_t when) {
   lock(ml);
   bool active = deltimer(t);
   t->when = when;
+  racerelease(t); // -race: Go's resetTimer
   addtimer(t);
   unlock(ml);
   return active;
@@ -474,6 +480,7 @@ static void *newTimer(int64_t d) {
     tm->r.when = whenFromNow(a.d);
     tm->r.f = sendTime;
     tm->r.arg = tm->c;
+    racerelease(&tm->r); // -race: Go's startTimer
     addtimer(&tm->r);
     a.tm = tm;
   });

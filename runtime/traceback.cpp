@@ -3,7 +3,7 @@
 // Go prints, after a panic, one entry per frame:
 //     main.f(0x5?)
 //         /path/x.go:12 +0x45
-// glc records no argument values yet, so a frame prints as
+// glc records no argument values, so a frame prints as
 //     main.f(...)
 //         /path/x.go:12 +0x45
 // (main.main() keeps Go's empty parentheses) where +0x45 is, as in Go, the
@@ -13,6 +13,21 @@
 // A PC without a line prints "?:0". Differential tests compare the
 // function and file:line of every frame (the path prefix and the offsets
 // masked).
+//
+// "(...)" is kept deliberately (issue 13). Go prints each argument word
+// from the frame's argument area: stack arguments, and register arguments
+// from their spill slots, with "?" after a slot its liveness table says
+// may be stale. glc's code follows the C calling convention at -O2:
+// argument registers are caller-saved and dead after their last use, and
+// nothing stores them anywhere; what survives is described only by DWARF
+// location lists, which a runtime traceback would have to evaluate with
+// registers recovered frame by frame through CFI (this walk follows frame
+// pointers), in a signal handler, and not at all in a -s/-w binary, whose
+// tracebacks keep file:line through glc's own table. For frames below the
+// top most argument words would still be unknown. Printing "?" per word
+// would only count words, in a form Go never prints; storing every
+// argument in its frame at entry would tax every call. Hence "(...)":
+// "..." is what Go prints for argument words it leaves out.
 //
 // GOTRACEBACK (read once by tracebackinit; Go's runtime1.go setTraceback):
 // none (level 0: no goroutine is printed), single (1, the default: the

@@ -15,10 +15,23 @@
 // skipped by the pass itself. Only functions with sanitize_thread are
 // instrumented: every function glc emitted into gl_text (generated code),
 // whatever the optimiser later derives from them inherits the attribute.
+//
+// Package variables are kept (llvm.compiler.used) so that every access the
+// program makes to one reaches the pass. Without that GlobalOpt deletes a
+// variable that is only ever stored to, stores and all (and IPSCCP folds one
+// stored with a single constant): `go func() { x = 1 }(); ...; x = 2;
+// println(x)` printed 2 with no report while go1.19 reports the two writes
+// (gc instruments every access as written). A variable that is read
+// somewhere kept its stores, so only write-only (or constant-folded)
+// variables lost their accesses; the optimiser's other rewrites (a load
+// forwarded from a store, a loop's accesses hoisted out of it) keep at
+// least one instrumented access of each kind per variable and goroutine.
 //===----------------------------------------------------------------------===//
 #include "driver/Race.h"
 
 #include "llvm/IR/Function.h"
+#include "llvm/IR/GlobalVariable.h"
+#include "llvm/Transforms/Utils/ModuleUtils.h"
 #include "llvm/Transforms/Instrumentation/ThreadSanitizer.h"
 
 using namespace llvm;
@@ -29,6 +42,15 @@ void addRaceInstrumentation(Module &m, PassBuilder &pb) {
   for (Function &fn : m)
     if (!fn.isDeclaration() && fn.getSection() == "gl_text")
       fn.addFnAttr(Attribute::SanitizeThread);
+  // Package variables (IRGenGlobals.cpp: placePackageVar puts them in
+  // gl_globals) defined here.
+  SmallVector<GlobalValue *, 16> vars;
+  for (GlobalVariable &gv : m.globals())
+    if (!gv.isDeclaration() && !gv.isConstant() &&
+        gv.getAttribute("bss-section").getValueAsString() == "gl_globals")
+      vars.push_back(&gv);
+  if (!vars.empty())
+    appendToCompilerUsed(m, vars);
   pb.registerOptimizerLastEPCallback(
       [](ModulePassManager &mpm, OptimizationLevel) {
         mpm.addPass(ModuleThreadSanitizerPass());
