@@ -51,7 +51,9 @@ NODIFF = re.compile(r"^\s*//\s*NODIFF:\s*(.*)$", re.M)
 NOGCSTRESS = re.compile(r"^\s*//\s*NOGCSTRESS:\s*(.*)$", re.M)
 GLC_RUN = re.compile(r"%glc\s+run\b")
 GLC_BUILD = re.compile(r"%glc\s+build\b.*-o\s+%t\b")
-EXEC_T = re.compile(r"(^|&&|;|\||\bnot)\s*%t(\s|$)")
+# %t run directly, after `not`, or after `env VAR=value ...` (tests that set
+# GOMAXPROCS or GODEBUG for their runs were not diffed before).
+EXEC_T = re.compile(r"(^|&&|;|\||\bnot|\benv(?:\s+-u\s+\w+|\s+\w+=\S*)*)\s*%t(\s|$)")
 
 
 def is_run_test(src):
@@ -245,7 +247,7 @@ def main():
             skipped.append((f, "NODIFF: " + m.group(1).strip()))
         elif g:
             skipped.append((f, "NOGCSTRESS: " + g.group(1).strip()))
-        elif f in examples or is_run_test(src):
+        elif f in examples or f.startswith(os.path.join(REPO, "examples") + os.sep) or is_run_test(src):
             todo.append(f)
 
     os.makedirs(args.work, exist_ok=True)
