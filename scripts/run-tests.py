@@ -261,8 +261,10 @@ def main():
                                  GCSTRESS_SKIP))
     results.append(counting_script("difftest", [py, os.path.join(REPO, "test/difftest/difftest.py"),
                                                 "--glc", glc, "--work", os.path.join(build, "difftest")]))
-    # difftest and conformance slices under the same stress (measured
-    # ~TIME_DIFF and ~TIME_CONF on 2 cores at load ~TIME_LOAD).
+    # difftest and conformance slices under the same stress (measured on 2
+    # cores shared with other builds: difftest 22 programs x 2 runs 75 s at
+    # load ~14, conformance 15 files x 2 runs 26 s at load ~8-11; the whole
+    # sweep is `make gcstress-check`).
     results.append(counting_script("difftest gcstress=1", [
         py, os.path.join(REPO, "test/difftest/difftest.py"), "--glc", glc,
         "--work", os.path.join(build, "difftest-gcstress"), "--env", GCSTRESS_ENV,
