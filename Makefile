@@ -17,7 +17,7 @@
 #   make gcstress-check  build, then every lit test, difftest program and conformance
 #                file under GODEBUG=gcstress=1,gcpoison=1 (a collection at every
 #                allocation, freed memory poisoned) at GOMAXPROCS 1 and 2
-#                (scripts/gcstress-check.py; ~1 h on 2 cores; make test runs a slice)
+#                (scripts/gcstress-check.py; ~45 min on 2 cores; make test runs a slice)
 #   make fuzz    build glc-fuzz (libFuzzer over lexer, parser, sema, irgen) and
 #                run it for FUZZ_SECONDS (default 600); the corpus it grows is
 #                kept in $(BUILD)/fuzz/corpus, findings in $(BUILD)/fuzz/artifacts

@@ -11,9 +11,10 @@ barrier gap or a read of freed memory fails loudly. At GOMAXPROCS 1 and 2:
   conformance  test/conformance/expected-pass.txt, judged by the .out files
                (run.py --env ... --gomaxprocs 1,2; GCSTRESS_SKIP lists exclusions)
 Each program run gets --timeout seconds (default 300: a collection per
-allocation is slow). Measured on 2 cores at load ~13 (other helpers' builds
-running): difftest 20 min (242 programs x 2), conformance 12 min (591
-files x 2), lit LITTIME. `make test` runs a
+allocation is slow). Measured on 2 cores at load ~8-13 (other helpers'
+builds running): lit 8 min at GOMAXPROCS=2 and 9 min at 1 (384 tests),
+difftest 12 min (248 programs x 2), conformance 12 min (591 files x 2):
+about 45 minutes. `make test` runs a
 time-bounded slice of the same (scripts/run-tests.py: GCSTRESS_*).
 The last line is "N passed, N failed"; exit status 0 iff nothing failed.
 """
