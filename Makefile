@@ -14,6 +14,10 @@
 #   make bench   build, then the glc vs go1.19 vs gccgo benchmark table
 #   make race-check  build, then run the lit run/chan/sync programs, the examples
 #                and the conformance list under `glc -race` (no report allowed)
+#   make gcstress-check  build, then every lit test, difftest program and conformance
+#                file under GODEBUG=gcstress=1,gcpoison=1 (a collection at every
+#                allocation, freed memory poisoned) at GOMAXPROCS 1 and 2
+#                (scripts/gcstress-check.py; ~45 min on 2 cores; make test runs a slice)
 #   make fuzz    build glc-fuzz (libFuzzer over lexer, parser, sema, irgen) and
 #                run it for FUZZ_SECONDS (default 600); the corpus it grows is
 #                kept in $(BUILD)/fuzz/corpus, findings in $(BUILD)/fuzz/artifacts
@@ -42,7 +46,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 CONFIGURE := cmake -S . -B $(BUILD) -G Ninja -DGLRT_SANITIZE=ON -DGLRT_TSAN=ON -DGLC_FUZZ=ON
 
-.PHONY: all deps build demo test bench fuzz race-check clean
+.PHONY: all deps build demo test bench fuzz race-check gcstress-check clean
 
 all: build
 
@@ -95,6 +99,9 @@ bench: build
 race-check: build
 	$(PYTHON) scripts/race-check.py --glc $(BUILD)/bin/glc --jobs $(JOBS)
 	$(PYTHON) test/conformance/run.py --race --glc $(BUILD)/bin/glc --jobs $(JOBS)
+
+gcstress-check: build
+	$(PYTHON) scripts/gcstress-check.py --build-dir $(BUILD) --jobs $(JOBS)
 
 fuzz: deps
 	$(CONFIGURE)

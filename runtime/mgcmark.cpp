@@ -599,6 +599,7 @@ note helpersDoneNote;
 
 void *helperMain(void *arg) {
   auto *h = static_cast<helper *>(arg);
+  minitNonM(); // not an M: a signal sent to the process goes on to one (panic.h)
   for (;;) {
     notesleep(&h->start);
     noteclear(&h->start);

@@ -188,9 +188,12 @@ enum : int { kThrowNone, kThrowUser, kThrowRuntime };
     settracebacklevel(2); // this thread dies: no need to restore it
   }
   if (level > 0) {
+    // An M running no goroutine (a signal sent to the process that the
+    // kernel gave to an idle M) is Go's g0: "goroutine 0 [idle]".
+    int64_t goid = curgoid ? curgoid() : 1;
     gwrites("\ngoroutine ");
-    printint(curgoid ? curgoid() : 1);
-    gwrites(" [running]:\n");
+    printint(goid);
+    gwrites(goid == 0 ? " [idle]:\n" : " [running]:\n");
     int hidden = 0;
     if (panics) {
       // Go's gopanic and the runtime functions that raised the panic:
@@ -468,6 +471,40 @@ constexpr uint64_t kOverflowSlack = 64 << 10;
 
 void sighandler1(int sig, siginfo_t *info, void *uctxp);
 
+// Set by minitNonM: this thread is one of the runtime's threads that are
+// not Ms (sysmon, the mark helpers, the schedtrace printer).
+__attribute__((tls_model("initial-exec"))) thread_local bool nonM;
+
+// A fault signal that was sent (kill(2), tgkill, sigqueue: si_code <= 0,
+// Go's sigFromUser; the kernel's own faults have si_code > 0) and that the
+// kernel delivered to a thread that is not an M. Go has no such threads:
+// there every thread is an M and the signal is handled by whichever one got
+// it, which shows its goroutine and stops the program. Handling it here
+// instead was wrong twice over: the dying thread printed "goroutine 1
+// [running]" for a G it does not run, and nothing stopped main, which could
+// print on and exit 0 before the death was claimed (lit
+// debug/fatal_signal_level under GODEBUG=gcstress: kill(getpid(), SIGSEGV)
+// sent while the sending M had a preemption SIGURG pending, so the kernel
+// passed over it and chose sysmon). So the thread blocks the signal for the
+// rest of its life (uc_sigmask is the mask restored when the handler
+// returns) and sends it to the process again: the kernel then picks a
+// thread that does not block it, an M or another such thread, which does
+// the same, so it reaches an M after at most one hop per non-M thread. The
+// process dies of it (every handled fault signal is fatal when sent), so a
+// thread that keeps it blocked never needs it again. Not by blocking these
+// signals when the threads start: a real fault in sysmon or a mark helper
+// must still print "unexpected signal during runtime execution" (a blocked
+// synchronous fault kills the process silently). The resent signal comes
+// from this process (si_pid is ours, si_code SI_USER): the kernel lets only
+// the thread-group leader queue a forged SI_USER siginfo.
+bool forwardToM(int sig, siginfo_t *info, ucontext_t *uc) {
+  if (!nonM || info->si_code > 0)
+    return false;
+  sigaddset(&uc->uc_sigmask, sig);
+  syscall(SYS_kill, getpid(), sig); // not kill(): TSan's interceptor under -race
+  return true;
+}
+
 // The installed handler. It runs on the thread's alternate signal stack,
 // which may have interrupted split-stack code on a goroutine segment:
 // %fs:0x70 then holds that segment's limit, meaningless here. While the
@@ -476,6 +513,8 @@ void sighandler1(int sig, siginfo_t *info, void *uctxp);
 // out (ARCHITECTURE.md 4). Today every path prints a death and exits; the
 // restore matters once sigpanic returns into the faulting G.
 void sighandler(int sig, siginfo_t *info, void *uctxp) {
+  if (forwardToM(sig, info, static_cast<ucontext_t *>(uctxp)))
+    return;
   uintptr_t oldlimit = getstacklimit();
   stack_t ss;
   if (sigaltstack(nullptr, &ss) == 0 && (ss.ss_flags & SS_ONSTACK) != 0)
@@ -543,7 +582,13 @@ void sighandler1(int sig, siginfo_t *info, void *uctxp) {
           "fatal error: stack overflow\n");
     finish(nullptr, s.pc, fp, true, nullptr, kThrowRuntime);
   }
-  if (!ingeneratedcode(s.pc)) {
+  // A fault signal sent by kill(2) or tgkill (si_code <= 0, Go's
+  // sigFromUser) is no fault of the code at pc: never a panic, wherever it
+  // lands (before, one landing in generated code became "unexpected fault
+  // address", or a nil dereference panic when the sender's pid, which is
+  // si_addr's low half then, was below 0x1000). go1.19 prints its crash dump
+  // for it; glrt, like for a signal in the runtime, this throw.
+  if (!ingeneratedcode(s.pc) || info->si_code <= 0) {
     begin("fatal error: unexpected signal during runtime execution\n");
     finish(&s, s.pc, fp, true, nullptr, kThrowRuntime);
   }
@@ -775,6 +820,8 @@ void minitsignalstack() {
   if (sigaltstack(&st, nullptr) != 0)
     fatal("runtime: sigaltstack failed");
 }
+
+void minitNonM() { nonM = true; }
 
 void initsig() {
   struct sigaction sa;

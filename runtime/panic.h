@@ -59,9 +59,18 @@ void initsig();
 // when it starts (the scheduler's mstart); rt0 does it for the main thread.
 void minitsignalstack();
 
+// Mark the calling thread as one of the runtime's threads that are not Ms
+// (sysmon, the collector's mark helpers, the schedtrace printer): Go has no
+// such threads, so a fault signal SENT to the process (kill(2), sigqueue)
+// that the kernel hands to one of them is passed on to an M (sighandler).
+// Call first thing in the thread's start function.
+void minitNonM();
+
 // Implemented by the scheduler (strong definition in proc.cpp when it
-// exists): the id of the running goroutine, for "goroutine N [running]:".
-// Referenced weakly; when absent, glrt prints goroutine 1.
+// exists): the id of the running goroutine, for "goroutine N [running]:";
+// 0 on an M running none (printed as Go's g0: "goroutine 0 [idle]:").
+// Referenced weakly; when absent (or on a thread that is not an M), glrt
+// prints goroutine 1.
 int64_t curgoid() __attribute__((weak));
 // Likewise: the PC of the `go` statement that created the running
 // goroutine (0 for goroutine 1 and for goroutines the runtime started), for

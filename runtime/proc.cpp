@@ -122,8 +122,8 @@ static bool schedinited = false;
 // For panic.cpp's "goroutine N [running]:" header.
 int64_t curgoid() {
   g *gp = getg();
-  if (gp && gp->mp && gp->mp->curg)
-    return gp->mp->curg->goid;
+  if (gp && gp->mp)
+    return gp->mp->curg ? gp->mp->curg->goid : 0; // 0: an idle M, on g0 (Go's g0 goid)
   return 1;
 }
 

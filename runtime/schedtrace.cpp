@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include "panic.h"
 #include "proc.h"
 #include "runq.h"
 
@@ -105,6 +106,7 @@ void schedtrace(bool detailed) {
 }
 
 static void *schedtraceThread(void *) {
+  glrt::minitNonM(); // not an M (panic.h)
   // Like sysmon: the first line at start-up ("SCHED 0ms"), then one per
   // period.
   for (;;) {

@@ -483,6 +483,11 @@ int64_t glrt_syscall_kill(int64_t pid, int64_t sig) {
   return r < 0 ? -int64_t(errno) : 0;
 }
 
+int64_t glrt_syscall_tgkill(int64_t tgid, int64_t tid, int64_t sig) {
+  long r = syscall(SYS_tgkill, pid_t(tgid), pid_t(tid), int(sig));
+  return r < 0 ? -int64_t(errno) : 0;
+}
+
 // Go's Errno.Error() text: glibc's description (a constant string, no
 // formatting) with its first letter in lower case, as Go's table has it
 // ("no such file or directory"). Unknown numbers: empty (the GL side

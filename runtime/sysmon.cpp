@@ -70,6 +70,7 @@
 
 #include "lock.h"
 #include "netpoll.h"
+#include "panic.h"
 #include "preempt.h"
 #include "proc.h"
 #include "procsys.h"
@@ -140,6 +141,7 @@ static void usleepNS(int64_t ns) {
 }
 
 static void *sysmon(void *) {
+  minitNonM(); // not an M: a signal sent to the process goes on to one (panic.h)
   // Timer slack (glrt, not Go): Linux lets a normal thread's nanosleep
   // end up to 50 us late (the default slack), so Go's "20 us" tick is
   // 70 us or more, and a P blocked in a system call is retaken on the

@@ -12,11 +12,15 @@ Suites, in order; each runs even when an earlier one failed:
   lit gcstress=1      a subset of test/lit with a collection at every allocation and
                       freed memory poisoned (GODEBUG=gcstress=1,gcpoison=1), GOMAXPROCS 1 and 2
   difftest            every lit run test also run by go1.19; outputs must match
+  difftest gcstress=1 a slice of difftest (test/difftest/gcstress-subset.txt) with glc's
+                      programs under GODEBUG=gcstress=1,gcpoison=1, GOMAXPROCS 1 and 2
   callgen             400 random evaluation-order tests (test/difftest/callgen.py), vs go1.19
   constgen            400 random untyped-constant expressions (test/difftest/constgen.py), vs go1.19
   fmtgen              400 random fmt calls: values and format strings (test/difftest/fmtgen.py), vs go1.19
   cmpgen              150 random struct/array/interface comparisons (test/difftest/cmpgen.py), vs go1.19
   conformance         Go's own test files from /usr/share/go-1.19/test
+  conformance gcstress=1  a slice of them (test/conformance/gcstress-subset.txt) under the
+                      same stress, GOMAXPROCS 1 and 2
   race                a subset of the lit programs and examples under glc -race
                       (test/lit/race/ci-subset.txt; `make race-check`: all of them)
   fuzz                glc-fuzz (test/fuzz) for FUZZ_SECONDS from Go's test files
@@ -143,16 +147,23 @@ def have_psutil(py):
                           capture_output=True).returncode == 0
 
 
-# lit paths run under GODEBUG=gcstress=1 (see main), minus the programs
-# that allocate hundreds of MB or hundreds of thousands of objects on
-# purpose (a collection per allocation: at GOMAXPROCS=1 maps/growth.gl
-# makes ~500k allocations, over 5 min; maps/iface_keys.gl 110 s,
-# gc/sweep_concurrent.gl 160 s, which runs its own GOGC=5 stress).
+# lit paths run under GODEBUG=gcstress=1 (see main): a slice that fits in
+# make test's time. The whole tree passes under gcstress (`make
+# gcstress-check`, scripts/gcstress-check.py); this leaves out, for time
+# only, the gc/ and maps/ programs that allocate hundreds of MB or hundreds of
+# thousands of objects on purpose (together ~50 s more per GOMAXPROCS value
+# on 2 loaded cores; each passes under gcstress).
 GCSTRESS_SUBSET = ("gc", "maps", "iface")
 GCSTRESS_SKIP = r"bounded_heap|memstats|dropped_list|rss_shrink|maps/growth|maps/iface_keys|sweep_concurrent"
+# The same stress over a slice of difftest and of the conformance list
+# (each file run at GOMAXPROCS 1 and 2; the lists say what they cover).
+GCSTRESS_ENV = "GODEBUG=gcstress=1,gcpoison=1"
+GCSTRESS_DIFFTEST = "test/difftest/gcstress-subset.txt"
+GCSTRESS_CONFORMANCE = "test/conformance/gcstress-subset.txt"
 
 
-def lit_suite(build, name="lit", paths=("",), extra_env=None, filter_out=None):
+def lit_suite(build, name="lit", paths=("",), extra_env=None, filter_out=None,
+              per_test_timeout=60, jobs=2):
     banner(name)
     if not os.path.exists(LIT):
         print(f"lit: {LIT} missing (install llvm-19-tools)")
@@ -161,9 +172,9 @@ def lit_suite(build, name="lit", paths=("",), extra_env=None, filter_out=None):
     with tempfile.TemporaryDirectory() as tmp:
         js = os.path.join(tmp, "lit.json")
         py = lit_python()
-        cmd = [py, LIT, "-sv", "-j", "2", "-o", js]
+        cmd = [py, LIT, "-sv", "-j", str(jobs), "-o", js]
         if have_psutil(py):
-            cmd += ["--timeout", "60"]  # per test; needs psutil
+            cmd += ["--timeout", str(per_test_timeout)]  # per test; needs psutil
         else:
             print("lit: python3-psutil missing, so no per-test timeout")
         if filter_out:
@@ -250,6 +261,19 @@ def main():
                                  GCSTRESS_SKIP))
     results.append(counting_script("difftest", [py, os.path.join(REPO, "test/difftest/difftest.py"),
                                                 "--glc", glc, "--work", os.path.join(build, "difftest")]))
+    # difftest and conformance slices under the same stress (measured on 2
+    # cores shared with other builds: difftest 22 programs x 2 runs 75 s at
+    # load ~14, conformance 15 files x 2 runs 26 s at load ~8-11; the whole
+    # sweep is `make gcstress-check`).
+    results.append(counting_script("difftest gcstress=1", [
+        py, os.path.join(REPO, "test/difftest/difftest.py"), "--glc", glc,
+        "--work", os.path.join(build, "difftest-gcstress"), "--env", GCSTRESS_ENV,
+        "--gomaxprocs", "1,2", "--timeout", "120",
+        "--files-from", os.path.join(REPO, GCSTRESS_DIFFTEST)]))
+    results.append(counting_script("conformance gcstress=1", [
+        py, os.path.join(REPO, "test/conformance/run.py"), "--glc", glc, "--env", GCSTRESS_ENV,
+        "--gomaxprocs", "1,2", "--timeout", "120", "--jobs", "2",
+        "--files-from", os.path.join(REPO, GCSTRESS_CONFORMANCE)]))
     # Random evaluation-order programs (counting calls in every statement
     # form) against go1.19; a fixed seed keeps the run reproducible.
     results.append(counting_script("callgen", [py, os.path.join(REPO, "test/difftest/callgen.py"),

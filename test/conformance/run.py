@@ -14,6 +14,10 @@ nothing is copied into the repository. For each file:
     run with the recipe's args and a timeout (a timeout is a failure).
     With --race, `glc build -race` (the data-race detector: a report makes
     the output differ and the exit status 66, so a false positive fails).
+  * With `--env VAR=VALUE` (repeatable) the built program runs with VAR set,
+    e.g. GODEBUG=gcstress=1,gcpoison=1 (`make gcstress-check`); the .out
+    files stay the reference. Under gcstress the files of GCSTRESS_SKIP are
+    reported as SKIP with their reason, never run.
   * PASS iff the exit status is 0 and combined stdout+stderr equals FILE's
     .out (CRLF normalised), or is empty when there is no .out.
 
@@ -51,6 +55,13 @@ RACE_KNOWN = {
     "abi/defer_recover_results.go": "OPEN BUG: -race -O2 returns wrong results after a recover "
                                     "(main then panics on a stale _defer); -race -O0 passes",
 }
+# Under GODEBUG=gcstress (a collection at every allocation): files whose
+# output legitimately depends on the collector's pacing or that are too slow
+# for it, each with the reason; reported as SKIP, never run. A collector bug
+# is never a reason to be here.
+GCSTRESS_SKIP = {
+}
+EXTRA_ENV = {}  # --env
 GOOS, GOARCH = "linux", "amd64"
 
 # T1 (suite.md §4): the concurrency kernel plus the small function tests.
@@ -206,7 +217,7 @@ def judge(rel, glc, timeout, procs, scratch):
 
 def run_built(path, exe, args, gomaxprocs, timeout, work):
     """(ok, reason, output) of one run of a built test."""
-    env = dict(os.environ)
+    env = dict(os.environ, **EXTRA_ENV)
     if gomaxprocs is not None:
         env["GOMAXPROCS"] = str(gomaxprocs)
     try:
@@ -254,9 +265,17 @@ def main():
                     help="files built and run at once (default: number of CPUs)")
     ap.add_argument("--race", action="store_true",
                     help="build with glc -race; a race report fails the file")
+    ap.add_argument("--env", action="append", default=[], metavar="VAR=VALUE",
+                    help="set VAR for the built programs (repeatable), e.g. GODEBUG=gcstress=1,gcpoison=1")
+    ap.add_argument("--files-from", help="judge only the files of this list (a subset of the expected list)")
     ap.add_argument("files", nargs="*", help="extra files (relative to the Go test dir), reported only")
     args = ap.parse_args()
     glc = os.path.abspath(args.glc)
+    try:
+        EXTRA_ENV.update(e.split("=", 1) for e in args.env)
+    except ValueError:
+        ap.error("--env wants VAR=VALUE")
+    gcstress = "gcstress=" in EXTRA_ENV.get("GODEBUG", "")
     if args.race:
         BUILD_FLAGS.append("-race")
 
@@ -265,6 +284,12 @@ def main():
         print("0 passed, 1 failed")
         return 1
     expected = read_list(args.expected)
+    if args.files_from:
+        expected = read_list(args.files_from)
+    skipped = []
+    if gcstress:
+        skipped = [f for f in expected if f in GCSTRESS_SKIP]
+        expected = [f for f in expected if f not in GCSTRESS_SKIP]
     extra = list(args.files) + (T1 if args.all_t1 else [])
     files = expected + [f for f in dict.fromkeys(extra) if f not in expected]
     procs = [int(x) for x in args.gomaxprocs.split(",") if x.strip()] or [None]
@@ -295,6 +320,10 @@ def main():
                     sys.stdout.flush()
                     if rel in expected:
                         bad_expected.append(label)
+    for rel in skipped:
+        print(f"SKIP {rel}: not under gcstress ({GCSTRESS_SKIP[rel]})")
+    if EXTRA_ENV:
+        print("conformance: programs run with " + " ".join(f"{k}={v}" for k, v in EXTRA_ENV.items()))
     if extra:
         print(f"conformance: {len(extra_pass)} file runs outside expected-pass.txt passed: "
               + (" ".join(extra_pass) or "none"))

@@ -18,6 +18,16 @@ test/lit/**/*.gl whose RUN lines run the program (`%glc run`, or
 examples/*.gl are always compared too (they must run identically under go).
 Files containing a line `// NODIFF: reason` are skipped and listed.
 
+Stress runs: `--env VAR=VALUE` (repeatable) sets VAR for glc's program only,
+e.g. `--env GODEBUG=gcstress=1,gcpoison=1` (a collection at every
+allocation, freed memory poisoned: `make gcstress-check`); go1.19 still runs
+normally and is the reference. `--gomaxprocs 1,2` runs each program once
+per value (go and glc both get it). Under a GODEBUG with gcstress, files
+with a line `// NOGCSTRESS: reason` are skipped and listed with the reason
+(lit honours the same line, test/lit/lit.cfg.py). `--timeout` scales the
+per-run limit for such slow runs. `--files-from LIST` takes the files
+(relative to the repository, `#` comments) from a list.
+
 Prints one line per file (PASS name / FAIL name + short diff), then
 "N passed, N failed". Exit status 1 iff something failed. Without `go` on
 PATH it says so, prints "0 passed, 0 failed" and exits 0 (CI installs go).
@@ -38,9 +48,12 @@ TIMEOUT = 60  # seconds per program run
 RUN_LINE = re.compile(r"//\s*RUN:(.*)$")
 SIGNAL_PC = re.compile(r"^(\[signal .*)pc=0x[0-9a-f]+\]", re.M)
 NODIFF = re.compile(r"^\s*//\s*NODIFF:\s*(.*)$", re.M)
+NOGCSTRESS = re.compile(r"^\s*//\s*NOGCSTRESS:\s*(.*)$", re.M)
 GLC_RUN = re.compile(r"%glc\s+run\b")
 GLC_BUILD = re.compile(r"%glc\s+build\b.*-o\s+%t\b")
-EXEC_T = re.compile(r"(^|&&|;|\||\bnot)\s*%t(\s|$)")
+# %t run directly, after `not`, or after `env VAR=value ...` (tests that set
+# GOMAXPROCS or GODEBUG for their runs were not diffed before).
+EXEC_T = re.compile(r"(^|&&|;|\||\bnot|\benv(?:\s+-u\s+\w+|\s+\w+=\S*)*)\s*%t(\s|$)")
 
 
 def is_run_test(src):
@@ -117,10 +130,10 @@ def display_name(path):
     return path[len(lit):] if path.startswith(lit) else os.path.relpath(path, REPO)
 
 
-def run(cmd, cwd, env):
+def run(cmd, cwd, env, timeout=TIMEOUT):
     try:
         p = subprocess.run(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                           capture_output=True, timeout=TIMEOUT)
+                           capture_output=True, timeout=timeout)
         return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
     except subprocess.TimeoutExpired:
         return "timeout", "", ""
@@ -137,6 +150,8 @@ def short_diff(what, want, got, limit=12):
 
 
 def check(path, idx, args, env):
+    """Build the program with go, run it and glc's once per GOMAXPROCS value
+    (args.procs; None = unset); (ok, report lines)."""
     name = display_name(path)
     work = os.path.join(args.work, str(idx))
     shutil.rmtree(work, ignore_errors=True)
@@ -148,22 +163,45 @@ def check(path, idx, args, env):
     if rc != 0:
         return False, [f"FAIL {name}: go build failed (not valid Go? add // NODIFF: reason)"] + \
             ["    " + x for x in err.splitlines()[:8]]
-    go = run([os.path.join(work, "x.go.exe")], work, env)
-    gl = run([args.glc, "run", "x.gl"], work, env)
+    if args.env or args.procs != [None]:
+        # Build once, run many: `glc run` would recompile for each run.
+        rc, out, err = run([args.glc, "build", "x.gl", "-o", "x.gl.exe"], work, env)
+        if rc != 0:
+            return False, [f"FAIL {name}: glc build failed (exit {rc})"] + \
+                ["    " + x for x in err.splitlines()[:8]]
+        glcmd = [os.path.join(work, "x.gl.exe")]
+    else:
+        glcmd = [args.glc, "run", "x.gl"]
 
     problems = []
-    if go[0] != gl[0]:
-        problems.append(f"    exit code: go {go[0]}, glc {gl[0]}")
-    if go[1] != gl[1]:
-        problems += short_diff("stdout", go[1], gl[1])
-    e_go, e_gl = normalise_stderr(go[2]), normalise_stderr(gl[2])
-    if e_go != e_gl:
-        problems += short_diff("stderr", e_go, e_gl)
+    for procs in args.procs:
+        penv = dict(env) if procs is None else dict(env, GOMAXPROCS=str(procs))
+        go = run([os.path.join(work, "x.go.exe")], work, penv, args.timeout)
+        gl = run(glcmd, work, dict(penv, **args.env), args.timeout)
+        where = "" if procs is None else f" [GOMAXPROCS={procs}]"
+        if go[0] != gl[0]:
+            problems.append(f"    exit code{where}: go {go[0]}, glc {gl[0]}")
+        if go[1] != gl[1]:
+            problems += short_diff("stdout" + where, go[1], gl[1])
+        e_go, e_gl = normalise_stderr(go[2]), normalise_stderr(gl[2])
+        if e_go != e_gl:
+            problems += short_diff("stderr" + where, e_go, e_gl)
     if problems:
         return False, [f"FAIL {name}"] + problems
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     return True, [f"PASS {name}"]
+
+
+def read_list(path):
+    """Paths (relative to the repository) from a list file, # comments allowed."""
+    names = []
+    with open(path) as f:
+        for line in f:
+            line = line.split("#", 1)[0].strip()
+            if line:
+                names.append(os.path.join(REPO, line))
+    return names
 
 
 def main():
@@ -173,8 +211,21 @@ def main():
                     help="scratch directory (default build/difftest)")
     ap.add_argument("--keep", action="store_true", help="keep scratch dirs of passing tests")
     ap.add_argument("-j", "--jobs", type=int, default=2)
+    ap.add_argument("--env", action="append", default=[], metavar="VAR=VALUE",
+                    help="set VAR for glc's programs only (repeatable), e.g. GODEBUG=gcstress=1,gcpoison=1")
+    ap.add_argument("--gomaxprocs", default="",
+                    help="comma-separated values, e.g. 1,2: run each program once per value")
+    ap.add_argument("--timeout", type=int, default=TIMEOUT,
+                    help=f"seconds per run of each program (default {TIMEOUT})")
+    ap.add_argument("--files-from", help="take the .gl files from this list (repository-relative)")
     ap.add_argument("files", nargs="*", help="only these .gl files (default: all of test/lit)")
     args = ap.parse_args()
+    try:
+        args.env = dict(e.split("=", 1) for e in args.env)
+    except ValueError:
+        ap.error("--env wants VAR=VALUE")
+    args.procs = [int(x) for x in args.gomaxprocs.split(",") if x.strip()] or [None]
+    gcstress = "gcstress=" in args.env.get("GODEBUG", "")
     args.glc = os.path.abspath(args.glc)
     args.work = os.path.abspath(args.work)
 
@@ -183,16 +234,20 @@ def main():
         print("0 passed, 0 failed")
         return 0
 
-    files = [os.path.abspath(f) for f in args.files] or list(find_tests(os.path.join(REPO, "test", "lit")))
-    examples = [] if args.files else sorted(glob.glob(os.path.join(REPO, "examples", "*.gl")))
+    chosen = [os.path.abspath(f) for f in args.files] + (read_list(args.files_from) if args.files_from else [])
+    files = chosen or list(find_tests(os.path.join(REPO, "test", "lit")))
+    examples = [] if chosen else sorted(glob.glob(os.path.join(REPO, "examples", "*.gl")))
     todo, skipped = [], []
     for f in files + examples:
         with open(f, encoding="utf-8", errors="replace") as fh:
             src = fh.read()
         m = NODIFF.search(src)
+        g = NOGCSTRESS.search(src) if gcstress else None
         if m:
-            skipped.append((f, m.group(1).strip()))
-        elif f in examples or is_run_test(src):
+            skipped.append((f, "NODIFF: " + m.group(1).strip()))
+        elif g:
+            skipped.append((f, "NOGCSTRESS: " + g.group(1).strip()))
+        elif f in examples or f.startswith(os.path.join(REPO, "examples") + os.sep) or is_run_test(src):
             todo.append(f)
 
     os.makedirs(args.work, exist_ok=True)
@@ -207,8 +262,12 @@ def main():
             passed += ok
             failed += not ok
     for f, why in skipped:
-        print(f"SKIP {display_name(f)}: NODIFF: {why}")
-    print(f"difftest: {len(todo)} programs compared, {len(skipped)} skipped (NODIFF)")
+        print(f"SKIP {display_name(f)}: {why}")
+    extra = "".join(f" {k}={v}" for k, v in args.env.items())
+    print(f"difftest: {len(todo)} programs compared, {len(skipped)} skipped (NODIFF"
+          + (", NOGCSTRESS" if gcstress else "") + ")"
+          + (f", glc's runs with{extra}" if extra else "")
+          + ("" if args.procs == [None] else f", GOMAXPROCS {args.gomaxprocs}"))
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

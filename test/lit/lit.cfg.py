@@ -11,12 +11,16 @@
 #   %repo       the repository root (debug/ tests load runtime/gdb/glrt-gdb.py)
 # Feature "gdb" when gdb is installed (test/lit/debug/gdb_*.gl: REQUIRES: gdb).
 # Outputs (%t) go under <build dir>/test/lit, never into the source tree.
+# Under GODEBUG=gcstress=N a test with a line `// NOGCSTRESS: reason` is
+# UNSUPPORTED (tools/glformat.py says which reasons are allowed).
 import os
 import sys
-import lit.formats
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "tools"))
+import glformat  # noqa: E402
 
 config.name = "glc"
-config.test_format = lit.formats.ShTest(execute_external=False)
+config.test_format = glformat.GLTest(execute_external=False)
 config.suffixes = [".gl"]
 config.excludes = ["tools", "Inputs"]
 

@@ -475,6 +475,9 @@ void probe_syscall_readlink() {
 void probe_syscall_gettid() { sval += glrt_syscall_gettid(); }
 void probe_syscall_getpid() { sval += glrt_syscall_getpid(); }
 void probe_syscall_kill() { sval += glrt_syscall_kill(glrt_syscall_getpid(), 0); }
+void probe_syscall_tgkill() {
+  sval += glrt_syscall_tgkill(glrt_syscall_getpid(), glrt_syscall_gettid(), 0);
+}
 void probe_syscall_errstr() { sval += glrt_syscall_errstr(2).n + glrt_syscall_errstr(9999).n; }
 // Returns only while SIGPIPE is ignored: the probe ignores it around the
 // call (the death path runs on g0 like glrt_exit's).

@@ -11,8 +11,11 @@
 
 #include <gtest/gtest.h>
 
+#include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string>
+#include <sys/syscall.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -154,6 +157,68 @@ TEST(PanicDeathTest, FaultOutsideGeneratedCodeIsFatal) {
         glrt::initsig();
         volatile int *p = nullptr;
         *p = 1;
+      },
+      ::testing::ExitedWithCode(2),
+      "^fatal error: unexpected signal during runtime execution\n\\[signal "
+      "SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x[0-9a-f]+\\]\n");
+}
+
+// A fault signal sent to the process (kill, tgkill) that the kernel gives
+// to one of the runtime's threads that are not Ms (sysmon, a mark helper)
+// is passed on to an M: the thread blocks it for good and sends it to the
+// process again. Here the test's thread stands for every M and blocks
+// SIGSEGV, so the resent signal stays pending and the non-M thread returns
+// from its handler and reports. Before the fix the non-M thread handled it
+// itself (lit debug/fatal_signal_level under gcstress: sysmon printed the
+// death of "goroutine 1" while main printed on and exited 0).
+void *sendToSelfAsNonM(void *) {
+  glrt::minitNonM();
+  sigset_t segv;
+  sigemptyset(&segv);
+  sigaddset(&segv, SIGSEGV);
+  pthread_sigmask(SIG_UNBLOCK, &segv, nullptr); // the creator's mask blocks it
+  syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), SIGSEGV);
+  sigset_t blocked, pending;
+  pthread_sigmask(SIG_BLOCK, nullptr, &blocked);
+  sigpending(&pending);
+  fprintf(stderr, "forwarded blocked=%d pending=%d\n", sigismember(&blocked, SIGSEGV),
+          sigismember(&pending, SIGSEGV));
+  _exit(7);
+}
+
+TEST(PanicDeathTest, SignalSentToANonMThreadGoesOnToAnM) {
+  EXPECT_EXIT(
+      {
+        glrt::minitsignalstack();
+        glrt::initsig();
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGSEGV);
+        pthread_sigmask(SIG_BLOCK, &set, nullptr);
+        pthread_t t;
+        pthread_create(&t, nullptr, sendToSelfAsNonM, nullptr);
+        pthread_join(t, nullptr);
+      },
+      ::testing::ExitedWithCode(7), "^forwarded blocked=1 pending=1\n$");
+}
+
+// A real fault on such a thread (si_code > 0) is not passed on: it is the
+// runtime's own bug, reported there.
+void *faultAsNonM(void *) {
+  glrt::minitNonM();
+  volatile int *p = nullptr;
+  *p = 1;
+  return nullptr;
+}
+
+TEST(PanicDeathTest, FaultOnANonMThreadIsReportedThere) {
+  EXPECT_EXIT(
+      {
+        glrt::minitsignalstack();
+        glrt::initsig();
+        pthread_t t;
+        pthread_create(&t, nullptr, faultAsNonM, nullptr);
+        pthread_join(t, nullptr);
       },
       ::testing::ExitedWithCode(2),
       "^fatal error: unexpected signal during runtime execution\n\\[signal "
