@@ -305,6 +305,7 @@ void optimise(Module &m, TargetMachine &tm) {
                               ? pb.buildO0DefaultPipeline(OptimizationLevel::O0)
                               : pb.buildPerModuleDefaultPipeline(OptimizationLevel::O2);
   mpm.run(m, mam);
+  glc::finishPanicStubs(m); // irgen/IRGen.cpp: keepTracebackFrames
   completeFunctab(m);
 }
 
