@@ -675,6 +675,7 @@ static int glcMain(int argc, char **argv) {
   auto tm = makeTargetMachine(triple);
   glc::IRGenOptions irOpts;
   irOpts.splitStack = !noSplitStack;
+  irOpts.inlining = optLevel != 0;
   irOpts.debug = noDebugInfo                ? glc::IRGenOptions::Debug::None
                  : stripDWARF || stripAll ? glc::IRGenOptions::Debug::LineTables
                                           : glc::IRGenOptions::Debug::Full;

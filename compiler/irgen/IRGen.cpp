@@ -546,7 +546,7 @@ void IRGen::keepTracebackFrames() {
             keep = true;
         }
     fn->addFnAttr("disable-tail-calls", "true");
-    if (keep) {
+    if (keep || (!panics.empty() && !opts.inlining)) {
       fn->addFnAttr(Attribute::NoInline);
       continue;
     }

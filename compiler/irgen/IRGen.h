@@ -109,6 +109,11 @@ struct IRGenOptions {
   /// (the root) defines __glc_main and __glc_text_base. Null: the whole
   /// program in one module.
   Package *only = nullptr;
+  /// The optimiser will inline (glc -O1 and up): functions whose only
+  /// calls are runtime panics get panic stubs so that they may inline
+  /// (IRGen.cpp, keepTracebackFrames). Off (-O0): they keep their frame
+  /// like every function that calls something.
+  bool inlining = true;
 };
 
 /// Lower a type-checked file to a new module. Returns null (after reporting
