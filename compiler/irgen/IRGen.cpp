@@ -17,6 +17,8 @@
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Verifier.h"
 
+#include <tuple>
+
 using namespace llvm;
 
 namespace glc {
@@ -550,10 +552,20 @@ void IRGen::keepTracebackFrames() {
       fn->addFnAttr(Attribute::NoInline);
       continue;
     }
+    // One stub per runtime function and source position: the panic's
+    // operands are the stub's arguments, so calls at one position (a[i] =
+    // a[j]'s two bounds checks) share it.
+    std::map<std::tuple<Function *, unsigned, unsigned>, Function *> stubs;
     for (CallInst *call : panics) {
       std::string name = functab[i].second;
       Function *callee = call->getCalledFunction();
-      Function *stub = Function::Create(callee->getFunctionType(), Function::InternalLinkage,
+      const DebugLoc &dl = call->getDebugLoc();
+      Function *&stub = stubs[{callee, dl ? dl.getLine() : 0, dl ? dl.getCol() : 0}];
+      if (stub) {
+        call->setCalledFunction(stub);
+        continue;
+      }
+      stub = Function::Create(callee->getFunctionType(), Function::InternalLinkage,
                                         fn->getName() + "·panic", *mod);
       stub->setSection(fn->getSection());
       for (Attribute a : fn->getAttributes().getFnAttrs())
