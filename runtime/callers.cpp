@@ -64,7 +64,11 @@
 // Inlining: glc keeps a frame for every function that calls anything
 // (irgen's keepTracebackFrames: noinline), so no function that can be on
 // a stack while Callers runs is ever inlined, and physical frames are
-// Go's logical frames. (The leaves LLVM inlines cannot call Callers.)
+// Go's logical frames. (The leaves LLVM inlines cannot call Callers.) The
+// one exception, functions whose only calls are the runtime's panics, may
+// inline, but each panic goes through a stub frame named after the
+// function, at its line, whose caller's frame reads the line of the call:
+// the logical frames again.
 //
 // Stack use: the entry points take the frame pointer on the goroutine and
 // do the walk on g0 (onsystemstack): the walk reads frame words with

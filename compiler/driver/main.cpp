@@ -305,6 +305,7 @@ void optimise(Module &m, TargetMachine &tm) {
                               ? pb.buildO0DefaultPipeline(OptimizationLevel::O0)
                               : pb.buildPerModuleDefaultPipeline(OptimizationLevel::O2);
   mpm.run(m, mam);
+  glc::finishPanicStubs(m); // irgen/IRGen.cpp: keepTracebackFrames
   completeFunctab(m);
 }
 
@@ -674,6 +675,7 @@ static int glcMain(int argc, char **argv) {
   auto tm = makeTargetMachine(triple);
   glc::IRGenOptions irOpts;
   irOpts.splitStack = !noSplitStack;
+  irOpts.inlining = optLevel != 0;
   irOpts.debug = noDebugInfo                ? glc::IRGenOptions::Debug::None
                  : stripDWARF || stripAll ? glc::IRGenOptions::Debug::LineTables
                                           : glc::IRGenOptions::Debug::Full;

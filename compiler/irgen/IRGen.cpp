@@ -17,6 +17,8 @@
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Verifier.h"
 
+#include <tuple>
+
 using namespace llvm;
 
 namespace glc {
@@ -470,31 +472,164 @@ void IRGen::genFunctab() {
 // A panic's traceback lists the Go functions on the stack, as Go's does.
 // A function can be on the stack when a panic starts only if it calls
 // something (the runtime's panic entry points included). Such functions
-// keep their own frame: they are never inlined and never tail-call. Leaf
-// functions without calls (x+y helpers) may be inlined freely: they can
-// never appear in a traceback.
+// keep their own frame: they are never inlined and never tail-call, with
+// one exception, below. Leaf functions without calls (x+y helpers) may be
+// inlined freely: they can never appear in a traceback.
+//
+// The exception: a function F whose only calls are to such leaves and to
+// the runtime's panic entry points (isPanicEntry: a nil check, a bounds
+// check, panic(v) of a basic value, a wrapper's panicwrap) may be inlined
+// too, which is what lets a devirtualised interface call (IRGenIface.cpp)
+// or a small method inline. Its frame is kept where it matters, on the
+// panicking path: each panic call in F becomes a call of a stub,
+// "F·panic", which makes the same call at the same line and is listed in
+// __glc_functab under F's Go name (and F's wrapper flag). So a panic shows
+// F at its line, whether F was inlined or not, then F's caller at the line
+// of the call -- go1.19's frames for an inlined F (`main.F(...)` then the
+// caller). finishPanicStubs, after the optimiser, completes this: a stub
+// call that LLVM inlined into a caller gets the location of the call site
+// (not F's line, which the caller's frame would otherwise show); one left
+// in a body of F's own (not inlined) calls the runtime directly again, so
+// that F is not shown twice. F's callees are call-free leaves, so an
+// inlined stub call is never more than one inlining deep.
+// Not done (the general fix): printing inlined frames from DWARF's inlining
+// information, which would let functions that call other Go functions
+// inline too.
+//
 // Every call is also nomerge: each keeps its own line, as gc's calls do.
 // Codegen's tail merging (and SimplifyCFG's sinking) would otherwise fold
 // identical calls at different lines -- two panic("x"), three where()
 // before returns, the deferred calls of two returns -- into one whose
 // merged location is line 0, and tracebacks and runtime.Caller would read
 // "?:0" or line 0 there.
+static bool isPanicEntry(const Function *callee) {
+  if (!callee || !callee->isDeclaration() || !callee->doesNotReturn())
+    return false;
+  StringRef n = callee->getName();
+  // Goexit runs deferred calls and block parks forever (both can leave
+  // the goroutine on a stack that others print); exit ends the process.
+  return n.starts_with("glrt_") && n != "glrt_Goexit" && n != "glrt_block" && n != "glrt_exit";
+}
+
 void IRGen::keepTracebackFrames() {
+  auto isCall = [](Instruction &inst) {
+    auto *call = dyn_cast<CallBase>(&inst);
+    return call && !isa<IntrinsicInst>(call) ? call : nullptr;
+  };
+  // Call-free functions (leaves).
+  DenseSet<Function *> leaves;
   for (auto &[fn, name] : functab) {
-    if (fn->hasFnAttribute(Attribute::AlwaysInline))
-      continue; // a runtime binding (IRGenRuntimeBinding.cpp): never a frame
-    bool calls = fn->getName() == "main.main";
+    if (fn->hasFnAttribute(Attribute::AlwaysInline) || name == "main.main")
+      continue;
+    bool calls = false;
     for (BasicBlock &bb : *fn)
       for (Instruction &inst : bb)
-        if (auto *call = dyn_cast<CallBase>(&inst))
-          if (!isa<IntrinsicInst>(call)) {
-            calls = true;
-            call->addFnAttr(Attribute::NoMerge);
-          }
-    if (calls) {
+        calls |= isCall(inst) != nullptr;
+    if (!calls)
+      leaves.insert(fn);
+  }
+  size_t n = functab.size(); // stubs are appended
+  for (size_t i = 0; i < n; ++i) {
+    Function *fn = functab[i].first;
+    if (fn->hasFnAttribute(Attribute::AlwaysInline))
+      continue; // a runtime binding (IRGenRuntimeBinding.cpp): never a frame
+    bool keep = functab[i].second == "main.main";
+    SmallVector<CallInst *, 4> panics;
+    for (BasicBlock &bb : *fn)
+      for (Instruction &inst : bb)
+        if (CallBase *call = isCall(inst)) {
+          call->addFnAttr(Attribute::NoMerge);
+          Function *callee = call->getCalledFunction();
+          if (callee && leaves.count(callee))
+            continue;
+          if (isPanicEntry(callee) && isa<CallInst>(call))
+            panics.push_back(cast<CallInst>(call));
+          else
+            keep = true;
+        }
+    fn->addFnAttr("disable-tail-calls", "true");
+    if (keep || (!panics.empty() && !opts.inlining)) {
       fn->addFnAttr(Attribute::NoInline);
-      fn->addFnAttr("disable-tail-calls", "true");
+      continue;
     }
+    // One stub per runtime function and source position: the panic's
+    // operands are the stub's arguments, so calls at one position (a[i] =
+    // a[j]'s two bounds checks) share it.
+    std::map<std::tuple<Function *, unsigned, unsigned>, Function *> stubs;
+    for (CallInst *call : panics) {
+      std::string name = functab[i].second;
+      Function *callee = call->getCalledFunction();
+      const DebugLoc &dl = call->getDebugLoc();
+      Function *&stub = stubs[{callee, dl ? dl.getLine() : 0, dl ? dl.getCol() : 0}];
+      if (stub) {
+        call->setCalledFunction(stub);
+        continue;
+      }
+      stub = Function::Create(callee->getFunctionType(), Function::InternalLinkage,
+                                        fn->getName() + "·panic", *mod);
+      stub->setSection(fn->getSection());
+      for (Attribute a : fn->getAttributes().getFnAttrs())
+        if (a.isStringAttribute() || a.getKindAsEnum() != Attribute::Memory)
+          stub->addFnAttr(a);
+      stub->removeFnAttr(Attribute::AlwaysInline);
+      stub->addFnAttr(Attribute::NoInline);
+      stub->addFnAttr(Attribute::NoReturn);
+      stub->addFnAttr(Attribute::Cold);
+      stub->addFnAttr(kPanicStubAttr);
+      std::vector<Value *> args;
+      for (Argument &a : stub->args())
+        args.push_back(&a);
+      BasicBlock *entry = BasicBlock::Create(C, "entry", stub);
+      CallInst *inner = CallInst::Create(callee, args, "", entry);
+      inner->setAttributes(call->getAttributes());
+      new UnreachableInst(C, entry);
+      dbgPanicStub(fn, stub, call->getDebugLoc(), inner);
+      call->setCalledFunction(stub);
+      functab.push_back({stub, name});
+      if (wrapperFuncs.count(fn))
+        wrapperFuncs.insert(stub);
+    }
+  }
+}
+
+void finishPanicStubs(Module &m) {
+  SmallVector<CallInst *, 16> calls;
+  for (Function &fn : m)
+    if (!fn.hasFnAttribute(kPanicStubAttr))
+      for (BasicBlock &bb : fn)
+        for (Instruction &inst : bb)
+          if (auto *call = dyn_cast<CallInst>(&inst))
+            if (Function *callee = call->getCalledFunction();
+                callee && callee->hasFnAttribute(kPanicStubAttr))
+              calls.push_back(call);
+  for (CallInst *call : calls) {
+    DILocation *l = call->getDebugLoc().get();
+    if (l && l->getInlinedAt()) {
+      // Inlined into a caller: the caller's frame is at its call.
+      while (l->getInlinedAt())
+        l = l->getInlinedAt();
+      call->setDebugLoc(DILocation::get(m.getContext(), l->getLine(), l->getColumn(),
+                                        l->getScope()));
+      continue;
+    }
+    // In a body of F's own: the stub's call made here (its arguments: the
+    // stub's parameters, or constants the optimiser put in their place).
+    Function *stub = call->getCalledFunction();
+    CallInst *inner = nullptr;
+    for (Instruction &si : stub->getEntryBlock())
+      if (auto *c = dyn_cast<CallInst>(&si); c && !isa<IntrinsicInst>(c))
+        inner = c;
+    if (!inner)
+      continue;
+    std::vector<Value *> args;
+    for (Value *a : inner->args())
+      args.push_back(isa<Argument>(a) ? call->getArgOperand(cast<Argument>(a)->getArgNo()) : a);
+    CallInst *direct = CallInst::Create(inner->getFunctionType(), inner->getCalledOperand(), args,
+                                        "", call->getIterator());
+    direct->setAttributes(inner->getAttributes());
+    direct->addFnAttr(Attribute::NoMerge);
+    direct->setDebugLoc(call->getDebugLoc());
+    call->eraseFromParent(); // void, noreturn: no uses
   }
 }
 
@@ -602,6 +737,7 @@ bool IRGen::run() {
   for (Body &bd : bodies)
     genFuncBody(bd.fn, &bd.decl->info, bd.sig, bd.decl->body);
   genGlcMain();
+  devirtualizeIfaceCalls(); // IRGenIface.cpp; before keepTracebackFrames (direct calls)
   keepTracebackFrames();
   genFunctab();
   genGCRoots(); // IRGenGlobals.cpp

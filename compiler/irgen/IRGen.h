@@ -47,9 +47,11 @@
 //    right, innermost first), then its variables are loaded, so `x + f()`
 //    sees the x that f stored (IRGen::hoistCalls).
 //
-//  Tracebacks: a function that calls anything (the runtime's panics
-//    included) is noinline and never tail-calls, so every Go frame that
-//    can be on a panicking stack is really there; call-free leaves inline.
+//  Tracebacks: a function that calls anything is noinline and never
+//    tail-calls, so every Go frame that can be on a panicking stack is
+//    really there; call-free leaves inline, and so do functions whose only
+//    calls are to leaves and to the runtime's panics, whose frame a stub
+//    keeps on the panicking path (IRGen.cpp: keepTracebackFrames).
 //
 //  Goroutines: `go f(x, y)` evaluates the func value and the arguments in
 //    the caller (gc's order), stores them in a heap block {fv, x, y}
@@ -107,6 +109,11 @@ struct IRGenOptions {
   /// (the root) defines __glc_main and __glc_text_base. Null: the whole
   /// program in one module.
   Package *only = nullptr;
+  /// The optimiser will inline (glc -O1 and up): functions whose only
+  /// calls are runtime panics get panic stubs so that they may inline
+  /// (IRGen.cpp, keepTracebackFrames). Off (-O0): they keep their frame
+  /// like every function that calls something.
+  bool inlining = true;
 };
 
 /// Lower a type-checked file to a new module. Returns null (after reporting
@@ -131,6 +138,16 @@ std::unique_ptr<llvm::Module> generateIR(File *file, TypeContext &types, DiagEng
                                          const llvm::DataLayout &dataLayout,
                                          llvm::StringRef targetTriple,
                                          const IRGenOptions &opts = {});
+
+/// After the optimiser (and before code generation) of a module from
+/// generateIR: the panic stubs of functions that may inline (IRGen.cpp's
+/// keepTracebackFrames) -- a stub call inlined into a caller takes the
+/// call site's location, one left in its own function calls the runtime
+/// directly again.
+void finishPanicStubs(llvm::Module &m);
+
+/// The function attribute marking those stubs.
+inline constexpr const char *kPanicStubAttr = "glc-panic-stub";
 
 } // namespace glc
 

@@ -202,6 +202,26 @@ void IRGen::dbgEndFunction() {
   dbg->fns.pop_back();
 }
 
+void IRGen::dbgPanicStub(Function *fn, Function *stub, const DebugLoc &loc, Instruction *call) {
+  DISubprogram *sp = fn->getSubprogram();
+  if (!dbg || !sp)
+    return;
+  DISubprogram *ssp = dbg->db->createFunction(
+      dbg->cu, sp->getName(), stub->getName(), sp->getFile(), sp->getLine(), sp->getType(),
+      sp->getScopeLine(), sp->getFlags() | DINode::FlagArtificial,
+      DISubprogram::SPFlagDefinition | DISubprogram::SPFlagLocalToUnit |
+          DISubprogram::SPFlagOptimized);
+  stub->setSubprogram(ssp);
+  unsigned line = loc ? loc.getLine() : sp->getLine();
+  unsigned col = loc ? loc.getCol() : 0;
+  DIScope *scope = ssp;
+  if (loc && loc->getFile() != sp->getFile())
+    scope = dbg->db->createLexicalBlockFile(ssp, loc->getFile());
+  call->setDebugLoc(DILocation::get(C, line, col, scope));
+  if (Instruction *next = call->getNextNode())
+    next->setDebugLoc(call->getDebugLoc());
+}
+
 void IRGen::dbgPushBlock(SMLoc pos) {
   if (!dbg || dbg->fns.empty())
     return;

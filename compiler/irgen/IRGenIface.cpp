@@ -35,7 +35,9 @@
 // method's index in the interface's sorted method list) and call it with
 // the data word as the receiver, the first Go parameter (null ctx): the
 // ifn convention of typedesc.def, the same as a method's, so a pointer
-// method of a pointer type is its own itab entry.
+// method of a pointer type is its own itab entry. When the module has
+// few itabs for the interface, the call first compares the itab with each
+// and calls that type's method directly (devirtualizeIfaceCalls).
 //===----------------------------------------------------------------------===//
 #include "irgen/IRGenImpl.h"
 
@@ -192,6 +194,7 @@ Constant *IRGen::itabConst(Type *t, Type *i) {
   link->setSection("gl_itablinks");
   link->setAlignment(Align(8));
   usedGlobals.push_back(link);
+  itabsByIface[linkTypeString(i)].push_back(gv);
   return gv;
 }
 
@@ -373,7 +376,7 @@ Value *IRGen::genIfaceCompare(TokKind op, Value *x, Value *y, Type *t) {
 // A call x.M(args) with x of interface type: fun[k](data, args...).
 Value *IRGen::genIfaceCall(CallExpr *e, SelectorExpr *sel) {
   auto *it = cast<InterfaceType>(under(sel->x->type));
-  return callIfaceMethod(genExpr(sel->x), sel->ifaceMethod, it->methods[sel->ifaceMethod].sig, e);
+  return callIfaceMethod(genExpr(sel->x), sel->x->type, sel->ifaceMethod, it->methods[sel->ifaceMethod].sig, e);
 }
 
 // An ifn's Go signature: the interface's data word (unsafe.Pointer) as the
@@ -395,14 +398,98 @@ Value *IRGen::emitMethodCall(Value *fn, FuncType *sig, Value *recv, ArrayRef<Val
                   isig, vals, /*refs=*/true);
 }
 
-Value *IRGen::callIfaceMethod(Value *x, int k, FuncType *sig, CallExpr *e) {
+Value *IRGen::callIfaceMethod(Value *x, Type *ifaceT, int k, FuncType *sig, CallExpr *e) {
   Value *tab = b.CreateExtractValue(x, 0);
   Value *data = b.CreateExtractValue(x, 1);
   // A nil interface: Go faults loading fun[k] from the nil itab.
   nilCheck(tab, 24 + 8 * k);
   Value *fn = b.CreateLoad(ptrTy, b.CreateConstInBoundsGEP1_64(i8, tab, 24 + 8 * k), "ifn");
   std::vector<Value *> args = genArgs(e, sig, /*refs=*/true);
-  return emitMethodCall(fn, sig, data, args);
+  Value *r = emitMethodCall(fn, sig, data, args);
+  for (User *u : fn->users())
+    if (auto *call = dyn_cast<CallBase>(u); call && call->getCalledOperand() == fn)
+      ifaceCalls.push_back({call, tab, linkTypeString(ifaceT), (unsigned)k});
+  return r;
+}
+
+// Guarded devirtualisation. An interface method call site whose interface
+// has at most kMaxDevirtTypes compile-time itabs in this module (the
+// conversions T -> I that itabConst emitted, wherever in the module they
+// are) becomes
+//
+//     if (tab == &go:itab.T1,I) r = T1's fun[k](data, args...)   ; direct
+//     else if (tab == &go:itab.T2,I) ...
+//     else r = fun[k](data, args...)                             ; as before
+//
+// Itab pointers compare equal iff the pairs are equal (itabsinit registers
+// every compile-time itab before getitab can build one), so each guard is
+// exact, and the last branch keeps every other dynamic type working: types
+// converted in other packages' modules, types that reach I only through an
+// assertion or a conversion from another interface (getitab's itabs), or
+// through reflect's Value.Interface. The candidate set is only a guess at
+// what is likely; correctness never depends on its being complete. A
+// direct call is what lets LLVM inline the method (keepTracebackFrames
+// decides which may be inlined): go1.19 does not inline through an
+// interface, so this is where glc gets ahead of it (bench iface_call).
+// Over the limit the call stays indirect: a chain of compares costs more
+// than the indirect call's misprediction saves.
+void IRGen::devirtualizeIfaceCalls() {
+  constexpr size_t kMaxDevirtTypes = 4;
+  for (IfaceCallSite &site : ifaceCalls) {
+    auto *call = dyn_cast_or_null<CallInst>(static_cast<Value *>(site.call));
+    Value *tab = site.tab;
+    if (!call || !tab || !call->getParent())
+      continue;
+    auto found = itabsByIface.find(site.iface);
+    if (found == itabsByIface.end() || found->second.empty() ||
+        found->second.size() > kMaxDevirtTypes)
+      continue;
+    // The candidates: (itab, method) for each itab whose fun[k] is a
+    // function of the call's own LLVM type.
+    SmallVector<std::pair<GlobalVariable *, Function *>, 4> cands;
+    for (GlobalVariable *gv : found->second) {
+      auto *init = gv->hasInitializer() ? dyn_cast<ConstantStruct>(gv->getInitializer()) : nullptr;
+      auto *fun = init ? dyn_cast<ConstantArray>(init->getOperand(1)) : nullptr;
+      if (!fun || site.k >= fun->getNumOperands())
+        continue;
+      auto *f = dyn_cast<Function>(fun->getOperand(site.k)->stripPointerCasts());
+      if (f && f->getFunctionType() == call->getFunctionType())
+        cands.push_back({gv, f});
+    }
+    if (cands.empty())
+      continue;
+    DebugLoc dl = call->getDebugLoc();
+    BasicBlock *head = call->getParent();
+    BasicBlock *cont = head->splitBasicBlock(std::next(call->getIterator()), "icall.cont");
+    BasicBlock *indirect = head->splitBasicBlock(call->getIterator(), "icall.indirect");
+    Function *fn = head->getParent();
+    head->getTerminator()->eraseFromParent();
+    PHINode *phi = nullptr;
+    if (!call->getType()->isVoidTy()) {
+      phi = PHINode::Create(call->getType(), (unsigned)cands.size() + 1, "icall.r");
+      phi->insertInto(cont, cont->begin());
+      phi->setDebugLoc(dl);
+      call->replaceAllUsesWith(phi);
+      phi->addIncoming(call, indirect);
+    }
+    IRBuilder<> ib(head);
+    ib.SetCurrentDebugLocation(dl);
+    for (auto &[gv, f] : cands) {
+      BasicBlock *direct = BasicBlock::Create(C, "icall.direct", fn, indirect);
+      BasicBlock *next = gv == cands.back().first
+                             ? indirect
+                             : BasicBlock::Create(C, "icall.next", fn, indirect);
+      ib.CreateCondBr(ib.CreateICmpEQ(tab, gv), direct, next);
+      auto *dc = cast<CallInst>(call->clone());
+      dc->setCalledFunction(f);
+      dc->insertInto(direct, direct->end());
+      BranchInst::Create(cont, direct)->setDebugLoc(dl);
+      if (phi)
+        phi->addIncoming(dc, direct);
+      ib.SetInsertPoint(next);
+    }
+  }
+  ifaceCalls.clear();
 }
 
 } // namespace glc

@@ -32,6 +32,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/IR/DataLayout.h"
 #include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/ValueHandle.h"
 
 #include <map>
 #include <string>
@@ -158,6 +159,10 @@ struct IRGen {
   /// the builder's location at `pos`.
   void dbgBeginFunction(llvm::Function *fn, FuncInfo *info, llvm::SMLoc pos);
   void dbgEndFunction();
+  /// Panic stub `stub` of fn (keepTracebackFrames): a subprogram like fn's,
+  /// and `call` (its only call) at loc's line and column in it.
+  void dbgPanicStub(llvm::Function *fn, llvm::Function *stub, const llvm::DebugLoc &loc,
+                    llvm::Instruction *call);
   void dbgPushBlock(llvm::SMLoc pos); // a lexical block { ... }
   void dbgPopBlock();
   void dbgSetLoc(llvm::SMLoc pos);    // a statement starts
@@ -450,7 +455,19 @@ struct IRGen {
   /// interface field (Object::ifaceOwner).
   llvm::Value *genPromotedIfaceCall(CallExpr *e, SelectorExpr *s, Object *m);
   llvm::Value *genPromotedIfaceValue(SelectorExpr *s, Object *m);
-  llvm::Value *callIfaceMethod(llvm::Value *x, int k, FuncType *sig, CallExpr *e);
+  llvm::Value *callIfaceMethod(llvm::Value *x, Type *ifaceT, int k, FuncType *sig, CallExpr *e);
+  /// Guarded devirtualisation (IRGenIface.cpp): each call callIfaceMethod
+  /// emits, and the itabs itabConst emitted per interface (keyed by the
+  /// interface's link string), rewritten by devirtualizeIfaceCalls once
+  /// every body is lowered.
+  struct IfaceCallSite {
+    llvm::WeakTrackingVH call, tab;
+    std::string iface;
+    unsigned k;
+  };
+  std::vector<IfaceCallSite> ifaceCalls;
+  llvm::StringMap<llvm::SmallVector<llvm::GlobalVariable *, 4>> itabsByIface;
+  void devirtualizeIfaceCalls();
   llvm::Function *ifaceSetFunc(Type *T, Object *m, llvm::ArrayRef<int> path, bool ifn = false);
   llvm::DenseMap<std::pair<Type *, Object *>, llvm::Function *> ifaceIfns, ifaceSetWrappers;
   std::map<std::pair<Type *, int>, llvm::Function *> ifaceBound;

@@ -326,7 +326,7 @@ Value *IRGen::genPromotedIfaceCall(CallExpr *e, SelectorExpr *s, Object *m) {
   Type *t;
   Value *addr = walkPath(s, &t);
   Value *iv = b.CreateLoad(llType(t), addr, "embedded.iface");
-  return callIfaceMethod(iv, m->ifaceIndex, cast<FuncType>(m->type), e);
+  return callIfaceMethod(iv, t, m->ifaceIndex, cast<FuncType>(m->type), e);
 }
 
 // x.M as a value, M promoted from an embedded interface field.
