@@ -1295,7 +1295,7 @@ void gopark(bool (*unlockf)(g *, void *), void *lk, waitReason reason) {
   glrt_mcall(park_m);
 }
 
-static void ready(g *gp) {
+static void ready(g *gp, bool wake) {
   if (readgstatus(gp) != _Gwaiting)
     fatal("runtime: goready: bad g status", "bad g->status in ready");
   casgstatus(gp, _Gwaiting, _Grunnable);
@@ -1311,7 +1311,8 @@ static void ready(g *gp) {
   // runnext: the woken G runs next. Under schedseed a coin decides, which
   // also permutes the order of several Gs woken at once (schedseed.h).
   runqput(mp->pp, gp, schedseedEnabled() ? seedRunnext() : true);
-  wakep();
+  if (wake)
+    wakep();
 }
 
 // A timer that fires at `when` was added: if a P is idle, start a spinning
@@ -1345,8 +1346,8 @@ bool wakeForTimers() {
   return true;
 }
 
-void goready(g *gp) {
-  systemstack([gp] { ready(gp); });
+void goready(g *gp, bool wake) {
+  systemstack([gp, wake] { ready(gp, wake); });
 }
 
 void Gosched() {

@@ -62,8 +62,11 @@ template <class F> void systemstack(F &&f) {
 // Parks the current G: unlockf(gp, lock) runs on g0 after the switch; if it
 // returns false the G resumes at once. reason is shown by schedtrace.
 void gopark(bool (*unlockf)(g *, void *), void *lock, waitReason reason);
-// Makes a parked G runnable (into the current P's runnext) and wakes a P.
-void goready(g *gp);
+// Makes a parked G runnable (into the current P's runnext) and wakes a P
+// (wake = false: wakes none; the caller's G is about to yield this P to
+// it, and waking another M would only let that M steal it: mgc.cpp's
+// gcTriggerWake).
+void goready(g *gp, bool wake = true);
 void Gosched();
 // Gosched's continuation on g0 (glrt_mcall): gp goes to the global run
 // queue. Also the continuation of an injected asyncPreempt (preempt.cpp).
