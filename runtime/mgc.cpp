@@ -536,7 +536,7 @@ __attribute__((noinline)) void gcYieldSlow() {
   if (gp == nullptr || gp->mp == nullptr || gp == gp->mp->g0 || gp->mp->pp == nullptr ||
       gp->goid <= 0 || !canPreemptM(gp->mp))
     return;
-  Gosched();
+  Goyield(); // to the collector in runnext, back on this M (preempt.cpp)
 }
 
 // Runs on the calling goroutine's stack. Its callee-saved registers are

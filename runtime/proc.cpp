@@ -1284,6 +1284,20 @@ void gosched_m(g *gp) {
   schedule();
 }
 
+// Go's goyield_m: as gosched_m, but gp goes to the tail of this P's local
+// queue, so this M runs it again after the runnext G (Goyield).
+void goyield_m(g *gp) {
+  racegotog0();
+  casgstatus(gp, _Grunning, _Grunnable);
+  if (traceEnabled())
+    traceGoEvent(traceEvGoStop, gp->goid, 0, 0, gp->tracestop ? gp->tracestop : traceStopGosched);
+  gp->tracestop = 0;
+  p *pp = getg()->mp->pp;
+  dropg();
+  runqput(pp, gp, false);
+  schedule();
+}
+
 void gopark(bool (*unlockf)(g *, void *), void *lk, waitReason reason) {
   m *mp = getg()->mp;
   g *gp = mp->curg;
@@ -1355,6 +1369,13 @@ void Gosched() {
   if (gp == nullptr || gp->mp == nullptr || gp == gp->mp->g0)
     return; // not on a goroutine: nothing to yield
   glrt_mcall(gosched_m);
+}
+
+void Goyield() {
+  g *gp = getg();
+  if (gp == nullptr || gp->mp == nullptr || gp == gp->mp->g0)
+    return;
+  glrt_mcall(goyield_m);
 }
 
 // ---------------------------------------------------------------------------

@@ -68,6 +68,12 @@ void gopark(bool (*unlockf)(g *, void *), void *lock, waitReason reason);
 // gcTriggerWake).
 void goready(g *gp, bool wake = true);
 void Gosched();
+// Go's goyield: yields like Gosched, but the G goes to the tail of this
+// P's local queue instead of the global one, so this M runs it again
+// after whatever it yields to (mgc.cpp: the collector in runnext) rather
+// than a spinning M on another P taking it (a thread switch).
+void Goyield();
+void goyield_m(g *gp);
 // Gosched's continuation on g0 (glrt_mcall): gp goes to the global run
 // queue. Also the continuation of an injected asyncPreempt (preempt.cpp).
 void gosched_m(g *gp);
