@@ -45,14 +45,16 @@
 // returning, as Go's does.
 //
 // Who triggers a collection:
-//   - the allocator, when heapLive reaches heapGoal (or every N slow-path
-//     allocations under GODEBUG=gcstress=N): it wakes the collector
-//     goroutine (a system G, goid < 0, started by gcinit) and asks the
-//     allocating G to yield at its next safe point, so the collection
-//     starts promptly even at GOMAXPROCS=1. The collection is not run
-//     inside mallocgc itself because runtime code calls mallocgc while it
-//     holds runtime locks and half-built records; the collector G runs
-//     from a clean stack.
+//   - the allocator, when heapLive reaches the trigger (or every N
+//     slow-path allocations under GODEBUG=gcstress=N): it wakes the
+//     collector goroutine (a system G, goid < 0, created by the first
+//     trigger) into its own P's runnext without waking another M, and
+//     asks the allocating G to yield at its next safe point, so the
+//     collection starts promptly even at GOMAXPROCS=1 and its first
+//     stop-the-world runs on the allocating goroutine's M (nothing to wait
+//     for on that P). The collection is not run inside mallocgc itself
+//     because runtime code calls mallocgc while it holds runtime locks and
+//     half-built records; the collector G runs from a clean stack.
 //   - runtime.GC, on the calling goroutine (a user G called from generated
 //     code: a safe point by construction).
 // The concurrent collector triggers at heapTrigger, before the goal
@@ -504,22 +506,29 @@ void gcTriggerWake() {
   // it (the collector's reset to 0 is ordered after that by the stop).
   if (!gcTriggered.compare_exchange_strong(one, 2, std::memory_order_acq_rel))
     return;
+  // The allocating goroutine is asked to yield at its next safe point (a
+  // prologue of generated code, a runtime entry's preemptCheck), so the
+  // collector runs now even at GOMAXPROCS=1. From g0 (the slow path) the
+  // request is re-armed into the G's stack limit when systemstack
+  // switches back (REPOISON_IF_PREEMPT).
+  g *cur = self->mp->curg;
+  bool yields = cur != nullptr && cur->goid > 0;
   if (!collectorStarted) {
     collectorStarted = true;
     newprocsystem(bgCollector, nullptr);
   } else {
-    semrelease(&gcWakeSema, false);
+    // The collector goes to this P's runnext and, when this goroutine
+    // yields, runs on this M at once: its stop-the-world then finds the
+    // other Ps idle or running other goroutines, never this one. Waking
+    // another M for it (semrelease's default) let that M steal it, and
+    // the stop then waited for two thread switches (the stealer's wake-up,
+    // then this M's stop and its wake-up of the stopper): on the loaded
+    // 2-vCPU guest STW1 took 13-380 ms in map_int (go1.19, which starts
+    // the cycle on the allocating goroutine itself: 0.02-0.05 ms).
+    semrelease(&gcWakeSema, false, /*wake=*/!yields);
   }
-  // Ask the allocating goroutine to yield at its next safe point (a
-  // prologue of generated code), so the collector runs now even at
-  // GOMAXPROCS=1. From g0 (the slow path) the request is re-armed into
-  // the G's stack limit when systemstack switches back (REPOISON_IF_PREEMPT).
-  g *gp = getg();
-  if (gp != nullptr && gp->mp != nullptr) {
-    g *cur = gp->mp->curg;
-    if (cur != nullptr && cur->goid > 0)
-      __atomic_store_n(&cur->preempt, true, __ATOMIC_SEQ_CST);
-  }
+  if (yields)
+    __atomic_store_n(&cur->preempt, true, __ATOMIC_SEQ_CST);
 }
 
 __attribute__((noinline)) void gcYieldSlow() {
@@ -527,7 +536,7 @@ __attribute__((noinline)) void gcYieldSlow() {
   if (gp == nullptr || gp->mp == nullptr || gp == gp->mp->g0 || gp->mp->pp == nullptr ||
       gp->goid <= 0 || !canPreemptM(gp->mp))
     return;
-  Gosched();
+  Goyield(); // to the collector in runnext, back on this M (preempt.cpp)
 }
 
 // Runs on the calling goroutine's stack. Its callee-saved registers are

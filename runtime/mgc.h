@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "preempt.h"
+
 namespace glrt {
 
 struct Type;
@@ -178,15 +180,22 @@ bool gcEnabled();
 void gcTriggerWake();
 
 // Called by the allocation entry points of generated code (glrt_newobject,
-// glrt_mallocgc, glrt_makeslice, glrt_growslice) after they allocated: a
-// call from generated code is a safe point, so if the collector goroutine
-// is waiting to run (gcTriggered == 2) the caller yields to it at once
-// (a loop whose only calls are allocations has no prologue to be
-// preempted at).
+// glrt_mallocgc, glrt_makeslice, glrt_growslice, makemap, the string
+// conversions) after they allocated: a call from generated code is a safe
+// point, so if the collector goroutine is waiting to run (gcTriggered ==
+// 2) the caller yields to it at once (a loop whose only calls are
+// allocations has no prologue to be preempted at), and a pending
+// preemption request (preemptCheck: sysmon's time slice, a
+// stop-the-world) is honoured here too. Such a loop spends most of its
+// time in mallocgc, where SIGURG is declined, so a stop-the-world waited
+// for one of its 100 us re-signals to land in the loop's few instructions
+// of generated code: the concurrent collector's mark termination took
+// 0.15-10 ms to stop gc_pause's allocating goroutine.
 void gcYieldSlow();
 inline void gcSafePoint() {
   if (__builtin_expect(gcTriggered.load(std::memory_order_relaxed) == 2, 0))
     gcYieldSlow();
+  preemptCheck();
 }
 
 // A full, blocking collection on the calling goroutine (runtime.GC and

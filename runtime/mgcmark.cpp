@@ -422,6 +422,11 @@ rootJob *jobs = nullptr;
 uintptr_t njobs = 0, jobsCap = 0;
 std::atomic<uintptr_t> nextJob{0};
 uint64_t stackBytes = 0, globalBytes = 0;
+uint64_t rootJobBytes = 0; // the bytes of the root jobs (addRootJobs)
+// The concurrent cycle's pauses mark with one thread below these
+// (gcMarkRootsSTW, gcMarkTermDrain).
+constexpr uint64_t kSmallRoots = uint64_t(1) << 20;
+constexpr int64_t kSmallTermWorkbufs = 4;
 
 void addJob(uintptr_t lo, uintptr_t hi, const Type *typ = nullptr) {
   if (hi <= lo)
@@ -447,6 +452,7 @@ void addJob(uintptr_t lo, uintptr_t hi, const Type *typ = nullptr) {
     return;
   }
   jobs[njobs++] = rootJob{lo, hi, typ};
+  rootJobBytes += hi - lo;
 }
 
 // The parts of the executable's data or bss section [lo, hi) outside the
@@ -690,6 +696,7 @@ namespace {
 void addRootJobs(g *curg, uintptr_t curgsp) {
   computeHeapBounds();
   njobs = 0;
+  rootJobBytes = 0;
   stackBytes = 0;
   nextJob.store(0, std::memory_order_relaxed);
   // Globals. The package variables glc defines: precisely, from the root
@@ -855,6 +862,13 @@ markResult gcMarkRootsSTW(int32_t nworkers, g *curg, uintptr_t curgsp) {
   assistMarked.store(0, std::memory_order_relaxed);
   assistScanned.store(0, std::memory_order_relaxed);
   bgTotal = markResult{};
+  // Small root sets are greyed by this thread alone: a helper's wake-up
+  // and the wait for its end cost more than the scan (on a loaded machine
+  // a thread's wake-up takes milliseconds, all of it inside the pause). A
+  // typical program's roots (glrt's and libc's data, persistent memory,
+  // a few stacks) are 100-200 KiB, ~0.1 ms to scan.
+  if (rootJobBytes <= kSmallRoots)
+    nworkers = 1;
   markResult r = markParallel(nworkers, true, false);
   r.stackBytes = stackBytes;
   r.globalBytes = globalBytes;
@@ -900,6 +914,12 @@ bool gcMarkWorkAvailable() {
 }
 
 markResult gcMarkTermDrain(int32_t nworkers) {
+  // As gcMarkRootsSTW: usually little is left (the barrier buffers just
+  // published, an assist's leftover), and one thread drains it sooner
+  // than a helper wakes up. More than a few full workbufs: every P's
+  // worker.
+  if (nfull.load(std::memory_order_relaxed) <= kSmallTermWorkbufs)
+    nworkers = 1;
   markResult r = markParallel(nworkers, false, true);
   r.markedBytes += bgTotal.markedBytes + barrierMarked.load(std::memory_order_relaxed) +
                    assistMarked.load(std::memory_order_relaxed);

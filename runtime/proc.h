@@ -62,9 +62,18 @@ template <class F> void systemstack(F &&f) {
 // Parks the current G: unlockf(gp, lock) runs on g0 after the switch; if it
 // returns false the G resumes at once. reason is shown by schedtrace.
 void gopark(bool (*unlockf)(g *, void *), void *lock, waitReason reason);
-// Makes a parked G runnable (into the current P's runnext) and wakes a P.
-void goready(g *gp);
+// Makes a parked G runnable (into the current P's runnext) and wakes a P
+// (wake = false: wakes none; the caller's G is about to yield this P to
+// it, and waking another M would only let that M steal it: mgc.cpp's
+// gcTriggerWake).
+void goready(g *gp, bool wake = true);
 void Gosched();
+// Go's goyield: yields like Gosched, but the G goes to the tail of this
+// P's local queue instead of the global one, so this M runs it again
+// after whatever it yields to (mgc.cpp: the collector in runnext) rather
+// than a spinning M on another P taking it (a thread switch).
+void Goyield();
+void goyield_m(g *gp);
 // Gosched's continuation on g0 (glrt_mcall): gp goes to the global run
 // queue. Also the continuation of an injected asyncPreempt (preempt.cpp).
 void gosched_m(g *gp);

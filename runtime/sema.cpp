@@ -153,7 +153,7 @@ void semacquire(std::atomic<uint32_t> *addr, waitReason reason, bool lifo) {
 
 bool semtryacquire(std::atomic<uint32_t> *addr) { return cansemacquire(addr); }
 
-void semrelease(std::atomic<uint32_t> *addr, bool handoff) NO_THREAD_SAFETY_ANALYSIS {
+void semrelease(std::atomic<uint32_t> *addr, bool handoff, bool wake) NO_THREAD_SAFETY_ANALYSIS {
   semaRoot *root = semroot(addr);
   addr->fetch_add(1, std::memory_order_seq_cst);
   if (root->nwait.load(std::memory_order_seq_cst) == 0)
@@ -191,7 +191,7 @@ void semrelease(std::atomic<uint32_t> *addr, bool handoff) NO_THREAD_SAFETY_ANAL
     w->success = true;
   g *gp = w->gp;
   unlock(&root->lock);
-  goready(gp);
+  goready(gp, wake);
 }
 
 int64_t semawaiters() { return nsemwaiters.load(std::memory_order_relaxed); }

@@ -16,7 +16,9 @@ void semacquire(std::atomic<uint32_t> *addr, waitReason reason, bool lifo = fals
 // Increments *addr and wakes the longest waiter on addr, if any. handoff:
 // the increment is consumed on the waiter's behalf before it is woken, so
 // no other G can take it in between (strict FIFO; used by sync.Mutex).
-void semrelease(std::atomic<uint32_t> *addr, bool handoff);
+// wake = false: the waiter is readied into this P's runnext without
+// waking another P (goready's wake).
+void semrelease(std::atomic<uint32_t> *addr, bool handoff, bool wake = true);
 
 // The pieces of semacquire, for callers whose own frame is large (the
 // Mutex slow path: no frame of sema's on the goroutine stack while parked):

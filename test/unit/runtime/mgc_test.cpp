@@ -10,6 +10,7 @@
 #include "mgc.h"
 #include "mheap.h"
 #include "type.h"
+#include "sched_harness.h"
 
 #include <gtest/gtest.h>
 
@@ -124,6 +125,69 @@ TEST_F(MgcTest, HeapBitsOfLargeArraysRepeatTheElement) {
     for (uintptr_t i = size / 8; i < slot / 8; i++)
       ASSERT_FALSE(glrt::heapBitsIsPointer(U(&obj[i]))) << "tail word " << i << " of " << slot / 8;
   }
+}
+
+// Slots of at most 256 bytes allocated by a goroutine (its P's mcache:
+// mallocgc's fast path, heapBitsSetSmall): random element layouts of 1-32
+// words, one element or an array of them filling at most 256 bytes; every
+// word is a pointer exactly where the element's gcdata says, the slot's
+// tail is not, and the neighbouring slots allocated before and after keep
+// their own bits (the fast path rewrites whole bitmap bytes).
+TEST_F(MgcTest, HeapBitsOfSmallSlotsOnTheFastPath) {
+  std::mt19937_64 rng(7);
+  std::vector<std::vector<uint8_t>> masks;
+  std::vector<Type> types;
+  masks.reserve(400);
+  types.reserve(400);
+  for (int trial = 0; trial < 400; trial++) {
+    uintptr_t ew = 1 + rng() % 32;
+    std::vector<uint8_t> mask((ew + 7) / 8);
+    uintptr_t pw = 0;
+    for (uintptr_t j = 0; j < ew; j++)
+      if (rng() % 2 == 0) {
+        mask[j / 8] |= uint8_t(1u << (j % 8));
+        pw = j + 1;
+      }
+    if (pw == 0) {
+      mask[0] |= 1;
+      pw = 1;
+    }
+    masks.push_back(mask);
+    Type t{};
+    t.size = ew * 8;
+    t.ptrdata = pw * 8;
+    t.gcdata = masks.back().data();
+    t.align = 8;
+    t.kind = glrt::KindStruct;
+    types.push_back(t);
+  }
+  glrt_test::runInGoroutine([&] {
+    struct Obj {
+      uintptr_t *p;
+      size_t trial;
+      uintptr_t words;
+    };
+    std::vector<Obj> objs;
+    for (int round = 0; round < 4; round++)
+      for (size_t trial = 0; trial < types.size(); trial++) {
+        const Type *tp = &types[trial];
+        uintptr_t ew = tp->size / 8;
+        uintptr_t n = 1 + rng() % (32 / ew);
+        objs.push_back({static_cast<uintptr_t *>(glrt::mallocgc(n * ew * 8, tp, true)), trial, n * ew});
+      }
+    for (const Obj &o : objs) {
+      const Type *tp = &types[o.trial];
+      uintptr_t ew = tp->size / 8, pw = tp->ptrdata / 8;
+      uintptr_t slot = glrt::objectSize(U(o.p));
+      ASSERT_LE(slot, 256u);
+      for (uintptr_t i = 0; i < slot / 8; i++) {
+        uintptr_t j = i % ew;
+        bool want = i < o.words && j < pw && ((masks[o.trial][j / 8] >> (j % 8)) & 1);
+        ASSERT_EQ(glrt::heapBitsIsPointer(U(&o.p[i])), want)
+            << "elem words " << ew << " data words " << o.words << " word " << i << " of " << slot / 8;
+      }
+    }
+  });
 }
 
 TEST_F(MgcTest, CycleIsMarkedUnreachableIsNot) {
