@@ -187,6 +187,13 @@ void *sendToSelfAsNonM(void *) {
 }
 
 TEST(PanicDeathTest, SignalSentToANonMThreadGoesOnToAnM) {
+#if __has_feature(thread_sanitizer)
+  // TSan defers a signal sent to a thread to its next interceptor and, in
+  // the forked death-test child, fails its own CHECK (thr->slot != 0,
+  // tsan_interceptors_posix.cpp) before glrt's handler runs: what this
+  // tests is glrt's handler, which the plain and ASan builds exercise.
+  GTEST_SKIP() << "TSan intercepts the signal before glrt's handler";
+#endif
   EXPECT_EXIT(
       {
         glrt::minitsignalstack();
