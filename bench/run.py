@@ -127,22 +127,18 @@ def trace_overhead(args):
             return 1
         runs[p, "off"] = (exe, env_off)
         runs[p, "on"] = (exe, env_on)
-        if args.baseline_runtime:
-            bexe = os.path.join(bindir, f"{p}.base.exe")
+        # Other runtimes, linked by GLC_RUNTIME: (mode, library, environment).
+        for mode, lib, env in (("base", args.baseline_runtime, env_off),
+                               ("before", args.before_runtime, env_on)):
+            if not lib:
+                continue
+            bexe = os.path.join(bindir, f"{p}.{mode}.exe")
             ok, log = build([glc, "build", "-O2", src, "-o", bexe],
-                            env=dict(os.environ, GLC_RUNTIME=os.path.abspath(args.baseline_runtime)))
+                            env=dict(os.environ, GLC_RUNTIME=os.path.abspath(lib)))
             if not ok:
-                print(f"bench: {p}: baseline build failed: {log}")
+                print(f"bench: {p}: {mode} build failed: {log}")
                 return 1
-            runs[p, "base"] = (bexe, env_off)
-        if args.before_runtime:
-            bexe = os.path.join(bindir, f"{p}.before.exe")
-            ok, log = build([glc, "build", "-O2", src, "-o", bexe],
-                            env=dict(os.environ, GLC_RUNTIME=os.path.abspath(args.before_runtime)))
-            if not ok:
-                print(f"bench: {p}: before build failed: {log}")
-                return 1
-            runs[p, "before"] = (bexe, env_on)
+            runs[p, mode] = (bexe, env)
         if shutil.which("go"):
             gosrc = os.path.join(bindir, p + ".go")
             shutil.copyfile(src, gosrc)

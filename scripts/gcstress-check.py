@@ -67,13 +67,7 @@ def main():
              "--gomaxprocs", "1,2", "--timeout", str(args.timeout),
              "--jobs", str(args.jobs)] + env))
 
-    rt.banner("summary")
-    for r in results:
-        print(f"  {r.name:40} {r.passed:5} passed {r.failed:5} failed  {r.note}")
-    passed = sum(r.passed for r in results)
-    failed = sum(r.failed for r in results)
-    print(f"{passed} passed, {failed} failed", flush=True)
-    return 1 if failed else 0
+    return rt.summarize(results, 40)
 
 
 if __name__ == "__main__":

@@ -302,9 +302,15 @@ def main():
                                             "--seconds", str(FUZZ_SECONDS),
                                             "--work", os.path.join(build, "fuzz-test")]))
 
+    return summarize(results)
+
+
+def summarize(results, width=24):
+    """The summary table and the last line, "N passed, N failed"; the exit
+    status (0 iff nothing failed). scripts/gcstress-check.py uses it too."""
     banner("summary")
     for r in results:
-        print(f"  {r.name:24} {r.passed:5} passed {r.failed:5} failed  {r.note}")
+        print(f"  {r.name:{width}} {r.passed:5} passed {r.failed:5} failed  {r.note}")
     passed = sum(r.passed for r in results)
     failed = sum(r.failed for r in results)
     print(f"{passed} passed, {failed} failed", flush=True)
