@@ -52,8 +52,6 @@ RACE_KNOWN = {
                                "(go1.19 -race reports it)",
     "ken/chan.go": "nrand's randx is shared by goroutines unsynchronised (go1.19 -race reports it)",
     "peano.go": "recursion deeper than TSan's 65,536-entry shadow call stack",
-    "abi/defer_recover_results.go": "OPEN BUG: -race -O2 returns wrong results after a recover "
-                                    "(main then panics on a stale _defer); -race -O0 passes",
 }
 # Under GODEBUG=gcstress (a collection at every allocation): files whose
 # output legitimately depends on the collector's pacing or that are too slow
