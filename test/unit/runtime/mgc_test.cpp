@@ -14,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include <deque>
 #include <random>
 #include <unordered_map>
 #include <vector>
@@ -75,49 +76,57 @@ TEST_F(MgcTest, HeapBitsFollowTheType) {
     EXPECT_TRUE(glrt::heapBitsIsPointer(U(&c[i])));
 }
 
+// Random struct layouts for the heap-bitmap tests: each has minWords to
+// maxWords words, each word a pointer with probability 1/oneIn (at least
+// one is), ptrdata ending after the last pointer word. Deques: a Type's
+// gcdata and the Types themselves stay where they were made.
+struct RandomLayouts {
+  std::deque<std::vector<uint8_t>> masks;
+  std::deque<Type> types;
+  const Type *add(std::mt19937_64 &rng, uintptr_t minWords, uintptr_t maxWords, unsigned oneIn) {
+    uintptr_t ew = minWords + rng() % (maxWords - minWords + 1);
+    std::vector<uint8_t> &mask = masks.emplace_back((ew + 7) / 8);
+    uintptr_t pw = 0;
+    for (uintptr_t j = 0; j < ew; j++)
+      if (rng() % oneIn == 0) {
+        mask[j / 8] |= uint8_t(1u << (j % 8));
+        pw = j + 1;
+      }
+    if (pw == 0) {
+      mask[0] |= 1;
+      pw = 1;
+    }
+    Type &t = types.emplace_back();
+    t.size = ew * 8;
+    t.ptrdata = pw * 8;
+    t.gcdata = mask.data();
+    t.align = 8;
+    t.kind = glrt::KindStruct;
+    return &t;
+  }
+  bool isPointer(size_t i, uintptr_t word) const { return (masks[i][word / 8] >> (word % 8)) & 1; }
+};
+
 // Arrays of 64 words or more take heapBitsSetType's repeating path (whole
 // bitmap bytes copied from eight elements' pattern): every word of random
-// element layouts (1-70 words, some pointer words, ptrdata ending anywhere)
+// element layouts (2-70 words, some pointer words, ptrdata ending anywhere)
 // in arrays from 64 words to past 32 KiB (large objects) is a pointer
 // exactly where the element's gcdata says, and the slot's tail past the
 // data (a size class rounds up) is not.
 TEST_F(MgcTest, HeapBitsOfLargeArraysRepeatTheElement) {
   std::mt19937_64 rng(42);
-  std::vector<std::vector<uint8_t>> masks;
-  std::vector<Type> types;
-  masks.reserve(300);
-  types.reserve(300);
+  RandomLayouts lay;
   for (int trial = 0; trial < 300; trial++) {
-    uintptr_t ew = 1 + rng() % 70;
-    std::vector<uint8_t> mask((ew + 7) / 8);
-    uintptr_t pw = 0;
-    for (uintptr_t j = 0; j < ew; j++)
-      if (rng() % 3 == 0) {
-        mask[j / 8] |= uint8_t(1u << (j % 8));
-        pw = j + 1;
-      }
-    if (pw == 0 || (ew == 1)) { // need some pointers, and not an array of pointers
-      mask[0] |= 1;
-      pw = pw == 0 ? 1 : pw;
-      if (ew == 1)
-        continue;
-    }
-    masks.push_back(mask);
-    Type t{};
-    t.size = ew * 8;
-    t.ptrdata = pw * 8;
-    t.gcdata = masks.back().data();
-    t.align = 8;
-    t.kind = glrt::KindStruct;
-    types.push_back(t);
-    const Type *tp = &types.back();
+    // At least 2 words: a 1-word element with a pointer is an array of pointers.
+    const Type *tp = lay.add(rng, 2, 70, 3);
+    uintptr_t ew = tp->size / 8, pw = tp->ptrdata / 8;
     uintptr_t minElems = (64 + ew - 1) / ew;
     uintptr_t n = minElems + rng() % (trial % 4 == 0 ? 6000 / ew + 1 : 40);
     uintptr_t size = n * ew * 8;
     auto *obj = static_cast<uintptr_t *>(glrt::mallocgc(size, tp, true));
     for (uintptr_t i = 0; i < size / 8; i++) {
       uintptr_t j = i % ew;
-      bool want = j < pw && ((masks.back()[j / 8] >> (j % 8)) & 1);
+      bool want = j < pw && lay.isPointer(lay.masks.size() - 1, j);
       ASSERT_EQ(glrt::heapBitsIsPointer(U(&obj[i])), want)
           << "elem words " << ew << " elems " << n << " word " << i;
     }
@@ -135,32 +144,9 @@ TEST_F(MgcTest, HeapBitsOfLargeArraysRepeatTheElement) {
 // their own bits (the fast path rewrites whole bitmap bytes).
 TEST_F(MgcTest, HeapBitsOfSmallSlotsOnTheFastPath) {
   std::mt19937_64 rng(7);
-  std::vector<std::vector<uint8_t>> masks;
-  std::vector<Type> types;
-  masks.reserve(400);
-  types.reserve(400);
-  for (int trial = 0; trial < 400; trial++) {
-    uintptr_t ew = 1 + rng() % 32;
-    std::vector<uint8_t> mask((ew + 7) / 8);
-    uintptr_t pw = 0;
-    for (uintptr_t j = 0; j < ew; j++)
-      if (rng() % 2 == 0) {
-        mask[j / 8] |= uint8_t(1u << (j % 8));
-        pw = j + 1;
-      }
-    if (pw == 0) {
-      mask[0] |= 1;
-      pw = 1;
-    }
-    masks.push_back(mask);
-    Type t{};
-    t.size = ew * 8;
-    t.ptrdata = pw * 8;
-    t.gcdata = masks.back().data();
-    t.align = 8;
-    t.kind = glrt::KindStruct;
-    types.push_back(t);
-  }
+  RandomLayouts lay;
+  for (int trial = 0; trial < 400; trial++)
+    lay.add(rng, 1, 32, 2);
   glrt_test::runInGoroutine([&] {
     struct Obj {
       uintptr_t *p;
@@ -169,20 +155,20 @@ TEST_F(MgcTest, HeapBitsOfSmallSlotsOnTheFastPath) {
     };
     std::vector<Obj> objs;
     for (int round = 0; round < 4; round++)
-      for (size_t trial = 0; trial < types.size(); trial++) {
-        const Type *tp = &types[trial];
+      for (size_t trial = 0; trial < lay.types.size(); trial++) {
+        const Type *tp = &lay.types[trial];
         uintptr_t ew = tp->size / 8;
         uintptr_t n = 1 + rng() % (32 / ew);
         objs.push_back({static_cast<uintptr_t *>(glrt::mallocgc(n * ew * 8, tp, true)), trial, n * ew});
       }
     for (const Obj &o : objs) {
-      const Type *tp = &types[o.trial];
+      const Type *tp = &lay.types[o.trial];
       uintptr_t ew = tp->size / 8, pw = tp->ptrdata / 8;
       uintptr_t slot = glrt::objectSize(U(o.p));
       ASSERT_LE(slot, 256u);
       for (uintptr_t i = 0; i < slot / 8; i++) {
         uintptr_t j = i % ew;
-        bool want = i < o.words && j < pw && ((masks[o.trial][j / 8] >> (j % 8)) & 1);
+        bool want = i < o.words && j < pw && lay.isPointer(o.trial, j);
         ASSERT_EQ(glrt::heapBitsIsPointer(U(&o.p[i])), want)
             << "elem words " << ew << " data words " << o.words << " word " << i << " of " << slot / 8;
       }
