@@ -124,11 +124,12 @@ enum traceEvKind : uint8_t {
   traceEvMSpinDone,  // stops spinning (found work or gave up)
   traceEvMPark,      // this M sleeps (stopm)
   traceEvMUnpark,    // this M woke up with a P
-  // Reserved (no emitter yet): the garbage collector's phases and the
-  // syscall hand-off. a/b as the emitter documents.
+  // Reserved: the garbage collector's phases (declared and drawn; the
+  // collector, mgc.cpp, does not emit them yet).
   traceEvGCStart,
   traceEvGCMarkDone,
   traceEvGCDone,
+  // The syscall hand-off (syscall.cpp): a = P id.
   traceEvSyscallEnter,
   traceEvSyscallExit,
   traceEvSyscallRetake, // sysmon took the P of a G blocked in a syscall
