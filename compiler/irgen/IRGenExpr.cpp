@@ -308,7 +308,11 @@ void IRGen::hoistCalls(Expr *e) {
 }
 
 Value *IRGen::genExpr(Expr *e) {
+  // An operand inside a deferred-check left side is a value: checked now.
+  std::vector<PendingCheck> *savedChecks = pendingChecks;
+  pendingChecks = nullptr;
   Value *v = genExprNoConv(e);
+  pendingChecks = savedChecks;
   if (e->ifaceConv)
     v = convertToIface(v, e->type, e->ifaceConv);
   return v;
@@ -468,12 +472,11 @@ Value *IRGen::boundsCheck(Value *x, Type *xt, Value *y, BoundsCode code, bool in
   Value *ok = inclusive ? b.CreateICmpULE(x64, y) : b.CreateICmpULT(x64, y);
   if (auto *c = dyn_cast<ConstantInt>(ok); c && c->isOne())
     return x64;
-  BasicBlock *fail = newBlock("bounds.fail"), *cont = newBlock("bounds.ok");
-  b.CreateCondBr(ok, cont, fail);
-  b.SetInsertPoint(fail);
-  callRT(RT::panicBounds, {x64, y, ConstantInt::get(i32, static_cast<int>(code)),
-                           ConstantInt::get(i8, isSigned(xt) ? 1 : 0)});
-  b.SetInsertPoint(cont);
+  PendingCheck c{b.CreateNot(ok), false, 0, x64, y, code, isSigned(xt)};
+  if (pendingChecks)
+    pendingChecks->push_back(c);
+  else
+    emitCheckFail(c);
   return x64;
 }
 

@@ -397,6 +397,27 @@ struct IRGen {
   /// x <= y when `inclusive`). x has Go type xt.
   llvm::Value *boundsCheck(llvm::Value *x, Type *xt, llvm::Value *y, BoundsCode code,
                           bool inclusive);
+  /// A multiple assignment addresses its left sides in phase 1 but runs
+  /// their nil and bounds checks in phase 2, just before each store (the
+  /// spec's two phases as gc implements them: `m[2], *p = 42, 2` with p nil
+  /// assigns m[2] before it faults; `p, p.i = q, 4` uses the old p). While
+  /// pendingChecks is set, nilCheck and boundsCheck record their failing
+  /// condition there instead of branching. genExpr suspends it (an operand
+  /// is a value, evaluated and checked in phase 1) and walkPath flushes it
+  /// before it loads an embedded pointer.
+  struct PendingCheck {
+    llvm::Value *fail;        // i1: true when the check fails
+    bool isNil;
+    uint64_t offset;          // nil: the fault offset (nilCheck's)
+    llvm::Value *x64, *y;     // bounds: panicBounds's operands
+    BoundsCode code;
+    bool isSigned;
+  };
+  std::vector<PendingCheck> *pendingChecks = nullptr;
+  /// genAddr(e) with e's own checks appended to `out` instead of emitted.
+  llvm::Value *genAddrDeferChecks(Expr *e, std::vector<PendingCheck> &out);
+  void emitPendingChecks(std::vector<PendingCheck> &checks);
+  void emitCheckFail(const PendingCheck &c);
   llvm::Value *strData(llvm::Value *s) { return b.CreateExtractValue(s, 0); }
   llvm::Value *strLen(llvm::Value *s) { return b.CreateExtractValue(s, 1); }
   llvm::Value *makeString(llvm::Value *p, llvm::Value *n);

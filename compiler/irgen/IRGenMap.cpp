@@ -172,6 +172,7 @@ void IRGen::genMapAssign(AssignStmt *s, const std::vector<Type *> &dsts) {
     bool isMap = false;
     MapLval ml;
     Value *addr = nullptr;
+    std::vector<PendingCheck> checks; // addr's nil/bounds checks, run at its store
   };
   std::vector<L> ls;
   for (Expr *l : s->lhs) {
@@ -180,9 +181,9 @@ void IRGen::genMapAssign(AssignStmt *s, const std::vector<Type *> &dsts) {
       x.isMap = true;
       x.ml = genMapLval(l);
     } else if (!isBlank(l)) {
-      x.addr = genAddr(l);
+      x.addr = genAddrDeferChecks(l, x.checks);
     }
-    ls.push_back(x);
+    ls.push_back(std::move(x));
   }
   std::vector<Value *> vals;
   if (s->rhs.size() == 1 && s->lhs.size() == 2 && mapIndexType(s->rhs[0])) {
@@ -197,8 +198,10 @@ void IRGen::genMapAssign(AssignStmt *s, const std::vector<Type *> &dsts) {
   for (size_t i = 0; i < ls.size() && i < vals.size(); ++i) {
     if (ls[i].isMap)
       b.CreateStore(vals[i], mapAssignSlot(ls[i].ml));
-    else if (ls[i].addr)
+    else if (ls[i].addr) {
+      emitPendingChecks(ls[i].checks);
       b.CreateStore(vals[i], ls[i].addr);
+    }
   }
 }
 
@@ -253,6 +256,7 @@ void IRGen::genRangeMap(RangeStmt *s) {
 void IRGen::genPairAssign(Expr *vars[2], Value *vals[2]) {
   MapLval ml[2];
   Value *addr[2] = {nullptr, nullptr};
+  std::vector<PendingCheck> checks[2];
   for (int i = 0; i < 2; ++i) {
     if (!vars[i])
       continue;
@@ -260,11 +264,12 @@ void IRGen::genPairAssign(Expr *vars[2], Value *vals[2]) {
     if (mapIndexType(vars[i]))
       ml[i] = genMapLval(vars[i]);
     else
-      addr[i] = genAddr(vars[i]);
+      addr[i] = genAddrDeferChecks(vars[i], checks[i]);
   }
   for (int i = 0; i < 2; ++i) {
     if (!vars[i])
       continue;
+    emitPendingChecks(checks[i]);
     b.CreateStore(vals[i], ml[i].mt ? mapAssignSlot(ml[i]) : addr[i]);
   }
 }

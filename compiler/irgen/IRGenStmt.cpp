@@ -11,7 +11,9 @@
 //
 // Assignment follows the spec: for `a, b = x, y` the index operands on the
 // left and all values on the right are evaluated first, then the stores
-// happen left to right. Variables declared by `:=` or `var` get their
+// happen left to right; a left side's own nil and bounds checks run just
+// before its store (genAddrDeferChecks), so `m[k], *p = 1, 2` with p nil
+// has assigned m[k] when it panics, as with gc. Variables declared by `:=` or `var` get their
 // storage when the declaration executes (a fresh heap box per execution if
 // they are captured by a closure).
 //
@@ -282,15 +284,19 @@ void IRGen::genAssign(AssignStmt *s) {
     }
     std::vector<Value *> addrs;
     std::vector<Type *> dsts;
-    for (Expr *l : s->lhs) {
+    std::vector<std::vector<PendingCheck>> checks(s->lhs.size());
+    for (size_t i = 0; i < s->lhs.size(); ++i) {
+      Expr *l = s->lhs[i];
       bool blank = isBlank(l);
-      addrs.push_back(blank ? nullptr : genAddr(l));
+      addrs.push_back(blank ? nullptr : genAddrDeferChecks(l, checks[i]));
       dsts.push_back(blank ? nullptr : l->type);
     }
     std::vector<Value *> vals = genRHS(s->rhs, s->lhs.size(), dsts);
     for (size_t i = 0; i < addrs.size() && i < vals.size(); ++i)
-      if (addrs[i])
+      if (addrs[i]) {
+        emitPendingChecks(checks[i]);
         b.CreateStore(vals[i], addrs[i]);
+      }
     return;
   }
   // x op= y: the operand x is evaluated once.

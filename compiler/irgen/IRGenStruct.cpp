@@ -63,17 +63,43 @@ glc::ArrayType *IRGen::ptrToArray(Type *t) {
 Value *IRGen::nilCheck(Value *p, uint64_t offset) {
   if (isa<AllocaInst>(p) || isa<GlobalValue>(p))
     return p; // never nil
-  BasicBlock *fail = newBlock("nil.fail"), *cont = newBlock("nil.ok");
-  b.CreateCondBr(b.CreateIsNull(p), fail, cont);
+  PendingCheck c{b.CreateIsNull(p), true, offset, nullptr, nullptr, BoundsCode::Index, false};
+  if (pendingChecks)
+    pendingChecks->push_back(c);
+  else
+    emitCheckFail(c);
+  return p;
+}
+
+void IRGen::emitCheckFail(const PendingCheck &c) {
+  BasicBlock *fail = newBlock(c.isNil ? "nil.fail" : "bounds.fail");
+  BasicBlock *cont = newBlock(c.isNil ? "nil.ok" : "bounds.ok");
+  b.CreateCondBr(c.fail, fail, cont);
   b.SetInsertPoint(fail);
+  if (!c.isNil)
+    callRT(RT::panicBounds, {c.x64, c.y, ConstantInt::get(i32, static_cast<int>(c.code)),
+                             ConstantInt::get(i8, c.isSigned ? 1 : 0)});
   // gc lets a load or store at a small offset be the check itself (the
   // fault reports addr=offset); beyond 4096 it checks explicitly (addr 0).
-  if (offset > 0 && offset < 4096)
-    callRT(RT::panicmemAddr, {i64c((int64_t)offset)});
+  else if (c.offset > 0 && c.offset < 4096)
+    callRT(RT::panicmemAddr, {i64c((int64_t)c.offset)});
   else
     callRT(RT::panicmem, {});
   b.SetInsertPoint(cont);
-  return p;
+}
+
+void IRGen::emitPendingChecks(std::vector<PendingCheck> &checks) {
+  for (const PendingCheck &c : checks)
+    emitCheckFail(c);
+  checks.clear();
+}
+
+Value *IRGen::genAddrDeferChecks(Expr *e, std::vector<PendingCheck> &out) {
+  std::vector<PendingCheck> *saved = pendingChecks;
+  pendingChecks = &out;
+  Value *a = genAddr(e);
+  pendingChecks = saved;
+  return a;
 }
 
 // Follows s->path from s->x: one implicit dereference if x is a pointer,
@@ -101,6 +127,8 @@ Value *IRGen::walkPath(SelectorExpr *s, Type **t) {
   for (size_t i = 0; i < s->path.size(); ++i) {
     if (i > 0) {
       if (auto *pt = dyn_cast<glc::PointerType>(under(cur))) { // embedded *E
+        if (pendingChecks) // the load reads memory: check what leads to it now
+          emitPendingChecks(*pendingChecks);
         base = nilCheck(b.CreateLoad(ptrTy, base));
         cur = pt->elem;
       }
