@@ -49,6 +49,7 @@
 #include "basic/Diagnostics.h"
 #include "driver/Loader.h"
 #include "driver/Race.h"
+#include "driver/StackAlloc.h"
 #include "irgen/IRGen.h"
 #include "parse/Parser.h"
 #include "sema/Checker.h"
@@ -299,6 +300,7 @@ void optimise(Module &m, TargetMachine &tm) {
   pb.registerFunctionAnalyses(fam);
   pb.registerLoopAnalyses(lam);
   pb.crossRegisterProxies(lam, fam, cgam, mam);
+  glc::addStackAlloc(pb); // before TSan: it instruments the moved objects' slots
   if (raceFlag)
     glc::addRaceInstrumentation(m, pb);
   ModulePassManager mpm = optLevel == 0

@@ -110,6 +110,11 @@ void IRGen::declareRuntime() {
       fn->addFnAttr(Attribute::Cold);
     }
     fn->addFnAttr(Attribute::NoUnwind);
+    // A fresh object (size 0: the shared zerobase, which no one reads or
+    // writes): so comparing it with nil is no capture and StackAlloc.cpp
+    // can move an object whose pointer is nil-checked.
+    if (id == RT::newobject || id == RT::mallocgc)
+      fn->addRetAttr(Attribute::NoAlias);
     rt[(int)id] = fn;
     rtNoReturn[(int)id] = noreturn;
   };
@@ -177,6 +182,20 @@ Function *IRGen::declareFunc(const std::string &name, FuncType *sig) {
   auto *fn = Function::Create(funcLLType(sig), Function::InternalLinkage, name, mod.get());
   fn->getArg(0)->setName("ctx");
   setFuncAttrs(fn, name);
+  // A GL pointer is nil or points to a live object of its element type (no
+  // unsafe, no pointer arithmetic, objects are never freed while reachable
+  // and frames' objects never outlive their frame: StackAlloc.cpp). Saying
+  // so lets LLVM see that a nil check does not capture the pointer, so
+  // FunctionAttrs can infer `nocapture` for pointer parameters.
+  unsigned first = hasSret(sig) ? 2 : 1;
+  for (size_t i = 0; i < sig->params.size(); ++i) {
+    Type *pt = sig->params[i];
+    if (byRef(pt))
+      continue;
+    if (auto *ptr = dyn_cast<glc::PointerType>(under(pt)))
+      if (uint64_t n = sizeOf(ptr->elem); n > 0)
+        fn->addParamAttr(first + unsigned(i), Attribute::getWithDereferenceableOrNullBytes(C, n));
+  }
   return fn;
 }
 

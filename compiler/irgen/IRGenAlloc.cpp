@@ -15,6 +15,10 @@
 //   runtime records      glrt_mallocgc(size, record descriptor, 1)
 //     (closure records, method values, go/defer argument blocks)
 //
+// After optimisation, compiler/driver/StackAlloc.cpp turns the
+// glrt_newobject and constant-size glrt_mallocgc calls whose result is
+// never captured into slots of the caller's frame.
+//
 // A record has no Go type: its descriptor (recordDesc) is a plain Type
 // header built from the record's LLVM layout, with kind 0 (it never
 // reaches an interface), no equal function, and the pointer bitmap of its
