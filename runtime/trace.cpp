@@ -15,8 +15,8 @@
 //                     woken G's next slice); a wake-up by the runtime is an instant and the
 //                     flow's start.
 //   process 2 "Ms":   one track per M: slices "spinning" and "parked".
-//   process 3 "runtime": stop-the-world slices, procresize instants (and,
-//                     later, GC phases).
+//   process 3 "runtime": stop-the-world slices, procresize, GC phase and
+//                     system call instants.
 // The Ps' records, nearly all of the file, carry only what the record
 // does not already say (no kind, p or goid that the name, ph and track
 // give): ~300 bytes per goroutine switch with a wake-up, where B/E slices
@@ -734,7 +734,7 @@ inline void head(char *&w, char ph, int pid, int64_t tid, int64_t ns) {
 }
 inline void gname(char *&w, int64_t goid) {
   *w++ = 'G';
-  u64(w, uint64_t(goid));
+  i64(w, goid); // system goroutines' goids are negative
   *w++ = '"';
 }
 // args of a runtime event: ,"args":{"kind":K,"p":P,"m":M   (left open)
@@ -961,7 +961,7 @@ void format(traceBuf *own, const traceBuf *chunk, uint32_t n, jsonOut &o) {
       lit(w, "}}");
       break;
     }
-    default: // ProcResize and the reserved kinds: instants on the runtime track
+    default: // ProcResize, the GC phases, system calls: instants on the runtime track
       instant(w, 3, 0, ns, ki, e.p, e.m, e);
       break;
     }

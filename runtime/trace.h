@@ -105,9 +105,9 @@
 
 namespace glrt {
 
-// Event kinds. The numbering is internal (the file carries names). GC
-// kinds are reserved for the collector: declared and drawn, but nothing
-// emits them yet. Syscall kinds come from syscall.cpp (enter/exit on the
+// Event kinds. The numbering is internal to the JSON file (it carries
+// names) but not to the binary one (scripts/glc-trace.py's KINDS mirrors
+// this order: append new kinds at the end). Syscall kinds come from syscall.cpp (enter/exit on the
 // G, a = P id; retake from sysmon).
 enum traceEvKind : uint8_t {
   traceEvNone = 0,
@@ -124,8 +124,12 @@ enum traceEvKind : uint8_t {
   traceEvMSpinDone,  // stops spinning (found work or gave up)
   traceEvMPark,      // this M sleeps (stopm)
   traceEvMUnpark,    // this M woke up with a P
-  // Reserved: the garbage collector's phases (declared and drawn; the
-  // collector, mgc.cpp, does not emit them yet).
+  // The garbage collector's phases (mgc.cpp, on the collecting M's
+  // buffer, each inside a stop-the-world slice): a = the cycle's number
+  // (NumGC once it is done), b = 1 for runtime.GC. GCStart at the start of
+  // the first pause, GCMarkDone when marking has finished (the second
+  // pause's start; in a stop-the-world cycle, after the mark), GCDone at
+  // the end of mark termination (sweeping goes on, lazily, after it).
   traceEvGCStart,
   traceEvGCMarkDone,
   traceEvGCDone,

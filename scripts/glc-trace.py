@@ -23,7 +23,8 @@ bars in that goroutine's colour, labelled G<id> when wide enough; a red
 triangle ends a run that was preempted (sysmon's request, a signal, or a
 schedseed point), a black tick marks stack growth, a blue dot a goroutine
 creation; below the Ps, one lane per M (yellow: spinning, grey: parked) and
-a runtime lane (stop-the-world). Hovering a bar shows its goroutine, start,
+a runtime lane (stop-the-world in red, each GC cycle in green from its
+start to its end, a dark green line where its mark finished). Hovering a bar shows its goroutine, start,
 length and why it stopped.
 """
 import argparse
@@ -363,6 +364,7 @@ class Analysis:
         self.marks = []  # (kind, p, ts, g)
         self.mslices = []  # (m, name, start, end)
         self.stw = []  # (start, end)
+        self.gc = []  # (cycle, start, mark done or None, end, forced)
         self.run_time = defaultdict(float)
         self.blocked = defaultdict(lambda: defaultdict(float))
         self.runnable_wait = defaultdict(float)
@@ -374,6 +376,7 @@ class Analysis:
         running = {}  # p -> (g, start)
         mopen = {}  # (m, name) -> start
         stw_open = None
+        gc_open = {}  # cycle -> [start, mark done]
         runnable_since = {}  # g -> ts
         blocked_since = {}  # g -> (ts, reason)
         preempt_req = {}  # g -> ts
@@ -432,6 +435,13 @@ class Analysis:
             elif k == "STWDone" and stw_open is not None:
                 self.stw.append((stw_open, ts))
                 stw_open = None
+            elif k == "GCStart":
+                gc_open[a.get("a")] = [ts, None]
+            elif k == "GCMarkDone" and a.get("a") in gc_open:
+                gc_open[a.get("a")][1] = ts
+            elif k == "GCDone" and a.get("a") in gc_open:
+                st, md = gc_open.pop(a.get("a"))
+                self.gc.append((a.get("a"), st, md, ts, bool(a.get("b"))))
         # A run open at exit is closed by the file (reason "running at
         # exit"), a complete event like the others; files with B/E slices
         # closed it with a plain E event.
@@ -482,6 +492,10 @@ class Analysis:
             L.append("preemption latency (request -> yield): no requests honoured")
         if self.stw:
             L.append("stop-the-world: %d, total %s" % (len(self.stw), us(sum(b - a for a, b in self.stw))))
+        if self.gc:
+            L.append("garbage collections: %d (%d by runtime.GC), start -> done: total %s, max %s" % (
+                len(self.gc), sum(1 for c in self.gc if c[4]), us(sum(c[3] - c[1] for c in self.gc)),
+                us(max(c[3] - c[1] for c in self.gc))))
         L.append("")
         L.append("%-8s %10s %10s  %s" % ("goroutine", "running", "runnable", "blocked (by reason)"))
         for g in self.goids[:200]:
@@ -567,6 +581,15 @@ class Analysis:
             fill = "#f5c518" if name == "spinning" else "#aaa"
             w('<rect x="%.2f" y="%d" width="%.2f" height="%d" fill="%s"><title>M%d %s for %s</title></rect>' % (
                 x(st), yy + 4, max(x(en) - x(st), minw), lane - 8, fill, m, name, us(en - st)))
+        for n, st, md, en, forced in self.gc:  # under the pauses: start -> done, mark done marked
+            yy = y[("rt", 0)]
+            w('<rect x="%.2f" y="%d" width="%.2f" height="%d" fill="#3a3" fill-opacity="0.45">'
+              '<title>GC %s%s: %s (mark %s)</title></rect>' % (
+                  x(st), yy + 1, max(x(en) - x(st), 1), lane - 2, n, " (runtime.GC)" if forced else "",
+                  us(en - st), us((md or en) - st)))
+            if md is not None:
+                w('<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#060" stroke-width="1.5">'
+                  '<title>GC %s mark done</title></line>' % (x(md), yy, x(md), yy + lane, n))
         for st, en in self.stw:
             yy = y[("rt", 0)]
             w('<rect x="%.2f" y="%d" width="%.2f" height="%d" fill="#c33"><title>stop-the-world %s</title>'
@@ -575,7 +598,7 @@ class Analysis:
         ly = height - 18
         lx = left
         for label, fill in (("preempted", "#d00"), ("M spinning", "#f5c518"), ("M parked", "#aaa"),
-                            ("stop-the-world", "#c33"), ("created", "#06c")):
+                            ("stop-the-world", "#c33"), ("GC", "#3a3"), ("created", "#06c")):
             w('<rect x="%d" y="%d" width="10" height="10" fill="%s"/><text x="%d" y="%d">%s</text>' % (
                 lx, ly - 9, fill, lx + 14, ly, label))
             lx += 30 + 7 * len(label)
