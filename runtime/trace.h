@@ -1,9 +1,11 @@
 //===- trace.h - the timeline trace: GODEBUG=tracefile=PATH (trace.cpp) ---===//
 //
 // glrt's counterpart of Go's runtime/trace.go, with a different output: the
-// events are recorded in small per-P/per-M buffers and written, as Chrome
-// Trace Event JSON, each time a buffer fills and at exit (Perfetto and
-// chrome://tracing open it; scripts/glc-trace.py draws it). Off unless GODEBUG=tracefile=PATH is set;
+// events are recorded in small per-P/per-M buffers and written each time a
+// buffer fills and at exit, as Chrome Trace Event JSON when PATH ends in
+// .json (Perfetto and chrome://tracing open it; scripts/glc-trace.py draws
+// it), as glrt's binary stream otherwise (below: "Binary files"; the
+// script reads it and converts it to the same JSON). Off unless GODEBUG=tracefile=PATH is set;
 // when off, every event site costs one load of `traceOn` and a not-taken
 // branch (traceEnabled() below, marked unlikely).
 //
@@ -84,6 +86,29 @@
 // writes the thread names and the file's last keys. An owner that fills
 // its buffer after that discards it. Runs on g0 (or a thread's own
 // stack), never takes sched.lock (checkdead holds it).
+//
+// Binary files (a PATH not ending in .json; traceBinary, fixed by
+// traceInit): the writer thread writes each chunk as it is, with no
+// formatting, one writev per 64 KiB (bench/run.py --trace-overhead,
+// chan_pingpong: 128 MB where the JSON is 611 MB; the README has the
+// overheads). Layout (little-endian):
+//   header: "glrtrace", u32 version (1), u32 0
+//   blocks: u32 tag, i32 owner kind (traceBuf.ownerKind), i32 owner id,
+//           u32 length, then the payload:
+//     'E' events: `length` words, an owner's events as recorded (traceBuf's
+//         encoding below; ts in ticks since the trace's start). One
+//         owner's blocks are in its write order, as the JSON's records are.
+//     'T' trailer, last: `length` bytes of one JSON object: nsPerTickBits
+//         (the double nsPerTick(), measured at the flush over the whole
+//         run, as u64 bits), endNs (where the flush closes open slices),
+//         np, nm, gomaxprocs, schedseed, dropped, waitReasons (index ->
+//         string, a park's a), strings (the stop-the-world reasons: their
+//         pointer values, in the events' b, -> text; noted by traceMEvent
+//         in stringTab), then the bench's keys as the JSON's last keys.
+// scripts/glc-trace.py decodes it and formats exactly the records
+// format() writes (its to_chrome() is a port of format()), so every tool
+// reads both and `glc trace -json OUT PATH` converts; its KINDS list is
+// this enum's order. A file without a trailer is a run that did not flush.
 //
 // Timestamps: the CPU's invariant TSC read by a bare rdtsc (cputicks in
 // trace.cpp: one counter for every core and thread; 11.5 ns here against
