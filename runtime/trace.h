@@ -109,6 +109,10 @@
 // format() writes (its to_chrome() is a port of format()), so every tool
 // reads both and `glc trace -json OUT PATH` converts; its KINDS list is
 // this enum's order. A file without a trailer is a run that did not flush.
+// Measured and not kept: the writer encoding each chunk as LEB128 varints
+// (the changes of ts and goid, zigzag) made chan_pingpong's file 2.5x
+// smaller (51 MB against 128 MB) but cost the writer +0.15 s of user time
+// for -0.04 s of sys (medians of 10 alternating runs, GOMAXPROCS=1).
 //
 // Timestamps: the CPU's invariant TSC read by a bare rdtsc (cputicks in
 // trace.cpp: one counter for every core and thread; 11.5 ns here against
