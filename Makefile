@@ -21,6 +21,10 @@
 #   make fuzz    build glc-fuzz (libFuzzer over lexer, parser, sema, irgen) and
 #                run it for FUZZ_SECONDS (default 600); the corpus it grows is
 #                kept in $(BUILD)/fuzz/corpus, findings in $(BUILD)/fuzz/artifacts
+#   make viewer-check  build, then open examples/preempt.gl's trace (JSON, and the
+#                binary one converted) headless in Chrome DevTools' trace engine
+#                (npm's @paulirish/trace_engine, installed into $(BUILD)/trace-engine;
+#                skipped without node/npm): slices per track as in the file
 #   make clean   remove build/
 #
 # Variables: BUILD (build dir, default build), JOBS (parallel build jobs,
@@ -46,7 +50,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 CONFIGURE := cmake -S . -B $(BUILD) -G Ninja -DGLRT_SANITIZE=ON -DGLRT_TSAN=ON -DGLC_FUZZ=ON
 
-.PHONY: all deps build demo test bench fuzz race-check gcstress-check clean
+.PHONY: all deps build demo test bench fuzz race-check gcstress-check viewer-check clean
 
 all: build
 
@@ -69,6 +73,14 @@ deps:
 build: deps
 	$(CONFIGURE)
 	cmake --build $(BUILD) -j $(JOBS)
+
+
+viewer-check: build
+	mkdir -p $(BUILD)/demo
+	GODEBUG=tracefile=$(BUILD)/demo/preempt.json $(BUILD)/bin/glc run examples/preempt.gl
+	GODEBUG=tracefile=$(BUILD)/demo/preempt.gltrace $(BUILD)/bin/glc run examples/preempt.gl
+	scripts/trace-viewer-check.sh $(BUILD)/demo/preempt.json $(BUILD)/trace-engine
+	scripts/trace-viewer-check.sh $(BUILD)/demo/preempt.gltrace $(BUILD)/trace-engine
 
 demo: build
 	$(BUILD)/bin/glc run examples/showcase.gl

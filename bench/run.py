@@ -24,7 +24,10 @@ runtime's own figures at the end of the trace file (glrtRunCpuUs,
 glrtFlushCpuUs). Goals: off/baseline
 <= 1.01, on/off <= 1.20. With --before-runtime, a fifth mode runs tracing on
 against another libglrt.a (e.g. main's) in the same rounds, for a before/after
-table.
+table. Two more modes run in the same rounds: the binary trace (tracing on
+with a PATH.gltrace file: the recorded words as they are) and go1.19's own
+tracer (runtime/trace.Start at init, Stop at the end of main, against the
+plain go build), in a second table.
 
 --handoff measures the system-call hand-off latency instead
 (programs/syscall_handoff.gl, GOMAXPROCS=1: how long the main goroutine waits
@@ -107,15 +110,53 @@ def trace_keys(path):
     return size, keys
 
 
+# go1.19's tracer for --trace-overhead's reference runs (added beside the
+# program's own source; main defers glbenchTraceStop).
+GOTRACE_GO = """package main
+
+import (
+	"os"
+	"runtime/trace"
+)
+
+var glbenchTraceFile *os.File
+
+func init() {
+	if path := os.Getenv("GLBENCH_GOTRACE"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			panic(err)
+		}
+		if err := trace.Start(f); err != nil {
+			panic(err)
+		}
+		glbenchTraceFile = f
+	}
+}
+
+func glbenchTraceStop() {
+	if glbenchTraceFile != nil {
+		trace.Stop()
+		glbenchTraceFile.Close()
+	}
+}
+"""
+
+
 def trace_overhead(args):
     glc = os.path.abspath(args.glc)
     bindir = os.path.join(args.out, "bin")
     os.makedirs(bindir, exist_ok=True)
     progs = args.programs or ["chan_pingpong", "goroutines_spawn"]
     tracefile = os.path.join(bindir, "overhead-trace.json")
+    binfile = os.path.join(bindir, "overhead-trace.gltrace")
+    gotracefile = os.path.join(bindir, "overhead-trace.go.out")
+    files = {"on": tracefile, "before": tracefile, "bin": binfile, "gotrace": gotracefile}
     env_off = dict(os.environ)
     env_off.pop("GODEBUG", None)
+    env_off.pop("GLBENCH_GOTRACE", None)
     env_on = dict(env_off, GODEBUG="tracefile=" + tracefile)
+    env_bin = dict(env_off, GODEBUG="tracefile=" + binfile)
     goenv = dict(os.environ, GO111MODULE="off", GOCACHE=os.path.join(args.out, "gocache"), GOFLAGS="")
     runs = {}  # (prog, mode) -> (exe, env)
     for p in progs:
@@ -127,6 +168,7 @@ def trace_overhead(args):
             return 1
         runs[p, "off"] = (exe, env_off)
         runs[p, "on"] = (exe, env_on)
+        runs[p, "bin"] = (exe, env_bin)
         # Other runtimes, linked by GLC_RUNTIME: (mode, library, environment).
         for mode, lib, env in (("base", args.baseline_runtime, env_off),
                                ("before", args.before_runtime, env_on)):
@@ -146,7 +188,26 @@ def trace_overhead(args):
             ok, _ = build(["go", "build", "-o", gexe, gosrc], env=goenv, cwd=bindir)
             if ok:
                 runs[p, "go"] = (gexe, env_off)
-    modes = [m for m in ("base", "off", "on", "before", "go") if any(k[1] == m for k in runs)]
+            # go1.19's own tracer on the same program, for reference: the
+            # same source with runtime/trace.Start at init (to the file in
+            # GLBENCH_GOTRACE) and trace.Stop deferred in main (its flush
+            # is part of the run, as glrt's is).
+            with open(src) as fh:
+                text = fh.read()
+            if "func main() {" in text:
+                tdir = os.path.join(bindir, p + ".gotrace")
+                os.makedirs(tdir, exist_ok=True)
+                with open(os.path.join(tdir, "main.go"), "w") as fh:
+                    fh.write(text.replace("func main() {", "func main() {\n\tdefer glbenchTraceStop()", 1))
+                with open(os.path.join(tdir, "gotrace.go"), "w") as fh:
+                    fh.write(GOTRACE_GO)
+                texe = os.path.join(bindir, f"{p}.gotrace.exe")
+                ok, log = build(["go", "build", "-o", texe, "main.go", "gotrace.go"], env=goenv, cwd=tdir)
+                if ok:
+                    runs[p, "gotrace"] = (texe, dict(env_off, GLBENCH_GOTRACE=gotracefile))
+                else:
+                    print(f"bench: {p}: go build with runtime/trace failed: {log[:300]}")
+    modes = [m for m in ("base", "off", "on", "bin", "before", "go", "gotrace") if any(k[1] == m for k in runs)]
     procs = [int(x) for x in args.gomaxprocs.split(",")] if args.gomaxprocs else [None]
     times = {}  # (prog, mode, gomaxprocs) -> [cpu seconds]
     walls = {}  # same keys -> [wall seconds]
@@ -161,11 +222,11 @@ def trace_overhead(args):
                     exe, env = runs[p, mode]
                     if n is not None:
                         env = dict(env, GOMAXPROCS=str(n))
-                    if mode in ("on", "before") and os.path.exists(tracefile):
+                    if mode in files and os.path.exists(files[mode]):
                         # Not the run's cost: overwriting the last run's file
                         # (O_TRUNC of ~1 GB of page cache, and ext4's flush of a
                         # file truncated and rewritten) costs 0.15-0.35 s of sys.
-                        os.unlink(tracefile)
+                        os.unlink(files[mode])
                     w, t, rc, out = run_wall_cpu(exe, env)
                     if rc != 0:
                         print(f"bench: {p} ({mode}) exited {rc}: {out[:200]!r}")
@@ -176,6 +237,11 @@ def trace_overhead(args):
                         sizes[p], keys = trace_keys(tracefile)
                         for k, v in keys.items():
                             extra.setdefault((p, k, n), []).append(v)
+                    if mode in ("bin", "gotrace") and os.path.exists(files[mode]):
+                        sizes[p, mode] = os.path.getsize(files[mode])
+                    if mode == "bin":
+                        for k, v in trace_keys(binfile)[1].items():
+                            extra.setdefault((p, "bin." + k, n), []).append(v)
         print(f"bench: round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
 
     def mn(ts):
@@ -208,6 +274,25 @@ def trace_overhead(args):
             lines.append(f"| {n if n is not None else '-'} | {p} | {f(go)} | {f(b)} | {f(off)} | {f(on)} | {f(rec)} "
                          f"| {f(fl)} | {rt(off, go)} | {rt(off, b)} | {rt(rec, off)} | {rt(on, off)} "
                          f"| {f(wgo)} | {f(woff)} | {f(won)} | {rt(won, woff)} | {f(dr)} | {sizes.get(p, 0) / 1e6:.0f} MB |")
+    if any(k[1] in ("bin", "gotrace") for k in runs):
+        lines += ["", "The binary trace (GODEBUG=tracefile=PATH.gltrace: the recorded words written as they are, "
+                  "no formatting) and go1.19's own tracer (runtime/trace.Start at init, Stop at the end of main; "
+                  "its off run is the plain go build), in the same rounds:", "",
+                  "| GOMAXPROCS | program | off | binary on | binary on/off | wall off | wall binary on "
+                  "| wall binary on/off | binary drain | binary size | go1.19 off | go1.19 trace on | go1.19 on/off "
+                  "| wall go1.19 off | wall go1.19 trace on | wall go1.19 on/off | go1.19 trace size |",
+                  "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for n in procs:
+            for p in progs:
+                off, bon = mn(times[p, "off", n]), mn(times.get((p, "bin", n), []))
+                woff, wbon = mn(walls[p, "off", n]), mn(walls.get((p, "bin", n), []))
+                go, gon = mn(times.get((p, "go", n), [])), mn(times.get((p, "gotrace", n), []))
+                wgo, wgon = mn(walls.get((p, "go", n), [])), mn(walls.get((p, "gotrace", n), []))
+                dr = mn(extra.get((p, "bin.glrtDrainUs", n), []))
+                lines.append(f"| {n if n is not None else '-'} | {p} | {f(off)} | {f(bon)} | {rt(bon, off)} "
+                             f"| {f(woff)} | {f(wbon)} | {rt(wbon, woff)} | {f(dr)} "
+                             f"| {sizes.get((p, 'bin'), 0) / 1e6:.0f} MB | {f(go)} | {f(gon)} | {rt(gon, go)} "
+                             f"| {f(wgo)} | {f(wgon)} | {rt(wgon, wgo)} | {sizes.get((p, 'gotrace'), 0) / 1e6:.0f} MB |")
     if args.before_runtime:
         lines += ["", f"Tracing on with --before-runtime ({args.before_runtime}), in the same rounds:", "",
                   "| GOMAXPROCS | program | before: on | before: on/off | on/before | wall before: on "

@@ -145,6 +145,7 @@
 #include "print.h"
 #include "proc.h"
 #include "sema.h"
+#include "trace.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -268,6 +269,10 @@ struct gcArgs {
 
 void gcOnG0(void *arg) {
   auto *a = static_cast<gcArgs *>(arg);
+  // Trace: the cycle's phases (a = the cycle's number, b = forced), on
+  // this M's buffer, inside the stop-the-world slice.
+  if (traceEnabled())
+    traceMEvent(traceEvGCStart, int64_t(stats.numgc) + 1, a->forced);
   flushmcaches();
   // Spans the last cycle's sweepers have not reached yet (normally none:
   // the proportional sweep finishes before the heap reaches the goal).
@@ -279,6 +284,8 @@ void gcOnG0(void *arg) {
   if (gccheckmark)
     gcCheckmark(procs, a->curg, a->sp);
   int64_t tMarkTerm = nanotime();
+  if (traceEnabled())
+    traceMEvent(traceEvGCMarkDone, int64_t(stats.numgc) + 1, a->forced);
   uint64_t marked = mr.markedBytes;
   stats.heapMarked = marked;
   heapLive.store(marked, std::memory_order_relaxed);
@@ -289,6 +296,8 @@ void gcOnG0(void *arg) {
   int64_t tEnd = nanotime();
 
   recordPause(uint64_t(tEnd - a->tStart), a->forced);
+  if (traceEnabled())
+    traceMEvent(traceEvGCDone, int64_t(stats.numgc), a->forced); // recordPause counted it
 
   if (gctrace > 0) {
     // go1.19's line. The phases map as: sweep termination = the stop, the
@@ -321,6 +330,8 @@ struct concArgs {
 // STW1, on g0 with the world stopped.
 void gcStartOnG0(void *arg) {
   auto *a = static_cast<concArgs *>(arg);
+  if (traceEnabled())
+    traceMEvent(traceEvGCStart, int64_t(stats.numgc) + 1, a->forced); // in STW1's slice
   flushmcaches();
   finishSweep();
   a->heap0 = heapLive.load(std::memory_order_relaxed);
@@ -344,6 +355,8 @@ void bgDoneOnG0(void *arg) { *static_cast<bool *>(arg) = gcBgMarkDone(); }
 // STW2 (mark termination), on g0 with the world stopped.
 void gcMarkTermOnG0(void *arg) {
   auto *a = static_cast<concArgs *>(arg);
+  if (traceEnabled())
+    traceMEvent(traceEvGCMarkDone, int64_t(stats.numgc) + 1, a->forced); // the concurrent mark ended: STW2
   int64_t t0 = nanotime();
   uint64_t black = flushBlackAndWbufs(); // wbufs onto the full list
   markResult mr = gcMarkTermDrain(a->procs);
@@ -365,6 +378,8 @@ void gcMarkTermOnG0(void *arg) {
   a->tEnd = nanotime();
   uint64_t pause1 = uint64_t(a->tStarted - a->tStart), pause2 = uint64_t(a->tEnd - a->tTerm);
   recordPause(pause1 + pause2, a->forced); // Go's PauseNs: both pauses of the cycle
+  if (traceEnabled())
+    traceMEvent(traceEvGCDone, int64_t(stats.numgc), a->forced);
   (void)t0;
   if (gctrace > 0) {
     uint64_t conc = uint64_t(a->tTerm - a->tStarted);

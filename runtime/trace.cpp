@@ -15,8 +15,8 @@
 //                     woken G's next slice); a wake-up by the runtime is an instant and the
 //                     flow's start.
 //   process 2 "Ms":   one track per M: slices "spinning" and "parked".
-//   process 3 "runtime": stop-the-world slices, procresize instants (and,
-//                     later, GC phases).
+//   process 3 "runtime": stop-the-world slices, procresize, GC phase and
+//                     system call instants.
 // The Ps' records, nearly all of the file, carry only what the record
 // does not already say (no kind, p or goid that the name, ph and track
 // give): ~300 bytes per goroutine switch with a wake-up, where B/E slices
@@ -33,6 +33,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -55,6 +56,27 @@ std::atomic<bool> traceFile{false};
 // Set once by traceFlush (the first caller wins); owners that fill their
 // buffer after it discard it.
 std::atomic<uint32_t> flushed{0};
+// The file's format, fixed by traceInit before any event is written out:
+// Chrome Trace Event JSON (a path ending in .json) or glrt's binary
+// stream (any other path; trace.h: "Binary files"). Read-only after.
+bool traceBinary = false;
+// The binary stream's strings: an event's b is a stop-the-world reason,
+// a pointer to a static string, meaningless in the file, so each distinct
+// pointer is noted here (at the STWStart, a rare event) and the trailer
+// maps it to its text. Append-only, by CAS (acq_rel: the reader at the
+// flush sees the pointer's string); a 33rd distinct reason is not noted
+// (the reader shows the pointer's value).
+constexpr int maxStrings = 32;
+std::atomic<const char *> stringTab[maxStrings];
+void noteString(const char *s) {
+  for (auto &slot : stringTab) {
+    const char *cur = slot.load(std::memory_order_acquire);
+    if (cur == nullptr && slot.compare_exchange_strong(cur, s, std::memory_order_acq_rel))
+      return;
+    if (cur == s)
+      return;
+  }
+}
 
 // The clock: the CPU's invariant TSC (every x86-64 CPU glrt runs on has
 // constant_tsc/nonstop_tsc; one counter for all cores), read by a bare
@@ -322,6 +344,8 @@ void traceMEvent(traceEvKind kind, int64_t a, int64_t b) {
   if (!traceEnabled())
     return;
   traceEvent e{cputicks(), 0, a, b, uint8_t(kind), 0, -1, -1};
+  if (kind == traceEvSTWStart && b != 0 && traceBinary)
+    noteString(reinterpret_cast<const char *>(b));
   g *gp = getg();
   m *mp = gp ? gp->mp : nullptr;
   if (mp == nullptr) {
@@ -347,7 +371,7 @@ uint32_t traceDecode(const traceBuf *b, uint32_t i, traceEvent *e) {
   e->ts = traceStart + int64_t(w[0] & tsMask);
   e->kind = uint8_t(w[0] >> 48 & 63);
   e->reason = uint8_t(w[0] >> 54 & 7);
-  e->g = int64_t(w[1] & gMask);
+  e->g = int64_t(w[1] << 24) >> 24; // 40 bits, sign-extended: system goroutines' goids are negative
   e->m = int32_t(uint32_t(w[1] >> 40)) - 1;
   uint32_t k = 2;
   e->a = (present & 1) ? int64_t(w[k++]) : int64_t(w[0] >> 60);
@@ -499,6 +523,60 @@ void writeAll(const char *buf, size_t n) {
     off += size_t(k);
   }
   traceWriteLock.store(0, std::memory_order_release);
+}
+
+// The binary stream (trace.h: "Binary files"): a block is a 16-byte
+// header and its payload, written with one writev(2) under
+// traceWriteLock. Events blocks ('E') carry an owner's words as the owner
+// wrote them (traceDecode's layout, timestamps in ticks since the start);
+// the trailer ('T') is JSON text.
+struct blockHeader {
+  uint32_t tag;   // 'E' events, 'T' trailer
+  int32_t kind;   // the owner's kind (traceBuf.ownerKind); 0 for 'T'
+  int32_t id;     // the owner's id
+  uint32_t len;   // 'E': words; 'T': bytes
+};
+static_assert(sizeof(blockHeader) == 16);
+std::atomic<int64_t> binWords{0}; // words written in events blocks
+
+void writeBlock(uint32_t tag, int32_t kind, int32_t id, const void *payload, uint32_t len, size_t bytes) {
+  blockHeader h{tag, kind, id, len};
+  for (int spins = 0;; spins++) {
+    uint32_t z = 0;
+    if (traceWriteLock.compare_exchange_weak(z, 1, std::memory_order_acquire, std::memory_order_relaxed))
+      break;
+    if (spins > 100)
+      osyield();
+  }
+  struct iovec iov[2] = {{&h, sizeof h}, {const_cast<void *>(payload), bytes}};
+  size_t total = sizeof h + bytes, off = 0;
+  while (off < total) {
+    // Skip what was written (a short write; rare: a full disk, a signal).
+    struct iovec v[2];
+    int nv = 0;
+    size_t skip = off;
+    for (auto &x : iov) {
+      if (skip >= x.iov_len) {
+        skip -= x.iov_len;
+        continue;
+      }
+      v[nv++] = {static_cast<char *>(x.iov_base) + skip, x.iov_len - skip};
+      skip = 0;
+    }
+    ssize_t k = writev(traceFd, v, nv);
+    if (k < 0 && errno == EINTR)
+      continue;
+    if (k <= 0)
+      break;
+    off += size_t(k);
+  }
+  traceWriteLock.store(0, std::memory_order_release);
+}
+void writeEvents(const traceBuf *own, const traceBuf *chunk, uint32_t n) {
+  if (n == 0)
+    return;
+  binWords.fetch_add(n, std::memory_order_relaxed);
+  writeBlock('E', own->ownerKind, own->ownerID, chunk->w, n, size_t(n) * sizeof(uint64_t));
 }
 
 struct jsonOut {
@@ -656,7 +734,7 @@ inline void head(char *&w, char ph, int pid, int64_t tid, int64_t ns) {
 }
 inline void gname(char *&w, int64_t goid) {
   *w++ = 'G';
-  u64(w, uint64_t(goid));
+  i64(w, goid); // system goroutines' goids are negative
   *w++ = '"';
 }
 // args of a runtime event: ,"args":{"kind":K,"p":P,"m":M   (left open)
@@ -883,7 +961,7 @@ void format(traceBuf *own, const traceBuf *chunk, uint32_t n, jsonOut &o) {
       lit(w, "}}");
       break;
     }
-    default: // ProcResize and the reserved kinds: instants on the runtime track
+    default: // ProcResize, the GC phases, system calls: instants on the runtime track
       instant(w, 3, 0, ns, ki, e.p, e.m, e);
       break;
     }
@@ -1072,7 +1150,10 @@ void *writerMain(void *) {
     while (fifo) {
       traceBuf *c = fifo;
       fifo = c->link;
-      format(c->owner, c, c->n.load(std::memory_order_relaxed), o);
+      if (traceBinary)
+        writeEvents(c->owner, c, c->n.load(std::memory_order_relaxed)); // as is: no formatting
+      else
+        format(c->owner, c, c->n.load(std::memory_order_relaxed), o);
       pushFree(c);
       freeSeq.fetch_add(1, std::memory_order_seq_cst);
       if (chunkWaiters.load(std::memory_order_seq_cst))
@@ -1115,6 +1196,10 @@ void stopWriter() {
 // stopped, and traceInit, before it starts): the caller formats own's stream into the shared output area,
 // one formatter at a time.
 void formatInline(traceBuf *own, const traceBuf *chunk, uint32_t n) {
+  if (traceBinary) {
+    writeEvents(own, chunk, n); // writeBlock serialises the writes
+    return;
+  }
   for (int spins = 0;; spins++) {
     uint32_t z = 0;
     if (inlineLock.compare_exchange_weak(z, 1, std::memory_order_acquire, std::memory_order_relaxed))
@@ -1213,9 +1298,15 @@ void traceInit(const char *path) {
     _exit(2);
   }
   // The header and the first record (every later one begins with ",\n").
+  size_t pl = strlen(path);
+  traceBinary = !(pl >= 5 && strcmp(path + pl - 5, ".json") == 0);
   static const char header[] = "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n"
                                "{\"ph\":\"M\",\"pid\":1,\"tid\":0,\"name\":\"process_name\",\"args\":{\"name\":\"Ps\"}}";
-  writeAll(header, sizeof header - 1);
+  static const char binHeader[16] = {'g', 'l', 'r', 't', 'r', 'a', 'c', 'e', 1, 0, 0, 0, 0, 0, 0, 0};
+  if (traceBinary)
+    writeAll(binHeader, sizeof binHeader); // the magic, then the version (u32 1) and 4 bytes of 0
+  else
+    writeAll(header, sizeof header - 1);
   // Events recorded before the file existed (traceEnableForTest; schedinit
   // opens the file before any): written now, before any owner can write
   // out its buffer (which it does only once it sees traceFile).
@@ -1231,6 +1322,100 @@ static int64_t cpuNs(clockid_t clk) {
   return int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 static int64_t threadCPUNs() { return cpuNs(CLOCK_THREAD_CPUTIME_ID); }
+
+// The binary stream's end (trace.h: "Binary files"): every owner's last
+// words as an events block, then the trailer: one JSON object with what a
+// reader needs to interpret the words (the tick rate, the end, the names
+// of wait reasons and stop-the-world reasons) and the keys the JSON file
+// ends with (glrtRunCpuUs ... last, for the bench). The caller is the
+// flush, with the writer stopped.
+static void binaryFlush(int64_t endTs, int64_t endNs, int64_t cpu0, int64_t drainNs, int64_t procCPU) {
+  int64_t np = allplenForTrace(), nm = 0;
+  forEachOwner([&](traceBuf *b) {
+    if (b->ownerKind == 1 && b->ownerID + 1 > nm)
+      nm = b->ownerID + 1;
+    if (!lockBusyBounded(b))
+      return;
+    writeEvents(b, b, b->n.load(std::memory_order_acquire));
+    unlockBusy(b);
+  });
+  for (m *mp = allm.load(std::memory_order_acquire); mp; mp = mp->alllink)
+    if (int64_t(mp->id) + 1 > nm)
+      nm = int64_t(mp->id) + 1;
+  jsonOut o(flushOut, sizeof flushOut);
+  char *w = o.room();
+  double k = nsPerTick();
+  uint64_t kb;
+  memcpy(&kb, &k, sizeof kb);
+  lit(w, "{\"producer\":\"glrt\",\"format\":1,\"nsPerTickBits\":");
+  u64(w, kb);
+  lit(w, ",\"endNs\":");
+  i64(w, endTs);
+  lit(w, ",\"words\":");
+  i64(w, binWords.load(std::memory_order_relaxed));
+  lit(w, ",\"dropped\":");
+  i64(w, traceDropped.load());
+  lit(w, ",\"gomaxprocs\":");
+  i64(w, gomaxprocs.load());
+  lit(w, ",\"np\":");
+  i64(w, np);
+  lit(w, ",\"nm\":");
+  i64(w, nm);
+  lit(w, ",\"schedseed\":");
+  if (schedseedEnabled())
+    u64(w, schedseedValue);
+  else
+    lit(w, "null");
+  lit(w, ",\"waitReasons\":[");
+  o.done(w);
+  // By number (a park's a; 6 bits are ample: unknown numbers read "").
+  for (int r = 0; r < 64; r++) {
+    const char *rs = waitReasonString(waitReason(r));
+    w = o.room();
+    if (r)
+      *w++ = ',';
+    *w++ = '"';
+    str(w, rs);
+    *w++ = '"';
+    o.done(w);
+  }
+  w = o.room();
+  lit(w, "],\"strings\":{");
+  o.done(w);
+  bool first = true;
+  for (auto &slot : stringTab) {
+    const char *sv = slot.load(std::memory_order_acquire);
+    if (sv == nullptr)
+      break;
+    w = o.room();
+    if (!first)
+      *w++ = ',';
+    first = false;
+    *w++ = '"';
+    u64(w, uint64_t(reinterpret_cast<uintptr_t>(sv)));
+    lit(w, "\":\"");
+    str(w, sv);
+    *w++ = '"';
+    o.done(w);
+  }
+  w = o.room();
+  lit(w, "},\"glrtRunCpuUs\":");
+  i64(w, procCPU / 1000);
+  lit(w, ",\"glrtFlushCpuUs\":");
+  i64(w, (threadCPUNs() - cpu0) / 1000);
+  lit(w, ",\"glrtFlushUs\":");
+  i64(w, (nanotime() - endNs) / 1000);
+  lit(w, ",\"glrtDrainUs\":");
+  i64(w, drainNs / 1000);
+  lit(w, ",\"glrtHandOffWaits\":");
+  i64(w, handOffWaits.load(std::memory_order_relaxed));
+  lit(w, "}\n");
+  o.done(w);
+  writeBlock('T', 0, 0, flushOut, uint32_t(o.n), o.n);
+  o.n = 0;
+  close(traceFd);
+  traceFd = -1;
+}
 
 void traceFlush() {
   if (!traceFile.load(std::memory_order_acquire))
@@ -1260,6 +1445,10 @@ void traceFlush() {
   // time of the last event written (or now, as the flush sees the clock).
   int64_t endTs = int64_t(double(cputicks() - traceStart) * nsPerTick());
   int64_t np = allplenForTrace(), nm = 0;
+  if (traceBinary) {
+    binaryFlush(endTs, endNs, cpu0, drainNs, procCPU);
+    return;
+  }
   forEachOwner([&](traceBuf *b) {
     if (b->ownerKind == 1 && b->ownerID + 1 > nm)
       nm = b->ownerID + 1;

@@ -1,9 +1,11 @@
 //===- trace.h - the timeline trace: GODEBUG=tracefile=PATH (trace.cpp) ---===//
 //
 // glrt's counterpart of Go's runtime/trace.go, with a different output: the
-// events are recorded in small per-P/per-M buffers and written, as Chrome
-// Trace Event JSON, each time a buffer fills and at exit (Perfetto and
-// chrome://tracing open it; scripts/glc-trace.py draws it). Off unless GODEBUG=tracefile=PATH is set;
+// events are recorded in small per-P/per-M buffers and written each time a
+// buffer fills and at exit, as Chrome Trace Event JSON when PATH ends in
+// .json (Perfetto and chrome://tracing open it; scripts/glc-trace.py draws
+// it), as glrt's binary stream otherwise (below: "Binary files"; the
+// script reads it and converts it to the same JSON). Off unless GODEBUG=tracefile=PATH is set;
 // when off, every event site costs one load of `traceOn` and a not-taken
 // branch (traceEnabled() below, marked unlikely).
 //
@@ -85,6 +87,33 @@
 // its buffer after that discards it. Runs on g0 (or a thread's own
 // stack), never takes sched.lock (checkdead holds it).
 //
+// Binary files (a PATH not ending in .json; traceBinary, fixed by
+// traceInit): the writer thread writes each chunk as it is, with no
+// formatting, one writev per 64 KiB (bench/run.py --trace-overhead,
+// chan_pingpong: 128 MB where the JSON is 611 MB; the README has the
+// overheads). Layout (little-endian):
+//   header: "glrtrace", u32 version (1), u32 0
+//   blocks: u32 tag, i32 owner kind (traceBuf.ownerKind), i32 owner id,
+//           u32 length, then the payload:
+//     'E' events: `length` words, an owner's events as recorded (traceBuf's
+//         encoding below; ts in ticks since the trace's start). One
+//         owner's blocks are in its write order, as the JSON's records are.
+//     'T' trailer, last: `length` bytes of one JSON object: nsPerTickBits
+//         (the double nsPerTick(), measured at the flush over the whole
+//         run, as u64 bits), endNs (where the flush closes open slices),
+//         np, nm, gomaxprocs, schedseed, dropped, waitReasons (index ->
+//         string, a park's a), strings (the stop-the-world reasons: their
+//         pointer values, in the events' b, -> text; noted by traceMEvent
+//         in stringTab), then the bench's keys as the JSON's last keys.
+// scripts/glc-trace.py decodes it and formats exactly the records
+// format() writes (its to_chrome() is a port of format()), so every tool
+// reads both and `glc trace -json OUT PATH` converts; its KINDS list is
+// this enum's order. A file without a trailer is a run that did not flush.
+// Measured and not kept: the writer encoding each chunk as LEB128 varints
+// (the changes of ts and goid, zigzag) made chan_pingpong's file 2.5x
+// smaller (51 MB against 128 MB) but cost the writer +0.15 s of user time
+// for -0.04 s of sys (medians of 10 alternating runs, GOMAXPROCS=1).
+//
 // Timestamps: the CPU's invariant TSC read by a bare rdtsc (cputicks in
 // trace.cpp: one counter for every core and thread; 11.5 ns here against
 // 19 ns with lfence and 29 ns for clock_gettime), stored relative to the
@@ -105,9 +134,9 @@
 
 namespace glrt {
 
-// Event kinds. The numbering is internal (the file carries names). GC
-// kinds are reserved for the collector: declared and drawn, but nothing
-// emits them yet. Syscall kinds come from syscall.cpp (enter/exit on the
+// Event kinds. The numbering is internal to the JSON file (it carries
+// names) but not to the binary one (scripts/glc-trace.py's KINDS mirrors
+// this order: append new kinds at the end). Syscall kinds come from syscall.cpp (enter/exit on the
 // G, a = P id; retake from sysmon).
 enum traceEvKind : uint8_t {
   traceEvNone = 0,
@@ -124,8 +153,12 @@ enum traceEvKind : uint8_t {
   traceEvMSpinDone,  // stops spinning (found work or gave up)
   traceEvMPark,      // this M sleeps (stopm)
   traceEvMUnpark,    // this M woke up with a P
-  // Reserved: the garbage collector's phases (declared and drawn; the
-  // collector, mgc.cpp, does not emit them yet).
+  // The garbage collector's phases (mgc.cpp, on the collecting M's
+  // buffer, each inside a stop-the-world slice): a = the cycle's number
+  // (NumGC once it is done), b = 1 for runtime.GC. GCStart at the start of
+  // the first pause, GCMarkDone when marking has finished (the second
+  // pause's start; in a stop-the-world cycle, after the mark), GCDone at
+  // the end of mark termination (sweeping goes on, lazily, after it).
   traceEvGCStart,
   traceEvGCMarkDone,
   traceEvGCDone,

@@ -1,24 +1,30 @@
 #!/usr/bin/env python3
 """Render and query a glrt timeline trace (GODEBUG=tracefile=PATH).
 
-The trace is Chrome Trace Event JSON written by the runtime at exit
-(runtime/trace.cpp): Perfetto (ui.perfetto.dev) and chrome://tracing open it
-as it is. This tool needs only python3's standard library:
+The trace is what the runtime wrote (runtime/trace.cpp): for a PATH ending
+in .json, Chrome Trace Event JSON that Perfetto (ui.perfetto.dev) and
+chrome://tracing open as it is; for any other PATH (say t.gltrace), glrt's
+compact binary stream (the events as recorded, ~5x smaller, much cheaper to
+write), which this tool reads as well and converts to the same JSON on
+request. It needs only python3's standard library:
 
   glc-trace.py render TRACE [-o OUT.html|OUT.svg]   picture + text summary
+  glc-trace.py render TRACE --json OUT.json        convert to Chrome JSON
+  glc-trace.py json TRACE -o OUT.json              (the same)
   glc-trace.py summary TRACE                       text summary only
   glc-trace.py events TRACE [--ts]                 one line per event, in
                                                    time order (for tests and
                                                    for comparing replays)
 
-`glc trace TRACE [-o OUT]` runs `render`.
+`glc trace TRACE [-o OUT | -json OUT.json]` runs `render`.
 
 The picture: one lane per P over time; each goroutine's runs on the P are
 bars in that goroutine's colour, labelled G<id> when wide enough; a red
 triangle ends a run that was preempted (sysmon's request, a signal, or a
 schedseed point), a black tick marks stack growth, a blue dot a goroutine
 creation; below the Ps, one lane per M (yellow: spinning, grey: parked) and
-a runtime lane (stop-the-world). Hovering a bar shows its goroutine, start,
+a runtime lane (stop-the-world in red, each GC cycle in green from its
+start to its end, a dark green line where its mark finished). Hovering a bar shows its goroutine, start,
 length and why it stopped.
 """
 import argparse
@@ -32,9 +38,247 @@ from collections import defaultdict
 PREEMPT_REASONS = ("preempted", "async preempted", "seed preempted")
 
 
-def load(path):
+# The binary stream (GODEBUG=tracefile=PATH with PATH not ending in .json;
+# runtime/trace.h, "Binary files"): a 16-byte header (b"glrtrace", u32
+# version 1, u32 0), then blocks of a 16-byte header (u32 tag, i32 owner
+# kind, i32 owner id, u32 length) and a payload: 'E' = an owner's events,
+# `length` 64-bit words in the runtime's own encoding (traceBuf in trace.h),
+# 'T' = the trailer, `length` bytes of JSON (the tick rate, the end, the
+# names of wait reasons and stop-the-world reasons, the bench's keys).
+# to_chrome() turns it into the very records the runtime writes to a .json
+# file (trace.cpp's format(), event by event), so everything below reads
+# both.
+MAGIC = b"glrtrace"
+# trace.h's traceEvKind, in order, with the args each instant carries
+# (trace.cpp's kinds[]).
+KINDS = [("Unknown", "A"), ("GoCreate", "g by pc"), ("GoStart", "g"), ("GoStop", "g"),
+         ("GoUnblock", "g by"), ("StackGrow", "g size segments"), ("PreemptRequest", "g"),
+         ("ProcResize", "A"), ("STWStart", ""), ("STWDone", ""), ("MSpin", ""), ("MSpinDone", ""),
+         ("MPark", ""), ("MUnpark", ""), ("GCStart", "A"), ("GCMarkDone", "A"), ("GCDone", "A"),
+         ("SyscallEnter", "A"), ("SyscallExit", "A"), ("SyscallRetake", "A")]
+(EV_GOCREATE, EV_GOSTART, EV_GOSTOP, EV_GOUNBLOCK, EV_STACKGROW, EV_PREEMPTREQ, EV_PROCRESIZE,
+ EV_STWSTART, EV_STWDONE, EV_MSPIN, EV_MSPINDONE, EV_MPARK, EV_MUNPARK) = range(1, 14)
+STOP_NAMES = {1: "Gosched", 2: "preempted", 3: "async preempted", 4: "seed preempted", 5: "exit",
+              6: "syscall"}
+
+
+def is_binary(path):
+    with open(path, "rb") as f:
+        return f.read(8) == MAGIC
+
+
+def read_binary(path):
+    """(trailer dict, [(owner kind, owner id, words)]) in file order."""
+    import struct
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:8] != MAGIC:
+        raise SystemExit("%s: not a glrt binary trace" % path)
+    ver = struct.unpack_from("<I", data, 8)[0]
+    if ver != 1:
+        raise SystemExit("%s: binary trace version %d, this tool reads 1" % (path, ver))
+    off, blocks, trailer = 16, [], None
+    while off + 16 <= len(data):
+        tag, kind, oid, n = struct.unpack_from("<IiiI", data, off)
+        off += 16
+        if tag == ord("E"):
+            blocks.append((kind, oid, struct.unpack_from("<%dQ" % n, data, off)))
+            off += 8 * n
+        elif tag == ord("T"):
+            trailer = json.loads(data[off:off + n].decode())
+            off += n
+        else:
+            raise SystemExit("%s: bad block tag %d at byte %d" % (path, tag, off - 16))
+    if trailer is None:
+        raise SystemExit("%s: no trailer (the program did not reach its exit flush?)" % path)
+    return trailer, blocks
+
+
+def to_chrome(trailer, blocks):
+    """The binary stream's events as the runtime's Chrome JSON records."""
+    import struct
+    k = struct.unpack("<d", struct.pack("<Q", trailer["nsPerTickBits"]))[0]
+    waits = trailer.get("waitReasons", [])
+    strings = trailer.get("strings", {})
+    out = [{"ph": "M", "pid": 1, "tid": 0, "name": "process_name", "args": {"name": "Ps"}}]
+    state = {}  # (owner kind, id) -> [lastNs, running, open, runStart, runM]
+    TS, G40 = (1 << 48) - 1, (1 << 40) - 1
+
+    def us(ns_):
+        return ns_ / 1000.0
+
+    def stop_name(r, a):
+        if r == 0:
+            return waits[a] if 0 <= a < len(waits) else ""
+        return STOP_NAMES.get(r, "?")
+
+    def fields(spec, g, a, b):
+        d = {}
+        for f in spec.split():
+            if f == "g":
+                d["g"] = g
+            elif f == "by":
+                d["by"] = a
+            elif f == "pc":
+                d["pc"] = "0x%x" % b
+            elif f == "size":
+                d["size"] = a
+            elif f == "segments":
+                d["segments"] = b
+            elif f == "A":
+                d["a"], d["b"] = a, b
+        return d
+
+    def instant(pid, tid, t, kind, p, m, g, a, b):
+        name, spec = KINDS[kind] if kind < len(KINDS) else ("Unknown", "A")
+        r = {"ph": "i", "pid": pid, "tid": tid, "ts": us(t), "name": name, "s": "t"}
+        if pid == 1 and spec:
+            r["args"] = fields(spec, g, a, b)
+        else:
+            r["args"] = dict({"kind": name, "p": p, "m": m}, **fields(spec, g, a, b))
+        out.append(r)
+
+    def run_slice(st, oid, end, reason):
+        out.append({"ph": "X", "pid": 1, "tid": oid, "ts": us(st[3]), "name": "G%d" % st[1],
+                    "dur": us(max(0, end - st[3])), "args": {"m": st[4], "reason": reason}})
+        st[1] = 0
+
+    def sig(x):
+        return x - (1 << 64) if x >= 1 << 63 else x
+
+    count = 0
+    for okind, oid, w in blocks:
+        st = state.setdefault((okind, oid), [0, 0, 0, 0, 0])
+        i, n = 0, len(w)
+        while i < n:
+            w0, w1 = w[i], w[i + 1]
+            present = (w0 >> 57) & 7
+            kind = (w0 >> 48) & 63
+            reason = (w0 >> 54) & 7
+            g = w1 & G40
+            if g >> 39:
+                g -= 1 << 40  # sign-extended (system goroutines' goids are negative)
+            m = ((w1 >> 40) & 0xffffffff) - 1
+            j = i + 2
+            if present & 1:
+                a = sig(w[j]); j += 1
+            else:
+                a = w0 >> 60
+            if present & 2:
+                b = sig(w[j]); j += 1
+            else:
+                b = 0
+            if okind == 0:
+                p = oid
+            elif present & 4:
+                p = sig(w[j]); j += 1
+            else:
+                p = -1
+            i = j
+            count += 1
+            t = int((w0 & TS) * k)
+            if t < st[0]:
+                t = st[0]
+            st[0] = t
+            pid, tid = (1, p) if p >= 0 else (3, 0)
+            if kind == EV_GOSTART and pid == 1 and okind == 0:
+                if st[1]:
+                    run_slice(st, oid, t, "P retaken")
+                if b:
+                    out.append({"ph": "f", "pid": pid, "tid": tid, "ts": us(t + 1), "name": "wake",
+                                "cat": "flow", "bp": "e", "id": g << 20 | (b & 0xfffff)})
+                st[1], st[3], st[4] = g, t, m
+            elif kind == EV_GOSTOP:
+                if pid == 1 and okind == 0 and st[1] == g:
+                    run_slice(st, oid, t, stop_name(reason, a))
+                else:
+                    out.append({"ph": "i", "pid": pid, "tid": tid, "ts": us(t), "name": "GoStop", "s": "t",
+                                "args": {"kind": "GoStop", "p": p, "m": m, "g": g,
+                                         "reason": stop_name(reason, a)}})
+            elif kind == EV_GOUNBLOCK:
+                if b and a and pid == 1:
+                    out.append({"ph": "s", "pid": pid, "tid": tid, "ts": us(t), "name": "wake", "cat": "flow",
+                                "id": g << 20 | (b & 0xfffff), "args": {"g": g, "by": a}})
+                else:
+                    instant(pid, tid, t, kind, p, m, g, a, b)
+                    if b:
+                        out.append({"ph": "s", "pid": pid, "tid": tid, "ts": us(t), "name": "wake",
+                                    "cat": "flow", "id": g << 20 | (b & 0xfffff)})
+            elif kind in (EV_GOCREATE, EV_STACKGROW) or kind == EV_GOSTART:
+                instant(pid, tid, t, kind, p, m, g, a, b)
+            elif kind == EV_PREEMPTREQ:
+                instant(1 if a >= 0 else 3, a if a >= 0 else 1, t, kind, a, -1, g, a, b)
+            elif kind in (EV_STWSTART, EV_STWDONE):
+                start = kind == EV_STWSTART
+                if start == bool(st[2] & 4):
+                    continue
+                st[2] ^= 4
+                args = {"kind": KINDS[kind][0], "p": p, "m": m}
+                if start and b:
+                    args["reason"] = strings.get(str(b & 0xffffffffffffffff), "0x%x" % (b & 0xffffffffffffffff))
+                out.append({"ph": "B" if start else "E", "pid": 3, "tid": 0, "ts": us(t), "name": "STW",
+                            "args": args})
+            elif kind in (EV_MSPIN, EV_MSPINDONE, EV_MPARK, EV_MUNPARK):
+                if m < 0:
+                    continue
+                bit = 1 if kind in (EV_MSPIN, EV_MSPINDONE) else 2
+                opening = kind in (EV_MSPIN, EV_MPARK)
+                if bool(st[2] & bit) == opening:
+                    continue
+                if opening and bit == 2 and st[2] & 1:
+                    out.append({"ph": "E", "pid": 2, "tid": m, "ts": us(t), "name": "spinning"})
+                    st[2] &= ~1
+                if opening and bit == 1 and st[2] & 2:
+                    continue
+                st[2] ^= bit
+                out.append({"ph": "B" if opening else "E", "pid": 2, "tid": m, "ts": us(t),
+                            "name": "spinning" if bit == 1 else "parked",
+                            "args": {"kind": KINDS[kind][0], "p": p, "m": m}})
+            else:
+                instant(3, 0, t, kind, p, m, g, a, b)
+    # The flush's closing of what is still open (trace.cpp: closeOpen).
+    end = trailer.get("endNs", 0)
+    for (okind, oid), st in state.items():
+        t = max(end, st[0])
+        if okind == 0 and st[1]:
+            run_slice(st, oid, t, "running at exit")
+        if okind == 1:
+            if st[2] & 2:
+                out.append({"ph": "E", "pid": 2, "tid": oid, "ts": us(t), "name": "parked"})
+            if st[2] & 1:
+                out.append({"ph": "E", "pid": 2, "tid": oid, "ts": us(t), "name": "spinning"})
+        if st[2] & 4:
+            out.append({"ph": "E", "pid": 3, "tid": 0, "ts": us(t), "name": "STW"})
+
+    def meta(what, pid, tid, name):
+        out.append({"ph": "M", "pid": pid, "tid": tid, "name": what, "args": {"name": name}})
+    meta("process_name", 2, 0, "Ms")
+    meta("process_name", 3, 0, "runtime")
+    for i in range(max(1, trailer.get("np", 1))):
+        meta("thread_name", 1, i, "P%d" % i)
+    for i in range(max(1, trailer.get("nm", 1))):
+        meta("thread_name", 2, i, "M%d" % i)
+    meta("thread_name", 3, 0, "runtime")
+    meta("thread_name", 3, 1, "sysmon")
+    other = {"producer": "glrt", "events": count, "dropped": trailer.get("dropped", 0),
+             "gomaxprocs": trailer.get("gomaxprocs"), "schedseed": trailer.get("schedseed")}
+    doc = {"displayTimeUnit": "ns", "traceEvents": out, "otherData": other}
+    for key in ("glrtRunCpuUs", "glrtFlushCpuUs", "glrtFlushUs", "glrtDrainUs", "glrtHandOffWaits"):
+        if key in trailer:
+            doc[key] = trailer[key]
+    return doc
+
+
+def load_doc(path):
+    """The trace as the Chrome JSON document (converting a binary one)."""
+    if is_binary(path):
+        return to_chrome(*read_binary(path))
     with open(path) as f:
-        doc = json.load(f)
+        return json.load(f)
+
+
+def load(path):
+    doc = load_doc(path)
     evs = doc["traceEvents"] if isinstance(doc, dict) else doc
     meta = doc.get("otherData", {}) if isinstance(doc, dict) else {}
     # glrt writes each P's and M's events in order as its buffer fills, so
@@ -120,6 +364,7 @@ class Analysis:
         self.marks = []  # (kind, p, ts, g)
         self.mslices = []  # (m, name, start, end)
         self.stw = []  # (start, end)
+        self.gc = []  # (cycle, start, mark done or None, end, forced)
         self.run_time = defaultdict(float)
         self.blocked = defaultdict(lambda: defaultdict(float))
         self.runnable_wait = defaultdict(float)
@@ -131,6 +376,7 @@ class Analysis:
         running = {}  # p -> (g, start)
         mopen = {}  # (m, name) -> start
         stw_open = None
+        gc_open = {}  # cycle -> [start, mark done]
         runnable_since = {}  # g -> ts
         blocked_since = {}  # g -> (ts, reason)
         preempt_req = {}  # g -> ts
@@ -189,6 +435,13 @@ class Analysis:
             elif k == "STWDone" and stw_open is not None:
                 self.stw.append((stw_open, ts))
                 stw_open = None
+            elif k == "GCStart":
+                gc_open[a.get("a")] = [ts, None]
+            elif k == "GCMarkDone" and a.get("a") in gc_open:
+                gc_open[a.get("a")][1] = ts
+            elif k == "GCDone" and a.get("a") in gc_open:
+                st, md = gc_open.pop(a.get("a"))
+                self.gc.append((a.get("a"), st, md, ts, bool(a.get("b"))))
         # A run open at exit is closed by the file (reason "running at
         # exit"), a complete event like the others; files with B/E slices
         # closed it with a plain E event.
@@ -239,6 +492,10 @@ class Analysis:
             L.append("preemption latency (request -> yield): no requests honoured")
         if self.stw:
             L.append("stop-the-world: %d, total %s" % (len(self.stw), us(sum(b - a for a, b in self.stw))))
+        if self.gc:
+            L.append("garbage collections: %d (%d by runtime.GC), start -> done: total %s, max %s" % (
+                len(self.gc), sum(1 for c in self.gc if c[4]), us(sum(c[3] - c[1] for c in self.gc)),
+                us(max(c[3] - c[1] for c in self.gc))))
         L.append("")
         L.append("%-8s %10s %10s  %s" % ("goroutine", "running", "runnable", "blocked (by reason)"))
         for g in self.goids[:200]:
@@ -324,6 +581,15 @@ class Analysis:
             fill = "#f5c518" if name == "spinning" else "#aaa"
             w('<rect x="%.2f" y="%d" width="%.2f" height="%d" fill="%s"><title>M%d %s for %s</title></rect>' % (
                 x(st), yy + 4, max(x(en) - x(st), minw), lane - 8, fill, m, name, us(en - st)))
+        for n, st, md, en, forced in self.gc:  # under the pauses: start -> done, mark done marked
+            yy = y[("rt", 0)]
+            w('<rect x="%.2f" y="%d" width="%.2f" height="%d" fill="#3a3" fill-opacity="0.45">'
+              '<title>GC %s%s: %s (mark %s)</title></rect>' % (
+                  x(st), yy + 1, max(x(en) - x(st), 1), lane - 2, n, " (runtime.GC)" if forced else "",
+                  us(en - st), us((md or en) - st)))
+            if md is not None:
+                w('<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#060" stroke-width="1.5">'
+                  '<title>GC %s mark done</title></line>' % (x(md), yy, x(md), yy + lane, n))
         for st, en in self.stw:
             yy = y[("rt", 0)]
             w('<rect x="%.2f" y="%d" width="%.2f" height="%d" fill="#c33"><title>stop-the-world %s</title>'
@@ -332,7 +598,7 @@ class Analysis:
         ly = height - 18
         lx = left
         for label, fill in (("preempted", "#d00"), ("M spinning", "#f5c518"), ("M parked", "#aaa"),
-                            ("stop-the-world", "#c33"), ("created", "#06c")):
+                            ("stop-the-world", "#c33"), ("GC", "#3a3"), ("created", "#06c")):
             w('<rect x="%d" y="%d" width="10" height="10" fill="%s"/><text x="%d" y="%d">%s</text>' % (
                 lx, ly - 9, fill, lx + 14, ly, label))
             lx += 30 + 7 * len(label)
@@ -341,7 +607,17 @@ class Analysis:
         return "\n".join(out)
 
 
+def cmd_json(args):
+    doc = load_doc(args.trace)
+    with open(args.json, "w") as f:
+        json.dump(doc, f, separators=(",", ":"))
+        f.write("\n")
+    print("chrome json: %s (%d records)" % (os.path.abspath(args.json), len(doc["traceEvents"])))
+
+
 def cmd_render(args):
+    if getattr(args, "json", None):
+        return cmd_json(args)
     meta, evs = load(args.trace)
     an = Analysis(meta, evs)
     out = args.output or os.path.splitext(args.trace)[0] + ".html"
@@ -380,10 +656,16 @@ def main(argv=None):
     r = sub.add_parser("render", help="write the picture (HTML or SVG) and print the summary")
     r.add_argument("trace")
     r.add_argument("-o", "--output", help="OUT.html (default: TRACE with .html) or OUT.svg")
+    r.add_argument("-json", "--json", metavar="OUT.json",
+                   help="instead of the picture, write the trace as Chrome JSON (Perfetto opens it)")
     r.set_defaults(fn=cmd_render)
     s = sub.add_parser("summary", help="print the text summary")
     s.add_argument("trace")
     s.set_defaults(fn=cmd_summary)
+    j = sub.add_parser("json", help="write the trace (binary or JSON) as Chrome JSON")
+    j.add_argument("trace")
+    j.add_argument("-o", "--output", dest="json", required=True, metavar="OUT.json")
+    j.set_defaults(fn=cmd_json)
     e = sub.add_parser("events", help="print the runtime's events, one per line, in time order")
     e.add_argument("trace")
     e.add_argument("--ts", action="store_true", help="prefix each line with its timestamp (us)")

@@ -2,7 +2,8 @@
 //
 // Both are Python scripts in the source tree's scripts/ directory (python3's
 // standard library only): `glc trace TRACE [-o OUT]` renders a
-// GODEBUG=tracefile trace (scripts/glc-trace.py render), `glc explore
+// GODEBUG=tracefile trace, JSON or binary (scripts/glc-trace.py render;
+// `glc trace -json OUT.json TRACE` converts it instead), `glc explore
 // prog.gl [-n N] [-p P] ...` searches schedules by seed
 // (scripts/glc-explore.py, which is told this glc). The driver only finds
 // python3 and the script and execs it.

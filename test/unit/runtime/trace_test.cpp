@@ -228,8 +228,8 @@ TEST(TraceTest, SameSeedSameChoices) {
 // writer returns (the free list's ABA case, the back-pressure path) while
 // the queue keeps each owner's chunks in order.
 TEST(TraceTest, FlushWritesChromeJSON) {
-  char path[] = "/tmp/glrt-trace-test-XXXXXX";
-  int fd = mkstemp(path);
+  char path[] = "/tmp/glrt-trace-test-XXXXXX.json"; // .json: the JSON format (any other name: binary)
+  int fd = mkstemps(path, 5);
   ASSERT_GE(fd, 0);
   close(fd);
   int64_t starts = 0;
