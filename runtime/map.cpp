@@ -534,6 +534,7 @@ struct GenericKey {
   }
   static bool equal(const MapType *t, K k, const void *slot) { return t->key->equal(k.p, slot); }
   static void store(const MapType *t, void *slot, K k) { mapmemmove(slot, k.p, t->key->size); }
+  static void prefetchslot(const void *) {}
 };
 
 struct Key64 {
@@ -553,6 +554,7 @@ struct Key64 {
   [[gnu::always_inline]] static void store(const MapType *, void *slot, K k) {
     mapmemmove(slot, &k, 8); // may be a pointer key (fast64ptr)
   }
+  static void prefetchslot(const void *) {} // the key is in the slot
 };
 
 struct KeyStr {
@@ -603,6 +605,10 @@ struct KeyStr {
   [[gnu::always_inline]] static void store(const MapType *, void *slot, K k) {
     mapmemmove(slot, &k, sizeof k);
   }
+  // Starts loading the bytes hashslot will read (evacuate).
+  [[gnu::always_inline]] static void prefetchslot(const void *slot) {
+    __builtin_prefetch(static_cast<const GoString *>(slot)->str);
+  }
 };
 
 // Where evacuation writes next in one half (X or Y) of the new array.
@@ -623,6 +629,14 @@ template <class P> __attribute__((noinline)) void evacuate(const MapType *t, hma
     xy[0] = {g.bucket(h->buckets, oldbucket), 0};
     xy[1] = {sameSizeGrow(h) ? nullptr : g.bucket(h->buckets, oldbucket + newbit), 0};
     for (; b != nullptr; b = g.overflow(b)) {
+      // Hashing a string key reads its bytes, elsewhere in the heap: a
+      // cache miss per key, one after the other in the loop below (58% of
+      // evacuate<KeyStr>'s samples on map_string sat on that load). Start
+      // the bucket's loads together first (a no-op for other keys).
+      if (xy[1].b != nullptr)
+        for (uintptr_t i = 0; i < kBucketCnt; i++)
+          if (!isEmpty(b->tophash[i]))
+            P::prefetchslot(g.key(b, i));
       for (uintptr_t i = 0; i < kBucketCnt; i++) {
         uint8_t top = b->tophash[i];
         if (isEmpty(top)) {
