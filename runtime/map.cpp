@@ -680,6 +680,24 @@ template <class P> __attribute__((noinline)) void evacuate(const MapType *t, hma
     advanceEvacuationMark(g, h, newbit);
 }
 
+// Prefetches old bucket ob and the new buckets evacuate(ob) writes (X
+// and, when the array doubles, Y): every cache line of each (a bucket is
+// 2-4 lines). Overflow buckets are not followed (rare, and reaching them
+// would wait for the miss this avoids).
+inline void prefetchEvacuation(const Geo &g, const hmap *h, uintptr_t ob, uintptr_t nold) {
+  uintptr_t size = g.bucketsize();
+  auto lines = [size](const void *p, auto write) {
+    const char *c = static_cast<const char *>(p);
+    for (uintptr_t off = 0; off < size; off += 64)
+      __builtin_prefetch(c + off, decltype(write)::value);
+    __builtin_prefetch(c + size - 1, decltype(write)::value); // a bucket need not start a line
+  };
+  lines(g.bucket(h->oldbuckets, ob), std::false_type{});
+  lines(g.bucket(h->buckets, ob), std::true_type{});
+  if (!sameSizeGrow(h))
+    lines(g.bucket(h->buckets, ob + nold), std::true_type{});
+}
+
 // The old bucket this operation is about to use, then one more (Go's
 // growWork): at most two evacuations per assign/delete while growing.
 // Evacuation's frame (two destinations, the geometry, hashing, a new
@@ -689,6 +707,17 @@ template <class P> __attribute__((noinline)) void evacuate(const MapType *t, hma
 // 16 entries moved).
 template <class P> __attribute__((noinline)) void growWork(const MapType *t, hmap *h,
                                                            uintptr_t bucket) {
+  // Both old buckets are about to be read and their entries written to
+  // new buckets; the first is at a random place, so each of those lines
+  // is a cache miss (a third of evacuate<Key64>'s samples waited on the
+  // old bucket's tophash). Start them all now, before the switch to g0,
+  // so the misses overlap each other and the switch.
+  {
+    Geo g(t, P::kSlot);
+    uintptr_t nold = noldbuckets(h);
+    prefetchEvacuation(g, h, bucket & (nold - 1), nold);
+    prefetchEvacuation(g, h, h->nevacuate, nold);
+  }
   struct Args {
     const MapType *t;
     hmap *h;
