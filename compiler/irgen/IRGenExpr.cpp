@@ -1306,12 +1306,15 @@ Value *IRGen::genBuiltin(CallExpr *e, BuiltinId id) {
     return makeSlice(p, n, c);
   }
   case BuiltinId::Delete:
-    genMapDelete(e);
-    return nullptr;
   case BuiltinId::Append:
-    return genAppend(e);
   case BuiltinId::Copy:
-    return genCopy(e);
+    if (!e->spreadArgs.empty())
+      return genSpreadBuiltin(e, id);
+    if (id == BuiltinId::Delete) {
+      genMapDelete(e);
+      return nullptr;
+    }
+    return id == BuiltinId::Append ? genAppend(e) : genCopy(e);
   case BuiltinId::Print:
   case BuiltinId::Println:
     genPrint(e, id == BuiltinId::Println);
@@ -1447,6 +1450,27 @@ Value *IRGen::genAppend(CallExpr *e) {
       b.CreateStore(elems[i], b.CreateConstGEP1_64(et, dst, i));
   }
   return makeSlice(pd, newLen, pc);
+}
+
+// copy(f()), append(f()), delete(f()) (CallExpr::spreadArgs): f's results,
+// extracted from one call, stand in for the placeholder arguments while
+// the builtin is lowered as if written with them.
+Value *IRGen::genSpreadBuiltin(CallExpr *e, BuiltinId id) {
+  Value *results = genExpr(e->args[0]);
+  std::vector<Expr *> real = e->args;
+  e->args.clear();
+  for (size_t i = 0; i < e->spreadArgs.size(); ++i) {
+    Expr *ph = e->spreadArgs[i].get();
+    fs->hoisted[ph] = b.CreateExtractValue(results, (unsigned)i);
+    e->args.push_back(ph);
+  }
+  Value *r = nullptr;
+  if (id == BuiltinId::Delete)
+    genMapDelete(e);
+  else
+    r = id == BuiltinId::Append ? genAppend(e) : genCopy(e);
+  e->args = real;
+  return r;
 }
 
 Value *IRGen::genCopy(CallExpr *e) {

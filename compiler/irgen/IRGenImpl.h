@@ -351,6 +351,7 @@ struct IRGen {
   void genPanic(CallExpr *e);
   llvm::Value *genAppend(CallExpr *e);
   llvm::Value *genCopy(CallExpr *e);
+  llvm::Value *genSpreadBuiltin(CallExpr *e, BuiltinId id);
   llvm::Value *genFuncLit(FuncLit *e);
   llvm::Value *genCompositeLit(CompositeLit *e);
   llvm::Value *genCompositeLitInto(CompositeLit *e, llvm::Value *into);

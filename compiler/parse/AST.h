@@ -241,6 +241,11 @@ struct CallExpr : Expr {
   bool hasEllipsis = false; // f(xs...)
   llvm::SMLoc lparen, rparen;
   CallKind callKind = CallKind::Unresolved; // sema
+  /// sema: copy(f()), append(f()), delete(f()) with a multi-value f: one
+  /// placeholder argument per result of args[0] (typed and checked by sema
+  /// in args' place); irgen evaluates args[0] once and gives each
+  /// placeholder its result (IRGenExpr.cpp: genSpreadBuiltin).
+  std::vector<std::unique_ptr<Expr>> spreadArgs;
   CallExpr() : Expr(ExprKind::Call) {}
   static bool classof(const Expr *e) { return e->kind == ExprKind::Call; }
 };

@@ -373,6 +373,57 @@ void Checker::builtinCall(CallExpr *c, Object *b) {
   default:
     return;
   }
+  // copy(f()), append(f()), delete(f()): a lone multi-value call supplies
+  // the arguments (go1.19's types2 unpacks it for these builtins). Its
+  // results are checked below as placeholder arguments standing in args'
+  // place; args is restored to the call on the way out.
+  c->spreadArgs.clear();
+  std::vector<Expr *> realArgs;
+  // (len, cap, close and panic unpack it too, which can only end in "too
+  // many arguments": irgen sees spreadArgs only on the three.)
+  if (nargs == 1 && !c->hasEllipsis &&
+      (b->builtin == BuiltinId::Copy || b->builtin == BuiltinId::Append ||
+       b->builtin == BuiltinId::Delete || b->builtin == BuiltinId::Len ||
+       b->builtin == BuiltinId::Cap || b->builtin == BuiltinId::Close ||
+       b->builtin == BuiltinId::Panic) &&
+      llvm::isa<CallExpr>(unparen(c->args[0]))) {
+    Expr *call = c->args[0];
+    multiExpr(call);
+    if (call->mode == ExprMode::Invalid)
+      return;
+    if (auto *tt = llvm::dyn_cast_or_null<TupleType>(call->type)) {
+      realArgs = c->args;
+      c->args.clear();
+      for (Type *t : tt->elems) {
+        auto ph = std::make_unique<Ident>();
+        ph->pos = call->pos;
+        ph->name = shortExprString(call);
+        ph->type = t;
+        ph->mode = ExprMode::Value;
+        preChecked.insert(ph.get());
+        c->args.push_back(ph.get());
+        c->spreadArgs.push_back(std::move(ph));
+      }
+      nargs = c->args.size();
+    } else {
+      preChecked.insert(call);
+    }
+  }
+  struct RestoreArgs {
+    CallExpr *c;
+    std::vector<Expr *> &real;
+    Checker &ck;
+    ~RestoreArgs() {
+      if (real.empty()) {
+        if (c->args.size() == 1)
+          ck.preChecked.erase(c->args[0]); // the lone call, if no path rechecked it
+        return;
+      }
+      for (Expr *a : c->args)
+        ck.preChecked.erase(a); // a placeholder an error path left unchecked
+      c->args = real;
+    }
+  } restoreArgs{c, realArgs, *this};
   if (c->hasEllipsis && b->builtin != BuiltinId::Append) {
     error(exprStart(c), "invalid operation: invalid use of ... with built-in " + name);
     for (Expr *a : c->args)
@@ -387,8 +438,13 @@ void Checker::builtinCall(CallExpr *c, Object *b) {
   if (!msg.empty()) {
     for (Expr *a : c->args)
       rawExpr(a, nullptr);
-    error(c->rparen.isValid() ? c->rparen : c->pos,
-          "invalid operation: " + msg + " arguments for " + shortExprString(c) + " (expected " +
+    if (!realArgs.empty())
+      std::swap(c->args, realArgs); // the call as written: len(f()), not len(f(), f())
+    std::string text = shortExprString(c);
+    if (!realArgs.empty())
+      std::swap(c->args, realArgs);
+    error(exprStart(c),
+          "invalid operation: " + msg + " arguments for " + text + " (expected " +
               std::to_string(want) + ", found " + std::to_string(nargs) + ")");
     return;
   }
@@ -609,10 +665,10 @@ void Checker::builtinCall(CallExpr *c, Object *b) {
                      (su->isString() && dt->elem->underlying()->kind == TypeKind::Uint8));
     if (!ok) {
       if (!dt || (!sst && !su->isString()))
-        error(exprStart(c), "invalid argument: copy expects slice arguments; found " + desc(d) +
+        error(exprStart(d), "invalid argument: copy expects slice arguments; found " + desc(d) +
                                 " and " + desc(s));
       else
-        error(exprStart(c), "invalid argument: arguments to copy " + desc(d) + " and " + desc(s) +
+        error(exprStart(d), "invalid argument: arguments to copy " + desc(d) + " and " + desc(s) +
                                 " have different element types " + typeStr(dt->elem) + " and " +
                                 typeStr(sst ? sst->elem : s->type));
       return;

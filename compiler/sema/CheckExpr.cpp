@@ -225,6 +225,8 @@ void Checker::exprOrType(Expr *e) {
 }
 
 void Checker::rawExpr(Expr *e, Type *hint) {
+  if (preChecked.erase(e))
+    return; // builtinCall checked it (and each placeholder is checked once)
   e->mode = ExprMode::Invalid;
   e->constVal.reset();
   switch (e->kind) {

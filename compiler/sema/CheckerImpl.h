@@ -37,6 +37,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringMap.h"
 
 #include <map>
@@ -132,6 +133,10 @@ public:
   std::vector<Object *> pkgVars; // in declaration order
   DeclInfo *curDecl = nullptr;   // collecting deps for this package object
   FuncCtx *fn = nullptr;         // innermost function
+  /// Expressions checked already that rawExpr leaves as they are: a lone
+  /// call argument of copy/append/delete and the placeholders for its
+  /// results (builtinCall).
+  llvm::SmallPtrSet<Expr *, 4> preChecked;
   FuncCtx globFn;                // pseudo function for package initialisers
   int64_t iota = -1;             // value of iota while checking a const spec; -1 outside
   std::vector<BranchTarget> targets;
