@@ -19,11 +19,14 @@
 //      a quarter of GOMAXPROCS, at least one) drain the grey objects from
 //      the heap bitmap while the program runs; the barrier greys the old
 //      values of overwritten heap pointers into per-P buffers; allocating
-//      goroutines assist in proportion to what they allocate
-//      (mgcpacer.cpp); objects allocated now are born marked. The
-//      collector goroutine sleeps in 100 us steps until the workers run
-//      out of work (restarting them while barriers and assists publish
-//      more, a few rounds at most).
+//      goroutines assist in proportion to what they allocate, or park on
+//      the assist queue until the mark catches up (mgcpacer.cpp); objects
+//      allocated now are born marked. The collector goroutine sleeps in
+//      100 us steps until the workers run out of work (restarting them
+//      while barriers and assists publish more, a few rounds at most); at
+//      each step it revises the assist ratio and hands the workers' scan
+//      credit to parked assists (gcWakeAssists), and after STW2 it readies
+//      every G still parked there.
 //   3. STW2 (mark termination): stopTheWorld; publish every P's barrier
 //      buffer, drain what is left with one worker per P (GODEBUG=
 //      gccheckmark=1: verify the mark, mgcmark.cpp's gcCheckmark); barrier
@@ -227,10 +230,11 @@ void recordPause(uint64_t pause, bool forced) {
 
 // GODEBUG=gctrace=1: go1.19's line for the cycle that started at tStart.
 // clock: the phases' wall times (sweep termination / the first pause,
-// mark, mark termination / the second pause); cpu: the same times the
-// workers (Go's "assist/background/idle" middle triple: assists are not
-// measured, so 0/mark/0). Go's "%d%%" (the collector's share of CPU since
-// start-up) is not tracked: 0.
+// mark, mark termination / the second pause); cpu: the first pause times
+// its Ps, Go's middle triple assist/background/idle (the assists' scan
+// time, the helper threads' time in the drain; glrt has no idle workers:
+// 0), the second pause times its Ps. Go's "%d%%" (the collector's share
+// of CPU since start-up) is not tracked: 0.
 void printGCTrace(int64_t tStart, const uint64_t (&clock)[3], const uint64_t (&cpu)[4],
                   uint64_t heap0, uint64_t heapEnd, uint64_t marked, uint64_t goal,
                   uint64_t stackBytes, uint64_t globalBytes, int32_t procs, bool forced) {

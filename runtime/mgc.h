@@ -221,7 +221,9 @@ void gcTriggerWake();
 // time in mallocgc, where SIGURG is declined, so a stop-the-world waited
 // for one of its 100 us re-signals to land in the loop's few instructions
 // of generated code: the concurrent collector's mark termination took
-// 0.15-10 ms to stop gc_pause's allocating goroutine.
+// 0.15-10 ms to stop gc_pause's allocating goroutine. While a concurrent
+// cycle marks (gcTriggered == 3) it is where a G in assist debt pays or
+// parks (gcAssistPark).
 void gcYieldSlow();
 // gcTriggered is 3 for the whole concurrent cycle: a G that allocated into
 // assist debt parks (gcAssistPark) at this safe point.

@@ -28,8 +28,10 @@
 // Parallel marking (Go's gcWork/work.full): every worker (the collecting M
 // plus nworkers-1 helper threads, one per P, mgc.cpp) owns one workbuf of
 // grey objects, no locks. A full buffer goes to the global `full` list; a
-// worker whose buffer is empty takes one from there; while others wait, a
-// worker with more than a few objects shares half of its buffer (balance).
+// worker whose buffer is empty takes one from there; while others wait
+// (or, during the concurrent mark, whenever the full list is empty, so
+// assists find work), a worker with more than a few objects shares the
+// older half of its buffer (balance).
 // Root ranges are claimed from a shared job array with an atomic index.
 // Termination (Go's work.nwait): a worker with no local work and an empty
 // full list increments nwait and spins; it leaves (nwait--) when a full
