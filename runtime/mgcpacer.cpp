@@ -112,7 +112,7 @@ void gcPaceCycle(uint64_t heapAtMarkEnd, uint64_t goalThisCycle) {
   double over = (double(heapAtMarkEnd) - double(goalThisCycle)) / runway;
   if (over > 0)
     triggerRatio -= over > 0.3 ? 0.15 : over / 2 + 0.02;
-  else if (over < -0.2)
+  else if (over < -0.1)
     triggerRatio += 0.05;
   if (triggerRatio < 0.4)
     triggerRatio = 0.4;
