@@ -94,6 +94,7 @@ enum waitReason : uint8_t {
   waitReasonIOWait, // parked in netpollblock (netpoll.cpp)
   waitReasonGCWorkerIdle, // the collector goroutine between collections
   waitReasonGCSweepWait,  // the background sweeper with nothing to sweep
+  waitReasonGCAssistWait, // an allocating G waits for the mark (mgcpacer.cpp)
 };
 const char *waitReasonString(waitReason r);
 
@@ -212,6 +213,13 @@ struct g {
   // acquires). Owner: the G itself; valid only while _Gsyscall.
   uintptr_t syscallsp;
   uintptr_t syscallregs[6];
+  // Go's g.gcAssistBytes: this G's assist balance during a concurrent
+  // mark, in bytes of allocation (negative: debt, the G owes scan work;
+  // positive: credit). Written by the G (on its stack or its M's g0 in
+  // mallocgc's slow path), by the collector while the G is parked on the
+  // assist queue (under assistLock, mgcpacer.cpp), and zeroed for every G
+  // with the world stopped at STW1.
+  int64_t gcAssistBytes;
 };
 static_assert(offsetof(g, sched) == G_SCHED);
 static_assert(offsetof(g, stackguard0) == G_STACKGUARD0);

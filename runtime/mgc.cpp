@@ -19,11 +19,14 @@
 //      a quarter of GOMAXPROCS, at least one) drain the grey objects from
 //      the heap bitmap while the program runs; the barrier greys the old
 //      values of overwritten heap pointers into per-P buffers; allocating
-//      goroutines assist in proportion to what they allocate
-//      (mgcpacer.cpp); objects allocated now are born marked. The
-//      collector goroutine sleeps in 100 us steps until the workers run
-//      out of work (restarting them while barriers and assists publish
-//      more, a few rounds at most).
+//      goroutines assist in proportion to what they allocate, or park on
+//      the assist queue until the mark catches up (mgcpacer.cpp); objects
+//      allocated now are born marked. The collector goroutine sleeps in
+//      100 us steps until the workers run out of work (restarting them
+//      while barriers and assists publish more, a few rounds at most); at
+//      each step it revises the assist ratio and hands the workers' scan
+//      credit to parked assists (gcWakeAssists), and after STW2 it readies
+//      every G still parked there.
 //   3. STW2 (mark termination): stopTheWorld; publish every P's barrier
 //      buffer, drain what is left with one worker per P (GODEBUG=
 //      gccheckmark=1: verify the mark, mgcmark.cpp's gcCheckmark); barrier
@@ -228,27 +231,28 @@ void recordPause(uint64_t pause, bool forced) {
 
 // GODEBUG=gctrace=1: go1.19's line for the cycle that started at tStart.
 // clock: the phases' wall times (sweep termination / the first pause,
-// mark, mark termination / the second pause); cpu: the same times the
-// workers (Go's "assist/background/idle" middle triple: assists are not
-// measured, so 0/mark/0). Go's "%d%%" (the collector's share of CPU since
-// start-up) is not tracked: 0.
-void printGCTrace(int64_t tStart, const uint64_t (&clock)[3], const uint64_t (&cpu)[3],
+// mark, mark termination / the second pause); cpu: the first pause times
+// its Ps, Go's middle triple assist/background/idle (the assists' scan
+// time, the helper threads' time in the drain; glrt has no idle workers:
+// 0), the second pause times its Ps. Go's "%d%%" (the collector's share
+// of CPU since start-up) is not tracked: 0.
+void printGCTrace(int64_t tStart, const uint64_t (&clock)[3], const uint64_t (&cpu)[4],
                   uint64_t heap0, uint64_t heapEnd, uint64_t marked, uint64_t goal,
                   uint64_t stackBytes, uint64_t globalBytes, int32_t procs, bool forced) {
-  char t[3][32], c[3][32];
-  for (int i = 0; i < 3; i++) {
+  char t[3][32], c[4][32];
+  for (int i = 0; i < 3; i++)
     fmtNSAsMS(t[i], sizeof t[i], clock[i]);
+  for (int i = 0; i < 4; i++)
     fmtNSAsMS(c[i], sizeof c[i], cpu[i]);
-  }
   char at[32];
   char *end = at + sizeof at - 1;
   *end = 0;
   char *s = itoaDiv(end, uint64_t(tStart - initTime) / 1000000, 3);
   char line[512];
   int n = snprintf(line, sizeof line,
-                   "gc %u @%ss %d%%: %s+%s+%s ms clock, %s+0/%s/0+%s ms cpu, "
+                   "gc %u @%ss %d%%: %s+%s+%s ms clock, %s+%s/%s/0+%s ms cpu, "
                    "%llu->%llu->%llu MB, %llu MB goal, %llu MB stacks, %llu MB globals, %d P%s\n",
-                   stats.numgc, s, 0, t[0], t[1], t[2], c[0], c[1], c[2],
+                   stats.numgc, s, 0, t[0], t[1], t[2], c[0], c[1], c[2], c[3],
                    (unsigned long long)(heap0 >> 20), (unsigned long long)(heapEnd >> 20),
                    (unsigned long long)(marked >> 20),
                    (unsigned long long)(goal == ~uint64_t(0) ? 0 : goal >> 20),
@@ -307,7 +311,7 @@ void gcOnG0(void *arg) {
     // time times its workers, as dedicated mark time.
     uint64_t p1 = uint64_t(tMark - a->tStart), m = uint64_t(tMarkTerm - tMark),
              p2 = uint64_t(tEnd - tMarkTerm);
-    printGCTrace(a->tStart, {p1, m, p2}, {p1 * procs, m * procs, p2 * procs}, heap0, heap0,
+    printGCTrace(a->tStart, {p1, m, p2}, {p1 * procs, 0, m * procs, p2 * procs}, heap0, heap0,
                  marked, goal, mr.stackBytes, mr.globalBytes, procs, a->forced);
   }
 }
@@ -325,6 +329,7 @@ struct concArgs {
   int64_t tStart, tStarted, tTerm, tEnd;
   uint64_t heap0;
   markResult roots;
+  uint64_t helperNs0, helperNs1, assistNs; // gctrace's mark CPU
 };
 
 // STW1, on g0 with the world stopped.
@@ -338,7 +343,9 @@ void gcStartOnG0(void *arg) {
   if (gccheckmark)
     gcCheckmarkClearStacks(a->curg, a->sp);
   a->roots = gcMarkRootsSTW(a->procs, a->curg, a->sp);
+  gcResetAssists();
   gcStartAssists(a->heap0);
+  gcMarkCPU(&a->helperNs0, &a->assistNs);
   // All three before the world starts (startTheWorld orders them before
   // any goroutine runs again): barrier on, allocation black, phase.
   gcphase.store(_GCmark, std::memory_order_relaxed);
@@ -358,6 +365,7 @@ void gcMarkTermOnG0(void *arg) {
   if (traceEnabled())
     traceMEvent(traceEvGCMarkDone, int64_t(stats.numgc) + 1, a->forced); // the concurrent mark ended: STW2
   int64_t t0 = nanotime();
+  gcMarkCPU(&a->helperNs1, &a->assistNs); // before this pause's own drain
   uint64_t black = flushBlackAndWbufs(); // wbufs onto the full list
   markResult mr = gcMarkTermDrain(a->procs);
   if (gccheckmark)
@@ -382,11 +390,15 @@ void gcMarkTermOnG0(void *arg) {
     traceMEvent(traceEvGCDone, int64_t(stats.numgc), a->forced);
   (void)t0;
   if (gctrace > 0) {
+    // The concurrent phase's CPU as go1.19 splits it: assists (measured
+    // around each assist's scan), background (the helper threads' time in
+    // their drain, spinning at its end included), idle (none here: glrt
+    // has no idle-P workers).
     uint64_t conc = uint64_t(a->tTerm - a->tStarted);
-    uint64_t nbg = a->procs >= 4 ? uint64_t(a->procs + 2) / 4 : 1;
     printGCTrace(a->tStart, {pause1, conc, pause2},
-                 {pause1 * a->procs, conc * nbg, pause2 * a->procs}, a->heap0, heapEnd, marked,
-                 goal, a->roots.stackBytes, a->roots.globalBytes, a->procs, a->forced);
+                 {pause1 * a->procs, a->assistNs, a->helperNs1 - a->helperNs0, pause2 * a->procs},
+                 a->heap0, heapEnd, marked, goal, a->roots.stackBytes, a->roots.globalBytes,
+                 a->procs, a->forced);
   }
 }
 
@@ -418,6 +430,8 @@ void gcCycleConcurrent(uintptr_t sp) {
       glrt_systemstack(bgDoneOnG0, &done);
       if (done)
         break;
+      gcReviseAssists();
+      gcWakeAssists(false);
       timeSleep(100000);
     }
     // More work may have been published (barriers, an assist's leftover)
@@ -432,6 +446,7 @@ void gcCycleConcurrent(uintptr_t sp) {
   a.procs = gomaxprocs.load(std::memory_order_relaxed);
   glrt_systemstack(gcMarkTermOnG0, &a);
   startTheWorld(0);
+  gcWakeAssists(true); // the mark is over: every parked assist goes on
 }
 
 // The collector goroutine: created by the first trigger (so programs that
@@ -499,6 +514,8 @@ void gcinit() {
       gcpoison = v > 0;
     if (long v = val("gccheckmark"); v >= 0)
       gccheckmark = v > 0;
+    if (long v = val("gcassist"); v >= 0)
+      gcassist = v != 0;
     if (long v = val("gcstoptheworld"); v >= 0)
       gcconcurrent = v == 0;
     q = comma ? comma + 1 : nullptr;
@@ -551,6 +568,12 @@ __attribute__((noinline)) void gcYieldSlow() {
   if (gp == nullptr || gp->mp == nullptr || gp == gp->mp->g0 || gp->mp->pp == nullptr ||
       gp->goid <= 0 || !canPreemptM(gp->mp))
     return;
+  if (gcTriggered.load(std::memory_order_relaxed) == 3) {
+    // A concurrent cycle marks: a G that allocated into debt pays or parks.
+    if (gp->gcAssistBytes < 0)
+      gcAssistPark();
+    return;
+  }
   Goyield(); // to the collector in runnext, back on this M (preempt.cpp)
 }
 

@@ -74,8 +74,10 @@ markResult gcMarkRootsSTW(int32_t nworkers, g *curg, uintptr_t curgsp);
 // more work and stopped (the caller polls; it then may restart them).
 void gcBgMarkStart(int32_t n);
 bool gcBgMarkDone();
-// Whether grey objects wait on the full list.
+// Whether grey objects wait on the full list, or an assist holds some.
 bool gcMarkWorkAvailable();
+// Whether grey objects wait on the full list (what an assist can take).
+bool gcFullWork();
 // STW2: drains everything left with nworkers threads (write-barrier
 // buffers must have been published first); returns the cycle's totals
 // (background, assists, barrier and this drain; not the roots' STW1
@@ -89,9 +91,19 @@ void gcPublish(const uintptr_t *objs, uintptr_t n);
 // _GCmark only: the caller checks). Returns true, with its base in
 // *basep, if it was white and must be scanned (the caller queues it).
 bool shadeObject(uintptr_t v, uintptr_t *basep);
-// A mutator assist (mallocgc's slow path, on g0 of an M with a P, during
-// _GCmark): scans about scanBytes of grey objects, or less if none wait.
-void gcAssist(uint64_t scanBytes);
+// A mutator assist (on g0 of an M with a P, during _GCmark): scans about
+// scanBytes of grey objects from the full list, or less if none wait.
+// Returns the bytes scanned (0: the full list was empty).
+uint64_t gcAssist(uint64_t scanBytes);
+// Takes up to want bytes of the background workers' scan credit (Go's
+// bgScanCredit); returns what it took.
+int64_t gcAssistSteal(int64_t want);
+int64_t gcBgScanCredit();
+// Bytes scanned this cycle so far by background workers and assists.
+uint64_t gcScanDone();
+// gctrace: the helper threads' time in the mark since start-up, and the
+// assists' time this cycle.
+void gcMarkCPU(uint64_t *helperTotalNs, uint64_t *assistCycleNs);
 // GODEBUG=gccheckmark=1 at STW1 (world stopped): clears dead stack areas.
 void gcCheckmarkClearStacks(g *curg, uintptr_t curgsp);
 
@@ -162,8 +174,27 @@ void gcSetGoal(uint64_t marked);
 void gcPaceCycle(uint64_t heapAtMarkEnd, uint64_t goalThisCycle);
 // STW1: sets assistRatio for this cycle from the heap at its start.
 void gcStartAssists(uint64_t heapAtStart);
-// mallocgc's slow path while marking (g0 of an M with a P): the assist.
+// mallocgc's slow path while marking (g0 of an M with a P): charges the
+// allocation to the current user G's assist debt and pays what it can
+// (credit, then scanning). A G still in debt parks at its next safe point
+// (gcAssistPark).
 void gcAssistAlloc(uintptr_t size);
+// GODEBUG=gcassist=0 (glrt only, for tests and measurements): no assists.
+extern bool gcassist;
+// From gcYieldSlow on a user G's own stack during the mark, at a safe
+// point (a call from generated code, no runtime lock held): pays the G's
+// debt, or parks it on the assist queue until the background workers'
+// credit covers it or the mark ends (mgcpacer.cpp's essay).
+void gcAssistPark();
+// The collector goroutine (with a P): hands background credit to parked
+// assists and readies those it pays off, or every one of them when all
+// (after mark termination; nothing parks once gcphase is _GCoff).
+void gcWakeAssists(bool all);
+// STW1 (world stopped): zeroes every G's assist balance.
+void gcResetAssists();
+// The collector's poll during the mark: recomputes assistRatio from the
+// scan work left and the heap left until the goal (Go's revise).
+void gcReviseAssists();
 // Called by the allocator (any thread, usually g0) after adding n bytes to
 // heapLive.
 void gcAccountAlloc(uint64_t n);
@@ -190,10 +221,14 @@ void gcTriggerWake();
 // time in mallocgc, where SIGURG is declined, so a stop-the-world waited
 // for one of its 100 us re-signals to land in the loop's few instructions
 // of generated code: the concurrent collector's mark termination took
-// 0.15-10 ms to stop gc_pause's allocating goroutine.
+// 0.15-10 ms to stop gc_pause's allocating goroutine. While a concurrent
+// cycle marks (gcTriggered == 3) it is where a G in assist debt pays or
+// parks (gcAssistPark).
 void gcYieldSlow();
+// gcTriggered is 3 for the whole concurrent cycle: a G that allocated into
+// assist debt parks (gcAssistPark) at this safe point.
 inline void gcSafePoint() {
-  if (__builtin_expect(gcTriggered.load(std::memory_order_relaxed) == 2, 0))
+  if (__builtin_expect(gcTriggered.load(std::memory_order_relaxed) >= 2, 0))
     gcYieldSlow();
   preemptCheck();
 }

@@ -28,8 +28,10 @@
 // Parallel marking (Go's gcWork/work.full): every worker (the collecting M
 // plus nworkers-1 helper threads, one per P, mgc.cpp) owns one workbuf of
 // grey objects, no locks. A full buffer goes to the global `full` list; a
-// worker whose buffer is empty takes one from there; while others wait, a
-// worker with more than a few objects shares half of its buffer (balance).
+// worker whose buffer is empty takes one from there; while others wait
+// (or, during the concurrent mark, whenever the full list is empty, so
+// assists find work), a worker with more than a few objects shares the
+// older half of its buffer (balance).
 // Root ranges are claimed from a shared job array with an atomic index.
 // Termination (Go's work.nwait): a worker with no local work and an empty
 // full list increments nwait and spins; it leaves (nwait--) when a full
@@ -226,9 +228,30 @@ workbuf *getempty() REQUIRES(workLock) {
   return b;
 }
 
+// Scan work the background workers did and no assist has taken yet (Go's
+// gcController.bgScanCredit), in scanned bytes: drain flushes its worker's
+// scanning here every kCreditSlack bytes during the concurrent mark; an
+// assist pays (part of) its goroutine's debt from it before scanning
+// (gcAssistSteal), and the collector's poll hands it to parked assists
+// (gcWakeAssists, mgcpacer.cpp). Zeroed at STW1. Relaxed: a counter.
+std::atomic<int64_t> bgScanCredit{0};
+// The background workers' scanned bytes this cycle so far (flushed with
+// the credit), for the pacer's revision of assistRatio.
+std::atomic<int64_t> bgScanDone{0};
+constexpr uint64_t kCreditSlack = 64 << 10;
+
 struct gcWork {
   workbuf *cur = nullptr;
   uint64_t bytesMarked = 0, objsMarked = 0, bytesScanned = 0;
+  // A background worker during the concurrent mark: flushes scan credit.
+  bool flushCredit = false;
+  uint64_t creditFlushed = 0;
+  void flushScanCredit() {
+    int64_t d = int64_t(bytesScanned - creditFlushed);
+    creditFlushed = bytesScanned;
+    bgScanCredit.fetch_add(d, std::memory_order_relaxed);
+    bgScanDone.fetch_add(d, std::memory_order_relaxed);
+  }
 
   void init() {
     lock(&workLock);
@@ -253,15 +276,27 @@ struct gcWork {
     }
     cur->obj[cur->n++] = obj;
   }
-  // Shares half of the local buffer when other workers starve.
+  // Shares half of the local buffer when the full list is empty and
+  // someone may want work: other workers waiting (nwait), or, during the
+  // concurrent mark, any allocating goroutine (its assist takes only from
+  // the full list: Go's gcw.balance whenever work.full == 0). The OLDEST
+  // half goes (the bottom of the buffer): a depth-first scan of a linked
+  // structure keeps its largest unexplored subgraphs there, so a taker
+  // gets work worth its lock round, and this worker keeps the newest
+  // entries, which are hot in its cache. Without this, an assist found no
+  // work through most of a binary tree's mark (the one background worker
+  // held all ~20 grey nodes locally) and its goroutine went on allocating:
+  // the heap overshot its goal by 50% (issue 11's binary_trees).
   void balance() {
     if (cur->n < 8 || nfull.load(std::memory_order_relaxed) != 0 ||
-        nwait.load(std::memory_order_relaxed) == 0)
+        (nwait.load(std::memory_order_relaxed) == 0 &&
+         gcphase.load(std::memory_order_relaxed) != _GCmark))
       return;
     lock(&workLock);
     workbuf *b = getempty();
     uintptr_t half = cur->n / 2;
-    memcpy(b->obj, cur->obj + (cur->n - half), half * sizeof(uintptr_t));
+    memcpy(b->obj, cur->obj, half * sizeof(uintptr_t));
+    memmove(cur->obj, cur->obj + half, (cur->n - half) * sizeof(uintptr_t));
     b->n = half;
     cur->n -= half;
     b->next = workFull;
@@ -390,7 +425,11 @@ void drain(gcWork &w) {
     while ((b = w.tryGet()) != 0) {
       scanobject(b, w);
       w.balance();
+      if (w.flushCredit && w.bytesScanned - w.creditFlushed >= kCreditSlack)
+        w.flushScanCredit();
     }
+    if (w.flushCredit)
+      w.flushScanCredit();
     nwait.fetch_add(1, std::memory_order_seq_cst);
     for (int spins = 0;; spins++) {
       if (nfull.load(std::memory_order_seq_cst) != 0) {
@@ -580,6 +619,7 @@ markResult runWorker(bool roots, bool drainToo) {
     }
   }
   if (drainToo) {
+    w.flushCredit = !roots && gcphase.load(std::memory_order_relaxed) == _GCmark;
     drain(w);
     w.dispose();
   } else {
@@ -602,6 +642,9 @@ bool helpersDrain = true;
 int32_t helpersExpected = 0; // helpers started for this round
 std::atomic<int32_t> helpersDone{0};
 note helpersDoneNote;
+// The helpers' time in runWorker since start-up (gctrace's background
+// mark CPU: the collector reads it at STW1 and at STW2).
+std::atomic<uint64_t> helperNs{0};
 
 void *helperMain(void *arg) {
   auto *h = static_cast<helper *>(arg);
@@ -617,7 +660,9 @@ void *helperMain(void *arg) {
     // part of (TSan found the race on nproc).
     const int32_t n = helpersExpected;
     const bool roots = helpersRoots, drainToo = helpersDrain;
+    int64_t t0 = nanotime();
     h->res = runWorker(roots, drainToo);
+    helperNs.fetch_add(uint64_t(nanotime() - t0), std::memory_order_relaxed);
     if (helpersDone.fetch_add(1, std::memory_order_acq_rel) + 1 == n)
       notewakeup(&helpersDoneNote);
   }
@@ -849,7 +894,7 @@ std::atomic<uint8_t> gcBlackenAlloc{0};
 
 namespace {
 std::atomic<uint64_t> barrierMarked{0}; // bytes greyed by the write barrier
-std::atomic<uint64_t> assistMarked{0}, assistScanned{0};
+std::atomic<uint64_t> assistMarked{0}, assistScanned{0}, assistNs{0};
 // Assists in progress: they hold grey objects in their own buffer until
 // they publish the rest, so the mark is not done while one runs.
 std::atomic<int32_t> assistsActive{0};
@@ -861,6 +906,9 @@ markResult gcMarkRootsSTW(int32_t nworkers, g *curg, uintptr_t curgsp) {
   barrierMarked.store(0, std::memory_order_relaxed);
   assistMarked.store(0, std::memory_order_relaxed);
   assistScanned.store(0, std::memory_order_relaxed);
+  assistNs.store(0, std::memory_order_relaxed);
+  bgScanCredit.store(0, std::memory_order_relaxed);
+  bgScanDone.store(0, std::memory_order_relaxed);
   bgTotal = markResult{};
   // Small root sets are greyed by this thread alone: a helper's wake-up
   // and the wait for its end cost more than the scan (on a loaded machine
@@ -907,6 +955,8 @@ bool gcBgMarkDone() {
   }
   return true;
 }
+
+bool gcFullWork() { return nfull.load(std::memory_order_seq_cst) != 0; }
 
 bool gcMarkWorkAvailable() {
   return nfull.load(std::memory_order_seq_cst) != 0 ||
@@ -965,13 +1015,17 @@ bool shadeObject(uintptr_t v, uintptr_t *basep) {
   return true;
 }
 
-void gcAssist(uint64_t scanBytes) {
+uint64_t gcAssist(uint64_t scanBytes) {
   if (nfull.load(std::memory_order_relaxed) == 0)
-    return; // nothing to take (the common case once the mark is nearly done)
+    return 0; // nothing to take: the caller parks (mgcpacer.cpp) or goes on
+  int64_t t0 = nanotime();
   assistsActive.fetch_add(1, std::memory_order_seq_cst);
   gcWork w;
   w.init();
-  while (w.bytesScanned < scanBytes) {
+  // A stop-the-world waiting (mark termination, say) ends the assist: it
+  // runs on g0, where the stop cannot preempt it (Go's gcDrainN checks
+  // preemption the same way). The rest is published for the workers.
+  while (w.bytesScanned < scanBytes && sched.gcwaiting.load(std::memory_order_relaxed) == 0) {
     uintptr_t b = w.tryGet();
     if (b == 0)
       break;
@@ -981,6 +1035,31 @@ void gcAssist(uint64_t scanBytes) {
   assistsActive.fetch_sub(1, std::memory_order_seq_cst);
   assistMarked.fetch_add(w.bytesMarked, std::memory_order_relaxed);
   assistScanned.fetch_add(w.bytesScanned, std::memory_order_relaxed);
+  assistNs.fetch_add(uint64_t(nanotime() - t0), std::memory_order_relaxed);
+  return w.bytesScanned;
+}
+
+int64_t gcAssistSteal(int64_t want) {
+  int64_t c = bgScanCredit.load(std::memory_order_relaxed);
+  for (;;) {
+    if (c <= 0)
+      return 0;
+    int64_t take = c < want ? c : want;
+    if (bgScanCredit.compare_exchange_weak(c, c - take, std::memory_order_relaxed))
+      return take;
+  }
+}
+
+int64_t gcBgScanCredit() { return bgScanCredit.load(std::memory_order_relaxed); }
+
+uint64_t gcScanDone() {
+  return uint64_t(bgScanDone.load(std::memory_order_relaxed)) +
+         assistScanned.load(std::memory_order_relaxed);
+}
+
+void gcMarkCPU(uint64_t *helperTotalNs, uint64_t *assistCycleNs) {
+  *helperTotalNs = helperNs.load(std::memory_order_relaxed);
+  *assistCycleNs = assistNs.load(std::memory_order_relaxed);
 }
 
 // GODEBUG=gccheckmark=1 with the concurrent collector, at STW1: clears the

@@ -168,6 +168,7 @@ const char *waitReasonString(waitReason r) {
   case waitReasonIOWait: return "IO wait";
   case waitReasonGCWorkerIdle: return "GC worker (idle)";
   case waitReasonGCSweepWait: return "GC sweep wait";
+  case waitReasonGCAssistWait: return "GC assist wait";
   }
   return "";
 }
@@ -1183,6 +1184,7 @@ static int64_t newproc1impl(void (*fn)(void *), void *arg, uintptr_t stacksize, 
   gp->waitreason = waitReasonZero;
   gp->preempt = false;
   gp->param = nullptr;
+  gp->gcAssistBytes = 0; // a reused G's debt was its previous goroutine's
   gp->gopc = gopc;
   gp->goid = system ? nextsysgoid.fetch_sub(1, std::memory_order_relaxed) : newgoid(pp);
   racegostart(gp); // -race: in the creator's context (the `go` edge)
