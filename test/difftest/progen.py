@@ -1,0 +1,521 @@
+#!/usr/bin/env python3
+"""Random program test: methods, interfaces, defer/panic/recover, maps, closures, goto, init order, vs go1.19.
+
+Each test is one of several families, its shape and constants drawn from
+the seed; a program packs --per-file tests (each recovering and printing
+its own panic) plus package-level variables initialised through a random
+dependency graph and several init() functions, so Go's initialisation
+order is checked too:
+
+  methods    a chain of struct types embedding the previous one by value or
+             by pointer, value- and pointer-receiver methods (some shadowing
+             promoted ones), calls, method values bound before the receiver
+             changes, method expressions, copies that share or do not share
+             the embedded pointer, interfaces holding x or &x
+  iface      named int/string/struct/pointer/slice/func types behind one
+             interface (with an embedded interface): dynamic calls, type
+             switches (multi-type cases, nil, interface cases), assertions
+             with and without ok, == between them (Go's panic for
+             uncomparable dynamic types), nil versus a typed nil
+  defer      a chain of functions with named results: defers that change
+             them, defers in loops, recover at random depths, panics in
+             deferred calls (Go's chain of panics), runtime errors (index,
+             divide, nil map, nil pointer, failed assertion) as panics,
+             runtime.Goexit in a goroutine running its defers
+  maps       keys of kind int, string, float64 (NaN, +0/-0), bool, arrays,
+             structs and interface{}; inserts, lookups, deletes, growth to
+             thousands of entries, delete and insert during range, nil maps,
+             unhashable interface keys; printed in sorted order only
+  closures   closures capturing loop variables (go1.19: one variable per
+             loop), per-iteration copies, counters, deferred and go'd closures
+  goto       loops built from labels and goto, labelled break/continue
+             through switch and nested loops
+
+Only what is deterministic is printed. The normaliser cuts an uncaught
+panic's output after its "goroutine N [running]:" line (paths differ).
+Every program's glc -O2 build also runs under GODEBUG=gcstress=1 (a
+collection at every allocation) for --stress-share of the programs; its
+output must equal go's too.
+
+    python3 test/difftest/progen.py --glc build/bin/glc --seed 1 --count 120
+    python3 test/difftest/progen.py --seed 7 --count 20 --keep /tmp/pg   # keep sources
+"""
+import os
+import random
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import genharness  # noqa: E402  (the build/run/compare loop)
+
+PRELUDE = """package main
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"sort"
+)
+
+var _ = os.Exit
+var _ = runtime.Gosched
+var _ = sort.Ints
+
+var zero float64
+var nan = zero / zero
+var izero int
+
+func desc(v interface{}) string {
+	switch x := v.(type) {
+	case nil:
+		return "nil"
+	case runtime.Error:
+		return "runtime.Error:" + x.Error()
+	case error:
+		return "error:" + x.Error()
+	case string:
+		return "string:" + x
+	case int:
+		return fmt.Sprint("int:", x)
+	}
+	return fmt.Sprintf("%T:%v", v, v)
+}
+
+func try(name string, f func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			println(name, "panic:", desc(r))
+		}
+	}()
+	f()
+}
+
+type myErr struct{ code int }
+
+func (e *myErr) Error() string { return fmt.Sprint("myErr ", e.code) }
+"""
+
+
+def normalise(text):
+    """An uncaught panic's output up to its 'goroutine N [running]:' line."""
+    lines = text.splitlines()
+    for i, ln in enumerate(lines):
+        if ln.startswith("goroutine ") and ln.endswith(":"):
+            return "\n".join(lines[:i + 1])
+    return text
+
+
+def blk(stmts):
+    """stmts in a block of their own (so their := names are theirs)."""
+    return "{\n" + "\n".join("\t" + ln if ln else ln for ln in stmts.split("\n")) + "\n}"
+
+
+class Gen:
+    def __init__(self, rng):
+        self.r = rng
+
+    def ind(self, body, n=1):
+        return "\n".join(("\t" * n + ln) if ln else ln for ln in body.split("\n"))
+
+    # ---------------------------------------------------------------- methods
+    def methods(self, k):
+        r = self.r
+        depth = r.randint(1, 4)
+        decls = []
+        # L0 is the base; level j embeds level j-1 by value or pointer.
+        ptr = [False] + [r.random() < 0.5 for _ in range(depth)]
+        decls.append(f"type L0_{k} struct{{ n int; s string }}\n"
+                     f"func (b L0_{k}) Get() int {{ return b.n }}\n"
+                     f"func (b *L0_{k}) Inc(d int) {{ b.n += d; b.s += \"+\" }}\n"
+                     f"func (b L0_{k}) Name() string {{ return \"L0:\" + b.s }}")
+        shadow = {}
+        for j in range(1, depth + 1):
+            emb = ("*" if ptr[j] else "") + f"L{j - 1}_{k}"
+            decls.append(f"type L{j}_{k} struct{{ {emb}; v{j} int }}")
+            if r.random() < 0.3:
+                shadow[j] = True
+                decls.append(f"func (x L{j}_{k}) Name() string {{ return fmt.Sprint(\"L{j}:\", x.v{j}) }}")
+            if r.random() < 0.2:
+                decls.append(f"func (x *L{j}_{k}) Bump() {{ x.v{j}++ }}")
+                shadow.setdefault(("bump", j), True)
+        decls.append(f"type G{k} interface{{ Get() int; Name() string }}\n"
+                     f"type GI{k} interface{{ G{k}; Inc(int) }}")
+
+        def lit(j):
+            if j == 0:
+                return f"L0_{k}{{n: {r.randint(0, 9)}, s: \"b\"}}"
+            inner = lit(j - 1)
+            if ptr[j]:
+                inner = "&" + inner
+            return f"L{j}_{k}{{{inner}, {r.randint(0, 9)}}}"
+
+        # path from the top to L0, as selectors
+        path = "".join(f".L{j - 1}_{k}" for j in range(depth, 0, -1))
+        body = [f"x := {lit(depth)}"]
+        anyptr = any(ptr[1:])
+        for i in range(r.randint(3, 9)):
+            c = r.randint(1, 5)
+            op = r.randrange(11)
+            if op == 0:
+                body.append(f"x.Inc({c})\nprintln(\"inc\", x.Get(), x.Name())")
+            elif op == 1:
+                body.append(f"f := x.Get\nx.Inc({c})\nprintln(\"mv\", f(), x.Get())")
+            elif op == 2:
+                body.append(f"g := x.Inc\ng({c})\nprintln(\"mvp\", x.Get(), x{path}.s)")
+            elif op == 3:
+                p0 = f"x{path}" if ptr[1] else f"&x{path}"
+                body.append(f"println(\"mexpr\", L0_{k}.Get(*{p0}), (*L0_{k}).Get({p0}))\n"
+                            f"(*L0_{k}).Inc({p0}, {c})\nprintln(\"mexpr2\", x.Get())")
+            elif op == 4:
+                body.append(f"y := x\ny.Inc({c})\nprintln(\"copy\", x.Get(), y.Get(), x.Name() == y.Name())")
+            elif op == 5:
+                body.append(f"var i G{k} = x\nx.Inc({c})\nprintln(\"iv\", i.Get(), i.Name(), x.Get())")
+            elif op == 6:
+                body.append(f"var i GI{k} = &x\ni.Inc({c})\nprintln(\"ip\", i.Get(), x.Get(), i.Name())")
+            elif op == 7:
+                body.append(f"h := (*L{depth}_{k}).Inc\nh(&x, {c})\nh2 := L{depth}_{k}.Name\n"
+                            f"println(\"mexpr3\", x.Get(), h2(x))")
+            elif op == 8:
+                if anyptr:
+                    body.append(f"var i GI{k} = x\ni.Inc({c})\nprintln(\"ivp\", i.Get(), x.Get())")
+                else:
+                    body.append(f"p := &x\np.Inc({c})\nprintln(\"pp\", p.Get(), (*p).Name())")
+            elif op == 9:
+                body.append(f"fs := []func() int{{}}\nfor j := 0; j < 3; j++ {{\n\tx.Inc(j)\n\tfs = append(fs, x.Get)\n}}\n"
+                            f"for _, f := range fs {{\n\tprint(f(), \" \")\n}}\nprintln()")
+            else:
+                bumps = [j for j in range(1, depth + 1) if ("bump", j) in shadow]
+                if bumps:
+                    j = r.choice(bumps)
+                    path_j = "".join(f".L{m - 1}_{k}" for m in range(depth, j, -1))
+                    body.append(f"x{path_j}.Bump()\nb := x{path_j}.Bump\nb()\nprintln(\"bump\", x{path_j}.v{j})")
+                else:
+                    body.append(f"println(\"name\", x.Name(), x{path}.Name())")
+        return decls, "\n".join(body[:1] + [blk(b) for b in body[1:]])
+
+    # ---------------------------------------------------------------- iface
+    def iface(self, k):
+        r = self.r
+        decls = [f"type Namer{k} interface{{ Name() string }}",
+                 f"type Sh{k} interface{{ Namer{k}; Area() int }}",
+                 f"type In{k} int\nfunc (v In{k}) Name() string {{ return fmt.Sprint(\"In\", int(v)) }}\n"
+                 f"func (v In{k}) Area() int {{ return int(v) * 2 }}",
+                 f"type St{k} string\nfunc (v St{k}) Name() string {{ return \"St\" + string(v) }}\n"
+                 f"func (v St{k}) Area() int {{ return len(v) }}",
+                 f"type Rc{k} struct{{ w, h int }}\nfunc (v Rc{k}) Name() string {{ return fmt.Sprint(\"Rc\", v.w, v.h) }}\n"
+                 f"func (v Rc{k}) Area() int {{ return v.w * v.h }}",
+                 f"type Pt{k} struct{{ n int }}\nfunc (v *Pt{k}) Name() string {{ if v == nil {{ return \"Pt(nil)\" }}; return fmt.Sprint(\"Pt\", v.n) }}\n"
+                 f"func (v *Pt{k}) Area() int {{ return v.n }}",
+                 f"type Sl{k} []int\nfunc (v Sl{k}) Name() string {{ return fmt.Sprint(\"Sl\", len(v)) }}\n"
+                 f"func (v Sl{k}) Area() int {{ s := 0; for _, x := range v {{ s += x }}; return s }}",
+                 f"type Fn{k} func() int\nfunc (v Fn{k}) Name() string {{ return \"Fn\" }}\n"
+                 f"func (v Fn{k}) Area() int {{ return v() }}"]
+        vals = []
+        for _ in range(r.randint(3, 7)):
+            c = r.randint(0, 4)
+            vals.append(r.choice([f"In{k}({c})", f"St{k}(\"{'x' * c}\")", f"Rc{k}{{{c}, {c + 1}}}",
+                                  f"&Pt{k}{{{c}}}", f"(*Pt{k})(nil)", f"Sl{k}{{{', '.join(map(str, range(c)))}}}",
+                                  f"Fn{k}(func() int {{ return {c} }})", "nil", f"In{k}({c})", f"Rc{k}{{{c}, 1}}"]))
+        body = [f"xs := []Sh{k}{{{', '.join(vals)}}}"]
+        op = r.sample(range(7), r.randint(2, 5))
+        for o in op:
+            if o == 0:
+                body.append(f"for i, s := range xs {{\n\tif s == nil {{\n\t\tprintln(i, \"nil\")\n\t\tcontinue\n\t}}\n"
+                            f"\tprintln(i, s.Name(), s.Area())\n}}")
+            elif o == 1:
+                cases = r.sample([f"case In{k}, St{k}:\n\tprintln(\"is\", v.Name())",
+                                  f"case Rc{k}:\n\tprintln(\"rc\", v.w, v.h)",
+                                  f"case *Pt{k}:\n\tprintln(\"pt\", v == nil)",
+                                  "case nil:\n\tprintln(\"nil case\")",
+                                  f"case Sl{k}:\n\tprintln(\"sl\", len(v))",
+                                  f"case Namer{k}:\n\tprintln(\"namer\", v.Name())"], r.randint(2, 6))
+                sw = "\n".join(cases)
+                body.append(f"for _, s := range xs {{\n\tswitch v := s.(type) {{\n{self.ind(sw, 1)}\n\tdefault:\n"
+                            f"\t\t_ = v\n\t\tprintln(\"default\")\n\t}}\n}}")
+            elif o == 2:
+                t = r.choice([f"In{k}", f"Rc{k}", f"*Pt{k}", f"St{k}"])
+                body.append(f"for i, s := range xs {{\n\t_, ok := s.({t})\n\tvar n Namer{k} = s\n"
+                            f"\t_, ok2 := n.(Sh{k})\n\tprintln(\"as\", i, ok, ok2, n == nil)\n}}")
+            elif o == 3:
+                i, j = r.randrange(len(vals)), r.randrange(len(vals))
+                body.append(f"try(\"cmp{k}\", func() {{ println(\"eq\", xs[{i}] == xs[{j}], xs[{i}] != xs[{j}]) }})")
+            elif o == 4:
+                t = r.choice([f"In{k}", f"Rc{k}", f"*Pt{k}", f"Sl{k}"])
+                i = r.randrange(len(vals))
+                body.append(f"try(\"assert{k}\", func() {{ v := xs[{i}].({t}); println(\"got\", v.Name()) }})")
+            elif o == 5:
+                body.append(f"var p *Pt{k}\nvar s Sh{k} = p\nvar e interface{{}} = s\n"
+                            f"println(\"typednil\", s == nil, e == nil, s.Name(), e.(Namer{k}).Name())\n"
+                            f"try(\"nilarea{k}\", func() {{ println(s.Area()) }})")
+            else:
+                body.append(f"m := map[Namer{k}]int{{}}\nfor i, s := range xs {{\n\tif s == nil {{ continue }}\n"
+                            f"\tif _, ok := s.(Sl{k}); ok {{ continue }}\n\tif _, ok := s.(Fn{k}); ok {{ continue }}\n"
+                            f"\tm[s] += i + 1\n}}\nks := []string{{}}\nfor n, v := range m {{\n"
+                            f"\tks = append(ks, fmt.Sprint(n.Name(), \"=\", v))\n}}\nsort.Strings(ks)\nprintln(\"imap\", len(m), fmt.Sprint(ks))")
+        return decls, "\n".join(body[:1] + [blk(b) for b in body[1:]])
+
+    # ---------------------------------------------------------------- defer
+    def panicval(self, k, j):
+        r = self.r
+        return r.choice([f"{j}", f"\"p{k}_{j}\"", f"&myErr{{{j}}}", f"fmt.Errorf(\"e%d\", {j})",
+                         f"[2]int{{{j}, {j}}}"])
+
+    def rterr(self):
+        r = self.r
+        return r.choice(["var a []int\n_ = a[izero+3]",
+                         "r /= izero",
+                         "var m map[string]int\nm[\"a\"] = 1",
+                         "var p *struct{ x int }\nr += p.x",
+                         "var e interface{} = \"s\"\nr += e.(int)",
+                         "s := []int{1, 2}\nr += len(s[1:izero])"])
+
+    def defer(self, k):
+        r = self.r
+        n = r.randint(2, 4)
+        decls = []
+        for j in range(n):
+            st = []
+            for _ in range(r.randint(2, 6)):
+                c = r.randint(1, 9)
+                o = r.randrange(12)
+                if o == 0:
+                    st.append(f"r += {c}")
+                elif o == 1:
+                    st.append(f"defer func() {{\n\tr = r*2 + {c}\n\tprintln(\"d{j}\", r)\n}}()")
+                elif o == 2:
+                    st.append(f"defer func() {{\n\tif e := recover(); e != nil {{\n\t\tprintln(\"rec{j}\", desc(e))\n"
+                              f"\t\tr = {c}\n\t}} else {{\n\t\tprintln(\"norec{j}\")\n\t}}\n}}()")
+                elif o == 3:
+                    st.append(f"defer func() {{\n\tpanic({self.panicval(k, j * 10 + c)})\n}}()")
+                elif o == 4:
+                    st.append(f"defer println(\"dp{j}\", r)")
+                elif o == 5:
+                    st.append(f"for i := 0; i < {c % 4}; i++ {{\n\tdefer func(i int) {{\n\t\tr += i\n\t\tprintln(\"dl{j}\", i, r)\n\t}}(i)\n}}")
+                elif o == 6 and j + 1 < n:
+                    st.append(f"r += d{k}_{j + 1}()")
+                elif o == 7:
+                    st.append(f"if r > {c} {{\n\tpanic({self.panicval(k, j)})\n}}")
+                elif o == 8:
+                    st.append("{\n" + self.ind(self.rterr()) + "\n}")
+                elif o == 9:
+                    st.append(f"for i := 0; i < 3; i++ {{\n\tfunc() {{\n\t\tdefer func() {{\n\t\t\tprintln(\"loop{j}\", i, desc(recover()))\n\t\t}}()\n"
+                              f"\t\tif i == {c % 3} {{\n\t\t\tpanic(i)\n\t\t}}\n\t}}()\n}}")
+                elif o == 10:
+                    st.append(f"if r%2 == 0 {{\n\treturn r + {c}\n}}")
+                else:
+                    st.append(f"defer func() {{\n\tprintln(\"rd{j}\", desc(recover()))\n}}()")
+            if j + 1 < n and not any(f"d{k}_{j + 1}()" in s for s in st):
+                st.append(f"r += d{k}_{j + 1}()")
+            st.append("return")
+            decls.append(f"func d{k}_{j}() (r int) {{\n{self.ind(chr(10).join(st))}\n}}")
+        body = f"println(\"result\", d{k}_0())"
+        if r.random() < 0.3:
+            decls.append(f"func gx{k}(c chan int) {{\n\tdefer close(c)\n\tdefer func() {{ println(\"gx rec\", desc(recover())) }}()\n"
+                         f"\tdefer println(\"gx deferred\")\n\tfunc() {{\n\t\tdefer println(\"gx inner\")\n"
+                         f"\t\truntime.Goexit()\n\t}}()\n\tprintln(\"unreachable\")\n}}")
+            body = f"c := make(chan int)\ngo gx{k}(c)\n<-c\nprintln(\"goexit done\")\n" + body
+        return decls, body
+
+    # ---------------------------------------------------------------- maps
+    def maps(self, k):
+        r = self.r
+        kind = r.choice(["int", "string", "float64", "bool", "[2]int", "struct", "iface", "int8"])
+        decls = []
+        if kind == "struct":
+            decls.append(f"type K{k} struct{{ a int; b string }}")
+            kt = f"K{k}"
+
+            def key(i):
+                return f"K{k}{{{i % 7}, \"{'ab'[i % 2]}\"}}"
+            show = "fmt.Sprint(k.a, k.b)"
+        elif kind == "[2]int":
+            kt = "[2]int"
+
+            def key(i):
+                return f"[2]int{{{i % 5}, {i % 3}}}"
+            show = "fmt.Sprint(k[0], k[1])"
+        elif kind == "float64":
+            kt = "float64"
+
+            def key(i):
+                return r.choice([f"{i}.5", "nan", "zero", "-zero", f"{i % 4}.0", "1/(-zero+1)"])
+            show = "fmt.Sprint(k)"
+        elif kind == "iface":
+            kt = "interface{}"
+
+            def key(i):
+                return r.choice([f"{i % 6}", f"int8({i % 6})", f"\"{i % 4}\"", f"{i % 3}.0", "nan",
+                                 f"[2]int{{{i % 2}, 0}}", "struct{}{}", "true", "nil", "[]int(nil)" if r.random() < 0.1 else "1"])
+            show = "fmt.Sprintf(\"%T:%v\", k, k)"
+        elif kind == "bool":
+            kt = "bool"
+
+            def key(i):
+                return r.choice(["true", "false"])
+            show = "fmt.Sprint(k)"
+        elif kind == "string":
+            kt = "string"
+
+            def key(i):
+                return f"\"s{i % 37}\""
+            show = "k"
+        elif kind == "int8":
+            kt = "int8"
+
+            def key(i):
+                return f"int8({(i * 37) % 256 - 128})"
+            show = "fmt.Sprint(k)"
+        else:
+            kt = "int"
+
+            def key(i):
+                return f"{i * 7 % 101}"
+            show = "fmt.Sprint(k)"
+        gokey = {"int": "i*7%101", "string": "fmt.Sprint(\"s\", i%37)", "float64": "float64(i%50)/2",
+                 "bool": "i%2 == 0", "[2]int": "[2]int{i % 5, i % 3}", "struct": f"K{k}{{i % 7, \"x\"}}",
+                 "iface": "func() interface{} { if i%2 == 0 { return i % 5 }; return fmt.Sprint(i % 5) }()",
+                 "int8": "int8(i)"}[kind]
+        dump = (f"dump := func(tag string) {{\n\tks := []string{{}}\n\tfor k, v := range m {{\n"
+                f"\t\tks = append(ks, {show}+\"=\"+fmt.Sprint(v))\n\t}}\n\tsort.Strings(ks)\n"
+                f"\tprintln(tag, len(m), fmt.Sprint(ks))\n}}")
+        body = [f"var m map[{kt}]int", "println(\"nil\", len(m), m[" + key(0) + "])",
+                "for range m {\n\tprintln(\"never\")\n}", "delete(m, " + key(1) + ")"]
+        if r.random() < 0.2:
+            body.append(f"try(\"nilmap{k}\", func() {{ m[{key(2)}] = 1 }})")
+        body.append(f"m = map[{kt}]int{{}}")
+        body.append(dump)
+        nfixed = len(body)
+        for _ in range(r.randint(3, 8)):
+            o = r.randrange(8)
+            i = r.randint(0, 40)
+            if o == 0:
+                body.append(f"m[{key(i)}] = {i}\nm[{key(i + 1)}] += {i}")
+            elif o == 1:
+                body.append(f"v, ok := m[{key(i)}]\nprintln(\"get\", v, ok)")
+            elif o == 2:
+                body.append(f"delete(m, {key(i)})\ndump(\"del\")")
+            elif o == 3:
+                n = r.choice([10, 100, 1000, 3000])
+                body.append(f"for i := 0; i < {n}; i++ {{\n\tm[{gokey}] += i\n}}\n"
+                            f"sum := 0\nfor _, v := range m {{\n\tsum += v\n}}\nprintln(\"grow\", len(m), sum)")
+            elif o == 4:
+                body.append("for k := range m {\n\tdelete(m, k)\n}\ndump(\"clear\")")
+            elif o == 5:
+                body.append(f"n := 0\nfor k, v := range m {{\n\tif v%2 == 0 {{\n\t\tdelete(m, k)\n\t}}\n\tn++\n}}\nprintln(\"n\", n)\ndump(\"delodd\")")
+            elif o == 6 and kind == "int":
+                body.append("for k := range m {\n\tif k < 100000 {\n\t\tm[k+100000] = k\n\t}\n}\ndump(\"addrange\")")
+            else:
+                body.append(f"m[{key(i)}] = {i}\ndump(\"set\")")
+        body = body[:nfixed] + [blk(b) for b in body[nfixed:]]
+        body.append("dump(\"end\")")
+        if kind == "iface" and r.random() < 0.4:
+            body.append(f"try(\"unhash{k}\", func() {{ m[[]int{{1}}] = 1 }})\n"
+                        f"try(\"unhash2{k}\", func() {{ _, ok := m[map[int]int{{}}]; println(ok) }})")
+        if kind == "float64":
+            body.append("m[nan] = 1\nm[nan] = 2\n_, ok := m[nan]\ndelete(m, nan)\nprintln(\"nan\", ok, len(m))")
+        return decls, "\n".join(body)
+
+    # ---------------------------------------------------------------- closures
+    def closures(self, k):
+        r = self.r
+        body = ["fs := []func() int{}", "acc := 0"]
+        for _ in range(r.randint(2, 5)):
+            c = r.randint(2, 5)
+            o = r.randrange(7)
+            if o == 0:
+                body.append(f"for i := 0; i < {c}; i++ {{\n\tfs = append(fs, func() int {{ return i }})\n}}")
+            elif o == 1:
+                body.append(f"for i := 0; i < {c}; i++ {{\n\ti := i\n\tfs = append(fs, func() int {{ i++; return i * 10 }})\n}}")
+            elif o == 2:
+                body.append(f"for _, v := range []int{{{', '.join(str(x * 3) for x in range(c))}}} {{\n"
+                            f"\tfs = append(fs, func() int {{ return v }})\n}}")
+            elif o == 3:
+                body.append(f"cnt := 0\ninc := func() int {{ cnt += {c}; return cnt }}\nfs = append(fs, inc, inc)\nprintln(\"cnt\", inc(), cnt)")
+            elif o == 4:
+                body.append(f"func() {{\n\tfor i := 0; i < {c}; i++ {{\n\t\tdefer func() {{ acc += i; println(\"defer\", i, acc) }}()\n\t}}\n}}()")
+            elif o == 5:
+                body.append(f"done := make(chan int)\nfor i := 0; i < {c}; i++ {{\n\tgo func(j int) {{ done <- j * j }}(i)\n}}\n"
+                            f"tot := 0\nfor i := 0; i < {c}; i++ {{\n\ttot += <-done\n}}\nprintln(\"go\", tot)")
+            else:
+                body.append(f"mk := func(b int) func(int) int {{\n\treturn func(x int) int {{ b += x; return b }}\n}}\n"
+                            f"a1, a2 := mk({c}), mk({c * 2})\nprintln(\"mk\", a1(1), a1(1), a2(3), a1(0))")
+        body = body[:2] + [blk(b) for b in body[2:]]
+        body.append("for i, f := range fs {\n\tprint(i, \":\", f(), \" \")\n}\nprintln(\"end\", acc)")
+        return [], "\n".join(body)
+
+    # ---------------------------------------------------------------- goto
+    def goto(self, k):
+        r = self.r
+        a, b = r.randint(2, 7), r.randint(2, 5)
+        body = [f"i, acc := 0, 0\nloop:\n\tif i < {a} {{\n\t\tacc += i * {b}\n\t\ti++\n\t\tif acc > {a * b} {{\n\t\t\tgoto out\n\t\t}}\n\t\tgoto loop\n\t}}\n"
+                f"out:\n\tprintln(\"goto\", i, acc)"]
+        body.append(f"outer:\nfor x := 0; x < {a}; x++ {{\n\tfor y := 0; y < {b}; y++ {{\n\t\tswitch {{\n"
+                    f"\t\tcase x*y == {r.randint(2, 12)}:\n\t\t\tprintln(\"brk\", x, y)\n\t\t\tbreak outer\n"
+                    f"\t\tcase (x+y)%{r.randint(2, 4)} == 0:\n\t\t\tcontinue outer\n\t\t}}\n\t\tacc++\n\t}}\n}}\nprintln(\"acc\", acc)")
+        return [], "\n".join(body)
+
+    FAMILIES = ["methods", "iface", "defer", "maps", "closures", "goto"]
+    WEIGHTS = [3, 3, 4, 4, 2, 1]
+
+    def test(self, k):
+        fam = self.r.choices(self.FAMILIES, self.WEIGHTS)[0]
+        decls, body = getattr(self, fam)(k)
+        fn = f"func t{k}() {{\n\ttry(\"t{k}\", func() {{\n{self.ind(body, 2)}\n\t}})\n}}"
+        return fam, "\n\n".join(decls + [fn])
+
+    def inits(self, k):
+        """Package variables initialised through a random dependency graph
+        (directly and through functions), declared in random order, and
+        init() functions: Go's order is by dependency, then declaration."""
+        r = self.r
+        n = r.randint(3, 7)
+        deps = {i: r.sample(range(i + 1, n), min(n - i - 1, r.randint(0, 2))) for i in range(n)}
+        out = []
+        order = list(range(n))
+        r.shuffle(order)
+        for i in order:
+            if deps[i] and r.random() < 0.5:
+                out.append(f"func fv{k}_{i}() int {{ return {' + '.join(f'iv{k}_{d}' for d in deps[i])} }}")
+                expr = f"fv{k}_{i}()"
+            else:
+                expr = " + ".join([f"iv{k}_{d}" for d in deps[i]] + [str(i)])
+            out.append(f"var iv{k}_{i} = note(\"iv{k}_{i}\", {expr})")
+        for j in range(r.randint(1, 3)):
+            out.append(f"func init() {{ println(\"init{k}_{j}\", {' + '.join(f'iv{k}_{i}' for i in range(n))}) }}")
+        return "\n".join(out)
+
+
+def source(k, prog):
+    inits, tests, _ = prog
+    return (PRELUDE + "\nfunc note(s string, v int) int {\n\tprintln(\"var\", s, v)\n\treturn v\n}\n\n" + inits +
+            "\n\n" + "\n\n".join(t for _, t in tests) + "\n\nfunc main() {\n" +
+            "".join(f"\tt{k * 1000 + i}()\n" for i in range(len(tests))) + prog[2] + "}\n")
+
+
+def main():
+    ap = genharness.parser(__doc__, count=120, per_file=12)
+    ap.add_argument("--stress-share", type=float, default=1.0,
+                    help="share of programs also run under GODEBUG=gcstress=1")
+    ap.add_argument("--family", help="only this family (methods, iface, defer, maps, closures, goto)")
+    args = genharness.parse(ap)
+    rng = random.Random(args.seed)
+    programs = []
+    for k, n in enumerate(genharness.program_sizes(args)):
+        gen = Gen(rng)
+        if args.family:
+            gen.FAMILIES, gen.WEIGHTS = [args.family], [1]
+        tests = [gen.test(k * 1000 + i) for i in range(n)]
+        tail = ""
+        if rng.random() < 0.15:  # an uncaught panic: exit 2, Go's message
+            tail = rng.choice(["\tpanic(fmt.Sprint(\"bye \", 1))\n", "\tpanic(&myErr{7})\n",
+                               "\tvar m map[int]int\n\tm[0]++\n", "\tos.Exit(3)\n"])
+        programs.append((gen.inits(k), tests, tail))
+    stress = set(k for k in range(len(programs)) if random.Random(args.seed * 7919 + k).random() < args.stress_share)
+
+    def reruns(k):
+        return [("-O2 gcstress=1", "-O2", {"GODEBUG": "gcstress=1"})] if k in stress else []
+    return genharness.run(args, "progen", programs, source, lambda p: len(p[1]),
+                          reruns=reruns, normalise=normalise)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
