@@ -92,6 +92,15 @@ func try(name string, f func()) {
 type myErr struct{ code int }
 
 func (e *myErr) Error() string { return fmt.Sprint("myErr ", e.code) }
+func (e myErr) Code() int       { return e.code }
+
+type myInt int
+
+func (v myInt) Show(s string) { println(s, int(v)) }
+
+type myStr string
+
+func (v myStr) String() string { return "myStr<" + string(v) + ">" }
 """
 
 
@@ -216,7 +225,9 @@ class Gen:
                                   f"&Pt{k}{{{c}}}", f"(*Pt{k})(nil)", f"Sl{k}{{{', '.join(map(str, range(c)))}}}",
                                   f"Fn{k}(func() int {{ return {c} }})", "nil", f"In{k}({c})", f"Rc{k}{{{c}, 1}}"]))
         body = [f"xs := []Sh{k}{{{', '.join(vals)}}}"]
-        op = r.sample(range(7), r.randint(2, 5))
+        decls.append(f"type Wr{k} struct{{ Sh{k}; tag int }}\n"
+                     f"func (w Wr{k}) Area() int {{ return w.Sh{k}.Area() + w.tag }}")
+        op = r.sample(range(10), r.randint(2, 6))
         for o in op:
             if o == 0:
                 body.append(f"for i, s := range xs {{\n\tif s == nil {{\n\t\tprintln(i, \"nil\")\n\t\tcontinue\n\t}}\n"
@@ -246,6 +257,18 @@ class Gen:
                 body.append(f"var p *Pt{k}\nvar s Sh{k} = p\nvar e interface{{}} = s\n"
                             f"println(\"typednil\", s == nil, e == nil, s.Name(), e.(Namer{k}).Name())\n"
                             f"try(\"nilarea{k}\", func() {{ println(s.Area()) }})")
+            elif o == 7:
+                i = r.randrange(len(vals))
+                body.append(f"try(\"emb{k}\", func() {{\n\tw := Wr{k}{{xs[{i}], {i}}}\n\tvar s Sh{k} = w\n"
+                            f"\tprintln(\"wrap\", s.Name(), s.Area(), w.Sh{k} == xs[{i}])\n}})")
+            elif o == 8:
+                body.append(f"fs := []func() string{{}}\nfor _, s := range xs {{\n\tif s != nil {{\n\t\tfs = append(fs, s.Name)\n\t}}\n}}\n"
+                            f"xs[0] = In{k}(99)\nfor _, f := range fs {{\n\tprint(f(), \" \")\n}}\nprintln()\n"
+                            f"an := Sh{k}.Area\nnm := Namer{k}.Name\nprintln(\"ifexpr\", an(xs[0]), nm(xs[0]))")
+            elif o == 9:
+                body.append(f"var e interface{{}} = xs\nif ys, ok := e.([]Sh{k}); ok {{\n\tprintln(\"slice\", len(ys))\n}}\n"
+                            f"var n Namer{k}\nfor _, s := range xs {{\n\tn = s\n\tif n != nil {{\n\t\tif sh, ok := n.(Sh{k}); ok {{\n"
+                            f"\t\t\tprint(sh.Area(), \" \")\n\t\t}}\n\t}}\n}}\nprintln()")
             else:
                 body.append(f"m := map[Namer{k}]int{{}}\nfor i, s := range xs {{\n\tif s == nil {{ continue }}\n"
                             f"\tif _, ok := s.(Sl{k}); ok {{ continue }}\n\tif _, ok := s.(Fn{k}); ok {{ continue }}\n"
@@ -257,7 +280,7 @@ class Gen:
     def panicval(self, k, j):
         r = self.r
         return r.choice([f"{j}", f"\"p{k}_{j}\"", f"&myErr{{{j}}}", f"fmt.Errorf(\"e%d\", {j})",
-                         f"[2]int{{{j}, {j}}}"])
+                         f"[2]int{{{j}, {j}}}", "nil", f"myInt({j})", f"myStr(\"s{j}\")"])
 
     def rterr(self):
         r = self.r
@@ -266,7 +289,15 @@ class Gen:
                          "var m map[string]int\nm[\"a\"] = 1",
                          "var p *struct{ x int }\nr += p.x",
                          "var e interface{} = \"s\"\nr += e.(int)",
-                         "s := []int{1, 2}\nr += len(s[1:izero])"])
+                         "s := []int{1, 2}\nr += len(s[1:izero])",
+                         "var p *myErr\nf := p.Code\nr += f()",
+                         "var e error\ndefer e.Error()",
+                         "var e error\nf := e.Error\nr += len(f())",
+                         "var a [3]int\nr += a[izero+5]",
+                         "var ch chan int\nclose(ch)",
+                         "ch := make(chan int)\nclose(ch)\nclose(ch)",
+                         "var f func() int\nr += f()",
+                         "x := -1 + izero\ns := make([]int, x)\nr += len(s)"])
 
     def defer(self, k):
         r = self.r
@@ -276,7 +307,7 @@ class Gen:
             st = []
             for _ in range(r.randint(2, 6)):
                 c = r.randint(1, 9)
-                o = r.randrange(12)
+                o = r.randrange(15)
                 if o == 0:
                     st.append(f"r += {c}")
                 elif o == 1:
@@ -301,8 +332,14 @@ class Gen:
                               f"\t\tif i == {c % 3} {{\n\t\t\tpanic(i)\n\t\t}}\n\t}}()\n}}")
                 elif o == 10:
                     st.append(f"if r%2 == 0 {{\n\treturn r + {c}\n}}")
-                else:
+                elif o == 11:
                     st.append(f"defer func() {{\n\tprintln(\"rd{j}\", desc(recover()))\n}}()")
+                elif o == 12:  # recover not called directly by the deferred function: nil
+                    st.append(f"defer func() {{\n\tfunc() {{\n\t\tprintln(\"indirect{j}\", desc(recover()))\n\t}}()\n}}()")
+                elif o == 13:  # deferred method values: the receiver is evaluated at the defer
+                    st.append(f"{{\n\tv := myInt({c})\n\tdefer v.Show(\"dm{j}\")\n\tv = 0\n\tpv := &v\n\tdefer pv.Show(\"dmp{j}\")\n\tv = {c + 1}\n}}")
+                else:  # a deferred closure that changes the result after a recovered panic
+                    st.append(f"defer func() {{\n\tif recover() != nil {{\n\t\tr = -r\n\t}}\n}}()\npanic({self.panicval(k, j)})")
             if j + 1 < n and not any(f"d{k}_{j + 1}()" in s for s in st):
                 st.append(f"r += d{k}_{j + 1}()")
             st.append("return")
@@ -318,7 +355,9 @@ class Gen:
     # ---------------------------------------------------------------- maps
     def maps(self, k):
         r = self.r
-        kind = r.choice(["int", "string", "float64", "bool", "[2]int", "struct", "iface", "int8"])
+        kind = r.choice(["int", "string", "float64", "bool", "[2]int", "struct", "iface", "int8",
+                         "fstruct", "big", "ifstruct"])
+        vt = "int"
         decls = []
         if kind == "struct":
             decls.append(f"type K{k} struct{{ a int; b string }}")
@@ -327,6 +366,27 @@ class Gen:
             def key(i):
                 return f"K{k}{{{i % 7}, \"{'ab'[i % 2]}\"}}"
             show = "fmt.Sprint(k.a, k.b)"
+        elif kind == "fstruct":  # float fields: NaN never equal, +0 == -0
+            decls.append(f"type K{k} struct{{ f float64; s string }}")
+            kt = f"K{k}"
+
+            def key(i):
+                return f"K{k}{{{r.choice([str(i % 3), 'nan', 'zero', '-zero', '0.5'])}, \"{'xy'[i % 2]}\"}}"
+            show = "fmt.Sprint(k.f, k.s)"
+        elif kind == "big":  # keys over 128 bytes are stored indirectly by Go's map
+            kt = "[20]int"
+
+            def key(i):
+                return f"[20]int{{{i % 5}, 19: {i % 3}}}"
+            show = "fmt.Sprint(k[0], k[19])"
+        elif kind == "ifstruct":  # a struct key holding an interface
+            decls.append(f"type K{k} struct{{ a interface{{}}; b int }}")
+            kt = f"K{k}"
+
+            def key(i):
+                a = r.choice([str(i % 3), "int8(1)", "nil", '"s"', "-zero", "zero", "[1]int{1}"])
+                return f"K{k}{{{a}, {i % 2}}}"
+            show = "fmt.Sprintf(\"%T:%v,%d\", k.a, k.a, k.b)"
         elif kind == "[2]int":
             kt = "[2]int"
 
@@ -373,7 +433,8 @@ class Gen:
         gokey = {"int": "i*7%101", "string": "fmt.Sprint(\"s\", i%37)", "float64": "float64(i%50)/2",
                  "bool": "i%2 == 0", "[2]int": "[2]int{i % 5, i % 3}", "struct": f"K{k}{{i % 7, \"x\"}}",
                  "iface": "func() interface{} { if i%2 == 0 { return i % 5 }; return fmt.Sprint(i % 5) }()",
-                 "int8": "int8(i)"}[kind]
+                 "int8": "int8(i)", "fstruct": f"K{k}{{float64(i%4) * 0.5, \"z\"}}",
+                 "big": "[20]int{i % 50, 7: i % 11}", "ifstruct": f"K{k}{{i % 6, i % 2}}"}[kind]
         dump = (f"dump := func(tag string) {{\n\tks := []string{{}}\n\tfor k, v := range m {{\n"
                 f"\t\tks = append(ks, {show}+\"=\"+fmt.Sprint(v))\n\t}}\n\tsort.Strings(ks)\n"
                 f"\tprintln(tag, len(m), fmt.Sprint(ks))\n}}")
@@ -410,6 +471,10 @@ class Gen:
         if kind == "iface" and r.random() < 0.4:
             body.append(f"try(\"unhash{k}\", func() {{ m[[]int{{1}}] = 1 }})\n"
                         f"try(\"unhash2{k}\", func() {{ _, ok := m[map[int]int{{}}]; println(ok) }})")
+        if kind in ("iface", "ifstruct") and r.random() < 0.4:
+            body.append(f"try(\"unhash3{k}\", func() {{ m[{kt}{{}}] = 1; println(len(m)) }})" if kind == "ifstruct" else "")
+        if kind == "ifstruct" and r.random() < 0.5:
+            body.append(f"try(\"unhash4{k}\", func() {{ m[K{k}{{[]int{{}}, 1}}] = 1 }})")
         if kind == "float64":
             body.append("m[nan] = 1\nm[nan] = 2\n_, ok := m[nan]\ndelete(m, nan)\nprintln(\"nan\", ok, len(m))")
         return decls, "\n".join(body)
@@ -506,8 +571,14 @@ def main():
         tests = [gen.test(k * 1000 + i) for i in range(n)]
         tail = ""
         if rng.random() < 0.15:  # an uncaught panic: exit 2, Go's message
-            tail = rng.choice(["\tpanic(fmt.Sprint(\"bye \", 1))\n", "\tpanic(&myErr{7})\n",
-                               "\tvar m map[int]int\n\tm[0]++\n", "\tos.Exit(3)\n"])
+            tail = rng.choice(["\tdefer func() {\n\t\tpanic(\"second\")\n\t}()\n\tpanic(\"first\")\n",
+                               "\tdefer func() {\n\t\tpanic(recover())\n\t}()\n\tvar a []int\n\t_ = a[izero]\n",
+                               "\tdefer func() {\n\t\tr := recover()\n\t\tpanic(fmt.Sprint(\"again \", r))\n\t}()\n\tpanic(&myErr{3})\n",
+                               "\tpanic(fmt.Sprint(\"bye \", 1))\n", "\tpanic(&myErr{7})\n",
+                               "\tvar m map[int]int\n\tm[0]++\n", "\tos.Exit(3)\n",
+                               "\tpanic(myInt(5))\n", "\tpanic(myStr(\"x\"))\n", "\tpanic(nil)\n",
+                               "\tdefer println(\"main deferred\")\n\truntime.Goexit()\n",
+                               "\tpanic(error(&myErr{9}))\n", "\tvar e interface{} = 1.5\n\tprintln(e.(string))\n"])
         programs.append((gen.inits(k), tests, tail))
     stress = set(k for k in range(len(programs)) if random.Random(args.seed * 7919 + k).random() < args.stress_share)
 
