@@ -54,11 +54,13 @@ import (
 	"os"
 	"runtime"
 	"sort"
+	"sync"
 )
 
 var _ = os.Exit
 var _ = runtime.Gosched
 var _ = sort.Ints
+var _ sync.Mutex
 
 var zero float64
 var nan = zero / zero
@@ -518,8 +520,91 @@ class Gen:
                     f"\t\tcase (x+y)%{r.randint(2, 4)} == 0:\n\t\t\tcontinue outer\n\t\t}}\n\t\tacc++\n\t}}\n}}\nprintln(\"acc\", acc)")
         return [], "\n".join(body)
 
-    FAMILIES = ["methods", "iface", "defer", "maps", "closures", "goto"]
-    WEIGHTS = [3, 3, 4, 4, 2, 1]
+    # ---------------------------------------------------------------- misc
+    def misc(self, k):
+        r = self.r
+        decls = [f"type NS{k} []int\nfunc (s *NS{k}) Push(v int) {{ *s = append(*s, v) }}\n"
+                 f"func (s NS{k}) Sum() (t int) {{ for _, v := range s {{ t += v }}; return }}",
+                 f"type Big{k} struct{{ a [20]int; s string }}",
+                 f"type In{k} struct{{ n int }}\ntype Out{k} struct{{ *In{k}; m int }}"]
+        body = []
+        for o in r.sample(range(8), r.randint(2, 5)):
+            c = r.randint(1, 6)
+            if o == 0:
+                body.append(f"var s NS{k}\nfor i := 0; i < {c * 3}; i++ {{\n\ts.Push(i)\n}}\nf := s.Push\nf(100)\n"
+                            f"g := (*NS{k}).Push\ng(&s, 1000)\nprintln(\"ns\", len(s), s.Sum(), NS{k}.Sum(s))")
+            elif o == 1:
+                body.append(f"a := [4]int{{1, 2, 3, {c}}}\nfor i, v := range a {{\n\ta[3-i] = v * 10\n\tprint(v, \" \")\n}}\n"
+                            f"println(a[0], a[3])\nfor i, v := range &a {{\n\tif i < 3 {{\n\t\ta[i+1] = 0\n\t}}\n\tprint(v, \" \")\n}}\nprintln()")
+            elif o == 2:
+                body.append(f"m := map[int]Big{k}{{}}\nfor i := 0; i < {c * 20}; i++ {{\n\tb := m[i%{c + 3}]\n\tb.a[i%20] += i\n"
+                            f"\tb.s += \"x\"\n\tm[i%{c + 3}] = b\n}}\nt := 0\nfor k, v := range m {{\n\tt += k * len(v.s)\n"
+                            f"\tfor _, x := range v.a {{\n\t\tt += x\n\t}}\n}}\nprintln(\"big\", len(m), t)")
+            elif o == 3:
+                body.append(f"m := map[string][]int{{}}\nfor i := 0; i < {c * 7}; i++ {{\n\tk := fmt.Sprint(i % {c + 1})\n"
+                            f"\tm[k] = append(m[k], i)\n}}\nks := []string{{}}\nfor k := range m {{\n\tks = append(ks, k)\n}}\n"
+                            f"sort.Strings(ks)\nfor _, k := range ks {{\n\tprint(k, \":\", len(m[k]), \" \")\n}}\nprintln()")
+            elif o == 4:
+                body.append(f"mm := map[int]map[string]int{{}}\nfor i := 0; i < {c * 9}; i++ {{\n\tif mm[i%3] == nil {{\n"
+                            f"\t\tmm[i%3] = map[string]int{{}}\n\t}}\n\tmm[i%3][fmt.Sprint(i%{c + 1})]++\n}}\n"
+                            f"println(\"mm\", len(mm), len(mm[0]), mm[1][\"1\"], len(mm[7]))\nfmt.Println(mm)")
+            elif o == 5:
+                body.append(f"o := Out{k}{{m: {c}}}\ntry(\"nilemb{k}\", func() {{ println(o.n) }})\no.In{k} = &In{k}{{{c}}}\n"
+                            f"p := &o.n\n*p += 1\nprintln(\"emb\", o.n, o.In{k}.n)")
+            elif o == 6:
+                body.append(f"var e interface{{}} = map[string]int{{\"a\": {c}}}\nif m, ok := e.(map[string]int); ok {{\n"
+                            f"\tm[\"b\"] = 2\n}}\nfmt.Println(e, len(e.(map[string]int)))")
+            else:
+                body.append(f"x := [3]interface{{}}{{1, \"a\", nil}}\ny := x\ny[2] = {c}\nprintln(\"arr\", x == y, x[2] == nil)\n"
+                            f"y[2] = nil\nprintln(x == y)")
+        return decls, "\n".join(blk(b) for b in body)
+
+
+    # ---------------------------------------------------------------- conc
+    def conc(self, k):
+        """Goroutines whose results are deterministic: worker pools over
+        channels, a mutex-guarded map, panics recovered and Goexit inside
+        workers, sync.Once, select over several channels; only sums,
+        counts and sorted results are printed."""
+        r = self.r
+        body = []
+        nw, nj = r.randint(1, 6), r.randint(5, 200)
+        for o in r.sample(range(5), r.randint(1, 3)):
+            if o == 0:
+                body.append(f"jobs := make(chan int, {r.choice([0, 1, 10])})\nres := make(chan int, {r.choice([0, 3])})\n"
+                            f"var wg sync.WaitGroup\nfor w := 0; w < {nw}; w++ {{\n\twg.Add(1)\n\tgo func(w int) {{\n"
+                            f"\t\tdefer wg.Done()\n\t\tfor j := range jobs {{\n\t\t\tfunc() {{\n\t\t\t\tdefer func() {{\n"
+                            f"\t\t\t\t\tif e := recover(); e != nil {{\n\t\t\t\t\t\tres <- -1\n\t\t\t\t\t}}\n\t\t\t\t}}()\n"
+                            f"\t\t\t\tif j%{r.randint(3, 9)} == 0 {{\n\t\t\t\t\tvar m map[int]int\n\t\t\t\t\tm[j] = j\n\t\t\t\t}}\n"
+                            f"\t\t\t\tbox := []interface{{}}{{j, fmt.Sprint(j)}}\n\t\t\t\tres <- box[0].(int) * len(box[1].(string))\n"
+                            f"\t\t\t}}()\n\t\t}}\n\t}}(w)\n}}\ngo func() {{\n\tfor j := 0; j < {nj}; j++ {{\n\t\tjobs <- j\n\t}}\n"
+                            f"\tclose(jobs)\n}}()\nsum, neg := 0, 0\nfor j := 0; j < {nj}; j++ {{\n\tv := <-res\n\tif v < 0 {{\n\t\tneg++\n"
+                            f"\t}} else {{\n\t\tsum += v\n\t}}\n}}\nwg.Wait()\nprintln(\"pool\", sum, neg)")
+            elif o == 1:
+                body.append(f"var mu sync.Mutex\nm := map[string]int{{}}\nvar wg sync.WaitGroup\nfor w := 0; w < {nw}; w++ {{\n"
+                            f"\twg.Add(1)\n\tgo func(w int) {{\n\t\tdefer wg.Done()\n\t\tfor i := 0; i < {nj}; i++ {{\n"
+                            f"\t\t\tmu.Lock()\n\t\t\tm[fmt.Sprint(i%{r.randint(2, 30)})] += w + 1\n\t\t\tmu.Unlock()\n"
+                            f"\t\t\tif i%{r.randint(5, 50)} == 0 {{\n\t\t\t\truntime.Gosched()\n\t\t\t}}\n\t\t}}\n\t}}(w)\n}}\n"
+                            f"wg.Wait()\nfmt.Println(\"mumap\", len(m), m)")
+            elif o == 2:
+                body.append(f"done := make(chan int)\nfor w := 0; w < {nw}; w++ {{\n\tgo func(w int) {{\n"
+                            f"\t\tdefer func() {{ done <- w }}()\n\t\tdefer println(\"never printed twice\"[:0])\n"
+                            f"\t\tfor i := 0; ; i++ {{\n\t\t\tif i == w*{r.randint(1, 100)} {{\n\t\t\t\truntime.Goexit()\n\t\t\t}}\n\t\t}}\n"
+                            f"\t}}(w)\n}}\nt := 0\nfor w := 0; w < {nw}; w++ {{\n\tt += <-done\n}}\nprintln(\"goexit\", t)")
+            elif o == 3:
+                body.append(f"var once sync.Once\nc := make(chan int)\nfor w := 0; w < {nw}; w++ {{\n"
+                            f"\tgo func() {{\n\t\tonce.Do(func() {{ println(\"once\") }})\n\t\tc <- 1\n\t}}()\n}}\n"
+                            f"n := 0\nfor w := 0; w < {nw}; w++ {{\n\tn += <-c\n}}\nprintln(\"onced\", n)")
+            else:
+                body.append(f"a, b := make(chan int), make(chan string)\nquit := make(chan bool)\ngo func() {{\n"
+                            f"\tfor i := 0; i < {nj}; i++ {{\n\t\tif i%2 == 0 {{\n\t\t\ta <- i\n\t\t}} else {{\n"
+                            f"\t\t\tb <- fmt.Sprint(i)\n\t\t}}\n\t}}\n\tclose(quit)\n}}()\nsa, sb := 0, 0\nloop:\n"
+                            f"for {{\n\tselect {{\n\tcase v := <-a:\n\t\tsa += v\n\tcase s := <-b:\n\t\tsb += len(s)\n"
+                            f"\tcase <-quit:\n\t\tbreak loop\n\t}}\n}}\nprintln(\"select\", sa, sb)")
+        return [], "\n".join(blk(b) for b in body)
+
+    FAMILIES = ["methods", "iface", "defer", "maps", "closures", "goto", "misc", "conc"]
+    WEIGHTS = [3, 3, 4, 4, 2, 1, 2, 2]
 
     def test(self, k):
         fam = self.r.choices(self.FAMILIES, self.WEIGHTS)[0]
@@ -538,9 +623,20 @@ class Gen:
         order = list(range(n))
         r.shuffle(order)
         for i in order:
-            if deps[i] and r.random() < 0.5:
-                out.append(f"func fv{k}_{i}() int {{ return {' + '.join(f'iv{k}_{d}' for d in deps[i])} }}")
+            how = r.randrange(5) if deps[i] else 4
+            dsum = " + ".join(f"iv{k}_{d}" for d in deps[i])
+            if how == 0:
+                out.append(f"func fv{k}_{i}() int {{ return {dsum} }}")
                 expr = f"fv{k}_{i}()"
+            elif how == 1:  # through a method: a reference to T.m is a dependency too
+                out.append(f"type MT{k}_{i} struct{{ n int }}\nfunc (t MT{k}_{i}) Val() int {{ return t.n + {dsum} }}")
+                expr = r.choice([f"MT{k}_{i}{{{i}}}.Val()", f"MT{k}_{i}.Val(MT{k}_{i}{{{i}}})",
+                                 f"(&MT{k}_{i}{{{i}}}).Val()"])
+            elif how == 2:  # through a closure
+                expr = f"func() int {{ return {dsum} + {i} }}()"
+            elif how == 3:  # through a func variable
+                out.append(f"var fvv{k}_{i} = func() int {{ return {dsum} }}")
+                expr = f"fvv{k}_{i}()"
             else:
                 expr = " + ".join([f"iv{k}_{d}" for d in deps[i]] + [str(i)])
             out.append(f"var iv{k}_{i} = note(\"iv{k}_{i}\", {expr})")
@@ -583,7 +679,7 @@ def main():
     stress = set(k for k in range(len(programs)) if random.Random(args.seed * 7919 + k).random() < args.stress_share)
 
     def reruns(k):
-        return [("-O2 gcstress=1", "-O2", {"GODEBUG": "gcstress=1"})] if k in stress else []
+        return [("-O2 gcstress=1,gcpoison=1", "-O2", {"GODEBUG": "gcstress=1,gcpoison=1"})] if k in stress else []
     return genharness.run(args, "progen", programs, source, lambda p: len(p[1]),
                           reruns=reruns, normalise=normalise)
 
