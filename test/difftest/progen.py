@@ -309,7 +309,7 @@ class Gen:
             st = []
             for _ in range(r.randint(2, 6)):
                 c = r.randint(1, 9)
-                o = r.randrange(15)
+                o = r.randrange(16)
                 if o == 0:
                     st.append(f"r += {c}")
                 elif o == 1:
@@ -340,6 +340,9 @@ class Gen:
                     st.append(f"defer func() {{\n\tfunc() {{\n\t\tprintln(\"indirect{j}\", desc(recover()))\n\t}}()\n}}()")
                 elif o == 13:  # deferred method values: the receiver is evaluated at the defer
                     st.append(f"{{\n\tv := myInt({c})\n\tdefer v.Show(\"dm{j}\")\n\tv = 0\n\tpv := &v\n\tdefer pv.Show(\"dmp{j}\")\n\tv = {c + 1}\n}}")
+                elif o == 15:  # the result set by return survives a panic in a later defer
+                    st.append(f"defer func() {{\n\tprintln(\"late{j}\", desc(recover()))\n}}()\n"
+                              f"defer func() {{\n\tpanic(\"late{j}\")\n}}()\nreturn r + {c}")
                 else:  # a deferred closure that changes the result after a recovered panic
                     st.append(f"defer func() {{\n\tif recover() != nil {{\n\t\tr = -r\n\t}}\n}}()\npanic({self.panicval(k, j)})")
             if j + 1 < n and not any(f"d{k}_{j + 1}()" in s for s in st):
@@ -679,7 +682,13 @@ def main():
     stress = set(k for k in range(len(programs)) if random.Random(args.seed * 7919 + k).random() < args.stress_share)
 
     def reruns(k):
-        return [("-O2 gcstress=1,gcpoison=1", "-O2", {"GODEBUG": "gcstress=1,gcpoison=1"})] if k in stress else []
+        # Running a built program again is cheap next to building it: every
+        # program also runs on 1 and on 4 Ps (more Ps than the CI's 2 CPUs).
+        runs = [("-O0 GOMAXPROCS=1", "-O0", {"GOMAXPROCS": "1"}),
+                ("-O2 GOMAXPROCS=4", "-O2", {"GOMAXPROCS": "4"})]
+        if k in stress:
+            runs.append(("-O2 gcstress=1,gcpoison=1", "-O2", {"GODEBUG": "gcstress=1,gcpoison=1"}))
+        return runs
     return genharness.run(args, "progen", programs, source, lambda p: len(p[1]),
                           reruns=reruns, normalise=normalise)
 
