@@ -606,8 +606,75 @@ class Gen:
                             f"\tcase <-quit:\n\t\tbreak loop\n\t}}\n}}\nprintln(\"select\", sa, sb)")
         return [], "\n".join(blk(b) for b in body)
 
-    FAMILIES = ["methods", "iface", "defer", "maps", "closures", "goto", "misc", "conc"]
-    WEIGHTS = [3, 3, 4, 4, 2, 1, 2, 2]
+    # ---------------------------------------------------------------- conv
+    def conv(self, k):
+        """Implicit conversions to interfaces at every kind of assignment
+        site: range with =, select and comma-ok forms, multi-value calls,
+        composite literals, map and slice elements, append, variadic
+        calls, returns, sends, go and defer arguments."""
+        r = self.r
+        decls = [f"type CS{k} struct{{ a int; s string }}\nfunc (c CS{k}) String() string {{ return fmt.Sprint(\"CS\", c.a, c.s) }}",
+                 f"type CI{k} interface{{ String() string }}",
+                 f"type CN{k} int\nfunc (c CN{k}) String() string {{ return fmt.Sprint(\"CN\", int(c)) }}",
+                 f"func cpair{k}(n int) (CN{k}, CS{k}) {{ return CN{k}(n), CS{k}{{n, \"p\"}} }}",
+                 f"func cshow{k}(xs ...interface{{}}) {{ fmt.Println(len(xs), xs) }}"]
+        srcs = [(f"[]CS{k}{{{{1, \"a\"}}, {{2, \"b\"}}}}", "slice"), (f"[2]CN{k}{{3, 0}}", "array"),
+                (f"map[CN{k}]CS{k}{{5: {{5, \"m\"}}}}", "map"), ("\"hé\"", "string"),
+                (f"[]CI{k}{{CN{k}(6), nil, CS{k}{{}}}}", "slice"), ("[]int{0, 7}", "slice")]
+        body = ["var a, b interface{}", f"var ci CI{k}", "_, _, _ = a, b, ci"]
+        for _ in range(r.randint(3, 8)):
+            o = r.randrange(12)
+            c = r.randint(0, 9)
+            if o == 0:
+                src, kind = r.choice(srcs)
+                tgt = r.choice(["b", "ci"]) if "CS" in src.split("{")[0] or "CN" in src.split("{")[0] else "b"
+                if kind == "map":
+                    body.append(f"for a, ci = range {src} {{\n\tfmt.Println(\"rm\", a, ci)\n}}")
+                elif kind == "string":
+                    body.append(f"for a, b = range {src} {{\n\tfmt.Println(\"rs\", a, b)\n}}")
+                elif "CI" in src:
+                    body.append(f"for a, {r.choice(['b', 'ci'])} = range {src} {{\n\tfmt.Println(\"ri\", a, b, ci)\n}}")
+                else:
+                    body.append(f"for a, {tgt} = range {src} {{\n\tfmt.Println(\"r\", a, {tgt})\n}}")
+            elif o == 1:
+                body.append(f"ch := make(chan CS{k}, 2)\nch <- CS{k}{{{c}, \"c\"}}\nclose(ch)\nfor ci = range ch {{\n\tfmt.Println(\"rc\", ci)\n}}\n"
+                            f"select {{\ncase a, b = <-ch:\n\tfmt.Println(\"sc\", a, b)\n}}")
+            elif o == 2:
+                body.append(f"ch := make(chan CN{k}, 1)\nch <- {c}\nselect {{\ncase ci = <-ch:\n\tfmt.Println(\"sel\", ci)\n}}")
+            elif o == 3:
+                body.append(f"m := map[string]CS{k}{{\"k\": {{{c}, \"v\"}}}}\na, b = m[\"k\"]\nfmt.Println(\"ok\", a, b)\n"
+                            f"a, b = m[\"none\"]\nfmt.Println(\"ok2\", a, b)\nvar e interface{{}} = CN{k}({c})\nci, b = e.(CI{k})\n"
+                            f"fmt.Println(\"as\", ci, b)")
+            elif o == 4:
+                body.append(f"a, ci = cpair{k}({c})\nfmt.Println(\"pair\", a, ci)\nvar x, y interface{{}} = cpair{k}({c + 1})\n"
+                            f"fmt.Println(\"pair2\", x, y)\ncshow{k}(cpair{k}({c + 2}))")
+            elif o == 5:
+                body.append(f"st := struct{{ x interface{{}}; y CI{k} }}{{CN{k}({c}), CS{k}{{{c}, \"f\"}}}}\nst.x = {c}\n"
+                            f"arr := [3]interface{{}}{{1: CN{k}({c})}}\nsl := []CI{k}{{CN{k}(1)}}\nsl = append(sl, CS{k}{{}}, CN{k}({c}))\n"
+                            f"mp := map[interface{{}}]CI{k}{{CN{k}(1): CS{k}{{}}}}\nmp[CS{k}{{{c}, \"k\"}}] = CN{k}({c})\n"
+                            f"fmt.Println(\"lit\", st, arr, sl, len(mp), mp[CS{k}{{{c}, \"k\"}}])")
+            elif o == 6:
+                body.append(f"f := func(n int) (interface{{}}, CI{k}) {{\n\tif n > 4 {{\n\t\treturn n, CN{k}(n)\n\t}}\n"
+                            f"\treturn CS{k}{{n, \"r\"}}, nil\n}}\nfmt.Println(f({c}))\na, ci = f({c + 3})\nfmt.Println(\"ret\", a, ci)")
+            elif o == 7:
+                body.append(f"ch := make(chan interface{{}}, 2)\nch <- CN{k}({c})\nch <- {c}\nfmt.Println(\"send\", <-ch, <-ch)\n"
+                            f"done := make(chan bool)\ngo func(x interface{{}}, y CI{k}) {{\n\tfmt.Println(\"go\", x, y)\n\tclose(done)\n"
+                            f"}}(CS{k}{{{c}, \"g\"}}, CN{k}({c}))\n<-done\nfunc() {{\n\tdefer fmt.Println(\"defer\", CN{k}({c}), CS{k}{{}})\n}}()")
+            elif o == 8:
+                body.append(f"xs := make([]interface{{}}, 3)\ni := 0\nfor i, xs[i] = range []CN{k}{{{c}, 1, 2}} {{\n}}\n"
+                            f"fmt.Println(\"idx\", i, xs)\nm := map[string]CI{k}{{}}\nfor _, m[\"k\"] = range []CS{k}{{{{{c}, \"z\"}}}} {{\n}}\n"
+                            f"fmt.Println(\"mel\", m)")
+            elif o == 9:
+                body.append(f"var p *interface{{}} = &a\n*p = CS{k}{{{c}, \"ptr\"}}\nvar q = &ci\n*q = CN{k}({c})\nfmt.Println(\"ptr\", a, ci)")
+            elif o == 10:
+                body.append(f"a, b = b, CN{k}({c})\nci, a = CN{k}({c}), ci\nfmt.Println(\"swap\", a, b, ci)")
+            else:
+                body.append(f"cshow{k}(CN{k}({c}), CS{k}{{}}, nil, {c})\ncshow{k}([]interface{{}}{{CN{k}(1)}}...)\n"
+                            f"fmt.Println(\"cmp\", a == CN{k}({c}), ci != nil, interface{{}}(CN{k}({c})) == CN{k}({c}))")
+        return decls, "\n".join(body[:3] + [blk(x) for x in body[3:]])
+
+    FAMILIES = ["methods", "iface", "defer", "maps", "closures", "goto", "misc", "conc", "conv"]
+    WEIGHTS = [3, 3, 4, 4, 2, 1, 2, 2, 3]
 
     def test(self, k):
         fam = self.r.choices(self.FAMILIES, self.WEIGHTS)[0]
