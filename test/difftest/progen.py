@@ -30,8 +30,14 @@ order is checked too:
              loop), per-iteration copies, counters, deferred and go'd closures
   goto       loops built from labels and goto, labelled break/continue
              through switch and nested loops
+  misc       methods on named slices and arrays, big map values, nested
+             maps, nil embedded pointers, arrays of interfaces
+  conc       worker pools, a mutex-guarded map, Goexit, sync.Once, select
+  conv       implicit conversions to interfaces at every assignment site
 
-Only what is deterministic is printed. The normaliser cuts an uncaught
+main calls each test directly, on a new goroutine (inG), or some hundred
+frames down (deep), so defers, panics and recovers meet stack segment
+boundaries at varying depths. Only what is deterministic is printed. The normaliser cuts an uncaught
 panic's output after its "goroutine N [running]:" line (paths differ).
 Every program's glc -O2 build also runs under GODEBUG=gcstress=1 (a
 collection at every allocation) for --stress-share of the programs; its
@@ -89,6 +95,31 @@ func try(name string, f func()) {
 		}
 	}()
 	f()
+}
+
+// inG runs f on a new goroutine (a fresh, small stack) and waits; deep
+// runs f n frames down, so stack segment boundaries fall at varying
+// depths under f's defers and panics.
+func inG(f func()) {
+	c := make(chan bool)
+	go func() {
+		defer close(c)
+		f()
+	}()
+	<-c
+}
+
+func deep(n int, f func()) {
+	var pad [16]int
+	pad[n%16] = n
+	if n == 0 {
+		f()
+		return
+	}
+	deep(n-1, f)
+	if pad[n%16] != n {
+		panic("pad")
+	}
 }
 
 type myErr struct{ code int }
@@ -716,10 +747,10 @@ class Gen:
 
 
 def source(k, prog):
-    inits, tests, _ = prog
+    inits, tests = prog[0], prog[1]
     return (PRELUDE + "\nfunc note(s string, v int) int {\n\tprintln(\"var\", s, v)\n\treturn v\n}\n\n" + inits +
             "\n\n" + "\n\n".join(t for _, t in tests) + "\n\nfunc main() {\n" +
-            "".join(f"\tt{k * 1000 + i}()\n" for i in range(len(tests))) + prog[2] + "}\n")
+            "".join(f"\t{call}\n" for call in prog[3]) + prog[2] + "}\n")
 
 
 def main():
@@ -745,7 +776,12 @@ def main():
                                "\tpanic(myInt(5))\n", "\tpanic(myStr(\"x\"))\n", "\tpanic(nil)\n",
                                "\tdefer println(\"main deferred\")\n\truntime.Goexit()\n",
                                "\tpanic(error(&myErr{9}))\n", "\tvar e interface{} = 1.5\n\tprintln(e.(string))\n"])
-        programs.append((gen.inits(k), tests, tail))
+        calls = []
+        for i in range(n):
+            t = f"t{k * 1000 + i}"
+            calls.append(rng.choice([f"{t}()", f"{t}()", f"inG({t})", f"deep({rng.randint(1, 200)}, {t})",
+                                     f"inG(func() {{ deep({rng.randint(1, 300)}, {t}) }})"]))
+        programs.append((gen.inits(k), tests, tail, calls))
     stress = set(k for k in range(len(programs)) if random.Random(args.seed * 7919 + k).random() < args.stress_share)
 
     def reruns(k):
