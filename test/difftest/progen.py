@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Random program test: methods, interfaces, defer/panic/recover, maps, closures, goto, init order, vs go1.19.
+"""Random program test: methods, interfaces, defer/panic/recover, maps, closures, goroutines, goto, init order, vs go1.19.
 
 Each test is one of several families, its shape and constants drawn from
 the seed; a program packs --per-file tests (each recovering and printing
@@ -35,13 +35,20 @@ order is checked too:
   conc       worker pools, a mutex-guarded map, Goexit, sync.Once, select
   conv       implicit conversions to interfaces at every assignment site
 
-main calls each test directly, on a new goroutine (inG), or some hundred
+main calls each test directly, on a new goroutine (inG), or up to 300
 frames down (deep), so defers, panics and recovers meet stack segment
-boundaries at varying depths. Only what is deterministic is printed. The normaliser cuts an uncaught
-panic's output after its "goroutine N [running]:" line (paths differ).
-Every program's glc -O2 build also runs under GODEBUG=gcstress=1 (a
-collection at every allocation) for --stress-share of the programs; its
-output must equal go's too.
+boundaries at varying depths; one program in seven ends in an uncaught
+panic, os.Exit or Goexit. Only what is deterministic is printed. The
+normaliser cuts an uncaught panic's output after its "goroutine N
+[running]:" line (paths and offsets differ).
+
+--count tests are packed --per-file to a program, built by go1.19 and by
+glc at -O2 and -O0. glc's -O0 build also runs with GOMAXPROCS=1, its -O2
+build with GOMAXPROCS=4 and, for --stress-share of the programs, under
+GODEBUG=gcstress=1,gcpoison=1 (a collection at every allocation, freed
+memory poisoned). Every run must print what go's build did (stdout,
+stderr, exit status). Prints one line per program, then "N passed, N
+failed" (tests). Exit status 1 iff something failed.
 
     python3 test/difftest/progen.py --glc build/bin/glc --seed 1 --count 120
     python3 test/difftest/progen.py --seed 7 --count 20 --keep /tmp/pg   # keep sources
@@ -756,8 +763,8 @@ def source(k, prog):
 def main():
     ap = genharness.parser(__doc__, count=120, per_file=12)
     ap.add_argument("--stress-share", type=float, default=1.0,
-                    help="share of programs also run under GODEBUG=gcstress=1")
-    ap.add_argument("--family", help="only this family (methods, iface, defer, maps, closures, goto)")
+                    help="share of programs also run under GODEBUG=gcstress=1,gcpoison=1")
+    ap.add_argument("--family", help="only this family: " + ", ".join(Gen.FAMILIES))
     args = genharness.parse(ap)
     rng = random.Random(args.seed)
     programs = []
