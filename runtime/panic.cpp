@@ -955,10 +955,12 @@ void glrt_panicmem() { glrt::panicmemat(GLRT_ENTRY_FP(), 0); }
 
 void glrt_panicmemAddr(int64_t addr) { glrt::panicmemat(GLRT_ENTRY_FP(), uint64_t(addr)); }
 
+// Go's newproc1: fatal("go of nil func value"), a fatal error of the
+// user's making (throwTypeUser): no runtime frames in the traceback.
 void glrt_gonilfunc() {
   glrt::panicvalue(GLRT_ENTRY_FP(), glrt::kFatal, nullptr, 0);
   preq.msg = "go of nil func value";
-  preq.throwtype = glrt::kThrowRuntime;
+  preq.throwtype = glrt::kThrowUser;
   glrt::dieong0();
 }
 

@@ -18,6 +18,9 @@ Suites, in order; each runs even when an earlier one failed:
   constgen            400 random untyped-constant expressions (test/difftest/constgen.py), vs go1.19
   fmtgen              400 random fmt calls: values and format strings (test/difftest/fmtgen.py), vs go1.19
   cmpgen              150 random struct/array/interface comparisons (test/difftest/cmpgen.py), vs go1.19
+  progen              120 random tests of methods, interfaces, defer/panic/recover, maps, closures,
+                      goto, goroutines and init order (test/difftest/progen.py), vs go1.19; glc's
+                      -O2 builds of half the programs also under GODEBUG=gcstress=1,gcpoison=1
   conformance         Go's own test files from /usr/share/go-1.19/test
   conformance gcstress=1  a slice of them (test/conformance/gcstress-subset.txt) under the
                       same stress, GOMAXPROCS 1 and 2
@@ -290,6 +293,14 @@ def main():
     # and cases of switches, map keys and defer/go arguments; fixed seed.
     results.append(counting_script("cmpgen", [py, os.path.join(REPO, "test/difftest/cmpgen.py"),
                                               "--glc", glc, "--seed", "1", "--count", "150"]))
+    # Random programs mixing methods, interfaces, defer/panic/recover, maps,
+    # closures, goto, goroutines, implicit conversions and init order, each
+    # also at GOMAXPROCS 1 and 4, half of them under the collector's stress;
+    # fixed seed (10 programs: 39 s at load 5 on 2 cores, 93 s for 6 at
+    # load 10).
+    results.append(counting_script("progen", [py, os.path.join(REPO, "test/difftest/progen.py"),
+                                              "--glc", glc, "--seed", "1", "--count", "120",
+                                              "--stress-share", "0.5"]))
     results.append(counting_script("conformance", [py, os.path.join(REPO, "test/conformance/run.py"),
                                                    "--glc", glc, "--gomaxprocs", "1,2"]))
     # The data-race detector must stay silent on correct programs (~1 min;

@@ -140,7 +140,8 @@ void IRGen::genRangeChan(RangeStmt *s) {
     } else {
       Expr *vars[2] = {keyE, nullptr};
       Value *vals[2] = {v, nullptr};
-      genPairAssign(vars, vals); // also m[k] = range c
+      Type *from[2] = {elem, nullptr};
+      genPairAssign(vars, vals, from); // also m[k] = range c
     }
   }
   fs->targets.push_back({s, endBB, condBB});
@@ -174,26 +175,31 @@ void IRGen::genCommAssign(AssignStmt *as, Type *elem, Value *slot, Value *ok) {
     return;
   Expr *vars[2] = {nullptr, nullptr};
   Value *vals[2] = {nullptr, nullptr};
+  Type *from[2] = {elem, types.boolType()};
   for (size_t i = 0; i < as->lhs.size() && i < 2; ++i) {
     Expr *l = as->lhs[i];
     if (isBlank(l))
       continue;
-    Value *v = i == 0 ? coerce(b.CreateLoad(llType(elem), slot), elem, l->type) : ok;
-    if (i == 1 && v->getType() != llType(l->type))
-      v = b.CreateZExtOrTrunc(v, llType(l->type));
+    // The element and ok are converted to the variables' types (an
+    // interface variable boxes them) as any assignment converts: here for
+    // `:=`, by genPairAssign for `=`.
+    Value *v = i == 0 ? b.CreateLoad(llType(elem), slot) : ok;
+    if (i == 1 && v->getType() != llType(types.boolType()))
+      v = b.CreateZExtOrTrunc(v, llType(types.boolType()));
     if (as->tok == TokKind::Define) {
       auto *id = dyn_cast<Ident>(l);
       if (!id || !id->obj)
         continue;
       bool isNew = i < as->isNew.size() ? as->isNew[i] : !fs->vars.count(id->obj);
-      b.CreateStore(v, isNew ? allocVar(id->obj, id->name) : varAddr(id->obj, id->pos));
+      b.CreateStore(coerce(v, from[i], l->type),
+                    isNew ? allocVar(id->obj, id->name) : varAddr(id->obj, id->pos));
     } else {
       vars[i] = l;
       vals[i] = v;
     }
   }
   if (as->tok != TokKind::Define)
-    genPairAssign(vars, vals); // operands of both sides first; m[k] = <-c too
+    genPairAssign(vars, vals, from); // operands of both sides first; m[k] = <-c too
 }
 
 void IRGen::genSelect(SelectStmt *s) {

@@ -558,7 +558,7 @@ struct IRGen {
   void genMapOpAssign(AssignStmt *s);
   void genMapIncDec(IncDecStmt *s);
   void genRangeMap(RangeStmt *s);
-  void genPairAssign(Expr *vars[2], llvm::Value *vals[2]);
+  void genPairAssign(Expr *vars[2], llvm::Value *vals[2], Type *from[2]);
 
   // ---- statements (IRGenStmt.cpp)
   void genBlock(BlockStmt *s);

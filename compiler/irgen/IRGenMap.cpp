@@ -237,7 +237,8 @@ void IRGen::genRangeMap(RangeStmt *s) {
       if (vars[i] && addrs[i])
         b.CreateStore(vals[i], addrs[i]);
   } else {
-    genPairAssign(vars, vals);
+    Type *from[2] = {mt->key, mt->value};
+    genPairAssign(vars, vals, from);
   }
   fs->targets.push_back({s, endBB, nextBB});
   genBlock(s->body);
@@ -252,8 +253,15 @@ void IRGen::genRangeMap(RangeStmt *s) {
 // declared) assign as k, v = key, value does: the operands of both left
 // sides first (an index; a map and its key: `for i, x[i] = range` indexes
 // with the old i), then the stores in order, a map element's through
-// mapassign. vars[i] null: not assigned.
-void IRGen::genPairAssign(Expr *vars[2], Value *vals[2]) {
+// mapassign. vars[i] null: not assigned. from[i] is vals[i]'s Go type: a
+// value is converted to its variable's type as any assignment converts it
+// (an int index or a concrete element assigned to an interface variable,
+// one interface to another), before the left sides are evaluated, as Go
+// evaluates the right side's conversions with the right side.
+void IRGen::genPairAssign(Expr *vars[2], Value *vals[2], Type *from[2]) {
+  for (int i = 0; i < 2; ++i)
+    if (vars[i])
+      vals[i] = coerce(vals[i], from[i], vars[i]->type);
   MapLval ml[2];
   Value *addr[2] = {nullptr, nullptr};
   std::vector<PendingCheck> checks[2];

@@ -529,9 +529,9 @@ void IRGen::genRange(RangeStmt *s) {
                                        : b.CreateGEP(elemTy, data, i);
     valV = b.CreateLoad(elemTy, p);
   }
-  Value *kv = keyE ? b.CreateSExtOrTrunc(keyV, llType(keyE->type ? keyE->type : types.intType()))
-                   : nullptr;
-  (void)valGo;
+  // The index is an int: a key variable of `=` is an int too, or an
+  // interface it is boxed into (genPairAssign converts).
+  Value *kv = keyE ? keyV : nullptr;
   if (define) {
     if (kv)
       b.CreateStore(kv, keyAddr);
@@ -540,7 +540,8 @@ void IRGen::genRange(RangeStmt *s) {
   } else {
     Expr *vars[2] = {keyE, valE && valV ? valE : nullptr};
     Value *vals[2] = {kv, valV};
-    genPairAssign(vars, vals);
+    Type *from[2] = {types.intType(), valGo};
+    genPairAssign(vars, vals, from);
   }
 
   fs->targets.push_back({s, endBB, postBB});

@@ -49,6 +49,17 @@ def program_sizes(args):
             for k in range((args.count + args.per_file - 1) // args.per_file)]
 
 
+def run_exe(exe, cwd, binary=False, env=None, timeout=60):
+    """(exit status, stdout + stderr) of running a built program."""
+    try:
+        r = subprocess.run([exe], cwd=cwd, capture_output=True, stdin=subprocess.DEVNULL,
+                           env=env, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return ("timeout", "")
+    out = r.stdout + r.stderr
+    return (r.returncode, out.decode(errors="surrogateescape" if binary else "replace"))
+
+
 def build_and_run(cmd_build, exe, cwd, env=None, binary=False):
     """(exit status, stdout + stderr) of building and running a program, or
     ("build failed", the build's output). With `binary` the output is kept
@@ -57,9 +68,7 @@ def build_and_run(cmd_build, exe, cwd, env=None, binary=False):
                        stdin=subprocess.DEVNULL, timeout=300)
     if p.returncode != 0:
         return ("build failed", (p.stdout + p.stderr).decode(errors="replace"))
-    r = subprocess.run([exe], cwd=cwd, capture_output=True, stdin=subprocess.DEVNULL, timeout=60)
-    out = r.stdout + r.stderr
-    return (r.returncode, out.decode(errors="surrogateescape" if binary else "replace"))
+    return run_exe(exe, cwd, binary)
 
 
 def first_diff(a, b):
@@ -73,9 +82,10 @@ def first_diff(a, b):
     return None
 
 
-def check_program(glc, work, k, src, go_env, opts, binary):
+def check_program(glc, work, k, src, go_env, opts, binary, reruns=()):
     """Writes program k as x.go and x.gl in work/p<k>; returns the reference's
-    result and glc's per optimisation level."""
+    result and glc's per optimisation level (and per rerun: (label, opt,
+    env) runs glc's `opt` build again with `env` added to the environment)."""
     d = os.path.join(work, f"p{k}")
     os.makedirs(d, exist_ok=True)
     with open(os.path.join(d, "x.go"), "w") as f:
@@ -87,6 +97,11 @@ def check_program(glc, work, k, src, go_env, opts, binary):
     for opt in opts:
         outs[opt] = build_and_run([glc, "build", opt, "x.gl", "-o", "x_glc" + opt],
                                   os.path.join(d, "x_glc" + opt), d, None, binary)
+    for label, opt, env in reruns:
+        if outs[opt][0] == "build failed":
+            continue
+        outs[label] = run_exe(os.path.join(d, "x_glc" + opt), d, binary,
+                              dict(os.environ, **env), timeout=120)
     return ref, outs
 
 
@@ -106,7 +121,7 @@ def default_report(k, prog, bad, ref, trunc=None):
 
 
 def run(args, name, programs, source, ntests, *, opts=("-O2", "-O0"), binary=False,
-        count_failed=None, report=default_report):
+        count_failed=None, report=default_report, reruns=None, normalise=None):
     """Builds and runs every program with go and glc; returns the exit status
     (1 iff a test failed).
 
@@ -118,6 +133,10 @@ def run(args, name, programs, source, ntests, *, opts=("-O2", "-O0"), binary=Fal
     count_failed(prog, ref, bad): how many of a differing program's tests
       failed (default: all of them).
     report(k, prog, bad, ref): prints what differs (bad: [(opt, result)]).
+    reruns(k): [(label, opt, env)]: program k's glc build at `opt` is run
+      again with `env` (e.g. GODEBUG=gcstress=1); it must print what go's did.
+    normalise(text): applied to every output before comparing (e.g. to cut
+      an uncaught panic's traceback, whose paths and offsets differ).
     """
     if not shutil.which("go"):
         print(f"go not found: {name} needs go1.19 as the reference")
@@ -131,10 +150,15 @@ def run(args, name, programs, source, ntests, *, opts=("-O2", "-O0"), binary=Fal
     passed = failed = 0
     try:
         with concurrent.futures.ThreadPoolExecutor(args.jobs) as ex:
-            futs = [ex.submit(check_program, args.glc, work, k, source(k, p), go_env, opts, binary)
+            futs = [ex.submit(check_program, args.glc, work, k, source(k, p), go_env, opts, binary,
+                              reruns(k) if reruns else ())
                     for k, p in enumerate(programs)]
             for k, fut in enumerate(futs):
                 ref, outs = fut.result()
+                if normalise:
+                    ref = (ref[0], normalise(ref[1]))
+                    outs = {o: (v[0], normalise(v[1]) if v[0] != "build failed" else v[1])
+                            for o, v in outs.items()}
                 n = ntests(programs[k])
                 bad = [(opt, o) for opt, o in outs.items() if o != ref]
                 if not bad:
