@@ -1329,6 +1329,26 @@ static int64_t threadCPUNs() { return cpuNs(CLOCK_THREAD_CPUTIME_ID); }
 // of wait reasons and stop-the-world reasons) and the keys the JSON file
 // ends with (glrtRunCpuUs ... last, for the bench). The caller is the
 // flush, with the writer stopped.
+// The trailer's last keys, for the bench (both file formats): the
+// process's CPU time when the flush began (the run with tracing on,
+// including the buffers written out while it ran), how long the flush took
+// up to here (formatting what was left) in this thread's CPU time and in
+// wall time, how long it waited for the writer to drain its queue (wall),
+// and how many hand-offs waited for a free chunk during the run.
+static void benchKeys(char *&w, int64_t procCPU, int64_t cpu0, int64_t endNs, int64_t drainNs) {
+  lit(w, "},\"glrtRunCpuUs\":");
+  i64(w, procCPU / 1000);
+  lit(w, ",\"glrtFlushCpuUs\":");
+  i64(w, (threadCPUNs() - cpu0) / 1000);
+  lit(w, ",\"glrtFlushUs\":");
+  i64(w, (nanotime() - endNs) / 1000);
+  lit(w, ",\"glrtDrainUs\":");
+  i64(w, drainNs / 1000);
+  lit(w, ",\"glrtHandOffWaits\":");
+  i64(w, handOffWaits.load(std::memory_order_relaxed));
+  lit(w, "}\n");
+}
+
 static void binaryFlush(int64_t endTs, int64_t endNs, int64_t cpu0, int64_t drainNs, int64_t procCPU) {
   int64_t np = allplenForTrace(), nm = 0;
   forEachOwner([&](traceBuf *b) {
@@ -1399,17 +1419,7 @@ static void binaryFlush(int64_t endTs, int64_t endNs, int64_t cpu0, int64_t drai
     o.done(w);
   }
   w = o.room();
-  lit(w, "},\"glrtRunCpuUs\":");
-  i64(w, procCPU / 1000);
-  lit(w, ",\"glrtFlushCpuUs\":");
-  i64(w, (threadCPUNs() - cpu0) / 1000);
-  lit(w, ",\"glrtFlushUs\":");
-  i64(w, (nanotime() - endNs) / 1000);
-  lit(w, ",\"glrtDrainUs\":");
-  i64(w, drainNs / 1000);
-  lit(w, ",\"glrtHandOffWaits\":");
-  i64(w, handOffWaits.load(std::memory_order_relaxed));
-  lit(w, "}\n");
+  benchKeys(w, procCPU, cpu0, endNs, drainNs);
   o.done(w);
   writeBlock('T', 0, 0, flushOut, uint32_t(o.n), o.n);
   o.n = 0;
@@ -1485,23 +1495,7 @@ void traceFlush() {
       u64(w, schedseedValue);
     else
       lit(w, "null");
-    // Last keys, for the bench: the process's CPU time when the flush
-    // began (the run with tracing on, including the buffers written out
-    // while it ran), and how long the flush took up to here (formatting
-    // what was left) in this thread's CPU time and in wall time.
-    lit(w, "},\"glrtRunCpuUs\":");
-    i64(w, procCPU / 1000);
-    lit(w, ",\"glrtFlushCpuUs\":");
-    i64(w, (threadCPUNs() - cpu0) / 1000);
-    lit(w, ",\"glrtFlushUs\":");
-    i64(w, (nanotime() - endNs) / 1000);
-    // How long the flush waited for the writer to drain its queue (wall),
-    // and how many hand-offs waited for a free chunk during the run.
-    lit(w, ",\"glrtDrainUs\":");
-    i64(w, drainNs / 1000);
-    lit(w, ",\"glrtHandOffWaits\":");
-    i64(w, handOffWaits.load(std::memory_order_relaxed));
-    lit(w, "}\n");
+    benchKeys(w, procCPU, cpu0, endNs, drainNs); // last, for the bench
     o.done(w);
   }
   o.flush();
