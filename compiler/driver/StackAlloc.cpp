@@ -13,9 +13,10 @@
 //
 // and, when LLVM's capture tracking proves the result is never captured
 // (never stored anywhere, not returned, not converted to an integer, passed
-// only to `nocapture` parameters: every runtime function and every function
-// of another package is a declaration without attributes, so passing the
-// pointer there counts as an escape), replaces it with a slot in the
+// only to `nocapture` parameters: every runtime function, and every
+// function of another package when packages are separate modules (the
+// object cache, driver/Cache.cpp), is a declaration without `nocapture`, so
+// passing the pointer there counts as an escape), replaces it with a slot in the
 // function's frame, zeroed where the call was.
 //
 // Invariants this relies on (each checked or arranged here):
