@@ -255,8 +255,10 @@ void gcAssistPark() NO_THREAD_SAFETY_ANALYSIS { // gopark releases assistLock
 void gcWakeAssists(bool all) {
   lock(&assistLock);
   double ratio = assistRatio.load(std::memory_order_relaxed);
-  // Grey objects on the full list: every parked G goes to scan them.
-  bool work = all || gcFullWork();
+  // Grey objects on the full list: every parked G goes to scan them. A
+  // ratio of 0 (below kAssistStart: the goal moved, SetGCPercent) forgives
+  // every debt (assistPay), and must not divide below.
+  bool work = all || ratio <= 0 || gcFullWork();
   while (assistHead != nullptr) {
     g *gp = assistHead;
     if (!work) {
