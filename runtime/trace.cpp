@@ -505,14 +505,21 @@ namespace {
 
 std::atomic<uint32_t> traceWriteLock{0};
 
-void writeAll(const char *buf, size_t n) {
+// traceWriteLock is a spin lock (acquire on taking, release on leaving)
+// held only around one write(2)/writev(2) of a whole area or block.
+void lockTraceWrite() {
   for (int spins = 0;; spins++) {
     uint32_t z = 0;
     if (traceWriteLock.compare_exchange_weak(z, 1, std::memory_order_acquire, std::memory_order_relaxed))
-      break;
+      return;
     if (spins > 100)
       osyield();
   }
+}
+void unlockTraceWrite() { traceWriteLock.store(0, std::memory_order_release); }
+
+void writeAll(const char *buf, size_t n) {
+  lockTraceWrite();
   size_t off = 0;
   while (off < n) {
     ssize_t k = write(traceFd, buf + off, n - off);
@@ -522,7 +529,7 @@ void writeAll(const char *buf, size_t n) {
       break;
     off += size_t(k);
   }
-  traceWriteLock.store(0, std::memory_order_release);
+  unlockTraceWrite();
 }
 
 // The binary stream (trace.h: "Binary files"): a block is a 16-byte
@@ -541,13 +548,7 @@ std::atomic<int64_t> binWords{0}; // words written in events blocks
 
 void writeBlock(uint32_t tag, int32_t kind, int32_t id, const void *payload, uint32_t len, size_t bytes) {
   blockHeader h{tag, kind, id, len};
-  for (int spins = 0;; spins++) {
-    uint32_t z = 0;
-    if (traceWriteLock.compare_exchange_weak(z, 1, std::memory_order_acquire, std::memory_order_relaxed))
-      break;
-    if (spins > 100)
-      osyield();
-  }
+  lockTraceWrite();
   struct iovec iov[2] = {{&h, sizeof h}, {const_cast<void *>(payload), bytes}};
   size_t total = sizeof h + bytes, off = 0;
   while (off < total) {
@@ -570,7 +571,7 @@ void writeBlock(uint32_t tag, int32_t kind, int32_t id, const void *payload, uin
       break;
     off += size_t(k);
   }
-  traceWriteLock.store(0, std::memory_order_release);
+  unlockTraceWrite();
 }
 void writeEvents(const traceBuf *own, const traceBuf *chunk, uint32_t n) {
   if (n == 0)
