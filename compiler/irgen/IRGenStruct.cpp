@@ -30,8 +30,10 @@
 //
 // Escape. Sema marks a local variable whose address is taken (&x, &x.f,
 // &a[i] of an array, a[:], a pointer-method call) as `captured`, so
-// allocVar gives it a heap box (no GC yet: boxes are never freed).
-// &T{...} and new(T) allocate with glrt_newobject (zeroed memory).
+// allocVar gives it a heap box (collected when unreachable).
+// &T{...} and new(T) allocate with glrt_newobject (zeroed memory). After
+// optimisation, boxes and objects LLVM proves never escape move to the
+// frame (compiler/driver/StackAlloc.cpp).
 //
 // Comparison: struct == is field-wise (blank fields skipped), each field
 // compared with its own type's ==, so strings compare by content and
