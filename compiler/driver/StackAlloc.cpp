@@ -10,6 +10,7 @@
 //
 //   glrt_newobject(type)             size from the descriptor's size field
 //   glrt_mallocgc(size, type, zero)  a constant size
+//   glrt_makeslice(elem, len, cap)   constant len <= cap: cap * the element's size
 //
 // and, when LLVM's capture tracking proves the result is never captured
 // (never stored anywhere, not returned, not converted to an integer, passed
@@ -88,6 +89,19 @@ uint64_t allocSize(CallInst *call) {
   if (name == "glrt_mallocgc" && call->arg_size() == 3)
     if (auto *n = dyn_cast<ConstantInt>(call->getArgOperand(0)))
       return n->getZExtValue();
+  // make([]T, len, cap) with both constant and in range (makeslice would
+  // panic otherwise: leave those calls alone).
+  if (name == "glrt_makeslice" && call->arg_size() == 3) {
+    auto *len = dyn_cast<ConstantInt>(call->getArgOperand(1));
+    auto *cap = dyn_cast<ConstantInt>(call->getArgOperand(2));
+    if (!len || !cap || len->isNegative() || cap->getSExtValue() < len->getSExtValue())
+      return 0;
+    uint64_t elem = descSize(call->getArgOperand(0));
+    uint64_t n = cap->getZExtValue();
+    if (elem == 0 || n == 0 || n > kMaxBytes / elem)
+      return 0;
+    return elem * n;
+  }
   return 0;
 }
 

@@ -113,8 +113,36 @@ void IRGen::declareRuntime() {
     // A fresh object (size 0: the shared zerobase, which no one reads or
     // writes): so comparing it with nil is no capture and StackAlloc.cpp
     // can move an object whose pointer is nil-checked.
-    if (id == RT::newobject || id == RT::mallocgc)
+    if (id == RT::newobject || id == RT::mallocgc || id == RT::makeslice)
       fn->addRetAttr(Attribute::NoAlias);
+    // Pointer parameters the runtime only reads or writes through during
+    // the call and never keeps (checked against each definition: they copy
+    // from or compare the bytes, none returns or stores the pointer), so
+    // passing a frame object's address there is no escape (StackAlloc.cpp:
+    // a non-escaping make([]byte, 0, 12) that is appended to and converted
+    // to a string stays in the frame).
+    auto noCapture = [&](std::initializer_list<unsigned> idx) {
+      for (unsigned i : idx)
+        fn->addParamAttr(i, Attribute::NoCapture);
+    };
+    switch (id) {
+    case RT::growslice:         // copies oldLen elements out; returns a new array
+    case RT::slicebytetostring: // copies
+    case RT::stringtoslicebyte: // copies
+    case RT::slicerunetostring: // reads the runes
+    case RT::stringtoslicerune: // reads the bytes
+    case RT::decoderune:        // reads
+    case RT::indexByteString:   // reads
+    case RT::countByteString:   // reads
+      noCapture({0});
+      break;
+    case RT::cmpstring: // compares
+    case RT::eqstring:
+      noCapture({0, 2});
+      break;
+    default:
+      break;
+    }
     rt[(int)id] = fn;
     rtNoReturn[(int)id] = noreturn;
   };
