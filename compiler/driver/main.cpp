@@ -49,6 +49,7 @@
 #include "basic/Diagnostics.h"
 #include "driver/Loader.h"
 #include "driver/Race.h"
+#include "driver/AggregateCopy.h"
 #include "driver/StackAlloc.h"
 #include "irgen/IRGen.h"
 #include "parse/Parser.h"
@@ -290,6 +291,7 @@ void completeFunctab(Module &m) {
 }
 
 void optimise(Module &m, TargetMachine &tm) {
+  glc::lowerLargeAggregateCopies(m); // AggregateCopy.cpp: before any pass splits them
   LoopAnalysisManager lam;
   FunctionAnalysisManager fam;
   CGSCCAnalysisManager cgam;

@@ -321,6 +321,20 @@ struct EqChain {
 } // namespace
 
 Value *IRGen::genAggregateEq(Value *x, Value *y, Type *t) {
+  // A large one through its type's equality function, from two frame
+  // copies: comparing it part by part here unrolls every array element
+  // (x == y on a struct with a [3000]byte field made 18,000 loads in
+  // main and took LLVM minutes), as equalFunc's comment says of its own
+  // body. The function compares in the same order and stops at the same
+  // first difference, so which comparison may panic is unchanged.
+  if (isLargeAggregate(t)) {
+    llvm::Type *lt = llType(t);
+    Value *px = entryAlloca(lt, "eq.x"), *py = entryAlloca(lt, "eq.y");
+    b.CreateStore(x, px); // driver/AggregateCopy.cpp makes these memcpys
+    b.CreateStore(y, py);
+    auto *fty = FunctionType::get(i1, {ptrTy, ptrTy}, false);
+    return b.CreateCall(fty, equalFunc(t), {px, py});
+  }
   EqChain ch{*this, ConstantInt::getTrue(C), {}, nullptr};
   ch.part(x, y, t);
   if (ch.fail.empty())
