@@ -44,6 +44,9 @@
 namespace glrt {
 
 bool traceOn = false;
+// The clock's origin (ticks; trace.h). Written by traceClockStart before
+// tracing is on (traceOn's release store publishes it).
+int64_t traceStart = 0;
 
 namespace {
 
@@ -86,8 +89,7 @@ void noteString(const char *s) {
 // 2-vCPU KVM guest (CPU time per call, 20M calls): rdtsc 11.5 ns,
 // lfence+rdtsc 19.4 ns, clock_gettime(CLOCK_MONOTONIC) 28.6 ns
 // (kvm-clock).
-int64_t traceStart = 0;   // ticks
-int64_t traceStartNs = 0; // nanotime() at the same moment
+int64_t traceStartNs = 0; // nanotime() at traceStart
 
 inline int64_t cputicks() {
   uint32_t lo, hi;
@@ -216,8 +218,10 @@ void retain(traceBuf *b, uint32_t n) {
       traceMaxBytes) {
     traceBytes.fetch_sub(sizeof(traceBuf), std::memory_order_relaxed);
     int64_t k = 0;
-    for (uint32_t i = 0; i < n; k++)
+    for (uint32_t i = 0; i < n; k++) {
+      k += (b->w[i] >> 48 & 63) == traceEvGoSwitch; // two events
       i += 2 + uint32_t(__builtin_popcountll(b->w[i] >> 57 & 7)); // traceDecode's length
+    }
     traceDropped.fetch_add(k, std::memory_order_relaxed);
     return;
   }
@@ -321,6 +325,26 @@ int64_t traceDroppedForTest() { return traceDropped.load(); }
 
 int64_t traceNow() { return cputicks(); }
 
+namespace {
+// The P's pending stop (trace.h: traceBuf, the switch) as a GoStop at ts,
+// on its buffer; the caller, the M holding pp, then writes its own event.
+void writePending(p *pp, m *mp, int64_t ts) {
+  traceBuf *b = pp->tracebuf;
+  traceEvent e{ts, b->pendG, b->pendA, 0, uint8_t(traceEvGoStop), b->pendReason, int16_t(pp->id),
+               int32_t(mp->id)};
+  b->pendG = 0;
+  put(&pp->tracebuf, 0, pp->id, e);
+}
+} // namespace
+
+void traceFlushPendingSlow(p *pp, int64_t ts) {
+  g *gp = getg();
+  m *mp = gp ? gp->mp : nullptr;
+  if (mp == nullptr || !traceEnabled())
+    return;
+  writePending(pp, mp, ts ? ts : cputicks());
+}
+
 void traceGoEvent(traceEvKind kind, int64_t goid, int64_t a, int64_t b, uint8_t reason, int64_t ts) {
   if (!traceEnabled())
     return;
@@ -334,6 +358,8 @@ void traceGoEvent(traceEvKind kind, int64_t goid, int64_t a, int64_t b, uint8_t 
   e.m = int32_t(mp->id);
   if (p *pp = mp->pp) {
     e.p = int16_t(pp->id);
+    if (pp->tracebuf != nullptr && pp->tracebuf->pendG != 0)
+      writePending(pp, mp, e.ts); // first, at this event's time (the stream's order)
     put(&pp->tracebuf, 0, pp->id, e);
   } else {
     put(&mp->tracebuf, 1, int32_t(mp->id), e);
@@ -353,8 +379,11 @@ void traceMEvent(traceEvKind kind, int64_t a, int64_t b) {
     return;
   }
   e.m = int32_t(mp->id);
-  if (mp->pp)
-    e.p = int16_t(mp->pp->id);
+  if (p *pp = mp->pp) {
+    e.p = int16_t(pp->id);
+    if (pp->tracebuf != nullptr && pp->tracebuf->pendG != 0)
+      writePending(pp, mp, e.ts); // the P's stop before the M's event, at its time
+  }
   put(&mp->tracebuf, 1, int32_t(mp->id), e);
 }
 
@@ -365,7 +394,7 @@ void traceSysmonEvent(traceEvKind kind, int64_t goid, int64_t a, int64_t ts) {
   put(&sysmonBuf, 2, 0, e);
 }
 
-uint32_t traceDecode(const traceBuf *b, uint32_t i, traceEvent *e) {
+uint32_t traceDecode(const traceBuf *b, uint32_t i, traceEvent *e, uint32_t *count) {
   const uint64_t *w = &b->w[i];
   uint64_t present = (w[0] >> 57) & 7;
   e->ts = traceStart + int64_t(w[0] & tsMask);
@@ -377,6 +406,20 @@ uint32_t traceDecode(const traceBuf *b, uint32_t i, traceEvent *e) {
   e->a = (present & 1) ? int64_t(w[k++]) : int64_t(w[0] >> 60);
   e->b = (present & 2) ? int64_t(w[k++]) : 0;
   e->p = b->ownerKind == 0 ? int16_t(b->ownerID) : (present & 4) ? int16_t(w[k++]) : int16_t(-1);
+  *count = 1;
+  if (e->kind == traceEvGoSwitch) {
+    // The stop, then the start (trace.h: traceBuf), at one timestamp.
+    uint64_t started = uint64_t(e->b);
+    e->kind = traceEvGoStop;
+    e->b = 0;
+    e[1] = e[0];
+    e[1].kind = traceEvGoStart;
+    e[1].reason = 0;
+    e[1].g = int64_t(started << 24) >> 24;
+    e[1].a = 0;
+    e[1].b = int64_t(started >> 40);
+    *count = 2;
+  }
   return k;
 }
 
@@ -478,11 +521,13 @@ int64_t traceSnapshotForTest(traceEvent *out, int64_t max) {
     if (own)
       lockBusy(cs[c]);
     uint32_t n = cs[c]->n.load(std::memory_order_acquire);
-    traceEvent e;
-    for (uint32_t i = 0; i < n; total++) {
-      i += traceDecode(cs[c], i, &e);
-      if (total < max)
-        out[total] = e;
+    traceEvent e[2];
+    for (uint32_t i = 0; i < n;) {
+      uint32_t ne;
+      i += traceDecode(cs[c], i, e, &ne);
+      for (uint32_t j = 0; j < ne; j++, total++)
+        if (total < max)
+          out[total] = e[j];
     }
     if (own)
       unlockBusy(cs[c]);
@@ -660,9 +705,10 @@ const kindInfo kinds[traceEvCount + 1] = {
     {NAME("SyscallEnter"), fA},
     {NAME("SyscallExit"), fA},
     {NAME("SyscallRetake"), fA},
+    {NAME("GoSwitch"), fA}, // never formatted: traceDecode expands it
     {NAME("Unknown"), fA},
 };
-static_assert(traceEvSyscallRetake + 1 == traceEvCount, "a kind without a row in kinds[]");
+static_assert(traceEvGoSwitch + 1 == traceEvCount, "a kind without a row in kinds[]");
 #undef NAME
 const kindInfo &kindOf(uint8_t k) { return kinds[k < traceEvCount ? k : traceEvCount]; }
 
@@ -836,9 +882,14 @@ constexpr uint64_t openSpin = 1, openPark = 2, openSTW = 4;
 void format(traceBuf *own, const traceBuf *chunk, uint32_t n, jsonOut &o) {
   double k = nsPerTick();
   int64_t count = 0;
-  traceEvent e;
-  for (uint32_t i = 0; i < n; count++) {
-    i += traceDecode(chunk, i, &e);
+  traceEvent ev[2];
+  uint32_t ne = 0, j = 0;
+  for (uint32_t i = 0; i < n || j < ne; count++) {
+    if (j == ne) { // the next recorded event (a switch is two)
+      i += traceDecode(chunk, i, ev, &ne);
+      j = 0;
+    }
+    const traceEvent &e = ev[j++];
     int64_t ns = int64_t(double(e.ts - traceStart) * k);
     if (ns < own->lastNs)
       ns = own->lastNs; // keep the stream non-decreasing (unserialised rdtsc)

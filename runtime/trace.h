@@ -128,6 +128,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 
 #include "gmp.h"
@@ -166,6 +167,12 @@ enum traceEvKind : uint8_t {
   traceEvSyscallEnter,
   traceEvSyscallExit,
   traceEvSyscallRetake, // sysmon took the P of a G blocked in a syscall
+  // Recorded only: a G's stop and the next G's start on the same P in one
+  // pass of the scheduler, one event with one timestamp (g = the stopped
+  // G, a and reason = its stop's; the started G and its wake-up number
+  // packed in one word). traceDecode expands it into the GoStop and the
+  // GoStart, both at its timestamp; no reader ever sees this kind.
+  traceEvGoSwitch,
   traceEvCount
 };
 
@@ -197,8 +204,8 @@ struct traceEvent {
 // trace file, retained for the snapshot (traceFull). An owner's buffer is
 // written by one owner at a time (see the header); n (in words) is
 // published with release after the words are filled. An event is 2 to 5
-// words (16 to 40 bytes; the hot ones, a goroutine's start and its park or
-// Gosched stop, are 16; an unblock and the start that follows it 24):
+// words (16 to 40 bytes; the hot ones: a goroutine's start 16, 24 after a
+// wake-up; an unblock 24; a switch, stop and start in one, 24):
 //   w[0] = ts - traceStart (48 bits: 37 hours at 2.1 GHz) | kind << 48
 //          | reason << 54 | present << 57 (bit 0: a, bit 1: b, bit 2: p)
 //          | small << 60 (a, if 0 < a < 16: then a is not present)
@@ -206,6 +213,33 @@ struct traceEvent {
 //   then a, b, p, each only if present (a when not small, b when non-zero,
 //   p when the buffer is not a P's, whose events all have p = its id, and
 //   p >= 0).
+//   A switch (traceEvGoSwitch, P buffers only): w[0] has the stop's reason
+//   and a (small, or present), w[1] the stopped G and the M; b is always
+//   present: the started goid (40 bits) | its wake-up number << 40 (24
+//   bits: a larger number, after 16M wake-ups of one G, is recorded as a
+//   separate GoStop and GoStart at one timestamp instead).
+//
+// The switch (trace.h's one-timestamp rule): a G stops (park_m, gosched_m,
+// goyield_m, goexit0) on its P and, nearly always, schedule() finds the
+// next G at once and execute() starts it tens of ns later. The stop is not
+// recorded when it happens: it is left pending on the P's buffer
+// (pendG/pendA/pendReason, traceGoStopPending), with no timestamp; the
+// start that follows writes both as one switch with one rdtsc (4 instead
+// of 6 per round trip of a ping-pong, 24 bytes instead of 40). Any other
+// event on the P's buffer, or on the M's while it holds the P, writes the
+// pending stop first, at that event's timestamp; so do findRunnable when
+// its local and global queues are empty (before polling, stealing,
+// spinning or stopping the M), gcstopm's caller, the locked-M paths and
+// releasep (traceFlushPending, with its own timestamp). So a stop is never
+// left pending across a wait, a hand-over of the P, or another event.
+// The loss: the stopped G's stop is recorded at the moment the next G
+// starts (or at the moment the scheduler found no local work), so the time
+// from the stop to the start (the scheduler's own pass: park_m's unlock,
+// findRunnable's local and global queue checks, execute) is not measured;
+// it is counted in the stopped G's run. Like an event being written, a
+// pending stop is not yet published: the final flush and the snapshot do
+// not see it (a P with a stop pending is in the middle of schedule(); the
+// flush runs from a G or after findRunnable has written it).
 struct traceBuf {
   traceBuf *link;          // a chunk: traceFull, or the writer's queue (traceQueue)
   traceBuf *owner;         // a chunk: its owner's buffer; an owner: itself
@@ -221,7 +255,15 @@ struct traceBuf {
   // (the free list, trace.cpp: traceFree). 0 for the others.
   uint32_t poolIndex;
   std::atomic<uint32_t> nextFree;
-  uint32_t pad_;
+  // A P's buffer: the stop left pending (above), its G (0: none), its a
+  // (the wait reason) and reason. The owner's alone, like the words past n.
+  uint8_t pendReason;
+  uint8_t pad_[3];
+  int64_t pendG;
+  int64_t pendA;
+  // (The formatting state below is on the header's second cache line: the
+  // writer thread writes it while it formats, the owner writes n above on
+  // every event.)
   // An owner's stream formatting state: the last timestamp written (ns
   // since the start), the G whose slice is open on the P (0: none), the
   // M's open slices (bit 0 spinning, bit 1 parked, bit 2 stop-the-world).
@@ -235,14 +277,17 @@ struct traceBuf {
   uint64_t open;
   int64_t runStart;
   int64_t runM;
-  uint64_t pad2_[5];
+  uint64_t pad2_[3];
   static constexpr uint32_t cap = (64 * 1024 - 128) / sizeof(uint64_t);
   uint64_t w[cap];
 };
 static_assert(sizeof(traceBuf) == 64 * 1024);
+static_assert(offsetof(traceBuf, lastNs) == 64, "the formatting state starts the second cache line");
 
-// Decodes the event at b->w[i] into *e; returns its length in words.
-uint32_t traceDecode(const traceBuf *b, uint32_t i, traceEvent *e);
+// Decodes the event at b->w[i] into e[0] (a switch: its stop into e[0] and
+// its start into e[1]); returns its length in words, and the number of
+// events (1 or 2) in *count.
+uint32_t traceDecode(const traceBuf *b, uint32_t i, traceEvent e[2], uint32_t *count);
 
 // The one flag every event site tests. Set once in schedinit, before any
 // other thread exists (the unit tests also flip it while Ms run:
@@ -287,5 +332,142 @@ int64_t traceDroppedForTest();
 // a test makes owners wait for free chunks; how many hand-offs waited.
 void traceSetPoolCapForTest(uint32_t cap);
 int64_t traceHandOffWaitsForTest();
+
+// ---------------------------------------------------------------------------
+// The hot event sites, inline (callers test traceEnabled() first): a G's
+// start or switch (execute), its stop (park_m, gosched_m, goyield_m,
+// goexit0) and its wake-up by a G (ready). The fast path appends to the
+// P's buffer in place: one room check, the rdtsc, two to four stores and
+// the release store of n; anything else (no buffer yet, no room, a field
+// that does not fit the short form) goes to the out-of-line traceGoEvent,
+// which writes the same event through the general encoder.
+
+// The clock's origin (trace.cpp: cputicks ticks; written once before
+// tracing is on, see traceEnabled).
+extern int64_t traceStart;
+// Writes the P's pending stop (traceBuf: the switch) as a GoStop at ts (0:
+// now). The calling M holds pp. Out of line: only the scheduler's slow
+// paths and events other than a start get here.
+void traceFlushPendingSlow(p *pp, int64_t ts);
+inline void traceFlushPending(p *pp) {
+  if (pp != nullptr) {
+    traceBuf *b = pp->tracebuf;
+    if (b != nullptr && b->pendG != 0)
+      traceFlushPendingSlow(pp, 0);
+  }
+}
+
+namespace traceFast {
+constexpr uint64_t tsMask = (uint64_t(1) << 48) - 1;
+constexpr uint64_t gMask = (uint64_t(1) << 40) - 1;
+inline uint64_t now() {
+  uint32_t lo, hi;
+  asm volatile("rdtsc" : "=a"(lo), "=d"(hi)::"memory"); // trace.cpp: cputicks
+  int64_t rel = int64_t((uint64_t(hi) << 32) | lo) - traceStart;
+  return rel < 0 ? 0 : uint64_t(rel) & tsMask; // a read on another core a hair before the start's
+}
+inline uint64_t w0(uint64_t ts, uint8_t kind, uint8_t reason, uint64_t present, uint64_t small) {
+  return ts | uint64_t(kind) << 48 | uint64_t(reason & 7) << 54 | present << 57 | small << 60;
+}
+inline uint64_t w1(int64_t goid, m *mp) { return (uint64_t(goid) & gMask) | uint64_t(uint32_t(mp->id + 1)) << 40; }
+// The P buffer's words from n on, with room for k more, or null.
+inline traceBuf *room(p *pp, uint32_t k, uint32_t *n) {
+  if (pp == nullptr)
+    return nullptr;
+  traceBuf *b = pp->tracebuf;
+  if (b == nullptr)
+    return nullptr;
+  *n = b->n.load(std::memory_order_relaxed);
+  return *n + k <= traceBuf::cap ? b : nullptr;
+}
+} // namespace traceFast
+
+// A G stops on the calling M's P (reason, a: traceEvGoStop's; park_m,
+// gosched_m, goyield_m, goexit0). Left pending for the start that follows
+// (traceBuf: the switch) when no other P can run the G before this P's
+// next event: it exited (its goid is never reused), or GOMAXPROCS is 1
+// (at 2 or more, a waker or a thief on another P may start it within the
+// tens of ns before this P's switch, and its stop, stamped at the switch,
+// would come after that start). Otherwise written now.
+inline void traceGoStop(m *mp, int64_t goid, int64_t a, uint8_t reason) {
+  using namespace traceFast;
+  p *pp = mp->pp;
+  traceBuf *b = pp ? pp->tracebuf : nullptr;
+  if (b == nullptr || b->pendG != 0 || goid == 0) [[unlikely]] {
+    traceGoEvent(traceEvGoStop, goid, a, 0, reason);
+    return;
+  }
+  if (reason == traceStopExit || gomaxprocs.load(std::memory_order_relaxed) == 1) {
+    b->pendG = goid;
+    b->pendA = a;
+    b->pendReason = reason;
+    return;
+  }
+  uint32_t n = b->n.load(std::memory_order_relaxed);
+  if (n + 3 > traceBuf::cap) [[unlikely]] {
+    traceGoEvent(traceEvGoStop, goid, a, 0, reason);
+    return;
+  }
+  uint64_t *w = &b->w[n];
+  bool small = a > 0 && a < 16;
+  w[0] = w0(now(), traceEvGoStop, reason, (small || a == 0) ? 0 : 1, small ? uint64_t(a) : 0);
+  w[1] = w1(goid, mp);
+  w[2] = uint64_t(a);
+  b->n.store(n + ((small || a == 0) ? 2 : 3), std::memory_order_release);
+}
+
+// gp starts on the calling M's P (execute): a switch if a stop is pending,
+// else a GoStart; seq = its wake-up's number (0: none).
+inline void traceGoStart(m *mp, int64_t goid, uint32_t seq) {
+  using namespace traceFast;
+  uint32_t n;
+  traceBuf *b = room(mp->pp, 4, &n);
+  if (b != nullptr && b->pendG != 0 && seq < (1u << 24)) {
+    uint64_t *w = &b->w[n];
+    int64_t a = b->pendA;
+    bool small = a > 0 && a < 16;
+    w[0] = w0(now(), traceEvGoSwitch, b->pendReason, (small || a == 0) ? 2 : 3, small ? uint64_t(a) : 0);
+    w[1] = w1(b->pendG, mp);
+    uint32_t k = 2;
+    if (!small && a != 0)
+      w[k++] = uint64_t(a);
+    w[k++] = (uint64_t(goid) & gMask) | uint64_t(seq) << 40;
+    n += k;
+    b->pendG = 0;
+    b->n.store(n, std::memory_order_release); // publishes the words
+    return;
+  }
+  if (b != nullptr && b->pendG == 0) {
+    uint64_t *w = &b->w[n];
+    w[0] = w0(now(), traceEvGoStart, 0, seq ? 2 : 0, 0);
+    w[1] = w1(goid, mp);
+    w[2] = seq;
+    b->n.store(n + (seq ? 3 : 2), std::memory_order_release);
+    return;
+  }
+  traceGoEvent(traceEvGoStart, goid, 0, seq); // writes a pending stop first, at the same timestamp
+}
+
+// A G (waker, 0: the runtime) makes goid runnable with wake-up number seq,
+// on the calling M's P.
+inline void traceGoUnblock(m *mp, int64_t goid, int64_t waker, uint32_t seq) {
+  using namespace traceFast;
+  uint32_t n;
+  traceBuf *b = room(mp->pp, 4, &n);
+  if (b != nullptr && b->pendG == 0 && seq != 0) [[likely]] {
+    uint64_t *w = &b->w[n];
+    bool small = waker > 0 && waker < 16;
+    w[0] = w0(now(), traceEvGoUnblock, 0, (small || waker == 0) ? 2 : 3, small ? uint64_t(waker) : 0);
+    w[1] = w1(goid, mp);
+    uint32_t k = 2;
+    if (!small && waker != 0)
+      w[k++] = uint64_t(waker);
+    w[k++] = seq;
+    n += k;
+    b->n.store(n, std::memory_order_release);
+    return;
+  }
+  traceGoEvent(traceEvGoUnblock, goid, waker, seq);
+}
 
 } // namespace glrt

@@ -55,9 +55,11 @@ KINDS = [("Unknown", "A"), ("GoCreate", "g by pc"), ("GoStart", "g"), ("GoStop",
          ("GoUnblock", "g by"), ("StackGrow", "g size segments"), ("PreemptRequest", "g"),
          ("ProcResize", "A"), ("STWStart", ""), ("STWDone", ""), ("MSpin", ""), ("MSpinDone", ""),
          ("MPark", ""), ("MUnpark", ""), ("GCStart", "A"), ("GCMarkDone", "A"), ("GCDone", "A"),
-         ("SyscallEnter", "A"), ("SyscallExit", "A"), ("SyscallRetake", "A")]
+         ("SyscallEnter", "A"), ("SyscallExit", "A"), ("SyscallRetake", "A"),
+         ("GoSwitch", "")]  # recorded only: decoded as its GoStop and GoStart (trace.h)
 (EV_GOCREATE, EV_GOSTART, EV_GOSTOP, EV_GOUNBLOCK, EV_STACKGROW, EV_PREEMPTREQ, EV_PROCRESIZE,
  EV_STWSTART, EV_STWDONE, EV_MSPIN, EV_MSPINDONE, EV_MPARK, EV_MUNPARK) = range(1, 14)
+EV_GOSWITCH = 20
 STOP_NAMES = {1: "Gosched", 2: "preempted", 3: "async preempted", 4: "seed preempted", 5: "exit",
               6: "syscall"}
 
@@ -146,9 +148,9 @@ def to_chrome(trailer, blocks):
     def sig(x):
         return x - (1 << 64) if x >= 1 << 63 else x
 
-    count = 0
-    for okind, oid, w in blocks:
-        st = state.setdefault((okind, oid), [0, 0, 0, 0, 0])
+    def decode(okind, oid, w):
+        """The block's events: (w0, kind, reason, g, m, a, b, p); a switch
+        (trace.h: traceBuf) is its GoStop and its GoStart, at one time."""
         i, n = 0, len(w)
         while i < n:
             w0, w1 = w[i], w[i + 1]
@@ -175,6 +177,19 @@ def to_chrome(trailer, blocks):
             else:
                 p = -1
             i = j
+            if kind == EV_GOSWITCH:
+                g2 = b & G40
+                if g2 >> 39:
+                    g2 -= 1 << 40
+                yield w0, EV_GOSTOP, reason, g, m, a, 0, p
+                yield w0, EV_GOSTART, 0, g2, m, 0, (b & 0xffffffffffffffff) >> 40, p
+            else:
+                yield w0, kind, reason, g, m, a, b, p
+
+    count = 0
+    for okind, oid, w in blocks:
+        st = state.setdefault((okind, oid), [0, 0, 0, 0, 0])
+        for w0, kind, reason, g, m, a, b, p in decode(okind, oid, w):
             count += 1
             t = int((w0 & TS) * k)
             if t < st[0]:
