@@ -1059,13 +1059,23 @@ std::atomic<uint64_t> traceFree{0};
 std::atomic<traceBuf *> traceQueue{nullptr};
 
 // Waking the writer: it sleeps on writerSeq's futex only after setting
-// writerSleeping and seeing the queue still empty; an owner that pushed
-// reads writerSleeping after its push and, if set, bumps writerSeq and
-// wakes it. All seq_cst: the writer's store of writerSleeping and load of
-// the queue, the owner's push and load of writerSleeping, cannot both
-// miss each other. The writer reads writerSeq before it looks, so a bump
-// after that makes its futex wait return at once.
+// writerSleeping and seeing fewer than wakeBatch chunks queued; an owner
+// that pushed counts its chunk in `queued` and, if that makes wakeBatch or
+// more and writerSleeping is set, bumps writerSeq and wakes it. All
+// seq_cst: the writer's store of writerSleeping and load of queued, the
+// owner's increment and load of writerSleeping, cannot both miss each
+// other. The writer reads writerSeq before it looks, so a bump after that
+// makes its futex wait return at once. The writer subtracts what it takes
+// (queued may dip below 0 when it takes a chunk before its owner counted
+// it). Batching: a wake-up is a futex system call for the owner (an IPI on
+// the KVM guest) and a context switch for the writer; woken at every
+// hand-off (~every 200 us in chan_pingpong) they cost the owner's thread
+// more than the copy. Chunks left below the batch are written when the
+// next hand-off reaches it, when an owner waits for a free chunk (it wakes
+// the writer first), or at the flush.
 std::atomic<uint32_t> writerSleeping{0};
+std::atomic<int32_t> queued{0};
+constexpr int32_t wakeBatchMax = 4;
 std::atomic<uint32_t> writerSeq{0};
 // Set by the final flush (seq_cst, then a bump of writerSeq): drain the
 // queue and stop. writerDone: the writer has stopped (release; the
@@ -1125,6 +1135,13 @@ traceBuf *newChunk() {
   return c;
 }
 
+// The pool at its cap holds wakeBatch chunks queued with more free (an
+// owner waiting for a chunk also wakes the writer).
+int32_t wakeBatch() {
+  int32_t cap = int32_t(poolCap.load(std::memory_order_relaxed)) / 4;
+  return cap < 1 ? 1 : cap > wakeBatchMax ? wakeBatchMax : cap;
+}
+
 void wakeWriter() {
   writerSeq.fetch_add(1, std::memory_order_seq_cst);
   futexwakeup(&writerSeq, 1);
@@ -1149,6 +1166,7 @@ void handOff(traceBuf *own, uint32_t n) {
   if (c == nullptr) {
     handOffWaits.fetch_add(1, std::memory_order_relaxed);
     chunkWaiters.fetch_add(1, std::memory_order_seq_cst);
+    wakeWriter(); // the chunks queued may be fewer than a wake-up's batch
     for (;;) {
       uint32_t seq = freeSeq.load(std::memory_order_seq_cst);
       if ((c = popFree()) != nullptr)
@@ -1166,7 +1184,8 @@ void handOff(traceBuf *own, uint32_t n) {
   do
     c->link = head;
   while (!traceQueue.compare_exchange_weak(head, c, std::memory_order_seq_cst, std::memory_order_relaxed));
-  if (writerSleeping.load(std::memory_order_seq_cst))
+  if (queued.fetch_add(1, std::memory_order_seq_cst) + 1 >= wakeBatch() &&
+      writerSleeping.load(std::memory_order_seq_cst))
     wakeWriter();
 }
 
@@ -1187,18 +1206,21 @@ void *writerMain(void *) {
       }
       uint32_t seq = writerSeq.load(std::memory_order_seq_cst);
       writerSleeping.store(1, std::memory_order_seq_cst);
-      if (traceQueue.load(std::memory_order_seq_cst) == nullptr && !writerStop.load(std::memory_order_seq_cst))
+      if (queued.load(std::memory_order_seq_cst) < wakeBatch() && !writerStop.load(std::memory_order_seq_cst))
         futexsleep(&writerSeq, seq, -1);
       writerSleeping.store(0, std::memory_order_relaxed);
       continue;
     }
     traceBuf *fifo = nullptr; // the batch, oldest first
+    int32_t taken = 0;
     while (list) {
       traceBuf *next = list->link;
       list->link = fifo;
       fifo = list;
       list = next;
+      taken++;
     }
+    queued.fetch_sub(taken, std::memory_order_seq_cst);
     while (fifo) {
       traceBuf *c = fifo;
       fifo = c->link;
