@@ -26,10 +26,15 @@
 // test snapshot) reads n with acquire under the buffer's busy flag.
 //
 // Streaming: an owner's buffer is allocated once per owner and never
-// replaced. When the next event does not fit, the owner hands a copy of it
-// to the writer thread and starts over at n = 0, so the recording keeps
-// touching the same 64 KiB, warm in cache (fresh memory costs ~2.5 ns a
-// byte on the KVM guest the bench runs on). Formatting the JSON and
+// replaced. When the next event does not fit, the owner hands its words to
+// the writer thread in a chunk, takes the chunk's free words in exchange
+// (traceBuf.w) and starts over at n = 0. Every array of words is made once
+// (MAP_POPULATE: fresh memory costs ~2.5 ns a byte on the KVM guest the
+// bench runs on) and goes round between owners and the pool, which hands
+// out the chunk freed last (a stack), its words just read by the writer.
+// (Until trace6 the owner copied its words into the chunk, to keep writing
+// the same 64 KiB: the copy read 64 KiB and wrote 64 KiB into the chunk's
+// words, which the swap makes the owner write anyway.) Formatting the JSON and
 // write(2) happen on the writer thread: a plain thread, not an M, holding
 // no P, every signal blocked, started by traceInit. The hand-off
 // (trace.cpp: handOff, writerMain):
@@ -40,10 +45,10 @@
 //   - the owner, under its busy flag: pops a free chunk (or makes one, or,
 //     with the pool at its cap, waits for the writer on a futex the writer
 //     bumps and wakes as it frees a chunk: back-pressure, the program slows
-//     down instead of the trace growing), copies its n words
-//     in, pushes the chunk on the writer's queue (traceQueue: a Treiber
-//     stack, CAS seq_cst) and wakes the writer if it sleeps. No lock on
-//     this path; the copy is a 64 KiB memcpy once per ~4,000 events.
+//     down instead of the trace growing), swaps its words with the
+//     chunk's, pushes the chunk on the writer's queue (traceQueue: a Treiber
+//     stack, CAS seq_cst) and wakes the writer if it sleeps and 4 chunks
+//     are queued (trace.cpp: queued). No lock and no copy on this path.
 //   - the writer takes the whole queue (exchange, acquire: it sees the
 //     words), reverses it (the push order: one owner's chunks are pushed
 //     by one thread at a time, so they come out in its order), formats
@@ -245,25 +250,33 @@ struct traceBuf {
   traceBuf *owner;         // a chunk: its owner's buffer; an owner: itself
   int32_t ownerKind;       // 0 P, 1 M, 2 sysmon, 3 foreign
   int32_t ownerID;
-  uint32_t seq;            // a retained copy: its number within its owner; an owner: copies made
   std::atomic<uint32_t> n; // words written (release by the writer)
   // Held by the owner while it hands the buffer over or retains it, and by
   // the final flush and the snapshot while they read it (acquire/release
   // spin lock; the owner's event writes need no lock).
   std::atomic<uint32_t> busy;
+  // The words: `cap` of them, this buffer's own `words` or another's. A
+  // hand-off to the writer swaps them (trace.cpp: handOff): the full words
+  // go with the chunk, the owner goes on in the chunk's free ones. Each
+  // buffer holds one array at any time; none is ever freed. Changed by the
+  // owner under its busy flag; the chunk's travels with it (the queue and
+  // the free list order it).
+  uint64_t *w;
+  // A P's buffer: the stop left pending (above), its G (0: none), its a
+  // (the wait reason) and reason. The owner's alone, like the words past n.
+  int64_t pendG;
+  int64_t pendA;
+  uint8_t pendReason;
+  uint8_t pad_[7];
+  // (Below, the header's second cache line: what the owner does not touch
+  // on every event. The writer thread writes the formatting state while it
+  // formats, the owner writes n above on every event.)
+  uint32_t seq; // a retained copy: its number within its owner; an owner: copies made
   // A pool chunk: its index in the pool + 1, and the next free chunk's
   // (the free list, trace.cpp: traceFree). 0 for the others.
   uint32_t poolIndex;
   std::atomic<uint32_t> nextFree;
-  // A P's buffer: the stop left pending (above), its G (0: none), its a
-  // (the wait reason) and reason. The owner's alone, like the words past n.
-  uint8_t pendReason;
-  uint8_t pad_[3];
-  int64_t pendG;
-  int64_t pendA;
-  // (The formatting state below is on the header's second cache line: the
-  // writer thread writes it while it formats, the owner writes n above on
-  // every event.)
+  uint32_t pad1_;
   // An owner's stream formatting state: the last timestamp written (ns
   // since the start), the G whose slice is open on the P (0: none), the
   // M's open slices (bit 0 spinning, bit 1 parked, bit 2 stop-the-world).
@@ -277,12 +290,12 @@ struct traceBuf {
   uint64_t open;
   int64_t runStart;
   int64_t runM;
-  uint64_t pad2_[3];
+  uint64_t pad2_;
   static constexpr uint32_t cap = (64 * 1024 - 128) / sizeof(uint64_t);
-  uint64_t w[cap];
+  uint64_t words[cap];
 };
 static_assert(sizeof(traceBuf) == 64 * 1024);
-static_assert(offsetof(traceBuf, lastNs) == 64, "the formatting state starts the second cache line");
+static_assert(offsetof(traceBuf, seq) == 64, "the owner's hot fields fill the first cache line");
 
 // Decodes the event at b->w[i] into e[0] (a switch: its stop into e[0] and
 // its start into e[1]); returns its length in words, and the number of
@@ -408,7 +421,7 @@ inline void traceGoStop(m *mp, int64_t goid, int64_t a, uint8_t reason) {
     traceGoEvent(traceEvGoStop, goid, a, 0, reason);
     return;
   }
-  uint64_t *w = &b->w[n];
+  uint64_t *w = b->w + n;
   bool small = a > 0 && a < 16;
   w[0] = w0(now(), traceEvGoStop, reason, (small || a == 0) ? 0 : 1, small ? uint64_t(a) : 0);
   w[1] = w1(goid, mp);
@@ -423,7 +436,7 @@ inline void traceGoStart(m *mp, int64_t goid, uint32_t seq) {
   uint32_t n;
   traceBuf *b = room(mp->pp, 4, &n);
   if (b != nullptr && b->pendG != 0 && seq < (1u << 24)) {
-    uint64_t *w = &b->w[n];
+    uint64_t *w = b->w + n;
     int64_t a = b->pendA;
     bool small = a > 0 && a < 16;
     w[0] = w0(now(), traceEvGoSwitch, b->pendReason, (small || a == 0) ? 2 : 3, small ? uint64_t(a) : 0);
@@ -438,7 +451,7 @@ inline void traceGoStart(m *mp, int64_t goid, uint32_t seq) {
     return;
   }
   if (b != nullptr && b->pendG == 0) {
-    uint64_t *w = &b->w[n];
+    uint64_t *w = b->w + n;
     w[0] = w0(now(), traceEvGoStart, 0, seq ? 2 : 0, 0);
     w[1] = w1(goid, mp);
     w[2] = seq;
@@ -455,7 +468,7 @@ inline void traceGoUnblock(m *mp, int64_t goid, int64_t waker, uint32_t seq) {
   uint32_t n;
   traceBuf *b = room(mp->pp, 4, &n);
   if (b != nullptr && b->pendG == 0 && seq != 0) [[likely]] {
-    uint64_t *w = &b->w[n];
+    uint64_t *w = b->w + n;
     bool small = waker > 0 && waker < 16;
     w[0] = w0(now(), traceEvGoUnblock, 0, (small || waker == 0) ? 2 : 3, small ? uint64_t(waker) : 0);
     w[1] = w1(goid, mp);
