@@ -221,7 +221,8 @@ void retain(traceBuf *b, uint32_t n) {
     int64_t k = 0;
     for (uint32_t i = 0; i < n; k++) {
       k += (b->w[i] >> 48 & 63) == traceEvGoSwitch; // two events
-      i += 2 + uint32_t(__builtin_popcountll(b->w[i] >> 57 & 7)); // traceDecode's length
+      // traceDecode's length (on a P's buffer, present's bit 2 adds no word)
+      i += 2 + uint32_t(__builtin_popcountll(b->w[i] >> 57 & (b->ownerKind == 0 ? 3 : 7)));
     }
     traceDropped.fetch_add(k, std::memory_order_relaxed);
     return;
@@ -272,7 +273,12 @@ void put(traceBuf **slot, int32_t kind, int32_t id, const traceEvent &e) {
     w[nw++] = uint64_t(e.a);
     present |= 1;
   }
-  if (e.b) {
+  // An unblock on a P's buffer: its wake-up number in w[1]'s M bits
+  // (trace.h: traceBuf).
+  bool packed = kind == 0 && e.kind == traceEvGoUnblock && e.b > 0 && e.b < (int64_t(1) << 24);
+  if (packed) {
+    present |= 4;
+  } else if (e.b) {
     w[nw++] = uint64_t(e.b);
     present |= 2;
   }
@@ -284,7 +290,7 @@ void put(traceBuf **slot, int32_t kind, int32_t id, const traceEvent &e) {
   if (rel < 0)
     rel = 0; // a read on another core a hair before the start's
   w[0] = (uint64_t(rel) & tsMask) | uint64_t(e.kind) << 48 | uint64_t(e.reason & 7) << 54 | present << 57 | small << 60;
-  w[1] = (uint64_t(e.g) & gMask) | uint64_t(uint32_t(e.m + 1)) << 40;
+  w[1] = (uint64_t(e.g) & gMask) | (packed ? uint64_t(e.b) : uint64_t(uint32_t(e.m + 1))) << 40;
 
   traceBuf *b = __atomic_load_n(slot, __ATOMIC_RELAXED);
   if (__builtin_expect(b == nullptr, 0)) {
@@ -408,6 +414,10 @@ uint32_t traceDecode(const traceBuf *b, uint32_t i, traceEvent *e, uint32_t *cou
   e->a = (present & 1) ? int64_t(w[k++]) : int64_t(w[0] >> 60);
   e->b = (present & 2) ? int64_t(w[k++]) : 0;
   e->p = b->ownerKind == 0 ? int16_t(b->ownerID) : (present & 4) ? int16_t(w[k++]) : int16_t(-1);
+  if (b->ownerKind == 0 && (present & 4)) { // a packed unblock (trace.h: traceBuf)
+    e->b = int64_t(w[1] >> 40);
+    e->m = -1;
+  }
   *count = 1;
   if (e->kind == traceEvGoSwitch) {
     // The stop, then the start (trace.h: traceBuf), at one timestamp.

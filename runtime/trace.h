@@ -210,7 +210,8 @@ struct traceEvent {
 // written by one owner at a time (see the header); n (in words) is
 // published with release after the words are filled. An event is 2 to 5
 // words (16 to 40 bytes; the hot ones: a goroutine's start 16, 24 after a
-// wake-up; an unblock 24; a switch, stop and start in one, 24):
+// wake-up; an unblock by a G with a goid below 16 16, else 24; a switch,
+// stop and start in one, 24):
 //   w[0] = ts - traceStart (48 bits: 37 hours at 2.1 GHz) | kind << 48
 //          | reason << 54 | present << 57 (bit 0: a, bit 1: b, bit 2: p)
 //          | small << 60 (a, if 0 < a < 16: then a is not present)
@@ -218,6 +219,11 @@ struct traceEvent {
 //   then a, b, p, each only if present (a when not small, b when non-zero,
 //   p when the buffer is not a P's, whose events all have p = its id, and
 //   p >= 0).
+//   On a P's buffer (whose events never carry p), present's bit 2 marks
+//   a packed unblock: w[1]'s high 24 bits are its wake-up number (b, below
+//   2^24) instead of the M, which is not recorded (decoded as -1: no reader
+//   shows an unblock's M; the flow starts on the P's track, where the
+//   waker's run shows its M).
 //   A switch (traceEvGoSwitch, P buffers only): w[0] has the stop's reason
 //   and a (small, or present), w[1] the stopped G and the M; b is always
 //   present: the started goid (40 bits) | its wake-up number << 40 (24
@@ -467,16 +473,13 @@ inline void traceGoUnblock(m *mp, int64_t goid, int64_t waker, uint32_t seq) {
   using namespace traceFast;
   uint32_t n;
   traceBuf *b = room(mp->pp, 4, &n);
-  if (b != nullptr && b->pendG == 0 && seq != 0) [[likely]] {
+  if (b != nullptr && b->pendG == 0 && seq != 0 && seq < (1u << 24)) [[likely]] {
     uint64_t *w = b->w + n;
     bool small = waker > 0 && waker < 16;
-    w[0] = w0(now(), traceEvGoUnblock, 0, (small || waker == 0) ? 2 : 3, small ? uint64_t(waker) : 0);
-    w[1] = w1(goid, mp);
-    uint32_t k = 2;
-    if (!small && waker != 0)
-      w[k++] = uint64_t(waker);
-    w[k++] = seq;
-    n += k;
+    w[0] = w0(now(), traceEvGoUnblock, 0, (small || waker == 0) ? 4 : 5, small ? uint64_t(waker) : 0);
+    w[1] = (uint64_t(goid) & gMask) | uint64_t(seq) << 40; // packed: the number, no M
+    w[2] = uint64_t(waker);
+    n += (small || waker == 0) ? 2 : 3;
     b->n.store(n, std::memory_order_release);
     return;
   }

@@ -172,6 +172,8 @@ def to_chrome(trailer, blocks):
                 b = 0
             if okind == 0:
                 p = oid
+                if present & 4:  # a packed unblock: the number in w1's M bits (trace.h: traceBuf)
+                    b, m = w1 >> 40, -1
             elif present & 4:
                 p = sig(w[j]); j += 1
             else:

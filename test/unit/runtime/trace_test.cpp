@@ -222,7 +222,8 @@ TEST(TraceTest, SameSeedSameChoices) {
 // GoStop and the GoStart at one timestamp, each with its fields; another
 // event on the P writes a pending stop first, at its own timestamp; a
 // wake-up number too large for the switch's word gives a separate stop and
-// start, at one timestamp. On a stand-in G/M/P (not in allp: the snapshot
+// start, at one timestamp; an unblock packs its number in place of its M.
+// On a stand-in G/M/P (not in allp: the snapshot
 // and the flush do not see its buffer), decoded directly.
 TEST(TraceTest, SwitchDecodesAsStopAndStart) {
   traceEnableForTest(true);
@@ -258,18 +259,26 @@ TEST(TraceTest, SwitchDecodesAsStopAndStart) {
   b->pendG = 11, b->pendA = 0, b->pendReason = traceStopGosched;
   traceGoStart(&fakeM, 12, 1u << 24);
   EXPECT_EQ(b->pendG, 0);
+  // Unblocks: packed (the number in the M's bits: 16 bytes, the M not
+  // recorded) below 2^24, else with the number in its own word.
+  uint32_t nu = b->n.load();
+  traceGoUnblock(&fakeM, 14, 3, 9);
+  EXPECT_EQ(b->n.load(), nu + 2) << "a packed unblock by a small goid: 2 words";
+  traceGoUnblock(&fakeM, 13, 0, 1u << 24);
   struct want {
     uint8_t kind;
     int64_t g, a, b;
     uint8_t reason;
     bool sameTs; // as the previous event's
+    int32_t m = 5;
   };
   const want ws[] = {
       {traceEvGoStop, 7, 0, 0, traceStopExit, false},   {traceEvGoStart, 9, 0, 5, 0, true},
       {traceEvGoStop, 9, 40, 0, traceStopPark, false},  {traceEvGoStart, 7, 0, (1 << 24) - 1, 0, true},
       {traceEvGoStop, 7, 3, 0, traceStopPark, false},   {traceEvGoStart, 9, 0, 0, 0, true},
-      {traceEvGoStop, 9, 0, 0, traceStopGosched, false}, {traceEvGoUnblock, 11, 20, 2, 0, true},
+      {traceEvGoStop, 9, 0, 0, traceStopGosched, false}, {traceEvGoUnblock, 11, 20, 2, 0, true, -1},
       {traceEvGoStop, 11, 0, 0, traceStopGosched, false}, {traceEvGoStart, 12, 0, 1 << 24, 0, true},
+      {traceEvGoUnblock, 14, 3, 9, 0, false, -1},       {traceEvGoUnblock, 13, 0, 1 << 24, 0, false},
   };
   std::vector<traceEvent> got;
   uint32_t n = b->n.load();
@@ -287,7 +296,7 @@ TEST(TraceTest, SwitchDecodesAsStopAndStart) {
     EXPECT_EQ(got[i].b, ws[i].b) << i;
     EXPECT_EQ(got[i].reason, ws[i].reason) << i;
     EXPECT_EQ(got[i].p, 3) << i;
-    EXPECT_EQ(got[i].m, 5) << i;
+    EXPECT_EQ(got[i].m, ws[i].m) << i;
     if (i > 0 && ws[i].sameTs)
       EXPECT_EQ(got[i].ts, got[i - 1].ts) << i;
     if (i > 0)
