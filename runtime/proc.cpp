@@ -1206,7 +1206,7 @@ static int64_t newproc1impl(void (*fn)(void *), void *arg, uintptr_t stacksize, 
     sched.ngoroutines.fetch_add(1, std::memory_order_relaxed);
   casgstatus(gp, _Gdead, _Grunnable);
   if (traceEnabled())
-    traceGoEvent(traceEvGoCreate, id, mp && mp->curg ? mp->curg->goid : 0, int64_t(gopc));
+    traceGoCreate(mp, id, mp && mp->curg ? mp->curg->goid : 0, gopc);
   if (pp) {
     runqput(pp, gp, schedseedEnabled() ? seedRunnext() : true);
     if (mainStarted.load(std::memory_order_relaxed))

@@ -1094,6 +1094,9 @@ std::atomic<uint32_t> writerSeq{0};
 // flusher's acquire makes the owners' formatting state its own).
 std::atomic<uint32_t> writerStop{0};
 std::atomic<uint32_t> writerDone{0};
+// The writer thread's own CPU time (ns) when it stopped, for the bench
+// (benchKeys: glrtWriterCpuUs); written before writerDone's release.
+int64_t writerCPUNs = 0;
 // The writer thread exists (set before it starts; without it owners
 // format in place, under inlineLock, as a fallback).
 bool writerRunning = false;
@@ -1217,6 +1220,9 @@ void *writerMain(void *) {
     if (list == nullptr) {
       o.flush(); // the batch's last bytes (before sleeping: nothing waits in the area)
       if (stopping) {
+        struct timespec ts;
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+        writerCPUNs = int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
         writerDone.store(1, std::memory_order_release);
         futexwakeup(&writerDone, 1);
         return nullptr;
@@ -1425,7 +1431,8 @@ static int64_t threadCPUNs() { return cpuNs(CLOCK_THREAD_CPUTIME_ID); }
 // including the buffers written out while it ran), how long the flush took
 // up to here (formatting what was left) in this thread's CPU time and in
 // wall time, how long it waited for the writer to drain its queue (wall),
-// and how many hand-offs waited for a free chunk during the run.
+// how many hand-offs waited for a free chunk during the run, and the
+// writer thread's CPU time (its part of the process's).
 static void benchKeys(char *&w, int64_t procCPU, int64_t cpu0, int64_t endNs, int64_t drainNs) {
   lit(w, "},\"glrtRunCpuUs\":");
   i64(w, procCPU / 1000);
@@ -1437,6 +1444,8 @@ static void benchKeys(char *&w, int64_t procCPU, int64_t cpu0, int64_t endNs, in
   i64(w, drainNs / 1000);
   lit(w, ",\"glrtHandOffWaits\":");
   i64(w, handOffWaits.load(std::memory_order_relaxed));
+  lit(w, ",\"glrtWriterCpuUs\":");
+  i64(w, writerCPUNs / 1000);
   lit(w, "}\n");
 }
 

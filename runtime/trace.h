@@ -355,7 +355,7 @@ int64_t traceHandOffWaitsForTest();
 // ---------------------------------------------------------------------------
 // The hot event sites, inline (callers test traceEnabled() first): a G's
 // start or switch (execute), its stop (park_m, gosched_m, goyield_m,
-// goexit0) and its wake-up by a G (ready). The fast path appends to the
+// goexit0), its wake-up by a G (ready) and its creation (newproc1). The fast path appends to the
 // P's buffer in place: one room check, the rdtsc, two to four stores and
 // the release store of n; anything else (no buffer yet, no room, a field
 // that does not fit the short form) goes to the out-of-line traceGoEvent,
@@ -465,6 +465,27 @@ inline void traceGoStart(m *mp, int64_t goid, uint32_t seq) {
     return;
   }
   traceGoEvent(traceEvGoStart, goid, 0, seq); // writes a pending stop first, at the same timestamp
+}
+
+// The calling M's G (creator, 0: the runtime) creates goid at a go
+// statement (pc), on the M's P.
+inline void traceGoCreate(m *mp, int64_t goid, int64_t creator, uint64_t pc) {
+  using namespace traceFast;
+  uint32_t n;
+  traceBuf *b = mp ? room(mp->pp, 4, &n) : nullptr;
+  if (b != nullptr && b->pendG == 0 && pc != 0) [[likely]] {
+    uint64_t *w = b->w + n;
+    bool small = creator > 0 && creator < 16;
+    w[0] = w0(now(), traceEvGoCreate, 0, (small || creator == 0) ? 2 : 3, small ? uint64_t(creator) : 0);
+    w[1] = w1(goid, mp);
+    uint32_t k = 2;
+    if (!small && creator != 0)
+      w[k++] = uint64_t(creator);
+    w[k++] = pc;
+    b->n.store(n + k, std::memory_order_release);
+    return;
+  }
+  traceGoEvent(traceEvGoCreate, goid, creator, int64_t(pc));
 }
 
 // A G (waker, 0: the runtime) makes goid runnable with wake-up number seq,

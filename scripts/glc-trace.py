@@ -280,7 +280,8 @@ def to_chrome(trailer, blocks):
     other = {"producer": "glrt", "events": count, "dropped": trailer.get("dropped", 0),
              "gomaxprocs": trailer.get("gomaxprocs"), "schedseed": trailer.get("schedseed")}
     doc = {"displayTimeUnit": "ns", "traceEvents": out, "otherData": other}
-    for key in ("glrtRunCpuUs", "glrtFlushCpuUs", "glrtFlushUs", "glrtDrainUs", "glrtHandOffWaits"):
+    for key in ("glrtRunCpuUs", "glrtFlushCpuUs", "glrtFlushUs", "glrtDrainUs", "glrtHandOffWaits",
+                "glrtWriterCpuUs"):
         if key in trailer:
             doc[key] = trailer[key]
     return doc
