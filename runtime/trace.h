@@ -353,13 +353,17 @@ void traceSetPoolCapForTest(uint32_t cap);
 int64_t traceHandOffWaitsForTest();
 
 // ---------------------------------------------------------------------------
-// The hot event sites, inline (callers test traceEnabled() first): a G's
-// start or switch (execute), its stop (park_m, gosched_m, goyield_m,
-// goexit0), its wake-up by a G (ready) and its creation (newproc1). The fast path appends to the
-// P's buffer in place: one room check, the rdtsc, two to four stores and
-// the release store of n; anything else (no buffer yet, no room, a field
-// that does not fit the short form) goes to the out-of-line traceGoEvent,
-// which writes the same event through the general encoder.
+// The hot event sites (callers test traceEnabled() first): a G's start or
+// switch (execute), its stop (park_m, gosched_m, goyield_m, goexit0), its
+// wake-up by a G (ready) and its creation (newproc1). Each is a function
+// of its own, specialised to its event: it appends to the P's buffer in
+// place (one room check, the rdtsc, two to four stores and the release
+// store of n); anything else (no buffer yet, no room, a field that does
+// not fit the short form) goes to the general traceGoEvent, which writes
+// the same event through the general encoder. Not inlined into the call
+// sites (noinline): there the fast path's registers made the hot
+// scheduler functions save two more on every call with tracing off (the
+// goready closure: push r12, r13).
 
 // The clock's origin (trace.cpp: cputicks ticks; written once before
 // tracing is on, see traceEnabled).
@@ -408,7 +412,7 @@ inline traceBuf *room(p *pp, uint32_t k, uint32_t *n) {
 // (at 2 or more, a waker or a thief on another P may start it within the
 // tens of ns before this P's switch, and its stop, stamped at the switch,
 // would come after that start). Otherwise written now.
-inline void traceGoStop(m *mp, int64_t goid, int64_t a, uint8_t reason) {
+[[gnu::noinline]] inline void traceGoStop(m *mp, int64_t goid, int64_t a, uint8_t reason) {
   using namespace traceFast;
   p *pp = mp->pp;
   traceBuf *b = pp ? pp->tracebuf : nullptr;
@@ -437,7 +441,7 @@ inline void traceGoStop(m *mp, int64_t goid, int64_t a, uint8_t reason) {
 
 // gp starts on the calling M's P (execute): a switch if a stop is pending,
 // else a GoStart; seq = its wake-up's number (0: none).
-inline void traceGoStart(m *mp, int64_t goid, uint32_t seq) {
+[[gnu::noinline]] inline void traceGoStart(m *mp, int64_t goid, uint32_t seq) {
   using namespace traceFast;
   uint32_t n;
   traceBuf *b = room(mp->pp, 4, &n);
@@ -469,7 +473,7 @@ inline void traceGoStart(m *mp, int64_t goid, uint32_t seq) {
 
 // The calling M's G (creator, 0: the runtime) creates goid at a go
 // statement (pc), on the M's P.
-inline void traceGoCreate(m *mp, int64_t goid, int64_t creator, uint64_t pc) {
+[[gnu::noinline]] inline void traceGoCreate(m *mp, int64_t goid, int64_t creator, uint64_t pc) {
   using namespace traceFast;
   uint32_t n;
   traceBuf *b = mp ? room(mp->pp, 4, &n) : nullptr;
@@ -490,7 +494,7 @@ inline void traceGoCreate(m *mp, int64_t goid, int64_t creator, uint64_t pc) {
 
 // A G (waker, 0: the runtime) makes goid runnable with wake-up number seq,
 // on the calling M's P.
-inline void traceGoUnblock(m *mp, int64_t goid, int64_t waker, uint32_t seq) {
+[[gnu::noinline]] inline void traceGoUnblock(m *mp, int64_t goid, int64_t waker, uint32_t seq) {
   using namespace traceFast;
   uint32_t n;
   traceBuf *b = room(mp->pp, 4, &n);
