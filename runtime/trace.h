@@ -36,7 +36,8 @@
 // the same 64 KiB: the copy read 64 KiB and wrote 64 KiB into the chunk's
 // words, which the swap makes the owner write anyway.) Formatting the JSON and
 // write(2) happen on the writer thread: a plain thread, not an M, holding
-// no P, every signal blocked, started by traceInit. The hand-off
+// no P, every signal blocked, at nice 10 (the program's threads first:
+// trace.cpp, writerNice), started by traceInit. The hand-off
 // (trace.cpp: handOff, writerMain):
 //   - the pool: at most 16 chunks of 64 KiB, made on demand; free chunks
 //     are on a Treiber stack of pool indexes (traceFree) with an ABA tag
