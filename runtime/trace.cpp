@@ -1413,9 +1413,9 @@ void traceInit(const char *path) {
   traceBinary = !(pl >= 5 && strcmp(path + pl - 5, ".json") == 0);
   static const char header[] = "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n"
                                "{\"ph\":\"M\",\"pid\":1,\"tid\":0,\"name\":\"process_name\",\"args\":{\"name\":\"Ps\"}}";
-  static const char binHeader[16] = {'g', 'l', 'r', 't', 'r', 'a', 'c', 'e', 1, 0, 0, 0, 0, 0, 0, 0};
+  static const char binHeader[16] = {'g', 'l', 'r', 't', 'r', 'a', 'c', 'e', 2, 0, 0, 0, 0, 0, 0, 0};
   if (traceBinary)
-    writeAll(binHeader, sizeof binHeader); // the magic, then the version (u32 1) and 4 bytes of 0
+    writeAll(binHeader, sizeof binHeader); // the magic, then the version (u32 2) and 4 bytes of 0
   else
     writeAll(header, sizeof header - 1);
   // Events recorded before the file existed (traceEnableForTest; schedinit
@@ -1481,7 +1481,7 @@ static void binaryFlush(int64_t endTs, int64_t endNs, int64_t cpu0, int64_t drai
   double k = nsPerTick();
   uint64_t kb;
   memcpy(&kb, &k, sizeof kb);
-  lit(w, "{\"producer\":\"glrt\",\"format\":1,\"nsPerTickBits\":");
+  lit(w, "{\"producer\":\"glrt\",\"format\":2,\"nsPerTickBits\":");
   u64(w, kb);
   lit(w, ",\"endNs\":");
   i64(w, endTs);

@@ -4,7 +4,7 @@
 The trace is what the runtime wrote (runtime/trace.cpp): for a PATH ending
 in .json, Chrome Trace Event JSON that Perfetto (ui.perfetto.dev) and
 chrome://tracing open as it is; for any other PATH (say t.gltrace), glrt's
-compact binary stream (the events as recorded, ~5x smaller, much cheaper to
+compact binary stream (the events as recorded, 3-8x smaller, much cheaper to
 write), which this tool reads as well and converts to the same JSON on
 request. It needs only python3's standard library:
 
@@ -77,8 +77,10 @@ def read_binary(path):
     if data[:8] != MAGIC:
         raise SystemExit("%s: not a glrt binary trace" % path)
     ver = struct.unpack_from("<I", data, 8)[0]
-    if ver != 1:
-        raise SystemExit("%s: binary trace version %d, this tool reads 1" % (path, ver))
+    # 2 (trace6) added the switch events and packed unblocks; a version 1
+    # file has neither and reads the same way.
+    if ver not in (1, 2):
+        raise SystemExit("%s: binary trace version %d, this tool reads 1 and 2" % (path, ver))
     off, blocks, trailer = 16, [], None
     while off + 16 <= len(data):
         tag, kind, oid, n = struct.unpack_from("<IiiI", data, off)
