@@ -104,7 +104,7 @@ def trace_keys(path):
         f.seek(max(0, size - 400))
         tail = f.read().decode(errors="replace")
     keys = {}
-    for k in ("glrtRunCpuUs", "glrtFlushCpuUs", "glrtFlushUs", "glrtDrainUs"):
+    for k in ("glrtRunCpuUs", "glrtFlushCpuUs", "glrtFlushUs", "glrtDrainUs", "glrtWriterCpuUs"):
         if '"%s":' % k in tail:
             keys[k] = int(tail.split('"%s":' % k, 1)[1].split(",")[0].split("}")[0].strip()) / 1e6
     return size, keys
@@ -277,20 +277,22 @@ def trace_overhead(args):
     if any(k[1] in ("bin", "gotrace") for k in runs):
         lines += ["", "The binary trace (GODEBUG=tracefile=PATH.gltrace: the recorded words written as they are, "
                   "no formatting) and go1.19's own tracer (runtime/trace.Start at init, Stop at the end of main; "
-                  "its off run is the plain go build), in the same rounds:", "",
+                  "its off run is the plain go build), in the same rounds ('binary writer': the writer "
+                  "thread's CPU seconds, part of 'binary on'):", "",
                   "| GOMAXPROCS | program | off | binary on | binary on/off | wall off | wall binary on "
-                  "| wall binary on/off | binary drain | binary size | go1.19 off | go1.19 trace on | go1.19 on/off "
+                  "| wall binary on/off | binary writer | binary drain | binary size | go1.19 off | go1.19 trace on | go1.19 on/off "
                   "| wall go1.19 off | wall go1.19 trace on | wall go1.19 on/off | go1.19 trace size |",
-                  "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+                  "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for n in procs:
             for p in progs:
                 off, bon = mn(times[p, "off", n]), mn(times.get((p, "bin", n), []))
+                wcpu = mn(extra.get((p, "bin.glrtWriterCpuUs", n), []))
                 woff, wbon = mn(walls[p, "off", n]), mn(walls.get((p, "bin", n), []))
                 go, gon = mn(times.get((p, "go", n), [])), mn(times.get((p, "gotrace", n), []))
                 wgo, wgon = mn(walls.get((p, "go", n), [])), mn(walls.get((p, "gotrace", n), []))
                 dr = mn(extra.get((p, "bin.glrtDrainUs", n), []))
                 lines.append(f"| {n if n is not None else '-'} | {p} | {f(off)} | {f(bon)} | {rt(bon, off)} "
-                             f"| {f(woff)} | {f(wbon)} | {rt(wbon, woff)} | {f(dr)} "
+                             f"| {f(woff)} | {f(wbon)} | {rt(wbon, woff)} | {f(wcpu)} | {f(dr)} "
                              f"| {sizes.get((p, 'bin'), 0) / 1e6:.0f} MB | {f(go)} | {f(gon)} | {rt(gon, go)} "
                              f"| {f(wgo)} | {f(wgon)} | {rt(wgon, wgo)} | {sizes.get((p, 'gotrace'), 0) / 1e6:.0f} MB |")
     if args.before_runtime:

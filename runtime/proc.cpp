@@ -263,6 +263,8 @@ p *releasep() {
   p *pp = mp->pp;
   if (pp == nullptr || pp->mp != mp)
     fatal("runtime: releasep: invalid p state", "releasep: invalid arg");
+  if (traceEnabled())
+    traceFlushPending(pp); // never across a hand-over of the P (trace.h: the switch)
   __atomic_store_n(&pp->mp, nullptr, __ATOMIC_RELAXED);
   mp->pp = nullptr;
   __atomic_store_n(&pp->status, _Pidle, __ATOMIC_RELAXED);
@@ -763,6 +765,8 @@ static g *findRunnable(bool *inheritTime) {
 top:
   p *pp = mp->pp;
   if (sched.gcwaiting.load(std::memory_order_seq_cst)) {
+    if (traceEnabled())
+      traceFlushPending(pp); // before the P goes (trace.h: the switch)
     gcstopm();
     goto top;
   }
@@ -807,6 +811,10 @@ top:
       return gp;
     }
   }
+  // No local or global work: a stop left pending (trace.h: the switch) is
+  // written now, before polling, spinning, stealing or stopping.
+  if (traceEnabled())
+    traceFlushPending(pp);
   // 3b. Network, without blocking (Go's findRunnable polls here, before
   // stealing): only if some G waits for I/O and no M is blocked in
   // netpoll already (lastpoll == 0 then: that M will deliver the events).
@@ -1007,8 +1015,9 @@ GLRT_SWITCH_NORETURN void execute(g *gp, bool inheritTime) {
   if (seeded)
     seedClockTick(); // virtual time moves with the schedule (schedseed.h)
   if (traceEnabled()) {
-    // After a wake-up: its number, the flow's end (g.tracewoken).
-    traceGoEvent(traceEvGoStart, gp->goid, 0, gp->tracewoken ? gp->tracewakeseq : 0);
+    // After a wake-up: its number, the flow's end (g.tracewoken). With the
+    // stop this pass of the scheduler left pending, one switch event.
+    traceGoStart(mp, gp->goid, gp->tracewoken ? gp->tracewakeseq : 0);
     gp->tracewoken = false;
   }
   if (!inheritTime)
@@ -1026,6 +1035,8 @@ GLRT_SWITCH_NORETURN static void scheduleImpl() {
   // An M wired to a G (LockOSThread) runs that G and nothing else: give
   // the P away and sleep until the G is runnable (syscall.cpp).
   if (mp->lockedg != nullptr) {
+    if (traceEnabled())
+      traceFlushPending(mp->pp); // the P goes to another M
     stoplockedm();
     execute(mp->lockedg, false);
   }
@@ -1036,6 +1047,8 @@ top:
     resetspinning();
   // A G wired to another M: hand that M our P and wait for another.
   if (gp->lockedm != nullptr) {
+    if (traceEnabled())
+      traceFlushPending(mp->pp); // the P goes to gp's M
     startlockedm(gp);
     goto top;
   }
@@ -1193,7 +1206,7 @@ static int64_t newproc1impl(void (*fn)(void *), void *arg, uintptr_t stacksize, 
     sched.ngoroutines.fetch_add(1, std::memory_order_relaxed);
   casgstatus(gp, _Gdead, _Grunnable);
   if (traceEnabled())
-    traceGoEvent(traceEvGoCreate, id, mp && mp->curg ? mp->curg->goid : 0, int64_t(gopc));
+    traceGoCreate(mp, id, mp && mp->curg ? mp->curg->goid : 0, gopc);
   if (pp) {
     runqput(pp, gp, schedseedEnabled() ? seedRunnext() : true);
     if (mainStarted.load(std::memory_order_relaxed))
@@ -1212,7 +1225,7 @@ static void goexit0(g *gp) {
   m *mp = getg()->mp;
   stackdebugReport(gp); // before NumGoroutine drops: observers see it done
   if (traceEnabled())
-    traceGoEvent(traceEvGoStop, gp->goid, 0, 0, traceStopExit);
+    traceGoStop(mp, gp->goid, 0, traceStopExit); // with the next start, as one switch (trace.h)
   dropg();
   gp->waitreason = waitReasonZero;
   gp->_panic = gp->_defer = nullptr;
@@ -1250,7 +1263,7 @@ static void park_m(g *gp) {
   gp->waitsince = coarsenanotime();
   casgstatus(gp, _Grunning, _Gwaiting);
   if (traceEnabled())
-    traceGoEvent(traceEvGoStop, gp->goid, gp->waitreason, 0, traceStopPark);
+    traceGoStop(mp, gp->goid, gp->waitreason, traceStopPark); // at GOMAXPROCS=1, with the next start (trace.h)
   dropg();
   // An idle G keeps no cached segments beyond the one it is on: a parked
   // goroutine costs its G and the segments in use, nothing more. (Crossing
@@ -1277,7 +1290,7 @@ void gosched_m(g *gp) {
   racegotog0();
   casgstatus(gp, _Grunning, _Grunnable);
   if (traceEnabled())
-    traceGoEvent(traceEvGoStop, gp->goid, 0, 0, gp->tracestop ? gp->tracestop : traceStopGosched);
+    traceGoStop(getg()->mp, gp->goid, 0, gp->tracestop ? gp->tracestop : traceStopGosched);
   gp->tracestop = 0;
   dropg();
   lock(&sched.lock);
@@ -1292,7 +1305,7 @@ void goyield_m(g *gp) {
   racegotog0();
   casgstatus(gp, _Grunning, _Grunnable);
   if (traceEnabled())
-    traceGoEvent(traceEvGoStop, gp->goid, 0, 0, gp->tracestop ? gp->tracestop : traceStopGosched);
+    traceGoStop(getg()->mp, gp->goid, 0, gp->tracestop ? gp->tracestop : traceStopGosched);
   gp->tracestop = 0;
   p *pp = getg()->mp->pp;
   dropg();
@@ -1322,7 +1335,7 @@ static void ready(g *gp, bool wake) {
     if (++gp->tracewakeseq == 0)
       gp->tracewakeseq = 1;
     gp->tracewoken = true;
-    traceGoEvent(traceEvGoUnblock, gp->goid, mp->curg ? mp->curg->goid : 0, gp->tracewakeseq);
+    traceGoUnblock(mp, gp->goid, mp->curg ? mp->curg->goid : 0, gp->tracewakeseq);
   }
   // runnext: the woken G runs next. Under schedseed a coin decides, which
   // also permutes the order of several Gs woken at once (schedseed.h).

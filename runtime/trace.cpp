@@ -33,6 +33,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
@@ -44,6 +45,9 @@
 namespace glrt {
 
 bool traceOn = false;
+// The clock's origin (ticks; trace.h). Written by traceClockStart before
+// tracing is on (traceOn's release store publishes it).
+int64_t traceStart = 0;
 
 namespace {
 
@@ -86,8 +90,7 @@ void noteString(const char *s) {
 // 2-vCPU KVM guest (CPU time per call, 20M calls): rdtsc 11.5 ns,
 // lfence+rdtsc 19.4 ns, clock_gettime(CLOCK_MONOTONIC) 28.6 ns
 // (kvm-clock).
-int64_t traceStart = 0;   // ticks
-int64_t traceStartNs = 0; // nanotime() at the same moment
+int64_t traceStartNs = 0; // nanotime() at traceStart
 
 inline int64_t cputicks() {
   uint32_t lo, hi;
@@ -203,6 +206,7 @@ traceBuf *newOwnerBuf(int32_t kind, int32_t id) {
     return nullptr;
   auto *b = static_cast<traceBuf *>(v); // zeroed by mmap
   b->owner = b;
+  b->w = b->words;
   b->ownerKind = kind;
   b->ownerID = id;
   return b;
@@ -216,8 +220,11 @@ void retain(traceBuf *b, uint32_t n) {
       traceMaxBytes) {
     traceBytes.fetch_sub(sizeof(traceBuf), std::memory_order_relaxed);
     int64_t k = 0;
-    for (uint32_t i = 0; i < n; k++)
-      i += 2 + uint32_t(__builtin_popcountll(b->w[i] >> 57 & 7)); // traceDecode's length
+    for (uint32_t i = 0; i < n; k++) {
+      k += (b->w[i] >> 48 & 63) == traceEvGoSwitch; // two events
+      // traceDecode's length (on a P's buffer, present's bit 2 adds no word)
+      i += 2 + uint32_t(__builtin_popcountll(b->w[i] >> 57 & (b->ownerKind == 0 ? 3 : 7)));
+    }
     traceDropped.fetch_add(k, std::memory_order_relaxed);
     return;
   }
@@ -229,6 +236,7 @@ void retain(traceBuf *b, uint32_t n) {
   c->ownerKind = b->ownerKind;
   c->ownerID = b->ownerID;
   c->seq = b->seq++;
+  c->w = c->words;
   memcpy(c->w, b->w, n * sizeof(uint64_t));
   c->n.store(n, std::memory_order_relaxed);
   traceBuf *head = traceFull.load(std::memory_order_relaxed);
@@ -266,7 +274,12 @@ void put(traceBuf **slot, int32_t kind, int32_t id, const traceEvent &e) {
     w[nw++] = uint64_t(e.a);
     present |= 1;
   }
-  if (e.b) {
+  // An unblock on a P's buffer: its wake-up number in w[1]'s M bits
+  // (trace.h: traceBuf).
+  bool packed = kind == 0 && e.kind == traceEvGoUnblock && e.b > 0 && e.b < (int64_t(1) << 24);
+  if (packed) {
+    present |= 4;
+  } else if (e.b) {
     w[nw++] = uint64_t(e.b);
     present |= 2;
   }
@@ -278,7 +291,7 @@ void put(traceBuf **slot, int32_t kind, int32_t id, const traceEvent &e) {
   if (rel < 0)
     rel = 0; // a read on another core a hair before the start's
   w[0] = (uint64_t(rel) & tsMask) | uint64_t(e.kind) << 48 | uint64_t(e.reason & 7) << 54 | present << 57 | small << 60;
-  w[1] = (uint64_t(e.g) & gMask) | uint64_t(uint32_t(e.m + 1)) << 40;
+  w[1] = (uint64_t(e.g) & gMask) | (packed ? uint64_t(e.b) : uint64_t(uint32_t(e.m + 1))) << 40;
 
   traceBuf *b = __atomic_load_n(slot, __ATOMIC_RELAXED);
   if (__builtin_expect(b == nullptr, 0)) {
@@ -321,6 +334,26 @@ int64_t traceDroppedForTest() { return traceDropped.load(); }
 
 int64_t traceNow() { return cputicks(); }
 
+namespace {
+// The P's pending stop (trace.h: traceBuf, the switch) as a GoStop at ts,
+// on its buffer; the caller, the M holding pp, then writes its own event.
+void writePending(p *pp, m *mp, int64_t ts) {
+  traceBuf *b = pp->tracebuf;
+  traceEvent e{ts, b->pendG, b->pendA, 0, uint8_t(traceEvGoStop), b->pendReason, int16_t(pp->id),
+               int32_t(mp->id)};
+  b->pendG = 0;
+  put(&pp->tracebuf, 0, pp->id, e);
+}
+} // namespace
+
+void traceFlushPendingSlow(p *pp, int64_t ts) {
+  g *gp = getg();
+  m *mp = gp ? gp->mp : nullptr;
+  if (mp == nullptr || !traceEnabled())
+    return;
+  writePending(pp, mp, ts ? ts : cputicks());
+}
+
 void traceGoEvent(traceEvKind kind, int64_t goid, int64_t a, int64_t b, uint8_t reason, int64_t ts) {
   if (!traceEnabled())
     return;
@@ -334,6 +367,8 @@ void traceGoEvent(traceEvKind kind, int64_t goid, int64_t a, int64_t b, uint8_t 
   e.m = int32_t(mp->id);
   if (p *pp = mp->pp) {
     e.p = int16_t(pp->id);
+    if (pp->tracebuf != nullptr && pp->tracebuf->pendG != 0)
+      writePending(pp, mp, e.ts); // first, at this event's time (the stream's order)
     put(&pp->tracebuf, 0, pp->id, e);
   } else {
     put(&mp->tracebuf, 1, int32_t(mp->id), e);
@@ -353,8 +388,11 @@ void traceMEvent(traceEvKind kind, int64_t a, int64_t b) {
     return;
   }
   e.m = int32_t(mp->id);
-  if (mp->pp)
-    e.p = int16_t(mp->pp->id);
+  if (p *pp = mp->pp) {
+    e.p = int16_t(pp->id);
+    if (pp->tracebuf != nullptr && pp->tracebuf->pendG != 0)
+      writePending(pp, mp, e.ts); // the P's stop before the M's event, at its time
+  }
   put(&mp->tracebuf, 1, int32_t(mp->id), e);
 }
 
@@ -365,7 +403,7 @@ void traceSysmonEvent(traceEvKind kind, int64_t goid, int64_t a, int64_t ts) {
   put(&sysmonBuf, 2, 0, e);
 }
 
-uint32_t traceDecode(const traceBuf *b, uint32_t i, traceEvent *e) {
+uint32_t traceDecode(const traceBuf *b, uint32_t i, traceEvent *e, uint32_t *count) {
   const uint64_t *w = &b->w[i];
   uint64_t present = (w[0] >> 57) & 7;
   e->ts = traceStart + int64_t(w[0] & tsMask);
@@ -377,6 +415,24 @@ uint32_t traceDecode(const traceBuf *b, uint32_t i, traceEvent *e) {
   e->a = (present & 1) ? int64_t(w[k++]) : int64_t(w[0] >> 60);
   e->b = (present & 2) ? int64_t(w[k++]) : 0;
   e->p = b->ownerKind == 0 ? int16_t(b->ownerID) : (present & 4) ? int16_t(w[k++]) : int16_t(-1);
+  if (b->ownerKind == 0 && (present & 4)) { // a packed unblock (trace.h: traceBuf)
+    e->b = int64_t(w[1] >> 40);
+    e->m = -1;
+  }
+  *count = 1;
+  if (e->kind == traceEvGoSwitch) {
+    // The stop, then the start (trace.h: traceBuf), at one timestamp.
+    uint64_t started = uint64_t(e->b);
+    e->kind = traceEvGoStop;
+    e->b = 0;
+    e[1] = e[0];
+    e[1].kind = traceEvGoStart;
+    e[1].reason = 0;
+    e[1].g = int64_t(started << 24) >> 24;
+    e[1].a = 0;
+    e[1].b = int64_t(started >> 40);
+    *count = 2;
+  }
   return k;
 }
 
@@ -478,11 +534,13 @@ int64_t traceSnapshotForTest(traceEvent *out, int64_t max) {
     if (own)
       lockBusy(cs[c]);
     uint32_t n = cs[c]->n.load(std::memory_order_acquire);
-    traceEvent e;
-    for (uint32_t i = 0; i < n; total++) {
-      i += traceDecode(cs[c], i, &e);
-      if (total < max)
-        out[total] = e;
+    traceEvent e[2];
+    for (uint32_t i = 0; i < n;) {
+      uint32_t ne;
+      i += traceDecode(cs[c], i, e, &ne);
+      for (uint32_t j = 0; j < ne; j++, total++)
+        if (total < max)
+          out[total] = e[j];
     }
     if (own)
       unlockBusy(cs[c]);
@@ -660,9 +718,10 @@ const kindInfo kinds[traceEvCount + 1] = {
     {NAME("SyscallEnter"), fA},
     {NAME("SyscallExit"), fA},
     {NAME("SyscallRetake"), fA},
+    {NAME("GoSwitch"), fA}, // never formatted: traceDecode expands it
     {NAME("Unknown"), fA},
 };
-static_assert(traceEvSyscallRetake + 1 == traceEvCount, "a kind without a row in kinds[]");
+static_assert(traceEvGoSwitch + 1 == traceEvCount, "a kind without a row in kinds[]");
 #undef NAME
 const kindInfo &kindOf(uint8_t k) { return kinds[k < traceEvCount ? k : traceEvCount]; }
 
@@ -836,9 +895,14 @@ constexpr uint64_t openSpin = 1, openPark = 2, openSTW = 4;
 void format(traceBuf *own, const traceBuf *chunk, uint32_t n, jsonOut &o) {
   double k = nsPerTick();
   int64_t count = 0;
-  traceEvent e;
-  for (uint32_t i = 0; i < n; count++) {
-    i += traceDecode(chunk, i, &e);
+  traceEvent ev[2];
+  uint32_t ne = 0, j = 0;
+  for (uint32_t i = 0; i < n || j < ne; count++) {
+    if (j == ne) { // the next recorded event (a switch is two)
+      i += traceDecode(chunk, i, ev, &ne);
+      j = 0;
+    }
+    const traceEvent &e = ev[j++];
     int64_t ns = int64_t(double(e.ts - traceStart) * k);
     if (ns < own->lastNs)
       ns = own->lastNs; // keep the stream non-decreasing (unserialised rdtsc)
@@ -1008,19 +1072,32 @@ std::atomic<uint64_t> traceFree{0};
 std::atomic<traceBuf *> traceQueue{nullptr};
 
 // Waking the writer: it sleeps on writerSeq's futex only after setting
-// writerSleeping and seeing the queue still empty; an owner that pushed
-// reads writerSleeping after its push and, if set, bumps writerSeq and
-// wakes it. All seq_cst: the writer's store of writerSleeping and load of
-// the queue, the owner's push and load of writerSleeping, cannot both
-// miss each other. The writer reads writerSeq before it looks, so a bump
-// after that makes its futex wait return at once.
+// writerSleeping and seeing fewer than wakeBatch chunks queued; an owner
+// that pushed counts its chunk in `queued` and, if that makes wakeBatch or
+// more and writerSleeping is set, bumps writerSeq and wakes it. All
+// seq_cst: the writer's store of writerSleeping and load of queued, the
+// owner's increment and load of writerSleeping, cannot both miss each
+// other. The writer reads writerSeq before it looks, so a bump after that
+// makes its futex wait return at once. The writer subtracts what it takes
+// (queued may dip below 0 when it takes a chunk before its owner counted
+// it). Batching: a wake-up is a futex system call for the owner (an IPI on
+// the KVM guest) and a context switch for the writer; woken at every
+// hand-off (~every 200 us in chan_pingpong) they cost the owner's thread
+// more than the copy. Chunks left below the batch are written when the
+// next hand-off reaches it, when an owner waits for a free chunk (it wakes
+// the writer first), or at the flush.
 std::atomic<uint32_t> writerSleeping{0};
+std::atomic<int32_t> queued{0};
+constexpr int32_t wakeBatchMax = 4;
 std::atomic<uint32_t> writerSeq{0};
 // Set by the final flush (seq_cst, then a bump of writerSeq): drain the
 // queue and stop. writerDone: the writer has stopped (release; the
 // flusher's acquire makes the owners' formatting state its own).
 std::atomic<uint32_t> writerStop{0};
 std::atomic<uint32_t> writerDone{0};
+// The writer thread's own CPU time (ns) when it stopped, for the bench
+// (benchKeys: glrtWriterCpuUs); written before writerDone's release.
+int64_t writerCPUNs = 0;
 // The writer thread exists (set before it starts; without it owners
 // format in place, under inlineLock, as a fallback).
 bool writerRunning = false;
@@ -1070,8 +1147,16 @@ traceBuf *newChunk() {
     return nullptr; // the slot stays empty: one chunk fewer
   auto *c = static_cast<traceBuf *>(v);
   c->poolIndex = i + 1;
+  c->w = c->words;
   pool[i] = c; // read by a pop only after the chunk's first push (release)
   return c;
+}
+
+// The pool at its cap holds wakeBatch chunks queued with more free (an
+// owner waiting for a chunk also wakes the writer).
+int32_t wakeBatch() {
+  int32_t cap = int32_t(poolCap.load(std::memory_order_relaxed)) / 4;
+  return cap < 1 ? 1 : cap > wakeBatchMax ? wakeBatchMax : cap;
 }
 
 void wakeWriter() {
@@ -1081,10 +1166,11 @@ void wakeWriter() {
 
 void formatInline(traceBuf *own, const traceBuf *chunk, uint32_t n);
 
-// The owner's full buffer (its first n words) goes to the writer: copied
-// into a free chunk (a 64 KiB copy from and into warm memory; handing the
-// buffer itself over would leave the owner a cold one to fill), pushed on
-// the queue, and the writer woken if it sleeps. With no free chunk and the
+// The owner's full buffer (its first n words) goes to the writer: its
+// words are swapped with a free chunk's (trace.h: Streaming), the chunk
+// pushed on the queue, and the writer woken if it sleeps and enough are
+// queued. The swap replaced a 64 KiB memcpy into the chunk: chan_pingpong
+// at GOMAXPROCS=1 (96 MB of trace) spent ~2% of its samples in it. With no free chunk and the
 // pool at its cap the owner waits for the writer (back-pressure: the
 // trace costs the program time rather than memory). Under own's busy flag.
 void handOff(traceBuf *own, uint32_t n) {
@@ -1098,6 +1184,7 @@ void handOff(traceBuf *own, uint32_t n) {
   if (c == nullptr) {
     handOffWaits.fetch_add(1, std::memory_order_relaxed);
     chunkWaiters.fetch_add(1, std::memory_order_seq_cst);
+    wakeWriter(); // the chunks queued may be fewer than a wake-up's batch
     for (;;) {
       uint32_t seq = freeSeq.load(std::memory_order_seq_cst);
       if ((c = popFree()) != nullptr)
@@ -1109,17 +1196,34 @@ void handOff(traceBuf *own, uint32_t n) {
   c->owner = own;
   c->ownerKind = own->ownerKind;
   c->ownerID = own->ownerID;
-  memcpy(c->w, own->w, n * sizeof(uint64_t));
+  // The full words go with the chunk; the owner goes on in the chunk's.
+  uint64_t *full = own->w;
+  own->w = c->w;
+  c->w = full;
   c->n.store(n, std::memory_order_relaxed);
   traceBuf *head = traceQueue.load(std::memory_order_relaxed);
   do
     c->link = head;
   while (!traceQueue.compare_exchange_weak(head, c, std::memory_order_seq_cst, std::memory_order_relaxed));
-  if (writerSleeping.load(std::memory_order_seq_cst))
+  if (queued.fetch_add(1, std::memory_order_seq_cst) + 1 >= wakeBatch() &&
+      writerSleeping.load(std::memory_order_seq_cst))
     wakeWriter();
 }
 
+// The writer's nice value: the program's threads first. On 2 CPUs at
+// GOMAXPROCS=2 the writer is a third runnable thread; at nice 0 the kernel
+// time-slices it with the Ms and a preempted M stalls the other's
+// goroutines. Medians of 11 alternating runs at load ~7, binary trace,
+// GOMAXPROCS=2, user+sys on/off: goroutines_spawn 1.66 (nice 0), 1.19
+// (10), 1.05 (19); chan_pingpong 1.96, 1.63, 1.51; wall 1.65/1.20/1.24 and
+// 2.20/2.13/2.14. At GOMAXPROCS=1, no worse (11 runs). Not 19: under
+// other programs' load a writer that gets ~1.5% of a CPU makes the
+// program wait for free chunks (back-pressure). A thread's nice value is
+// its own on Linux (setpriority on a tid); raising it needs no privilege.
+constexpr int writerNice = 10;
+
 void *writerMain(void *) {
+  setpriority(PRIO_PROCESS, id_t(gettid()), writerNice);
   jsonOut o(outArea, outBytes);
   for (;;) {
     // Stop is read before the queue: every hand-off happens before the
@@ -1130,24 +1234,30 @@ void *writerMain(void *) {
     if (list == nullptr) {
       o.flush(); // the batch's last bytes (before sleeping: nothing waits in the area)
       if (stopping) {
+        struct timespec ts;
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+        writerCPUNs = int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
         writerDone.store(1, std::memory_order_release);
         futexwakeup(&writerDone, 1);
         return nullptr;
       }
       uint32_t seq = writerSeq.load(std::memory_order_seq_cst);
       writerSleeping.store(1, std::memory_order_seq_cst);
-      if (traceQueue.load(std::memory_order_seq_cst) == nullptr && !writerStop.load(std::memory_order_seq_cst))
+      if (queued.load(std::memory_order_seq_cst) < wakeBatch() && !writerStop.load(std::memory_order_seq_cst))
         futexsleep(&writerSeq, seq, -1);
       writerSleeping.store(0, std::memory_order_relaxed);
       continue;
     }
     traceBuf *fifo = nullptr; // the batch, oldest first
+    int32_t taken = 0;
     while (list) {
       traceBuf *next = list->link;
       list->link = fifo;
       fifo = list;
       list = next;
+      taken++;
     }
+    queued.fetch_sub(taken, std::memory_order_seq_cst);
     while (fifo) {
       traceBuf *c = fifo;
       fifo = c->link;
@@ -1303,9 +1413,9 @@ void traceInit(const char *path) {
   traceBinary = !(pl >= 5 && strcmp(path + pl - 5, ".json") == 0);
   static const char header[] = "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n"
                                "{\"ph\":\"M\",\"pid\":1,\"tid\":0,\"name\":\"process_name\",\"args\":{\"name\":\"Ps\"}}";
-  static const char binHeader[16] = {'g', 'l', 'r', 't', 'r', 'a', 'c', 'e', 1, 0, 0, 0, 0, 0, 0, 0};
+  static const char binHeader[16] = {'g', 'l', 'r', 't', 'r', 'a', 'c', 'e', 2, 0, 0, 0, 0, 0, 0, 0};
   if (traceBinary)
-    writeAll(binHeader, sizeof binHeader); // the magic, then the version (u32 1) and 4 bytes of 0
+    writeAll(binHeader, sizeof binHeader); // the magic, then the version (u32 2) and 4 bytes of 0
   else
     writeAll(header, sizeof header - 1);
   // Events recorded before the file existed (traceEnableForTest; schedinit
@@ -1335,7 +1445,8 @@ static int64_t threadCPUNs() { return cpuNs(CLOCK_THREAD_CPUTIME_ID); }
 // including the buffers written out while it ran), how long the flush took
 // up to here (formatting what was left) in this thread's CPU time and in
 // wall time, how long it waited for the writer to drain its queue (wall),
-// and how many hand-offs waited for a free chunk during the run.
+// how many hand-offs waited for a free chunk during the run, and the
+// writer thread's CPU time (its part of the process's).
 static void benchKeys(char *&w, int64_t procCPU, int64_t cpu0, int64_t endNs, int64_t drainNs) {
   lit(w, "},\"glrtRunCpuUs\":");
   i64(w, procCPU / 1000);
@@ -1347,6 +1458,8 @@ static void benchKeys(char *&w, int64_t procCPU, int64_t cpu0, int64_t endNs, in
   i64(w, drainNs / 1000);
   lit(w, ",\"glrtHandOffWaits\":");
   i64(w, handOffWaits.load(std::memory_order_relaxed));
+  lit(w, ",\"glrtWriterCpuUs\":");
+  i64(w, writerCPUNs / 1000);
   lit(w, "}\n");
 }
 
@@ -1368,7 +1481,7 @@ static void binaryFlush(int64_t endTs, int64_t endNs, int64_t cpu0, int64_t drai
   double k = nsPerTick();
   uint64_t kb;
   memcpy(&kb, &k, sizeof kb);
-  lit(w, "{\"producer\":\"glrt\",\"format\":1,\"nsPerTickBits\":");
+  lit(w, "{\"producer\":\"glrt\",\"format\":2,\"nsPerTickBits\":");
   u64(w, kb);
   lit(w, ",\"endNs\":");
   i64(w, endTs);

@@ -26,12 +26,18 @@
 // test snapshot) reads n with acquire under the buffer's busy flag.
 //
 // Streaming: an owner's buffer is allocated once per owner and never
-// replaced. When the next event does not fit, the owner hands a copy of it
-// to the writer thread and starts over at n = 0, so the recording keeps
-// touching the same 64 KiB, warm in cache (fresh memory costs ~2.5 ns a
-// byte on the KVM guest the bench runs on). Formatting the JSON and
+// replaced. When the next event does not fit, the owner hands its words to
+// the writer thread in a chunk, takes the chunk's free words in exchange
+// (traceBuf.w) and starts over at n = 0. Every array of words is made once
+// (MAP_POPULATE: fresh memory costs ~2.5 ns a byte on the KVM guest the
+// bench runs on) and goes round between owners and the pool, which hands
+// out the chunk freed last (a stack), its words just read by the writer.
+// (Until trace6 the owner copied its words into the chunk, to keep writing
+// the same 64 KiB: the copy read 64 KiB and wrote 64 KiB into the chunk's
+// words, which the swap makes the owner write anyway.) Formatting the JSON and
 // write(2) happen on the writer thread: a plain thread, not an M, holding
-// no P, every signal blocked, started by traceInit. The hand-off
+// no P, every signal blocked, at nice 10 (the program's threads first:
+// trace.cpp, writerNice), started by traceInit. The hand-off
 // (trace.cpp: handOff, writerMain):
 //   - the pool: at most 16 chunks of 64 KiB, made on demand; free chunks
 //     are on a Treiber stack of pool indexes (traceFree) with an ABA tag
@@ -40,10 +46,10 @@
 //   - the owner, under its busy flag: pops a free chunk (or makes one, or,
 //     with the pool at its cap, waits for the writer on a futex the writer
 //     bumps and wakes as it frees a chunk: back-pressure, the program slows
-//     down instead of the trace growing), copies its n words
-//     in, pushes the chunk on the writer's queue (traceQueue: a Treiber
-//     stack, CAS seq_cst) and wakes the writer if it sleeps. No lock on
-//     this path; the copy is a 64 KiB memcpy once per ~4,000 events.
+//     down instead of the trace growing), swaps its words with the
+//     chunk's, pushes the chunk on the writer's queue (traceQueue: a Treiber
+//     stack, CAS seq_cst) and wakes the writer if it sleeps and 4 chunks
+//     are queued (trace.cpp: queued). No lock and no copy on this path.
 //   - the writer takes the whole queue (exchange, acquire: it sees the
 //     words), reverses it (the push order: one owner's chunks are pushed
 //     by one thread at a time, so they come out in its order), formats
@@ -90,9 +96,11 @@
 // Binary files (a PATH not ending in .json; traceBinary, fixed by
 // traceInit): the writer thread writes each chunk as it is, with no
 // formatting, one writev per 64 KiB (bench/run.py --trace-overhead,
-// chan_pingpong: 128 MB where the JSON is 611 MB; the README has the
+// chan_pingpong at GOMAXPROCS=1: 80 MB where the JSON is 618 MB, 128 MB
+// before the switch events and packed unblocks; the README has the
 // overheads). Layout (little-endian):
-//   header: "glrtrace", u32 version (1), u32 0
+//   header: "glrtrace", u32 version (2: the switch events and packed
+//           unblocks; 1 had neither), u32 0
 //   blocks: u32 tag, i32 owner kind (traceBuf.ownerKind), i32 owner id,
 //           u32 length, then the payload:
 //     'E' events: `length` words, an owner's events as recorded (traceBuf's
@@ -128,6 +136,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 
 #include "gmp.h"
@@ -166,6 +175,12 @@ enum traceEvKind : uint8_t {
   traceEvSyscallEnter,
   traceEvSyscallExit,
   traceEvSyscallRetake, // sysmon took the P of a G blocked in a syscall
+  // Recorded only: a G's stop and the next G's start on the same P in one
+  // pass of the scheduler, one event with one timestamp (g = the stopped
+  // G, a and reason = its stop's; the started G and its wake-up number
+  // packed in one word). traceDecode expands it into the GoStop and the
+  // GoStart, both at its timestamp; no reader ever sees this kind.
+  traceEvGoSwitch,
   traceEvCount
 };
 
@@ -197,8 +212,9 @@ struct traceEvent {
 // trace file, retained for the snapshot (traceFull). An owner's buffer is
 // written by one owner at a time (see the header); n (in words) is
 // published with release after the words are filled. An event is 2 to 5
-// words (16 to 40 bytes; the hot ones, a goroutine's start and its park or
-// Gosched stop, are 16; an unblock and the start that follows it 24):
+// words (16 to 40 bytes; the hot ones: a goroutine's start 16, 24 after a
+// wake-up; an unblock by a G with a goid below 16 16, else 24; a switch,
+// stop and start in one, 24):
 //   w[0] = ts - traceStart (48 bits: 37 hours at 2.1 GHz) | kind << 48
 //          | reason << 54 | present << 57 (bit 0: a, bit 1: b, bit 2: p)
 //          | small << 60 (a, if 0 < a < 16: then a is not present)
@@ -206,22 +222,70 @@ struct traceEvent {
 //   then a, b, p, each only if present (a when not small, b when non-zero,
 //   p when the buffer is not a P's, whose events all have p = its id, and
 //   p >= 0).
+//   On a P's buffer (whose events never carry p), present's bit 2 marks
+//   a packed unblock: w[1]'s high 24 bits are its wake-up number (b, below
+//   2^24) instead of the M, which is not recorded (decoded as -1: no reader
+//   shows an unblock's M; the flow starts on the P's track, where the
+//   waker's run shows its M).
+//   A switch (traceEvGoSwitch, P buffers only): w[0] has the stop's reason
+//   and a (small, or present), w[1] the stopped G and the M; b is always
+//   present: the started goid (40 bits) | its wake-up number << 40 (24
+//   bits: a larger number, after 16M wake-ups of one G, is recorded as a
+//   separate GoStop and GoStart at one timestamp instead).
+//
+// The switch (trace.h's one-timestamp rule): a G stops (park_m, gosched_m,
+// goyield_m, goexit0) on its P and, nearly always, schedule() finds the
+// next G at once and execute() starts it tens of ns later. The stop is not
+// recorded when it happens: it is left pending on the P's buffer
+// (pendG/pendA/pendReason, traceGoStopPending), with no timestamp; the
+// start that follows writes both as one switch with one rdtsc (4 instead
+// of 6 per round trip of a ping-pong, 24 bytes instead of 40). Any other
+// event on the P's buffer, or on the M's while it holds the P, writes the
+// pending stop first, at that event's timestamp; so do findRunnable when
+// its local and global queues are empty (before polling, stealing,
+// spinning or stopping the M), gcstopm's caller, the locked-M paths and
+// releasep (traceFlushPending, with its own timestamp). So a stop is never
+// left pending across a wait, a hand-over of the P, or another event.
+// The loss: the stopped G's stop is recorded at the moment the next G
+// starts (or at the moment the scheduler found no local work), so the time
+// from the stop to the start (the scheduler's own pass: park_m's unlock,
+// findRunnable's local and global queue checks, execute) is not measured;
+// it is counted in the stopped G's run. Like an event being written, a
+// pending stop is not yet published: the final flush and the snapshot do
+// not see it (a P with a stop pending is in the middle of schedule(); the
+// flush runs from a G or after findRunnable has written it).
 struct traceBuf {
   traceBuf *link;          // a chunk: traceFull, or the writer's queue (traceQueue)
   traceBuf *owner;         // a chunk: its owner's buffer; an owner: itself
   int32_t ownerKind;       // 0 P, 1 M, 2 sysmon, 3 foreign
   int32_t ownerID;
-  uint32_t seq;            // a retained copy: its number within its owner; an owner: copies made
   std::atomic<uint32_t> n; // words written (release by the writer)
   // Held by the owner while it hands the buffer over or retains it, and by
   // the final flush and the snapshot while they read it (acquire/release
   // spin lock; the owner's event writes need no lock).
   std::atomic<uint32_t> busy;
+  // The words: `cap` of them, this buffer's own `words` or another's. A
+  // hand-off to the writer swaps them (trace.cpp: handOff): the full words
+  // go with the chunk, the owner goes on in the chunk's free ones. Each
+  // buffer holds one array at any time; none is ever freed. Changed by the
+  // owner under its busy flag; the chunk's travels with it (the queue and
+  // the free list order it).
+  uint64_t *w;
+  // A P's buffer: the stop left pending (above), its G (0: none), its a
+  // (the wait reason) and reason. The owner's alone, like the words past n.
+  int64_t pendG;
+  int64_t pendA;
+  uint8_t pendReason;
+  uint8_t pad_[7];
+  // (Below, the header's second cache line: what the owner does not touch
+  // on every event. The writer thread writes the formatting state while it
+  // formats, the owner writes n above on every event.)
+  uint32_t seq; // a retained copy: its number within its owner; an owner: copies made
   // A pool chunk: its index in the pool + 1, and the next free chunk's
   // (the free list, trace.cpp: traceFree). 0 for the others.
   uint32_t poolIndex;
   std::atomic<uint32_t> nextFree;
-  uint32_t pad_;
+  uint32_t pad1_;
   // An owner's stream formatting state: the last timestamp written (ns
   // since the start), the G whose slice is open on the P (0: none), the
   // M's open slices (bit 0 spinning, bit 1 parked, bit 2 stop-the-world).
@@ -235,14 +299,17 @@ struct traceBuf {
   uint64_t open;
   int64_t runStart;
   int64_t runM;
-  uint64_t pad2_[5];
+  uint64_t pad2_;
   static constexpr uint32_t cap = (64 * 1024 - 128) / sizeof(uint64_t);
-  uint64_t w[cap];
+  uint64_t words[cap];
 };
 static_assert(sizeof(traceBuf) == 64 * 1024);
+static_assert(offsetof(traceBuf, seq) == 64, "the owner's hot fields fill the first cache line");
 
-// Decodes the event at b->w[i] into *e; returns its length in words.
-uint32_t traceDecode(const traceBuf *b, uint32_t i, traceEvent *e);
+// Decodes the event at b->w[i] into e[0] (a switch: its stop into e[0] and
+// its start into e[1]); returns its length in words, and the number of
+// events (1 or 2) in *count.
+uint32_t traceDecode(const traceBuf *b, uint32_t i, traceEvent e[2], uint32_t *count);
 
 // The one flag every event site tests. Set once in schedinit, before any
 // other thread exists (the unit tests also flip it while Ms run:
@@ -287,5 +354,164 @@ int64_t traceDroppedForTest();
 // a test makes owners wait for free chunks; how many hand-offs waited.
 void traceSetPoolCapForTest(uint32_t cap);
 int64_t traceHandOffWaitsForTest();
+
+// ---------------------------------------------------------------------------
+// The hot event sites (callers test traceEnabled() first): a G's start or
+// switch (execute), its stop (park_m, gosched_m, goyield_m, goexit0), its
+// wake-up by a G (ready) and its creation (newproc1). Each is a function
+// of its own, specialised to its event: it appends to the P's buffer in
+// place (one room check, the rdtsc, two to four stores and the release
+// store of n); anything else (no buffer yet, no room, a field that does
+// not fit the short form) goes to the general traceGoEvent, which writes
+// the same event through the general encoder. Not inlined into the call
+// sites (noinline): there the fast path's registers made the hot
+// scheduler functions save two more on every call with tracing off (the
+// goready closure: push r12, r13).
+
+// The clock's origin (trace.cpp: cputicks ticks; written once before
+// tracing is on, see traceEnabled).
+extern int64_t traceStart;
+// Writes the P's pending stop (traceBuf: the switch) as a GoStop at ts (0:
+// now). The calling M holds pp. Out of line: only the scheduler's slow
+// paths and events other than a start get here.
+void traceFlushPendingSlow(p *pp, int64_t ts);
+inline void traceFlushPending(p *pp) {
+  if (pp != nullptr) {
+    traceBuf *b = pp->tracebuf;
+    if (b != nullptr && b->pendG != 0)
+      traceFlushPendingSlow(pp, 0);
+  }
+}
+
+namespace traceFast {
+constexpr uint64_t tsMask = (uint64_t(1) << 48) - 1;
+constexpr uint64_t gMask = (uint64_t(1) << 40) - 1;
+inline uint64_t now() {
+  uint32_t lo, hi;
+  asm volatile("rdtsc" : "=a"(lo), "=d"(hi)::"memory"); // trace.cpp: cputicks
+  int64_t rel = int64_t((uint64_t(hi) << 32) | lo) - traceStart;
+  return rel < 0 ? 0 : uint64_t(rel) & tsMask; // a read on another core a hair before the start's
+}
+inline uint64_t w0(uint64_t ts, uint8_t kind, uint8_t reason, uint64_t present, uint64_t small) {
+  return ts | uint64_t(kind) << 48 | uint64_t(reason & 7) << 54 | present << 57 | small << 60;
+}
+inline uint64_t w1(int64_t goid, m *mp) { return (uint64_t(goid) & gMask) | uint64_t(uint32_t(mp->id + 1)) << 40; }
+// The P buffer's words from n on, with room for k more, or null.
+inline traceBuf *room(p *pp, uint32_t k, uint32_t *n) {
+  if (pp == nullptr)
+    return nullptr;
+  traceBuf *b = pp->tracebuf;
+  if (b == nullptr)
+    return nullptr;
+  *n = b->n.load(std::memory_order_relaxed);
+  return *n + k <= traceBuf::cap ? b : nullptr;
+}
+} // namespace traceFast
+
+// A G stops on the calling M's P (reason, a: traceEvGoStop's; park_m,
+// gosched_m, goyield_m, goexit0). Left pending for the start that follows
+// (traceBuf: the switch) when no other P can run the G before this P's
+// next event: it exited (its goid is never reused), or GOMAXPROCS is 1
+// (at 2 or more, a waker or a thief on another P may start it within the
+// tens of ns before this P's switch, and its stop, stamped at the switch,
+// would come after that start). Otherwise written now.
+[[gnu::noinline]] inline void traceGoStop(m *mp, int64_t goid, int64_t a, uint8_t reason) {
+  using namespace traceFast;
+  p *pp = mp->pp;
+  traceBuf *b = pp ? pp->tracebuf : nullptr;
+  if (b == nullptr || b->pendG != 0 || goid == 0) [[unlikely]] {
+    traceGoEvent(traceEvGoStop, goid, a, 0, reason);
+    return;
+  }
+  if (reason == traceStopExit || gomaxprocs.load(std::memory_order_relaxed) == 1) {
+    b->pendG = goid;
+    b->pendA = a;
+    b->pendReason = reason;
+    return;
+  }
+  uint32_t n = b->n.load(std::memory_order_relaxed);
+  if (n + 3 > traceBuf::cap) [[unlikely]] {
+    traceGoEvent(traceEvGoStop, goid, a, 0, reason);
+    return;
+  }
+  uint64_t *w = b->w + n;
+  bool small = a > 0 && a < 16;
+  w[0] = w0(now(), traceEvGoStop, reason, (small || a == 0) ? 0 : 1, small ? uint64_t(a) : 0);
+  w[1] = w1(goid, mp);
+  w[2] = uint64_t(a);
+  b->n.store(n + ((small || a == 0) ? 2 : 3), std::memory_order_release);
+}
+
+// gp starts on the calling M's P (execute): a switch if a stop is pending,
+// else a GoStart; seq = its wake-up's number (0: none).
+[[gnu::noinline]] inline void traceGoStart(m *mp, int64_t goid, uint32_t seq) {
+  using namespace traceFast;
+  uint32_t n;
+  traceBuf *b = room(mp->pp, 4, &n);
+  if (b != nullptr && b->pendG != 0 && seq < (1u << 24)) {
+    uint64_t *w = b->w + n;
+    int64_t a = b->pendA;
+    bool small = a > 0 && a < 16;
+    w[0] = w0(now(), traceEvGoSwitch, b->pendReason, (small || a == 0) ? 2 : 3, small ? uint64_t(a) : 0);
+    w[1] = w1(b->pendG, mp);
+    uint32_t k = 2;
+    if (!small && a != 0)
+      w[k++] = uint64_t(a);
+    w[k++] = (uint64_t(goid) & gMask) | uint64_t(seq) << 40;
+    n += k;
+    b->pendG = 0;
+    b->n.store(n, std::memory_order_release); // publishes the words
+    return;
+  }
+  if (b != nullptr && b->pendG == 0) {
+    uint64_t *w = b->w + n;
+    w[0] = w0(now(), traceEvGoStart, 0, seq ? 2 : 0, 0);
+    w[1] = w1(goid, mp);
+    w[2] = seq;
+    b->n.store(n + (seq ? 3 : 2), std::memory_order_release);
+    return;
+  }
+  traceGoEvent(traceEvGoStart, goid, 0, seq); // writes a pending stop first, at the same timestamp
+}
+
+// The calling M's G (creator, 0: the runtime) creates goid at a go
+// statement (pc), on the M's P.
+[[gnu::noinline]] inline void traceGoCreate(m *mp, int64_t goid, int64_t creator, uint64_t pc) {
+  using namespace traceFast;
+  uint32_t n;
+  traceBuf *b = mp ? room(mp->pp, 4, &n) : nullptr;
+  if (b != nullptr && b->pendG == 0 && pc != 0) [[likely]] {
+    uint64_t *w = b->w + n;
+    bool small = creator > 0 && creator < 16;
+    w[0] = w0(now(), traceEvGoCreate, 0, (small || creator == 0) ? 2 : 3, small ? uint64_t(creator) : 0);
+    w[1] = w1(goid, mp);
+    uint32_t k = 2;
+    if (!small && creator != 0)
+      w[k++] = uint64_t(creator);
+    w[k++] = pc;
+    b->n.store(n + k, std::memory_order_release);
+    return;
+  }
+  traceGoEvent(traceEvGoCreate, goid, creator, int64_t(pc));
+}
+
+// A G (waker, 0: the runtime) makes goid runnable with wake-up number seq,
+// on the calling M's P.
+[[gnu::noinline]] inline void traceGoUnblock(m *mp, int64_t goid, int64_t waker, uint32_t seq) {
+  using namespace traceFast;
+  uint32_t n;
+  traceBuf *b = room(mp->pp, 4, &n);
+  if (b != nullptr && b->pendG == 0 && seq != 0 && seq < (1u << 24)) [[likely]] {
+    uint64_t *w = b->w + n;
+    bool small = waker > 0 && waker < 16;
+    w[0] = w0(now(), traceEvGoUnblock, 0, (small || waker == 0) ? 4 : 5, small ? uint64_t(waker) : 0);
+    w[1] = (uint64_t(goid) & gMask) | uint64_t(seq) << 40; // packed: the number, no M
+    w[2] = uint64_t(waker);
+    n += (small || waker == 0) ? 2 : 3;
+    b->n.store(n, std::memory_order_release);
+    return;
+  }
+  traceGoEvent(traceEvGoUnblock, goid, waker, seq);
+}
 
 } // namespace glrt

@@ -4,7 +4,7 @@
 The trace is what the runtime wrote (runtime/trace.cpp): for a PATH ending
 in .json, Chrome Trace Event JSON that Perfetto (ui.perfetto.dev) and
 chrome://tracing open as it is; for any other PATH (say t.gltrace), glrt's
-compact binary stream (the events as recorded, ~5x smaller, much cheaper to
+compact binary stream (the events as recorded, 3-8x smaller, much cheaper to
 write), which this tool reads as well and converts to the same JSON on
 request. It needs only python3's standard library:
 
@@ -55,9 +55,11 @@ KINDS = [("Unknown", "A"), ("GoCreate", "g by pc"), ("GoStart", "g"), ("GoStop",
          ("GoUnblock", "g by"), ("StackGrow", "g size segments"), ("PreemptRequest", "g"),
          ("ProcResize", "A"), ("STWStart", ""), ("STWDone", ""), ("MSpin", ""), ("MSpinDone", ""),
          ("MPark", ""), ("MUnpark", ""), ("GCStart", "A"), ("GCMarkDone", "A"), ("GCDone", "A"),
-         ("SyscallEnter", "A"), ("SyscallExit", "A"), ("SyscallRetake", "A")]
+         ("SyscallEnter", "A"), ("SyscallExit", "A"), ("SyscallRetake", "A"),
+         ("GoSwitch", "")]  # recorded only: decoded as its GoStop and GoStart (trace.h)
 (EV_GOCREATE, EV_GOSTART, EV_GOSTOP, EV_GOUNBLOCK, EV_STACKGROW, EV_PREEMPTREQ, EV_PROCRESIZE,
  EV_STWSTART, EV_STWDONE, EV_MSPIN, EV_MSPINDONE, EV_MPARK, EV_MUNPARK) = range(1, 14)
+EV_GOSWITCH = 20
 STOP_NAMES = {1: "Gosched", 2: "preempted", 3: "async preempted", 4: "seed preempted", 5: "exit",
               6: "syscall"}
 
@@ -75,8 +77,10 @@ def read_binary(path):
     if data[:8] != MAGIC:
         raise SystemExit("%s: not a glrt binary trace" % path)
     ver = struct.unpack_from("<I", data, 8)[0]
-    if ver != 1:
-        raise SystemExit("%s: binary trace version %d, this tool reads 1" % (path, ver))
+    # 2 (trace6) added the switch events and packed unblocks; a version 1
+    # file has neither and reads the same way.
+    if ver not in (1, 2):
+        raise SystemExit("%s: binary trace version %d, this tool reads 1 and 2" % (path, ver))
     off, blocks, trailer = 16, [], None
     while off + 16 <= len(data):
         tag, kind, oid, n = struct.unpack_from("<IiiI", data, off)
@@ -146,9 +150,9 @@ def to_chrome(trailer, blocks):
     def sig(x):
         return x - (1 << 64) if x >= 1 << 63 else x
 
-    count = 0
-    for okind, oid, w in blocks:
-        st = state.setdefault((okind, oid), [0, 0, 0, 0, 0])
+    def decode(okind, oid, w):
+        """The block's events: (w0, kind, reason, g, m, a, b, p); a switch
+        (trace.h: traceBuf) is its GoStop and its GoStart, at one time."""
         i, n = 0, len(w)
         while i < n:
             w0, w1 = w[i], w[i + 1]
@@ -170,11 +174,26 @@ def to_chrome(trailer, blocks):
                 b = 0
             if okind == 0:
                 p = oid
+                if present & 4:  # a packed unblock: the number in w1's M bits (trace.h: traceBuf)
+                    b, m = w1 >> 40, -1
             elif present & 4:
                 p = sig(w[j]); j += 1
             else:
                 p = -1
             i = j
+            if kind == EV_GOSWITCH:
+                g2 = b & G40
+                if g2 >> 39:
+                    g2 -= 1 << 40
+                yield w0, EV_GOSTOP, reason, g, m, a, 0, p
+                yield w0, EV_GOSTART, 0, g2, m, 0, (b & 0xffffffffffffffff) >> 40, p
+            else:
+                yield w0, kind, reason, g, m, a, b, p
+
+    count = 0
+    for okind, oid, w in blocks:
+        st = state.setdefault((okind, oid), [0, 0, 0, 0, 0])
+        for w0, kind, reason, g, m, a, b, p in decode(okind, oid, w):
             count += 1
             t = int((w0 & TS) * k)
             if t < st[0]:
@@ -263,7 +282,8 @@ def to_chrome(trailer, blocks):
     other = {"producer": "glrt", "events": count, "dropped": trailer.get("dropped", 0),
              "gomaxprocs": trailer.get("gomaxprocs"), "schedseed": trailer.get("schedseed")}
     doc = {"displayTimeUnit": "ns", "traceEvents": out, "otherData": other}
-    for key in ("glrtRunCpuUs", "glrtFlushCpuUs", "glrtFlushUs", "glrtDrainUs", "glrtHandOffWaits"):
+    for key in ("glrtRunCpuUs", "glrtFlushCpuUs", "glrtFlushUs", "glrtDrainUs", "glrtHandOffWaits",
+                "glrtWriterCpuUs"):
         if key in trailer:
             doc[key] = trailer[key]
     return doc

@@ -217,6 +217,94 @@ TEST(TraceTest, SameSeedSameChoices) {
   schedseedOn.store(false, std::memory_order_release); // the other tests run unseeded
 }
 
+// The switch (trace.h: traceBuf): a stop left pending and the start that
+// follows are one recorded event, which traceDecode gives back as the
+// GoStop and the GoStart at one timestamp, each with its fields; another
+// event on the P writes a pending stop first, at its own timestamp; a
+// wake-up number too large for the switch's word gives a separate stop and
+// start, at one timestamp; an unblock packs its number in place of its M.
+// On a stand-in G/M/P (not in allp: the snapshot
+// and the flush do not see its buffer), decoded directly.
+TEST(TraceTest, SwitchDecodesAsStopAndStart) {
+  traceEnableForTest(true);
+  static p fakeP;
+  static m fakeM;
+  static g fakeG;
+  fakeP.id = 3;
+  fakeM.id = 5;
+  fakeM.pp = &fakeP;
+  fakeG.mp = &fakeM;
+  g *saved = glrt_curg;
+  glrt_curg = &fakeG;
+  traceGoUnblock(&fakeM, 7, 0, 1); // the P's first event makes its buffer (the slow path)
+  traceBuf *b = fakeP.tracebuf;
+  ASSERT_NE(b, nullptr);
+  uint32_t n0 = b->n.load();
+  traceGoStop(&fakeM, 7, 0, traceStopExit); // an exit is always left pending
+  EXPECT_EQ(b->n.load(), n0) << "a pending stop writes no words";
+  EXPECT_EQ(b->pendG, 7);
+  traceGoStart(&fakeM, 9, 5);
+  EXPECT_EQ(b->n.load(), n0 + 3) << "one switch: 3 words";
+  // A park's wait reason that needs its own word, and the largest number
+  // the switch carries (the park is left pending at GOMAXPROCS=1 only:
+  // set by hand here).
+  b->pendG = 9, b->pendA = 40, b->pendReason = traceStopPark;
+  traceGoStart(&fakeM, 7, (1u << 24) - 1);
+  b->pendG = 7, b->pendA = 3, b->pendReason = traceStopPark;
+  traceGoStart(&fakeM, 9, 0);
+  // Another event first: the stop is written before it, at its time.
+  b->pendG = 9, b->pendA = 0, b->pendReason = traceStopGosched;
+  traceGoUnblock(&fakeM, 11, 20, 2);
+  // A number past 24 bits: a stop and a start, at one time.
+  b->pendG = 11, b->pendA = 0, b->pendReason = traceStopGosched;
+  traceGoStart(&fakeM, 12, 1u << 24);
+  EXPECT_EQ(b->pendG, 0);
+  // Unblocks: packed (the number in the M's bits: 16 bytes, the M not
+  // recorded) below 2^24, else with the number in its own word.
+  uint32_t nu = b->n.load();
+  traceGoUnblock(&fakeM, 14, 3, 9);
+  EXPECT_EQ(b->n.load(), nu + 2) << "a packed unblock by a small goid: 2 words";
+  traceGoUnblock(&fakeM, 13, 0, 1u << 24);
+  struct want {
+    uint8_t kind;
+    int64_t g, a, b;
+    uint8_t reason;
+    bool sameTs; // as the previous event's
+    int32_t m = 5;
+  };
+  const want ws[] = {
+      {traceEvGoStop, 7, 0, 0, traceStopExit, false},   {traceEvGoStart, 9, 0, 5, 0, true},
+      {traceEvGoStop, 9, 40, 0, traceStopPark, false},  {traceEvGoStart, 7, 0, (1 << 24) - 1, 0, true},
+      {traceEvGoStop, 7, 3, 0, traceStopPark, false},   {traceEvGoStart, 9, 0, 0, 0, true},
+      {traceEvGoStop, 9, 0, 0, traceStopGosched, false}, {traceEvGoUnblock, 11, 20, 2, 0, true, -1},
+      {traceEvGoStop, 11, 0, 0, traceStopGosched, false}, {traceEvGoStart, 12, 0, 1 << 24, 0, true},
+      {traceEvGoUnblock, 14, 3, 9, 0, false, -1},       {traceEvGoUnblock, 13, 0, 1 << 24, 0, false},
+  };
+  std::vector<traceEvent> got;
+  uint32_t n = b->n.load();
+  for (uint32_t i = n0; i < n;) {
+    traceEvent e[2];
+    uint32_t k;
+    i += traceDecode(b, i, e, &k);
+    got.insert(got.end(), e, e + k);
+  }
+  ASSERT_EQ(got.size(), std::size(ws));
+  for (size_t i = 0; i < got.size(); i++) {
+    EXPECT_EQ(got[i].kind, ws[i].kind) << i;
+    EXPECT_EQ(got[i].g, ws[i].g) << i;
+    EXPECT_EQ(got[i].a, ws[i].a) << i;
+    EXPECT_EQ(got[i].b, ws[i].b) << i;
+    EXPECT_EQ(got[i].reason, ws[i].reason) << i;
+    EXPECT_EQ(got[i].p, 3) << i;
+    EXPECT_EQ(got[i].m, ws[i].m) << i;
+    if (i > 0 && ws[i].sameTs)
+      EXPECT_EQ(got[i].ts, got[i - 1].ts) << i;
+    if (i > 0)
+      EXPECT_GE(got[i].ts, got[i - 1].ts) << i;
+  }
+  glrt_curg = saved;
+}
+
 // Last: the JSON file (the flush turns tracing off for the process). The
 // events recorded so far without a file (the retained copies and the
 // buffers) are written when the file is opened or at the flush; then the
