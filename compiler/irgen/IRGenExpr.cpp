@@ -307,6 +307,56 @@ void IRGen::hoistCalls(Expr *e) {
   }
 }
 
+// gc lowers `x = y` (and `x op= y`, which becomes x = x op y) by first
+// making x "safe" (walk/expr.go safeExpr, called by walkAssign): names,
+// literals, field selections, dereferences, indexes and len/cap are left in
+// place, recursively; any other subexpression of x (arithmetic, a
+// conversion, a slice expression, ...) is copied into a temporary before
+// y is evaluated. The safe parts run when x is addressed, after y. Only the
+// order of run-time panics shows it: in `a[s[i]&3] = 1 << c` the index
+// error of s[i] comes before the shift's, in `a[s[i]] = 1 << c` after.
+void IRGen::hoistUnsafeOperands(Expr *e) {
+  if (!e || !fs || (e->mode == ExprMode::Constant && e->constVal) || isNilExpr(e) ||
+      fs->hoisted.count(e))
+    return;
+  switch (e->kind) {
+  case ExprKind::Ident:
+    return;
+  case ExprKind::Paren:
+    return hoistUnsafeOperands(cast<ParenExpr>(e)->x);
+  case ExprKind::Star:
+    return hoistUnsafeOperands(cast<StarExpr>(e)->x);
+  case ExprKind::Index:
+    hoistUnsafeOperands(cast<IndexExpr>(e)->x);
+    return hoistUnsafeOperands(cast<IndexExpr>(e)->index);
+  case ExprKind::Selector: {
+    auto *sel = cast<SelectorExpr>(e);
+    if (unqualify(e) != e) // pkg.V
+      return;
+    if (sel->x->type && !sel->sel->obj && !sel->path.empty())
+      return hoistUnsafeOperands(sel->x); // a field (isAddressable's test)
+    break;
+  }
+  case ExprKind::Call: {
+    auto *c = cast<CallExpr>(e);
+    Object *callee = nullptr;
+    if (auto *id = dyn_cast<Ident>(unparen(c->fun)))
+      callee = id->obj;
+    if (c->callKind != CallKind::Conversion && callee && callee->kind == ObjKind::Builtin &&
+        (callee->builtin == BuiltinId::Len || callee->builtin == BuiltinId::Cap) &&
+        c->args.size() == 1)
+      return hoistUnsafeOperands(c->args[0]);
+    break;
+  }
+  default:
+    break;
+  }
+  std::vector<PendingCheck> *savedChecks = pendingChecks;
+  pendingChecks = nullptr;
+  fs->hoisted[e] = genExprNoConv(e); // genExpr converts where it is picked up
+  pendingChecks = savedChecks;
+}
+
 Value *IRGen::genExpr(Expr *e) {
   // An operand inside a deferred-check left side is a value: checked now.
   std::vector<PendingCheck> *savedChecks = pendingChecks;

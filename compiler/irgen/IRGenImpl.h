@@ -325,6 +325,10 @@ struct IRGen {
   /// right (innermost first), before any variable of the expression is
   /// loaded; genExpr then picks up their results.
   void hoistCalls(Expr *e);
+  /// gc's order for `x = y` (walk's safeExpr on x): the parts of the left
+  /// side that are not names, field selections, dereferences, indexes or
+  /// len/cap of those are evaluated now, before y; the rest at the store.
+  void hoistUnsafeOperands(Expr *e);
   llvm::Value *genValue(Expr *e, Type *target); // nil -> zero of target
   llvm::Value *genConst(Expr *e, Type *t);
   llvm::Value *genConstValue(const ConstValue &cv, Type *t, llvm::SMLoc pos);

@@ -256,6 +256,8 @@ void IRGen::genAssign(AssignStmt *s) {
     return;
   }
   if (s->tok == TokKind::Assign) {
+    if (s->lhs.size() == 1 && !isBlank(s->lhs[0]))
+      hoistUnsafeOperands(s->lhs[0]); // gc's order: see hoistUnsafeOperands
     if (s->lhs.size() == 1 && s->rhs.size() == 1 && !isBlank(s->lhs[0]) &&
         isLargeAggregate(s->lhs[0]->type) && isAddressable(s->rhs[0])) {
       Value *from = genAddr(s->rhs[0]);
