@@ -269,7 +269,15 @@ void IRGen::hoistCalls(Expr *e) {
     hoistCalls(s->x);
     hoistCalls(s->lo);
     hoistCalls(s->hi);
-    return hoistCalls(s->max);
+    hoistCalls(s->max);
+    // gc's order pass copies a slice expression into a temporary at its
+    // place among the calls (order.go, OSLICE*; it leaves `v = s[i:j]`
+    // and `x = x[i:j]` in place, which orders no differently), so its
+    // bounds panic comes before those of operators to its left:
+    // `n/z + len(s[i:])` panics on the slice.
+    if (!fs->hoisted.count(e))
+      fs->hoisted[e] = genExprNoConv(e);
+    return;
   }
   case ExprKind::Unary:
     hoistCalls(cast<UnaryExpr>(e)->x);
@@ -286,11 +294,12 @@ void IRGen::hoistCalls(Expr *e) {
     hoistCalls(bin->x);
     if (bin->op != TokKind::LAnd && bin->op != TokKind::LOr) {
       hoistCalls(bin->y);
-    } else if (hasCallOrRecv(bin->y)) {
+    } else {
       // gc's order pass evaluates x && y into a temporary at its place in
       // the left-to-right order, so the calls of a y that runs come before
       // the calls to its right: `_, _ = false || g(1), g(2)` calls g(1)
-      // first (issue30566b).
+      // first (issue30566b); and its panics come before those of the
+      // operators around it: `n/z == (b && s[i] == 0)` panics on s[i].
       fs->hoisted[e] = genExprNoConv(e);
     }
     return;

@@ -329,6 +329,7 @@ struct IRGen {
   /// side that are not names, field selections, dereferences, indexes or
   /// len/cap of those are evaluated now, before y; the rest at the store.
   void hoistUnsafeOperands(Expr *e);
+  bool gcMapKeyInPlace(MapType *mt); // IRGenMap.cpp
   llvm::Value *genValue(Expr *e, Type *target); // nil -> zero of target
   llvm::Value *genConst(Expr *e, Type *t);
   llvm::Value *genConstValue(const ConstValue &cv, Type *t, llvm::SMLoc pos);
