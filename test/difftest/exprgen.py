@@ -417,7 +417,8 @@ class Gen:
             form = r.randrange(4)
             if form == 0:
                 return f"mp[{k}] = {v}"
-            if form == 1:
+            if form == 1:  # a constant v could divide by 0 or shift by < 0: not compiled
+                v, _ = self.iexpr("int", d - 1, nonconst=True)
                 return f"mp[{k}] {r.choice(['+', '-', '*', '/', '<<', '|'])}= {v}"
             if form == 2:
                 if self.ak == "int":
