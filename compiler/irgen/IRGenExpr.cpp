@@ -246,6 +246,11 @@ void IRGen::hoistCalls(Expr *e) {
     return;
   if (fs->hoisted.count(e))
     return;
+  struct Depth {
+    int &d;
+    explicit Depth(int &d) : d(d) { ++d; }
+    ~Depth() { --d; }
+  } depth(fs->hoistDepth);
   switch (e->kind) {
   case ExprKind::Paren:
     return hoistCalls(cast<ParenExpr>(e)->x);
@@ -261,9 +266,28 @@ void IRGen::hoistCalls(Expr *e) {
     }
     return;
   }
-  case ExprKind::Index:
-    hoistCalls(cast<IndexExpr>(e)->x);
-    return hoistCalls(cast<IndexExpr>(e)->index);
+  case ExprKind::Index: {
+    auto *ix = cast<IndexExpr>(e);
+    hoistCalls(ix->x);
+    hoistCalls(ix->index);
+    // A map key gc's order pass copies into a temporary is evaluated
+    // here, at its place among the calls (gcMapKeyTemp).
+    Expr *k = ix->index;
+    if (MapType *mt = mapIndexType(ix); mt && gcMapKeyTemp(mt, k) &&
+        !(k->mode == ExprMode::Constant && k->constVal) && !isNilExpr(k) && !fs->hoisted.count(k))
+      fs->hoisted[k] = genExprNoConv(k); // genValue converts
+    return;
+  }
+  case ExprKind::TypeAssert: {
+    auto *ta = cast<TypeAssertExpr>(e);
+    hoistCalls(ta->x);
+    // gc's order pass copies x.(T) into a temporary unless T is
+    // pointer-shaped (order.go, ODOTTYPE). Not at the root: there it may
+    // be a comma-ok form, which genRHS lowers itself.
+    if (fs->hoistDepth > 1 && ta->typeExpr && !isDirectIfaceT(ta->type) && !fs->hoisted.count(e))
+      fs->hoisted[e] = genExprNoConv(e);
+    return;
+  }
   case ExprKind::Slice: {
     auto *s = cast<SliceExpr>(e);
     hoistCalls(s->x);

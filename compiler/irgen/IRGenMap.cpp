@@ -189,35 +189,46 @@ static bool plainMemory(IRGen &g, Type *t) {
   }
 }
 
-// Whether gc's order pass leaves the key of an index into this map in
-// place (order.go mapKeyTemp): the map uses a fast call (walk's mapfast:
-// 4- or 8-byte plain-memory keys or strings, elements of at most 128
-// bytes) and the key converts to the call's key type without going
-// through memory (a string, an integer, a pointer). Any other key is
-// copied into a temporary where order meets it (the left side before the
-// right), and `m[k] = v` / `m[k] op= v` evaluate k before v; an in-place
-// key is evaluated after v (order's safeMapRHS copies v first).
-bool IRGen::gcMapKeyInPlace(MapType *mt) {
-  if (sizeOf(mt->value) > 128)
+// Whether gc calls a fast map routine for this map (walk's mapfast): 4- or
+// 8-byte plain-memory keys or strings, elements of at most 128 bytes.
+static bool gcFastMap(IRGen &g, MapType *mt) {
+  if (g.sizeOf(mt->value) > 128)
     return false;
   Type *k = mt->key->underlying();
   if (k->kind == TypeKind::String)
     return true;
-  uint64_t n = sizeOf(k);
-  if ((n != 4 && n != 8) || !plainMemory(*this, k))
-    return false;
-  return k->isInteger() || k->kind == TypeKind::Pointer || k->kind == TypeKind::Chan ||
-         k->kind == TypeKind::UnsafePointer;
+  uint64_t n = g.sizeOf(k);
+  return (n == 4 || n == 8) && plainMemory(g, k);
+}
+
+// Whether gc's order pass copies the key k of an index into this map into
+// a temporary where it meets it (order.go mapKeyTemp), so that k is
+// evaluated at its place among the calls, before the operators around it
+// and before the right side of `m[k] = v`: a fast routine's key that must
+// be converted through memory (a struct or array key), and a slow
+// routine's key that is not addressable or is a local variable
+// (addrTemp, isaddrokay). A fast routine's string, integer or pointer
+// key is used in place, evaluated after v (order's safeMapRHS copies v).
+bool IRGen::gcMapKeyTemp(MapType *mt, Expr *k) {
+  if (gcFastMap(*this, mt)) {
+    Type *u = mt->key->underlying();
+    return !(u->kind == TypeKind::String || u->isInteger() || u->kind == TypeKind::Pointer ||
+             u->kind == TypeKind::Chan || u->kind == TypeKind::UnsafePointer);
+  }
+  if (auto *id = dyn_cast<Ident>(unparen(k)))
+    return !(id->obj && globals.lookup(id->obj));
+  return !isAddressable(k);
 }
 
 // Assignments with a map index on the left (IRGenStmt's genAssign hands
 // them here): operands of every left side first (map and key values, or
 // the address of a plain variable), then the right sides, then each store
 // in order, a map's through a fresh mapassign. A single `m[k] = v` whose
-// key gc leaves in place evaluates v before m and k, as gc does
-// (gcMapKeyInPlace): only the order of run-time panics shows it.
+// key gc does not copy evaluates v before m and k, as gc does
+// (gcMapKeyTemp): only the order of run-time panics shows it.
 void IRGen::genMapAssign(AssignStmt *s, const std::vector<Type *> &dsts) {
-  if (s->lhs.size() == 1 && s->rhs.size() == 1 && gcMapKeyInPlace(mapIndexType(s->lhs[0]))) {
+  if (s->lhs.size() == 1 && s->rhs.size() == 1 &&
+      !gcMapKeyTemp(mapIndexType(s->lhs[0]), cast<IndexExpr>(unparen(s->lhs[0]))->index)) {
     std::vector<Value *> vals = genRHS(s->rhs, 1, dsts);
     MapLval ml = genMapLval(s->lhs[0]);
     b.CreateStore(vals[0], mapAssignSlot(ml));
@@ -242,14 +253,14 @@ void IRGen::genMapAssign(AssignStmt *s, const std::vector<Type *> &dsts) {
     }
   };
   // A comma-ok right side first, as genAssign does (gc's as2ok), after
-  // the keys gc's order pass copies into temporaries (gcMapKeyInPlace).
+  // the keys gc's order pass copies into temporaries (gcMapKeyTemp).
   bool rhsFirst = s->rhs.size() == 1 && s->lhs.size() > 1;
   if (rhsFirst) {
     for (Expr *l : s->lhs)
-      if (MapType *mt = mapIndexType(l); mt && !gcMapKeyInPlace(mt)) {
+      if (MapType *mt = mapIndexType(l)) {
         Expr *k = cast<IndexExpr>(unparen(l))->index;
-        if (!(k->mode == ExprMode::Constant && k->constVal) && !isNilExpr(k) &&
-            !fs->hoisted.count(k))
+        if (gcMapKeyTemp(mt, k) && !(k->mode == ExprMode::Constant && k->constVal) &&
+            !isNilExpr(k) && !fs->hoisted.count(k))
           fs->hoisted[k] = genExprNoConv(k); // genValue converts
       }
     genVals();
@@ -361,9 +372,10 @@ void IRGen::genMapOpAssign(AssignStmt *s) {
   Expr *lhs = s->lhs[0], *rhs = s->rhs[0];
   Type *lt = lhs->type;
   bool shift = op == TokKind::Shl || op == TokKind::Shr;
-  // gc evaluates y before an in-place key (safeMapRHS), except for / and
+  // gc evaluates y before a key it does not copy (safeMapRHS), except for / and
   // % (order rewrites those to m[k] = m[k] op y with k in a temporary).
-  bool yFirst = gcMapKeyInPlace(mapIndexType(lhs)) && op != TokKind::Quo && op != TokKind::Rem;
+  bool yFirst = !gcMapKeyTemp(mapIndexType(lhs), cast<IndexExpr>(unparen(lhs))->index) &&
+                op != TokKind::Quo && op != TokKind::Rem;
   Value *y = yFirst ? genValue(rhs, shift ? nullptr : lt) : nullptr;
   MapLval l = genMapLval(lhs);
   if (!yFirst)
