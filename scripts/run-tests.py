@@ -21,6 +21,9 @@ Suites, in order; each runs even when an earlier one failed:
   progen              120 random tests of methods, interfaces, defer/panic/recover, maps, closures,
                       goto, goroutines and init order (test/difftest/progen.py), vs go1.19; glc's
                       -O2 builds of half the programs also under GODEBUG=gcstress=1,gcpoison=1
+  exprgen             200 random non-constant integer/float/string expressions and statements
+                      (test/difftest/exprgen.py), vs go1.19; glc's -O0 builds also at GOMAXPROCS=1,
+                      a quarter of the -O2 builds under GODEBUG=gcstress=1,gcpoison=1
   conformance         Go's own test files from /usr/share/go-1.19/test
   conformance gcstress=1  a slice of them (test/conformance/gcstress-subset.txt) under the
                       same stress, GOMAXPROCS 1 and 2
@@ -301,6 +304,11 @@ def main():
     results.append(counting_script("progen", [py, os.path.join(REPO, "test/difftest/progen.py"),
                                               "--glc", glc, "--seed", "1", "--count", "120",
                                               "--stress-share", "0.5"]))
+    # Random run-time computation (every integer kind, floats, strings,
+    # shifts, conversions, division by zero, panics' order) against go1.19,
+    # fixed seed.
+    results.append(counting_script("exprgen", [py, os.path.join(REPO, "test/difftest/exprgen.py"),
+                                               "--glc", glc, "--seed", "1", "--count", "200"]))
     results.append(counting_script("conformance", [py, os.path.join(REPO, "test/conformance/run.py"),
                                                    "--glc", glc, "--gomaxprocs", "1,2"]))
     # The data-race detector must stay silent on correct programs (~1 min;

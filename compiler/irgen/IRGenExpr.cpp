@@ -246,6 +246,11 @@ void IRGen::hoistCalls(Expr *e) {
     return;
   if (fs->hoisted.count(e))
     return;
+  struct Depth {
+    int &d;
+    explicit Depth(int &d) : d(d) { ++d; }
+    ~Depth() { --d; }
+  } depth(fs->hoistDepth);
   switch (e->kind) {
   case ExprKind::Paren:
     return hoistCalls(cast<ParenExpr>(e)->x);
@@ -261,15 +266,42 @@ void IRGen::hoistCalls(Expr *e) {
     }
     return;
   }
-  case ExprKind::Index:
-    hoistCalls(cast<IndexExpr>(e)->x);
-    return hoistCalls(cast<IndexExpr>(e)->index);
+  case ExprKind::Index: {
+    auto *ix = cast<IndexExpr>(e);
+    hoistCalls(ix->x);
+    hoistCalls(ix->index);
+    // A map key gc's order pass copies into a temporary is evaluated
+    // here, at its place among the calls (gcMapKeyTemp).
+    Expr *k = ix->index;
+    if (MapType *mt = mapIndexType(ix); mt && gcMapKeyTemp(mt, k) &&
+        !(k->mode == ExprMode::Constant && k->constVal) && !isNilExpr(k) && !fs->hoisted.count(k))
+      fs->hoisted[k] = genExprNoConv(k); // genValue converts
+    return;
+  }
+  case ExprKind::TypeAssert: {
+    auto *ta = cast<TypeAssertExpr>(e);
+    hoistCalls(ta->x);
+    // gc's order pass copies x.(T) into a temporary unless T is
+    // pointer-shaped (order.go, ODOTTYPE). Not at the root: there it may
+    // be a comma-ok form, which genRHS lowers itself.
+    if (fs->hoistDepth > 1 && ta->typeExpr && !isDirectIfaceT(ta->type) && !fs->hoisted.count(e))
+      fs->hoisted[e] = genExprNoConv(e);
+    return;
+  }
   case ExprKind::Slice: {
     auto *s = cast<SliceExpr>(e);
     hoistCalls(s->x);
     hoistCalls(s->lo);
     hoistCalls(s->hi);
-    return hoistCalls(s->max);
+    hoistCalls(s->max);
+    // gc's order pass copies a slice expression into a temporary at its
+    // place among the calls (order.go, OSLICE*; it leaves `v = s[i:j]`
+    // and `x = x[i:j]` in place, which orders no differently), so its
+    // bounds panic comes before those of operators to its left:
+    // `n/z + len(s[i:])` panics on the slice.
+    if (!fs->hoisted.count(e))
+      fs->hoisted[e] = genExprNoConv(e);
+    return;
   }
   case ExprKind::Unary:
     hoistCalls(cast<UnaryExpr>(e)->x);
@@ -286,11 +318,12 @@ void IRGen::hoistCalls(Expr *e) {
     hoistCalls(bin->x);
     if (bin->op != TokKind::LAnd && bin->op != TokKind::LOr) {
       hoistCalls(bin->y);
-    } else if (hasCallOrRecv(bin->y)) {
+    } else {
       // gc's order pass evaluates x && y into a temporary at its place in
       // the left-to-right order, so the calls of a y that runs come before
       // the calls to its right: `_, _ = false || g(1), g(2)` calls g(1)
-      // first (issue30566b).
+      // first (issue30566b); and its panics come before those of the
+      // operators around it: `n/z == (b && s[i] == 0)` panics on s[i].
       fs->hoisted[e] = genExprNoConv(e);
     }
     return;
@@ -305,6 +338,56 @@ void IRGen::hoistCalls(Expr *e) {
   default:
     return;
   }
+}
+
+// gc lowers `x = y` (and `x op= y`, which becomes x = x op y) by first
+// making x "safe" (walk/expr.go safeExpr, called by walkAssign): names,
+// literals, field selections, dereferences, indexes and len/cap are left in
+// place, recursively; any other subexpression of x (arithmetic, a
+// conversion, a slice expression, ...) is copied into a temporary before
+// y is evaluated. The safe parts run when x is addressed, after y. Only the
+// order of run-time panics shows it: in `a[s[i]&3] = 1 << c` the index
+// error of s[i] comes before the shift's, in `a[s[i]] = 1 << c` after.
+void IRGen::hoistUnsafeOperands(Expr *e) {
+  if (!e || !fs || (e->mode == ExprMode::Constant && e->constVal) || isNilExpr(e) ||
+      fs->hoisted.count(e))
+    return;
+  switch (e->kind) {
+  case ExprKind::Ident:
+    return;
+  case ExprKind::Paren:
+    return hoistUnsafeOperands(cast<ParenExpr>(e)->x);
+  case ExprKind::Star:
+    return hoistUnsafeOperands(cast<StarExpr>(e)->x);
+  case ExprKind::Index:
+    hoistUnsafeOperands(cast<IndexExpr>(e)->x);
+    return hoistUnsafeOperands(cast<IndexExpr>(e)->index);
+  case ExprKind::Selector: {
+    auto *sel = cast<SelectorExpr>(e);
+    if (unqualify(e) != e) // pkg.V
+      return;
+    if (sel->x->type && !sel->sel->obj && !sel->path.empty())
+      return hoistUnsafeOperands(sel->x); // a field (isAddressable's test)
+    break;
+  }
+  case ExprKind::Call: {
+    auto *c = cast<CallExpr>(e);
+    Object *callee = nullptr;
+    if (auto *id = dyn_cast<Ident>(unparen(c->fun)))
+      callee = id->obj;
+    if (c->callKind != CallKind::Conversion && callee && callee->kind == ObjKind::Builtin &&
+        (callee->builtin == BuiltinId::Len || callee->builtin == BuiltinId::Cap) &&
+        c->args.size() == 1)
+      return hoistUnsafeOperands(c->args[0]);
+    break;
+  }
+  default:
+    break;
+  }
+  std::vector<PendingCheck> *savedChecks = pendingChecks;
+  pendingChecks = nullptr;
+  fs->hoisted[e] = genExprNoConv(e); // genExpr converts where it is picked up
+  pendingChecks = savedChecks;
 }
 
 Value *IRGen::genExpr(Expr *e) {

@@ -76,12 +76,14 @@ Function *IRGen::goWrapper(FuncType *ft) {
 // go builtin(args): one trampoline per statement (see the top of the file).
 Function *IRGen::builtinWrapper(CallExpr *call, BuiltinId id, std::vector<Value *> &vals,
                                 llvm::StructType *&blockTy) {
+  // Each argument is evaluated completely before the next, as for a
+  // function (gc's escape analysis wraps builtins too: `defer println(x,
+  // f())` prints the x from before f runs).
   std::vector<Expr *> evaluated;
-  for (Expr *a : call->args)
-    hoistCalls(a);
   for (Expr *a : call->args) {
     if ((a->mode == ExprMode::Constant && a->constVal) || isNilExpr(a))
       continue; // re-made in the trampoline
+    hoistCalls(a);
     evaluated.push_back(a);
     vals.push_back(genExprNoConv(a)); // the trampoline's genExpr converts
   }

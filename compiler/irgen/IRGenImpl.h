@@ -138,6 +138,7 @@ struct IRGen {
     llvm::DenseMap<LabeledStmt *, llvm::BasicBlock *> labelBlocks;
     /// Results of calls evaluated ahead of their expression (hoistCalls).
     llvm::DenseMap<Expr *, llvm::Value *> hoisted;
+    int hoistDepth = 0; // hoistCalls' recursion depth (1: at the root)
     /// The ok bit (i1) of each receive lowered as a value, until a
     /// `v, ok` assignment takes it (IRGenChan.cpp).
     llvm::DenseMap<Expr *, llvm::Value *> recvOk;
@@ -325,6 +326,11 @@ struct IRGen {
   /// right (innermost first), before any variable of the expression is
   /// loaded; genExpr then picks up their results.
   void hoistCalls(Expr *e);
+  /// gc's order for `x = y` (walk's safeExpr on x): the parts of the left
+  /// side that are not names, field selections, dereferences, indexes or
+  /// len/cap of those are evaluated now, before y; the rest at the store.
+  void hoistUnsafeOperands(Expr *e);
+  bool gcMapKeyTemp(MapType *mt, Expr *key); // IRGenMap.cpp
   llvm::Value *genValue(Expr *e, Type *target); // nil -> zero of target
   llvm::Value *genConst(Expr *e, Type *t);
   llvm::Value *genConstValue(const ConstValue &cv, Type *t, llvm::SMLoc pos);

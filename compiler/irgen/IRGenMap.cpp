@@ -163,17 +163,108 @@ Value *IRGen::genMapLit(CompositeLit *e, MapType *mt, Type *t) {
   return m;
 }
 
+// Whether t's values are compared as plain memory (gc's AMEM alg): no
+// floats, strings, interfaces, blank fields or padding.
+static bool plainMemory(IRGen &g, Type *t) {
+  t = t->underlying();
+  switch (t->kind) {
+  case TypeKind::Bool: case TypeKind::Int: case TypeKind::Int8: case TypeKind::Int16:
+  case TypeKind::Int32: case TypeKind::Int64: case TypeKind::Uint: case TypeKind::Uint8:
+  case TypeKind::Uint16: case TypeKind::Uint32: case TypeKind::Uint64: case TypeKind::Uintptr:
+  case TypeKind::UnsafePointer: case TypeKind::Pointer: case TypeKind::Chan:
+    return true;
+  case TypeKind::Array:
+    return plainMemory(g, cast<glc::ArrayType>(t)->elem);
+  case TypeKind::Struct: {
+    uint64_t sum = 0;
+    for (const StructField &f : cast<StructType>(t)->fields) {
+      if (f.name == "_" || !plainMemory(g, f.type))
+        return false;
+      sum += g.sizeOf(f.type);
+    }
+    return sum == g.sizeOf(t);
+  }
+  default:
+    return false;
+  }
+}
+
+// Whether gc calls a fast map routine for this map (walk's mapfast): 4- or
+// 8-byte plain-memory keys or strings, elements of at most 128 bytes.
+static bool gcFastMap(IRGen &g, MapType *mt) {
+  if (g.sizeOf(mt->value) > 128)
+    return false;
+  Type *k = mt->key->underlying();
+  if (k->kind == TypeKind::String)
+    return true;
+  uint64_t n = g.sizeOf(k);
+  return (n == 4 || n == 8) && plainMemory(g, k);
+}
+
+// Whether gc's order pass copies the key k of an index into this map into
+// a temporary where it meets it (order.go mapKeyTemp), so that k is
+// evaluated at its place among the calls, before the operators around it
+// and before the right side of `m[k] = v`: a fast routine's key that must
+// be converted through memory (a struct or array key), and a slow
+// routine's key that is not addressable or is a local variable
+// (addrTemp, isaddrokay). A fast routine's string, integer or pointer
+// key is used in place, evaluated after v (order's safeMapRHS copies v).
+bool IRGen::gcMapKeyTemp(MapType *mt, Expr *k) {
+  if (gcFastMap(*this, mt)) {
+    Type *u = mt->key->underlying();
+    return !(u->kind == TypeKind::String || u->isInteger() || u->kind == TypeKind::Pointer ||
+             u->kind == TypeKind::Chan || u->kind == TypeKind::UnsafePointer);
+  }
+  if (auto *id = dyn_cast<Ident>(unparen(k)))
+    return !(id->obj && globals.lookup(id->obj));
+  return !isAddressable(k);
+}
+
 // Assignments with a map index on the left (IRGenStmt's genAssign hands
 // them here): operands of every left side first (map and key values, or
 // the address of a plain variable), then the right sides, then each store
-// in order, a map's through a fresh mapassign.
+// in order, a map's through a fresh mapassign. A single `m[k] = v` whose
+// key gc does not copy evaluates v before m and k, as gc does
+// (gcMapKeyTemp): only the order of run-time panics shows it.
 void IRGen::genMapAssign(AssignStmt *s, const std::vector<Type *> &dsts) {
+  if (s->lhs.size() == 1 && s->rhs.size() == 1 &&
+      !gcMapKeyTemp(mapIndexType(s->lhs[0]), cast<IndexExpr>(unparen(s->lhs[0]))->index)) {
+    std::vector<Value *> vals = genRHS(s->rhs, 1, dsts);
+    MapLval ml = genMapLval(s->lhs[0]);
+    b.CreateStore(vals[0], mapAssignSlot(ml));
+    return;
+  }
   struct L {
     bool isMap = false;
     MapLval ml;
     Value *addr = nullptr;
     std::vector<PendingCheck> checks; // addr's nil/bounds checks, run at its store
   };
+  std::vector<Value *> vals;
+  auto genVals = [&] {
+    if (s->rhs.size() == 1 && s->lhs.size() == 2 && mapIndexType(s->rhs[0])) {
+      auto *ix = cast<IndexExpr>(unparen(s->rhs[0]));
+      MapType *mt = mapIndexType(ix);
+      auto [v, ok] = genMapIndexOk(ix, mt);
+      vals = {coerce(v, mt->value, dsts.size() > 0 ? dsts[0] : nullptr),
+              coerce(ok, types.boolType(), dsts.size() > 1 ? dsts[1] : nullptr)};
+    } else {
+      vals = genRHS(s->rhs, s->lhs.size(), dsts);
+    }
+  };
+  // A comma-ok right side first, as genAssign does (gc's as2ok), after
+  // the keys gc's order pass copies into temporaries (gcMapKeyTemp).
+  bool rhsFirst = s->rhs.size() == 1 && s->lhs.size() > 1;
+  if (rhsFirst) {
+    for (Expr *l : s->lhs)
+      if (MapType *mt = mapIndexType(l)) {
+        Expr *k = cast<IndexExpr>(unparen(l))->index;
+        if (gcMapKeyTemp(mt, k) && !(k->mode == ExprMode::Constant && k->constVal) &&
+            !isNilExpr(k) && !fs->hoisted.count(k))
+          fs->hoisted[k] = genExprNoConv(k); // genValue converts
+      }
+    genVals();
+  }
   std::vector<L> ls;
   for (Expr *l : s->lhs) {
     L x;
@@ -185,16 +276,8 @@ void IRGen::genMapAssign(AssignStmt *s, const std::vector<Type *> &dsts) {
     }
     ls.push_back(std::move(x));
   }
-  std::vector<Value *> vals;
-  if (s->rhs.size() == 1 && s->lhs.size() == 2 && mapIndexType(s->rhs[0])) {
-    auto *ix = cast<IndexExpr>(unparen(s->rhs[0]));
-    MapType *mt = mapIndexType(ix);
-    auto [v, ok] = genMapIndexOk(ix, mt);
-    vals = {coerce(v, mt->value, dsts.size() > 0 ? dsts[0] : nullptr),
-            coerce(ok, types.boolType(), dsts.size() > 1 ? dsts[1] : nullptr)};
-  } else {
-    vals = genRHS(s->rhs, s->lhs.size(), dsts);
-  }
+  if (!rhsFirst)
+    genVals();
   for (size_t i = 0; i < ls.size() && i < vals.size(); ++i) {
     if (ls[i].isMap)
       b.CreateStore(vals[i], mapAssignSlot(ls[i].ml));
@@ -288,9 +371,15 @@ void IRGen::genMapOpAssign(AssignStmt *s) {
   TokKind op = opAssignToBinary(s->tok);
   Expr *lhs = s->lhs[0], *rhs = s->rhs[0];
   Type *lt = lhs->type;
-  MapLval l = genMapLval(lhs);
   bool shift = op == TokKind::Shl || op == TokKind::Shr;
-  Value *y = genValue(rhs, shift ? nullptr : lt);
+  // gc evaluates y before a key it does not copy (safeMapRHS), except for / and
+  // % (order rewrites those to m[k] = m[k] op y with k in a temporary).
+  bool yFirst = !gcMapKeyTemp(mapIndexType(lhs), cast<IndexExpr>(unparen(lhs))->index) &&
+                op != TokKind::Quo && op != TokKind::Rem;
+  Value *y = yFirst ? genValue(rhs, shift ? nullptr : lt) : nullptr;
+  MapLval l = genMapLval(lhs);
+  if (!yFirst)
+    y = genValue(rhs, shift ? nullptr : lt);
   Value *p = mapCall(RT::mapaccess1, RT::mapaccess1_fast64, RT::mapaccess1_faststr, l.mt, l.m, l.key);
   Value *old = b.CreateLoad(llType(lt), p);
   Value *r = genBinOp(op, old, y, lt, shift ? rhs->type : lt, s->pos);

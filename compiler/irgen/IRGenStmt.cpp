@@ -256,6 +256,15 @@ void IRGen::genAssign(AssignStmt *s) {
     return;
   }
   if (s->tok == TokKind::Assign) {
+    if (s->lhs.size() == 1 && !isBlank(s->lhs[0])) {
+      // gc's order pass copies `x.(T)` into a temporary unless T is
+      // pointer-shaped (order.go, ODOTTYPE), so it runs before the
+      // unsafe parts of the left side (nested assertions are not moved).
+      if (auto *ta = dyn_cast<TypeAssertExpr>(unparen(s->rhs[0]));
+          ta && ta->typeExpr && !isDirectIfaceT(ta->type) && !fs->hoisted.count(ta))
+        fs->hoisted[ta] = genExprNoConv(ta);
+      hoistUnsafeOperands(s->lhs[0]); // gc's order: see hoistUnsafeOperands
+    }
     if (s->lhs.size() == 1 && s->rhs.size() == 1 && !isBlank(s->lhs[0]) &&
         isLargeAggregate(s->lhs[0]->type) && isAddressable(s->rhs[0])) {
       Value *from = genAddr(s->rhs[0]);
@@ -285,13 +294,23 @@ void IRGen::genAssign(AssignStmt *s) {
     std::vector<Value *> addrs;
     std::vector<Type *> dsts;
     std::vector<std::vector<PendingCheck>> checks(s->lhs.size());
+    for (Expr *l : s->lhs)
+      dsts.push_back(isBlank(l) ? nullptr : l->type);
+    // `x, y = v, ok-form` (a map index, type assertion or receive; f()'s
+    // call is hoisted already): gc's order pass (as2ok) evaluates the
+    // right side into temporaries before it touches the left sides, so a
+    // panic of the right side's (the map key's, the assertion's) comes
+    // before one of a left-side operand's.
+    bool rhsFirst = s->rhs.size() == 1 && s->lhs.size() > 1;
+    std::vector<Value *> vals;
+    if (rhsFirst)
+      vals = genRHS(s->rhs, s->lhs.size(), dsts);
     for (size_t i = 0; i < s->lhs.size(); ++i) {
       Expr *l = s->lhs[i];
-      bool blank = isBlank(l);
-      addrs.push_back(blank ? nullptr : genAddrDeferChecks(l, checks[i]));
-      dsts.push_back(blank ? nullptr : l->type);
+      addrs.push_back(isBlank(l) ? nullptr : genAddrDeferChecks(l, checks[i]));
     }
-    std::vector<Value *> vals = genRHS(s->rhs, s->lhs.size(), dsts);
+    if (!rhsFirst)
+      vals = genRHS(s->rhs, s->lhs.size(), dsts);
     for (size_t i = 0; i < addrs.size() && i < vals.size(); ++i)
       if (addrs[i]) {
         emitPendingChecks(checks[i]);
