@@ -1166,6 +1166,13 @@ Constant *IRGen::constLitValue(Expr *e, Type *t) {
   if (!lit)
     return nullptr;
   if (auto *at = dyn_cast<glc::ArrayType>(u)) {
+    // A big, sparse array ([471 << 20]byte{42}) is not made dense here: a
+    // pointer per element took gigabytes (glc-fuzz: out of memory). The
+    // caller computes it instead (a package variable: genCompositeLitInto
+    // stores its few elements into the zeroed variable), as
+    // genCompositeLit keeps sparse literals out of static data.
+    if (at->len > (int64_t(1) << 16) && int64_t(lit->elts.size()) * 8 < at->len)
+      return nullptr;
     std::vector<Constant *> elems(at->len, nullptr);
     int64_t idx = 0;
     for (Expr *elt : lit->elts) {
