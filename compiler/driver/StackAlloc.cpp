@@ -14,11 +14,13 @@
 //
 // and, when LLVM's capture tracking proves the result is never captured
 // (never stored anywhere, not returned, not converted to an integer, passed
-// only to `nocapture` parameters: every runtime function, and every
-// function of another package when packages are separate modules (the
-// object cache, driver/Cache.cpp), is a declaration without `nocapture`, so
-// passing the pointer there counts as an escape), replaces it with a slot in the
-// function's frame, zeroed where the call was.
+// only to `nocapture` parameters: the runtime's functions are declarations
+// without `nocapture` except the copying ones irgen marks (IRGen.cpp,
+// declareRuntime: growslice's old array, string conversions and
+// comparisons), and so is every function of another package when packages
+// are separate modules (the object cache, driver/Cache.cpp), so passing the
+// pointer to the others counts as an escape), replaces it with a slot in
+// the function's frame, zeroed where the call was.
 //
 // Invariants this relies on (each checked or arranged here):
 // - A slot is a static alloca in the entry block, so the prologue's stack
