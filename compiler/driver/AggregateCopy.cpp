@@ -23,8 +23,10 @@
 //     a copy) with e written at i (a memcpy when e is large);
 //   - extractvalue(A, i...) that is itself large: a pointer into A's form;
 //   - a PHI: a temporary of its own, filled at the end of each predecessor
-//     from the incoming value's form through a staging copy (PHIs of one
-//     block take their values in parallel: a, b = b, a);
+//     (critical edges into its block are split first, so no other path
+//     sees the copy) from the incoming value's form; an incoming value
+//     that is another PHI of the same block is staged in a copy first
+//     (PHIs of one block take their values in parallel: a, b = b, a);
 //   - a select: a select of the two forms;
 //   - anything else (not expected from irgen: large parameters and
 //     results are passed by pointer, IRGenImpl.h's kLargeAggregate): a
