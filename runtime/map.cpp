@@ -161,6 +161,44 @@ struct Geo {
   }
 };
 
+// The 8 tophash bytes of b as one word (byte i = tophash[i]), and the
+// bytes of such a word equal to v: 0x80 in each such byte, 0 elsewhere,
+// exactly (no false positives: the high bit of each byte is tested apart
+// from its low 7 bits, so no carry crosses a byte). lookup and assign test
+// a whole bucket with these (one branch for "any slot with this tophash",
+// one for "an emptyRest anywhere") instead of a branch per slot whose exit
+// is at a different slot every time. Measured on map_string's phases
+// (paired runs, glc before/after): lookups 0.85-0.91, inserts 0.88; misses
+// gain most (map_int 0.89-0.93). del keeps the per-slot loop: the same scan
+// there measured 1.15-1.26x slower (not understood).
+[[gnu::always_inline]] inline uint64_t tophashWord(const bmap *b) {
+  uint64_t w;
+  __builtin_memcpy(&w, b->tophash, 8);
+  return w;
+}
+[[gnu::always_inline]] inline uint64_t matchBytes(uint64_t w, uint8_t v) {
+  constexpr uint64_t kLow7 = 0x7f7f7f7f7f7f7f7full;
+  uint64_t x = w ^ (uint64_t(v) * 0x0101010101010101ull);
+  return ~(((x & kLow7) + kLow7) | x | kLow7);
+}
+// The slot of the lowest marked byte of a matchBytes mask.
+[[gnu::always_inline]] inline uintptr_t firstSlot(uint64_t mask) {
+  return uintptr_t(__builtin_ctzll(mask)) >> 3;
+}
+
+// Starts loading the cache lines of bucket b after its first (the caller
+// reads the first at once): a hit reads its key and elem a line or two past
+// the tophash bytes, whose address is known only once the tophash line has
+// arrived. Up to 256 bytes. lookup only: with the word scan, hits measured
+// 0.99 with it against 1.10 without; assign and del gained nothing.
+[[gnu::always_inline]] inline void prefetchBucketTail(const Geo &g, const bmap *b) {
+  const char *c = reinterpret_cast<const char *>(b);
+  uintptr_t size = g.bucketsize();
+  uintptr_t end = size < 256 ? size : 256;
+  for (uintptr_t off = 64 - (reinterpret_cast<uintptr_t>(c) & 63); off < end; off += 64)
+    __builtin_prefetch(c + off);
+}
+
 inline void *deref(void *p, bool indirect) { return indirect ? *static_cast<void **>(p) : p; }
 
 // ---- the map's writes to memory that may hold heap pointers ----
@@ -751,15 +789,14 @@ template <class P>
     if (!evacuated(oldb))
       b = oldb;
   }
+  prefetchBucketTail(g, b);
   uint8_t top = tophash(hash);
   do {
-    for (uintptr_t i = 0; i < kBucketCnt; i++) {
-      uint8_t th = b->tophash[i];
-      if (th != top) {
-        if (th == kEmptyRest)
-          return nullptr;
-        continue;
-      }
+    // The slots whose tophash is top, then: an emptyRest anywhere ends the
+    // chain (every slot after it is empty, so none of them matched either).
+    uint64_t w = tophashWord(b);
+    for (uint64_t mt = matchBytes(w, top); mt != 0; mt &= mt - 1) {
+      uintptr_t i = firstSlot(mt);
       void *k = deref(g.key(b, i), g.ik);
       if (P::equal(t, key, k)) {
         if (kslot)
@@ -767,6 +804,8 @@ template <class P>
         return deref(g.elem(b, i), g.ie);
       }
     }
+    if (matchBytes(w, kEmptyRest) != 0)
+      return nullptr;
     b = g.overflow(b);
   } while (b != nullptr);
   return nullptr;
@@ -899,17 +938,10 @@ template <class P>
   uintptr_t inserti = 0;
   void *elem;
   do {
-    for (uintptr_t i = 0; i < kBucketCnt; i++) {
-      uint8_t th = b->tophash[i];
-      if (th != top) {
-        if (isEmpty(th) && insertb == nullptr) {
-          insertb = b;
-          inserti = i;
-        }
-        if (th == kEmptyRest)
-          goto notfound;
-        continue;
-      }
+    // As lookup, and the first empty slot is where an absent key goes.
+    uint64_t w = tophashWord(b);
+    for (uint64_t mt = matchBytes(w, top); mt != 0; mt &= mt - 1) {
+      uintptr_t i = firstSlot(mt);
       void *k = deref(g.key(b, i), g.ik);
       if (!P::equal(t, key, k))
         continue;
@@ -918,9 +950,15 @@ template <class P>
       elem = g.elem(b, i);
       goto done;
     }
+    uint64_t rest = matchBytes(w, kEmptyRest);
+    if (uint64_t empty = rest | matchBytes(w, kEmptyOne); empty != 0 && insertb == nullptr) {
+      insertb = b;
+      inserti = firstSlot(empty);
+    }
+    if (rest != 0)
+      break;
     b = g.overflow(b);
   } while (b != nullptr);
-notfound:
   if (__builtin_expect(insertb == nullptr || g.ik || g.ie ||
                            overLoadFactor(h->count + 1, h->B) ||
                            tooManyOverflowBuckets(h->noverflow, h->B),
