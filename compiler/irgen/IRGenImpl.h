@@ -258,6 +258,9 @@ struct IRGen {
   /// The words of a value of type t (at byte offset off) holding pointers.
   void pointerWords(Type *t, uint64_t off, std::vector<bool> &words);
   static bool hasPointers(Type *t);
+  /// Go's regular memory (gc's AMEM): == and hash may treat t's values as
+  /// plain bytes (IRGenTypeDesc.cpp).
+  bool isRegularMemory(Type *t);
   static bool isComparableT(Type *t);
   /// bool type..eq.T(const void *, const void *), or null if t is not
   /// comparable.

@@ -163,32 +163,6 @@ Value *IRGen::genMapLit(CompositeLit *e, MapType *mt, Type *t) {
   return m;
 }
 
-// Whether t's values are compared as plain memory (gc's AMEM alg): no
-// floats, strings, interfaces, blank fields or padding.
-static bool plainMemory(IRGen &g, Type *t) {
-  t = t->underlying();
-  switch (t->kind) {
-  case TypeKind::Bool: case TypeKind::Int: case TypeKind::Int8: case TypeKind::Int16:
-  case TypeKind::Int32: case TypeKind::Int64: case TypeKind::Uint: case TypeKind::Uint8:
-  case TypeKind::Uint16: case TypeKind::Uint32: case TypeKind::Uint64: case TypeKind::Uintptr:
-  case TypeKind::UnsafePointer: case TypeKind::Pointer: case TypeKind::Chan:
-    return true;
-  case TypeKind::Array:
-    return plainMemory(g, cast<glc::ArrayType>(t)->elem);
-  case TypeKind::Struct: {
-    uint64_t sum = 0;
-    for (const StructField &f : cast<StructType>(t)->fields) {
-      if (f.name == "_" || !plainMemory(g, f.type))
-        return false;
-      sum += g.sizeOf(f.type);
-    }
-    return sum == g.sizeOf(t);
-  }
-  default:
-    return false;
-  }
-}
-
 // Whether gc calls a fast map routine for this map (walk's mapfast): 4- or
 // 8-byte plain-memory keys or strings, elements of at most 128 bytes.
 static bool gcFastMap(IRGen &g, MapType *mt) {
@@ -198,7 +172,7 @@ static bool gcFastMap(IRGen &g, MapType *mt) {
   if (k->kind == TypeKind::String)
     return true;
   uint64_t n = g.sizeOf(k);
-  return (n == 4 || n == 8) && plainMemory(g, k);
+  return (n == 4 || n == 8) && g.isRegularMemory(k);
 }
 
 // Whether gc's order pass copies the key k of an index into this map into

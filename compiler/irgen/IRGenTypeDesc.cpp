@@ -354,18 +354,34 @@ bool IRGen::isComparableT(Type *t) {
   }
 }
 
-// Plain bytes: equal values have equal bytes and no padding hides garbage
-// (Go's "regular memory"): integers, pointers, channels, and arrays of them.
-static bool isRegularMemory(Type *t) {
-  Type *u = IRGen::under(t);
+// Plain bytes (Go's "regular memory", gc's AMEM alg): equal values have
+// equal bytes, so == is memequal and the hash memhash. Integers, bools,
+// pointers, channels, unsafe.Pointer; arrays of such; structs of such with
+// no blank field and no padding (a blank field's or padding's bytes may
+// differ between equal values). Not floats (+0 == -0, NaN != NaN), complex,
+// strings or interfaces. One definition serves the equality functions, the
+// descriptors' TFlagRegularMemory (alg.cpp's typehash hashes such keys as
+// bytes) and the choice of gc's fast map routines (IRGenMap.cpp): they
+// must agree, or a map's fast path and its generic hasher would disagree.
+bool IRGen::isRegularMemory(Type *t) {
+  Type *u = under(t);
   switch (u->kind) {
-  case TypeKind::Int: case TypeKind::Int8: case TypeKind::Int16: case TypeKind::Int32:
-  case TypeKind::Int64: case TypeKind::Uint: case TypeKind::Uint8: case TypeKind::Uint16:
-  case TypeKind::Uint32: case TypeKind::Uint64: case TypeKind::Uintptr: case TypeKind::Pointer:
-  case TypeKind::Chan: case TypeKind::UnsafePointer:
+  case TypeKind::Bool: case TypeKind::Int: case TypeKind::Int8: case TypeKind::Int16:
+  case TypeKind::Int32: case TypeKind::Int64: case TypeKind::Uint: case TypeKind::Uint8:
+  case TypeKind::Uint16: case TypeKind::Uint32: case TypeKind::Uint64: case TypeKind::Uintptr:
+  case TypeKind::Pointer: case TypeKind::Chan: case TypeKind::UnsafePointer:
     return true;
   case TypeKind::Array:
     return isRegularMemory(cast<glc::ArrayType>(u)->elem);
+  case TypeKind::Struct: {
+    uint64_t sum = 0;
+    for (const StructField &f : cast<StructType>(u)->fields) {
+      if (f.name == "_" || !isRegularMemory(f.type))
+        return false;
+      sum += sizeOf(f.type);
+    }
+    return sum == sizeOf(u);
+  }
   default:
     return false;
   }
