@@ -54,8 +54,10 @@
 //     words), reverses it (the push order: one owner's chunks are pushed
 //     by one thread at a time, so they come out in its order), formats
 //     each chunk with its owner's formatting state into a 1 MiB output
-//     area, write(2)s it when full or when the queue is empty, and returns
-//     the chunk to the free list. With nothing queued it sleeps on a futex
+//     area, write(2)s it when full or when the queue is empty (a binary
+//     file: up to 8 chunks as they are, with one writev), and returns the
+//     chunks to the free list, 8 at a time (trace.cpp: writeGroup). With
+//     nothing queued it sleeps on a futex
 //     (writerSleeping/writerSeq: a seq_cst store-then-load on each side, so
 //     an owner's push and the writer's last look cannot both miss).
 // An owner's formatting state (the G running on the P, the M's open
@@ -95,7 +97,7 @@
 //
 // Binary files (a PATH not ending in .json; traceBinary, fixed by
 // traceInit): the writer thread writes each chunk as it is, with no
-// formatting, one writev per 64 KiB (bench/run.py --trace-overhead,
+// formatting, one writev per group of up to 8 chunks (bench/run.py --trace-overhead,
 // chan_pingpong at GOMAXPROCS=1: 80 MB where the JSON is 618 MB, 128 MB
 // before the switch events and packed unblocks; the README has the
 // overheads). Layout (little-endian):
