@@ -340,9 +340,12 @@ namespace {
 // on its buffer; the caller, the M holding pp, then writes its own event.
 void writePending(p *pp, m *mp, int64_t ts) {
   traceBuf *b = pp->tracebuf;
+  if (b->pendTs != 0)
+    ts = traceStart + int64_t(b->pendTs); // stamped when it happened (GOMAXPROCS >= 2)
   traceEvent e{ts, b->pendG, b->pendA, 0, uint8_t(traceEvGoStop), b->pendReason, int16_t(pp->id),
                int32_t(mp->id)};
   b->pendG = 0;
+  b->pendTs = 0;
   put(&pp->tracebuf, 0, pp->id, e);
 }
 } // namespace
