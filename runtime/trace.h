@@ -473,21 +473,26 @@ inline traceBuf *room(p *pp, uint32_t k, uint32_t *n) {
 // one (GOMAXPROCS >= 2) and this is the G's first start after a wake-up
 // this P's stream recorded (lastWake), so after its GoUnblock, which was
 // after its previous stop; then no rdtsc. A stamped stop followed by any
-// other start is written as a GoStop at its time and a GoStart now (the
-// general path). The loss at GOMAXPROCS >= 2: the scheduler's pass from
-// the stop to the start is counted in the started G's run.
+// other start (a new G, a yielded one) is written as a GoStop at its time
+// and a GoStart now, both here. The loss at GOMAXPROCS >= 2: the
+// scheduler's pass from the stop to the start is counted in the started
+// G's run.
 [[gnu::noinline]] inline void traceGoStart(m *mp, int64_t goid, uint32_t seq) {
   using namespace traceFast;
   uint32_t n;
-  traceBuf *b = room(mp->pp, 4, &n);
-  if (b != nullptr && b->pendG != 0 && seq < (1u << 24)) {
-    uint64_t started = (uint64_t(goid) & gMask) | uint64_t(seq) << 40;
+  traceBuf *b = room(mp->pp, 6, &n); // a switch (4 words at most), or a stop and a start (3 and 3)
+  if (b == nullptr) [[unlikely]] {
+    traceGoEvent(traceEvGoStart, goid, 0, seq);
+    return;
+  }
+  uint64_t *w = b->w + n;
+  if (b->pendG != 0) {
     uint64_t ts = b->pendTs;
-    if (ts == 0 || (seq != 0 && b->lastWake == started)) [[likely]] {
+    uint64_t started = (uint64_t(goid) & gMask) | uint64_t(seq) << 40;
+    aForm f = formA(b->pendA);
+    if (seq < (1u << 24) && (ts == 0 || (seq != 0 && b->lastWake == started))) [[likely]] {
       if (ts == 0)
         ts = now();
-      uint64_t *w = b->w + n;
-      aForm f = formA(b->pendA);
       w[0] = w0(ts, traceEvGoSwitch, b->pendReason, f.present | 2, f.small);
       w[1] = w1(b->pendG, mp);
       uint32_t k = 2;
@@ -499,15 +504,24 @@ inline traceBuf *room(p *pp, uint32_t k, uint32_t *n) {
       b->n.store(n + k, std::memory_order_release); // publishes the words
       return;
     }
-  } else if (b != nullptr && b->pendG == 0) {
-    uint64_t *w = b->w + n;
-    w[0] = w0(now(), traceEvGoStart, 0, seq ? 2 : 0, 0);
-    w[1] = w1(goid, mp);
-    w[2] = seq;
-    b->n.store(n + (seq ? 3 : 2), std::memory_order_release);
-    return;
+    if (ts == 0) [[unlikely]] {
+      // Not stamped, and a number past the switch's 24 bits: a stop and a
+      // start at one timestamp (the general path).
+      traceGoEvent(traceEvGoStart, goid, 0, seq);
+      return;
+    }
+    w[0] = w0(ts, traceEvGoStop, b->pendReason, f.present, f.small); // at its own time
+    w[1] = w1(b->pendG, mp);
+    w[2] = uint64_t(b->pendA);
+    w += f.word ? 3 : 2;
+    n += f.word ? 3 : 2;
+    b->pendG = 0;
+    b->pendTs = 0;
   }
-  traceGoEvent(traceEvGoStart, goid, 0, seq); // writes a pending stop first (at its timestamp, or this one's)
+  w[0] = w0(now(), traceEvGoStart, 0, seq ? 2 : 0, 0);
+  w[1] = w1(goid, mp);
+  w[2] = seq;
+  b->n.store(n + (seq ? 3 : 2), std::memory_order_release);
 }
 
 // The calling M's G (creator, 0: the runtime) creates goid at a go
