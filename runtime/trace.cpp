@@ -1224,8 +1224,9 @@ void handOff(traceBuf *own, uint32_t n) {
 // its own on Linux (setpriority on a tid); raising it needs no privilege.
 constexpr int writerNice = 10;
 
-// How many chunks the writer writes with one writev(2) (binary) and
-// frees together (trace.h: Streaming). One chunk at a time, the writer
+// How many chunks of a binary file the writer writes with one writev(2)
+// and frees together (trace.h: Streaming; a JSON file's chunks are freed
+// one by one, each as soon as it is formatted). One chunk at a time, the writer
 // thread spent 47 ms of CPU on chan_pingpong's 80 MB at GOMAXPROCS=1 (65
 // at 2; goroutines_spawn 29), and when it fell behind (other programs'
 // load on the 2 CPUs, at nice 10) the owner waited on ~860 of its ~1200
@@ -1272,16 +1273,16 @@ void *writerMain(void *) {
     }
     queued.fetch_sub(taken, std::memory_order_seq_cst);
     while (fifo) {
-      // A group of up to writeGroup chunks: the binary file's are written
-      // by one writev (a header and the words of each), the JSON's
-      // formatted one after the other into the output area; then all go
-      // back to the free list, with one bump of freeSeq and at most one
-      // wake-up for the owners waiting.
+      // The binary file's chunks: a group of up to writeGroup, written by
+      // one writev (a header and the words of each). The JSON's: one,
+      // formatted into the output area (free again once formatted). Then
+      // they go back to the free list, with one bump of freeSeq and at
+      // most one wake-up for the owners waiting.
       traceBuf *group[writeGroup];
       blockHeader hs[writeGroup];
       struct iovec iov[2 * writeGroup];
       uint32_t k = 0;
-      for (; fifo != nullptr && k < writeGroup; k++) {
+      for (; fifo != nullptr && k < (traceBinary ? writeGroup : 1); k++) {
         traceBuf *c = fifo;
         fifo = c->link;
         group[k] = c;

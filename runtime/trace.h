@@ -54,10 +54,10 @@
 //     words), reverses it (the push order: one owner's chunks are pushed
 //     by one thread at a time, so they come out in its order), formats
 //     each chunk with its owner's formatting state into a 1 MiB output
-//     area, write(2)s it when full or when the queue is empty (a binary
-//     file: up to 8 chunks as they are, with one writev), and returns the
-//     chunks to the free list, 8 at a time (trace.cpp: writeGroup). With
-//     nothing queued it sleeps on a futex
+//     area, write(2)s it when full or when the queue is empty, and returns
+//     the chunk to the free list (a binary file: up to 8 chunks as they
+//     are with one writev, then all 8 to the free list; trace.cpp:
+//     writeGroup). With nothing queued it sleeps on a futex
 //     (writerSleeping/writerSeq: a seq_cst store-then-load on each side, so
 //     an owner's push and the writer's last look cannot both miss).
 // An owner's formatting state (the G running on the P, the M's open
