@@ -1263,7 +1263,7 @@ static void park_m(g *gp) {
   gp->waitsince = coarsenanotime();
   casgstatus(gp, _Grunning, _Gwaiting);
   if (traceEnabled())
-    traceGoStop(mp, gp->goid, gp->waitreason, traceStopPark); // at GOMAXPROCS=1, with the next start (trace.h)
+    traceGoStop(mp, gp->goid, gp->waitreason, traceStopPark); // with the next start, as one switch (trace.h)
   dropg();
   // An idle G keeps no cached segments beyond the one it is on: a parked
   // goroutine costs its G and the segments in use, nothing more. (Crossing

@@ -32,6 +32,9 @@
 // (MAP_POPULATE: fresh memory costs ~2.5 ns a byte on the KVM guest the
 // bench runs on) and goes round between owners and the pool, which hands
 // out the chunk freed last (a stack), its words just read by the writer.
+// (That costs nothing measurable, trace7: with a writer that never read
+// the chunks, or one that handed them back 8 chunks later, out of its
+// core's L2, the program thread's CPU was the same within 2%.)
 // (Until trace6 the owner copied its words into the chunk, to keep writing
 // the same 64 KiB: the copy read 64 KiB and wrote 64 KiB into the chunk's
 // words, which the swap makes the owner write anyway.) Formatting the JSON and
@@ -55,7 +58,9 @@
 //     by one thread at a time, so they come out in its order), formats
 //     each chunk with its owner's formatting state into a 1 MiB output
 //     area, write(2)s it when full or when the queue is empty, and returns
-//     the chunk to the free list. With nothing queued it sleeps on a futex
+//     the chunk to the free list (a binary file: up to 8 chunks as they
+//     are with one writev, then all 8 to the free list; trace.cpp:
+//     writeGroup). With nothing queued it sleeps on a futex
 //     (writerSleeping/writerSeq: a seq_cst store-then-load on each side, so
 //     an owner's push and the writer's last look cannot both miss).
 // An owner's formatting state (the G running on the P, the M's open
@@ -95,7 +100,7 @@
 //
 // Binary files (a PATH not ending in .json; traceBinary, fixed by
 // traceInit): the writer thread writes each chunk as it is, with no
-// formatting, one writev per 64 KiB (bench/run.py --trace-overhead,
+// formatting, one writev per group of up to 8 chunks (bench/run.py --trace-overhead,
 // chan_pingpong at GOMAXPROCS=1: 80 MB where the JSON is 618 MB, 128 MB
 // before the switch events and packed unblocks; the README has the
 // overheads). Layout (little-endian):
@@ -236,29 +241,42 @@ struct traceEvent {
 // The switch (trace.h's one-timestamp rule): a G stops (park_m, gosched_m,
 // goyield_m, goexit0) on its P and, nearly always, schedule() finds the
 // next G at once and execute() starts it tens of ns later. The stop is not
-// recorded when it happens: it is left pending on the P's buffer
-// (pendG/pendA/pendReason, traceGoStopPending), with no timestamp; the
-// start that follows writes both as one switch with one rdtsc (4 instead
-// of 6 per round trip of a ping-pong, 24 bytes instead of 40). Any other
-// event on the P's buffer, or on the M's while it holds the P, writes the
-// pending stop first, at that event's timestamp; so do findRunnable when
-// its local and global queues are empty (before polling, stealing,
-// spinning or stopping the M), gcstopm's caller, the locked-M paths and
-// releasep (traceFlushPending, with its own timestamp). So a stop is never
-// left pending across a wait, a hand-over of the P, or another event.
-// The loss: the stopped G's stop is recorded at the moment the next G
-// starts (or at the moment the scheduler found no local work), so the time
-// from the stop to the start (the scheduler's own pass: park_m's unlock,
-// findRunnable's local and global queue checks, execute) is not measured;
-// it is counted in the stopped G's run. Like an event being written, a
-// pending stop is not yet published: the final flush and the snapshot do
-// not see it (a P with a stop pending is in the middle of schedule(); the
-// flush runs from a G or after findRunnable has written it).
+// written when it happens: it is left pending on the P's buffer
+// (pendG/pendA/pendReason, traceGoStop); the start that follows writes
+// both as one switch with one timestamp (4 clock reads instead of 6 per
+// round trip of a ping-pong, 24 bytes instead of 40). Which timestamp:
+//   - GOMAXPROCS=1, or the G exited: no other P can start the stopped G
+//     before this P's next event, so the stop takes none (pendTs = 0) and
+//     the switch reads the clock when it is written. The loss: the time
+//     from the stop to the start (the scheduler's own pass: park_m's
+//     unlock, findRunnable's local and global queue checks, execute) is
+//     counted in the stopped G's run.
+//   - GOMAXPROCS >= 2: a waker or a thief on another P may start the G
+//     within those tens of ns, so the stop reads the clock when it happens
+//     (pendTs), as a stop written at once would. The switch gives the start
+//     the same timestamp, reading no clock, only when the started G's
+//     GoUnblock is in this P's stream (lastWake: the last fast-path
+//     unblock's packed word, goid | wake-up number << 40, matches the
+//     start's) and this is its first start after that wake-up: then its
+//     unblock came before the stop, and its previous stop before the
+//     unblock, so no reader sees it start before it was runnable. Any
+//     other start writes the stop at its own timestamp and the start at
+//     a new one. The loss: the scheduler's pass is counted in the started
+//     G's run. (trace7, chan_pingpong at GOMAXPROCS=2: 112 -> 80 bytes a
+//     round trip, 6 -> 4 clock reads.)
+// Any other event on the P's buffer, or on the M's while it holds the P,
+// writes the pending stop first, at its pendTs or else at that event's
+// timestamp; so do findRunnable when its local and global queues are
+// empty (before polling, stealing, spinning or stopping the M), gcstopm's
+// caller, the locked-M paths and releasep (traceFlushPending). So a stop
+// is never left pending across a wait, a hand-over of the P, or another
+// event. Like an event being written, a pending stop is not yet
+// published: the final flush and the snapshot do not see it (a P with a
+// stop pending is in the middle of schedule(); the flush runs from a G or
+// after findRunnable has written it).
 struct traceBuf {
   traceBuf *link;          // a chunk: traceFull, or the writer's queue (traceQueue)
   traceBuf *owner;         // a chunk: its owner's buffer; an owner: itself
-  int32_t ownerKind;       // 0 P, 1 M, 2 sysmon, 3 foreign
-  int32_t ownerID;
   std::atomic<uint32_t> n; // words written (release by the writer)
   // Held by the owner while it hands the buffer over or retains it, and by
   // the final flush and the snapshot while they read it (acquire/release
@@ -271,12 +289,18 @@ struct traceBuf {
   // owner under its busy flag; the chunk's travels with it (the queue and
   // the free list order it).
   uint64_t *w;
-  // A P's buffer: the stop left pending (above), its G (0: none), its a
-  // (the wait reason) and reason. The owner's alone, like the words past n.
+  // A P's buffer: the stop left pending (above), its G (0: none), its
+  // timestamp (ticks since the start, as w[0]'s; 0: none, the switch
+  // stamps it), its a (the wait reason) and reason; and the packed word of
+  // the last GoUnblock the fast path wrote here (goid | number << 40: the
+  // switch's test that the started G's wake-up is in this stream). The
+  // owner's alone, like the words past n.
   int64_t pendG;
-  int64_t pendA;
+  uint64_t pendTs;
+  uint64_t lastWake;
+  int32_t pendA;
   uint8_t pendReason;
-  uint8_t pad_[7];
+  uint8_t pad_[3];
   // (Below, the header's second cache line: what the owner does not touch
   // on every event. The writer thread writes the formatting state while it
   // formats, the owner writes n above on every event.)
@@ -286,6 +310,8 @@ struct traceBuf {
   uint32_t poolIndex;
   std::atomic<uint32_t> nextFree;
   uint32_t pad1_;
+  int32_t ownerKind; // 0 P, 1 M, 2 sysmon, 3 foreign (written once, when made)
+  int32_t ownerID;
   // An owner's stream formatting state: the last timestamp written (ns
   // since the start), the G whose slice is open on the P (0: none), the
   // M's open slices (bit 0 spinning, bit 1 parked, bit 2 stop-the-world).
@@ -299,12 +325,12 @@ struct traceBuf {
   uint64_t open;
   int64_t runStart;
   int64_t runM;
-  uint64_t pad2_;
   static constexpr uint32_t cap = (64 * 1024 - 128) / sizeof(uint64_t);
   uint64_t words[cap];
 };
 static_assert(sizeof(traceBuf) == 64 * 1024);
 static_assert(offsetof(traceBuf, seq) == 64, "the owner's hot fields fill the first cache line");
+static_assert(offsetof(traceBuf, words) == 128);
 
 // Decodes the event at b->w[i] into e[0] (a switch: its stop into e[0] and
 // its start into e[1]); returns its length in words, and the number of
@@ -396,6 +422,17 @@ inline uint64_t w0(uint64_t ts, uint8_t kind, uint8_t reason, uint64_t present, 
   return ts | uint64_t(kind) << 48 | uint64_t(reason & 7) << 54 | present << 57 | small << 60;
 }
 inline uint64_t w1(int64_t goid, m *mp) { return (uint64_t(goid) & gMask) | uint64_t(uint32_t(mp->id + 1)) << 40; }
+// An event's a in the short form (traceBuf's encoding): 1..15 goes in
+// w[0]'s small bits, 0 is left out, anything else takes a word (present's
+// bit 0). What w0 needs, and whether a needs its word.
+struct aForm {
+  uint64_t present, small;
+  bool word;
+};
+inline aForm formA(int64_t a) {
+  bool small = a > 0 && a < 16;
+  return {(small || a == 0) ? 0u : 1u, small ? uint64_t(a) : 0, !small && a != 0};
+}
 // The P buffer's words from n on, with room for k more, or null.
 inline traceBuf *room(p *pp, uint32_t k, uint32_t *n) {
   if (pp == nullptr)
@@ -410,68 +447,84 @@ inline traceBuf *room(p *pp, uint32_t k, uint32_t *n) {
 
 // A G stops on the calling M's P (reason, a: traceEvGoStop's; park_m,
 // gosched_m, goyield_m, goexit0). Left pending for the start that follows
-// (traceBuf: the switch) when no other P can run the G before this P's
-// next event: it exited (its goid is never reused), or GOMAXPROCS is 1
-// (at 2 or more, a waker or a thief on another P may start it within the
-// tens of ns before this P's switch, and its stop, stamped at the switch,
-// would come after that start). Otherwise written now.
+// (traceBuf: the switch). Stamped by the switch when no other P can run
+// the G before this P's next event: it exited (its goid is never reused),
+// or GOMAXPROCS is 1. At 2 or more, a waker or a thief on another P may
+// start it within the tens of ns before this P's switch, so its timestamp
+// is read now (pendTs), and the switch gives the start the same one only
+// when that is not before the started G became runnable (traceGoStart).
 [[gnu::noinline]] inline void traceGoStop(m *mp, int64_t goid, int64_t a, uint8_t reason) {
   using namespace traceFast;
   p *pp = mp->pp;
   traceBuf *b = pp ? pp->tracebuf : nullptr;
-  if (b == nullptr || b->pendG != 0 || goid == 0) [[unlikely]] {
+  if (b == nullptr || b->pendG != 0 || goid == 0 || a != int32_t(a)) [[unlikely]] {
     traceGoEvent(traceEvGoStop, goid, a, 0, reason);
     return;
   }
-  if (reason == traceStopExit || gomaxprocs.load(std::memory_order_relaxed) == 1) {
-    b->pendG = goid;
-    b->pendA = a;
-    b->pendReason = reason;
-    return;
-  }
-  uint32_t n = b->n.load(std::memory_order_relaxed);
-  if (n + 3 > traceBuf::cap) [[unlikely]] {
-    traceGoEvent(traceEvGoStop, goid, a, 0, reason);
-    return;
-  }
-  uint64_t *w = b->w + n;
-  bool small = a > 0 && a < 16;
-  w[0] = w0(now(), traceEvGoStop, reason, (small || a == 0) ? 0 : 1, small ? uint64_t(a) : 0);
-  w[1] = w1(goid, mp);
-  w[2] = uint64_t(a);
-  b->n.store(n + ((small || a == 0) ? 2 : 3), std::memory_order_release);
+  uint64_t ts = 0;
+  if (reason != traceStopExit && gomaxprocs.load(std::memory_order_relaxed) != 1)
+    ts = now() | 1; // never 0 ("none"): a tick later at most
+  b->pendG = goid;
+  b->pendTs = ts;
+  b->pendA = int32_t(a);
+  b->pendReason = reason;
 }
 
 // gp starts on the calling M's P (execute): a switch if a stop is pending,
 // else a GoStart; seq = its wake-up's number (0: none).
+// With a stop pending: one switch, at the stop's own timestamp if it has
+// one (GOMAXPROCS >= 2) and this is the G's first start after a wake-up
+// this P's stream recorded (lastWake), so after its GoUnblock, which was
+// after its previous stop; then no rdtsc. A stamped stop followed by any
+// other start (a new G, a yielded one) is written as a GoStop at its time
+// and a GoStart now, both here. The loss at GOMAXPROCS >= 2: the
+// scheduler's pass from the stop to the start is counted in the started
+// G's run.
 [[gnu::noinline]] inline void traceGoStart(m *mp, int64_t goid, uint32_t seq) {
   using namespace traceFast;
   uint32_t n;
-  traceBuf *b = room(mp->pp, 4, &n);
-  if (b != nullptr && b->pendG != 0 && seq < (1u << 24)) {
-    uint64_t *w = b->w + n;
-    int64_t a = b->pendA;
-    bool small = a > 0 && a < 16;
-    w[0] = w0(now(), traceEvGoSwitch, b->pendReason, (small || a == 0) ? 2 : 3, small ? uint64_t(a) : 0);
+  traceBuf *b = room(mp->pp, 6, &n); // a switch (4 words at most), or a stop and a start (3 and 3)
+  if (b == nullptr) [[unlikely]] {
+    traceGoEvent(traceEvGoStart, goid, 0, seq);
+    return;
+  }
+  uint64_t *w = b->w + n;
+  if (b->pendG != 0) {
+    uint64_t ts = b->pendTs;
+    uint64_t started = (uint64_t(goid) & gMask) | uint64_t(seq) << 40;
+    aForm f = formA(b->pendA);
+    if (seq < (1u << 24) && (ts == 0 || (seq != 0 && b->lastWake == started))) [[likely]] {
+      if (ts == 0)
+        ts = now();
+      w[0] = w0(ts, traceEvGoSwitch, b->pendReason, f.present | 2, f.small);
+      w[1] = w1(b->pendG, mp);
+      uint32_t k = 2;
+      if (f.word)
+        w[k++] = uint64_t(b->pendA);
+      w[k++] = started;
+      b->pendG = 0;
+      b->pendTs = 0;
+      b->n.store(n + k, std::memory_order_release); // publishes the words
+      return;
+    }
+    if (ts == 0) [[unlikely]] {
+      // Not stamped, and a number past the switch's 24 bits: a stop and a
+      // start at one timestamp (the general path).
+      traceGoEvent(traceEvGoStart, goid, 0, seq);
+      return;
+    }
+    w[0] = w0(ts, traceEvGoStop, b->pendReason, f.present, f.small); // at its own time
     w[1] = w1(b->pendG, mp);
-    uint32_t k = 2;
-    if (!small && a != 0)
-      w[k++] = uint64_t(a);
-    w[k++] = (uint64_t(goid) & gMask) | uint64_t(seq) << 40;
-    n += k;
+    w[2] = uint64_t(b->pendA);
+    w += f.word ? 3 : 2;
+    n += f.word ? 3 : 2;
     b->pendG = 0;
-    b->n.store(n, std::memory_order_release); // publishes the words
-    return;
+    b->pendTs = 0;
   }
-  if (b != nullptr && b->pendG == 0) {
-    uint64_t *w = b->w + n;
-    w[0] = w0(now(), traceEvGoStart, 0, seq ? 2 : 0, 0);
-    w[1] = w1(goid, mp);
-    w[2] = seq;
-    b->n.store(n + (seq ? 3 : 2), std::memory_order_release);
-    return;
-  }
-  traceGoEvent(traceEvGoStart, goid, 0, seq); // writes a pending stop first, at the same timestamp
+  w[0] = w0(now(), traceEvGoStart, 0, seq ? 2 : 0, 0);
+  w[1] = w1(goid, mp);
+  w[2] = seq;
+  b->n.store(n + (seq ? 3 : 2), std::memory_order_release);
 }
 
 // The calling M's G (creator, 0: the runtime) creates goid at a go
@@ -482,11 +535,11 @@ inline traceBuf *room(p *pp, uint32_t k, uint32_t *n) {
   traceBuf *b = mp ? room(mp->pp, 4, &n) : nullptr;
   if (b != nullptr && b->pendG == 0 && pc != 0) [[likely]] {
     uint64_t *w = b->w + n;
-    bool small = creator > 0 && creator < 16;
-    w[0] = w0(now(), traceEvGoCreate, 0, (small || creator == 0) ? 2 : 3, small ? uint64_t(creator) : 0);
+    aForm f = formA(creator);
+    w[0] = w0(now(), traceEvGoCreate, 0, f.present | 2, f.small);
     w[1] = w1(goid, mp);
     uint32_t k = 2;
-    if (!small && creator != 0)
+    if (f.word)
       w[k++] = uint64_t(creator);
     w[k++] = pc;
     b->n.store(n + k, std::memory_order_release);
@@ -503,12 +556,13 @@ inline traceBuf *room(p *pp, uint32_t k, uint32_t *n) {
   traceBuf *b = room(mp->pp, 4, &n);
   if (b != nullptr && b->pendG == 0 && seq != 0 && seq < (1u << 24)) [[likely]] {
     uint64_t *w = b->w + n;
-    bool small = waker > 0 && waker < 16;
-    w[0] = w0(now(), traceEvGoUnblock, 0, (small || waker == 0) ? 4 : 5, small ? uint64_t(waker) : 0);
-    w[1] = (uint64_t(goid) & gMask) | uint64_t(seq) << 40; // packed: the number, no M
-    w[2] = uint64_t(waker);
-    n += (small || waker == 0) ? 2 : 3;
-    b->n.store(n, std::memory_order_release);
+    aForm f = formA(waker);
+    uint64_t woken = (uint64_t(goid) & gMask) | uint64_t(seq) << 40; // packed: the number, no M
+    w[0] = w0(now(), traceEvGoUnblock, 0, f.present | 4, f.small);
+    w[1] = woken;
+    w[2] = uint64_t(waker); // its word, if f.word (else past the event: harmless, room() allowed 4)
+    b->lastWake = woken;
+    b->n.store(n + (f.word ? 3 : 2), std::memory_order_release);
     return;
   }
   traceGoEvent(traceEvGoUnblock, goid, waker, seq);

@@ -305,6 +305,73 @@ TEST(TraceTest, SwitchDecodesAsStopAndStart) {
   glrt_curg = saved;
 }
 
+// The stop stamped when it happens (GOMAXPROCS >= 2, traceGoStop): the
+// switch gives the start the stop's timestamp, with no clock read, only
+// when the started G's wake-up was recorded on this P (the fast unblock
+// keeps its packed word in lastWake); any other start gets a GoStop at
+// the stop's time and a GoStart at its own. On a stand-in G/M/P, as above.
+TEST(TraceTest, StampedStopSharesItsTimeOnlyAfterThisPsWakeUp) {
+  traceEnableForTest(true);
+  static p fakeP;
+  static m fakeM;
+  static g fakeG;
+  fakeP.id = 4;
+  fakeM.id = 6;
+  fakeM.pp = &fakeP;
+  fakeG.mp = &fakeM;
+  g *saved = glrt_curg;
+  glrt_curg = &fakeG;
+  int32_t oldprocs = gomaxprocs.load();
+  gomaxprocs.store(2); // read by traceGoStop only; no scheduler runs on fakeP
+  traceGoUnblock(&fakeM, 40, 0, 1); // makes the buffer (the slow path)
+  traceBuf *b = fakeP.tracebuf;
+  ASSERT_NE(b, nullptr);
+  uint32_t n0 = b->n.load();
+  traceGoUnblock(&fakeM, 41, 3, 7); // the fast path: a packed unblock
+  EXPECT_EQ(b->lastWake, uint64_t(41) | uint64_t(7) << 40);
+  traceGoStop(&fakeM, 40, 5, traceStopPark); // stamped now, left pending
+  EXPECT_EQ(b->pendG, 40);
+  EXPECT_NE(b->pendTs, 0u);
+  EXPECT_EQ(b->n.load(), n0 + 2) << "a pending stop writes no words";
+  uint64_t stopTs = b->pendTs;
+  traceGoStart(&fakeM, 41, 7); // its wake-up is this P's last: one switch
+  EXPECT_EQ(b->n.load(), n0 + 5) << "one switch: 3 words";
+  EXPECT_EQ(b->pendTs, 0u);
+  traceGoStop(&fakeM, 41, 0, traceStopGosched);
+  traceGoStart(&fakeM, 42, 9); // not woken here: a stop and a start
+  traceGoStop(&fakeM, 42, 0, traceStopGosched);
+  traceGoStart(&fakeM, 41, 0); // not after a wake-up: the same
+  gomaxprocs.store(oldprocs);
+  const struct {
+    uint8_t kind;
+    int64_t g;
+    bool stopTs; // at the first stop's timestamp
+  } ws[] = {{traceEvGoUnblock, 41, false}, {traceEvGoStop, 40, true}, {traceEvGoStart, 41, true},
+            {traceEvGoStop, 41, false},    {traceEvGoStart, 42, false}, {traceEvGoStop, 42, false},
+            {traceEvGoStart, 41, false}};
+  std::vector<traceEvent> got;
+  uint32_t n = b->n.load();
+  for (uint32_t i = n0; i < n;) {
+    traceEvent e[2];
+    uint32_t k;
+    i += traceDecode(b, i, e, &k);
+    got.insert(got.end(), e, e + k);
+  }
+  ASSERT_EQ(got.size(), std::size(ws));
+  for (size_t i = 0; i < got.size(); i++) {
+    EXPECT_EQ(got[i].kind, ws[i].kind) << i;
+    EXPECT_EQ(got[i].g, ws[i].g) << i;
+    if (ws[i].stopTs)
+      EXPECT_EQ(got[i].ts, traceStart + int64_t(stopTs)) << i;
+    if (i > 0)
+      EXPECT_GE(got[i].ts, got[i - 1].ts) << i;
+  }
+  // Each later stop was read before its start: the start is not earlier.
+  EXPECT_EQ(got[1].a, 5);
+  EXPECT_EQ(got[2].b, 7);
+  glrt_curg = saved;
+}
+
 // Last: the JSON file (the flush turns tracing off for the process). The
 // events recorded so far without a file (the retained copies and the
 // buffers) are written when the file is opened or at the flush; then the
