@@ -551,7 +551,7 @@ struct IRGen {
     llvm::Value *m = nullptr, *key = nullptr;
   };
   static MapType *mapIndexType(Expr *e); // m's type if e is m[k], else null
-  static MapKeyPath mapKeyPath(MapType *mt);
+  MapKeyPath mapKeyPath(MapType *mt);
   llvm::Value *genMakeMap(CallExpr *e);
   llvm::Value *genMapLen(llvm::Value *m);
   std::vector<llvm::Value *> mapKeyArgs(MapType *mt, llvm::Value *key);

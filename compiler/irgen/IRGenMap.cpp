@@ -11,6 +11,7 @@
 //    entry (growth), so no slot address outlives its statement's store;
 //  - keys go by address (spilled to a stack slot), except for the fast
 //    variants: string keys (faststr) and 8-byte integer/pointer/chan keys
+//    and 8-byte regular-memory structs and arrays, passed as their word
 //    (fast64), which hash exactly as the generic path (alg.h), so the
 //    iterator (which hashes generically) agrees with them;
 //  - for k, v := range m keeps a 112-byte hiter in the frame.
@@ -41,6 +42,11 @@ IRGen::MapKeyPath IRGen::mapKeyPath(MapType *mt) {
   case TypeKind::Uintptr: case TypeKind::Pointer: case TypeKind::Chan:
   case TypeKind::UnsafePointer:
     return MapKeyPath::Fast64;
+  case TypeKind::Struct: case TypeKind::Array:
+    // 8 bytes of regular memory (gc's AMEM64: struct{a, b int32},
+    // [8]byte, a struct holding one pointer): hashed as 8 bytes either
+    // way (alg.h), passed as their word (mapKeyArgs).
+    return sizeOf(k) == 8 && isRegularMemory(k) ? MapKeyPath::Fast64 : MapKeyPath::Generic;
   default:
     return MapKeyPath::Generic;
   }
@@ -76,6 +82,11 @@ std::vector<Value *> IRGen::mapKeyArgs(MapType *mt, Value *key) {
   case MapKeyPath::Str:
     return {strData(key), strLen(key)};
   case MapKeyPath::Fast64:
+    if (key->getType()->isAggregateType()) { // a struct or array: its 8 bytes as one word
+      Value *slot = entryAlloca(key->getType(), "map.key64");
+      b.CreateStore(key, slot);
+      return {b.CreateLoad(i64, slot)};
+    }
     return {key->getType()->isPointerTy() ? b.CreatePtrToInt(key, i64) : key};
   default: {
     Value *slot = entryAlloca(llType(mt->key), "map.key");
