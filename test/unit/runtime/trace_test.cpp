@@ -78,6 +78,20 @@ void workload(std::vector<int64_t> *goids) {
     goids->push_back(ids[i].load());
 }
 
+// The events of P buffer b from word `from` to its end, a switch as its
+// stop and its start (traceDecode).
+std::vector<traceEvent> decodeFrom(traceBuf *b, uint32_t from) {
+  std::vector<traceEvent> got;
+  uint32_t n = b->n.load();
+  for (uint32_t i = from; i < n;) {
+    traceEvent e[2];
+    uint32_t k;
+    i += traceDecode(b, i, e, &k);
+    got.insert(got.end(), e, e + k);
+  }
+  return got;
+}
+
 } // namespace
 
 TEST(TraceTest, BuffersWrapWithoutLosingEventsUnderConcurrency) {
@@ -280,14 +294,7 @@ TEST(TraceTest, SwitchDecodesAsStopAndStart) {
       {traceEvGoStop, 11, 0, 0, traceStopGosched, false}, {traceEvGoStart, 12, 0, 1 << 24, 0, true},
       {traceEvGoUnblock, 14, 3, 9, 0, false, -1},       {traceEvGoUnblock, 13, 0, 1 << 24, 0, false},
   };
-  std::vector<traceEvent> got;
-  uint32_t n = b->n.load();
-  for (uint32_t i = n0; i < n;) {
-    traceEvent e[2];
-    uint32_t k;
-    i += traceDecode(b, i, e, &k);
-    got.insert(got.end(), e, e + k);
-  }
+  std::vector<traceEvent> got = decodeFrom(b, n0);
   ASSERT_EQ(got.size(), std::size(ws));
   for (size_t i = 0; i < got.size(); i++) {
     EXPECT_EQ(got[i].kind, ws[i].kind) << i;
@@ -349,14 +356,7 @@ TEST(TraceTest, StampedStopSharesItsTimeOnlyAfterThisPsWakeUp) {
   } ws[] = {{traceEvGoUnblock, 41, false}, {traceEvGoStop, 40, true}, {traceEvGoStart, 41, true},
             {traceEvGoStop, 41, false},    {traceEvGoStart, 42, false}, {traceEvGoStop, 42, false},
             {traceEvGoStart, 41, false}};
-  std::vector<traceEvent> got;
-  uint32_t n = b->n.load();
-  for (uint32_t i = n0; i < n;) {
-    traceEvent e[2];
-    uint32_t k;
-    i += traceDecode(b, i, e, &k);
-    got.insert(got.end(), e, e + k);
-  }
+  std::vector<traceEvent> got = decodeFrom(b, n0);
   ASSERT_EQ(got.size(), std::size(ws));
   for (size_t i = 0; i < got.size(); i++) {
     EXPECT_EQ(got[i].kind, ws[i].kind) << i;
